@@ -1,0 +1,43 @@
+package io.interactionsync.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A work order for a sync service on {@link Topics#SYNC_REQUESTS}, keyed by account id so that one
+ * account's requests are handled by one consumer at a time.
+ */
+public record SyncRequest(
+        int schemaVersion,
+        String accountId,
+        Provider provider,
+        List<Source> sources,
+        Mode mode,
+        Reason reason,
+        Instant requestedAt) {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public enum Mode {
+        /** Backfill if there is no cursor yet, else incremental. */
+        @JsonProperty("auto") AUTO,
+        /** Drop cursors and backfill again. */
+        @JsonProperty("full") FULL,
+        /** Only from the stored cursor. */
+        @JsonProperty("incremental") INCREMENTAL
+    }
+
+    public enum Reason {
+        @JsonProperty("connect") CONNECT,
+        @JsonProperty("schedule") SCHEDULE,
+        @JsonProperty("manual") MANUAL,
+        @JsonProperty("push") PUSH,
+        @JsonProperty("resync") RESYNC
+    }
+
+    public static SyncRequest of(String accountId, Provider provider, List<Source> sources, Mode mode,
+                                 Reason reason, Instant requestedAt) {
+        return new SyncRequest(SCHEMA_VERSION, accountId, provider, sources, mode, reason, requestedAt);
+    }
+}

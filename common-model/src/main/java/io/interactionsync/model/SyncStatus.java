@@ -1,0 +1,38 @@
+package io.interactionsync.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Instant;
+
+/**
+ * Progress of one account × source ({@link Topics#SYNC_STATUS}), published by the sync services as
+ * they go and aggregated by the connector.
+ *
+ * @param mailbox        for a shared mailbox: its address; otherwise null (the account's own)
+ * @param fetched        resources read so far in the current run
+ * @param estimatedTotal the provider's estimate of the total, when it gives one
+ * @param lastSyncedAt   when the last complete run finished
+ * @param lastError      a human-readable error, never containing a token
+ */
+public record SyncStatus(
+        int schemaVersion,
+        String accountId,
+        Source source,
+        String mailbox,
+        State state,
+        long fetched,
+        Long estimatedTotal,
+        Instant lastSyncedAt,
+        String lastError,
+        Instant at) {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public enum State {
+        @JsonProperty("pending") PENDING,
+        @JsonProperty("syncing") SYNCING,
+        @JsonProperty("synced") SYNCED,
+        @JsonProperty("error") ERROR,
+        @JsonProperty("reauth_required") REAUTH_REQUIRED,
+        @JsonProperty("access_denied") ACCESS_DENIED
+    }
+}

@@ -1,0 +1,143 @@
+package io.interactionsync.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.interactionsync.model.ContractSchemas.Contract;
+import io.interactionsync.model.serde.AccountEventDeserializer;
+import io.interactionsync.model.serde.DeadLetterDeserializer;
+import io.interactionsync.model.serde.InteractionEventDeserializer;
+import io.interactionsync.model.serde.JsonDeserializer;
+import io.interactionsync.model.serde.JsonSerializer;
+import io.interactionsync.model.serde.RawRecordDeserializer;
+import io.interactionsync.model.serde.SyncRequestDeserializer;
+import io.interactionsync.model.serde.SyncStatusDeserializer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ContractRoundTripTests {
+
+    static final Instant AT = Instant.parse("2026-11-24T10:00:00Z");
+
+    static Stream<Arguments> samples() {
+        JsonNode gmailPayload = json("""
+                {"id":"18c1","threadId":"18c0","labelIds":["INBOX"],"internalDate":"1764064800000",
+                 "payload":{"headers":[{"name":"From","value":"Bob <bob@example.com>"}]}}""");
+        return Stream.of(
+                Arguments.of(Contract.ACCOUNT_EVENT, new AccountEventDeserializer(),
+                        AccountEvent.of(AccountEvent.Type.CONNECTED, "acc-1", "user-1", Provider.GOOGLE,
+                                "alice@acme.test", List.of("https://www.googleapis.com/auth/gmail.metadata"),
+                                List.of(Source.GMAIL), AT)),
+                Arguments.of(Contract.ACCOUNT_EVENT, new AccountEventDeserializer(),
+                        new AccountEvent(1, AccountEvent.Type.DIRECTORY_CHANGED, "col-1", null, null, null, null, null,
+                                null, null, new AccountEvent.Directory("col-1", "Acme Ventures",
+                                List.of("alice@acme.test", "carol@acme.test"), List.of("acme.test")), AT)),
+                Arguments.of(Contract.ACCOUNT_EVENT, new AccountEventDeserializer(),
+                        new AccountEvent(1, AccountEvent.Type.DISCONNECTED, "acc-1", "user-1", Provider.MICROSOFT,
+                                "alice@acme.test", null, null, null, true, null, AT)),
+                Arguments.of(Contract.SYNC_REQUEST, new SyncRequestDeserializer(),
+                        SyncRequest.of("acc-1", Provider.GOOGLE, List.of(Source.GMAIL, Source.GOOGLE_CALENDAR),
+                                SyncRequest.Mode.AUTO, SyncRequest.Reason.CONNECT, AT)),
+                Arguments.of(Contract.RAW_RECORD, new RawRecordDeserializer(),
+                        new RawRecord(1, Source.GMAIL, RawRecord.Op.UPSERT, "acc-1", "user-1", "alice@acme.test",
+                                false, "18c1", AT, "run-1", gmailPayload)),
+                Arguments.of(Contract.SYNC_STATUS, new SyncStatusDeserializer(),
+                        new SyncStatus(1, "acc-1", Source.OUTLOOK_MAIL, "shared@acme.test", SyncStatus.State.SYNCING,
+                                120, 900L, null, null, AT)),
+                Arguments.of(Contract.INTERACTION_EVENT, new InteractionEventDeserializer(),
+                        new InteractionEvent(1, UUID.fromString("6f1c2a8e-3f5b-4a51-9d51-0d6c1b9a0e11"), "user-1",
+                                "acc-1", Provider.GOOGLE, Source.GOOGLE_CALENDAR, InteractionEvent.Kind.MEETING,
+                                InteractionEvent.Direction.MEETING, "bob@example.com", "Bob Smith",
+                                InteractionEvent.Role.ATTENDEE, AT, "evt-1", null, null, "alice@acme.test", false,
+                                InteractionEvent.Classification.PERSON, false,
+                                new InteractionEvent.Meeting(AT, AT.plusSeconds(1800), false, 3, "accepted"), false)),
+                Arguments.of(Contract.INTERACTION_EVENT, new InteractionEventDeserializer(),
+                        new InteractionEvent(1, UUID.randomUUID(), "user-1", "acc-1", Provider.MICROSOFT,
+                                Source.OUTLOOK_MAIL, InteractionEvent.Kind.EMAIL, InteractionEvent.Direction.INBOUND,
+                                "news@list.example.com", null, InteractionEvent.Role.FROM, AT, "AAMk1",
+                                "<abc@list.example.com>", "conv-1", "shared@acme.test", true,
+                                InteractionEvent.Classification.BULK, true, null, false)),
+                Arguments.of(Contract.DEAD_LETTER, new DeadLetterDeserializer(),
+                        new DeadLetter(1, "invalid_json", "Unexpected end-of-input", Topics.RAW_RECORDS, 3, 42L,
+                                "acc-1", "{\"op\":", "eyJvcCI6", AT)));
+    }
+
+    @ParameterizedTest(name = "{0} #{index}")
+    @MethodSource("samples")
+    <T> void shouldRoundTripAndMatchItsSchema(Contract contract, JsonDeserializer<T> deserializer, T value) {
+        byte[] bytes = new JsonSerializer<T>().serialize("t", value);
+
+        assertThat(deserializer.deserialize("t", bytes)).isEqualTo(value);
+        assertThat(ContractSchemas.validate(contract, json(new String(bytes, StandardCharsets.UTF_8)))).isEmpty();
+    }
+
+    @Test
+    void shouldWriteWireNamesAndIsoInstants() {
+        String written = new String(new JsonSerializer<SyncRequest>().serialize("t",
+                SyncRequest.of("acc-1", Provider.MICROSOFT, List.of(Source.OUTLOOK_CALENDAR), SyncRequest.Mode.FULL,
+                        SyncRequest.Reason.RESYNC, AT)), StandardCharsets.UTF_8);
+
+        assertThat(written).isEqualTo("{\"schemaVersion\":1,\"accountId\":\"acc-1\",\"provider\":\"microsoft\","
+                + "\"sources\":[\"outlook_calendar\"],\"mode\":\"full\",\"reason\":\"resync\","
+                + "\"requestedAt\":\"2026-11-24T10:00:00Z\"}");
+    }
+
+    @Test
+    void shouldRejectRawRecordsThatViolateTheSchema() {
+        ObjectNode record = (ObjectNode) json("""
+                {"schemaVersion":1,"source":"gmail","op":"upsert","accountId":"a","userId":"u",
+                 "mailbox":"alice@acme.test","sharedMailbox":false,"remoteId":"m1",
+                 "observedAt":"2026-11-24T10:00:00Z","payload":{}}""");
+        assertThat(ContractSchemas.validate(Contract.RAW_RECORD, record)).isEmpty();
+
+        record.put("op", "merge");
+        record.remove("remoteId");
+        assertThat(ContractSchemas.validate(Contract.RAW_RECORD, record))
+                .hasSize(2)
+                .anySatisfy(m -> assertThat(m).contains("remoteId"))
+                .anySatisfy(m -> assertThat(m).contains("op"));
+    }
+
+    @Test
+    void shouldRejectAMeetingEventWithoutMeetingDetails() {
+        ObjectNode event = (ObjectNode) json(new String(new JsonSerializer<InteractionEvent>().serialize("t",
+                (InteractionEvent) samples().skip(6).findFirst().orElseThrow().get()[2]), StandardCharsets.UTF_8));
+        event.remove("meeting");
+        assertThat(ContractSchemas.validate(Contract.INTERACTION_EVENT, event)).isNotEmpty();
+    }
+
+    @Test
+    void shouldFailWithAClearErrorOnMalformedJson() {
+        assertThatThrownBy(() -> new RawRecordDeserializer().deserialize(Topics.RAW_RECORDS,
+                "{\"op\":".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("RawRecord")
+                .hasMessageContaining(Topics.RAW_RECORDS);
+    }
+
+    @Test
+    void shouldReadUnknownFieldsFromNewerProducers() {
+        SyncRequest read = new SyncRequestDeserializer().deserialize("t", ("{\"schemaVersion\":1,\"accountId\":\"a\","
+                + "\"provider\":\"google\",\"sources\":[\"gmail\"],\"mode\":\"auto\",\"reason\":\"manual\","
+                + "\"requestedAt\":\"2026-11-24T10:00:00Z\",\"priority\":5}").getBytes(StandardCharsets.UTF_8));
+        assertThat(read.sources()).containsExactly(Source.GMAIL);
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return Json.mapper().readTree(text);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}
