@@ -1,0 +1,114 @@
+package io.interactionsync.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.interactionsync.model.Topics;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * How far the backfill of a set of users has come, read the way an operator would: account sync status
+ * from the connector, the normalizer's consumer lag from Kafka, and the rows in PostgreSQL.
+ */
+public final class BackfillProgress {
+
+    /** One reading. */
+    public record Snapshot(int accounts, int accountsSynced, int accountsFailed, long messagesRead,
+                           long messagesEstimated, long normalizerLag, long eventsWritten) {
+
+        /** Every account synced (or failed) and the normalizer has consumed everything published. */
+        public boolean settled() {
+            return accounts > 0 && accountsSynced + accountsFailed == accounts && normalizerLag == 0;
+        }
+
+        public String line(long seconds) {
+            return String.format("[%4ds] accounts synced %d/%d%s · messages read %d%s · normalizer lag %d · events written %d",
+                    seconds, accountsSynced, accounts, accountsFailed > 0 ? " (" + accountsFailed + " failed)" : "",
+                    messagesRead, messagesEstimated > 0 ? "/~" + messagesEstimated : "", normalizerLag,
+                    eventsWritten);
+        }
+    }
+
+    private final StackEndpoints endpoints;
+    private final StackClient client;
+
+    public BackfillProgress(StackEndpoints endpoints, StackClient client) {
+        this.endpoints = endpoints;
+        this.client = client;
+    }
+
+    /** @param userJwts portal JWT per user id */
+    public Snapshot read(Map<String, String> userJwts) {
+        int accounts = 0;
+        int synced = 0;
+        int failed = 0;
+        long read = 0;
+        long estimated = 0;
+        for (String jwt : userJwts.values()) {
+            for (JsonNode account : client.googleAccounts(jwt)) {
+                accounts++;
+                String status = account.path("syncStatus").asText();
+                if (status.equals("synced")) {
+                    synced++;
+                } else if (status.equals("error") || status.equals("reauth_required")) {
+                    failed++;
+                }
+                for (JsonNode source : account.path("sources")) {
+                    read += source.path("fetched").asLong(0);
+                    estimated += source.path("estimatedTotal").asLong(0);
+                }
+            }
+        }
+        return new Snapshot(accounts, synced, failed, read, estimated, normalizerLag(), eventsWritten(userJwts.keySet()));
+    }
+
+    long normalizerLag() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap()))) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("event-normalizer")
+                    .partitionsToOffsetAndMetadata().get();
+            Set<TopicPartition> partitions = admin.describeTopics(List.of(Topics.RAW_RECORDS)).allTopicNames().get()
+                    .get(Topics.RAW_RECORDS).partitions().stream()
+                    .map(p -> new TopicPartition(Topics.RAW_RECORDS, p.partition())).collect(Collectors.toSet());
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(
+                    partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()))).all().get();
+            long lag = 0;
+            for (TopicPartition tp : partitions) {
+                OffsetAndMetadata c = committed.get(tp);
+                lag += ends.get(tp).offset() - (c == null ? 0 : c.offset());
+            }
+            return lag;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    long eventsWritten(Set<String> userIds) {
+        try (Connection c = endpoints.database().connect();
+             PreparedStatement q = c.prepareStatement(
+                     "select count(*) from normalizer.interaction_events where user_id = any(?) and not deleted")) {
+            Array ids = c.createArrayOf("text", userIds.toArray());
+            q.setArray(1, ids);
+            try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            return 0; // the normalizer has not created its table yet
+        }
+    }
+}

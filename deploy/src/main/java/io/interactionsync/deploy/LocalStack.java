@@ -1,0 +1,238 @@
+package io.interactionsync.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The one-command local stack ({@code deploy/local/run.sh}): Kafka, the provider emulator with generated
+ * demo mailboxes, the four services; connects the demo accounts through the real OAuth code flow, shows
+ * the backfill's progress, prints a summary, and runs until Ctrl-C. Re-runs resume: the database and
+ * the broker's data live under {@code .local/} and every write is idempotent.
+ */
+public final class LocalStack {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration BACKFILL_TIMEOUT = Duration.ofMinutes(15);
+
+    record Options(int users, int messages, int months, long seed, String domain, boolean fresh) {
+
+        static Options parse(String[] args) {
+            int users = 3;
+            int messages = 300;
+            int months = 24;
+            long seed = 42;
+            boolean fresh = false;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--users" -> users = Integer.parseInt(args[++i]);
+                    case "--messages" -> messages = Integer.parseInt(args[++i]);
+                    case "--months" -> months = Integer.parseInt(args[++i]);
+                    case "--seed" -> seed = Long.parseLong(args[++i]);
+                    case "--fresh" -> fresh = true;
+                    case "--help", "-h" -> {
+                        System.out.println("""
+                                usage: deploy/local/run.sh [--users N] [--messages N] [--months N] [--seed N] [--fresh]
+                                  --users     demo Google users to generate and connect (default 3)
+                                  --messages  messages per mailbox (default 300)
+                                  --months    how far back the generated mail goes (default 24)
+                                  --seed      generator seed; the same seed gives the same data (default 42)
+                                  --fresh     drop the local database and Kafka data first""");
+                        System.exit(0);
+                    }
+                    default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
+                }
+            }
+            return new Options(users, messages, months, seed, "acme.test", fresh);
+        }
+    }
+
+    public static void main(String[] args) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (RuntimeException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Path root = Path.of("").toAbsolutePath();
+        Path state = root.resolve(".local");
+        Stack stack = new Stack(root, state.resolve("logs"));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nStopping the local stack…");
+            stack.close();
+            stopped.countDown();
+        }, "local-stack-shutdown"));
+        try {
+            run(options, root, state, stack);
+        } catch (RuntimeException e) {
+            System.err.println("\nerror: " + e.getMessage());
+            System.exit(1);
+        }
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void run(Options options, Path root, Path state, Stack stack) {
+        Instant started = Instant.now();
+        StackEndpoints endpoints = StackEndpoints.local(tokenKeyring(state));
+        checkPortsFree(endpoints);
+
+        step("PostgreSQL: database " + endpoints.database().name());
+        if (options.fresh()) {
+            endpoints.database().recreate();
+            deleteRecursively(state.resolve("kafka"));
+        } else {
+            endpoints.database().ensureExists();
+        }
+
+        step("Kafka (KRaft) on " + endpoints.kafkaBootstrap());
+        stack.adopt(KafkaBrokerProcess.start(state.resolve("kafka"), StackEndpoints.KAFKA_PORT,
+                StackEndpoints.KAFKA_CONTROLLER_PORT, state.resolve("logs/kafka.log")));
+        StackTopics.ensure(endpoints.kafkaBootstrap());
+
+        step("provider emulator on " + endpoints.emulatorUrl());
+        Path emulatorJar = root.resolve("provider-emulator/target/provider-emulator.jar");
+        ManagedProcess emulator = stack.adopt(ManagedProcess.start("provider-emulator",
+                ManagedProcess.java("-Xmx512m", "-jar", emulatorJar.toString(), "--port",
+                        Integer.toString(StackEndpoints.EMULATOR_PORT)), Map.of(),
+                state.resolve("logs/provider-emulator.log")));
+        emulator.awaitHttpOk(java.net.URI.create(endpoints.emulatorUrl() + "/_emulator/health"), START_TIMEOUT);
+        StackClient client = new StackClient(endpoints);
+        JsonNode generated = client.generate(Map.of("seed", options.seed(), "googleUsers", options.users(),
+                "microsoftUsers", 0, "messagesPerMailbox", options.messages(), "months", options.months(),
+                "domain", options.domain()));
+        List<String> emails = new ArrayList<>();
+        generated.path("google").forEach(u -> emails.add(u.path("email").asText()));
+        System.out.printf("    generated %d Google mailboxes × %d messages (seed %d)%n", emails.size(),
+                options.messages(), options.seed());
+
+        step("services: " + String.join(", ", List.of(StackService.values()).stream().map(StackService::artifact).toList()));
+        stack.startServices(endpoints, List.of(StackService.values()), START_TIMEOUT);
+
+        step("team directory and OAuth connect");
+        String admin = client.mintJwt("demo-admin", "admin@" + options.domain(), List.of("admin"));
+        client.putCollection(admin, "demo-team", "Demo team", emails, List.of(options.domain()));
+        Map<String, String> userJwts = new LinkedHashMap<>();
+        for (String email : emails) {
+            String userId = "user-" + email.substring(0, email.indexOf('@'));
+            String jwt = client.mintJwt(userId, email, List.of("user"));
+            JsonNode account = client.connectGoogle(jwt, email, "gmail");
+            userJwts.put(userId, jwt);
+            System.out.printf("    connected %s (account %s, scopes %s)%n", email, account.path("id").asText(),
+                    account.path("scopes"));
+        }
+
+        step("backfill");
+        BackfillProgress progress = new BackfillProgress(endpoints, client);
+        Instant backfillStart = Instant.now();
+        BackfillProgress.Snapshot last = progress.read(userJwts);
+        while (!last.settled() && Duration.between(backfillStart, Instant.now()).compareTo(BACKFILL_TIMEOUT) < 0) {
+            ManagedProcess.pause(Duration.ofSeconds(2));
+            for (ManagedProcess p : stack.processes()) {
+                if (!p.isAlive()) {
+                    throw new IllegalStateException(p.name() + " stopped unexpectedly; see " + p.logFile());
+                }
+            }
+            last = progress.read(userJwts);
+            System.out.println("    " + last.line(Duration.between(backfillStart, Instant.now()).toSeconds()));
+        }
+        long seconds = Duration.between(backfillStart, Instant.now()).toSeconds();
+        System.out.printf("""
+
+                ── Interaction Sync local stack ──────────────────────────────
+                  accounts connected   %d (%d synced%s)
+                  messages read        %d
+                  events written       %d  (normalizer.interaction_events)
+                  backfill             %d s   (whole start %d s)%s
+                  connector  http://127.0.0.1:%d   normalizer  http://127.0.0.1:%d
+                  emulator   %s   Kafka %s   logs .local/logs/
+                  Query events: curl -H "Authorization: Bearer $(curl -s -XPOST %s/idp/token \\
+                      -H 'Content-Type: application/json' -d '{"sub":"%s","email":"%s","roles":["user"]}' | jq -r .access_token)" \\
+                      'http://127.0.0.1:%d/api/v1/interaction-events?limit=5'
+                Press Ctrl-C to stop.
+                %n""",
+                last.accounts(), last.accountsSynced(), last.accountsFailed() > 0 ? ", " + last.accountsFailed() + " failed" : "",
+                last.messagesRead(), last.eventsWritten(), seconds, Duration.between(started, Instant.now()).toSeconds(),
+                last.settled() ? "" : "\n  (not settled after " + BACKFILL_TIMEOUT.toMinutes() + " min — see the logs)",
+                endpoints.connectorPort(), endpoints.normalizerPort(), endpoints.emulatorUrl(), endpoints.kafkaBootstrap(),
+                endpoints.emulatorUrl() + "/idp", userJwts.keySet().iterator().next(), emails.get(0),
+                endpoints.normalizerPort());
+    }
+
+    private static void step(String what) {
+        System.out.println("==> " + what);
+    }
+
+    /** The connector's token-encryption key, generated once into an untracked file (mode 600). */
+    static String tokenKeyring(Path state) {
+        Path file = state.resolve("token-keyring");
+        try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(state);
+                byte[] key = new byte[32];
+                new SecureRandom().nextBytes(key);
+                String keyId = "local-" + LocalDate.now().toString().replace("-", "");
+                Files.writeString(file, keyId + ":" + Base64.getEncoder().encodeToString(key) + "\n");
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            }
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + file, e);
+        }
+    }
+
+    private static void checkPortsFree(StackEndpoints e) {
+        Map<Integer, String> ports = new LinkedHashMap<>();
+        ports.put(StackEndpoints.KAFKA_PORT, "Kafka");
+        ports.put(StackEndpoints.KAFKA_CONTROLLER_PORT, "Kafka controller");
+        ports.put(StackEndpoints.EMULATOR_PORT, "provider-emulator");
+        for (StackService s : StackService.values()) {
+            ports.put(s.port(e), s.artifact());
+        }
+        List<String> taken = new ArrayList<>();
+        ports.forEach((port, owner) -> {
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+                socket.setReuseAddress(true);
+            } catch (IOException ex) {
+                taken.add(port + " (" + owner + ")");
+            }
+        });
+        if (!taken.isEmpty()) {
+            throw new IllegalStateException("port(s) already in use: " + String.join(", ", taken)
+                    + ".\n  Is another local stack running? Stop it with Ctrl-C, or find the process with: "
+                    + "ss -ltnp 'sport = :" + taken.get(0).split(" ")[0] + "'");
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.interactionsync.deploy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * A running set of stack processes, stopped in reverse start order. Shared by the local-stack launcher
+ * and the end-to-end test so both run the services exactly the same way.
+ */
+public final class Stack implements AutoCloseable {
+
+    /** Modest heaps: the whole stack must fit on a laptop next to an IDE. */
+    private static final List<String> SERVICE_JVM_OPTIONS = List.of("-Xmx384m", "-XX:+UseSerialGC");
+
+    private final Path repoRoot;
+    private final Path logDir;
+    private final Deque<ManagedProcess> processes = new ArrayDeque<>();
+
+    public Stack(Path repoRoot, Path logDir) {
+        this.repoRoot = repoRoot;
+        this.logDir = logDir;
+    }
+
+    public Path repoRoot() {
+        return repoRoot;
+    }
+
+    /** Adds a process started elsewhere (Kafka, the emulator) so it is stopped with the stack. */
+    public ManagedProcess adopt(ManagedProcess process) {
+        processes.push(process);
+        return process;
+    }
+
+    /** Starts {@code services} in parallel and waits until each is ready ({@code /q/health/ready}). */
+    public void startServices(StackEndpoints endpoints, List<StackService> services, Duration timeout) {
+        for (StackService service : services) {
+            Path jar = service.jar(repoRoot);
+            if (!Files.exists(jar)) {
+                throw new IllegalStateException(jar + " is missing: build first (./mvnw -DskipTests package)");
+            }
+            List<String> command = new java.util.ArrayList<>(SERVICE_JVM_OPTIONS);
+            command.add("-jar");
+            command.add(jar.toString());
+            adopt(ManagedProcess.start(service.artifact(), ManagedProcess.java(command.toArray(String[]::new)),
+                    service.environment(endpoints), logDir.resolve(service.artifact() + ".log")));
+        }
+        for (StackService service : services) {
+            process(service.artifact()).awaitHttpOk(java.net.URI.create(service.healthUrl(endpoints)), timeout);
+        }
+    }
+
+    public ManagedProcess process(String name) {
+        return processes.stream().filter(p -> p.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no process " + name));
+    }
+
+    public List<ManagedProcess> processes() {
+        return List.copyOf(processes);
+    }
+
+    @Override
+    public void close() {
+        while (!processes.isEmpty()) {
+            processes.pop().close();
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.interactionsync.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.interactionsync.model.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a portal (or a user's browser) does against a running stack: mint portal JWTs at the IdP, load
+ * emulator data, set the team directory and connect Google accounts through the real OAuth code flow.
+ */
+public final class StackClient {
+
+    public static final String GOOGLE_REDIRECT_URI = "http://localhost:3000/auth/google/callback";
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+    private final StackEndpoints endpoints;
+
+    public StackClient(StackEndpoints endpoints) {
+        this.endpoints = endpoints;
+    }
+
+    /** A portal JWT signed by the IdP. */
+    public String mintJwt(String sub, String email, List<String> roles) {
+        return send("POST", endpoints.idpUrl() + "/token", null,
+                Map.of("sub", sub, "email", email, "roles", roles), 200).get("access_token").asText();
+    }
+
+    /** {@code POST /_emulator/generate}: deterministic demo mailboxes; returns the emulator's answer. */
+    public JsonNode generate(Map<String, Object> request) {
+        return send("POST", endpoints.emulatorUrl() + "/_emulator/generate", null, request, 200);
+    }
+
+    /** {@code PUT /_emulator/google/users/{email}}. */
+    public void putGoogleUser(String email, Map<String, Object> mailbox) {
+        send("PUT", endpoints.emulatorUrl() + "/_emulator/google/users/" + encode(email), null, mailbox, 200, 201, 204);
+    }
+
+    /** {@code PUT /api/v1/collections/{id}} as an admin. */
+    public void putCollection(String adminJwt, String id, String name, List<String> members, List<String> domains) {
+        send("PUT", endpoints.connectorUrl() + "/api/v1/collections/" + encode(id), adminJwt,
+                Map.of("name", name, "memberEmails", members, "internalDomains", domains), 200, 201, 204);
+    }
+
+    /**
+     * The browser half of Google's code flow: ask the connector for the authorize URL, let the emulator's
+     * consent page approve for {@code email} (login_hint), take code and state from the redirect and hand
+     * them to the connector. Returns the Account JSON.
+     */
+    public JsonNode connectGoogle(String userJwt, String email, String scopes) {
+        JsonNode authorize = send("GET", endpoints.connectorUrl() + "/api/v1/google/authorize-url?scopes="
+                + encode(scopes) + "&redirectUri=" + encode(GOOGLE_REDIRECT_URI), userJwt, null, 200);
+        HttpResponse<String> consent = exchange(HttpRequest.newBuilder(URI.create(
+                authorize.get("url").asText() + "&login_hint=" + encode(email))).GET().build());
+        String location = consent.headers().firstValue("Location").orElseThrow(() -> new IllegalStateException(
+                "the consent page did not redirect (" + consent.statusCode() + "): " + consent.body()));
+        Map<String, String> query = query(URI.create(location));
+        if (query.containsKey("error")) {
+            throw new IllegalStateException("consent for " + email + " failed: " + query);
+        }
+        return send("POST", endpoints.connectorUrl() + "/api/v1/google-accounts", userJwt,
+                Map.of("code", query.get("code"), "redirectUri", GOOGLE_REDIRECT_URI, "state", query.get("state")),
+                200, 201);
+    }
+
+    /** {@code GET /api/v1/google-accounts} for the user of {@code userJwt}. */
+    public JsonNode googleAccounts(String userJwt) {
+        return send("GET", endpoints.connectorUrl() + "/api/v1/google-accounts", userJwt, null, 200);
+    }
+
+    private JsonNode send(String method, String url, String jwt, Object body, int... expected) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                    .header("Accept", "application/json");
+            if (jwt != null) {
+                request.header("Authorization", "Bearer " + jwt);
+            }
+            if (body != null) {
+                request.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofByteArray(Json.mapper().writeValueAsBytes(body)));
+            } else {
+                request.method(method, HttpRequest.BodyPublishers.noBody());
+            }
+            HttpResponse<String> response = exchange(request.build());
+            for (int status : expected) {
+                if (response.statusCode() == status) {
+                    return response.body().isBlank() ? Json.mapper().createObjectNode()
+                            : Json.mapper().readTree(response.body());
+                }
+            }
+            throw new IllegalStateException(method + " " + url + " answered " + response.statusCode() + ": "
+                    + response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + url + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private HttpResponse<String> exchange(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(request.method() + " " + request.uri() + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Map<String, String> query(URI uri) {
+        Map<String, String> params = new HashMap<>();
+        if (uri.getRawQuery() != null) {
+            for (String pair : uri.getRawQuery().split("&")) {
+                int eq = pair.indexOf('=');
+                String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                params.put(key, value);
+            }
+        }
+        return params;
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,97 @@
+package io.interactionsync.deploy;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The four services and the configuration each one gets from the stack, as environment variables —
+ * exactly what the Kubernetes manifests set from ConfigMaps and Secrets in production.
+ */
+public enum StackService {
+    CONNECTOR("connector-service"),
+    GOOGLE_SYNC("google-sync-service"),
+    MICROSOFT_SYNC("microsoft-sync-service"),
+    NORMALIZER("event-normalizer");
+
+    /** The emulator's service-client secret (SPEC §6 local values; never a production secret). */
+    static final String LOCAL_SERVICE_SECRET = "local-service-secret";
+    static final List<String> LOCAL_REDIRECT_URIS = List.of("postmessage",
+            "http://localhost:3000/auth/google/callback", "http://localhost:3000/auth/microsoft/callback");
+
+    private final String artifact;
+
+    StackService(String artifact) {
+        this.artifact = artifact;
+    }
+
+    public String artifact() {
+        return artifact;
+    }
+
+    /** The Quarkus fast-jar built by {@code mvn package}. */
+    public Path jar(Path repoRoot) {
+        return repoRoot.resolve(artifact).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    public int port(StackEndpoints e) {
+        return switch (this) {
+            case CONNECTOR -> e.connectorPort();
+            case GOOGLE_SYNC -> e.googleSyncPort();
+            case MICROSOFT_SYNC -> e.microsoftSyncPort();
+            case NORMALIZER -> e.normalizerPort();
+        };
+    }
+
+    public String healthUrl(StackEndpoints e) {
+        return "http://127.0.0.1:" + port(e) + "/q/health/ready";
+    }
+
+    public Map<String, String> environment(StackEndpoints e) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port(e)));
+        env.put("QUARKUS_LOG_CONSOLE_JSON", "false");
+        if (this == MICROSOFT_SYNC) {
+            return env; // no Kafka, database or provider calls until its issue lands
+        }
+        env.put("KAFKA_BOOTSTRAP_SERVERS", e.kafkaBootstrap());
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", e.database().jdbcUrl());
+        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", e.database().reactiveUrl());
+        env.put("QUARKUS_DATASOURCE_USERNAME", e.database().user());
+        env.put("QUARKUS_DATASOURCE_PASSWORD", "");
+        String emulator = e.emulatorUrl();
+        switch (this) {
+            case CONNECTOR -> {
+                portalJwt(env, e);
+                env.put("CONNECTOR_GOOGLE_CLIENT_ID", "local-google-client");
+                env.put("CONNECTOR_GOOGLE_CLIENT_SECRET", "local-google-secret");
+                env.put("CONNECTOR_GOOGLE_AUTHORIZE_URL", emulator + "/accounts.google.com/o/oauth2/v2/auth");
+                env.put("CONNECTOR_GOOGLE_TOKEN_URL", emulator + "/oauth2.googleapis.com/token");
+                env.put("CONNECTOR_GOOGLE_REVOKE_URL", emulator + "/oauth2.googleapis.com/revoke");
+                env.put("CONNECTOR_OAUTH_REDIRECT_URIS", String.join(",", LOCAL_REDIRECT_URIS));
+                env.put("CONNECTOR_TOKEN_ENCRYPTION_KEYRING", e.tokenKeyring());
+            }
+            case GOOGLE_SYNC -> {
+                serviceClient(env, e);
+                env.put("GOOGLE_SYNC_GMAIL_ROOT_URL", emulator + "/gmail.googleapis.com/");
+                env.put("GOOGLE_SYNC_CALENDAR_ROOT_URL", emulator + "/www.googleapis.com/");
+            }
+            case NORMALIZER -> portalJwt(env, e);
+            default -> throw new IllegalStateException(name());
+        }
+        return env;
+    }
+
+    private static void portalJwt(Map<String, String> env, StackEndpoints e) {
+        env.put("MP_JWT_VERIFY_ISSUER", e.idpUrl());
+        env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", e.idpUrl() + "/jwks");
+    }
+
+    private void serviceClient(Map<String, String> env, StackEndpoints e) {
+        env.put("QUARKUS_OIDC_CLIENT_AUTH_SERVER_URL", e.idpUrl());
+        env.put("QUARKUS_OIDC_CLIENT_CLIENT_ID", artifact);
+        env.put("QUARKUS_OIDC_CLIENT_CREDENTIALS_SECRET", LOCAL_SERVICE_SECRET);
+        env.put("QUARKUS_REST_CLIENT_CONNECTOR_URL", e.connectorUrl());
+    }
+}

@@ -1,0 +1,231 @@
+package io.interactionsync.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.interactionsync.model.ContractSchemas;
+import io.interactionsync.model.ContractSchemas.Contract;
+import io.interactionsync.model.Json;
+import io.interactionsync.model.Topics;
+import io.interactionsync.testsupport.EmulatorTestResource;
+import io.interactionsync.testsupport.KafkaTestClient;
+import io.interactionsync.testsupport.KafkaTestResource;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * The walking skeleton, end to end: the real service jars as processes, a real Kafka broker, PostgreSQL
+ * and the provider emulator. A user connects Gmail through the OAuth code flow at the connector; the
+ * google sync reads the mailbox through the official Gmail SDK; the normalizer writes one row per outside
+ * participant.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(GoogleMailEndToEndIT.LogsOnFailure.class)
+class GoogleMailEndToEndIT {
+
+    static final String ALICE = "alice@acme.test";
+    static final String CAROL = "carol@acme.test";
+    static final String ALICE_USER_ID = "user-alice-e2e";
+
+    static Stack stack;
+    StackEndpoints endpoints;
+    StackClient client;
+    KafkaTestClient kafka;
+    String accountId;
+
+    @BeforeAll
+    void startStackAndConnectAlice() throws IOException {
+        endpoints = new StackEndpoints(KafkaTestResource.bootstrapServers(), EmulatorTestResource.baseUrl(),
+                new LocalDatabase("127.0.0.1", 5432, "postgres", "interaction_sync_e2e"),
+                freePort(), freePort(), freePort(), freePort(),
+                "e2e:" + java.util.Base64.getEncoder().encodeToString(new byte[32]));
+        endpoints.database().recreate();
+        StackTopics.ensure(endpoints.kafkaBootstrap());
+        stack = new Stack(Path.of("..").toAbsolutePath().normalize(), Path.of("target/e2e-logs").toAbsolutePath());
+        stack.startServices(endpoints, List.of(StackService.CONNECTOR, StackService.GOOGLE_SYNC,
+                StackService.NORMALIZER), Duration.ofSeconds(180));
+        client = new StackClient(endpoints);
+        kafka = KafkaTestClient.connect(endpoints.kafkaBootstrap());
+
+        client.putGoogleUser(ALICE, Map.of("name", "Alice Archer", "messages", aliceMailbox(), "events", List.of()));
+        String admin = client.mintJwt("admin-e2e", "admin@acme.test", List.of("admin"));
+        client.putCollection(admin, "acme-e2e", "Acme", List.of(ALICE, CAROL), List.of("acme.test"));
+        String alice = client.mintJwt(ALICE_USER_ID, ALICE, List.of("user"));
+        accountId = client.connectGoogle(alice, ALICE, "gmail").get("id").asText();
+    }
+
+    @AfterAll
+    void stopStack() {
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void shouldWriteOneEventPerOutsideParticipantAndRole() {
+        List<String> expected = List.of(
+                "bob@example.com|from|inbound|Bob Stone",
+                "erin@client.example|to|outbound|null",
+                "frank@other.example|bcc|outbound|null",
+                "gina@vendor.example|from|inbound|Gina",
+                "jane@partner.example|cc|inbound|Doe, Jane");
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(eventRows()).containsExactlyInAnyOrderElementsOf(expected));
+    }
+
+    @Test
+    void shouldPublishEachMessageWithinTheHorizonOnceAsASchemaValidRawRecord() {
+        List<ConsumerRecord<String, String>> records = kafka.awaitRecords(Topics.RAW_RECORDS,
+                r -> accountId.equals(r.key()), 4, Duration.ofSeconds(120));
+        List<String> remoteIds = new ArrayList<>();
+        for (ConsumerRecord<String, String> r : records) {
+            JsonNode json = read(r.value());
+            assertThat(ContractSchemas.validate(Contract.RAW_RECORD, json)).isEmpty();
+            assertThat(json.get("userId").asText()).isEqualTo(ALICE_USER_ID);
+            assertThat(json.get("mailbox").asText()).isEqualTo(ALICE);
+            assertThat(json.at("/payload/payload/headers").isArray()).isTrue();
+            remoteIds.add(json.get("remoteId").asText());
+        }
+        // m5 is spam (never listed) and m6 is older than the 24-month horizon.
+        assertThat(remoteIds).containsExactlyInAnyOrder("e2e-m1", "e2e-m2", "e2e-m3", "e2e-m4");
+    }
+
+    @Test
+    void shouldReportTheAccountSyncedAndKeepTokensOutOfKafkaAndPlainText() throws SQLException {
+        String alice = client.mintJwt(ALICE_USER_ID, ALICE, List.of("user"));
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(client.googleAccounts(alice).get(0).path("syncStatus").asText())
+                        .isEqualTo("synced"));
+        JsonNode account = client.googleAccounts(alice).get(0);
+        assertThat(account.at("/sources/gmail/fetched").asLong()).isEqualTo(4);
+        assertThat(account.toString()).doesNotContain("ya29.").doesNotContain("1//");
+
+        for (String topic : List.of(Topics.ACCOUNT_EVENTS, Topics.SYNC_REQUESTS, Topics.RAW_RECORDS, Topics.SYNC_STATUS)) {
+            kafka.awaitRecords(topic, r -> true, 1, Duration.ofSeconds(30))
+                    .forEach(r -> assertThat(r.value()).as(topic).doesNotContain("ya29.").doesNotContain("1//"));
+        }
+        try (Connection c = endpoints.database().connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select row_to_json(a)::text from connector.accounts a")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).contains(accountId).doesNotContain("ya29.").doesNotContain("1//");
+        }
+    }
+
+    private List<String> eventRows() throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = endpoints.database().connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select contact_email, role, direction, contact_name from "
+                     + "normalizer.interaction_events where user_id = '" + ALICE_USER_ID + "' and not deleted")) {
+            while (rs.next()) {
+                rows.add(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4));
+            }
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState())) { // the normalizer has not migrated yet
+                return rows;
+            }
+            throw e;
+        }
+        return rows;
+    }
+
+    /** Alice's Gmail, as the Gmail API returns it with format=metadata. */
+    static List<Map<String, Object>> aliceMailbox() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        return List.of(
+                message("e2e-m1", "INBOX", now.minus(3, ChronoUnit.DAYS), Map.of(
+                        "From", "Bob Stone <bob@example.com>",
+                        "To", "Alice Archer <alice@acme.test>",
+                        "Cc", "\"Doe, Jane\" <jane@partner.example>, carol@acme.test",
+                        "Subject", "Series A intro")),
+                message("e2e-m2", "SENT", now.minus(2, ChronoUnit.DAYS), Map.of(
+                        "From", "Alice Archer <alice@acme.test>",
+                        "To", "erin@client.example",
+                        "Bcc", "frank@other.example",
+                        "Subject", "Term sheet")),
+                message("e2e-m3", "INBOX", now.minus(1, ChronoUnit.DAYS), Map.of(
+                        "From", "Carol Chen <carol@acme.test>",
+                        "To", "alice@acme.test",
+                        "Subject", "Partner meeting notes")),
+                message("e2e-m4", "INBOX", now.minus(5, ChronoUnit.HOURS), Map.of(
+                        "From", "Gina <gina@vendor.example>",
+                        "To", "alice@acme.test",
+                        "Bcc", "hank@elsewhere.example", // never on a received copy: ignored (R-B4)
+                        "Subject", "Invoice")),
+                message("e2e-m5", "SPAM", now.minus(4, ChronoUnit.HOURS), Map.of(
+                        "From", "winner@lottery.example",
+                        "To", "alice@acme.test",
+                        "Subject", "You won")),
+                message("e2e-m6", "INBOX", now.minus(800, ChronoUnit.DAYS), Map.of(
+                        "From", "old.friend@past.example",
+                        "To", "alice@acme.test",
+                        "Subject", "Long ago")));
+    }
+
+    static Map<String, Object> message(String id, String label, Instant at, Map<String, String> headers) {
+        List<Map<String, String>> all = new ArrayList<>();
+        headers.forEach((name, value) -> all.add(Map.of("name", name, "value", value)));
+        all.add(Map.of("name", "Date", "value", DateTimeFormatter.RFC_1123_DATE_TIME.format(at.atOffset(ZoneOffset.ofHours(-5)))));
+        all.add(Map.of("name", "Message-ID", "value", "<" + id + "@mail.example>"));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("threadId", id);
+        m.put("labelIds", List.of(label));
+        m.put("snippet", "");
+        m.put("internalDate", Long.toString(at.toEpochMilli()));
+        m.put("sizeEstimate", 2048);
+        m.put("payload", Map.of("mimeType", "text/plain", "headers", all));
+        return m;
+    }
+
+    private static JsonNode read(String json) {
+        try {
+            return Json.mapper().readTree(json);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + json, e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** On a failure, the services' last log lines are the first thing anyone needs. */
+    static class LogsOnFailure implements TestWatcher {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            if (stack != null) {
+                for (ManagedProcess p : stack.processes()) {
+                    System.err.println("──── " + p.name() + " (" + p.logFile() + ") ────\n" + p.logTail(60));
+                }
+            }
+        }
+    }
+}
