@@ -1,0 +1,24 @@
+package io.interactionsync.googlesync.client.gmail;
+
+import com.google.api.services.gmail.model.ListMessagesResponse;
+import com.google.api.services.gmail.model.Message;
+import com.google.api.services.gmail.model.Profile;
+
+/**
+ * What the Gmail sources need from Gmail (one account). {@link GmailGateway} implements it with the SDK;
+ * unit tests use an in-memory mailbox.
+ */
+public interface GmailPort {
+
+    /** users.getProfile (1 unit). */
+    Profile profile() throws InterruptedException;
+
+    /** users.messages.list for one label, newest first (5 units). */
+    ListMessagesResponse listMessages(String label, String pageToken) throws InterruptedException;
+
+    /** users.messages.get with format=metadata and the configured headers (5 units); 404 → NotFoundException. */
+    Message getMessageMetadata(String id) throws InterruptedException;
+
+    /** The resource as JSON exactly as the API returned it (the SDK's own JSON factory). */
+    String serialize(Object resource);
+}

@@ -1,0 +1,126 @@
+package io.interactionsync.googlesync.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+
+/** Every setting of google-sync-service ({@code google-sync.*}); the module README lists them all. */
+@ConfigMapping(prefix = "google-sync")
+public interface GoogleSyncConfig {
+
+    /** How far back the Gmail backfill reads, in months (by each message's internalDate). */
+    @WithDefault("24")
+    int backfillMonths();
+
+    Gmail gmail();
+
+    Pacing pacing();
+
+    Retry retry();
+
+    Worker worker();
+
+    Status status();
+
+    interface Gmail {
+        /** Root URL of the Gmail API, ending with '/'. Locally and in tests: {@code <emulator>/gmail.googleapis.com/}. */
+        @WithDefault("https://gmail.googleapis.com/")
+        String rootUrl();
+
+        /** {@code maxResults} of messages.list (Gmail caps it at 500). */
+        @WithDefault("500")
+        int listPageSize();
+
+        /** Messages fetched with messages.get per step (one step = one cursor save). */
+        @WithDefault("50")
+        int getBatchSize();
+
+        /** Concurrent messages.get calls of one account within a step. */
+        @WithDefault("4")
+        int getConcurrency();
+
+        /** Connect timeout of Gmail calls. */
+        @WithDefault("10s")
+        Duration connectTimeout();
+
+        /** Read timeout of Gmail calls; a timeout counts as a provider-wide failure. */
+        @WithDefault("30s")
+        Duration readTimeout();
+
+        /** {@code metadataHeaders} of messages.get(format=metadata): what the normalizer needs, nothing more. */
+        @WithDefault("From,To,Cc,Bcc,Subject,Date,Message-ID,In-Reply-To,References,List-Unsubscribe,"
+                + "List-Unsubscribe-Post,List-Id,Precedence,Delivered-To,Return-Path,Sender,Reply-To,Auto-Submitted,"
+                + "Feedback-ID,X-Auto-Response-Suppress,Mailing-List,X-Mailman-Version,X-Google-Group-Id,Content-Type")
+        List<String> metadataHeaders();
+    }
+
+    /** Per-user pacing to the Gmail quota (units: getProfile 1, messages.list 5, messages.get 5). */
+    interface Pacing {
+        /** Gmail's per-user quota in units per minute; the bucket never lets more than this through in any minute. */
+        @WithDefault("15000")
+        int userUnitsPerMinute();
+
+        /** Burst allowance of an account's bucket in units (taken out of the per-minute budget, not added to it). */
+        @WithDefault("250")
+        int burstUnits();
+    }
+
+    /** Retries of one Gmail call (rate limits, 5xx, timeouts). */
+    interface Retry {
+        /** Attempts of one call before the step gives up and the job is rescheduled. */
+        @WithDefault("6")
+        int maxAttempts();
+
+        /** First backoff; doubles per attempt, with full jitter. Google advises at least 1 s. */
+        @WithDefault("1s")
+        Duration initialBackoff();
+
+        /** Longest single backoff. */
+        @WithDefault("32s")
+        Duration maxBackoff();
+
+        /** A wait longer than this (e.g. "Retry after" far ahead) ends the step and reschedules the job instead. */
+        @WithDefault("60s")
+        Duration maxInlineWait();
+
+        /** Steps in which the same message failed before it is recorded as skipped (never wedging the cursor). */
+        @WithDefault("5")
+        int messageMaxAttempts();
+    }
+
+    interface Worker {
+        /** Accounts synced concurrently by this replica (each on a virtual thread). */
+        @WithDefault("4")
+        int concurrency();
+
+        /** How often idle slots look for claimable jobs. */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** Lease of a claimed job; renewed between steps. A crashed replica's job is claimable once it expires. */
+        @WithDefault("5m")
+        Duration leaseDuration();
+
+        /** Delay before a job that failed transiently (connector or Kafka unavailable, circuit open) is tried again. */
+        @WithDefault("30s")
+        Duration retryDelay();
+
+        /** How long a shutdown waits for the steps in flight. */
+        @WithDefault("30s")
+        Duration shutdownGrace();
+
+        /** Replica id written as lease owner; defaults to host name + random suffix. */
+        java.util.Optional<String> replicaId();
+    }
+
+    interface Status {
+        /** Publish a syncing status at least every this many fetched records... */
+        @WithDefault("200")
+        int everyRecords();
+
+        /** ...or at least this often, whichever comes first (also the progress log interval). */
+        @WithDefault("5s")
+        Duration every();
+    }
+}

@@ -1,0 +1,66 @@
+package io.interactionsync.googlesync.metrics;
+
+import io.interactionsync.googlesync.client.gmail.GmailMethod;
+import io.interactionsync.model.Source;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+
+/**
+ * The service's Micrometer meters (Prometheus on {@code /q/metrics}). The circuit breaker's state is
+ * exported by SmallRye Fault Tolerance itself ({@code ft_circuitbreaker_state_current{circuitBreaker=…}}).
+ */
+@ApplicationScoped
+public class SyncMetrics {
+
+    private final MeterRegistry registry;
+
+    public SyncMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Records acknowledged by Kafka on raw-records. */
+    public void published(Source source, int count) {
+        Counter.builder("googlesync.records.published").description("Raw records acknowledged by Kafka")
+                .tag("source", source.wireName()).register(registry).increment(count);
+    }
+
+    /** Quota units spent (counted when the call is let through by the pacer). */
+    public void quotaUnits(GmailMethod method) {
+        Counter.builder("googlesync.quota.units").description("Gmail quota units spent")
+                .tag("method", method.apiName()).register(registry).increment(method.units());
+    }
+
+    /** One Gmail request and how it ended (ok, unauthorized, not_found, rate_limited, server_error, …). */
+    public void request(GmailMethod method, String outcome) {
+        Counter.builder("googlesync.gmail.requests").description("Gmail API requests")
+                .tag("method", method.apiName()).tag("outcome", outcome).register(registry).increment();
+    }
+
+    /** A 403/429 rate-limit answer. */
+    public void rateLimited(int status, String reason, boolean projectWide) {
+        Counter.builder("googlesync.gmail.rate_limited").description("Gmail rate-limit answers (403/429)")
+                .tag("status", Integer.toString(status)).tag("reason", reason == null ? "none" : reason)
+                .tag("scope", projectWide ? "project" : "user").register(registry).increment();
+    }
+
+    /** Messages recorded as skipped (deleted meanwhile, or failing too often). */
+    public void skipped(Source source, String reason, int count) {
+        Counter.builder("googlesync.records.skipped").description("Records given up on, with the reason")
+                .tag("source", source.wireName()).tag("reason", reason).register(registry).increment(count);
+    }
+
+    /** Duration of one sync step (list page or batch of gets, including the Kafka acks and cursor save). */
+    public void step(Source source, String kind, Duration duration) {
+        Timer.builder("googlesync.step.duration").description("Sync step latency")
+                .tag("source", source.wireName()).tag("kind", kind).register(registry).record(duration);
+    }
+
+    /** How a job run ended (completed, retry_later, failed, reauth_required, aborted, stopped). */
+    public void jobEnded(String result) {
+        Counter.builder("googlesync.jobs").description("Sync job runs by result")
+                .tag("result", result).register(registry).increment();
+    }
+}

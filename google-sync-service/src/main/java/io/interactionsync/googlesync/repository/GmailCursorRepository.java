@@ -1,0 +1,243 @@
+package io.interactionsync.googlesync.repository;
+
+import io.agroal.api.AgroalDataSource;
+import io.interactionsync.googlesync.source.gmail.GmailCursor;
+import io.interactionsync.model.Source;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Gmail cursors ({@code google_sync.source_cursors}, source {@code gmail}) plus the backfill's dedup ids. */
+@ApplicationScoped
+public class GmailCursorRepository implements GmailCursor.Loader {
+
+    private static final String SOURCE = Source.GMAIL.wireName();
+
+    private final AgroalDataSource dataSource;
+
+    public GmailCursorRepository(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @Override
+    public Optional<GmailCursor> load(String accountId) {
+        String sql = """
+                select phase, sync_run_id, horizon, history_id, label, more_pages, page_token, pending_ids, head_failures,
+                       estimated_total, fetched, published, skipped, beyond_horizon, started_at, last_synced_at
+                from google_sync.source_cursors where account_id = ? and source = ?
+                """;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, accountId);
+            ps.setString(2, SOURCE);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                Array ids = rs.getArray(8);
+                long estimate = rs.getLong(10);
+                Long estimatedTotal = rs.wasNull() ? null : estimate;
+                return Optional.of(new GmailCursor(
+                        GmailCursor.Phase.valueOf(rs.getString(1).toUpperCase(java.util.Locale.ROOT)),
+                        rs.getString(2), instant(rs.getTimestamp(3)), rs.getString(4), rs.getString(5), rs.getBoolean(6),
+                        rs.getString(7), ids == null ? List.of() : List.of((String[]) ids.getArray()), rs.getInt(9),
+                        estimatedTotal, rs.getLong(11), rs.getLong(12), rs.getLong(13), rs.getLong(14),
+                        instant(rs.getTimestamp(15)), instant(rs.getTimestamp(16))));
+            }
+        } catch (SQLException e) {
+            throw new RepositoryException("could not load the Gmail cursor of account " + accountId, e);
+        }
+    }
+
+    /** Saves the cursor (after the Kafka acks of the records it covers). */
+    public void save(String accountId, GmailCursor cursor) {
+        inTransaction(c -> upsert(c, accountId, cursor));
+    }
+
+    /** Saves the cursor and remembers ids listed under INBOX for the SENT listing, in one transaction. */
+    public void saveWithListedIds(String accountId, GmailCursor cursor, Collection<String> listedIds) {
+        inTransaction(c -> {
+            upsert(c, accountId, cursor);
+            if (!listedIds.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement("""
+                        insert into google_sync.gmail_backfill_ids (account_id, message_id)
+                        select ?, unnest(?::text[]) on conflict do nothing
+                        """)) {
+                    ps.setString(1, accountId);
+                    ps.setArray(2, c.createArrayOf("text", listedIds.toArray()));
+                    ps.executeUpdate();
+                }
+            }
+        });
+    }
+
+    /** Starts a backfill afresh: the new cursor replaces the old one and the dedup ids are dropped. */
+    public void restart(String accountId, GmailCursor cursor) {
+        inTransaction(c -> {
+            clearListedIds(c, accountId);
+            upsert(c, accountId, cursor);
+        });
+    }
+
+    /** Saves the cursor of a completed backfill and drops its dedup ids. */
+    public void saveCompleted(String accountId, GmailCursor cursor) {
+        inTransaction(c -> {
+            upsert(c, accountId, cursor);
+            clearListedIds(c, accountId);
+        });
+    }
+
+    /** Which of {@code ids} were already listed under an earlier label of this backfill. */
+    public Set<String> alreadyListed(String accountId, Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                select message_id from google_sync.gmail_backfill_ids where account_id = ? and message_id = any(?::text[])
+                """)) {
+            ps.setString(1, accountId);
+            ps.setArray(2, c.createArrayOf("text", ids.toArray()));
+            Set<String> found = new HashSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(rs.getString(1));
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw new RepositoryException("could not read listed ids of account " + accountId, e);
+        }
+    }
+
+    /** Records messages given up on, with the reason (counted in the cursor's {@code skipped}). */
+    public void recordSkipped(String accountId, String syncRunId, List<String> messageIds, String reason) {
+        if (messageIds.isEmpty()) {
+            return;
+        }
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    insert into google_sync.skipped_records (account_id, source, remote_id, sync_run_id, reason)
+                    values (?, ?, ?, ?, ?) on conflict do nothing
+                    """)) {
+                for (String id : messageIds) {
+                    ps.setString(1, accountId);
+                    ps.setString(2, SOURCE);
+                    ps.setString(3, id);
+                    ps.setString(4, syncRunId);
+                    ps.setString(5, reason);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        });
+    }
+
+    /** Skipped messages of an account: id → reason. */
+    public List<String[]> skipped(String accountId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                select remote_id, reason from google_sync.skipped_records where account_id = ? and source = ? order by remote_id
+                """)) {
+            ps.setString(1, accountId);
+            ps.setString(2, SOURCE);
+            List<String[]> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new String[] {rs.getString(1), rs.getString(2)});
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new RepositoryException("could not read skipped records of account " + accountId, e);
+        }
+    }
+
+    private static void clearListedIds(Connection c, String accountId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("delete from google_sync.gmail_backfill_ids where account_id = ?")) {
+            ps.setString(1, accountId);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void upsert(Connection c, String accountId, GmailCursor k) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into google_sync.source_cursors (account_id, source, phase, sync_run_id, horizon, history_id, label,
+                    more_pages, page_token, pending_ids, head_failures, estimated_total, fetched, published, skipped,
+                    beyond_horizon, started_at, last_synced_at, updated_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
+                on conflict (account_id, source) do update set phase = excluded.phase, sync_run_id = excluded.sync_run_id,
+                    horizon = excluded.horizon, history_id = excluded.history_id, label = excluded.label,
+                    more_pages = excluded.more_pages, page_token = excluded.page_token, pending_ids = excluded.pending_ids,
+                    head_failures = excluded.head_failures, estimated_total = excluded.estimated_total,
+                    fetched = excluded.fetched, published = excluded.published, skipped = excluded.skipped,
+                    beyond_horizon = excluded.beyond_horizon, started_at = excluded.started_at,
+                    last_synced_at = excluded.last_synced_at, updated_at = now()
+                """)) {
+            int i = 1;
+            ps.setString(i++, accountId);
+            ps.setString(i++, SOURCE);
+            ps.setString(i++, k.phase().wire());
+            ps.setString(i++, k.syncRunId());
+            ps.setTimestamp(i++, timestamp(k.horizon()));
+            ps.setString(i++, k.historyId());
+            ps.setString(i++, k.label());
+            ps.setBoolean(i++, k.morePages());
+            ps.setString(i++, k.pageToken());
+            ps.setArray(i++, c.createArrayOf("text", k.pendingIds().toArray()));
+            ps.setInt(i++, k.headFailures());
+            if (k.estimatedTotal() == null) {
+                ps.setNull(i++, Types.BIGINT);
+            } else {
+                ps.setLong(i++, k.estimatedTotal());
+            }
+            ps.setLong(i++, k.fetched());
+            ps.setLong(i++, k.published());
+            ps.setLong(i++, k.skipped());
+            ps.setLong(i++, k.beyondHorizon());
+            ps.setTimestamp(i++, timestamp(k.startedAt()));
+            ps.setTimestamp(i, timestamp(k.lastSyncedAt()));
+            ps.executeUpdate();
+        }
+    }
+
+    private void inTransaction(Work work) {
+        try (Connection c = dataSource.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                work.run(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw new RepositoryException("Gmail cursor write failed", e);
+        }
+    }
+
+    private static Timestamp timestamp(Instant i) {
+        return i == null ? null : Timestamp.from(i);
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    @FunctionalInterface
+    private interface Work {
+        void run(Connection c) throws SQLException;
+    }
+}

@@ -1,0 +1,11 @@
+package io.interactionsync.googlesync.service;
+
+/** What a running job checks between steps. */
+public interface JobControl {
+
+    /** Renews the lease; false when it was lost to another replica (the job must stop, its work is theirs now). */
+    boolean renewLease();
+
+    /** True once this replica is shutting down (finish the step in flight, then stop). */
+    boolean stopRequested();
+}

@@ -1,0 +1,180 @@
+package io.interactionsync.googlesync.service;
+
+import io.interactionsync.googlesync.SyncJob;
+import io.interactionsync.googlesync.client.AccessTokenHolder;
+import io.interactionsync.googlesync.client.AccountToken;
+import io.interactionsync.googlesync.client.ConnectorClient;
+import io.interactionsync.googlesync.client.gmail.GmailGatewayFactory;
+import io.interactionsync.googlesync.client.gmail.GmailPort;
+import io.interactionsync.googlesync.config.GoogleSyncConfig;
+import io.interactionsync.googlesync.pacing.QuotaPacer;
+import io.interactionsync.googlesync.publish.RawRecordPublisher;
+import io.interactionsync.googlesync.publish.StatusReporter;
+import io.interactionsync.googlesync.publish.SyncStatusPublisher;
+import io.interactionsync.googlesync.repository.GmailCursorRepository;
+import io.interactionsync.googlesync.repository.RepositoryException;
+import io.interactionsync.googlesync.source.RetryLaterException;
+import io.interactionsync.googlesync.source.SourceFailedException;
+import io.interactionsync.googlesync.source.gmail.GmailBackfillSource;
+import io.interactionsync.googlesync.source.gmail.GmailCursor;
+import io.interactionsync.googlesync.source.gmail.GmailSession;
+import io.interactionsync.model.Source;
+import io.interactionsync.model.SyncRequest;
+import io.interactionsync.model.SyncStatus;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Runs one claimed job (Debezium's change-event-source coordinator): gets the account and a token from the
+ * connector, then for each requested source runs the backfill step by step from its stored cursor, checking
+ * the lease and shutdown between steps; once a backfill completes, the incremental phase continues from the
+ * cursor it left (incremental sources are the next issue).
+ */
+@ApplicationScoped
+public class SyncCoordinator {
+
+    private final ConnectorClient connector;
+    private final GmailGatewayFactory gmailFactory;
+    private final GmailCursorRepository gmailCursors;
+    private final GmailBackfillSource gmailBackfill;
+    private final SyncStatusPublisher statusPublisher;
+    private final QuotaPacer pacer;
+    private final GoogleSyncConfig config;
+    private final Clock clock = Clock.systemUTC();
+
+    public SyncCoordinator(ConnectorClient connector, GmailGatewayFactory gmailFactory, GmailCursorRepository gmailCursors,
+                           GmailBackfillSource gmailBackfill, SyncStatusPublisher statusPublisher, QuotaPacer pacer,
+                           GoogleSyncConfig config) {
+        this.connector = connector;
+        this.gmailFactory = gmailFactory;
+        this.gmailCursors = gmailCursors;
+        this.gmailBackfill = gmailBackfill;
+        this.statusPublisher = statusPublisher;
+        this.pacer = pacer;
+        this.config = config;
+    }
+
+    public JobResult run(SyncJob job, JobControl control) {
+        String accountId = job.accountId();
+        AccountToken account;
+        try {
+            account = connector.accessToken(accountId);
+        } catch (ConnectorClient.ReauthRequiredException e) {
+            return reauthRequired(job, e.getMessage());
+        } catch (ConnectorClient.AccountGoneException e) {
+            Log.infof("account is gone, dropping its sync: %s", e.getMessage());
+            return new JobResult.Failed(e.getMessage());
+        } catch (ConnectorClient.ConnectorUnavailableException e) {
+            return retryLater(e.getMessage());
+        }
+        if (account.provider() != null && !"google".equalsIgnoreCase(account.provider())) {
+            return new JobResult.Failed("account " + accountId + " is not a Google account");
+        }
+        AccessTokenHolder tokens = new AccessTokenHolder(connector, account, clock);
+        JobResult result = new JobResult.Completed();
+        try {
+            for (Source source : job.sources()) {
+                JobResult sourceResult = switch (source) {
+                    case GMAIL -> runGmail(job, tokens, control);
+                    case GOOGLE_CALENDAR -> {
+                        Log.infof("google_calendar sync is not implemented yet; skipped");
+                        yield new JobResult.Completed();
+                    }
+                    case OUTLOOK_MAIL, OUTLOOK_CALENDAR -> new JobResult.Completed();
+                };
+                if (sourceResult instanceof JobResult.Aborted || sourceResult instanceof JobResult.Stopped) {
+                    return sourceResult;
+                }
+                result = worse(result, sourceResult);
+            }
+            return result;
+        } catch (ConnectorClient.ReauthRequiredException e) {
+            return reauthRequired(job, e.getMessage());
+        } catch (ConnectorClient.AccountGoneException e) {
+            return new JobResult.Failed(e.getMessage());
+        } finally {
+            pacer.forget(accountId);
+        }
+    }
+
+    private JobResult runGmail(SyncJob job, AccessTokenHolder tokens, JobControl control) {
+        AccountToken account = tokens.account();
+        StatusReporter status = new StatusReporter(statusPublisher, account.accountId(), Source.GMAIL,
+                config.status().everyRecords(), config.status().every(), clock);
+        if (!account.hasScope(AccountToken.GMAIL_SCOPE)) {
+            status.state(SyncStatus.State.ACCESS_DENIED, "the account did not grant " + AccountToken.GMAIL_SCOPE);
+            return new JobResult.Completed();
+        }
+        GmailCursor cursor = null;
+        try {
+            Optional<GmailCursor> stored = gmailCursors.load(account.accountId());
+            cursor = stored.orElse(null);
+            if (cursor == null || job.mode() == SyncRequest.Mode.FULL) {
+                cursor = gmailBackfill.start(account.accountId(), cursor == null ? null : cursor.lastSyncedAt());
+                Log.infof("gmail backfill starts (run %s, horizon %s)", cursor.syncRunId(), cursor.horizon());
+            } else if (cursor.phase() == GmailCursor.Phase.BACKFILL) {
+                Log.infof("gmail backfill resumes (run %s): %d fetched, label %s, %d ids pending", cursor.syncRunId(),
+                        cursor.fetched(), cursor.label(), cursor.pendingIds().size());
+            }
+            GmailPort gmail = gmailFactory.create(tokens);
+            GmailSession session = new GmailSession(account.accountId(), account.userId(), account.email(), gmail, status);
+            while (cursor.phase() == GmailCursor.Phase.BACKFILL) {
+                if (control.stopRequested()) {
+                    return new JobResult.Stopped();
+                }
+                if (!control.renewLease()) {
+                    Log.warnf("lease on the account was lost; another replica continues from the saved cursor");
+                    return new JobResult.Aborted();
+                }
+                cursor = gmailBackfill.step(session, cursor);
+            }
+            Log.infof("gmail incremental sync (history.list from historyId %s) is not implemented yet; "
+                    + "the backfill is complete", cursor.historyId());
+            return new JobResult.Completed();
+        } catch (SourceFailedException e) {
+            status.error(cursor == null ? 0 : cursor.fetched(), cursor == null ? null : cursor.estimatedTotal(),
+                    cursor == null ? null : cursor.lastSyncedAt(), e.getMessage());
+            return new JobResult.Failed(e.getMessage());
+        } catch (RetryLaterException e) {
+            Log.infof("gmail sync paused until %s: %s", e.notBefore(), e.getMessage());
+            return new JobResult.RetryLater(e.notBefore(), e.getMessage());
+        } catch (ConnectorClient.ConnectorUnavailableException | RepositoryException
+                 | RawRecordPublisher.PublishException e) {
+            Log.warnf("gmail step failed, will retry: %s", e.getMessage());
+            return retryLater(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new JobResult.Stopped();
+        }
+    }
+
+    private JobResult reauthRequired(SyncJob job, String message) {
+        Log.warnf("account needs to be reconnected; its sync stops: %s", message);
+        for (Source source : job.sources()) {
+            new StatusReporter(statusPublisher, job.accountId(), source, 1, config.status().every(), clock)
+                    .state(SyncStatus.State.REAUTH_REQUIRED, message);
+        }
+        return new JobResult.Failed("reauth_required: " + message);
+    }
+
+    private JobResult retryLater(String reason) {
+        return new JobResult.RetryLater(Instant.now().plus(config.worker().retryDelay()), reason);
+    }
+
+    /** Combines the results of two sources: a retry beats completion, a failure beats a retry. */
+    private static JobResult worse(JobResult a, JobResult b) {
+        if (a instanceof JobResult.Failed) {
+            return a;
+        }
+        if (b instanceof JobResult.Failed) {
+            return b;
+        }
+        if (a instanceof JobResult.RetryLater ra && b instanceof JobResult.RetryLater rb) {
+            return ra.notBefore().isBefore(rb.notBefore()) ? ra : rb;
+        }
+        return a instanceof JobResult.RetryLater ? a : b;
+    }
+}
