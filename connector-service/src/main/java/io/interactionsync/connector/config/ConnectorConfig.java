@@ -1,0 +1,86 @@
+package io.interactionsync.connector.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** All connector settings ({@code connector.*}). Provider URLs default to the real endpoints. */
+@ConfigMapping(prefix = "connector")
+public interface ConnectorConfig {
+
+    TokenEncryption tokenEncryption();
+
+    Google google();
+
+    OAuth oauth();
+
+    Features features();
+
+    SyncSchedule syncSchedule();
+
+    AccessTokens accessTokens();
+
+    interface TokenEncryption {
+        /**
+         * {@code kid:base64key[,kid:base64key…]}: AES-256 keys (32 bytes each, standard Base64). The first is
+         * active for new writes; the others only decrypt rows written before a rotation. Required.
+         */
+        Optional<String> keyring();
+    }
+
+    interface Google {
+        /** OAuth client id; Google connect answers 503 {@code provider_not_configured} without it. */
+        Optional<String> clientId();
+
+        /** OAuth client secret. */
+        Optional<String> clientSecret();
+
+        @WithDefault("https://accounts.google.com/o/oauth2/v2/auth")
+        String authorizeUrl();
+
+        @WithDefault("https://oauth2.googleapis.com/token")
+        String tokenUrl();
+
+        @WithDefault("https://oauth2.googleapis.com/revoke")
+        String revokeUrl();
+
+        /** Connect and read timeout of calls to Google's OAuth endpoints. */
+        @WithDefault("10s")
+        Duration timeout();
+    }
+
+    interface OAuth {
+        /** Redirect URIs a client may use (exact match); {@code postmessage} enables Google's popup flow. */
+        Optional<List<String>> redirectUris();
+
+        /** How long an authorize-url {@code state} (and its PKCE verifier) stays usable. */
+        @WithDefault("10m")
+        Duration stateTtl();
+    }
+
+    /** Global source switches (SPEC §4 feature flags). */
+    interface Features {
+        @WithDefault("true")
+        boolean gmailMetadataSync();
+
+        @WithDefault("true")
+        boolean googleCalendarMetadataSync();
+
+        @WithDefault("true")
+        boolean microsoftSync();
+    }
+
+    interface SyncSchedule {
+        /** Quartz-style cron (UTC) of the daily fan-out; {@code off} disables it. */
+        @WithDefault("0 0 6 * * ?")
+        String cron();
+    }
+
+    interface AccessTokens {
+        /** A stored access token closer than this to its expiry is refreshed before it is handed out. */
+        @WithDefault("5m")
+        Duration refreshSkew();
+    }
+}

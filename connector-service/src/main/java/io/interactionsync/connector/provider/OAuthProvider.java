@@ -1,0 +1,46 @@
+package io.interactionsync.connector.provider;
+
+import io.interactionsync.model.Provider;
+import io.interactionsync.model.Source;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One OAuth identity provider (Google now; Microsoft plugs in the same way). Implementations call the
+ * provider's endpoints with a maintained client library and throw {@link ProviderException} with a
+ * classified {@link ProviderException.Kind}; no method returns or logs a token except in its result.
+ */
+public interface OAuthProvider {
+
+    Provider provider();
+
+    /** False when the client id/secret are not configured; connect then answers 503. */
+    boolean configured();
+
+    /** The sources this provider can sync, in display order. */
+    List<Source> sources();
+
+    /**
+     * Provider scope strings for the caller's per-source choices (e.g. {@code gmail,calendar}), always
+     * including the identity scopes.
+     *
+     * @throws IllegalArgumentException naming the unknown choice
+     */
+    List<String> scopesFor(List<String> choices);
+
+    /** The sources the granted scopes allow (feature flags are applied by the caller). */
+    Set<Source> sourcesAllowedBy(Collection<String> grantedScopes);
+
+    /** The URL the user's browser is sent to. */
+    String authorizeUrl(AuthorizationRequest request);
+
+    /** Authorization-code exchange (with the PKCE verifier when the flow used one). */
+    TokenGrant exchangeCode(String code, String redirectUri, String codeVerifier);
+
+    /** Refresh-token grant; the result carries a new refresh token when the provider rotated it. */
+    TokenGrant refresh(String refreshToken);
+
+    /** Revokes the grant behind {@code token}; an already invalid token counts as revoked. */
+    void revoke(String token);
+}

@@ -1,0 +1,38 @@
+package io.interactionsync.connector.repository;
+
+import io.interactionsync.connector.Account;
+import io.interactionsync.model.Provider;
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+@ApplicationScoped
+public class AccountRepository implements PanacheRepositoryBase<Account, UUID> {
+
+    /** The caller's account, unless it was disconnected. Someone else's id looks like a missing one. */
+    public Optional<Account> findOwned(UUID id, String userId) {
+        return find("id = ?1 and userId = ?2 and status <> ?3", id, userId, Account.Status.DISCONNECTED)
+                .firstResultOptional();
+    }
+
+    public List<Account> listOwned(String userId, Provider provider) {
+        return list("userId = ?1 and provider = ?2 and status <> ?3 order by createdAt", userId, provider,
+                Account.Status.DISCONNECTED);
+    }
+
+    public Optional<Account> findByProviderIdentityForUpdate(Provider provider, String providerUserId) {
+        return find("provider = ?1 and providerUserId = ?2", provider, providerUserId)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
+    }
+
+    public Optional<Account> findForUpdate(UUID id) {
+        return Optional.ofNullable(findById(id, LockModeType.PESSIMISTIC_WRITE));
+    }
+
+    public List<Account> listActive() {
+        return list("status = ?1 order by id", Account.Status.ACTIVE);
+    }
+}

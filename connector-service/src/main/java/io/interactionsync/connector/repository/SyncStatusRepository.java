@@ -1,0 +1,54 @@
+package io.interactionsync.connector.repository;
+
+import io.interactionsync.connector.SourceSyncStatus;
+import io.interactionsync.model.SyncStatus;
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Timestamp;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+@ApplicationScoped
+public class SyncStatusRepository implements PanacheRepositoryBase<SourceSyncStatus, SourceSyncStatus.Key> {
+
+    /**
+     * Stores a report unless an equal-or-newer one is already stored; ignores reports for accounts that do
+     * not exist (any more). Returns whether a row was written.
+     */
+    public boolean upsert(UUID accountId, SyncStatus s) {
+        int rows = getEntityManager().createNativeQuery("""
+                insert into connector.source_sync_status
+                    (account_id, source, mailbox, state, fetched, estimated_total, last_synced_at, last_error, reported_at)
+                select ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
+                where exists (select 1 from connector.accounts a where a.id = ?1)
+                on conflict (account_id, source, mailbox) do update set
+                    state = excluded.state, fetched = excluded.fetched, estimated_total = excluded.estimated_total,
+                    last_synced_at = coalesce(excluded.last_synced_at, source_sync_status.last_synced_at),
+                    last_error = excluded.last_error, reported_at = excluded.reported_at
+                where source_sync_status.reported_at <= excluded.reported_at
+                """)
+                .setParameter(1, accountId)
+                .setParameter(2, s.source().wireName())
+                .setParameter(3, s.mailbox() == null ? SourceSyncStatus.OWN_MAILBOX : s.mailbox())
+                .setParameter(4, wire(s.state()))
+                .setParameter(5, s.fetched())
+                .setParameter(6, s.estimatedTotal())
+                .setParameter(7, s.lastSyncedAt() == null ? null : Timestamp.from(s.lastSyncedAt()))
+                .setParameter(8, s.lastError())
+                .setParameter(9, Timestamp.from(s.at()))
+                .executeUpdate();
+        return rows > 0;
+    }
+
+    public List<SourceSyncStatus> listFor(Collection<UUID> accountIds) {
+        if (accountIds.isEmpty()) {
+            return List.of();
+        }
+        return list("key.accountId in ?1", accountIds);
+    }
+
+    private static String wire(SyncStatus.State state) {
+        return state.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

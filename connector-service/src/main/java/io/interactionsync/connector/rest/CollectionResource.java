@@ -1,0 +1,56 @@
+package io.interactionsync.connector.rest;
+
+import io.interactionsync.connector.rest.dto.CollectionRequest;
+import io.interactionsync.connector.rest.dto.CollectionView;
+import io.interactionsync.connector.security.CurrentUser;
+import io.interactionsync.connector.service.DirectoryService;
+import io.smallrye.common.annotation.RunOnVirtualThread;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The team directory (role {@code admin}). */
+@Path("/api/v1/collections")
+@RolesAllowed(CurrentUser.ADMIN)
+@RunOnVirtualThread
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Directory")
+public class CollectionResource {
+
+    private final DirectoryService directory;
+    private final CurrentUser user;
+
+    public CollectionResource(DirectoryService directory, CurrentUser user) {
+        this.directory = directory;
+        this.user = user;
+    }
+
+    @PUT
+    @Path("/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create or replace a collection; publishes account-events directory_changed")
+    @APIResponse(responseCode = "200", description = "Stored (addresses and domains normalised to lower case)")
+    @APIResponse(responseCode = "400", description = "invalid_email, invalid_domain, invalid_collection_id, validation_failed")
+    @APIResponse(responseCode = "403", description = "forbidden (not an admin)")
+    public CollectionView put(@PathParam("id") String id, @Valid @NotNull CollectionRequest request) {
+        return directory.put(id, request, user.id());
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "Read a collection")
+    @APIResponse(responseCode = "404", description = "collection_not_found")
+    public CollectionView get(@PathParam("id") String id) {
+        return directory.get(id);
+    }
+}

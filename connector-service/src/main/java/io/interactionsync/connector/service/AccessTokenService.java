@@ -1,0 +1,197 @@
+package io.interactionsync.connector.service;
+
+import io.interactionsync.connector.Account;
+import io.interactionsync.connector.config.ConnectorConfig;
+import io.interactionsync.connector.crypto.TokenCipher;
+import io.interactionsync.connector.provider.OAuthProviders;
+import io.interactionsync.connector.provider.ProviderException;
+import io.interactionsync.connector.provider.TokenGrant;
+import io.interactionsync.connector.repository.AccountRepository;
+import io.interactionsync.connector.rest.dto.AccessTokenResponse;
+import io.interactionsync.connector.rest.problem.ApiException;
+import io.interactionsync.model.AccountEvent;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
+import org.jboss.logging.MDC;
+
+/**
+ * Hands out usable access tokens to the sync services. A stored token closer than the configured skew to its
+ * expiry, or the very token a caller reports as rejected, is refreshed: concurrent callers for one account share
+ * one refresh in this process (single flight), and a row lock keeps two replicas from refreshing at once — the
+ * second sees the fresh token after the lock. {@code invalid_grant} marks the account {@code reauth_required}.
+ */
+@ApplicationScoped
+public class AccessTokenService {
+
+    private final AccountRepository accounts;
+    private final TokenCipher cipher;
+    private final OAuthProviders providers;
+    private final EventPublisher publisher;
+    private final SourcePolicy sourcePolicy;
+    private final ConnectorConfig config;
+    private final Clock clock;
+    private final MeterRegistry meters;
+    private final ConcurrentMap<UUID, CompletableFuture<AccessTokenResponse>> inFlight = new ConcurrentHashMap<>();
+
+    public AccessTokenService(AccountRepository accounts, TokenCipher cipher, OAuthProviders providers,
+                              EventPublisher publisher, SourcePolicy sourcePolicy, ConnectorConfig config, Clock clock,
+                              MeterRegistry meters) {
+        this.accounts = accounts;
+        this.cipher = cipher;
+        this.providers = providers;
+        this.publisher = publisher;
+        this.sourcePolicy = sourcePolicy;
+        this.config = config;
+        this.clock = clock;
+        this.meters = meters;
+    }
+
+    public AccessTokenResponse accessToken(UUID id, String rejectedAccessToken) {
+        MDC.put("accountId", id.toString());
+        try {
+            Account a = QuarkusTransaction.requiringNew().call(() -> accounts.findById(id));
+            requireUsable(a);
+            String current = cipher.open(a.accessTokenEnc, a.tokenKeyId, a.accessTokenAad());
+            if (usable(a, current, rejectedAccessToken)) {
+                return response(a, current);
+            }
+            return singleFlight(id, () -> refreshUnderLock(id, rejectedAccessToken));
+        } finally {
+            MDC.remove("accountId");
+        }
+    }
+
+    private AccessTokenResponse singleFlight(UUID id, Supplier<AccessTokenResponse> refresh) {
+        CompletableFuture<AccessTokenResponse> mine = new CompletableFuture<>();
+        CompletableFuture<AccessTokenResponse> running = inFlight.putIfAbsent(id, mine);
+        if (running != null) {
+            try {
+                return running.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw e;
+            }
+        }
+        try {
+            AccessTokenResponse result = refresh.get();
+            mine.complete(result);
+            return result;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(id, mine);
+        }
+    }
+
+    private sealed interface Outcome permits Fresh, ReauthRequired {
+    }
+
+    private record Fresh(AccessTokenResponse response) implements Outcome {
+    }
+
+    private record ReauthRequired(Account account) implements Outcome {
+    }
+
+    private AccessTokenResponse refreshUnderLock(UUID id, String rejectedAccessToken) {
+        Outcome outcome = QuarkusTransaction.requiringNew().call(() -> {
+            Account a = accounts.findForUpdate(id).orElse(null);
+            requireUsable(a);
+            String current = cipher.open(a.accessTokenEnc, a.tokenKeyId, a.accessTokenAad());
+            if (usable(a, current, rejectedAccessToken)) {
+                // Another caller or replica refreshed while we waited for the lock.
+                return new Fresh(response(a, current));
+            }
+            String refreshToken = cipher.open(a.refreshTokenEnc, a.tokenKeyId, a.refreshTokenAad());
+            if (refreshToken == null) {
+                markReauthRequired(a);
+                return new ReauthRequired(a);
+            }
+            TokenGrant grant;
+            try {
+                grant = providers.get(a.provider).refresh(refreshToken);
+            } catch (ProviderException e) {
+                if (e.kind() == ProviderException.Kind.INVALID_GRANT) {
+                    markReauthRequired(a);
+                    return new ReauthRequired(a);
+                }
+                count("provider_unavailable");
+                Log.warnf("token refresh for account %s failed: %s (%s)", id, e.kind(), e.providerError());
+                throw new ApiException(502, "provider_unavailable", "The provider could not refresh the token; retry later.");
+            }
+            String newRefresh = grant.refreshToken() != null ? grant.refreshToken() : refreshToken;
+            a.tokenKeyId = cipher.activeKeyId();
+            a.accessTokenEnc = cipher.seal(grant.accessToken(), a.accessTokenAad());
+            a.refreshTokenEnc = cipher.seal(newRefresh, a.refreshTokenAad());
+            a.accessTokenExpiresAt = grant.expiresAt();
+            if (grant.scopes() != null && !grant.scopes().isEmpty()) {
+                a.scopes = String.join(" ", grant.scopes());
+            }
+            a.updatedAt = clock.instant();
+            count("refreshed");
+            Log.infof("refreshed access token of account %s (rotated refresh token: %s)", id, grant.refreshToken() != null);
+            return new Fresh(response(a, grant.accessToken()));
+        });
+        if (outcome instanceof Fresh fresh) {
+            return fresh.response();
+        }
+        Account a = ((ReauthRequired) outcome).account();
+        count("reauth_required");
+        Log.warnf("account %s needs re-authorization (refresh token invalid or revoked)", id);
+        publisher.publish(AccountEvent.of(AccountEvent.Type.REAUTH_REQUIRED, a.id.toString(), a.userId, a.provider,
+                a.email, a.scopeList(), sourcePolicy.enabledSources(a), clock.instant()));
+        throw reauthRequired();
+    }
+
+    private void markReauthRequired(Account a) {
+        a.status = Account.Status.REAUTH_REQUIRED;
+        a.accessTokenEnc = null;
+        a.accessTokenExpiresAt = null;
+        a.updatedAt = clock.instant();
+    }
+
+    private boolean usable(Account a, String current, String rejectedAccessToken) {
+        if (current == null || a.accessTokenExpiresAt == null) {
+            return false;
+        }
+        if (rejectedAccessToken != null && rejectedAccessToken.equals(current)) {
+            return false;
+        }
+        return a.accessTokenExpiresAt.isAfter(clock.instant().plus(config.accessTokens().refreshSkew()));
+    }
+
+    private static void requireUsable(Account a) {
+        if (a == null || a.status == Account.Status.DISCONNECTED) {
+            throw ApiException.notFound("account_not_found", "No such account.");
+        }
+        if (a.status == Account.Status.REAUTH_REQUIRED) {
+            throw reauthRequired();
+        }
+    }
+
+    private static ApiException reauthRequired() {
+        return ApiException.conflict("reauth_required",
+                "The account's refresh token is invalid or revoked; the user must reconnect it.");
+    }
+
+    private static AccessTokenResponse response(Account a, String accessToken) {
+        return new AccessTokenResponse(a.id.toString(), a.userId, a.provider.name().toLowerCase(Locale.ROOT), a.email,
+                accessToken, a.accessTokenExpiresAt, a.scopeList());
+    }
+
+    private void count(String outcome) {
+        meters.counter("connector.token.refreshes", "outcome", outcome).increment();
+    }
+}

@@ -1,0 +1,134 @@
+package io.interactionsync.connector.service;
+
+import io.interactionsync.connector.Account;
+import io.interactionsync.connector.crypto.TokenCipher;
+import io.interactionsync.connector.mapping.AccountMapper;
+import io.interactionsync.connector.provider.OAuthProviders;
+import io.interactionsync.connector.provider.ProviderException;
+import io.interactionsync.connector.repository.AccountRepository;
+import io.interactionsync.connector.repository.SyncStatusRepository;
+import io.interactionsync.connector.rest.dto.AccountView;
+import io.interactionsync.connector.rest.dto.SyncAccepted;
+import io.interactionsync.connector.rest.problem.ApiException;
+import io.interactionsync.model.AccountEvent;
+import io.interactionsync.model.Provider;
+import io.interactionsync.model.Source;
+import io.interactionsync.model.SyncRequest;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.MDC;
+
+/** The caller's accounts: list, read, disconnect, manual sync. Other users' accounts look missing (404). */
+@ApplicationScoped
+public class AccountService {
+
+    private final AccountRepository accounts;
+    private final SyncStatusRepository statuses;
+    private final AccountMapper mapper;
+    private final SourcePolicy sourcePolicy;
+    private final OAuthProviders providers;
+    private final TokenCipher cipher;
+    private final EventPublisher publisher;
+    private final Clock clock;
+
+    public AccountService(AccountRepository accounts, SyncStatusRepository statuses, AccountMapper mapper,
+                          SourcePolicy sourcePolicy, OAuthProviders providers, TokenCipher cipher,
+                          EventPublisher publisher, Clock clock) {
+        this.accounts = accounts;
+        this.statuses = statuses;
+        this.mapper = mapper;
+        this.sourcePolicy = sourcePolicy;
+        this.providers = providers;
+        this.cipher = cipher;
+        this.publisher = publisher;
+        this.clock = clock;
+    }
+
+    public List<AccountView> list(String userId, Provider provider) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            List<Account> owned = accounts.listOwned(userId, provider);
+            var all = statuses.listFor(owned.stream().map(a -> a.id).toList());
+            return owned.stream().map(a -> mapper.toView(a, all)).toList();
+        });
+    }
+
+    public AccountView get(String userId, Provider provider, UUID id) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Account a = owned(userId, id, provider);
+            return mapper.toView(a, statuses.listFor(List.of(a.id)));
+        });
+    }
+
+    /**
+     * Revokes the grant at the provider (best effort: a provider outage does not keep the tokens), erases the
+     * tokens, marks the account disconnected — or removes the row when {@code purge} — and publishes
+     * {@code disconnected}.
+     */
+    public void disconnect(String userId, Provider provider, UUID id, boolean purge) {
+        Account snapshot = QuarkusTransaction.requiringNew().call(() -> owned(userId, id, provider));
+        MDC.put("accountId", id.toString());
+        try {
+            String refresh = cipher.open(snapshot.refreshTokenEnc, snapshot.tokenKeyId, snapshot.refreshTokenAad());
+            String access = cipher.open(snapshot.accessTokenEnc, snapshot.tokenKeyId, snapshot.accessTokenAad());
+            String toRevoke = refresh != null ? refresh : access;
+            if (toRevoke != null) {
+                try {
+                    providers.get(provider).revoke(toRevoke);
+                } catch (ProviderException e) {
+                    Log.warnf("revocation of account %s at %s failed (%s); tokens are erased anyway", id, provider,
+                            e.kind());
+                }
+            }
+            List<Source> sources = sourcePolicy.enabledSources(snapshot);
+            QuarkusTransaction.requiringNew().run(() -> {
+                Account a = accounts.findForUpdate(id).orElse(null);
+                if (a == null) {
+                    return;
+                }
+                if (purge) {
+                    statuses.delete("key.accountId", id);
+                    accounts.delete(a);
+                } else {
+                    a.status = Account.Status.DISCONNECTED;
+                    a.accessTokenEnc = null;
+                    a.refreshTokenEnc = null;
+                    a.accessTokenExpiresAt = null;
+                    a.tokenKeyId = null;
+                    a.updatedAt = clock.instant();
+                }
+            });
+            publisher.publish(new AccountEvent(AccountEvent.SCHEMA_VERSION, AccountEvent.Type.DISCONNECTED,
+                    id.toString(), snapshot.userId, snapshot.provider, snapshot.email, snapshot.scopeList(), sources,
+                    null, purge, null, clock.instant()));
+            Log.infof("account %s disconnected (purge=%s)", id, purge);
+        } finally {
+            MDC.remove("accountId");
+        }
+    }
+
+    public SyncAccepted requestSync(String userId, UUID id) {
+        Account a = QuarkusTransaction.requiringNew().call(() -> owned(userId, id, null));
+        if (a.status == Account.Status.REAUTH_REQUIRED) {
+            throw ApiException.conflict("reauth_required", "The account must be reconnected before it can sync.");
+        }
+        List<Source> sources = sourcePolicy.enabledSources(a);
+        if (sources.isEmpty()) {
+            throw ApiException.conflict("no_sources_enabled", "No source of this account is enabled for syncing.");
+        }
+        Instant now = clock.instant();
+        publisher.publish(SyncRequest.of(a.id.toString(), a.provider, sources, SyncRequest.Mode.AUTO,
+                SyncRequest.Reason.MANUAL, now));
+        return new SyncAccepted(a.id.toString(), sources.stream().map(Source::wireName).toList(), now);
+    }
+
+    private Account owned(String userId, UUID id, Provider provider) {
+        return accounts.findOwned(id, userId)
+                .filter(a -> provider == null || a.provider == provider)
+                .orElseThrow(() -> ApiException.notFound("account_not_found", "No such account."));
+    }
+}

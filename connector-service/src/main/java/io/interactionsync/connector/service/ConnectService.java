@@ -1,0 +1,299 @@
+package io.interactionsync.connector.service;
+
+import io.interactionsync.connector.Account;
+import io.interactionsync.connector.OAuthState;
+import io.interactionsync.connector.config.ConnectorConfig;
+import io.interactionsync.connector.crypto.TokenCipher;
+import io.interactionsync.connector.mapping.AccountMapper;
+import io.interactionsync.connector.provider.AuthorizationRequest;
+import io.interactionsync.connector.provider.OAuthProvider;
+import io.interactionsync.connector.provider.OAuthProviders;
+import io.interactionsync.connector.provider.ProviderException;
+import io.interactionsync.connector.provider.TokenGrant;
+import io.interactionsync.connector.repository.AccountRepository;
+import io.interactionsync.connector.repository.OAuthStateRepository;
+import io.interactionsync.connector.repository.SyncStatusRepository;
+import io.interactionsync.connector.rest.dto.AccountView;
+import io.interactionsync.connector.rest.dto.AuthorizeUrlResponse;
+import io.interactionsync.connector.rest.dto.ConnectRequest;
+import io.interactionsync.connector.rest.problem.ApiException;
+import io.interactionsync.model.AccountEvent;
+import io.interactionsync.model.Provider;
+import io.interactionsync.model.Source;
+import io.interactionsync.model.SyncRequest;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jboss.logging.MDC;
+
+/**
+ * The OAuth connect flow: authorize URL with state + PKCE, then code exchange, account upsert (one row per
+ * provider identity), and — after the commit — the {@code account-events} and {@code sync-requests} records.
+ */
+@ApplicationScoped
+public class ConnectService {
+
+    public static final String POSTMESSAGE = "postmessage";
+
+    private final ConnectorConfig config;
+    private final OAuthProviders providers;
+    private final TokenCipher cipher;
+    private final OAuthStateRepository states;
+    private final AccountRepository accounts;
+    private final SyncStatusRepository statuses;
+    private final AccountMapper mapper;
+    private final SourcePolicy sourcePolicy;
+    private final EventPublisher publisher;
+    private final Clock clock;
+    private final MeterRegistry meters;
+    private final SecureRandom random = new SecureRandom();
+
+    public ConnectService(ConnectorConfig config, OAuthProviders providers, TokenCipher cipher, OAuthStateRepository states,
+                          AccountRepository accounts, SyncStatusRepository statuses, AccountMapper mapper,
+                          SourcePolicy sourcePolicy, EventPublisher publisher, Clock clock, MeterRegistry meters) {
+        this.config = config;
+        this.providers = providers;
+        this.cipher = cipher;
+        this.states = states;
+        this.accounts = accounts;
+        this.statuses = statuses;
+        this.mapper = mapper;
+        this.sourcePolicy = sourcePolicy;
+        this.publisher = publisher;
+        this.clock = clock;
+        this.meters = meters;
+    }
+
+    /** Result of a connect: whether the row (for this user) is new, and the Account JSON. */
+    public record ConnectResult(boolean created, AccountView account) {
+    }
+
+    public AuthorizeUrlResponse authorizeUrl(Provider p, String userId, String scopeChoices, String redirectUri) {
+        OAuthProvider provider = configured(p);
+        requireAllowedRedirect(redirectUri);
+        List<String> choices = scopeChoices == null || scopeChoices.isBlank() ? List.of()
+                : Arrays.stream(scopeChoices.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        if (choices.isEmpty()) {
+            throw ApiException.badRequest("scopes_required", "Choose at least one of the scopes (e.g. scopes=gmail,calendar).");
+        }
+        List<String> scopes;
+        try {
+            scopes = provider.scopesFor(choices);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("unknown_scope", e.getMessage());
+        }
+        String state = randomToken(32);
+        String verifier = randomToken(64);
+        Instant now = clock.instant();
+        QuarkusTransaction.requiringNew().run(() -> {
+            OAuthState s = new OAuthState();
+            s.state = state;
+            s.userId = userId;
+            s.provider = p;
+            s.codeVerifierEnc = cipher.seal(verifier, s.verifierAad());
+            s.keyId = cipher.activeKeyId();
+            s.redirectUri = redirectUri;
+            s.requestedScopes = String.join(" ", scopes);
+            s.createdAt = now;
+            s.expiresAt = now.plus(config.oauth().stateTtl());
+            states.persist(s);
+        });
+        String url = provider.authorizeUrl(new AuthorizationRequest(redirectUri, scopes, state, s256(verifier)));
+        return new AuthorizeUrlResponse(url, state);
+    }
+
+    public ConnectResult connect(Provider p, String userId, ConnectRequest request) {
+        OAuthProvider provider = configured(p);
+        requireAllowedRedirect(request.redirectUri());
+        String verifier = null;
+        List<String> requestedScopes = null;
+        if (request.state() != null) {
+            ConsumedState consumed = QuarkusTransaction.requiringNew().call(
+                    () -> consumeState(request.state(), userId, p, request.redirectUri()));
+            verifier = consumed.verifier();
+            requestedScopes = consumed.requestedScopes();
+        } else if (!POSTMESSAGE.equals(request.redirectUri())) {
+            throw ApiException.badRequest("state_required",
+                    "The state returned by the authorize URL is required for this redirect URI.");
+        }
+        TokenGrant grant;
+        try {
+            grant = provider.exchangeCode(request.code(), request.redirectUri(), verifier);
+        } catch (ProviderException e) {
+            throw exchangeFailure(p, e);
+        }
+        List<String> granted = grant.scopes() != null ? grant.scopes()
+                : requestedScopes != null ? requestedScopes : List.of();
+        Upserted upserted = QuarkusTransaction.requiringNew().call(() -> upsert(userId, p, grant, granted));
+        Account account = upserted.account();
+        MDC.put("accountId", account.id.toString());
+        try {
+            Log.infof("%s account %s %s (scopes %s)", p, upserted.created() ? "connected" : "reconnected",
+                    account.id, upserted.eventType());
+            meters.counter("connector.accounts.connected", "provider", p.name().toLowerCase(Locale.ROOT),
+                    "outcome", upserted.created() ? "created" : "updated").increment();
+            List<Source> sources = sourcePolicy.enabledSources(account);
+            Instant now = clock.instant();
+            try {
+                publisher.publish(AccountEvent.of(upserted.eventType(), account.id.toString(), account.userId,
+                        account.provider, account.email, account.scopeList(), sources, now));
+                if (!sources.isEmpty()) {
+                    publisher.publish(SyncRequest.of(account.id.toString(), account.provider, sources,
+                            SyncRequest.Mode.AUTO, SyncRequest.Reason.CONNECT, now));
+                }
+            } catch (RuntimeException e) {
+                Log.errorf("account %s stored but its events could not be published (%s)", account.id,
+                        e.getClass().getSimpleName());
+                throw new ApiException(503, "event_publish_failed", "The account was connected but its sync could "
+                        + "not be requested; retry with POST /api/v1/accounts/" + account.id + "/sync.");
+            }
+            return new ConnectResult(upserted.created(), mapper.toView(account, List.of()));
+        } finally {
+            MDC.remove("accountId");
+        }
+    }
+
+    private record ConsumedState(String verifier, List<String> requestedScopes) {
+    }
+
+    private ConsumedState consumeState(String state, String userId, Provider p, String redirectUri) {
+        OAuthState s = states.findForUpdate(state)
+                .filter(found -> found.userId.equals(userId) && found.provider == p)
+                .orElseThrow(() -> ApiException.badRequest("invalid_state",
+                        "The state is unknown or was issued to someone else."));
+        if (s.usedAt != null) {
+            throw ApiException.badRequest("state_already_used", "The state was already used; start the connect flow again.");
+        }
+        Instant now = clock.instant();
+        if (!now.isBefore(s.expiresAt)) {
+            throw ApiException.badRequest("state_expired", "The state expired; start the connect flow again.");
+        }
+        if (!s.redirectUri.equals(redirectUri)) {
+            throw ApiException.badRequest("redirect_uri_mismatch",
+                    "redirectUri differs from the one the authorize URL was made for.");
+        }
+        s.usedAt = now;
+        return new ConsumedState(cipher.open(s.codeVerifierEnc, s.keyId, s.verifierAad()),
+                List.of(s.requestedScopes.split(" ")));
+    }
+
+    private record Upserted(Account account, boolean created, AccountEvent.Type eventType) {
+    }
+
+    private Upserted upsert(String userId, Provider p, TokenGrant grant, List<String> granted) {
+        Instant now = clock.instant();
+        Optional<Account> existing = accounts.findByProviderIdentityForUpdate(p, grant.identity().subject());
+        Account a;
+        boolean created;
+        AccountEvent.Type type = AccountEvent.Type.CONNECTED;
+        String keptRefreshToken = null;
+        if (existing.isEmpty()) {
+            a = new Account();
+            a.id = UUID.randomUUID();
+            a.createdAt = now;
+            created = true;
+        } else {
+            a = existing.get();
+            if (!a.userId.equals(userId)) {
+                if (a.status != Account.Status.DISCONNECTED) {
+                    throw ApiException.conflict("account_connected_by_another_user",
+                            "This " + p.name().toLowerCase(Locale.ROOT) + " account is already connected by another user.");
+                }
+                // A disconnected row taken over by a new owner starts afresh.
+                statuses.delete("key.accountId", a.id);
+                a.createdAt = now;
+                created = true;
+            } else {
+                created = a.status == Account.Status.DISCONNECTED;
+                if (a.status == Account.Status.ACTIVE && !new HashSet<>(a.scopeList()).equals(new HashSet<>(granted))) {
+                    type = AccountEvent.Type.SCOPES_CHANGED;
+                }
+                if (a.status != Account.Status.DISCONNECTED) {
+                    keptRefreshToken = cipher.open(a.refreshTokenEnc, a.tokenKeyId, a.refreshTokenAad());
+                }
+            }
+        }
+        a.userId = userId;
+        a.provider = p;
+        a.providerUserId = grant.identity().subject();
+        a.email = grant.identity().email();
+        a.scopes = String.join(" ", granted);
+        a.status = Account.Status.ACTIVE;
+        String refreshToken = grant.refreshToken() != null ? grant.refreshToken() : keptRefreshToken;
+        a.tokenKeyId = cipher.activeKeyId();
+        a.accessTokenEnc = cipher.seal(grant.accessToken(), a.accessTokenAad());
+        a.refreshTokenEnc = cipher.seal(refreshToken, a.refreshTokenAad());
+        a.accessTokenExpiresAt = grant.expiresAt();
+        a.updatedAt = now;
+        if (existing.isEmpty()) {
+            accounts.persist(a);
+        }
+        return new Upserted(a, created, type);
+    }
+
+    private OAuthProvider configured(Provider p) {
+        OAuthProvider provider = providers.get(p);
+        if (!provider.configured()) {
+            throw new ApiException(503, "provider_not_configured",
+                    "The " + p.name().toLowerCase(Locale.ROOT) + " OAuth client is not configured on this server.");
+        }
+        return provider;
+    }
+
+    private void requireAllowedRedirect(String redirectUri) {
+        if (redirectUri == null || redirectUri.isBlank()) {
+            throw ApiException.badRequest("redirect_uri_required", "redirectUri is required.");
+        }
+        List<String> allowed = config.oauth().redirectUris().orElse(List.of());
+        if (!allowed.contains(redirectUri)) {
+            throw ApiException.badRequest("redirect_uri_not_allowed", "redirectUri is not on this server's allow-list.");
+        }
+    }
+
+    private static ApiException exchangeFailure(Provider p, ProviderException e) {
+        String name = p.name().toLowerCase(Locale.ROOT);
+        Log.warnf("%s code exchange failed: %s (%s)", name, e.kind(), e.providerError());
+        return switch (e.kind()) {
+            case INVALID_GRANT -> ApiException.badRequest("authorization_code_invalid",
+                    "The authorization code is invalid, expired or already used; start the connect flow again.");
+            case REJECTED -> new ApiException(400, "authorization_rejected",
+                    "The provider rejected the code exchange (" + e.providerError() + ").",
+                    e.providerError() == null ? Map.of() : Map.of("providerError", e.providerError()));
+            case MISCONFIGURED -> new ApiException(502, "provider_configuration_error",
+                    "The provider rejected this server's OAuth client credentials.");
+            case INVALID_RESPONSE -> new ApiException(502, "provider_response_invalid", e.getMessage());
+            case UNAVAILABLE -> new ApiException(502, "provider_unavailable",
+                    "The provider is unavailable; try again shortly.");
+        };
+    }
+
+    private String randomToken(int bytes) {
+        byte[] b = new byte[bytes];
+        random.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    static String s256(String verifier) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.interactionsync.connector.mapping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.interactionsync.connector.Account;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AccountMapperTests {
+
+    private static Account account(Account.Status status) {
+        Account a = new Account();
+        a.status = status;
+        return a;
+    }
+
+    @Test
+    void shouldAggregateSourceStatesIntoOneSyncStatus() {
+        Account active = account(Account.Status.ACTIVE);
+        assertThat(AccountMapper.aggregate(active, List.of())).isEqualTo("pending");
+        assertThat(AccountMapper.aggregate(active, List.of("pending", "pending"))).isEqualTo("pending");
+        assertThat(AccountMapper.aggregate(active, List.of("synced", "pending"))).isEqualTo("syncing");
+        assertThat(AccountMapper.aggregate(active, List.of("syncing", "synced"))).isEqualTo("syncing");
+        assertThat(AccountMapper.aggregate(active, List.of("synced", "synced"))).isEqualTo("synced");
+        assertThat(AccountMapper.aggregate(active, List.of("synced", "error"))).isEqualTo("error");
+        assertThat(AccountMapper.aggregate(active, List.of("error", "reauth_required"))).isEqualTo("reauth_required");
+    }
+
+    @Test
+    void shouldReportReauthRequiredForAnAccountMarkedSo() {
+        assertThat(AccountMapper.aggregate(account(Account.Status.REAUTH_REQUIRED), List.of("synced")))
+                .isEqualTo("reauth_required");
+    }
+}
