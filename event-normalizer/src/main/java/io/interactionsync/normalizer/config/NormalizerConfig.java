@@ -1,0 +1,43 @@
+package io.interactionsync.normalizer.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Typed configuration of the normalizer ({@code normalizer.*}). */
+@ConfigMapping(prefix = "normalizer")
+public interface NormalizerConfig {
+
+    Outbox outbox();
+
+    Write write();
+
+    Query query();
+
+    interface Outbox {
+        /** Rows published per relay round. */
+        @WithDefault("500")
+        int batchSize();
+
+        /** How often the relay looks for unpublished rows (it is also woken after every commit). */
+        @WithDefault("1s")
+        Duration pollInterval();
+    }
+
+    interface Write {
+        /** Retries of a batch's transaction before the consumer fails (and the pod restarts from the last commit). */
+        @WithDefault("3")
+        int maxRetries();
+
+        @WithDefault("1s")
+        Duration initialBackoff();
+    }
+
+    interface Query {
+        @WithDefault("50")
+        int defaultLimit();
+
+        @WithDefault("500")
+        int maxLimit();
+    }
+}

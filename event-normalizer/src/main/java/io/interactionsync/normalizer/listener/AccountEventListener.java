@@ -1,0 +1,47 @@
+package io.interactionsync.normalizer.listener;
+
+import io.interactionsync.model.AccountEvent;
+import io.interactionsync.model.Json;
+import io.interactionsync.model.Topics;
+import io.interactionsync.normalizer.service.DirectoryService;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * {@code account-events} (group event-normalizer): {@code directory_changed} updates the team directory,
+ * {@code disconnected} with {@code purge=true} deletes the account's events. Other types are not the
+ * normalizer's business. Unreadable records are logged and skipped (they carry no user data to keep).
+ */
+@ApplicationScoped
+public class AccountEventListener {
+
+    private final DirectoryService directory;
+
+    public AccountEventListener(DirectoryService directory) {
+        this.directory = directory;
+    }
+
+    @Incoming(Topics.ACCOUNT_EVENTS)
+    public Uni<Void> consume(ConsumerRecord<String, byte[]> record) {
+        AccountEvent event;
+        try {
+            event = record.value() == null ? null : Json.mapper().readValue(record.value(), AccountEvent.class);
+        } catch (java.io.IOException | RuntimeException e) {
+            Log.warnf("skipping unreadable account-event at %s-%d@%d: %s", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+            return Uni.createFrom().voidItem();
+        }
+        if (event == null || event.type() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return switch (event.type()) {
+            case DIRECTORY_CHANGED -> directory.directoryChanged(event);
+            case DISCONNECTED -> Boolean.TRUE.equals(event.purge()) ? directory.purge(event.accountId())
+                    : Uni.createFrom().voidItem();
+            default -> Uni.createFrom().voidItem();
+        };
+    }
+}

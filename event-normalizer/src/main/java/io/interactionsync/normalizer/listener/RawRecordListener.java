@@ -1,0 +1,36 @@
+package io.interactionsync.normalizer.listener;
+
+import io.interactionsync.model.Topics;
+import io.interactionsync.normalizer.service.IncomingRecord;
+import io.interactionsync.normalizer.service.NormalizerService;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * {@code raw-records} (group event-normalizer), consumed as raw bytes in batches. The returned Uni completes
+ * after the batch's transaction committed; only then are the offsets acknowledged (throttled commit strategy).
+ * Bad records never fail the batch: they are dead-lettered inside the same transaction.
+ */
+@ApplicationScoped
+public class RawRecordListener {
+
+    private final NormalizerService service;
+
+    public RawRecordListener(NormalizerService service) {
+        this.service = service;
+    }
+
+    @Incoming(Topics.RAW_RECORDS)
+    public Uni<Void> consume(ConsumerRecords<String, byte[]> records) {
+        List<IncomingRecord> batch = new ArrayList<>(records.count());
+        for (ConsumerRecord<String, byte[]> r : records) {
+            batch.add(new IncomingRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value()));
+        }
+        return service.process(batch);
+    }
+}

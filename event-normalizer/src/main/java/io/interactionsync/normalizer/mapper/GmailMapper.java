@@ -1,0 +1,189 @@
+package io.interactionsync.normalizer.mapper;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.interactionsync.model.InteractionEvent;
+import io.interactionsync.model.InteractionEvent.Classification;
+import io.interactionsync.model.InteractionEvent.Direction;
+import io.interactionsync.model.InteractionEvent.Kind;
+import io.interactionsync.model.Provider;
+import io.interactionsync.model.RawRecord;
+import io.interactionsync.model.Source;
+import io.interactionsync.normalizer.parse.AddressParser;
+import io.interactionsync.normalizer.parse.MailDates;
+import io.interactionsync.normalizer.parse.MessageIds;
+import io.interactionsync.normalizer.parse.ParsedAddress;
+import io.interactionsync.normalizer.rules.BulkClassifier;
+import io.interactionsync.normalizer.rules.Headers;
+import io.interactionsync.normalizer.rules.MailFacts;
+import io.interactionsync.normalizer.rules.MailboxContext;
+import io.interactionsync.normalizer.rules.Participants;
+import io.interactionsync.normalizer.rules.Participants.Participant;
+import io.interactionsync.normalizer.rules.SkipReason;
+import io.interactionsync.normalizer.rules.SkipRules;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Gmail {@code format=metadata} messages → events: {@code {id, threadId, labelIds, snippet, historyId,
+ * internalDate, sizeEstimate, payload:{mimeType, headers:[{name,value}]}}}.
+ */
+public final class GmailMapper implements RecordMapper {
+
+    @Override
+    public Source source() {
+        return Source.GMAIL;
+    }
+
+    @Override
+    public Set<String> ownerAliases(RawRecord record) {
+        if (record.op() != RawRecord.Op.UPSERT || record.sharedMailbox()) {
+            return Set.of();
+        }
+        JsonNode payload = record.payload();
+        if (!labels(payload).contains("sent") || labels(payload).contains("draft")) {
+            return Set.of();
+        }
+        List<ParsedAddress> from = AddressParser.parse(headers(payload).joined("From")).addresses();
+        return from.isEmpty() ? Set.of() : Set.of(from.get(0).key());
+    }
+
+    @Override
+    public SentFacts sentFacts(RawRecord record, MailboxContext context) {
+        if (record.op() != RawRecord.Op.UPSERT) {
+            return SentFacts.NONE;
+        }
+        MailFacts m = facts(record.payload());
+        if (!Participants.isOutbound(m, context) || SkipRules.evaluate(m, true).isPresent()) {
+            return SentFacts.NONE;
+        }
+        Set<String> recipients = new LinkedHashSet<>();
+        Stream.of(m.to(), m.cc(), m.bcc()).flatMap(List::stream).forEach(a -> recipients.add(a.key()));
+        return new SentFacts(recipients, MessageIds.trim(m.headers().first("Message-ID")));
+    }
+
+    @Override
+    public HistoryQuestions historyQuestions(RawRecord record) {
+        if (record.op() != RawRecord.Op.UPSERT) {
+            return HistoryQuestions.NONE;
+        }
+        MailFacts m = facts(record.payload());
+        Set<String> refs = new LinkedHashSet<>(MessageIds.references(m.headers().first("In-Reply-To")));
+        refs.addAll(MessageIds.references(m.headers().joined("References")));
+        return new HistoryQuestions(m.from() == null ? Set.of() : Set.of(m.from().key()), refs);
+    }
+
+    @Override
+    public Mapping map(RawRecord record, MailboxContext ctx) {
+        JsonNode payload = record.payload();
+        MailFacts m = facts(payload);
+        boolean outbound = Participants.isOutbound(m, ctx);
+        Optional<SkipReason> skip = SkipRules.evaluate(m, outbound);
+        if (skip.isPresent()) {
+            return Mapping.skipped(skip.get(), m.droppedAddresses());
+        }
+        List<Participant> outside = Participants.outside(m, outbound, ctx);
+        if (outside.isEmpty()) {
+            return Mapping.skipped(SkipReason.ALL_INTERNAL, m.droppedAddresses());
+        }
+        Instant occurredAt = occurredAt(payload, m.headers());
+        BulkClassifier.Verdict verdict = BulkClassifier.classify(m, outbound, ctx.history());
+        String messageId = internetMessageId(record, m);
+        String threadId = text(payload, "threadId");
+        List<InteractionEvent> events = new ArrayList<>(outside.size());
+        for (Participant p : outside) {
+            events.add(new InteractionEvent(InteractionEvent.SCHEMA_VERSION,
+                    EventIds.of(record.userId(), Source.GMAIL, record.remoteId(), p.contactKey(), p.role()),
+                    record.userId(), record.accountId(), Provider.GOOGLE, Source.GMAIL, Kind.EMAIL,
+                    outbound ? Direction.OUTBOUND : Direction.INBOUND,
+                    p.contactKey(), p.name(), p.role(), occurredAt, record.remoteId(), messageId, threadId,
+                    record.mailbox(), record.sharedMailbox(),
+                    outbound ? Classification.PERSON : verdict.classification(), verdict.newsletter(), null, false));
+        }
+        return new Mapping(List.copyOf(events), null, m.droppedAddresses());
+    }
+
+    /** The rule-facing view of a Gmail message. */
+    public static MailFacts facts(JsonNode payload) {
+        if (payload == null || !payload.isObject()) {
+            throw new PayloadException("unparseable_payload", "the Gmail payload is not an object");
+        }
+        JsonNode part = payload.path("payload");
+        if (!part.isMissingNode() && !part.isObject()) {
+            throw new PayloadException("unparseable_payload", "payload.payload is not an object");
+        }
+        Headers headers = headers(payload);
+        Set<String> labels = labels(payload);
+        AddressParser.Result from = AddressParser.parse(headers.joined("From"));
+        AddressParser.Result to = AddressParser.parse(headers.joined("To"));
+        AddressParser.Result cc = AddressParser.parse(headers.joined("Cc"));
+        AddressParser.Result bcc = AddressParser.parse(headers.joined("Bcc"));
+        String mimeType = part.path("mimeType").isTextual()
+                ? part.path("mimeType").asText().strip().toLowerCase(Locale.ROOT) : null;
+        return new MailFacts(labels, labels.contains("sent"), mimeType, headers,
+                from.addresses().isEmpty() ? null : from.addresses().get(0),
+                to.addresses(), cc.addresses(), bcc.addresses(),
+                from.dropped() + to.dropped() + cc.dropped() + bcc.dropped());
+    }
+
+    /** R-A6: internalDate (epoch ms, UTC); the Date header only as a fallback. */
+    static Instant occurredAt(JsonNode payload, Headers headers) {
+        JsonNode internalDate = payload.path("internalDate");
+        String raw = internalDate.isValueNode() ? internalDate.asText() : null;
+        return MailDates.fromEpochMillis(raw)
+                .or(() -> MailDates.fromDateHeader(headers.first("Date")))
+                .orElseThrow(() -> new PayloadException("unparseable_payload",
+                        "no usable time: internalDate and Date header are both missing or invalid"));
+    }
+
+    /** R-E1: the trimmed Message-ID, or a synthetic id when it is missing. */
+    static String internetMessageId(RawRecord record, MailFacts m) {
+        String trimmed = MessageIds.trim(m.headers().first("Message-ID"));
+        if (trimmed != null) {
+            return trimmed;
+        }
+        List<String> recipients = Stream.of(m.to(), m.cc()).flatMap(List::stream).map(ParsedAddress::key).toList();
+        return MessageIds.synthetic(record.mailbox(), m.headers().first("From"), m.headers().first("Date"),
+                m.headers().first("Subject"), recipients);
+    }
+
+    private static Headers headers(JsonNode payload) {
+        Headers headers = new Headers();
+        JsonNode list = payload.path("payload").path("headers");
+        if (list.isMissingNode() || list.isNull()) {
+            return headers;
+        }
+        if (!list.isArray()) {
+            throw new PayloadException("unparseable_payload", "payload.headers is not an array");
+        }
+        for (JsonNode h : list) {
+            if (h.path("name").isTextual() && h.path("value").isTextual()) {
+                headers.add(h.get("name").asText(), h.get("value").asText());
+            }
+        }
+        return headers;
+    }
+
+    private static Set<String> labels(JsonNode payload) {
+        Set<String> labels = new LinkedHashSet<>();
+        JsonNode ids = payload.path("labelIds");
+        if (ids.isArray()) {
+            for (JsonNode id : ids) {
+                if (id.isTextual()) {
+                    labels.add(id.asText().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return labels;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.path(field);
+        return v.isTextual() && !v.asText().isBlank() ? v.asText() : null;
+    }
+}

@@ -1,0 +1,47 @@
+package io.interactionsync.normalizer.mapper;
+
+import io.interactionsync.model.RawRecord;
+import io.interactionsync.model.Source;
+import io.interactionsync.normalizer.rules.MailboxContext;
+import java.util.Set;
+
+/**
+ * Turns one provider resource (an {@code upsert} RawRecord) into events. One implementation per source:
+ * {@link GmailMapper} now; Google Calendar, Outlook mail and Outlook calendar later, with the same contract.
+ * Implementations are pure: no I/O, no clock; everything they need is in the record and the context.
+ */
+public interface RecordMapper {
+
+    Source source();
+
+    /**
+     * Owner aliases this record reveals (R-B1: the From of the account's own SENT messages), as identity keys.
+     * Learned before the batch is mapped, so a batch's received mail already knows them.
+     */
+    default Set<String> ownerAliases(RawRecord record) {
+        return Set.of();
+    }
+
+    /** Addresses the owner sent to in this record, and the Message-ID it sent (history for R-C6). */
+    default SentFacts sentFacts(RawRecord record, MailboxContext context) {
+        return SentFacts.NONE;
+    }
+
+    /** What the history lookup must answer for this record: the sender's key and the Message-IDs it replies to. */
+    default HistoryQuestions historyQuestions(RawRecord record) {
+        return HistoryQuestions.NONE;
+    }
+
+    /** @throws PayloadException when the payload cannot be mapped */
+    Mapping map(RawRecord record, MailboxContext context);
+
+    /** Keys to ask the history about (R-C6, R-C7). */
+    record HistoryQuestions(Set<String> senderKeys, Set<String> referencedMessageIds) {
+        public static final HistoryQuestions NONE = new HistoryQuestions(Set.of(), Set.of());
+    }
+
+    /** What an outbound record tells about the user's history. */
+    record SentFacts(Set<String> recipientKeys, String internetMessageId) {
+        public static final SentFacts NONE = new SentFacts(Set.of(), null);
+    }
+}

@@ -1,0 +1,126 @@
+package io.interactionsync.normalizer.parse;
+
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.james.mime4j.codec.DecodeMonitor;
+import org.apache.james.mime4j.codec.DecoderUtil;
+import org.apache.james.mime4j.dom.address.Address;
+import org.apache.james.mime4j.dom.address.AddressList;
+import org.apache.james.mime4j.dom.address.Group;
+import org.apache.james.mime4j.dom.address.Mailbox;
+import org.apache.james.mime4j.field.address.LenientAddressParser;
+
+/**
+ * RFC 5322 address headers → valid mailboxes (R-A1..R-A4). Never splits on commas: Jakarta Mail / Angus
+ * {@code InternetAddress.parseHeader(value, false)} first, mime4j's lenient parser when that throws; every
+ * result is validated ({@link AddressKeys#key}) and junk is dropped and counted. Groups are flattened.
+ */
+public final class AddressParser {
+
+    static {
+        // R-A1: decode RFC 2047 words even inside a phrase ("Jane =?UTF-8?Q?D=C3=B6e?=" and run-together words).
+        // MimeUtility reads this once, when it is first loaded: set it before anything touches Jakarta Mail.
+        System.setProperty("mail.mime.decodetext.strict", "false");
+    }
+
+    /** The valid addresses of a header, in order, and how many parsed entries were junk. */
+    public record Result(List<ParsedAddress> addresses, int dropped) {
+        public static final Result EMPTY = new Result(List.of(), 0);
+    }
+
+    private AddressParser() {
+    }
+
+    /** Parses one address header value (or several occurrences joined by the caller). */
+    public static Result parse(String header) {
+        if (header == null || header.isBlank()) {
+            return Result.EMPTY;
+        }
+        Result result;
+        try {
+            result = validate(jakarta(header));
+        } catch (AddressException | RuntimeException e) {
+            return validate(mime4j(header));
+        }
+        if (result.dropped() > 0) {
+            // Non-strict Jakarta returns junk rather than throwing on e.g. a missing '>': let the lenient parser try,
+            // and keep whichever found more valid mailboxes.
+            Result lenient = validate(mime4j(header));
+            if (lenient.addresses().size() > result.addresses().size()) {
+                return lenient;
+            }
+        }
+        return result;
+    }
+
+    private static Result validate(List<String[]> candidates) {
+        List<ParsedAddress> valid = new ArrayList<>(candidates.size());
+        int dropped = 0;
+        for (String[] c : candidates) {
+            Optional<String> key = AddressKeys.key(c[0]);
+            if (key.isPresent()) {
+                valid.add(new ParsedAddress(c[0].strip(), key.get(), cleanName(c[1])));
+            } else {
+                dropped++;
+            }
+        }
+        return new Result(List.copyOf(valid), dropped);
+    }
+
+    private static List<String[]> jakarta(String header) throws AddressException {
+        List<String[]> out = new ArrayList<>();
+        for (InternetAddress a : InternetAddress.parseHeader(header, false)) {
+            if (a.isGroup()) {
+                InternetAddress[] members = a.getGroup(false);
+                if (members != null) {
+                    for (InternetAddress m : members) {
+                        out.add(new String[] {m.getAddress(), m.getPersonal()});
+                    }
+                }
+            } else if (a.getAddress() != null && !a.getAddress().isBlank()) {
+                out.add(new String[] {a.getAddress(), a.getPersonal()});
+            }
+        }
+        return out;
+    }
+
+    private static List<String[]> mime4j(String header) {
+        List<String[]> out = new ArrayList<>();
+        AddressList list;
+        try {
+            list = LenientAddressParser.DEFAULT.parseAddressList(header);
+        } catch (RuntimeException e) {
+            return out;
+        }
+        for (Address a : list) {
+            if (a instanceof Group g) {
+                for (Mailbox m : g.getMailboxes()) {
+                    out.add(fromMime4j(m));
+                }
+            } else if (a instanceof Mailbox m) {
+                out.add(fromMime4j(m));
+            }
+        }
+        return out;
+    }
+
+    private static String[] fromMime4j(Mailbox m) {
+        String address = m.getDomain() == null ? m.getLocalPart() : m.getLocalPart() + "@" + m.getDomain();
+        String name = m.getName() == null ? null : DecoderUtil.decodeEncodedWords(m.getName(), DecodeMonitor.SILENT);
+        return new String[] {address, name};
+    }
+
+    private static String cleanName(String name) {
+        if (name == null) {
+            return null;
+        }
+        String n = name.strip();
+        if (n.length() >= 2 && (n.startsWith("\"") && n.endsWith("\"") || n.startsWith("'") && n.endsWith("'"))) {
+            n = n.substring(1, n.length() - 1).strip();
+        }
+        return n.isEmpty() ? null : n;
+    }
+}

@@ -1,0 +1,209 @@
+package io.interactionsync.normalizer.repository;
+
+import io.interactionsync.model.InteractionEvent;
+import io.interactionsync.normalizer.service.BatchNormalizer.RemoteKey;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Set-based SQL on {@code normalizer.interaction_events}: one statement per step for a whole batch, arrays bound
+ * as parameters and expanded with {@code unnest} (a multi-row insert … on conflict do update).
+ */
+@ApplicationScoped
+public class EventRepository {
+
+    /** The uniqueness key of an event (SPEC §3.1). */
+    public record EventKey(String userId, String source, String remoteId, String contactEmail, String role) {
+        public static EventKey of(InteractionEvent e) {
+            return new EventKey(e.userId(), e.source().wireName(), e.remoteId(), e.contactEmail(), EventRows.wire(e.role()));
+        }
+    }
+
+    private static final String UPSERT = "insert into normalizer.interaction_events as t (" + EventRows.COLUMNS
+            + ", created_at, updated_at) select u.*, false, now(), now() from unnest("
+            + "$1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], "
+            + "$9::text[], $10::text[], $11::timestamptz[], $12::text[], $13::text[], $14::text[], $15::text[], "
+            + "$16::boolean[], $17::text[], $18::boolean[], $19::timestamptz[], $20::timestamptz[], $21::boolean[], "
+            + "$22::integer[], $23::text[]) as u(id, user_id, account_id, provider, source, kind, direction, "
+            + "contact_email, contact_name, role, occurred_at, remote_id, internet_message_id, thread_id, mailbox, "
+            + "via_shared_mailbox, classification, newsletter, meeting_start_at, meeting_end_at, meeting_all_day, "
+            + "meeting_attendee_count, meeting_response_status) "
+            + "on conflict (user_id, source, remote_id, contact_email, role) do update set "
+            + "account_id = excluded.account_id, provider = excluded.provider, kind = excluded.kind, "
+            + "direction = excluded.direction, contact_name = excluded.contact_name, occurred_at = excluded.occurred_at, "
+            + "internet_message_id = excluded.internet_message_id, thread_id = excluded.thread_id, "
+            + "mailbox = excluded.mailbox, via_shared_mailbox = excluded.via_shared_mailbox, "
+            + "classification = excluded.classification, newsletter = excluded.newsletter, "
+            + "meeting_start_at = excluded.meeting_start_at, meeting_end_at = excluded.meeting_end_at, "
+            + "meeting_all_day = excluded.meeting_all_day, meeting_attendee_count = excluded.meeting_attendee_count, "
+            + "meeting_response_status = excluded.meeting_response_status, deleted = false, updated_at = now() "
+            // Unchanged rows are left alone: a redelivered record writes nothing and publishes nothing.
+            + "where (t.account_id, t.provider, t.kind, t.direction, t.contact_name, t.occurred_at, "
+            + "t.internet_message_id, t.thread_id, t.mailbox, t.via_shared_mailbox, t.classification, t.newsletter, "
+            + "t.meeting_start_at, t.meeting_end_at, t.meeting_all_day, t.meeting_attendee_count, "
+            + "t.meeting_response_status, t.deleted) is distinct from (excluded.account_id, excluded.provider, "
+            + "excluded.kind, excluded.direction, excluded.contact_name, excluded.occurred_at, "
+            + "excluded.internet_message_id, excluded.thread_id, excluded.mailbox, excluded.via_shared_mailbox, "
+            + "excluded.classification, excluded.newsletter, excluded.meeting_start_at, excluded.meeting_end_at, "
+            + "excluded.meeting_all_day, excluded.meeting_attendee_count, excluded.meeting_response_status, false) "
+            + "returning t.*";
+
+    private static final String LIVE_KEYS = "select e.user_id, e.source, e.remote_id, e.contact_email, e.role "
+            + "from normalizer.interaction_events e "
+            + "join unnest($1::text[], $2::text[], $3::text[]) as r(user_id, source, remote_id) "
+            + "on e.user_id = r.user_id and e.source = r.source and e.remote_id = r.remote_id where not e.deleted";
+
+    private static final String MARK_DELETED = "update normalizer.interaction_events e "
+            + "set deleted = true, updated_at = now() "
+            + "from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
+            + "as k(user_id, source, remote_id, contact_email, role) "
+            + "where e.user_id = k.user_id and e.source = k.source and e.remote_id = k.remote_id "
+            + "and e.contact_email = k.contact_email and e.role = k.role and not e.deleted returning e.*";
+
+    /** The live (not deleted) event keys of the given remotes. */
+    public Uni<Set<EventKey>> liveKeys(SqlClient sql, Collection<RemoteKey> remotes) {
+        if (remotes.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        List<String> users = new ArrayList<>();
+        List<String> sources = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (RemoteKey r : remotes) {
+            users.add(r.userId());
+            sources.add(r.source().wireName());
+            ids.add(r.remoteId());
+        }
+        return sql.preparedQuery(LIVE_KEYS)
+                .execute(Tuple.of(users.toArray(String[]::new), sources.toArray(String[]::new), ids.toArray(String[]::new)))
+                .map(rows -> {
+                    Set<EventKey> keys = new HashSet<>();
+                    for (Row r : rows) {
+                        keys.add(new EventKey(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4)));
+                    }
+                    return keys;
+                });
+    }
+
+    /** Marks the given events deleted (R-F2); returns the rows that changed. */
+    public Uni<List<InteractionEvent>> markDeleted(SqlClient sql, Collection<EventKey> keys) {
+        if (keys.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        int n = keys.size();
+        String[] u = new String[n], s = new String[n], r = new String[n], c = new String[n], ro = new String[n];
+        int i = 0;
+        for (EventKey k : keys) {
+            u[i] = k.userId();
+            s[i] = k.source();
+            r[i] = k.remoteId();
+            c[i] = k.contactEmail();
+            ro[i] = k.role();
+            i++;
+        }
+        return sql.preparedQuery(MARK_DELETED).execute(Tuple.tuple(List.<Object>of(u, s, r, c, ro))).map(EventRepository::events);
+    }
+
+    /** Inserts or revives/updates the events; returns only rows that were inserted or actually changed. */
+    public Uni<List<InteractionEvent>> upsert(SqlClient sql, List<InteractionEvent> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        int n = events.size();
+        UUID[] id = new UUID[n];
+        String[] user = new String[n], account = new String[n], provider = new String[n], source = new String[n],
+                kind = new String[n], direction = new String[n], contact = new String[n], name = new String[n],
+                role = new String[n], remote = new String[n], messageId = new String[n], thread = new String[n],
+                mailbox = new String[n], classification = new String[n], response = new String[n];
+        OffsetDateTime[] occurred = new OffsetDateTime[n], start = new OffsetDateTime[n], end = new OffsetDateTime[n];
+        Boolean[] shared = new Boolean[n], newsletter = new Boolean[n], allDay = new Boolean[n];
+        Integer[] attendees = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            InteractionEvent e = events.get(i);
+            id[i] = e.id();
+            user[i] = e.userId();
+            account[i] = e.accountId();
+            provider[i] = EventRows.wire(e.provider());
+            source[i] = e.source().wireName();
+            kind[i] = EventRows.wire(e.kind());
+            direction[i] = EventRows.wire(e.direction());
+            contact[i] = e.contactEmail();
+            name[i] = e.contactName();
+            role[i] = EventRows.wire(e.role());
+            occurred[i] = EventRows.utc(e.occurredAt());
+            remote[i] = e.remoteId();
+            messageId[i] = e.internetMessageId();
+            thread[i] = e.threadId();
+            mailbox[i] = e.mailbox();
+            shared[i] = e.viaSharedMailbox();
+            classification[i] = EventRows.wire(e.classification());
+            newsletter[i] = e.newsletter();
+            if (e.meeting() != null) {
+                start[i] = EventRows.utc(e.meeting().startAt());
+                end[i] = EventRows.utc(e.meeting().endAt());
+                allDay[i] = e.meeting().allDay();
+                attendees[i] = e.meeting().attendeeCount();
+                response[i] = e.meeting().responseStatus();
+            }
+        }
+        Tuple params = Tuple.tuple(List.<Object>of(id, user, account, provider, source, kind, direction, contact, name, role,
+                occurred, remote, messageId, thread, mailbox, shared, classification, newsletter, start, end, allDay,
+                attendees, response));
+        return sql.preparedQuery(UPSERT).execute(params).map(EventRepository::events);
+    }
+
+    /** Deletes every event of an account (purge on disconnect); returns the deleted rows. */
+    public Uni<List<InteractionEvent>> deleteAccount(SqlClient sql, String accountId) {
+        return sql.preparedQuery("delete from normalizer.interaction_events where account_id = $1 returning *")
+                .execute(Tuple.of(accountId)).map(EventRepository::events);
+    }
+
+    /** For each user, which of {@code contactKeys} the user has sent mail to (R-C6 history). */
+    public Uni<Map<String, Set<String>>> emailedContacts(SqlClient sql, Set<String> userIds, Set<String> contactKeys) {
+        if (userIds.isEmpty() || contactKeys.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return pairs(sql, "select distinct user_id, contact_email from normalizer.interaction_events "
+                + "where direction = 'outbound' and user_id = any($1) and contact_email = any($2)", userIds, contactKeys);
+    }
+
+    /** For each user, which of {@code messageIds} the user sent (R-C6 replies). */
+    public Uni<Map<String, Set<String>>> sentMessageIds(SqlClient sql, Set<String> userIds, Set<String> messageIds) {
+        if (userIds.isEmpty() || messageIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return pairs(sql, "select distinct user_id, internet_message_id from normalizer.interaction_events "
+                + "where direction = 'outbound' and user_id = any($1) and internet_message_id = any($2)", userIds, messageIds);
+    }
+
+    private static Uni<Map<String, Set<String>>> pairs(SqlClient sql, String query, Set<String> a, Set<String> b) {
+        return sql.preparedQuery(query).execute(Tuple.of(a.toArray(String[]::new), b.toArray(String[]::new)))
+                .map(rows -> {
+                    Map<String, Set<String>> out = new HashMap<>();
+                    for (Row r : rows) {
+                        out.computeIfAbsent(r.getString(0), k -> new HashSet<>()).add(r.getString(1));
+                    }
+                    return out;
+                });
+    }
+
+    static List<InteractionEvent> events(RowSet<Row> rows) {
+        List<InteractionEvent> out = new ArrayList<>(rows.size());
+        for (Row r : rows) {
+            out.add(EventRows.fromRow(r));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,150 @@
+package io.interactionsync.normalizer.rules;
+
+import io.interactionsync.model.InteractionEvent.Classification;
+import io.interactionsync.normalizer.parse.AddressKeys;
+import io.interactionsync.normalizer.parse.AddressParser;
+import io.interactionsync.normalizer.parse.MessageIds;
+import io.interactionsync.normalizer.parse.ParsedAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The soft score R-C6, the classification R-C7 and the role-address policy R-C8. Headers only. */
+public final class BulkClassifier {
+
+    /** Outcome: the class, the score, and which signals fired (for logs and tests). */
+    public record Verdict(Classification classification, int score, List<String> signals) {
+        public boolean newsletter() {
+            return classification == Classification.BULK;
+        }
+    }
+
+    private static final Pattern NO_REPLY_LOCAL = Pattern.compile(
+            "^(no-?reply|do-?not-?reply|donotreply|notifications?|mailer|newsletter)", Pattern.CASE_INSENSITIVE);
+    /** Role mailboxes (R-C8): classified (+1), never dropped. */
+    private static final Set<String> ROLE_LOCALS = Set.of("info", "sales", "team", "support", "hello", "contact",
+            "admin", "billing", "help", "marketing", "news", "updates", "office", "hr", "jobs", "careers", "press",
+            "events", "service", "accounts", "feedback", "enquiries", "inquiries", "media", "community", "alerts");
+    /** Shared inboxes a VC writes to like a person (R-C8, ours): no role point. */
+    private static final Pattern SHARED_INBOX_LOCAL = Pattern.compile("^(founders|deals|invest.*)$",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern VERP_RETURN_PATH = Pattern.compile("(-bounces|-request|^owner-|bounce)",
+            Pattern.CASE_INSENSITIVE);
+    private static final Set<String> GMAIL_CATEGORIES = Set.of("category_promotions", "category_social",
+            "category_updates", "category_forums");
+    private static final int LARGE_RECIPIENT_COUNT = 25;
+
+    private BulkClassifier() {
+    }
+
+    /** Classifies an inbound message from {@code m.from()}; outbound mail is written by the user: person. */
+    public static Verdict classify(MailFacts m, boolean outbound, History history) {
+        if (outbound) {
+            return new Verdict(Classification.PERSON, 0, List.of());
+        }
+        Headers h = m.headers();
+        List<String> signals = new ArrayList<>();
+        int score = 0;
+        if (h.has("List-Unsubscribe")) {
+            score += 3;
+            signals.add("list-unsubscribe");
+        }
+        if (h.has("List-Unsubscribe-Post")) {
+            score += 3;
+            signals.add("list-unsubscribe-post");
+        }
+        if (h.has("Feedback-ID")) {
+            score += 2;
+            signals.add("feedback-id");
+        }
+        boolean listHeaders = h.has("List-Id") || h.has("Mailing-List") || h.has("X-Mailman-Version")
+                || h.has("X-Google-Group-Id");
+        if (listHeaders) {
+            score += 2;
+            signals.add("list-id");
+        }
+        String precedence = h.first("Precedence") == null ? "" : h.first("Precedence").strip().toLowerCase(Locale.ROOT);
+        if (precedence.equals("bulk") || precedence.equals("junk")) {
+            score += 3;
+            signals.add("precedence-bulk");
+        } else if (precedence.equals("list")) {
+            score += 2;
+            signals.add("precedence-list");
+            listHeaders = true;
+        }
+        if (verpReturnPath(h.first("Return-Path"))) {
+            score += 2;
+            signals.add("verp-return-path");
+        }
+        boolean roleSender = false;
+        if (m.from() != null) {
+            String local = AddressKeys.localOf(m.from().key());
+            if (NO_REPLY_LOCAL.matcher(local).find()) {
+                score += 3;
+                roleSender = true;
+                signals.add("no-reply-sender");
+            } else if (isRoleLocal(local)) {
+                score += 1;
+                roleSender = true;
+                signals.add("role-sender");
+            }
+        }
+        if (h.has("X-Auto-Response-Suppress")) {
+            score += 1;
+            signals.add("x-auto-response-suppress");
+        }
+        if (m.to().size() + m.cc().size() > LARGE_RECIPIENT_COUNT) {
+            score += 1;
+            signals.add("many-recipients");
+        }
+        if (m.folders().stream().anyMatch(GMAIL_CATEGORIES::contains)) {
+            score += 1;
+            signals.add("gmail-category");
+        }
+        if (repliesToUser(h, history)) {
+            score -= 3;
+            signals.add("reply-to-user");
+        }
+        boolean emailedBefore = m.from() != null && history.userHasEmailed(m.from().key());
+        if (emailedBefore) {
+            score -= 2;
+            signals.add("user-emailed-sender");
+        }
+        boolean listFired = listHeaders || h.has("List-Unsubscribe");
+        if (listFired && !roleSender && emailedBefore) {
+            return new Verdict(Classification.LIST, score, List.copyOf(signals));
+        }
+        Classification c = score >= 4 ? Classification.BULK
+                : score >= 2 ? Classification.LOW_CONFIDENCE : Classification.PERSON;
+        return new Verdict(c, score, List.copyOf(signals));
+    }
+
+    /** R-C8: role mailbox ({@code info@}, {@code sales@}…), but not the shared inboxes kept as contacts. */
+    public static boolean isRoleLocal(String local) {
+        String l = local.toLowerCase(Locale.ROOT);
+        if (SHARED_INBOX_LOCAL.matcher(l).matches()) {
+            return false;
+        }
+        return ROLE_LOCALS.contains(l);
+    }
+
+    private static boolean verpReturnPath(String returnPath) {
+        if (returnPath == null) {
+            return false;
+        }
+        for (ParsedAddress a : AddressParser.parse(returnPath).addresses()) {
+            if (VERP_RETURN_PATH.matcher(AddressKeys.localOf(a.key())).find()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean repliesToUser(Headers h, History history) {
+        List<String> ids = new ArrayList<>(MessageIds.references(h.first("In-Reply-To")));
+        ids.addAll(MessageIds.references(h.joined("References")));
+        return ids.stream().anyMatch(history::userSentMessage);
+    }
+}

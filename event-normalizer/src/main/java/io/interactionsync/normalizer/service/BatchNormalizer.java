@@ -1,0 +1,234 @@
+package io.interactionsync.normalizer.service;
+
+import io.interactionsync.model.DeadLetter;
+import io.interactionsync.model.InteractionEvent;
+import io.interactionsync.model.RawRecord;
+import io.interactionsync.model.Source;
+import io.interactionsync.normalizer.mapper.Mapping;
+import io.interactionsync.normalizer.mapper.Mappers;
+import io.interactionsync.normalizer.mapper.PayloadException;
+import io.interactionsync.normalizer.mapper.RecordMapper;
+import io.interactionsync.normalizer.mapper.RecordMapper.HistoryQuestions;
+import io.interactionsync.normalizer.mapper.RecordMapper.SentFacts;
+import io.interactionsync.normalizer.parse.AddressKeys;
+import io.interactionsync.normalizer.rules.History;
+import io.interactionsync.normalizer.rules.MailboxContext;
+import io.interactionsync.normalizer.rules.SkipReason;
+import io.interactionsync.normalizer.service.RecordDecoder.Decoded;
+import io.interactionsync.normalizer.service.RecordDecoder.Rejected;
+import io.interactionsync.normalizer.service.RecordDecoder.Valid;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The pure part of processing a batch of raw records: decode, learn owner aliases, work out what to look up,
+ * then map each record with its mailbox context into a {@link Plan}. No I/O: the service does the lookups in
+ * between and writes the plan in one transaction.
+ */
+public final class BatchNormalizer {
+
+    /** (userId, source, remoteId): the unit a raw record replaces. */
+    public record RemoteKey(String userId, Source source, String remoteId) {
+    }
+
+    /** A team collection from the directory (R-B2), as identity keys and lower-case domains. */
+    public record Collection(String collectionId, Set<String> memberKeys, Set<String> internalDomains) {
+    }
+
+    /** Decoded batch and what to look up before mapping it. */
+    public record Prepared(List<Valid> records, List<DeadLetter> deadLetters, Map<String, Set<String>> batchAliases,
+                           Set<String> accountIds, Set<String> mailboxKeys, Set<String> userIds,
+                           Set<String> senderKeys, Set<String> referencedIds) {
+    }
+
+    /** What the database knows about the batch's accounts and users. */
+    public record Lookups(Map<String, Set<String>> storedAliases, List<Collection> collections,
+                          Map<String, Set<String>> emailedByUser, Map<String, Set<String>> sentIdsByUser) {
+        public static final Lookups EMPTY = new Lookups(Map.of(), List.of(), Map.of(), Map.of());
+    }
+
+    /**
+     * The batch's effect: for each remote key the complete set of live events (empty = none, e.g. skipped or
+     * deleted), in offset order with the last record of a key winning; new owner aliases; dead letters.
+     */
+    public record Plan(Map<RemoteKey, List<InteractionEvent>> desired, Map<String, Set<String>> newAliases,
+                       List<DeadLetter> deadLetters, Stats stats) {
+    }
+
+    /** Counters for metrics and logs. */
+    public record Stats(int records, int deletes, Map<SkipReason, Integer> skipped, int droppedAddresses) {
+    }
+
+    private final RecordDecoder decoder;
+    private final Mappers mappers;
+
+    public BatchNormalizer(RecordDecoder decoder, Mappers mappers) {
+        this.decoder = decoder;
+        this.mappers = mappers;
+    }
+
+    public Prepared prepare(List<IncomingRecord> batch) {
+        List<Valid> valid = new ArrayList<>(batch.size());
+        List<DeadLetter> dead = new ArrayList<>();
+        Map<String, Set<String>> aliases = new HashMap<>();
+        Set<String> accounts = new HashSet<>();
+        Set<String> mailboxes = new HashSet<>();
+        Set<String> users = new HashSet<>();
+        Set<String> senders = new HashSet<>();
+        Set<String> refs = new HashSet<>();
+        for (IncomingRecord in : batch) {
+            Decoded d = decoder.decode(in);
+            if (d instanceof Rejected r) {
+                dead.add(r.deadLetter());
+                continue;
+            }
+            Valid v = (Valid) d;
+            RawRecord rec = v.record();
+            RecordMapper mapper = mappers.forSource(rec.source()).orElse(null);
+            if (mapper == null) {
+                dead.add(decoder.reject(in, RecordDecoder.UNSUPPORTED_SOURCE,
+                        "no mapper for source " + rec.source().wireName() + " yet").deadLetter());
+                continue;
+            }
+            try {
+                if (rec.op() == RawRecord.Op.UPSERT) {
+                    Set<String> learned = mapper.ownerAliases(rec);
+                    if (!learned.isEmpty()) {
+                        aliases.computeIfAbsent(rec.accountId(), a -> new HashSet<>()).addAll(learned);
+                    }
+                    HistoryQuestions q = mapper.historyQuestions(rec);
+                    senders.addAll(q.senderKeys());
+                    refs.addAll(q.referencedMessageIds());
+                }
+            } catch (PayloadException e) {
+                dead.add(decoder.reject(in, e.code(), e.getMessage()).deadLetter());
+                continue;
+            } catch (RuntimeException e) {
+                dead.add(decoder.reject(in, RecordDecoder.MAPPING_FAILED, e.toString()).deadLetter());
+                continue;
+            }
+            valid.add(v);
+            accounts.add(rec.accountId());
+            users.add(rec.userId());
+            AddressKeys.key(rec.mailbox()).ifPresent(mailboxes::add);
+        }
+        return new Prepared(valid, dead, aliases, accounts, mailboxes, users, senders, refs);
+    }
+
+    public Plan plan(Prepared prepared, Lookups lookups) {
+        Map<RemoteKey, List<InteractionEvent>> desired = new LinkedHashMap<>();
+        List<DeadLetter> dead = new ArrayList<>(prepared.deadLetters());
+        Map<SkipReason, Integer> skipped = new EnumMap<>(SkipReason.class);
+        int deletes = 0;
+        int dropped = 0;
+        // History known before this batch, plus what the batch's own sent mail adds (sent first, then received).
+        Map<String, Set<String>> emailed = copy(lookups.emailedByUser());
+        Map<String, Set<String>> sentIds = copy(lookups.sentIdsByUser());
+        for (Valid v : prepared.records()) {
+            RawRecord rec = v.record();
+            if (rec.op() != RawRecord.Op.UPSERT) {
+                continue;
+            }
+            try {
+                RecordMapper mapper = mappers.forSource(rec.source()).orElseThrow();
+                SentFacts sent = mapper.sentFacts(rec, context(rec, prepared, lookups, History.NONE));
+                emailed.computeIfAbsent(rec.userId(), u -> new HashSet<>()).addAll(sent.recipientKeys());
+                if (sent.internetMessageId() != null) {
+                    sentIds.computeIfAbsent(rec.userId(), u -> new HashSet<>()).add(sent.internetMessageId());
+                }
+            } catch (RuntimeException e) {
+                // reported by map() below
+            }
+        }
+        for (Valid v : prepared.records()) {
+            RawRecord rec = v.record();
+            RemoteKey key = new RemoteKey(rec.userId(), rec.source(), rec.remoteId());
+            if (rec.op() == RawRecord.Op.DELETE) {
+                desired.remove(key);
+                desired.put(key, List.of());
+                deletes++;
+                continue;
+            }
+            RecordMapper mapper = mappers.forSource(rec.source()).orElseThrow();
+            History history = history(rec.userId(), emailed, sentIds);
+            try {
+                Mapping m = mapper.map(rec, context(rec, prepared, lookups, history));
+                dropped += m.droppedAddresses();
+                if (m.skip() != null) {
+                    skipped.merge(m.skip(), 1, Integer::sum);
+                }
+                desired.remove(key); // keep offset order: the last record of a key decides
+                desired.put(key, m.events());
+            } catch (PayloadException e) {
+                dead.add(decoder.reject(v.incoming(), e.code(), e.getMessage()).deadLetter());
+            } catch (RuntimeException e) {
+                dead.add(decoder.reject(v.incoming(), RecordDecoder.MAPPING_FAILED, e.toString()).deadLetter());
+            }
+        }
+        Map<String, Set<String>> newAliases = new HashMap<>();
+        prepared.batchAliases().forEach((account, keys) -> {
+            Set<String> stored = lookups.storedAliases().getOrDefault(account, Set.of());
+            Set<String> fresh = new HashSet<>(keys);
+            fresh.removeAll(stored);
+            if (!fresh.isEmpty()) {
+                newAliases.put(account, fresh);
+            }
+        });
+        return new Plan(desired, newAliases, dead,
+                new Stats(prepared.records().size() + prepared.deadLetters().size(), deletes, skipped, dropped));
+    }
+
+    /**
+     * The mailbox context of a record. Owner addresses (R-B1): the mailbox (account email, or the shared
+     * address), plus, for personal mailboxes, the aliases learned from the account's SENT mail. Colleagues
+     * (R-B2): every collection whose member emails contain the mailbox address.
+     */
+    static MailboxContext context(RawRecord rec, Prepared prepared, Lookups lookups, History history) {
+        Set<String> owners = new HashSet<>();
+        String mailboxKey = AddressKeys.key(rec.mailbox()).orElse(null);
+        if (mailboxKey != null) {
+            owners.add(mailboxKey);
+        }
+        if (!rec.sharedMailbox()) {
+            owners.addAll(lookups.storedAliases().getOrDefault(rec.accountId(), Set.of()));
+            owners.addAll(prepared.batchAliases().getOrDefault(rec.accountId(), Set.of()));
+        }
+        Set<String> colleagues = new HashSet<>();
+        Set<String> domains = new HashSet<>();
+        for (Collection c : lookups.collections()) {
+            if (mailboxKey != null && c.memberKeys().contains(mailboxKey)) {
+                colleagues.addAll(c.memberKeys());
+                domains.addAll(c.internalDomains());
+            }
+        }
+        return new MailboxContext(owners, colleagues, domains, history);
+    }
+
+    private static History history(String userId, Map<String, Set<String>> emailed, Map<String, Set<String>> sentIds) {
+        Set<String> contacts = emailed.getOrDefault(userId, Set.of());
+        Set<String> ids = sentIds.getOrDefault(userId, Set.of());
+        return new History() {
+            @Override
+            public boolean userHasEmailed(String contactKey) {
+                return contacts.contains(contactKey);
+            }
+
+            @Override
+            public boolean userSentMessage(String internetMessageId) {
+                return ids.contains(internetMessageId);
+            }
+        };
+    }
+
+    private static Map<String, Set<String>> copy(Map<String, Set<String>> m) {
+        Map<String, Set<String>> out = new HashMap<>();
+        m.forEach((k, v) -> out.put(k, new HashSet<>(v)));
+        return out;
+    }
+}

@@ -1,0 +1,81 @@
+package io.interactionsync.normalizer.service;
+
+import io.interactionsync.model.AccountEvent;
+import io.interactionsync.normalizer.outbox.OutboxRelay;
+import io.interactionsync.normalizer.outbox.OutboxRepository;
+import io.interactionsync.normalizer.parse.AddressKeys;
+import io.interactionsync.normalizer.repository.DirectoryRepository;
+import io.interactionsync.normalizer.repository.EventRepository;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/** The team directory (R-B2) and purges of disconnected accounts. */
+@ApplicationScoped
+public class DirectoryService {
+
+    private final Pool pool;
+    private final DirectoryRepository directory;
+    private final EventRepository events;
+    private final OutboxRepository outbox;
+    private final OutboxRelay relay;
+
+    public DirectoryService(Pool pool, DirectoryRepository directory, EventRepository events, OutboxRepository outbox,
+                            OutboxRelay relay) {
+        this.pool = pool;
+        this.directory = directory;
+        this.events = events;
+        this.outbox = outbox;
+        this.relay = relay;
+    }
+
+    /**
+     * Stores the collection's new state: member emails as identity keys (R-A5), internal domains normalised.
+     * Events already written are not rewritten here; a replay applies the new directory to past mail.
+     */
+    public Uni<Void> directoryChanged(AccountEvent event) {
+        AccountEvent.Directory d = event.directory();
+        if (d == null) {
+            return Uni.createFrom().voidItem();
+        }
+        String id = d.collectionId() != null ? d.collectionId() : event.accountId();
+        if (id == null) {
+            Log.warn("directory_changed without a collection id: ignored");
+            return Uni.createFrom().voidItem();
+        }
+        Set<String> members = new LinkedHashSet<>();
+        for (String email : Objects.requireNonNullElse(d.memberEmails(), List.<String>of())) {
+            AddressKeys.key(email).ifPresent(members::add);
+        }
+        Set<String> domains = new LinkedHashSet<>();
+        for (String domain : Objects.requireNonNullElse(d.internalDomains(), List.<String>of())) {
+            AddressKeys.normalizeDomain(domain).ifPresent(domains::add);
+        }
+        Log.infof("directory collection %s: %d members, %d internal domains", id, members.size(), domains.size());
+        return pool.withTransaction(conn -> directory.saveCollection(conn, id, d.name(), members, domains));
+    }
+
+    /** Deletes the account's events and aliases; downstream learns it through deleted=true events. */
+    public Uni<Void> purge(String accountId) {
+        return pool.withTransaction(conn -> events.deleteAccount(conn, accountId)
+                        .flatMap(deleted -> outbox.append(conn, deleted.stream()
+                                        .map(e -> NormalizerService.eventMessage(new io.interactionsync.model.InteractionEvent(
+                                                e.schemaVersion(), e.id(), e.userId(), e.accountId(), e.provider(), e.source(),
+                                                e.kind(), e.direction(), e.contactEmail(), e.contactName(), e.role(),
+                                                e.occurredAt(), e.remoteId(), e.internetMessageId(), e.threadId(), e.mailbox(),
+                                                e.viaSharedMailbox(), e.classification(), e.newsletter(), e.meeting(), true)))
+                                        .toList())
+                                .replaceWith(deleted.size()))
+                        .call(n -> directory.deleteAliases(conn, accountId)))
+                .invoke(n -> {
+                    Log.infof("account %s purged: %d events deleted", accountId, n);
+                    relay.wake();
+                })
+                .replaceWithVoid();
+    }
+}

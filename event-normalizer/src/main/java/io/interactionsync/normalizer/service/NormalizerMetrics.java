@@ -1,0 +1,50 @@
+package io.interactionsync.normalizer.service;
+
+import io.interactionsync.normalizer.rules.SkipReason;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Prometheus counters ({@code /q/metrics}). */
+@ApplicationScoped
+public class NormalizerMetrics {
+
+    private final MeterRegistry registry;
+
+    public NormalizerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void records(int n) {
+        registry.counter("normalizer_raw_records_total").increment(n);
+    }
+
+    /** Poison records routed to raw-records-dlq, by code. */
+    public void deadLetter(String code) {
+        registry.counter("normalizer_dead_letters_total", "code", code).increment();
+    }
+
+    public void skipped(SkipReason reason, int n) {
+        registry.counter("normalizer_skipped_messages_total", "reason", reason.tag(), "rule", reason.rule()).increment(n);
+    }
+
+    public void deletes(int n) {
+        registry.counter("normalizer_delete_records_total").increment(n);
+    }
+
+    public void eventsWritten(int n) {
+        registry.counter("normalizer_events_written_total").increment(n);
+    }
+
+    public void eventsDeleted(int n) {
+        registry.counter("normalizer_events_deleted_total").increment(n);
+    }
+
+    /** Junk addresses dropped by R-A2. */
+    public void droppedAddresses(int n) {
+        registry.counter("normalizer_dropped_addresses_total").increment(n);
+    }
+
+    public void published(int n) {
+        registry.counter("normalizer_outbox_published_total").increment(n);
+    }
+}

@@ -1,0 +1,144 @@
+package io.interactionsync.normalizer.service;
+
+import io.interactionsync.model.DeadLetter;
+import io.interactionsync.model.InteractionEvent;
+import io.interactionsync.model.Json;
+import io.interactionsync.model.Topics;
+import io.interactionsync.normalizer.config.NormalizerConfig;
+import io.interactionsync.normalizer.mapper.Mappers;
+import io.interactionsync.normalizer.outbox.OutboxRelay;
+import io.interactionsync.normalizer.outbox.OutboxRepository;
+import io.interactionsync.normalizer.outbox.OutboxRepository.OutboxMessage;
+import io.interactionsync.normalizer.repository.DirectoryRepository;
+import io.interactionsync.normalizer.repository.EventRepository;
+import io.interactionsync.normalizer.repository.EventRepository.EventKey;
+import io.interactionsync.normalizer.service.BatchNormalizer.Lookups;
+import io.interactionsync.normalizer.service.BatchNormalizer.Plan;
+import io.interactionsync.normalizer.service.BatchNormalizer.Prepared;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Processes one batch of raw records: decode and map (pure, {@link BatchNormalizer}), then one transaction that
+ * learns owner aliases, retracts events no longer produced, upserts the rest, and appends every changed event and
+ * every dead letter to the outbox. The Kafka offsets are acknowledged by the caller only after this commits.
+ */
+@ApplicationScoped
+public class NormalizerService {
+
+    private final Pool pool;
+    private final EventRepository events;
+    private final DirectoryRepository directory;
+    private final OutboxRepository outbox;
+    private final OutboxRelay relay;
+    private final NormalizerMetrics metrics;
+    private final NormalizerConfig config;
+    private final BatchNormalizer normalizer = new BatchNormalizer(new RecordDecoder(Clock.systemUTC()), Mappers.all());
+
+    public NormalizerService(Pool pool, EventRepository events, DirectoryRepository directory, OutboxRepository outbox,
+                             OutboxRelay relay, NormalizerMetrics metrics, NormalizerConfig config) {
+        this.pool = pool;
+        this.events = events;
+        this.directory = directory;
+        this.outbox = outbox;
+        this.relay = relay;
+        this.metrics = metrics;
+        this.config = config;
+    }
+
+    /** Normalizes and commits a batch; completes only after the commit. Retries the transaction with backoff. */
+    public Uni<Void> process(List<IncomingRecord> batch) {
+        if (batch.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Prepared prepared = normalizer.prepare(batch);
+        return pool.withTransaction(conn -> write(conn, prepared))
+                .onFailure().invoke(e -> Log.warnf(e, "batch of %d raw records failed to commit; retrying", batch.size()))
+                .onFailure().retry().withBackOff(config.write().initialBackoff()).atMost(config.write().maxRetries())
+                .invoke(plan -> {
+                    record(plan);
+                    relay.wake();
+                })
+                .replaceWithVoid();
+    }
+
+    private Uni<Plan> write(SqlConnection conn, Prepared prepared) {
+        Set<String> members = new HashSet<>(prepared.mailboxKeys());
+        return directory.aliases(conn, prepared.accountIds())
+                .flatMap(aliases -> directory.collectionsOf(conn, members)
+                        .flatMap(collections -> events.emailedContacts(conn, prepared.userIds(), prepared.senderKeys())
+                                .flatMap(emailed -> events.sentMessageIds(conn, prepared.userIds(), prepared.referencedIds())
+                                        .map(sentIds -> new Lookups(aliases, collections, emailed, sentIds)))))
+                .map(lookups -> normalizer.plan(prepared, lookups))
+                .flatMap(plan -> apply(conn, plan).replaceWith(plan));
+    }
+
+    private Uni<Void> apply(SqlConnection conn, Plan plan) {
+        List<InteractionEvent> desired = new ArrayList<>();
+        Set<EventKey> desiredKeys = new HashSet<>();
+        for (List<InteractionEvent> list : plan.desired().values()) {
+            for (InteractionEvent e : list) {
+                if (desiredKeys.add(EventKey.of(e))) {
+                    desired.add(e);
+                }
+            }
+        }
+        return directory.addAliases(conn, plan.newAliases())
+                .flatMap(v -> events.liveKeys(conn, plan.desired().keySet()))
+                .flatMap(live -> {
+                    Set<EventKey> retracted = new HashSet<>(live);
+                    retracted.removeAll(desiredKeys);
+                    return events.markDeleted(conn, retracted);
+                })
+                .flatMap(deleted -> events.upsert(conn, desired).map(written -> {
+                    metrics.eventsDeleted(deleted.size());
+                    metrics.eventsWritten(written.size());
+                    List<OutboxMessage> messages = new ArrayList<>(deleted.size() + written.size()
+                            + plan.deadLetters().size());
+                    deleted.forEach(e -> messages.add(eventMessage(e)));
+                    written.forEach(e -> messages.add(eventMessage(e)));
+                    for (DeadLetter dl : plan.deadLetters()) {
+                        messages.add(OutboxMessage.of(Topics.RAW_RECORDS_DLQ, dl.key(), json(dl)));
+                    }
+                    return messages;
+                }))
+                .flatMap(messages -> outbox.append(conn, messages));
+    }
+
+    private void record(Plan plan) {
+        metrics.records(plan.stats().records());
+        metrics.deletes(plan.stats().deletes());
+        metrics.droppedAddresses(plan.stats().droppedAddresses());
+        plan.stats().skipped().forEach(metrics::skipped);
+        for (DeadLetter dl : plan.deadLetters()) {
+            metrics.deadLetter(dl.code());
+            Log.warnf("raw record %s-%d@%d (key %s) dead-lettered: %s %s", dl.sourceTopic(), dl.partition(),
+                    dl.offset(), dl.key(), dl.code(), abbreviate(dl.reason()));
+        }
+    }
+
+    /** Appends already-decided events to the outbox (used by purges). */
+    public static OutboxMessage eventMessage(InteractionEvent e) {
+        return OutboxMessage.of(Topics.INTERACTION_EVENTS, e.userId(), json(e));
+    }
+
+    static String json(Object value) {
+        try {
+            return Json.mapper().writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s == null || s.length() <= 200 ? s : s.substring(0, 200) + "…";
+    }
+}

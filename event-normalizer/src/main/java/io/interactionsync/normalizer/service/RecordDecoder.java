@@ -1,0 +1,102 @@
+package io.interactionsync.normalizer.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.interactionsync.model.ContractSchemas;
+import io.interactionsync.model.ContractSchemas.Contract;
+import io.interactionsync.model.DeadLetter;
+import io.interactionsync.model.Json;
+import io.interactionsync.model.RawRecord;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Bytes → {@link RawRecord}, never throwing: anything that is not a schema-valid envelope becomes a
+ * {@link DeadLetter} (R-F3) carrying the code, the reason, the source coordinates and the original bytes.
+ */
+public final class RecordDecoder {
+
+    /** Dead-letter codes (contract for whoever reads the DLQ). */
+    public static final String NULL_VALUE = "null_value";
+    public static final String INVALID_JSON = "invalid_json";
+    public static final String SCHEMA_VIOLATION = "schema_violation";
+    public static final String UNSUPPORTED_SOURCE = "unsupported_source";
+    public static final String UNPARSEABLE_PAYLOAD = "unparseable_payload";
+    public static final String MAPPING_FAILED = "mapping_failed";
+
+    private static final int MAX_REASON = 2000;
+
+    /** Either a record or the dead letter that replaces it. */
+    public sealed interface Decoded permits Valid, Rejected {
+        IncomingRecord incoming();
+    }
+
+    public record Valid(IncomingRecord incoming, RawRecord record) implements Decoded {
+    }
+
+    public record Rejected(IncomingRecord incoming, DeadLetter deadLetter) implements Decoded {
+    }
+
+    private final Clock clock;
+
+    public RecordDecoder(Clock clock) {
+        this.clock = clock;
+    }
+
+    public Decoded decode(IncomingRecord in) {
+        if (in.value() == null) {
+            return reject(in, NULL_VALUE, "the record has no value (tombstone)");
+        }
+        JsonNode tree;
+        try {
+            tree = Json.mapper().readTree(in.value());
+        } catch (IOException | RuntimeException e) {
+            return reject(in, INVALID_JSON, "not valid JSON: " + e.getMessage());
+        }
+        if (tree == null || tree.isMissingNode()) {
+            return reject(in, INVALID_JSON, "empty value");
+        }
+        List<String> errors;
+        try {
+            errors = ContractSchemas.validate(Contract.RAW_RECORD, tree);
+        } catch (RuntimeException e) {
+            return reject(in, SCHEMA_VIOLATION, "schema validation failed: " + e.getMessage());
+        }
+        if (!errors.isEmpty()) {
+            return reject(in, SCHEMA_VIOLATION, String.join("; ", errors));
+        }
+        try {
+            return new Valid(in, Json.mapper().treeToValue(tree, RawRecord.class));
+        } catch (IOException | RuntimeException e) {
+            return reject(in, SCHEMA_VIOLATION, "envelope does not bind: " + e.getMessage());
+        }
+    }
+
+    /** A dead letter for {@code in} with the given code and reason. */
+    public Rejected reject(IncomingRecord in, String code, String reason) {
+        String r = reason == null || reason.isBlank() ? code : reason;
+        if (r.length() > MAX_REASON) {
+            r = r.substring(0, MAX_REASON) + "…";
+        }
+        byte[] value = in.value() == null ? new byte[0] : in.value();
+        DeadLetter dl = new DeadLetter(DeadLetter.SCHEMA_VERSION, code, r, in.topic(), in.partition(), in.offset(),
+                in.key(), utf8OrNull(value), Base64.getEncoder().encodeToString(value), clock.instant());
+        return new Rejected(in, dl);
+    }
+
+    private static String utf8OrNull(byte[] value) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(value)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+}

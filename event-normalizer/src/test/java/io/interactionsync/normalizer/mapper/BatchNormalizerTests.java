@@ -1,0 +1,154 @@
+package io.interactionsync.normalizer.mapper;
+
+import static io.interactionsync.normalizer.fixtures.GmailFixtures.message;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.interactionsync.model.ContractSchemas;
+import io.interactionsync.model.DeadLetter;
+import io.interactionsync.model.InteractionEvent;
+import io.interactionsync.model.Json;
+import io.interactionsync.model.RawRecord;
+import io.interactionsync.model.Source;
+import io.interactionsync.normalizer.fixtures.GmailFixtures;
+import io.interactionsync.normalizer.service.BatchNormalizer;
+import io.interactionsync.normalizer.service.BatchNormalizer.Lookups;
+import io.interactionsync.normalizer.service.BatchNormalizer.Plan;
+import io.interactionsync.normalizer.service.BatchNormalizer.RemoteKey;
+import io.interactionsync.normalizer.service.IncomingRecord;
+import io.interactionsync.normalizer.service.RecordDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** A batch end to end without I/O: R-F1..R-F3 and the batch-level part of R-B1, R-B2. */
+class BatchNormalizerTests {
+
+    private final BatchNormalizer normalizer = new BatchNormalizer(
+            new RecordDecoder(Clock.fixed(Instant.parse("2026-11-26T12:00:00Z"), ZoneOffset.UTC)), Mappers.all());
+    private long offset;
+
+    private IncomingRecord in(Object value) {
+        byte[] bytes = value instanceof byte[] b ? b
+                : value instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : json(value);
+        return new IncomingRecord("raw-records", 0, offset++, GmailFixtures.ACCOUNT, bytes);
+    }
+
+    private static byte[] json(Object value) {
+        try {
+            return Json.mapper().writeValueAsBytes(value);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Plan plan(List<IncomingRecord> batch, Lookups lookups) {
+        return normalizer.plan(normalizer.prepare(batch), lookups);
+    }
+
+    @Test
+    void R_F3_poisonRecordsBecomeDeadLettersAndTheRestIsMapped() {
+        RawRecord good1 = message("g1").labels("INBOX").from("jane@client.example").to("alice@acme.test").record();
+        RawRecord good2 = message("g2").labels("INBOX").from("joe@client.example").to("alice@acme.test").record();
+        RawRecord calendar = new RawRecord(1, Source.GOOGLE_CALENDAR, RawRecord.Op.UPSERT, "a", "u", "alice@acme.test",
+                false, "ev1", Instant.now(), "r", Json.mapper().createObjectNode().put("id", "ev1"));
+        byte[] brokenUtf8 = {'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'};
+        List<IncomingRecord> batch = new ArrayList<>();
+        batch.add(in(good1));
+        batch.add(in("{not json"));
+        batch.add(in(brokenUtf8));
+        batch.add(in("{\"schemaVersion\":1,\"source\":\"gmail\"}"));
+        batch.add(in(Map.of("schemaVersion", 1, "source", "fax", "op", "upsert", "accountId", "a", "userId", "u",
+                "mailbox", "m@x.com", "sharedMailbox", false, "remoteId", "r", "observedAt", "2026-11-24T10:00:00Z",
+                "payload", Map.of())));
+        batch.add(in(calendar));
+        batch.add(in(GmailFixtures.upsert(message("bad").internalDate(null).from("jane@client.example")
+                .to("alice@acme.test").json().put("payload", "oops"))));
+        batch.add(new IncomingRecord("raw-records", 0, offset++, "k", null));
+        batch.add(in(good2));
+
+        Plan plan = plan(batch, Lookups.EMPTY);
+
+        assertThat(plan.deadLetters()).extracting(DeadLetter::code).containsExactly("invalid_json", "invalid_json",
+                "schema_violation", "schema_violation", "unsupported_source", "unparseable_payload", "null_value");
+        assertThat(plan.deadLetters()).allSatisfy(dl -> {
+            assertThat(dl.reason()).isNotBlank();
+            assertThat(dl.sourceTopic()).isEqualTo("raw-records");
+            assertThat(ContractSchemas.validate(ContractSchemas.Contract.DEAD_LETTER, Json.mapper().valueToTree(dl)))
+                    .isEmpty();
+        });
+        DeadLetter utf8 = plan.deadLetters().get(1);
+        assertThat(utf8.original()).isNull();
+        assertThat(Base64.getDecoder().decode(utf8.originalBase64())).isEqualTo(brokenUtf8);
+        assertThat(plan.deadLetters().get(0).original()).isEqualTo("{not json");
+        assertThat(plan.desired().values()).flatMap(l -> l).extracting(InteractionEvent::contactEmail)
+                .containsExactly("jane@client.example", "joe@client.example");
+    }
+
+    @Test
+    void R_F3_anUnmappablePayloadIsDeadLetteredWithItsReason() {
+        RawRecord noTime = message("t").internalDate(null).labels("INBOX").from("jane@client.example")
+                .to("alice@acme.test").record();
+        Plan plan = plan(List.of(in(noTime)), Lookups.EMPTY);
+        assertThat(plan.deadLetters()).singleElement().satisfies(dl -> {
+            assertThat(dl.code()).isEqualTo("unparseable_payload");
+            assertThat(dl.reason()).contains("internalDate");
+        });
+    }
+
+    @Test
+    void R_F2_deleteRecordsRetractAndALaterUpsertRevives() {
+        RawRecord up = message("m1").labels("INBOX").from("jane@client.example").to("alice@acme.test").record();
+        Plan deleted = plan(List.of(in(up), in(GmailFixtures.delete("m1"))), Lookups.EMPTY);
+        RemoteKey key = new RemoteKey(GmailFixtures.USER, Source.GMAIL, "m1");
+        assertThat(deleted.desired()).containsOnlyKeys(key);
+        assertThat(deleted.desired().get(key)).isEmpty();
+        Plan revived = plan(List.of(in(GmailFixtures.delete("m1")), in(up)), Lookups.EMPTY);
+        assertThat(revived.desired().get(key)).hasSize(1);
+    }
+
+    @Test
+    void R_F2_aMessageMovedToTrashHasNoLiveEvents() {
+        RawRecord trashed = message("m1").labels("TRASH").from("jane@client.example").to("alice@acme.test").record();
+        Plan plan = plan(List.of(in(trashed)), Lookups.EMPTY);
+        assertThat(plan.desired().get(new RemoteKey(GmailFixtures.USER, Source.GMAIL, "m1"))).isEmpty();
+    }
+
+    @Test
+    void R_B1_aliasLearnedFromSentMailAppliesToTheWholeBatchAndIsStored() {
+        RawRecord received = message("r").labels("INBOX").from("jane@client.example").to("alice.a@acme-alias.example")
+                .record();
+        RawRecord sent = message("s").labels("SENT").from("alice.a@acme-alias.example").to("jane@client.example").record();
+        Plan plan = plan(List.of(in(received), in(sent)), Lookups.EMPTY);
+        assertThat(plan.newAliases()).containsEntry(GmailFixtures.ACCOUNT, Set.of("alice.a@acme-alias.example"));
+        assertThat(plan.desired().get(new RemoteKey(GmailFixtures.USER, Source.GMAIL, "r")))
+                .extracting(InteractionEvent::contactEmail).containsExactly("jane@client.example");
+    }
+
+    @Test
+    void R_B2_theUsersCollectionsAreThoseContainingTheAccountEmail() {
+        RawRecord received = message("r").labels("INBOX").from("dan@partner.example").to("alice@acme.test")
+                .cc("zed@other.example").record();
+        Lookups lookups = new Lookups(Map.of(), List.of(
+                new BatchNormalizer.Collection("team", Set.of("alice@acme.test", "dan@partner.example"), Set.of()),
+                new BatchNormalizer.Collection("not-mine", Set.of("someone@else.example"), Set.of("other.example"))),
+                Map.of(), Map.of());
+        Plan plan = plan(List.of(in(received)), lookups);
+        assertThat(plan.desired().values()).flatMap(l -> l).extracting(InteractionEvent::contactEmail)
+                .containsExactly("zed@other.example");
+    }
+
+    @Test
+    void R_F1_theSameRecordTwiceInABatchYieldsOneSetOfEvents() {
+        RawRecord up = message("m1").labels("INBOX").from("jane@client.example").to("alice@acme.test").record();
+        Plan plan = plan(List.of(in(up), in(up)), Lookups.EMPTY);
+        assertThat(plan.desired()).hasSize(1);
+        assertThat(plan.desired().values()).flatMap(l -> l).hasSize(1);
+    }
+}
