@@ -1,0 +1,60 @@
+package io.interactionsync.emulator;
+
+import io.interactionsync.emulator.config.EmulatorConfig;
+import io.interactionsync.emulator.google.oauth.GoogleTokens;
+import io.interactionsync.emulator.jwt.JwtSigner;
+import io.interactionsync.emulator.quota.UsageStats;
+import io.interactionsync.emulator.store.EmulatorStore;
+
+/** The shared state every API module of the emulator works on. */
+public final class EmulatorContext {
+
+    private final EmulatorConfig config = new EmulatorConfig();
+    private final EmulatorStore store = new EmulatorStore();
+    private final GoogleTokens googleTokens = new GoogleTokens();
+    private final UsageStats stats = new UsageStats();
+    private final JwtSigner idpSigner = new JwtSigner("emulator-idp-1");
+    private final JwtSigner googleSigner = new JwtSigner("emulator-google-1");
+    private volatile String baseUrl = "http://127.0.0.1:0";
+
+    public EmulatorConfig config() {
+        return config;
+    }
+
+    public EmulatorStore store() {
+        return store;
+    }
+
+    public GoogleTokens googleTokens() {
+        return googleTokens;
+    }
+
+    public UsageStats stats() {
+        return stats;
+    }
+
+    public JwtSigner idpSigner() {
+        return idpSigner;
+    }
+
+    public JwtSigner googleSigner() {
+        return googleSigner;
+    }
+
+    /** {@code http://127.0.0.1:<port>} (or the public URL given at start), without a trailing slash. */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    void baseUrl(String value) {
+        this.baseUrl = value;
+    }
+
+    /** {@code POST /_emulator/reset}: forget users, tokens, stats; restore the default config. */
+    public void reset() {
+        store.clear();
+        googleTokens.clear();
+        stats.clear();
+        config.reset();
+    }
+}

@@ -1,0 +1,145 @@
+package io.interactionsync.emulator.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.interactionsync.emulator.http.BadRequestException;
+import io.interactionsync.emulator.http.Json;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runtime settings of the emulator, changed with {@code PUT /_emulator/config} (partial updates; unknown
+ * keys are rejected). Reads are lock-free (volatile snapshot), updates are serialised.
+ */
+public final class EmulatorConfig {
+
+    /** Immutable values; {@link EmulatorConfig} swaps the whole snapshot on update. */
+    public record Values(
+            long gmailUnitsPerUserPerMinute,
+            long gmailUnitsPerProjectPerMinute,
+            int graphConcurrentPerMailbox,
+            int graphRequestsPerMailbox10Min,
+            long accessTokenTtlSeconds,
+            long authorizationCodeTtlSeconds,
+            long idpTokenTtlSeconds,
+            long latencyMs,
+            String serviceClientSecret,
+            List<String> serviceClients,
+            List<GoogleClient> googleClients) {
+    }
+
+    public static final List<String> LOCAL_REDIRECT_URIS = List.of("postmessage",
+            "http://localhost:3000/auth/google/callback", "http://localhost:3000/auth/microsoft/callback");
+
+    private volatile Values values = defaults();
+
+    public static Values defaults() {
+        return new Values(15_000, 1_200_000, 4, 10_000, 3600, 600, 3600, 0, "local-service-secret",
+                List.of("connector-service", "google-sync-service", "microsoft-sync-service", "event-normalizer"),
+                List.of(new GoogleClient("local-google-client", "local-google-secret", LOCAL_REDIRECT_URIS)));
+    }
+
+    public Values get() {
+        return values;
+    }
+
+    public synchronized void reset() {
+        values = defaults();
+    }
+
+    /** Applies the keys present in {@code patch}; throws {@link BadRequestException} on unknown keys or bad values. */
+    public synchronized Values update(JsonNode patch) {
+        if (patch == null || !patch.isObject()) {
+            throw new BadRequestException("config must be a JSON object");
+        }
+        Values v = values;
+        long unitsUser = v.gmailUnitsPerUserPerMinute();
+        long unitsProject = v.gmailUnitsPerProjectPerMinute();
+        int concurrent = v.graphConcurrentPerMailbox();
+        int graph10 = v.graphRequestsPerMailbox10Min();
+        long ttl = v.accessTokenTtlSeconds();
+        long codeTtl = v.authorizationCodeTtlSeconds();
+        long idpTtl = v.idpTokenTtlSeconds();
+        long latency = v.latencyMs();
+        String secret = v.serviceClientSecret();
+        List<String> serviceClients = v.serviceClients();
+        List<GoogleClient> googleClients = v.googleClients();
+        for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode n = e.getValue();
+            switch (e.getKey()) {
+                case "gmailUnitsPerUserPerMinute" -> unitsUser = positive(e.getKey(), n);
+                case "gmailUnitsPerProjectPerMinute" -> unitsProject = positive(e.getKey(), n);
+                case "graphConcurrentPerMailbox" -> concurrent = (int) positive(e.getKey(), n);
+                case "graphRequestsPerMailbox10Min" -> graph10 = (int) positive(e.getKey(), n);
+                case "accessTokenTtlSeconds" -> ttl = positive(e.getKey(), n);
+                case "authorizationCodeTtlSeconds" -> codeTtl = positive(e.getKey(), n);
+                case "idpTokenTtlSeconds" -> idpTtl = positive(e.getKey(), n);
+                case "latencyMs" -> latency = nonNegative(e.getKey(), n);
+                case "serviceClientSecret" -> secret = text(e.getKey(), n);
+                case "serviceClients" -> serviceClients = strings(e.getKey(), n);
+                case "googleClients" -> googleClients = googleClients(n);
+                default -> throw new BadRequestException("unknown config key: " + e.getKey());
+            }
+        }
+        values = new Values(unitsUser, unitsProject, concurrent, graph10, ttl, codeTtl, idpTtl, latency, secret,
+                serviceClients, googleClients);
+        return values;
+    }
+
+    /** The settings as JSON; secrets included (this is a local test double, never a production service). */
+    public ObjectNode toJson() {
+        return Json.mapper().valueToTree(values);
+    }
+
+    private static long positive(String key, JsonNode n) {
+        if (!n.canConvertToLong() || n.asLong() <= 0 || !n.isIntegralNumber()) {
+            throw new BadRequestException(key + " must be a positive integer");
+        }
+        return n.asLong();
+    }
+
+    private static long nonNegative(String key, JsonNode n) {
+        if (!n.isIntegralNumber() || n.asLong() < 0) {
+            throw new BadRequestException(key + " must be a non-negative integer");
+        }
+        return n.asLong();
+    }
+
+    private static String text(String key, JsonNode n) {
+        if (!n.isTextual() || n.asText().isBlank()) {
+            throw new BadRequestException(key + " must be a non-empty string");
+        }
+        return n.asText();
+    }
+
+    private static List<String> strings(String key, JsonNode n) {
+        if (!n.isArray()) {
+            throw new BadRequestException(key + " must be an array of strings");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode item : n) {
+            out.add(text(key + "[]", item));
+        }
+        return List.copyOf(out);
+    }
+
+    private static List<GoogleClient> googleClients(JsonNode n) {
+        if (!(n instanceof ArrayNode array)) {
+            throw new BadRequestException("googleClients must be an array of {clientId, clientSecret, redirectUris}");
+        }
+        List<GoogleClient> out = new ArrayList<>();
+        for (JsonNode c : array) {
+            if (!c.isObject()) {
+                throw new BadRequestException("googleClients[] must be objects");
+            }
+            out.add(new GoogleClient(text("googleClients[].clientId", c.path("clientId")),
+                    text("googleClients[].clientSecret", c.path("clientSecret")),
+                    strings("googleClients[].redirectUris", c.path("redirectUris"))));
+        }
+        return List.copyOf(out);
+    }
+}
