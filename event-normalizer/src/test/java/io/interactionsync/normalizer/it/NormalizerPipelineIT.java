@@ -1,0 +1,265 @@
+package io.interactionsync.normalizer.it;
+
+import static io.interactionsync.normalizer.fixtures.GmailFixtures.message;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.interactionsync.model.AccountEvent;
+import io.interactionsync.model.ContractSchemas;
+import io.interactionsync.model.ContractSchemas.Contract;
+import io.interactionsync.model.Json;
+import io.interactionsync.model.RawRecord;
+import io.interactionsync.model.Source;
+import io.interactionsync.model.Topics;
+import io.interactionsync.normalizer.fixtures.GmailFixtures;
+import io.interactionsync.testsupport.EmulatorTestResource;
+import io.interactionsync.testsupport.KafkaTestClient;
+import io.interactionsync.testsupport.KafkaTestResource;
+import io.interactionsync.testsupport.PostgresTestResource;
+import io.interactionsync.testsupport.TestJwts;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** From raw-records on the real broker to normalizer.interaction_events, interaction-events and the DLQ. */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(PostgresTestResource.class)
+@WithTestResource(EmulatorTestResource.class)
+class NormalizerPipelineIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static KafkaTestClient kafka;
+
+    @BeforeAll
+    static void connect() {
+        kafka = KafkaTestClient.connect();
+    }
+
+    @AfterAll
+    static void close() {
+        kafka.close();
+    }
+
+    /** A fresh user and account per test, so tests share one app and one database. */
+    private record Who(String user, String account, String mailbox) {
+        static Who fresh() {
+            String n = UUID.randomUUID().toString().substring(0, 8);
+            return new Who("user-" + n, "acc-" + n, "alice." + n + "@acme.test");
+        }
+
+        RawRecord upsert(GmailFixtures.Message m) {
+            JsonNode p = m.json();
+            return GmailFixtures.envelope(RawRecord.Op.UPSERT, p.get("id").asText(), p, mailbox, account, user);
+        }
+
+        RawRecord delete(String id) {
+            return GmailFixtures.envelope(RawRecord.Op.DELETE, id, Json.mapper().createObjectNode().put("id", id),
+                    mailbox, account, user);
+        }
+    }
+
+    private static void send(Who who, Object value) {
+        kafka.send(Topics.RAW_RECORDS, who.account(), value);
+    }
+
+    private static long liveEvents(Who who) {
+        return Db.count("select count(*) from normalizer.interaction_events where user_id = ? and not deleted", who.user());
+    }
+
+    private static List<ConsumerRecord<String, String>> published(Who who, int atLeast) {
+        return kafka.awaitRecords(Topics.INTERACTION_EVENTS, r -> who.user().equals(r.key()), atLeast, WAIT);
+    }
+
+    @Test
+    void gmailRecordsBecomeRowsAndPublishedEventsThatMatchTheSchema() {
+        Who who = Who.fresh();
+        kafka.send(Topics.ACCOUNT_EVENTS, "team-" + who.account(), new AccountEvent(1, AccountEvent.Type.DIRECTORY_CHANGED,
+                "team-" + who.account(), null, null, null, null, null, null, null,
+                new AccountEvent.Directory("team-" + who.account(), "Team", List.of(who.mailbox(), "Bob@Acme.test"),
+                        List.of("acme.io")), Instant.now()));
+        await().atMost(WAIT).until(() -> Db.count("select count(*) from normalizer.directory_collections "
+                + "where collection_id = ?", "team-" + who.account()) == 1);
+
+        send(who, who.upsert(message("in-1").labels("INBOX").from("\"Doe, Jane\" <Jane@Client.example>")
+                .to(who.mailbox() + ", jorg@partner.example").cc("bob@acme.test, carol@acme.io")));
+        send(who, who.upsert(message("out-1").labels("SENT").from("Alice <" + who.mailbox() + ">")
+                .to("jane@client.example").bcc("lp@fund.example")));
+        send(who, who.upsert(message("internal-1").labels("INBOX").from("bob@acme.test").to(who.mailbox())));
+
+        await().atMost(WAIT).until(() -> liveEvents(who) == 4);
+        List<Map<String, Object>> rows = Db.rows("select remote_id, direction, role, contact_email, contact_name, "
+                + "occurred_at, internet_message_id, classification, provider, source, kind from normalizer.interaction_events "
+                + "where user_id = ? order by remote_id, role, contact_email", who.user());
+        assertThat(rows).extracting(r -> r.get("remote_id") + "/" + r.get("direction") + "/" + r.get("role") + "/"
+                + r.get("contact_email")).containsExactly(
+                "in-1/inbound/from/jane@client.example",
+                "in-1/inbound/to/jorg@partner.example",
+                "out-1/outbound/bcc/lp@fund.example",
+                "out-1/outbound/to/jane@client.example");
+        assertThat(rows.get(0).get("contact_name")).isEqualTo("Doe, Jane");
+        assertThat(rows.get(0).get("internet_message_id")).isEqualTo("in-1@mail.example.com");
+        assertThat(rows).allSatisfy(r -> {
+            assertThat(r.get("provider")).isEqualTo("google");
+            assertThat(r.get("source")).isEqualTo("gmail");
+            assertThat(r.get("kind")).isEqualTo("email");
+            assertThat(r.get("classification")).isEqualTo("person");
+        });
+
+        List<ConsumerRecord<String, String>> out = published(who, 4);
+        assertThat(out).hasSize(4).allSatisfy(r -> {
+            JsonNode json = readTree(r.value());
+            assertThat(ContractSchemas.validate(Contract.INTERACTION_EVENT, json)).isEmpty();
+            assertThat(json.get("userId").asText()).isEqualTo(who.user());
+        });
+    }
+
+    @Test
+    void redeliveredRecordsCreateNoDuplicateRowsOrEvents() {
+        Who who = Who.fresh();
+        RawRecord a = who.upsert(message("r-1").labels("INBOX").from("x@client.example").to(who.mailbox()));
+        RawRecord b = who.upsert(message("r-2").labels("SENT").from(who.mailbox()).to("y@client.example, z@client.example"));
+        send(who, a);
+        send(who, b);
+        await().atMost(WAIT).until(() -> liveEvents(who) == 3);
+        published(who, 3);
+
+        send(who, a);
+        send(who, b);
+        send(who, a);
+        // A marker after the redeliveries: once it is written, the redeliveries have been processed.
+        send(who, who.upsert(message("marker").labels("INBOX").from("m@client.example").to(who.mailbox())));
+        await().atMost(WAIT).until(() -> liveEvents(who) == 4);
+
+        assertThat(Db.count("select count(*) from normalizer.interaction_events where user_id = ?", who.user())).isEqualTo(4);
+        List<ConsumerRecord<String, String>> out = published(who, 4);
+        assertThat(out).as("unchanged rows are not republished").hasSize(4);
+    }
+
+    @Test
+    void deleteMarksEventsDeletedAndALaterUpsertRevivesThem() {
+        Who who = Who.fresh();
+        RawRecord up = who.upsert(message("d-1").labels("INBOX").from("x@client.example").to(who.mailbox()));
+        send(who, up);
+        await().atMost(WAIT).until(() -> liveEvents(who) == 1);
+        send(who, who.delete("d-1"));
+        await().atMost(WAIT).until(() -> Db.count("select count(*) from normalizer.interaction_events "
+                + "where user_id = ? and deleted", who.user()) == 1);
+        send(who, up);
+        await().atMost(WAIT).until(() -> liveEvents(who) == 1);
+        List<ConsumerRecord<String, String>> out = published(who, 3);
+        assertThat(out).extracting(r -> readTree(r.value()).get("deleted").asBoolean()).containsExactly(false, true, false);
+        // Moving to TRASH counts as a delete (R-F2).
+        send(who, who.upsert(message("d-1").labels("TRASH").from("x@client.example").to(who.mailbox())));
+        await().atMost(WAIT).until(() -> liveEvents(who) == 0);
+    }
+
+    @Test
+    void malformedRecordsGoToTheDlqWithReasonsAndValidRecordsAroundThemAreWritten() {
+        Who who = Who.fresh();
+        List<String> poisonKeys = new ArrayList<>();
+        int valid = 0;
+        for (int i = 0; i < 20; i++) {
+            String key = who.account() + "-p" + i;
+            switch (i % 5) {
+                case 0 -> kafka.send(Topics.RAW_RECORDS, key, "{\"broken\": ");
+                case 1 -> kafka.sendBytes(Topics.RAW_RECORDS, key, new byte[] {(byte) 0xFF, (byte) 0xFE, 0x00, 0x41});
+                case 2 -> kafka.send(Topics.RAW_RECORDS, key, "{\"schemaVersion\":1,\"source\":\"gmail\",\"op\":\"upsert\"}");
+                case 3 -> kafka.send(Topics.RAW_RECORDS, key, new RawRecord(1, Source.GMAIL, RawRecord.Op.UPSERT,
+                        who.account(), who.user(), who.mailbox(), false, "np-" + i, Instant.now(), "r",
+                        Json.mapper().createObjectNode().put("id", "np-" + i).put("payload", 42)));
+                default -> kafka.sendBytes(Topics.RAW_RECORDS, key, null);
+            }
+            poisonKeys.add(key);
+            send(who, who.upsert(message("v-" + i).labels("INBOX").from("sender" + i + "@client.example").to(who.mailbox())));
+            valid++;
+        }
+        int expected = valid;
+        await().atMost(WAIT).until(() -> liveEvents(who) == expected);
+        List<ConsumerRecord<String, String>> dead = kafka.awaitRecords(Topics.RAW_RECORDS_DLQ,
+                r -> poisonKeys.contains(r.key()), poisonKeys.size(), WAIT);
+        assertThat(dead).hasSize(poisonKeys.size()).allSatisfy(r -> {
+            JsonNode dl = readTree(r.value());
+            assertThat(ContractSchemas.validate(Contract.DEAD_LETTER, dl)).isEmpty();
+            assertThat(dl.get("reason").asText()).isNotBlank();
+            assertThat(dl.get("sourceTopic").asText()).isEqualTo(Topics.RAW_RECORDS);
+        });
+        assertThat(dead).extracting(r -> readTree(r.value()).get("code").asText())
+                .containsOnly("invalid_json", "schema_violation", "unparseable_payload", "null_value");
+        JsonNode firstBroken = readTree(dead.stream().filter(r -> r.key().equals(who.account() + "-p0")).findFirst()
+                .orElseThrow().value());
+        assertThat(new String(java.util.Base64.getDecoder().decode(firstBroken.get("originalBase64").asText()),
+                StandardCharsets.UTF_8)).isEqualTo("{\"broken\": ");
+    }
+
+    @Test
+    void purgeOnDisconnectDeletesTheAccountsEvents() {
+        Who who = Who.fresh();
+        send(who, who.upsert(message("p-1").labels("INBOX").from("x@client.example").to(who.mailbox())));
+        await().atMost(WAIT).until(() -> liveEvents(who) == 1);
+        kafka.send(Topics.ACCOUNT_EVENTS, who.account(), new AccountEvent(1, AccountEvent.Type.DISCONNECTED,
+                who.account(), who.user(), io.interactionsync.model.Provider.GOOGLE, who.mailbox(), null, null, null,
+                true, null, Instant.now()));
+        await().atMost(WAIT).until(() -> Db.count("select count(*) from normalizer.interaction_events where account_id = ?",
+                who.account()) == 0);
+    }
+
+    @Test
+    void queryApiReturnsOnlyTheCallersEventsNewestFirstWithACursor() {
+        Who who = Who.fresh();
+        Who other = Who.fresh();
+        for (int i = 0; i < 5; i++) {
+            send(who, who.upsert(message("q-" + i).labels("INBOX").internalDate(String.valueOf(1764000000000L + i * 60_000L))
+                    .from("c" + i + "@client.example").to(who.mailbox())));
+        }
+        send(other, other.upsert(message("q-x").labels("INBOX").from("c0@client.example").to(other.mailbox())));
+        await().atMost(WAIT).until(() -> liveEvents(who) == 5 && liveEvents(other) == 1);
+        String token = TestJwts.user(who.user(), who.mailbox());
+
+        String cursor = given().auth().oauth2(token).queryParam("limit", 3)
+                .when().get("/api/v1/interaction-events")
+                .then().statusCode(200)
+                .body("items", hasSize(3))
+                .body("items[0].contactEmail", equalTo("c4@client.example"))
+                .body("items[2].contactEmail", equalTo("c2@client.example"))
+                .body("nextCursor", notNullValue())
+                .extract().path("nextCursor");
+        given().auth().oauth2(token).queryParam("limit", 3).queryParam("cursor", cursor)
+                .when().get("/api/v1/interaction-events")
+                .then().statusCode(200)
+                .body("items.contactEmail", org.hamcrest.Matchers.contains("c1@client.example", "c0@client.example"))
+                .body("nextCursor", nullValue());
+        given().auth().oauth2(token).queryParam("contact", "C0@Client.example").queryParam("source", "gmail")
+                .queryParam("kind", "email").queryParam("since", "2025-11-24T16:00:00Z")
+                .when().get("/api/v1/interaction-events")
+                .then().statusCode(200).body("items", hasSize(1)).body("items[0].userId", equalTo(who.user()));
+        given().auth().oauth2(token).queryParam("since", "yesterday")
+                .when().get("/api/v1/interaction-events")
+                .then().statusCode(400).contentType("application/problem+json").body("code", equalTo("invalid_parameter"));
+        given().when().get("/api/v1/interaction-events").then().statusCode(401);
+    }
+
+    private static JsonNode readTree(String s) {
+        try {
+            return Json.mapper().readTree(s);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
