@@ -4,8 +4,6 @@ import io.interactionsync.googlesync.SyncJob;
 import io.interactionsync.googlesync.client.AccessTokenHolder;
 import io.interactionsync.googlesync.client.AccountToken;
 import io.interactionsync.googlesync.client.ConnectorClient;
-import io.interactionsync.googlesync.client.gmail.GmailGatewayFactory;
-import io.interactionsync.googlesync.client.gmail.GmailPort;
 import io.interactionsync.googlesync.config.GoogleSyncConfig;
 import io.interactionsync.googlesync.pacing.QuotaPacer;
 import io.interactionsync.googlesync.publish.RawRecordPublisher;
@@ -18,6 +16,7 @@ import io.interactionsync.googlesync.source.SourceFailedException;
 import io.interactionsync.googlesync.source.gmail.GmailBackfillSource;
 import io.interactionsync.googlesync.source.gmail.GmailCursor;
 import io.interactionsync.googlesync.source.gmail.GmailSession;
+import io.interactionsync.googlesync.source.gmail.GmailSessionFactory;
 import io.interactionsync.model.Source;
 import io.interactionsync.model.SyncRequest;
 import io.interactionsync.model.SyncStatus;
@@ -37,7 +36,7 @@ import java.util.Optional;
 public class SyncCoordinator {
 
     private final ConnectorClient connector;
-    private final GmailGatewayFactory gmailFactory;
+    private final GmailSessionFactory gmailSessions;
     private final GmailCursorRepository gmailCursors;
     private final GmailBackfillSource gmailBackfill;
     private final SyncStatusPublisher statusPublisher;
@@ -45,11 +44,11 @@ public class SyncCoordinator {
     private final GoogleSyncConfig config;
     private final Clock clock = Clock.systemUTC();
 
-    public SyncCoordinator(ConnectorClient connector, GmailGatewayFactory gmailFactory, GmailCursorRepository gmailCursors,
+    public SyncCoordinator(ConnectorClient connector, GmailSessionFactory gmailSessions, GmailCursorRepository gmailCursors,
                            GmailBackfillSource gmailBackfill, SyncStatusPublisher statusPublisher, QuotaPacer pacer,
                            GoogleSyncConfig config) {
         this.connector = connector;
-        this.gmailFactory = gmailFactory;
+        this.gmailSessions = gmailSessions;
         this.gmailCursors = gmailCursors;
         this.gmailBackfill = gmailBackfill;
         this.statusPublisher = statusPublisher;
@@ -102,8 +101,7 @@ public class SyncCoordinator {
 
     private JobResult runGmail(SyncJob job, AccessTokenHolder tokens, JobControl control) {
         AccountToken account = tokens.account();
-        StatusReporter status = new StatusReporter(statusPublisher, account.accountId(), Source.GMAIL,
-                config.status().everyRecords(), config.status().every(), clock);
+        StatusReporter status = gmailSessions.statusReporter(account.accountId());
         if (!account.hasScope(AccountToken.GMAIL_SCOPE)) {
             status.state(SyncStatus.State.ACCESS_DENIED, "the account did not grant " + AccountToken.GMAIL_SCOPE);
             return new JobResult.Completed();
@@ -119,8 +117,7 @@ public class SyncCoordinator {
                 Log.infof("gmail backfill resumes (run %s): %d fetched, label %s, %d ids pending", cursor.syncRunId(),
                         cursor.fetched(), cursor.label(), cursor.pendingIds().size());
             }
-            GmailPort gmail = gmailFactory.create(tokens);
-            GmailSession session = new GmailSession(account.accountId(), account.userId(), account.email(), gmail, status);
+            GmailSession session = gmailSessions.open(tokens, status);
             while (cursor.phase() == GmailCursor.Phase.BACKFILL) {
                 if (control.stopRequested()) {
                     return new JobResult.Stopped();

@@ -16,6 +16,7 @@ import io.interactionsync.model.Json;
 import io.interactionsync.model.RawRecord;
 import io.interactionsync.model.Source;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +50,7 @@ public class GmailBackfillSource {
     private final GoogleSyncConfig config;
     private final Clock clock;
 
+    @Inject
     public GmailBackfillSource(GmailCursorRepository cursors, RawRecordPublisher publisher, SyncMetrics metrics,
                                GoogleSyncConfig config) {
         this(cursors, publisher, metrics, config, Clock.systemUTC());

@@ -51,6 +51,14 @@ public record GmailCursor(
 
     public GmailCursor {
         pendingIds = List.copyOf(pendingIds);
+        // Stored as PostgreSQL timestamptz (microseconds): keep the in-memory cursor equal to the stored one.
+        horizon = micros(horizon);
+        startedAt = micros(startedAt);
+        lastSyncedAt = micros(lastSyncedAt);
+    }
+
+    private static Instant micros(Instant i) {
+        return i == null ? null : i.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
     /** A fresh backfill: nothing read yet, not even the profile. */

@@ -1,0 +1,285 @@
+package io.interactionsync.googlesync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.agroal.api.AgroalDataSource;
+import io.interactionsync.googlesync.client.AccessTokenHolder;
+import io.interactionsync.googlesync.client.ConnectorClient;
+import io.interactionsync.googlesync.repository.GmailCursorRepository;
+import io.interactionsync.googlesync.repository.SyncJobRepository;
+import io.interactionsync.googlesync.source.gmail.GmailBackfillSource;
+import io.interactionsync.googlesync.source.gmail.GmailCursor;
+import io.interactionsync.googlesync.source.gmail.GmailSession;
+import io.interactionsync.googlesync.source.gmail.GmailSessionFactory;
+import io.interactionsync.googlesync.support.FakeConnectorResource;
+import io.interactionsync.googlesync.support.TestMailbox;
+import io.interactionsync.googlesync.support.TopicReader;
+import io.interactionsync.model.ContractSchemas;
+import io.interactionsync.model.Provider;
+import io.interactionsync.model.Source;
+import io.interactionsync.model.SyncRequest;
+import io.interactionsync.model.Topics;
+import io.interactionsync.testsupport.EmulatorTestResource;
+import io.interactionsync.testsupport.KafkaTestClient;
+import io.interactionsync.testsupport.KafkaTestResource;
+import io.interactionsync.testsupport.PostgresTestResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Gmail backfill against the in-JVM emulator (official SDK), the real broker and PostgreSQL. The connector
+ * is imitated by {@link FakeConnectorResource} doing real OAuth at the emulator.
+ */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(PostgresTestResource.class)
+@WithTestResource(EmulatorTestResource.class)
+class GmailBackfillIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static KafkaTestClient kafka;
+
+    @ConfigProperty(name = "emulator.base-url")
+    String emulator;
+
+    @Inject
+    SyncJobRepository jobs;
+
+    @Inject
+    GmailCursorRepository cursors;
+
+    @Inject
+    GmailBackfillSource backfill;
+
+    @Inject
+    GmailSessionFactory sessions;
+
+    @Inject
+    ConnectorClient connector;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @BeforeAll
+    static void connect() {
+        kafka = KafkaTestClient.connect();
+    }
+
+    @AfterAll
+    static void close() {
+        kafka.close();
+    }
+
+    @Test
+    void shouldPublishEveryInboxAndSentMessageWithinTheHorizonExactlyOnce() {
+        TestMailbox box = TestMailbox.standard().load(emulator);
+        String accountId = FakeConnectorResource.register(box.email);
+
+        request(accountId, SyncRequest.Mode.AUTO);
+        awaitJob(accountId, "done");
+
+        List<JsonNode> records = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId);
+        assertThat(records).hasSize(box.expectedIds().size());
+        assertThat(records.stream().map(r -> r.get("remoteId").asText()).collect(Collectors.toSet()))
+                .isEqualTo(box.expectedIds());
+        for (JsonNode r : records) {
+            assertThat(ContractSchemas.validate(ContractSchemas.Contract.RAW_RECORD, r)).isEmpty();
+            assertThat(r.get("source").asText()).isEqualTo("gmail");
+            assertThat(r.get("op").asText()).isEqualTo("upsert");
+            assertThat(r.get("mailbox").asText()).isEqualTo(box.email);
+            assertThat(r.get("userId").asText()).isEqualTo("user-" + box.email);
+            assertThat(r.get("sharedMailbox").asBoolean()).isFalse();
+            JsonNode payload = r.get("payload");
+            assertThat(payload.get("id").asText()).isEqualTo(r.get("remoteId").asText());
+            assertThat(payload.get("internalDate").isTextual()).as("internalDate as Gmail returns it").isTrue();
+            assertThat(payload.path("labelIds").toString()).doesNotContain("SPAM");
+            assertThat(payload.path("payload").path("headers").toString()).contains("Message-ID")
+                    .doesNotContain("X-Not-Requested");
+        }
+
+        GmailCursor cursor = cursors.load(accountId).orElseThrow();
+        assertThat(cursor.phase()).isEqualTo(GmailCursor.Phase.INCREMENTAL);
+        assertThat(cursor.historyId()).isNotBlank();
+        assertThat(cursor.published()).isEqualTo(box.expectedIds().size());
+        assertThat(cursor.beyondHorizon()).isPositive();
+
+        List<JsonNode> statuses = awaitStatus(accountId, "synced");
+        JsonNode synced = statuses.getLast();
+        assertThat(synced.get("fetched").asLong()).isEqualTo(box.expectedIds().size());
+        assertThat(synced.has("lastSyncedAt")).isTrue();
+        assertThat(statuses).anySatisfy(s -> assertThat(s.get("state").asText()).isEqualTo("syncing"));
+        statuses.forEach(s -> assertThat(ContractSchemas.validate(ContractSchemas.Contract.SYNC_STATUS, s)).isEmpty());
+
+        assertThat(FakeConnectorResource.lastAuthorization()).hasValueSatisfying(
+                h -> assertThat(h).as("service JWT from the OIDC client filter").startsWith("Bearer ey"));
+    }
+
+    @Test
+    void shouldResumeFromTheSavedCursorAfterARestartMidBackfillWithoutGaps() throws Exception {
+        TestMailbox box = TestMailbox.standard().load(emulator);
+        String accountId = FakeConnectorResource.register(box.email);
+
+        GmailCursor cursor = backfill.start(accountId, null);
+        GmailSession first = openSession(accountId);
+        for (int i = 0; i < 5; i++) { // profile, list INBOX page 1, two batches of gets, list page 2
+            cursor = backfill.step(first, cursor);
+        }
+        assertThat(cursor.phase()).isEqualTo(GmailCursor.Phase.BACKFILL);
+        long publishedBeforeCrash = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).size();
+        assertThat(publishedBeforeCrash).isPositive().isLessThan(box.expectedIds().size());
+
+        // The process dies: nothing in memory survives. A new one rebuilds the cursor from storage.
+        GmailCursor reloaded = cursors.load(accountId).orElseThrow();
+        assertThat(reloaded).isEqualTo(cursor);
+        GmailSession second = openSession(accountId);
+        while (reloaded.phase() == GmailCursor.Phase.BACKFILL) {
+            reloaded = backfill.step(second, reloaded);
+        }
+
+        List<String> ids = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).stream()
+                .map(r -> r.get("remoteId").asText()).toList();
+        assertThat(Set.copyOf(ids)).isEqualTo(box.expectedIds());
+        assertThat(ids).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void shouldSkipAndRecordAMessageDeletedBeforeItWasFetched() throws Exception {
+        TestMailbox box = TestMailbox.standard().load(emulator);
+        String accountId = FakeConnectorResource.register(box.email);
+
+        GmailCursor cursor = backfill.start(accountId, null);
+        GmailSession session = openSession(accountId);
+        cursor = backfill.step(session, cursor); // profile
+        cursor = backfill.step(session, cursor); // list INBOX page 1
+        String deleted = cursor.pendingIds().get(1);
+        box.delete(emulator, deleted);
+        while (cursor.phase() == GmailCursor.Phase.BACKFILL) {
+            cursor = backfill.step(session, cursor);
+        }
+
+        assertThat(cursor.skipped()).isEqualTo(1);
+        assertThat(cursors.skipped(accountId)).singleElement().satisfies(row -> {
+            assertThat(row[0]).isEqualTo(deleted);
+            assertThat(row[1]).startsWith("not_found");
+        });
+        Set<String> ids = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).stream()
+                .map(r -> r.get("remoteId").asText()).collect(Collectors.toSet());
+        assertThat(ids).isEqualTo(box.expectedIds()).doesNotContain(deleted);
+    }
+
+    @Test
+    void shouldAskForANewTokenOnceWhenGmailAnswers401AndGoOn() {
+        TestMailbox box = TestMailbox.standard().load(emulator);
+        String accountId = FakeConnectorResource.register(box.email);
+        FakeConnectorResource.handOutNext(accountId, "not-a-valid-token");
+
+        request(accountId, SyncRequest.Mode.AUTO);
+        awaitJob(accountId, "done");
+
+        Set<String> ids = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).stream()
+                .map(r -> r.get("remoteId").asText()).collect(Collectors.toSet());
+        assertThat(ids).isEqualTo(box.expectedIds());
+    }
+
+    @Test
+    void shouldMarkTheSourceFailedWhenTheRefreshedTokenIsRejectedToo() {
+        TestMailbox box = TestMailbox.standard().load(emulator);
+        String accountId = FakeConnectorResource.register(box.email);
+        FakeConnectorResource.handOutNext(accountId, "bad-token-one", "bad-token-two");
+
+        request(accountId, SyncRequest.Mode.AUTO);
+        awaitJob(accountId, "failed");
+
+        JsonNode error = awaitStatus(accountId, "error").getLast();
+        assertThat(error.get("lastError").asText()).contains("401").doesNotContain("bad-token");
+        assertThat(TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId)).isEmpty();
+    }
+
+    @Test
+    void shouldStopOnlyTheAccountThatNeedsReauthorization() {
+        TestMailbox revoked = TestMailbox.standard().load(emulator);
+        TestMailbox healthy = TestMailbox.standard().load(emulator);
+        String revokedId = FakeConnectorResource.register(revoked.email);
+        String healthyId = FakeConnectorResource.register(healthy.email);
+        FakeConnectorResource.requireReauth(revokedId);
+
+        request(revokedId, SyncRequest.Mode.AUTO);
+        request(healthyId, SyncRequest.Mode.AUTO);
+        awaitJob(revokedId, "failed");
+        awaitJob(healthyId, "done");
+
+        assertThat(awaitStatus(revokedId, "reauth_required")).isNotEmpty();
+        assertThat(TopicReader.valuesWithKey(Topics.RAW_RECORDS, revokedId)).isEmpty();
+        assertThat(TopicReader.valuesWithKey(Topics.RAW_RECORDS, healthyId)).hasSize(healthy.expectedIds().size());
+    }
+
+    @Test
+    void shouldTakeOverTheJobOfAReplicaWhoseLeaseExpired() throws Exception {
+        TestMailbox box = TestMailbox.standard().load(emulator);
+        String accountId = FakeConnectorResource.register(box.email);
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                insert into google_sync.sync_jobs (account_id, state, mode, sources, requested_at, lease_owner, lease_until)
+                values (?, 'running', 'auto', 'gmail', now(), 'dead-replica', now() - interval '1 minute')
+                """)) {
+            ps.setString(1, accountId);
+            ps.executeUpdate();
+        }
+
+        awaitJob(accountId, "done");
+
+        assertThat(TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).stream()
+                .map(r -> r.get("remoteId").asText()).collect(Collectors.toSet())).isEqualTo(box.expectedIds());
+    }
+
+    @Test
+    void shouldIgnoreRequestsForOtherProviders() {
+        String accountId = "ms-" + java.util.UUID.randomUUID();
+        kafka.send(Topics.SYNC_REQUESTS, accountId, SyncRequest.of(accountId, Provider.MICROSOFT,
+                List.of(Source.OUTLOOK_MAIL), SyncRequest.Mode.AUTO, SyncRequest.Reason.CONNECT, Instant.now()));
+        // A Google request sent afterwards on the same key is processed, so the Microsoft one was consumed before it.
+        TestMailbox box = TestMailbox.create();
+        box.add(Instant.now().minusSeconds(60), true, "INBOX");
+        box.load(emulator);
+        String googleId = FakeConnectorResource.register(box.email);
+        request(googleId, SyncRequest.Mode.AUTO);
+        awaitJob(googleId, "done");
+        assertThat(jobs.state(accountId)).isEmpty();
+    }
+
+    private GmailSession openSession(String accountId) {
+        AccessTokenHolder tokens = new AccessTokenHolder(connector, connector.accessToken(accountId), Clock.systemUTC());
+        return sessions.open(tokens, sessions.statusReporter(accountId));
+    }
+
+    private void request(String accountId, SyncRequest.Mode mode) {
+        kafka.send(Topics.SYNC_REQUESTS, accountId, SyncRequest.of(accountId, Provider.GOOGLE, List.of(Source.GMAIL), mode,
+                SyncRequest.Reason.CONNECT, Instant.now()));
+    }
+
+    private void awaitJob(String accountId, String state) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                .until(() -> jobs.state(accountId).filter(state::equals).isPresent());
+    }
+
+    private static List<JsonNode> awaitStatus(String accountId, String state) {
+        return await().atMost(WAIT).pollInterval(Duration.ofMillis(300))
+                .until(() -> TopicReader.valuesWithKey(Topics.SYNC_STATUS, accountId),
+                        list -> list.stream().anyMatch(s -> state.equals(s.get("state").asText())));
+    }
+}

@@ -1,0 +1,134 @@
+package io.interactionsync.googlesync.support;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.interactionsync.model.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A generated Gmail mailbox loaded into the emulator ({@code PUT /_emulator/google/users/{email}}), with the ids
+ * a correct backfill must publish: INBOX ∪ SENT within the horizon.
+ */
+public final class TestMailbox {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    public final String email;
+    private final List<ObjectNode> messages = new ArrayList<>();
+    private final Set<String> expected = new LinkedHashSet<>();
+    private int counter;
+
+    private TestMailbox(String email) {
+        this.email = email;
+    }
+
+    public static TestMailbox create() {
+        return new TestMailbox("u" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test");
+    }
+
+    /**
+     * The standard mailbox of the tests (30 messages): 16 INBOX, 8 SENT, 1 in both (all recent), 3 INBOX and 1
+     * SENT older than 24 months, 1 SPAM → 25 expected.
+     */
+    public static TestMailbox standard() {
+        TestMailbox box = create();
+        Instant now = Instant.now();
+        for (int i = 0; i < 16; i++) {
+            box.add(now.minusSeconds(3600L * (i + 1)), true, "INBOX", "UNREAD");
+        }
+        for (int i = 0; i < 8; i++) {
+            box.add(now.minusSeconds(5400L * (i + 1)), true, "SENT");
+        }
+        box.add(now.minusSeconds(7200), true, "INBOX", "SENT");
+        for (int i = 0; i < 3; i++) {
+            box.add(monthsAgo(now, 25 + i), false, "INBOX");
+        }
+        box.add(monthsAgo(now, 30), false, "SENT");
+        box.add(now.minusSeconds(600), false, "SPAM");
+        return box;
+    }
+
+    private static Instant monthsAgo(Instant now, int months) {
+        return now.atOffset(ZoneOffset.UTC).minusMonths(months).toInstant();
+    }
+
+    public String add(Instant internalDate, boolean expectedInBackfill, String... labels) {
+        String id = String.format("m%05d%s", ++counter, UUID.randomUUID().toString().substring(0, 6));
+        ObjectNode m = Json.mapper().createObjectNode();
+        m.put("id", id);
+        m.put("threadId", "t" + id);
+        ArrayNode labelIds = m.putArray("labelIds");
+        for (String l : labels) {
+            labelIds.add(l);
+        }
+        m.put("snippet", "hello " + counter);
+        m.put("internalDate", Long.toString(internalDate.toEpochMilli()));
+        ObjectNode payload = m.putObject("payload");
+        payload.put("mimeType", "text/plain");
+        ArrayNode headers = payload.putArray("headers");
+        boolean sent = List.of(labels).contains("SENT");
+        header(headers, "From", sent ? email : "Bob Outside <bob" + counter + "@example.com>");
+        header(headers, "To", sent ? "carol" + counter + "@example.com" : email);
+        header(headers, "Subject", "Subject " + counter);
+        header(headers, "Date", internalDate.toString());
+        header(headers, "Message-ID", "<" + id + "@mail.test>");
+        header(headers, "X-Not-Requested", "must not be returned");
+        messages.add(m);
+        if (expectedInBackfill) {
+            expected.add(id);
+        }
+        return id;
+    }
+
+    private static void header(ArrayNode headers, String name, String value) {
+        headers.addObject().put("name", name).put("value", value);
+    }
+
+    public Set<String> expectedIds() {
+        return expected;
+    }
+
+    /** Loads the mailbox into the emulator. */
+    public TestMailbox load(String emulator) {
+        ObjectNode body = Json.mapper().createObjectNode();
+        body.put("name", "Test " + email);
+        ArrayNode list = body.putArray("messages");
+        messages.forEach(list::add);
+        send(HttpRequest.newBuilder(URI.create(emulator + "/_emulator/google/users/" + email))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body.toString())).build());
+        return this;
+    }
+
+    /** Deletes one message in the emulator (as if the user deleted it). */
+    public void delete(String emulator, String id) {
+        send(HttpRequest.newBuilder(URI.create(emulator + "/_emulator/google/users/" + email + "/messages/" + id))
+                .DELETE().build());
+        expected.remove(id);
+    }
+
+    private static void send(HttpRequest request) {
+        try {
+            HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() >= 300) {
+                throw new IllegalStateException("emulator answered " + r.statusCode() + ": " + r.body());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
