@@ -3,6 +3,7 @@ package io.interactionsync.connector.crypto;
 import io.interactionsync.connector.config.ConnectorConfig;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -26,6 +27,7 @@ public class TokenCipher {
     private final Keyring keyring;
     private final SecureRandom random = new SecureRandom();
 
+    @Inject
     public TokenCipher(ConnectorConfig config) {
         this(Keyring.parse(config.tokenEncryption().keyring().orElse(null)));
     }

@@ -6,7 +6,13 @@ import io.interactionsync.connector.security.CurrentUser;
 import io.interactionsync.connector.service.AccessTokenService;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.validation.Valid;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Validator;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -26,21 +32,36 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class InternalAccessTokenResource {
 
     private final AccessTokenService tokens;
+    private final ObjectMapper mapper;
+    private final Validator validator;
 
-    public InternalAccessTokenResource(AccessTokenService tokens) {
+    public InternalAccessTokenResource(AccessTokenService tokens, ObjectMapper mapper, Validator validator) {
         this.tokens = tokens;
+        this.mapper = mapper;
+        this.validator = validator;
     }
 
     @POST
     @Path("/{id}/access-token")
-    @Consumes(MediaType.APPLICATION_JSON)
+    @Consumes(MediaType.WILDCARD)
+    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = AccessTokenRequest.class)))
     @Operation(summary = "A usable access token, refreshed when within the skew of expiry or when the caller reports it rejected")
     @APIResponse(responseCode = "200", description = "{accountId, userId, provider, email, accessToken, expiresAt, scopes}")
     @APIResponse(responseCode = "403", description = "forbidden (not a service token)")
     @APIResponse(responseCode = "404", description = "account_not_found")
     @APIResponse(responseCode = "409", description = "reauth_required")
     @APIResponse(responseCode = "502", description = "provider_unavailable")
-    public AccessTokenResponse accessToken(@PathParam("id") String id, @Valid AccessTokenRequest body) {
-        return tokens.accessToken(Ids.accountId(id), body == null ? null : body.rejectedAccessToken());
+    public AccessTokenResponse accessToken(@PathParam("id") String id, String body) throws JsonProcessingException {
+        // The body is optional, so callers may send none (and no Content-Type): parse it here.
+        AccessTokenRequest request = body == null || body.isBlank() ? null
+                : mapper.readValue(body, AccessTokenRequest.class);
+        if (request != null) {
+            var violations = validator.validate(request);
+            if (!violations.isEmpty()) {
+                throw new ConstraintViolationException(violations);
+            }
+        }
+        return tokens.accessToken(Ids.accountId(id), request == null ? null : request.rejectedAccessToken());
     }
 }

@@ -1,0 +1,141 @@
+package io.interactionsync.connector;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.interactionsync.model.ContractSchemas;
+import io.interactionsync.model.Json;
+import io.interactionsync.testsupport.EmulatorTestResource;
+import io.interactionsync.testsupport.PostgresTestResource;
+import io.interactionsync.testsupport.TestJwts;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/** Shared steps of the connector's Quarkus tests: emulator users, the OAuth dance, JWTs, raw DB access. */
+public final class ConnectorTestSupport {
+
+    public static final String CALLBACK = "http://localhost:3000/auth/google/callback";
+
+    private ConnectorTestSupport() {
+    }
+
+    public static String emulator() {
+        return EmulatorTestResource.baseUrl();
+    }
+
+    /** A unique address per call, so tests never share emulator users. */
+    public static String uniqueEmail(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+    }
+
+    public static void loadGoogleUser(String email) {
+        given().baseUri(emulator()).contentType(ContentType.JSON)
+                .body(Map.of("name", "Test " + email.substring(0, email.indexOf('@')), "messages", List.of(),
+                        "events", List.of()))
+                .put("/_emulator/google/users/{email}", email)
+                .then().statusCode(org.hamcrest.Matchers.lessThan(300));
+    }
+
+    public static String userJwt(String sub) {
+        return TestJwts.user(sub, sub + "@portal.test");
+    }
+
+    public static String adminJwt(String sub) {
+        return TestJwts.user(sub, sub + "@portal.test", "admin");
+    }
+
+    public static String serviceJwt() {
+        return TestJwts.user("google-sync-service", "google-sync-service@services.test", "service");
+    }
+
+    /** authorize-url → emulator approval (login_hint, no redirect following) → {code, state} from the Location. */
+    public static Map<String, String> authorize(String jwt, String email, String scopes) {
+        JsonNode auth = Json.mapper().valueToTree(given().auth().oauth2(jwt)
+                .queryParam("scopes", scopes).queryParam("redirectUri", CALLBACK)
+                .get("/api/v1/google/authorize-url")
+                .then().statusCode(200).extract().as(Map.class));
+        String url = auth.get("url").asText();
+        Response consent = given().redirects().follow(false).urlEncodingEnabled(false)
+                .get(url + "&login_hint=" + encode(email));
+        assertThat(consent.statusCode()).as(consent.asString()).isEqualTo(302);
+        String location = consent.header("Location");
+        assertThat(location).startsWith(CALLBACK + "?");
+        Map<String, String> query = query(location);
+        assertThat(query.get("state")).isEqualTo(auth.get("state").asText());
+        return query;
+    }
+
+    /** The whole connect flow for a fresh emulator user; returns the Account JSON. */
+    public static JsonNode connect(String jwt, String email, String scopes, int expectedStatus) {
+        Map<String, String> cb = authorize(jwt, email, scopes);
+        return Json.mapper().valueToTree(given().auth().oauth2(jwt).contentType(ContentType.JSON)
+                .body(Map.of("code", cb.get("code"), "redirectUri", CALLBACK, "state", cb.get("state")))
+                .post("/api/v1/google-accounts")
+                .then().statusCode(expectedStatus).extract().as(Map.class));
+    }
+
+    public static JsonNode accessToken(String accountId, String rejected) {
+        var request = given().auth().oauth2(serviceJwt()).contentType(ContentType.JSON);
+        if (rejected != null) {
+            request = request.body(Map.of("rejectedAccessToken", rejected));
+        }
+        return Json.mapper().valueToTree(request.post("/internal/v1/accounts/{id}/access-token", accountId)
+                .then().statusCode(200).extract().as(Map.class));
+    }
+
+    public static Map<String, String> query(String url) {
+        Map<String, String> out = new HashMap<>();
+        String q = URI.create(url).getRawQuery();
+        for (String pair : q.split("&")) {
+            int eq = pair.indexOf('=');
+            out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    private static String encode(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    public static JsonNode json(ConsumerRecord<String, String> record) {
+        try {
+            return Json.mapper().readTree(record.value());
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    public static void assertValid(ContractSchemas.Contract contract, JsonNode json) {
+        assertThat(ContractSchemas.validate(contract, json)).as(json.toString()).isEmpty();
+    }
+
+    public static Connection db() throws SQLException {
+        return DriverManager.getConnection(PostgresTestResource.jdbcUrl(PostgresTestResource.DATABASE),
+                PostgresTestResource.user(), "");
+    }
+
+    /** Moves the stored access token's expiry (the token itself stays as it is). */
+    public static void setAccessTokenExpiry(String accountId, Instant expiresAt) throws SQLException {
+        try (Connection c = db(); PreparedStatement ps = c.prepareStatement(
+                "update connector.accounts set access_token_expires_at = ? where id = ?")) {
+            ps.setTimestamp(1, java.sql.Timestamp.from(expiresAt));
+            ps.setObject(2, UUID.fromString(accountId));
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.interactionsync.connector.rest;
+
+import static io.interactionsync.connector.ConnectorTestSupport.accessToken;
+import static io.interactionsync.connector.ConnectorTestSupport.assertValid;
+import static io.interactionsync.connector.ConnectorTestSupport.connect;
+import static io.interactionsync.connector.ConnectorTestSupport.db;
+import static io.interactionsync.connector.ConnectorTestSupport.emulator;
+import static io.interactionsync.connector.ConnectorTestSupport.json;
+import static io.interactionsync.connector.ConnectorTestSupport.loadGoogleUser;
+import static io.interactionsync.connector.ConnectorTestSupport.serviceJwt;
+import static io.interactionsync.connector.ConnectorTestSupport.uniqueEmail;
+import static io.interactionsync.connector.ConnectorTestSupport.userJwt;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.interactionsync.connector.service.SyncFanOutService;
+import io.interactionsync.model.ContractSchemas.Contract;
+import io.interactionsync.model.Json;
+import io.interactionsync.model.Source;
+import io.interactionsync.model.SyncStatus;
+import io.interactionsync.model.Topics;
+import io.interactionsync.testsupport.EmulatorTestResource;
+import io.interactionsync.testsupport.KafkaTestClient;
+import io.interactionsync.testsupport.KafkaTestResource;
+import io.interactionsync.testsupport.PostgresTestResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(PostgresTestResource.class)
+@WithTestResource(EmulatorTestResource.class)
+class SyncLifecycleTests {
+
+    @Inject
+    SyncFanOutService fanOut;
+
+    private KafkaTestClient kafka;
+    private String owner;
+    private String email;
+    private String accountId;
+
+    @BeforeEach
+    void connectAnAccount() {
+        kafka = KafkaTestClient.connect();
+        owner = userJwt("u-" + UUID.randomUUID());
+        email = uniqueEmail("sync");
+        loadGoogleUser(email);
+        accountId = connect(owner, email, "gmail,calendar", 201).get("id").asText();
+    }
+
+    @AfterEach
+    void close() {
+        kafka.close();
+    }
+
+    @Test
+    void shouldPublishAManualSyncRequest() {
+        given().auth().oauth2(owner).post("/api/v1/accounts/{id}/sync", accountId)
+                .then().statusCode(202).body("accountId", equalTo(accountId));
+        JsonNode request = json(kafka.awaitRecords(Topics.SYNC_REQUESTS,
+                r -> accountId.equals(r.key()) && r.value().contains("\"manual\""), 1, Duration.ofSeconds(30)).get(0));
+        assertValid(Contract.SYNC_REQUEST, request);
+        assertThat(request.get("sources").toString()).contains("gmail", "google_calendar");
+    }
+
+    @Test
+    void shouldReflectSyncStatusReportsInTheAccountJson() {
+        Instant now = Instant.now();
+        SyncStatus gmail = new SyncStatus(1, accountId, Source.GMAIL, null, SyncStatus.State.SYNCING, 120, 500L,
+                null, null, now);
+        SyncStatus calendar = new SyncStatus(1, accountId, Source.GOOGLE_CALENDAR, null, SyncStatus.State.SYNCED, 40,
+                40L, now, null, now);
+        assertValid(Contract.SYNC_STATUS, Json.mapper().valueToTree(gmail));
+        kafka.send(Topics.SYNC_STATUS, accountId, gmail);
+        kafka.send(Topics.SYNC_STATUS, accountId, calendar);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(owner).get("/api/v1/google-accounts/{id}", accountId).then().statusCode(200)
+                        .body("syncStatus", equalTo("syncing"))
+                        .body("sources.gmail.state", equalTo("syncing"))
+                        .body("sources.gmail.fetched", equalTo(120))
+                        .body("sources.gmail.estimatedTotal", equalTo(500))
+                        .body("sources.google_calendar.state", equalTo("synced")));
+
+        // An older report does not overwrite a newer one; a newer one does.
+        kafka.send(Topics.SYNC_STATUS, accountId, new SyncStatus(1, accountId, Source.GMAIL, null,
+                SyncStatus.State.PENDING, 0, null, null, null, now.minusSeconds(60)));
+        kafka.send(Topics.SYNC_STATUS, accountId, new SyncStatus(1, accountId, Source.GMAIL, null,
+                SyncStatus.State.SYNCED, 500, 500L, now.plusSeconds(1), null, now.plusSeconds(1)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(owner).get("/api/v1/google-accounts/{id}", accountId).then().statusCode(200)
+                        .body("syncStatus", equalTo("synced"))
+                        .body("sources.gmail.fetched", equalTo(500)));
+    }
+
+    @Test
+    void shouldFanOutOncePerScheduledSlot() {
+        Instant slot = Instant.now().truncatedTo(ChronoUnit.SECONDS).plus(UUID.randomUUID().hashCode() & 0xffff, ChronoUnit.DAYS);
+        int sent = fanOut.fanOut(slot);
+        assertThat(sent).isPositive();
+        // Another replica (or a second call) for the same slot does nothing.
+        assertThat(fanOut.fanOut(slot)).isEqualTo(-1);
+        JsonNode request = json(kafka.awaitRecords(Topics.SYNC_REQUESTS,
+                r -> accountId.equals(r.key()) && r.value().contains("\"schedule\""), 1, Duration.ofSeconds(30)).get(0));
+        assertValid(Contract.SYNC_REQUEST, request);
+    }
+
+    @Test
+    void shouldRevokeEraseTokensAndPublishDisconnected() throws Exception {
+        String token = accessToken(accountId, null).get("accessToken").asText();
+        given().auth().oauth2(owner).delete("/api/v1/google-accounts/{id}", accountId).then().statusCode(204);
+
+        given().auth().oauth2(owner).get("/api/v1/google-accounts/{id}", accountId).then().statusCode(404);
+        given().auth().oauth2(serviceJwt()).post("/internal/v1/accounts/{id}/access-token", accountId)
+                .then().statusCode(404);
+        // Revoked at Google: the old access token no longer works.
+        given().auth().oauth2(token).get(emulator() + "/gmail.googleapis.com/gmail/v1/users/me/profile")
+                .then().statusCode(401);
+        try (Connection c = db(); PreparedStatement ps = c.prepareStatement(
+                "select status, access_token_enc, refresh_token_enc from connector.accounts where id = ?")) {
+            ps.setObject(1, UUID.fromString(accountId));
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString("status")).isEqualTo("DISCONNECTED");
+                assertThat(rs.getBytes("access_token_enc")).isNull();
+                assertThat(rs.getBytes("refresh_token_enc")).isNull();
+            }
+        }
+        JsonNode event = json(kafka.awaitRecords(Topics.ACCOUNT_EVENTS,
+                r -> accountId.equals(r.key()) && r.value().contains("disconnected"), 1, Duration.ofSeconds(30)).get(0));
+        assertValid(Contract.ACCOUNT_EVENT, event);
+        assertThat(event.get("purge").asBoolean()).isFalse();
+    }
+
+    @Test
+    void shouldRemoveTheRowWhenPurging() throws Exception {
+        given().auth().oauth2(owner).queryParam("purge", true)
+                .delete("/api/v1/google-accounts/{id}", accountId).then().statusCode(204);
+        try (Connection c = db(); PreparedStatement ps = c.prepareStatement(
+                "select count(*) from connector.accounts where id = ?")) {
+            ps.setObject(1, UUID.fromString(accountId));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(rs.getInt(1)).isZero();
+            }
+        }
+        JsonNode event = json(kafka.awaitRecords(Topics.ACCOUNT_EVENTS,
+                r -> accountId.equals(r.key()) && r.value().contains("disconnected"), 1, Duration.ofSeconds(30)).get(0));
+        assertThat(event.get("purge").asBoolean()).isTrue();
+    }
+
+    @Test
+    void shouldReconnectADisconnectedAccountAsNew() {
+        given().auth().oauth2(owner).delete("/api/v1/google-accounts/{id}", accountId).then().statusCode(204);
+        JsonNode again = connect(owner, email, "gmail", 201);
+        assertThat(again.get("id").asText()).isEqualTo(accountId);
+        given().auth().oauth2(owner).get("/api/v1/google-accounts/{id}", accountId).then().statusCode(200);
+    }
+}
