@@ -3,22 +3,44 @@ package io.interactionsync.googlesync.metrics;
 import io.interactionsync.googlesync.client.gmail.GmailMethod;
 import io.interactionsync.model.Source;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 
 /**
- * The service's Micrometer meters (Prometheus on {@code /q/metrics}). The circuit breaker's state is
- * exported by SmallRye Fault Tolerance itself ({@code ft_circuitbreaker_state_current{circuitBreaker=…}}).
+ * The service's Micrometer meters (Prometheus on {@code /q/metrics}). Besides SmallRye Fault Tolerance's own
+ * {@code ft_circuitbreaker_*} meters (tagged by method), the breaker's state is exported by name as
+ * {@code googlesync_circuit_state{circuitBreaker="google_gmail_metadata"}}: 0 closed, 1 open, 2 half-open.
  */
 @ApplicationScoped
 public class SyncMetrics {
 
-    private final MeterRegistry registry;
+    /** Circuit breakers whose state is exported by name. */
+    public static final List<String> BREAKERS = List.of("google_gmail_metadata");
 
-    public SyncMetrics(MeterRegistry registry) {
+    private final MeterRegistry registry;
+    private final CircuitBreakerMaintenance breakers;
+
+    public SyncMetrics(MeterRegistry registry, CircuitBreakerMaintenance breakers) {
         this.registry = registry;
+        this.breakers = breakers;
+    }
+
+    void registerCircuitGauges(@Observes StartupEvent event) {
+        for (String name : BREAKERS) {
+            Gauge.builder("googlesync.circuit.state", () -> switch (breakers.currentState(name)) {
+                        case CLOSED -> 0;
+                        case OPEN -> 1;
+                        case HALF_OPEN -> 2;
+                    }).description("Circuit breaker state: 0 closed, 1 open, 2 half-open")
+                    .tag("circuitBreaker", name).register(registry);
+        }
     }
 
     /** Records acknowledged by Kafka on raw-records. */
