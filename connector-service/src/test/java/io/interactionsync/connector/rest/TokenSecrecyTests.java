@@ -1,0 +1,144 @@
+package io.interactionsync.connector.rest;
+
+import static io.interactionsync.connector.ConnectorTestSupport.accessToken;
+import static io.interactionsync.connector.ConnectorTestSupport.connect;
+import static io.interactionsync.connector.ConnectorTestSupport.db;
+import static io.interactionsync.connector.ConnectorTestSupport.loadGoogleUser;
+import static io.interactionsync.connector.ConnectorTestSupport.uniqueEmail;
+import static io.interactionsync.connector.ConnectorTestSupport.userJwt;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.interactionsync.connector.crypto.TokenCipher;
+import io.interactionsync.model.Topics;
+import io.interactionsync.testsupport.EmulatorTestResource;
+import io.interactionsync.testsupport.KafkaTestClient;
+import io.interactionsync.testsupport.KafkaTestResource;
+import io.interactionsync.testsupport.PostgresTestResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Tokens never leave custody: not in logs, user-facing responses, Kafka records or plaintext columns. */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(PostgresTestResource.class)
+@WithTestResource(EmulatorTestResource.class)
+class TokenSecrecyTests {
+
+    @Inject
+    TokenCipher cipher;
+
+    private final List<String> logLines = new ArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            synchronized (logLines) {
+                StringBuilder line = new StringBuilder(String.valueOf(record.getMessage()));
+                if (record.getParameters() != null) {
+                    for (Object p : record.getParameters()) {
+                        line.append(' ').append(p);
+                    }
+                }
+                for (Throwable t = record.getThrown(); t != null; t = t.getCause()) {
+                    line.append(' ').append(t);
+                }
+                logLines.add(line.toString());
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void captureLogs() {
+        capture.setLevel(Level.ALL);
+        Logger.getLogger("").addHandler(capture);
+    }
+
+    @AfterEach
+    void stopCapturing() {
+        Logger.getLogger("").removeHandler(capture);
+    }
+
+    @Test
+    void shouldNeverExposeTokensInLogsResponsesOrKafkaRecords() throws Exception {
+        String jwt = userJwt("u-" + UUID.randomUUID());
+        String email = uniqueEmail("secret");
+        loadGoogleUser(email);
+        List<String> userFacing = new ArrayList<>();
+
+        String id = connect(jwt, email, "gmail,calendar", 201).get("id").asText();
+        String first = accessToken(id, null).get("accessToken").asText();
+        String second = accessToken(id, first).get("accessToken").asText(); // a refresh, logged
+        userFacing.add(given().auth().oauth2(jwt).get("/api/v1/google-accounts").asString());
+        userFacing.add(given().auth().oauth2(jwt).get("/api/v1/google-accounts/{id}", id).asString());
+        userFacing.add(given().auth().oauth2(jwt).post("/api/v1/accounts/{id}/sync", id).asString());
+
+        String refresh;
+        try (Connection c = db(); PreparedStatement ps = c.prepareStatement(
+                "select token_key_id, refresh_token_enc from connector.accounts where id = ?")) {
+            ps.setObject(1, UUID.fromString(id));
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                refresh = cipher.open(rs.getBytes("refresh_token_enc"), rs.getString("token_key_id"), id + "/refresh");
+            }
+        }
+        assertThat(refresh).isNotBlank();
+
+        List<String> kafkaValues = new ArrayList<>();
+        try (KafkaTestClient kafka = KafkaTestClient.connect()) {
+            kafka.awaitRecords(Topics.ACCOUNT_EVENTS, r -> id.equals(r.key()), 1, Duration.ofSeconds(30))
+                    .forEach(r -> kafkaValues.add(r.value()));
+            kafka.awaitRecords(Topics.SYNC_REQUESTS, r -> id.equals(r.key()), 2, Duration.ofSeconds(30))
+                    .forEach(r -> kafkaValues.add(r.value()));
+        }
+
+        List<String> secrets = List.of(first, second, refresh);
+        List<String> logs;
+        synchronized (logLines) {
+            logs = List.copyOf(logLines);
+        }
+        assertThat(logs).as("captured log lines").isNotEmpty();
+        for (String secret : secrets) {
+            String b64 = Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8));
+            assertThat(logs).noneMatch(l -> l.contains(secret) || l.contains(b64));
+            assertThat(userFacing).noneMatch(r -> r.contains(secret));
+            assertThat(kafkaValues).noneMatch(v -> v.contains(secret) || v.contains(b64));
+        }
+    }
+
+    @Test
+    void shouldServeHealthMetricsAndOpenApi() {
+        given().get("/api/v1/google-accounts").then().statusCode(401);
+        given().get("/q/health").then().statusCode(200);
+        given().get("/q/health/ready").then().statusCode(200);
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("http_server_requests", "jvm_memory_used_bytes");
+        String openapi = given().get("/q/openapi").then().statusCode(200).extract().asString();
+        assertThat(openapi).contains("/api/v1/google-accounts", "/api/v1/google/authorize-url",
+                "/internal/v1/accounts/{id}/access-token", "/api/v1/collections/{id}", "/api/v1/accounts/{id}/sync");
+    }
+}
