@@ -1,8 +1,10 @@
 package io.interactionsync.emulator;
 
 import io.interactionsync.emulator.config.EmulatorConfig;
+import io.interactionsync.emulator.faults.FaultInjector;
 import io.interactionsync.emulator.google.oauth.GoogleTokens;
 import io.interactionsync.emulator.jwt.JwtSigner;
+import io.interactionsync.emulator.quota.GmailQuota;
 import io.interactionsync.emulator.quota.UsageStats;
 import io.interactionsync.emulator.store.EmulatorStore;
 
@@ -15,7 +17,10 @@ public final class EmulatorContext {
     private final UsageStats stats = new UsageStats();
     private final JwtSigner idpSigner = new JwtSigner("emulator-idp-1");
     private final JwtSigner googleSigner = new JwtSigner("emulator-google-1");
+    private final GmailQuota gmailQuota = new GmailQuota();
+    private volatile FaultInjector faults;
     private volatile String baseUrl = "http://127.0.0.1:0";
+    private volatile int localPort;
 
     public EmulatorConfig config() {
         return config;
@@ -50,11 +55,36 @@ public final class EmulatorContext {
         this.baseUrl = value;
     }
 
+    /** The port the server listens on (for loopback calls such as batch parts). */
+    public int localPort() {
+        return localPort;
+    }
+
+    void localPort(int port) {
+        this.localPort = port;
+    }
+
+    public GmailQuota gmailQuota() {
+        return gmailQuota;
+    }
+
+    public FaultInjector faults() {
+        return faults;
+    }
+
+    void faults(FaultInjector injector) {
+        this.faults = injector;
+    }
+
     /** {@code POST /_emulator/reset}: forget users, tokens, stats; restore the default config. */
     public void reset() {
         store.clear();
         googleTokens.clear();
         stats.clear();
+        gmailQuota.clear();
+        if (faults != null) {
+            faults.clear();
+        }
         config.reset();
     }
 }

@@ -1,6 +1,7 @@
 package io.interactionsync.emulator;
 
 import io.interactionsync.emulator.control.ControlRoutes;
+import io.interactionsync.emulator.faults.FaultInjector;
 import io.interactionsync.emulator.google.gmail.GmailRoutes;
 import io.interactionsync.emulator.google.oauth.GoogleOAuthRoutes;
 import io.interactionsync.emulator.http.BadRequestException;
@@ -52,6 +53,7 @@ public final class ProviderEmulator implements AutoCloseable {
         try {
             HttpServer server = vertx.createHttpServer().requestHandler(router)
                     .listen(port, host).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            context.localPort(server.actualPort());
             context.baseUrl(publicBaseUrl != null ? stripSlash(publicBaseUrl) : "http://127.0.0.1:" + server.actualPort());
             LOG.infof("provider emulator listening on %s", context.baseUrl());
             return new ProviderEmulator(vertx, server, context);
@@ -64,12 +66,17 @@ public final class ProviderEmulator implements AutoCloseable {
     private static Router routes(Vertx vertx, EmulatorContext context) {
         Router router = Router.router(vertx);
         router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        FaultInjector faults = new FaultInjector(context, vertx);
+        context.faults(faults);
+        router.route().handler(faults::handle);
         GoogleOAuthRoutes googleOAuth = new GoogleOAuthRoutes(context);
         router.route("/idp*").subRouter(new IdpRoutes(context).router(vertx));
         router.route("/accounts.google.com*").subRouter(googleOAuth.accountsRouter(vertx));
         router.route("/oauth2.googleapis.com*").subRouter(googleOAuth.tokenRouter(vertx));
-        router.route("/gmail.googleapis.com*").subRouter(new GmailRoutes(context).router(vertx));
+        GmailRoutes gmail = new GmailRoutes(context, vertx);
+        router.route("/gmail.googleapis.com*").subRouter(gmail.router(vertx));
         router.get("/www.googleapis.com/oauth2/v3/certs").handler(googleOAuth::certs);
+        router.post("/www.googleapis.com/batch/gmail/v1").handler(gmail.batch()::handle);
         router.route("/_emulator*").subRouter(new ControlRoutes(context).router(vertx));
         router.route().last().handler(rc -> Responses.json(rc, 404, Json.object().put("error", "not_found")
                 .put("message", "the emulator serves no " + rc.request().method() + " " + rc.request().path())));

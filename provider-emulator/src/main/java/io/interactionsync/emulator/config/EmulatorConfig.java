@@ -20,6 +20,8 @@ public final class EmulatorConfig {
     public record Values(
             long gmailUnitsPerUserPerMinute,
             long gmailUnitsPerProjectPerMinute,
+            int gmailConcurrentRequestsPerUser,
+            String gmailUserRateLimitReason,
             int graphConcurrentPerMailbox,
             int graphRequestsPerMailbox10Min,
             long accessTokenTtlSeconds,
@@ -37,7 +39,7 @@ public final class EmulatorConfig {
     private volatile Values values = defaults();
 
     public static Values defaults() {
-        return new Values(15_000, 1_200_000, 4, 10_000, 3600, 600, 3600, 0, "local-service-secret",
+        return new Values(15_000, 1_200_000, 10, "userRateLimitExceeded", 4, 10_000, 3600, 600, 3600, 0, "local-service-secret",
                 List.of("connector-service", "google-sync-service", "microsoft-sync-service", "event-normalizer"),
                 List.of(new GoogleClient("local-google-client", "local-google-secret", LOCAL_REDIRECT_URIS)));
     }
@@ -58,6 +60,8 @@ public final class EmulatorConfig {
         Values v = values;
         long unitsUser = v.gmailUnitsPerUserPerMinute();
         long unitsProject = v.gmailUnitsPerProjectPerMinute();
+        int gmailConcurrent = v.gmailConcurrentRequestsPerUser();
+        String reason = v.gmailUserRateLimitReason();
         int concurrent = v.graphConcurrentPerMailbox();
         int graph10 = v.graphRequestsPerMailbox10Min();
         long ttl = v.accessTokenTtlSeconds();
@@ -73,6 +77,13 @@ public final class EmulatorConfig {
             switch (e.getKey()) {
                 case "gmailUnitsPerUserPerMinute" -> unitsUser = positive(e.getKey(), n);
                 case "gmailUnitsPerProjectPerMinute" -> unitsProject = positive(e.getKey(), n);
+                case "gmailConcurrentRequestsPerUser" -> gmailConcurrent = (int) positive(e.getKey(), n);
+                case "gmailUserRateLimitReason" -> {
+                    reason = text(e.getKey(), n);
+                    if (!reason.equals("userRateLimitExceeded") && !reason.equals("rateLimitExceeded")) {
+                        throw new BadRequestException("gmailUserRateLimitReason must be userRateLimitExceeded or rateLimitExceeded");
+                    }
+                }
                 case "graphConcurrentPerMailbox" -> concurrent = (int) positive(e.getKey(), n);
                 case "graphRequestsPerMailbox10Min" -> graph10 = (int) positive(e.getKey(), n);
                 case "accessTokenTtlSeconds" -> ttl = positive(e.getKey(), n);
@@ -85,7 +96,7 @@ public final class EmulatorConfig {
                 default -> throw new BadRequestException("unknown config key: " + e.getKey());
             }
         }
-        values = new Values(unitsUser, unitsProject, concurrent, graph10, ttl, codeTtl, idpTtl, latency, secret,
+        values = new Values(unitsUser, unitsProject, gmailConcurrent, reason, concurrent, graph10, ttl, codeTtl, idpTtl, latency, secret,
                 serviceClients, googleClients);
         return values;
     }

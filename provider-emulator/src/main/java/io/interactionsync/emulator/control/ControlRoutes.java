@@ -42,6 +42,15 @@ public final class ControlRoutes {
             ctx.reset();
             Responses.noContent(rc);
         });
+        router.get("/faults").handler(rc -> Responses.json(rc, 200, ctx.faults().toJson()));
+        router.put("/faults").handler(rc -> {
+            ctx.faults().replace(body(rc));
+            Responses.json(rc, 200, ctx.faults().toJson());
+        });
+        router.delete("/faults").handler(rc -> {
+            ctx.faults().clear();
+            Responses.noContent(rc);
+        });
         router.get("/stats").handler(rc -> Responses.json(rc, 200, ctx.stats().toJson()));
         router.post("/revoke").handler(this::revokeUser);
         router.post("/generate").blockingHandler(this::generate, false);
@@ -55,6 +64,16 @@ public final class ControlRoutes {
                 throw new BadRequestException(404, "no message " + rc.pathParam("id") + " in " + user.email());
             }
             Responses.noContent(rc);
+        }));
+        router.post("/google/users/:email/messages/:id/labels").handler(rc -> withUser(rc, user -> {
+            JsonNode body = body(rc);
+            java.util.List<String> add = new java.util.ArrayList<>();
+            java.util.List<String> remove = new java.util.ArrayList<>();
+            body.path("add").forEach(l -> add.add(l.asText()));
+            body.path("remove").forEach(l -> remove.add(l.asText()));
+            GmailMessage changed = user.mailbox().modifyLabels(rc.pathParam("id"), add, remove)
+                    .orElseThrow(() -> new BadRequestException(404, "no message " + rc.pathParam("id") + " in " + user.email()));
+            Responses.json(rc, 200, ref(changed).set("labelIds", Json.mapper().valueToTree(changed.labelIds())));
         }));
         router.post("/google/users/:email/events").handler(this::addEvents);
         router.delete("/google/users/:email/events/:id").handler(rc -> withUser(rc, user -> {

@@ -124,6 +124,43 @@ public final class GoogleErrors {
         return wrap(error);
     }
 
+    /** 403 rateLimitExceeded for the project-wide per-minute quota. */
+    public static ObjectNode projectRateLimitExceeded() {
+        String message = "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute' of service"
+                + " 'gmail.googleapis.com' for consumer 'project_number:000000000000'.";
+        ObjectNode item = Json.object();
+        item.put("domain", "usageLimits");
+        item.put("reason", "rateLimitExceeded");
+        item.put("message", message);
+        ObjectNode error = Json.object();
+        error.set("errors", Json.array().add(item));
+        error.put("code", 403);
+        error.put("message", message);
+        return wrap(error);
+    }
+
+    /** Calendar 410 for an expired sync token. */
+    public static ObjectNode fullSyncRequired() {
+        String message = "Sync token is no longer valid, a full sync is required.";
+        ObjectNode item = Json.object();
+        item.put("domain", "calendar");
+        item.put("reason", "fullSyncRequired");
+        item.put("message", message);
+        item.put("locationType", "parameter");
+        item.put("location", "syncToken");
+        ObjectNode error = Json.object();
+        error.set("errors", Json.array().add(item));
+        error.put("code", 410);
+        error.put("message", message);
+        return wrap(error);
+    }
+
+    /** 5xx backend error. */
+    public static ObjectNode backendError(int code) {
+        String message = code == 503 ? "The service is currently unavailable." : "Internal error encountered.";
+        return apiError(code, message, "global", "backendError", code == 503 ? "UNAVAILABLE" : "INTERNAL");
+    }
+
     /** 429 "Too many concurrent requests for user" (observed). */
     public static ObjectNode tooManyConcurrentRequests() {
         ObjectNode item = Json.object();

@@ -34,6 +34,7 @@ public final class GmailMailbox {
 
     private final Map<String, GmailMessage> byId = new HashMap<>();
     private final TreeSet<GmailMessage> ordered = new TreeSet<>(NEWEST_FIRST);
+    private final Map<String, TreeSet<GmailMessage>> threads = new HashMap<>();
     private final List<HistoryRecord> history = new ArrayList<>();
     private long historyId;
     /** history.list with a startHistoryId below this answers 404. */
@@ -49,6 +50,27 @@ public final class GmailMailbox {
         oldestValidStart = historyId;
     }
 
+    private static final Comparator<GmailMessage> OLDEST_FIRST = Comparator
+            .comparingLong(GmailMessage::internalDate).thenComparing(GmailMessage::id);
+
+    private void index(GmailMessage m) {
+        byId.put(m.id(), m);
+        ordered.add(m);
+        threads.computeIfAbsent(m.threadId(), k -> new TreeSet<>(OLDEST_FIRST)).add(m);
+    }
+
+    private void unindex(GmailMessage m) {
+        byId.remove(m.id());
+        ordered.remove(m);
+        TreeSet<GmailMessage> thread = threads.get(m.threadId());
+        if (thread != null) {
+            thread.remove(m);
+            if (thread.isEmpty()) {
+                threads.remove(m.threadId());
+            }
+        }
+    }
+
     public synchronized long historyId() {
         return historyId;
     }
@@ -57,9 +79,13 @@ public final class GmailMailbox {
         return oldestValidStart;
     }
 
-    /** Forgets all history so far: any earlier startHistoryId now answers 404. */
+    /**
+     * Forgets all history so far: every startHistoryId handed out until now (including the current one) answers
+     * 404; the history id moves on by one so that a fresh getProfile gives a valid start again.
+     */
     public synchronized void expireHistory() {
         history.clear();
+        historyId++;
         oldestValidStart = historyId;
     }
 
@@ -76,7 +102,7 @@ public final class GmailMailbox {
         historyId = nextHistory;
         GmailMessage previous = byId.get(id);
         if (previous != null) {
-            ordered.remove(previous);
+            unindex(previous);
             List<String> added = parsed.labelIds().stream().filter(l -> !previous.hasLabel(l)).toList();
             List<String> removed = previous.labelIds().stream().filter(l -> !parsed.hasLabel(l)).toList();
             if (!added.isEmpty()) {
@@ -88,8 +114,7 @@ public final class GmailMailbox {
         } else {
             history.add(new HistoryRecord(historyId, Type.MESSAGE_ADDED, id, parsed.threadId(), parsed.labelIds(), List.of()));
         }
-        byId.put(id, parsed);
-        ordered.add(parsed);
+        index(parsed);
         return parsed;
     }
 
@@ -103,11 +128,11 @@ public final class GmailMailbox {
         for (GmailMessage m : sorted) {
             historyId++;
             GmailMessage stored = m.withHistoryId(historyId);
-            GmailMessage previous = byId.put(stored.id(), stored);
+            GmailMessage previous = byId.get(stored.id());
             if (previous != null) {
-                ordered.remove(previous);
+                unindex(previous);
             }
-            ordered.add(stored);
+            index(stored);
         }
         expireHistory();
     }
@@ -134,19 +159,18 @@ public final class GmailMailbox {
         if (!removed.isEmpty()) {
             history.add(new HistoryRecord(historyId, Type.LABEL_REMOVED, id, changed.threadId(), labels, removed));
         }
-        ordered.remove(previous);
-        byId.put(id, changed);
-        ordered.add(changed);
+        unindex(previous);
+        index(changed);
         return Optional.of(changed);
     }
 
     /** Permanently deletes a message (messageDeleted history). False when unknown. */
     public synchronized boolean delete(String id) {
-        GmailMessage previous = byId.remove(id);
+        GmailMessage previous = byId.get(id);
         if (previous == null) {
             return false;
         }
-        ordered.remove(previous);
+        unindex(previous);
         historyId++;
         history.add(new HistoryRecord(historyId, Type.MESSAGE_DELETED, id, previous.threadId(), previous.labelIds(), List.of()));
         return true;
@@ -161,20 +185,67 @@ public final class GmailMailbox {
     }
 
     public synchronized int threadCount() {
-        Set<String> threads = new HashSet<>();
-        byId.values().forEach(m -> threads.add(m.threadId()));
         return threads.size();
     }
 
-    /** All messages of a thread, oldest first (the order threads.get uses). */
+    /** All messages of a thread, oldest first (the order threads.get uses); empty when unknown. */
     public synchronized List<GmailMessage> thread(String threadId) {
-        List<GmailMessage> out = new ArrayList<>();
-        for (GmailMessage m : ordered.descendingSet()) {
-            if (m.threadId().equals(threadId)) {
-                out.add(m);
+        TreeSet<GmailMessage> thread = threads.get(threadId);
+        return thread == null ? List.of() : new ArrayList<>(thread);
+    }
+
+    /** A thread as threads.list reports it: id, latest message (snippet, date), highest historyId. */
+    public record ThreadSummary(String id, GmailMessage latest, long historyId) {
+    }
+
+    /** A page of threads.list. */
+    public record ThreadPage(List<ThreadSummary> threads, boolean more, int matching) {
+    }
+
+    /**
+     * Threads whose (non-spam/trash unless asked) messages together carry every label of {@code labels}, newest
+     * activity first, after the position {@code afterDate}/{@code afterId}.
+     */
+    public synchronized ThreadPage listThreads(Set<String> labels, boolean includeSpamTrash, int max, Long afterDate,
+            String afterId) {
+        boolean skipSpam = !includeSpamTrash && !labels.contains("SPAM");
+        boolean skipTrash = !includeSpamTrash && !labels.contains("TRASH");
+        List<ThreadSummary> candidates = new ArrayList<>();
+        for (Map.Entry<String, TreeSet<GmailMessage>> e : threads.entrySet()) {
+            Set<String> union = new HashSet<>();
+            GmailMessage latest = null;
+            long maxHistory = 0;
+            for (GmailMessage m : e.getValue()) {
+                maxHistory = Math.max(maxHistory, m.historyId());
+                if (skipSpam && m.hasLabel("SPAM") || skipTrash && m.hasLabel("TRASH")) {
+                    continue;
+                }
+                union.addAll(m.labelIds());
+                latest = m;
+            }
+            if (latest != null && union.containsAll(labels)) {
+                candidates.add(new ThreadSummary(e.getKey(), latest, maxHistory));
             }
         }
-        return out;
+        candidates.sort(Comparator.comparingLong((ThreadSummary t) -> t.latest().internalDate()).reversed()
+                .thenComparing(ThreadSummary::id, Comparator.reverseOrder()));
+        List<ThreadSummary> page = new ArrayList<>();
+        boolean more = false;
+        for (ThreadSummary t : candidates) {
+            if (afterDate != null) {
+                long d = t.latest().internalDate();
+                if (d > afterDate || d == afterDate && t.id().compareTo(afterId) >= 0) {
+                    continue;
+                }
+            }
+            if (page.size() < max) {
+                page.add(t);
+            } else {
+                more = true;
+                break;
+            }
+        }
+        return new ThreadPage(page, more, candidates.size());
     }
 
     /** A page of messages.list; {@code after} is the last message of the previous page (null for the first). */
