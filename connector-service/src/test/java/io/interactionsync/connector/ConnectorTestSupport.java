@@ -50,6 +50,18 @@ public final class ConnectorTestSupport {
                 .then().statusCode(org.hamcrest.Matchers.lessThan(300));
     }
 
+    /** Makes the emulator's Google token endpoint answer {@code status} once. */
+    public static void failGoogleTokenEndpointOnce(int status) {
+        given().baseUri(emulator()).contentType(ContentType.JSON)
+                .body(Map.of("rules", List.of(Map.of("provider", "google", "pathRegex", "^/oauth2\\.googleapis\\.com/token$",
+                        "status", status, "count", 1))))
+                .put("/_emulator/faults").then().statusCode(200);
+    }
+
+    public static void clearFaults() {
+        given().baseUri(emulator()).delete("/_emulator/faults").then().statusCode(org.hamcrest.Matchers.lessThan(300));
+    }
+
     public static String userJwt(String sub) {
         return TestJwts.user(sub, sub + "@portal.test");
     }

@@ -143,8 +143,8 @@ public class ConnectService {
         Account account = upserted.account();
         MDC.put("accountId", account.id.toString());
         try {
-            Log.infof("%s account %s %s (scopes %s)", p, upserted.created() ? "connected" : "reconnected",
-                    account.id, upserted.eventType());
+            Log.infof("%s account %s %s; announcing %s", p.name().toLowerCase(Locale.ROOT), account.id,
+                    upserted.created() ? "connected" : "reconnected", upserted.eventType());
             meters.counter("connector.accounts.connected", "provider", p.name().toLowerCase(Locale.ROOT),
                     "outcome", upserted.created() ? "created" : "updated").increment();
             List<Source> sources = sourcePolicy.enabledSources(account);

@@ -18,6 +18,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.interactionsync.connector.ConnectorTestSupport;
 import io.interactionsync.model.ContractSchemas.Contract;
 import io.interactionsync.model.Topics;
 import io.interactionsync.testsupport.EmulatorTestResource;
@@ -252,6 +253,24 @@ class GoogleConnectTests {
                 .body("code", equalTo("authorization_code_invalid"))
                 .body("status", equalTo(400))
                 .body("instance", startsWith("/api/v1/google-accounts"));
+    }
+
+    @Test
+    void shouldAnswer502WhenGoogleIsDownDuringTheCodeExchange() {
+        String jwt = userJwt("u-" + UUID.randomUUID());
+        String email = uniqueEmail("down");
+        loadGoogleUser(email);
+        Map<String, String> cb = authorize(jwt, email, "gmail");
+        ConnectorTestSupport.failGoogleTokenEndpointOnce(503);
+        try {
+            given().auth().oauth2(jwt).contentType(ContentType.JSON)
+                    .body(Map.of("code", cb.get("code"), "redirectUri", CALLBACK, "state", cb.get("state")))
+                    .post("/api/v1/google-accounts")
+                    .then().statusCode(502).contentType("application/problem+json")
+                    .body("code", equalTo("provider_unavailable"));
+        } finally {
+            ConnectorTestSupport.clearFaults();
+        }
     }
 
     @Test

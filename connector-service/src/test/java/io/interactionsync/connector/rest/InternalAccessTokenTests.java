@@ -2,6 +2,8 @@ package io.interactionsync.connector.rest;
 
 import static io.interactionsync.connector.ConnectorTestSupport.accessToken;
 import static io.interactionsync.connector.ConnectorTestSupport.assertValid;
+import static io.interactionsync.connector.ConnectorTestSupport.clearFaults;
+import static io.interactionsync.connector.ConnectorTestSupport.failGoogleTokenEndpointOnce;
 import static io.interactionsync.connector.ConnectorTestSupport.connect;
 import static io.interactionsync.connector.ConnectorTestSupport.emulator;
 import static io.interactionsync.connector.ConnectorTestSupport.json;
@@ -162,6 +164,24 @@ class InternalAccessTokenTests {
             assertValid(Contract.ACCOUNT_EVENT, event);
             assertThat(event.get("type").asText()).isEqualTo("reauth_required");
         }
+    }
+
+    @Test
+    void shouldAnswer502AndKeepTheAccountWhenGoogleIsDown() {
+        String old = accessToken(accountId, null).get("accessToken").asText();
+        failGoogleTokenEndpointOnce(503);
+        try {
+            given().auth().oauth2(serviceJwt()).contentType(ContentType.JSON).body(Map.of("rejectedAccessToken", old))
+                    .post("/internal/v1/accounts/{id}/access-token", accountId)
+                    .then().statusCode(502).contentType("application/problem+json")
+                    .body("code", equalTo("provider_unavailable"));
+        } finally {
+            clearFaults();
+        }
+        // Nothing was lost: the next call refreshes.
+        assertThat(accessToken(accountId, old).get("accessToken").asText()).isNotEqualTo(old);
+        given().auth().oauth2(owner).get("/api/v1/google-accounts/{id}", accountId)
+                .then().statusCode(200).body("syncStatus", equalTo("pending"));
     }
 
     @Test
