@@ -1,0 +1,102 @@
+package io.interactionsync.googlesync;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.interactionsync.googlesync.repository.GmailCursorRepository;
+import io.interactionsync.googlesync.repository.SyncJobRepository;
+import io.interactionsync.googlesync.source.gmail.GmailCursor;
+import io.interactionsync.googlesync.support.FakeConnectorResource;
+import io.interactionsync.model.Json;
+import io.interactionsync.model.Provider;
+import io.interactionsync.model.Source;
+import io.interactionsync.model.SyncRequest;
+import io.interactionsync.model.Topics;
+import io.interactionsync.testsupport.EmulatorTestResource;
+import io.interactionsync.testsupport.KafkaTestClient;
+import io.interactionsync.testsupport.KafkaTestResource;
+import io.interactionsync.testsupport.PostgresTestResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Backfill throughput at the default quota against the emulator — a measurement, not a test: its name matches
+ * neither *Tests nor *IT, so it only runs when asked for:
+ * <pre>
+ * mvn -B -pl google-sync-service verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+ *     -Dit.test=GmailBackfillBenchmark -Dbench.messages=5000
+ * </pre>
+ * Production batch sizes (list 500, get batches of 50) and pacing (15,000 units/user/minute).
+ */
+@QuarkusTest
+@TestProfile(GmailBackfillBenchmark.ProductionSizes.class)
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(PostgresTestResource.class)
+@WithTestResource(EmulatorTestResource.class)
+class GmailBackfillBenchmark {
+
+    public static class ProductionSizes implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("google-sync.gmail.list-page-size", "500", "google-sync.gmail.get-batch-size", "50",
+                    "google-sync.status.every-records", "1000");
+        }
+    }
+
+    @ConfigProperty(name = "emulator.base-url")
+    String emulator;
+
+    @Inject
+    SyncJobRepository jobs;
+
+    @Inject
+    GmailCursorRepository cursors;
+
+    @Test
+    void measureBackfillThroughput() throws Exception {
+        int messages = Integer.getInteger("bench.messages", 3000);
+        HttpClient http = HttpClient.newHttpClient();
+        String domain = "bench" + System.nanoTime() % 100000 + ".test";
+        HttpResponse<String> generated = http.send(HttpRequest.newBuilder(URI.create(emulator + "/_emulator/generate"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"seed\":7,\"googleUsers\":1,\"messagesPerMailbox\":" + messages
+                        + ",\"eventsPerCalendar\":0,\"domain\":\"" + domain + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        String email = Json.mapper().readTree(generated.body()).get("google").get(0).get("email").asText();
+        String accountId = FakeConnectorResource.register(email);
+
+        Instant start = Instant.now();
+        try (KafkaTestClient kafka = KafkaTestClient.connect()) {
+            kafka.send(Topics.SYNC_REQUESTS, accountId, SyncRequest.of(accountId, Provider.GOOGLE, List.of(Source.GMAIL),
+                    SyncRequest.Mode.AUTO, SyncRequest.Reason.CONNECT, start));
+        }
+        await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> jobs.state(accountId).filter("done"::equals).isPresent());
+        double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
+
+        GmailCursor cursor = cursors.load(accountId).orElseThrow();
+        JsonNode stats = Json.mapper().readTree(http.send(HttpRequest.newBuilder(URI.create(emulator + "/_emulator/stats"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString()).body()).path("users").path(email);
+        long units = stats.path("quotaUnits").asLong();
+        long throttled = stats.path("throttled").asLong();
+        double perSecond = cursor.published() / seconds;
+        System.out.printf("%n=== Gmail backfill benchmark ===%nmailbox: %d messages generated, %d published (INBOX ∪ SENT within "
+                        + "the horizon), %d beyond the horizon%nwall time: %.1f s%nthroughput: %.1f messages/s%n"
+                        + "quota units: %d (%.2f units/message)%nratio to the messages.get-only bound (50 messages/s/user): "
+                        + "%.2f%nrate-limit errors received: %d%nrequests: %s%n%n",
+                messages, cursor.published(), cursor.beyondHorizon(), seconds, perSecond, units,
+                (double) units / Math.max(1, cursor.published()), perSecond / 50.0, throttled, stats.path("methods"));
+    }
+}
