@@ -12,6 +12,7 @@ import io.interactionsync.normalizer.parse.AddressParser;
 import io.interactionsync.normalizer.parse.MailDates;
 import io.interactionsync.normalizer.parse.MessageIds;
 import io.interactionsync.normalizer.parse.ParsedAddress;
+import io.interactionsync.normalizer.parse.Text;
 import io.interactionsync.normalizer.rules.BulkClassifier;
 import io.interactionsync.normalizer.rules.Headers;
 import io.interactionsync.normalizer.rules.MailFacts;
@@ -94,14 +95,17 @@ public final class GmailMapper implements RecordMapper {
         Instant occurredAt = occurredAt(payload, m.headers());
         BulkClassifier.Verdict verdict = BulkClassifier.classify(m, outbound, ctx.history());
         String messageId = internetMessageId(record, m);
-        String threadId = text(payload, "threadId");
+        String threadId = Text.clean(text(payload, "threadId"));
+        if (threadId != null && !Text.isSafeId(threadId)) {
+            threadId = null;
+        }
         List<InteractionEvent> events = new ArrayList<>(outside.size());
         for (Participant p : outside) {
             events.add(new InteractionEvent(InteractionEvent.SCHEMA_VERSION,
                     EventIds.of(record.userId(), Source.GMAIL, record.remoteId(), p.contactKey(), p.role()),
                     record.userId(), record.accountId(), Provider.GOOGLE, Source.GMAIL, Kind.EMAIL,
                     outbound ? Direction.OUTBOUND : Direction.INBOUND,
-                    p.contactKey(), p.name(), p.role(), occurredAt, record.remoteId(), messageId, threadId,
+                    p.contactKey(), Text.clean(p.name()), p.role(), occurredAt, record.remoteId(), messageId, threadId,
                     record.mailbox(), record.sharedMailbox(),
                     outbound ? Classification.PERSON : verdict.classification(), verdict.newsletter(), null, false));
         }
@@ -141,10 +145,10 @@ public final class GmailMapper implements RecordMapper {
                         "no usable time: internalDate and Date header are both missing or invalid"));
     }
 
-    /** R-E1: the trimmed Message-ID, or a synthetic id when it is missing. */
+    /** R-E1: the trimmed Message-ID, or a synthetic id when it is missing (or unusable: control characters, > 1000 chars). */
     static String internetMessageId(RawRecord record, MailFacts m) {
         String trimmed = MessageIds.trim(m.headers().first("Message-ID"));
-        if (trimmed != null) {
+        if (trimmed != null && Text.isSafeId(trimmed)) {
             return trimmed;
         }
         List<String> recipients = Stream.of(m.to(), m.cc()).flatMap(List::stream).map(ParsedAddress::key).toList();

@@ -27,7 +27,8 @@ public class OutboxRepository {
         String[] topics = new String[n], keys = new String[n], payloads = new String[n];
         for (int i = 0; i < n; i++) {
             topics[i] = messages.get(i).topic();
-            keys[i] = messages.get(i).key();
+            String key = messages.get(i).key();
+            keys[i] = key == null ? null : key.replace('\u0000', '\uFFFD'); // text cannot hold NUL
             payloads[i] = messages.get(i).payload();
         }
         return sql.preparedQuery("insert into normalizer.outbox (topic, message_key, payload) "

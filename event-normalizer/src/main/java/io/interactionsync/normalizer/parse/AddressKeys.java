@@ -24,6 +24,9 @@ public final class AddressKeys {
             return Optional.empty();
         }
         String a = address.strip();
+        if (a.length() > 320) { // RFC 5321: 64 + 1 + 255
+            return Optional.empty();
+        }
         int at = a.indexOf('@');
         if (at <= 0 || at != a.lastIndexOf('@') || at == a.length() - 1) {
             return Optional.empty();

@@ -22,7 +22,7 @@ public final class MailDates {
         }
         try {
             long ms = Long.parseLong(value.strip());
-            return ms <= 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(ms));
+            return plausible(Instant.ofEpochMilli(ms));
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
@@ -52,7 +52,7 @@ public final class MailDates {
         }
         String v = expandObsoleteYear(value.strip().replaceAll("\\s+", " "));
         try {
-            return Optional.of(ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+            return plausible(ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
         } catch (DateTimeParseException ignored) {
             // fall through to the lenient Jakarta Mail parser
         }
@@ -62,6 +62,14 @@ public final class MailDates {
         if (d == null || pos.getErrorIndex() >= 0) {
             return Optional.empty();
         }
-        return Optional.of(d.toInstant());
+        return plausible(d.toInstant());
+    }
+
+    private static final Instant EARLIEST = Instant.parse("1971-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
+    /** Times outside 1971…9999 are junk (and beyond PostgreSQL's timestamptz range): treated as missing. */
+    private static Optional<Instant> plausible(Instant t) {
+        return t.isBefore(EARLIEST) || t.isAfter(LATEST) ? Optional.empty() : Optional.of(t);
     }
 }

@@ -18,6 +18,7 @@ import io.interactionsync.normalizer.service.BatchNormalizer.Prepared;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -41,7 +42,8 @@ public class NormalizerService {
     private final OutboxRelay relay;
     private final NormalizerMetrics metrics;
     private final NormalizerConfig config;
-    private final BatchNormalizer normalizer = new BatchNormalizer(new RecordDecoder(Clock.systemUTC()), Mappers.all());
+    private final RecordDecoder decoder = new RecordDecoder(Clock.systemUTC());
+    private final BatchNormalizer normalizer = new BatchNormalizer(decoder, Mappers.all());
 
     public NormalizerService(Pool pool, EventRepository events, DirectoryRepository directory, OutboxRepository outbox,
                              OutboxRelay relay, NormalizerMetrics metrics, NormalizerConfig config) {
@@ -54,20 +56,65 @@ public class NormalizerService {
         this.config = config;
     }
 
-    /** Normalizes and commits a batch; completes only after the commit. Retries the transaction with backoff. */
+    /**
+     * Normalizes and commits a batch; completes only after the commit. Transient failures (connection, outage)
+     * are retried with backoff and then fail the consumer, which resumes from the last committed offset. A data
+     * error PostgreSQL raises for the batch (a value it cannot store) is isolated by writing the records one by one;
+     * the record that still fails is dead-lettered as {@code write_failed}, so no record can stop the partition.
+     */
     public Uni<Void> process(List<IncomingRecord> batch) {
         if (batch.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        return commit(batch)
+                .onFailure(NormalizerService::isDataError).recoverWithUni(e -> {
+                    Log.warnf("batch of %d raw records rejected by PostgreSQL (%s); writing them one by one",
+                            batch.size(), e.getMessage());
+                    return oneByOne(batch);
+                })
+                .onFailure().invoke(e -> Log.warnf(e, "batch of %d raw records failed to commit; retrying", batch.size()))
+                .onFailure().retry().withBackOff(config.write().initialBackoff()).atMost(config.write().maxRetries());
+    }
+
+    private Uni<Void> commit(List<IncomingRecord> batch) {
         Prepared prepared = normalizer.prepare(batch);
         return pool.withTransaction(conn -> write(conn, prepared))
-                .onFailure().invoke(e -> Log.warnf(e, "batch of %d raw records failed to commit; retrying", batch.size()))
-                .onFailure().retry().withBackOff(config.write().initialBackoff()).atMost(config.write().maxRetries())
                 .invoke(plan -> {
                     record(plan);
                     relay.wake();
                 })
                 .replaceWithVoid();
+    }
+
+    private Uni<Void> oneByOne(List<IncomingRecord> batch) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (IncomingRecord r : batch) {
+            chain = chain.flatMap(v -> commit(List.of(r))
+                    .onFailure(NormalizerService::isDataError).recoverWithUni(e -> writeFailed(r, e)));
+        }
+        return chain;
+    }
+
+    private Uni<Void> writeFailed(IncomingRecord r, Throwable e) {
+        DeadLetter dl = decoder.reject(r, RecordDecoder.WRITE_FAILED, "PostgreSQL rejected the record's rows: "
+                + e.getMessage()).deadLetter();
+        return pool.withTransaction(conn -> outbox.append(conn,
+                        List.of(OutboxMessage.of(Topics.RAW_RECORDS_DLQ, dl.key(), json(dl)))))
+                .invoke(() -> {
+                    metrics.deadLetter(dl.code());
+                    Log.warnf("raw record %s-%d@%d (key %s) dead-lettered: %s", dl.sourceTopic(), dl.partition(),
+                            dl.offset(), dl.key(), abbreviate(dl.reason()));
+                    relay.wake();
+                });
+    }
+
+    /** PostgreSQL refused the data (classes 22 data exception, 23 integrity, 54 program limit), not an outage. */
+    static boolean isDataError(Throwable e) {
+        if (e instanceof PgException pg && pg.getSqlState() != null) {
+            String state = pg.getSqlState();
+            return state.startsWith("22") || state.startsWith("23") || state.startsWith("54");
+        }
+        return false;
     }
 
     private Uni<Plan> write(SqlConnection conn, Prepared prepared) {

@@ -6,6 +6,7 @@ import io.interactionsync.model.ContractSchemas.Contract;
 import io.interactionsync.model.DeadLetter;
 import io.interactionsync.model.Json;
 import io.interactionsync.model.RawRecord;
+import io.interactionsync.normalizer.parse.Text;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -28,6 +29,8 @@ public final class RecordDecoder {
     public static final String UNSUPPORTED_SOURCE = "unsupported_source";
     public static final String UNPARSEABLE_PAYLOAD = "unparseable_payload";
     public static final String MAPPING_FAILED = "mapping_failed";
+    /** The record mapped, but PostgreSQL rejected its rows (a data error, not an outage). */
+    public static final String WRITE_FAILED = "write_failed";
 
     private static final int MAX_REASON = 2000;
 
@@ -70,11 +73,20 @@ public final class RecordDecoder {
         if (!errors.isEmpty()) {
             return reject(in, SCHEMA_VIOLATION, String.join("; ", errors));
         }
+        RawRecord record;
         try {
-            return new Valid(in, Json.mapper().treeToValue(tree, RawRecord.class));
+            record = Json.mapper().treeToValue(tree, RawRecord.class);
         } catch (IOException | RuntimeException e) {
             return reject(in, SCHEMA_VIOLATION, "envelope does not bind: " + e.getMessage());
         }
+        for (String[] id : new String[][] {{"accountId", record.accountId()}, {"userId", record.userId()},
+                {"remoteId", record.remoteId()}, {"mailbox", record.mailbox()}}) {
+            if (!Text.isSafeId(id[1])) {
+                return reject(in, SCHEMA_VIOLATION, id[0] + " is blank, longer than " + Text.MAX_ID
+                        + " characters or contains control characters");
+            }
+        }
+        return new Valid(in, record);
     }
 
     /** A dead letter for {@code in} with the given code and reason. */
