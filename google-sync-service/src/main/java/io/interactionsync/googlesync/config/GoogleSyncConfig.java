@@ -15,6 +15,8 @@ public interface GoogleSyncConfig {
 
     Gmail gmail();
 
+    Calendar calendar();
+
     Pacing pacing();
 
     Retry retry();
@@ -53,6 +55,13 @@ public interface GoogleSyncConfig {
                 + "List-Unsubscribe-Post,List-Id,Precedence,Delivered-To,Return-Path,Sender,Reply-To,Auto-Submitted,"
                 + "Feedback-ID,X-Auto-Response-Suppress,Mailing-List,X-Mailman-Version,X-Google-Group-Id,Content-Type")
         List<String> metadataHeaders();
+    }
+
+    /** Google Calendar (the calendar source is the next issue; its endpoint is configurable already). */
+    interface Calendar {
+        /** Root URL of the Calendar API, ending with '/'. Locally: {@code <emulator>/www.googleapis.com/}. */
+        @WithDefault("https://www.googleapis.com/")
+        String rootUrl();
     }
 
     /** Per-user pacing to the Gmail quota (units: getProfile 1, messages.list 5, messages.get 5). */
