@@ -2,6 +2,7 @@ package io.interactionsync.emulator;
 
 import io.interactionsync.emulator.control.ControlRoutes;
 import io.interactionsync.emulator.faults.FaultInjector;
+import io.interactionsync.emulator.google.calendar.CalendarRoutes;
 import io.interactionsync.emulator.google.gmail.GmailRoutes;
 import io.interactionsync.emulator.google.oauth.GoogleOAuthRoutes;
 import io.interactionsync.emulator.http.BadRequestException;
@@ -77,6 +78,7 @@ public final class ProviderEmulator implements AutoCloseable {
         router.route("/gmail.googleapis.com*").subRouter(gmail.router(vertx));
         router.get("/www.googleapis.com/oauth2/v3/certs").handler(googleOAuth::certs);
         router.post("/www.googleapis.com/batch/gmail/v1").handler(gmail.batch()::handle);
+        router.route("/www.googleapis.com/calendar/v3*").subRouter(new CalendarRoutes(context).router(vertx));
         router.route("/_emulator*").subRouter(new ControlRoutes(context).router(vertx));
         router.route().last().handler(rc -> Responses.json(rc, 404, Json.object().put("error", "not_found")
                 .put("message", "the emulator serves no " + rc.request().method() + " " + rc.request().path())));

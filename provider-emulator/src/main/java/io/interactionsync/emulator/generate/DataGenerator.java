@@ -51,18 +51,30 @@ public final class DataGenerator {
         return team;
     }
 
-    /** Generates every mailbox (without loading it anywhere). */
-    Map<Person, List<GmailMessage>> mailboxes() {
+    /** Everything generated for one request. */
+    record Generated(List<Person> team, Map<Person, List<GmailMessage>> mailboxes, Map<Person, List<ObjectNode>> calendars) {
+    }
+
+    /** Generates every mailbox and calendar (without loading them anywhere). */
+    Generated generate() {
         List<Person> team = team();
         Instant end = request.anchor();
         Instant start = end.atZone(ZoneOffset.UTC).minusMonths(request.months()).toInstant();
-        SplittableRandom random = new SplittableRandom(request.seed() * 31 + 7);
-        return new MailGenerator(random, team, request.domain(), start, end).generate(request.messagesPerMailbox());
+        MailGenerator mail = new MailGenerator(new SplittableRandom(request.seed() * 31 + 7), team, request.domain(), start, end);
+        Map<Person, List<GmailMessage>> mailboxes = mail.generate(request.messagesPerMailbox());
+        Map<Person, List<ObjectNode>> calendars = new CalendarGenerator(new SplittableRandom(request.seed() * 31 + 11),
+                team, mail.contacts(), start, end).generate(request.eventsPerCalendar());
+        return new Generated(team, mailboxes, calendars);
+    }
+
+    Map<Person, List<GmailMessage>> mailboxes() {
+        return generate().mailboxes();
     }
 
     /** Replaces the generated users in the store and returns {@code {domain, anchor, seed, google: [...], microsoft: []}}. */
     public ObjectNode loadInto(EmulatorStore store) {
-        Map<Person, List<GmailMessage>> mailboxes = new LinkedHashMap<>(mailboxes());
+        Generated generated = generate();
+        Map<Person, List<GmailMessage>> mailboxes = new LinkedHashMap<>(generated.mailboxes());
         ObjectNode result = Json.object();
         result.put("domain", request.domain());
         result.put("seed", request.seed());
@@ -72,6 +84,7 @@ public final class DataGenerator {
             Person person = e.getKey();
             GoogleUser user = store.putGoogleUser(person.email(), person.name());
             user.mailbox().load(e.getValue());
+            generated.calendars().getOrDefault(person, List.of()).forEach(user.calendar()::upsert);
             ObjectNode u = google.addObject();
             u.put("email", user.email());
             u.put("name", user.name());

@@ -603,4 +603,9 @@ final class MailGenerator {
     String domain() {
         return domain;
     }
+
+    /** The outside contacts mail was exchanged with (calendar invitations reuse them). */
+    List<Person> contacts() {
+        return List.copyOf(contacts);
+    }
 }

@@ -158,6 +158,55 @@ class GeneratorTests {
         assertThat(messages).anyMatch(m -> m.header("Message-ID") == null && !m.hasLabel("DRAFT"));
     }
 
+    private static DataGenerator.Generated calendars(long seed) {
+        return new DataGenerator(new GenerateRequest(seed, 3, 0, 20, 120, 24, "acme.test", ANCHOR)).generate();
+    }
+
+    @Test
+    void calendarsAreDeterministicAndExactlySized() {
+        DataGenerator.Generated a = calendars(9);
+        DataGenerator.Generated b = calendars(9);
+        assertThat(a.calendars().values().stream().map(Object::toString).toList())
+                .isEqualTo(b.calendars().values().stream().map(Object::toString).toList());
+        a.calendars().values().forEach(events -> assertThat(events).hasSize(120));
+    }
+
+    @Test
+    void calendarsHoldEveryKindOfEvent() {
+        List<com.fasterxml.jackson.databind.node.ObjectNode> events = calendars(42).calendars().values().stream()
+                .flatMap(List::stream).toList();
+        assertThat(events).anyMatch(e -> e.has("recurrence"));
+        assertThat(events).anyMatch(e -> e.has("recurringEventId") && "cancelled".equals(e.path("status").asText()));
+        assertThat(events).anyMatch(e -> e.has("recurringEventId") && !"cancelled".equals(e.path("status").asText()));
+        assertThat(events).anyMatch(e -> !e.has("recurringEventId") && "cancelled".equals(e.path("status").asText()));
+        assertThat(events).anyMatch(e -> "tentative".equals(e.path("status").asText()));
+        assertThat(events).anyMatch(e -> e.path("start").has("date"));
+        assertThat(events).anyMatch(e -> "focusTime".equals(e.path("eventType").asText()));
+        assertThat(events).anyMatch(e -> "outOfOffice".equals(e.path("eventType").asText()));
+        assertThat(events).anyMatch(e -> e.path("attendees").size() > 30);
+        List<com.fasterxml.jackson.databind.JsonNode> attendees = events.stream()
+                .flatMap(e -> java.util.stream.StreamSupport.stream(e.path("attendees").spliterator(), false)).toList();
+        assertThat(attendees).anyMatch(x -> x.path("resource").asBoolean());
+        assertThat(attendees).anyMatch(x -> "declined".equals(x.path("responseStatus").asText()));
+        assertThat(attendees).anyMatch(x -> "tentative".equals(x.path("responseStatus").asText()));
+        assertThat(attendees).anyMatch(x -> x.path("optional").asBoolean());
+    }
+
+    @Test
+    void sharedMeetingsKeepTheirIdInEveryTeamCalendarWithSelfPerCalendar() {
+        Map<Person, List<com.fasterxml.jackson.databind.node.ObjectNode>> calendars = calendars(42).calendars();
+        Map<String, List<String>> owners = new HashMap<>();
+        calendars.forEach((person, events) -> events.forEach(e -> {
+            owners.computeIfAbsent(e.path("id").asText(), k -> new ArrayList<>()).add(person.email());
+            for (var a : e.path("attendees")) {
+                if (a.path("self").asBoolean()) {
+                    assertThat(a.path("email").asText()).isEqualTo(person.email());
+                }
+            }
+        }));
+        assertThat(owners.values()).anyMatch(list -> list.size() > 1);
+    }
+
     @Test
     void generateEndpointLoadsUsersThatTheGmailApiServes() {
         var result = given().contentType("application/json")
