@@ -64,7 +64,7 @@ public final class GmailMapper implements RecordMapper {
             return SentFacts.NONE;
         }
         Set<String> recipients = new LinkedHashSet<>();
-        Stream.of(m.to(), m.cc(), m.bcc()).flatMap(List::stream).forEach(a -> recipients.add(a.key()));
+        Stream.of(m.to(), m.cc(), m.bcc()).flatMap(List::stream).forEach(a -> recipients.add(a.normalized()));
         return new SentFacts(recipients, MessageIds.trim(m.headers().first("Message-ID")));
     }
 
@@ -76,7 +76,7 @@ public final class GmailMapper implements RecordMapper {
         MailFacts m = facts(record.payload());
         Set<String> refs = new LinkedHashSet<>(MessageIds.references(m.headers().first("In-Reply-To")));
         refs.addAll(MessageIds.references(m.headers().joined("References")));
-        return new HistoryQuestions(m.from() == null ? Set.of() : Set.of(m.from().key()), refs);
+        return new HistoryQuestions(m.from() == null ? Set.of() : Set.of(m.from().normalized()), refs);
     }
 
     @Override
@@ -102,10 +102,10 @@ public final class GmailMapper implements RecordMapper {
         List<InteractionEvent> events = new ArrayList<>(outside.size());
         for (Participant p : outside) {
             events.add(new InteractionEvent(InteractionEvent.SCHEMA_VERSION,
-                    EventIds.of(record.userId(), Source.GMAIL, record.remoteId(), p.contactKey(), p.role()),
+                    EventIds.of(record.userId(), Source.GMAIL, record.remoteId(), p.contactEmail(), p.role()),
                     record.userId(), record.accountId(), Provider.GOOGLE, Source.GMAIL, Kind.EMAIL,
                     outbound ? Direction.OUTBOUND : Direction.INBOUND,
-                    p.contactKey(), Text.clean(p.name()), p.role(), occurredAt, record.remoteId(), messageId, threadId,
+                    p.contactEmail(), Text.clean(p.name()), p.role(), occurredAt, record.remoteId(), messageId, threadId,
                     record.mailbox(), record.sharedMailbox(),
                     outbound ? Classification.PERSON : verdict.classification(), verdict.newsletter(), null, false));
         }

@@ -22,7 +22,7 @@ public interface RecordMapper {
         return Set.of();
     }
 
-    /** Addresses the owner sent to in this record, and the Message-ID it sent (history for R-C6). */
+    /** Addresses (normalised, as stored) the owner sent to in this record, and its Message-ID (history for R-C6). */
     default SentFacts sentFacts(RawRecord record, MailboxContext context) {
         return SentFacts.NONE;
     }
@@ -41,7 +41,7 @@ public interface RecordMapper {
     }
 
     /** What an outbound record tells about the user's history. */
-    record SentFacts(Set<String> recipientKeys, String internetMessageId) {
+    record SentFacts(Set<String> recipients, String internetMessageId) {
         public static final SentFacts NONE = new SentFacts(Set.of(), null);
     }
 }

@@ -20,6 +20,14 @@ public final class AddressKeys {
      * stripped from the local part.
      */
     public static Optional<String> key(String address) {
+        return normalized(address).flatMap(AddressKeys::keyOfNormalized);
+    }
+
+    /**
+     * The address as stored in {@code contact_email}: validated (R-A2), local part lower-cased, domain normalised
+     * as for the key — but Gmail dots and {@code +tags} kept, so it is the address people actually use.
+     */
+    public static Optional<String> normalized(String address) {
         if (address == null) {
             return Optional.empty();
         }
@@ -39,8 +47,13 @@ public final class AddressKeys {
         if (domain.isEmpty()) {
             return Optional.empty();
         }
-        String d = domain.get();
-        String l = local.toLowerCase(Locale.ROOT);
+        return Optional.of(local.toLowerCase(Locale.ROOT) + "@" + domain.get());
+    }
+
+    private static Optional<String> keyOfNormalized(String normalized) {
+        int at = normalized.lastIndexOf('@');
+        String d = normalized.substring(at + 1);
+        String l = normalized.substring(0, at);
         if (d.equals("gmail.com") || d.equals("googlemail.com")) {
             int plus = l.indexOf('+');
             if (plus >= 0) {

@@ -60,9 +60,10 @@ public final class AddressParser {
         List<ParsedAddress> valid = new ArrayList<>(candidates.size());
         int dropped = 0;
         for (String[] c : candidates) {
-            Optional<String> key = AddressKeys.key(c[0]);
+            Optional<String> normalized = AddressKeys.normalized(c[0]);
+            Optional<String> key = normalized.flatMap(AddressKeys::key);
             if (key.isPresent()) {
-                valid.add(new ParsedAddress(c[0].strip(), key.get(), cleanName(c[1])));
+                valid.add(new ParsedAddress(c[0].strip(), normalized.get(), key.get(), cleanName(c[1])));
             } else {
                 dropped++;
             }

@@ -14,6 +14,8 @@ public final class MessageIds {
     /** Prefix of synthetic ids, so they are recognisable and never equal a real Message-ID. */
     public static final String SYNTHETIC_PREFIX = "synthetic:";
 
+    private static final java.util.regex.Pattern BRACKETED = java.util.regex.Pattern.compile("<([^<>\\s]+)>");
+
     private MessageIds() {
     }
 
@@ -55,7 +57,7 @@ public final class MessageIds {
             return List.of();
         }
         java.util.ArrayList<String> ids = new java.util.ArrayList<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<([^<>\\s]+)>").matcher(header);
+        java.util.regex.Matcher m = BRACKETED.matcher(header);
         while (m.find()) {
             ids.add(m.group(1));
         }

@@ -31,8 +31,8 @@ public class EventQueryRepository {
             params.add(EventRows.utc(q.until()));
             sql.append(" and occurred_at < $").append(params.size());
         }
-        if (q.contactKey() != null) {
-            params.add(q.contactKey());
+        if (q.contactEmail() != null) {
+            params.add(q.contactEmail());
             sql.append(" and contact_email = $").append(params.size());
         }
         if (q.source() != null) {

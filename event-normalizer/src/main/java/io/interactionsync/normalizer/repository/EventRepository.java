@@ -170,13 +170,13 @@ public class EventRepository {
                 .execute(Tuple.of(accountId)).map(EventRepository::events);
     }
 
-    /** For each user, which of {@code contactKeys} the user has sent mail to (R-C6 history). */
-    public Uni<Map<String, Set<String>>> emailedContacts(SqlClient sql, Set<String> userIds, Set<String> contactKeys) {
-        if (userIds.isEmpty() || contactKeys.isEmpty()) {
+    /** For each user, which of {@code contactEmails} the user has sent mail to (R-C6 history). */
+    public Uni<Map<String, Set<String>>> emailedContacts(SqlClient sql, Set<String> userIds, Set<String> contactEmails) {
+        if (userIds.isEmpty() || contactEmails.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
         return pairs(sql, "select distinct user_id, contact_email from normalizer.interaction_events "
-                + "where direction = 'outbound' and user_id = any($1) and contact_email = any($2)", userIds, contactKeys);
+                + "where direction = 'outbound' and user_id = any($1) and contact_email = any($2)", userIds, contactEmails);
     }
 
     /** For each user, which of {@code messageIds} the user sent (R-C6 replies). */

@@ -24,7 +24,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * SPEC §3.4: the calling user's events (JWT {@code sub}), newest first, keyset-paginated. Live events only.
- * {@code since} inclusive, {@code until} exclusive (ISO-8601 instants); {@code contact} is compared by identity key.
+ * {@code since} inclusive, {@code until} exclusive (ISO-8601 instants); {@code contact} is normalised like {@code contact_email}.
  */
 @Path("/api/v1/interaction-events")
 @Authenticated
@@ -96,7 +96,7 @@ public class InteractionEventResource {
         if (raw == null || raw.isBlank()) {
             return null;
         }
-        return AddressKeys.key(raw).orElseThrow(() -> bad("contact must be an e-mail address"));
+        return AddressKeys.normalized(raw).orElseThrow(() -> bad("contact must be an e-mail address"));
     }
 
     private static Source source(String raw) {

@@ -107,7 +107,7 @@ public final class BulkClassifier {
             score -= 3;
             signals.add("reply-to-user");
         }
-        boolean emailedBefore = m.from() != null && history.userHasEmailed(m.from().key());
+        boolean emailedBefore = m.from() != null && history.userHasEmailed(m.from().normalized());
         if (emailedBefore) {
             score -= 2;
             signals.add("user-emailed-sender");

@@ -6,7 +6,7 @@ public interface History {
     /** No history at all (a new user, or a unit test). */
     History NONE = new History() {
         @Override
-        public boolean userHasEmailed(String contactKey) {
+        public boolean userHasEmailed(String contactEmail) {
             return false;
         }
 
@@ -16,8 +16,8 @@ public interface History {
         }
     };
 
-    /** The user sent at least one message to this address. */
-    boolean userHasEmailed(String contactKey);
+    /** The user sent at least one message to this address (as stored in {@code contact_email}). */
+    boolean userHasEmailed(String contactEmail);
 
     /** The user sent the message with this (trimmed) Message-ID. */
     boolean userSentMessage(String internetMessageId);

@@ -11,7 +11,7 @@ import java.util.Map;
 public final class Participants {
 
     /** One outside participant of a message. */
-    public record Participant(String contactKey, String name, Role role) {
+    public record Participant(String contactKey, String contactEmail, String name, Role role) {
     }
 
     private Participants() {
@@ -55,7 +55,8 @@ public final class Participants {
             String k = a.key() + "\u0000" + role;
             Participant existing = into.get(k);
             if (existing == null || existing.name() == null && a.name() != null) {
-                into.put(k, new Participant(a.key(), a.name(), role));
+                into.put(k, new Participant(a.key(), existing == null ? a.normalized() : existing.contactEmail(),
+                        a.name(), role));
             }
         }
     }

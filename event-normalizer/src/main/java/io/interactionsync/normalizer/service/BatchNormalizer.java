@@ -138,7 +138,7 @@ public final class BatchNormalizer {
             try {
                 RecordMapper mapper = mappers.forSource(rec.source()).orElseThrow();
                 SentFacts sent = mapper.sentFacts(rec, context(rec, prepared, lookups, History.NONE));
-                emailed.computeIfAbsent(rec.userId(), u -> new HashSet<>()).addAll(sent.recipientKeys());
+                emailed.computeIfAbsent(rec.userId(), u -> new HashSet<>()).addAll(sent.recipients());
                 if (sent.internetMessageId() != null) {
                     sentIds.computeIfAbsent(rec.userId(), u -> new HashSet<>()).add(sent.internetMessageId());
                 }
@@ -215,8 +215,8 @@ public final class BatchNormalizer {
         Set<String> ids = sentIds.getOrDefault(userId, Set.of());
         return new History() {
             @Override
-            public boolean userHasEmailed(String contactKey) {
-                return contacts.contains(contactKey);
+            public boolean userHasEmailed(String contactEmail) {
+                return contacts.contains(contactEmail);
             }
 
             @Override

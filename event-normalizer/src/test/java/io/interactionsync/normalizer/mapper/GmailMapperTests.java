@@ -55,6 +55,13 @@ class GmailMapperTests {
     }
 
     @Test
+    void R_A5_contactEmailKeepsTheAddressAndDuplicatesAreFoundByIdentityKey() {
+        Mapping m = map(message("m").labels("SENT").from("alice@acme.test")
+                .to("John.Smith@Gmail.com, johnsmith+deals@gmail.com, j.doe+x@acme-client.example").record());
+        assertThat(contacts(m)).containsExactly("to:john.smith@gmail.com", "to:j.doe+x@acme-client.example");
+    }
+
+    @Test
     void R_B1_fromAnOwnerAddressIsOutbound() {
         Mapping m = map(message("m").labels("SENT").from("Alice <Alice@Acme.test>").to("jane@client.example").record());
         assertThat(m.events()).singleElement().satisfies(e -> {
