@@ -28,6 +28,13 @@ public interface ConnectorConfig {
          * active for new writes; the others only decrypt rows written before a rotation. Required.
          */
         Optional<String> keyring();
+
+        /**
+         * How often rows sealed with an older key are re-sealed with the active one (a scheduler period such
+         * as {@code 1h}; {@code off} disables).
+         */
+        @WithDefault("1h")
+        String reencryptEvery();
     }
 
     interface Google {

@@ -32,6 +32,14 @@ public class AccountRepository implements PanacheRepositoryBase<Account, UUID> {
         return Optional.ofNullable(findById(id, LockModeType.PESSIMISTIC_WRITE));
     }
 
+    /** Locks up to {@code limit} rows whose tokens are sealed with another key than {@code keyId}, skipping locked rows. */
+    public List<Account> lockBatchSealedWithOtherKey(String keyId, int limit) {
+        return find("tokenKeyId is not null and tokenKeyId <> ?1 order by id", keyId)
+                .withLock(LockModeType.PESSIMISTIC_WRITE)
+                .withHint("jakarta.persistence.lock.timeout", org.hibernate.Timeouts.SKIP_LOCKED_MILLI)
+                .page(0, limit).list();
+    }
+
     public List<Account> listActive() {
         return list("status = ?1 order by id", Account.Status.ACTIVE);
     }
