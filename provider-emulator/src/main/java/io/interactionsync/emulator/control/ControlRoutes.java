@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 /** The control API under {@code /_emulator} (SPEC §3.6): load data, configure, reset, inspect. JSON in and out. */
 public final class ControlRoutes {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ControlRoutes.class);
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
 
     private final EmulatorContext ctx;
@@ -219,6 +220,13 @@ public final class ControlRoutes {
     private void generate(RoutingContext rc) {
         JsonNode body = rc.body() == null || rc.body().length() == 0 ? Json.object() : body(rc);
         GenerateRequest request = GenerateRequest.from(body);
-        Responses.json(rc, 200, new DataGenerator(request).loadInto(ctx.store()));
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpu = threads.getCurrentThreadCpuTime();
+        long wall = System.nanoTime();
+        ObjectNode result = new DataGenerator(request).loadInto(ctx.store());
+        LOG.infof("generated %d Google users x %d messages / %d events in %d ms (%d ms CPU)", request.googleUsers(),
+                request.messagesPerMailbox(), request.eventsPerCalendar(), (System.nanoTime() - wall) / 1_000_000,
+                (threads.getCurrentThreadCpuTime() - cpu) / 1_000_000);
+        Responses.json(rc, 200, result);
     }
 }
