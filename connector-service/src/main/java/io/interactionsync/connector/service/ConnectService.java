@@ -25,6 +25,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.PersistenceException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -139,7 +140,14 @@ public class ConnectService {
         }
         List<String> granted = grant.scopes() != null ? grant.scopes()
                 : requestedScopes != null ? requestedScopes : List.of();
-        Upserted upserted = QuarkusTransaction.requiringNew().call(() -> upsert(userId, p, grant, granted));
+        Upserted upserted;
+        try {
+            upserted = QuarkusTransaction.requiringNew().call(() -> upsert(userId, p, grant, granted));
+        } catch (PersistenceException e) {
+            // Two first-time connects of the same identity raced on the unique key: the loser updates the winner's row.
+            Log.infof("concurrent first connect of one %s identity; retrying as an update", p);
+            upserted = QuarkusTransaction.requiringNew().call(() -> upsert(userId, p, grant, granted));
+        }
         Account account = upserted.account();
         MDC.put("accountId", account.id.toString());
         try {
@@ -241,7 +249,7 @@ public class ConnectService {
         a.accessTokenExpiresAt = grant.expiresAt();
         a.updatedAt = now;
         if (existing.isEmpty()) {
-            accounts.persist(a);
+            accounts.persistAndFlush(a); // a unique-key race surfaces here, inside the transaction
         }
         return new Upserted(a, created, type);
     }

@@ -237,6 +237,36 @@ class GoogleConnectTests {
     }
 
     @Test
+    void shouldRejectAnExpiredState() throws Exception {
+        String jwt = userJwt("u-" + UUID.randomUUID());
+        String email = uniqueEmail("late");
+        loadGoogleUser(email);
+        Map<String, String> cb = authorize(jwt, email, "gmail");
+        try (Connection c = db(); PreparedStatement ps = c.prepareStatement(
+                "update connector.oauth_states set expires_at = now() - interval '1 second' where state = ?")) {
+            ps.setString(1, cb.get("state"));
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+        given().auth().oauth2(jwt).contentType(ContentType.JSON)
+                .body(Map.of("code", cb.get("code"), "redirectUri", CALLBACK, "state", cb.get("state")))
+                .post("/api/v1/google-accounts")
+                .then().statusCode(400).body("code", equalTo("state_expired"));
+    }
+
+    @Test
+    void shouldRejectARedirectUriOtherThanTheOneTheStateWasIssuedFor() {
+        String jwt = userJwt("u-" + UUID.randomUUID());
+        String email = uniqueEmail("mismatch");
+        loadGoogleUser(email);
+        Map<String, String> cb = authorize(jwt, email, "gmail");
+        given().auth().oauth2(jwt).contentType(ContentType.JSON)
+                .body(Map.of("code", cb.get("code"), "redirectUri", "http://localhost:3000/auth/microsoft/callback",
+                        "state", cb.get("state")))
+                .post("/api/v1/google-accounts")
+                .then().statusCode(400).body("code", equalTo("redirect_uri_mismatch"));
+    }
+
+    @Test
     void shouldRequireStateForARedirectUriOtherThanPostmessage() {
         given().auth().oauth2(userJwt("u-" + UUID.randomUUID())).contentType(ContentType.JSON)
                 .body(Map.of("code", "4/0Aabc", "redirectUri", CALLBACK))
