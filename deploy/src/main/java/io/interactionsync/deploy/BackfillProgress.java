@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,8 +50,12 @@ public final class BackfillProgress {
         this.client = client;
     }
 
-    /** @param userJwts portal JWT per user id */
-    public Snapshot read(Map<String, String> userJwts) {
+    /**
+     * @param userJwts portal JWT per user id
+     * @param since    only a sync that finished at or after this instant counts (a re-run's earlier
+     *                 "synced" must not end the wait before the new sync ran)
+     */
+    public Snapshot read(Map<String, String> userJwts, Instant since) {
         int accounts = 0;
         int synced = 0;
         int failed = 0;
@@ -60,7 +65,7 @@ public final class BackfillProgress {
             for (JsonNode account : client.googleAccounts(jwt)) {
                 accounts++;
                 String status = account.path("syncStatus").asText();
-                if (status.equals("synced")) {
+                if (status.equals("synced") && syncedSince(account, since)) {
                     synced++;
                 } else if (status.equals("error") || status.equals("reauth_required")) {
                     failed++;
@@ -72,6 +77,16 @@ public final class BackfillProgress {
             }
         }
         return new Snapshot(accounts, synced, failed, read, estimated, normalizerLag(), eventsWritten(userJwts.keySet()));
+    }
+
+    private static boolean syncedSince(JsonNode account, Instant since) {
+        for (JsonNode source : account.path("sources")) {
+            String last = source.path("lastSyncedAt").asText("");
+            if (source.path("enabled").asBoolean(true) && (last.isEmpty() || Instant.parse(last).isBefore(since))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     long normalizerLag() {

@@ -56,7 +56,7 @@ public final class KafkaBrokerProcess {
                 }
             }
             ManagedProcess broker = ManagedProcess.start("kafka", ManagedProcess.java("-Xmx512m", "-XX:+UseSerialGC",
-                    "-cp", classpath, "kafka.Kafka", config.toString()), Map.of(), logFile);
+                    "-Dorg.apache.logging.log4j.level=INFO", "-cp", classpath, "kafka.Kafka", config.toString()), Map.of(), logFile);
             broker.awaitReady(() -> reachable("127.0.0.1:" + port), Duration.ofSeconds(60), "broker metadata");
             return broker;
         } catch (IOException e) {

@@ -78,6 +78,7 @@ public final class LocalStack {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nStopping the local stack…");
             stack.close();
+            System.out.println("Stopped.");
             stopped.countDown();
         }, "local-stack-shutdown"));
         try {
@@ -134,6 +135,7 @@ public final class LocalStack {
         String admin = client.mintJwt("demo-admin", "admin@" + options.domain(), List.of("admin"));
         client.putCollection(admin, "demo-team", "Demo team", emails, List.of(options.domain()));
         Map<String, String> userJwts = new LinkedHashMap<>();
+        Instant connectedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(1);
         for (String email : emails) {
             String userId = "user-" + email.substring(0, email.indexOf('@'));
             String jwt = client.mintJwt(userId, email, List.of("user"));
@@ -146,7 +148,7 @@ public final class LocalStack {
         step("backfill");
         BackfillProgress progress = new BackfillProgress(endpoints, client);
         Instant backfillStart = Instant.now();
-        BackfillProgress.Snapshot last = progress.read(userJwts);
+        BackfillProgress.Snapshot last = progress.read(userJwts, connectedAt);
         while (!last.settled() && Duration.between(backfillStart, Instant.now()).compareTo(BACKFILL_TIMEOUT) < 0) {
             ManagedProcess.pause(Duration.ofSeconds(2));
             for (ManagedProcess p : stack.processes()) {
@@ -154,7 +156,7 @@ public final class LocalStack {
                     throw new IllegalStateException(p.name() + " stopped unexpectedly; see " + p.logFile());
                 }
             }
-            last = progress.read(userJwts);
+            last = progress.read(userJwts, connectedAt);
             System.out.println("    " + last.line(Duration.between(backfillStart, Instant.now()).toSeconds()));
         }
         long seconds = Duration.between(backfillStart, Instant.now()).toSeconds();
@@ -176,7 +178,7 @@ public final class LocalStack {
                 last.messagesRead(), last.eventsWritten(), seconds, Duration.between(started, Instant.now()).toSeconds(),
                 last.settled() ? "" : "\n  (not settled after " + BACKFILL_TIMEOUT.toMinutes() + " min — see the logs)",
                 endpoints.connectorPort(), endpoints.normalizerPort(), endpoints.emulatorUrl(), endpoints.kafkaBootstrap(),
-                endpoints.emulatorUrl() + "/idp", userJwts.keySet().iterator().next(), emails.get(0),
+                endpoints.emulatorUrl(), userJwts.keySet().iterator().next(), emails.get(0),
                 endpoints.normalizerPort());
     }
 
