@@ -1,6 +1,7 @@
 package io.interactionsync.normalizer.repository;
 
 import io.interactionsync.normalizer.service.BatchNormalizer.Collection;
+import io.interactionsync.normalizer.service.BatchNormalizer.OwnerAddress;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -48,12 +49,13 @@ public class DirectoryRepository {
                 });
     }
 
-    public Uni<Map<String, Set<String>>> aliases(SqlClient sql, Set<String> accountIds) {
-        if (accountIds.isEmpty()) {
+    /** Every owner address of the given users' accounts, by user. */
+    public Uni<Map<String, Set<String>>> ownerAddresses(SqlClient sql, Set<String> userIds) {
+        if (userIds.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        return sql.preparedQuery("select account_id, address from normalizer.owner_aliases where account_id = any($1)")
-                .execute(Tuple.of((Object) accountIds.toArray(String[]::new)))
+        return sql.preparedQuery("select user_id, address from normalizer.owner_aliases where user_id = any($1)")
+                .execute(Tuple.of((Object) userIds.toArray(String[]::new)))
                 .map(rows -> {
                     Map<String, Set<String>> out = new HashMap<>();
                     for (Row r : rows) {
@@ -63,19 +65,25 @@ public class DirectoryRepository {
                 });
     }
 
-    public Uni<Void> addAliases(SqlClient sql, Map<String, Set<String>> aliasesByAccount) {
-        if (aliasesByAccount.isEmpty()) {
+    /** Records owner addresses (idempotent; the user of an account is refreshed). */
+    public Uni<Void> addOwnerAddresses(SqlClient sql, Set<OwnerAddress> owners) {
+        if (owners.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         List<String> accounts = new ArrayList<>();
+        List<String> users = new ArrayList<>();
         List<String> addresses = new ArrayList<>();
-        aliasesByAccount.forEach((account, keys) -> keys.forEach(k -> {
-            accounts.add(account);
-            addresses.add(k);
-        }));
-        return sql.preparedQuery("insert into normalizer.owner_aliases (account_id, address) "
-                        + "select * from unnest($1::text[], $2::text[]) on conflict do nothing")
-                .execute(Tuple.of(accounts.toArray(String[]::new), addresses.toArray(String[]::new)))
+        for (OwnerAddress o : owners) {
+            accounts.add(o.accountId());
+            users.add(o.userId());
+            addresses.add(o.key());
+        }
+        return sql.preparedQuery("insert into normalizer.owner_aliases (account_id, user_id, address) "
+                        + "select * from unnest($1::text[], $2::text[], $3::text[]) "
+                        + "on conflict (account_id, address) do update set user_id = excluded.user_id "
+                        + "where owner_aliases.user_id is distinct from excluded.user_id")
+                .execute(Tuple.of(accounts.toArray(String[]::new), users.toArray(String[]::new),
+                        addresses.toArray(String[]::new)))
                 .replaceWithVoid();
     }
 

@@ -37,18 +37,22 @@ public final class BatchNormalizer {
     public record RemoteKey(String userId, Source source, String remoteId) {
     }
 
+    /** An owner address of a user's account (R-B1): the account's own address or an alias seen in its SENT mail. */
+    public record OwnerAddress(String accountId, String userId, String key) {
+    }
+
     /** A team collection from the directory (R-B2), as identity keys and lower-case domains. */
     public record Collection(String collectionId, Set<String> memberKeys, Set<String> internalDomains) {
     }
 
     /** Decoded batch and what to look up before mapping it. */
-    public record Prepared(List<Valid> records, List<DeadLetter> deadLetters, Map<String, Set<String>> batchAliases,
+    public record Prepared(List<Valid> records, List<DeadLetter> deadLetters, Set<OwnerAddress> ownerAddresses,
                            Set<String> accountIds, Set<String> mailboxKeys, Set<String> userIds,
                            Set<String> senderKeys, Set<String> referencedIds) {
     }
 
-    /** What the database knows about the batch's accounts and users. */
-    public record Lookups(Map<String, Set<String>> storedAliases, List<Collection> collections,
+    /** What the database knows about the batch's users; {@code ownerKeysByUser}: every account's owner addresses. */
+    public record Lookups(Map<String, Set<String>> ownerKeysByUser, List<Collection> collections,
                           Map<String, Set<String>> emailedByUser, Map<String, Set<String>> sentIdsByUser) {
         public static final Lookups EMPTY = new Lookups(Map.of(), List.of(), Map.of(), Map.of());
     }
@@ -57,7 +61,7 @@ public final class BatchNormalizer {
      * The batch's effect: for each remote key the complete set of live events (empty = none, e.g. skipped or
      * deleted), in offset order with the last record of a key winning; new owner aliases; dead letters.
      */
-    public record Plan(Map<RemoteKey, List<InteractionEvent>> desired, Map<String, Set<String>> newAliases,
+    public record Plan(Map<RemoteKey, List<InteractionEvent>> desired, Set<OwnerAddress> ownerAddresses,
                        List<DeadLetter> deadLetters, Stats stats) {
     }
 
@@ -76,7 +80,7 @@ public final class BatchNormalizer {
     public Prepared prepare(List<IncomingRecord> batch) {
         List<Valid> valid = new ArrayList<>(batch.size());
         List<DeadLetter> dead = new ArrayList<>();
-        Map<String, Set<String>> aliases = new HashMap<>();
+        Set<OwnerAddress> owners = new java.util.LinkedHashSet<>();
         Set<String> accounts = new HashSet<>();
         Set<String> mailboxes = new HashSet<>();
         Set<String> users = new HashSet<>();
@@ -98,9 +102,8 @@ public final class BatchNormalizer {
             }
             try {
                 if (rec.op() == RawRecord.Op.UPSERT) {
-                    Set<String> learned = mapper.ownerAliases(rec);
-                    if (!learned.isEmpty()) {
-                        aliases.computeIfAbsent(rec.accountId(), a -> new HashSet<>()).addAll(learned);
+                    for (String alias : mapper.ownerAliases(rec)) {
+                        owners.add(new OwnerAddress(rec.accountId(), rec.userId(), alias));
                     }
                     HistoryQuestions q = mapper.historyQuestions(rec);
                     senders.addAll(q.senderKeys());
@@ -116,9 +119,14 @@ public final class BatchNormalizer {
             valid.add(v);
             accounts.add(rec.accountId());
             users.add(rec.userId());
-            AddressKeys.key(rec.mailbox()).ifPresent(mailboxes::add);
+            AddressKeys.key(rec.mailbox()).ifPresent(k -> {
+                mailboxes.add(k);
+                if (!rec.sharedMailbox()) {
+                    owners.add(new OwnerAddress(rec.accountId(), rec.userId(), k));
+                }
+            });
         }
-        return new Prepared(valid, dead, aliases, accounts, mailboxes, users, senders, refs);
+        return new Prepared(valid, dead, owners, accounts, mailboxes, users, senders, refs);
     }
 
     public Plan plan(Prepared prepared, Lookups lookups) {
@@ -171,22 +179,14 @@ public final class BatchNormalizer {
                 dead.add(decoder.reject(v.incoming(), RecordDecoder.MAPPING_FAILED, e.toString()).deadLetter());
             }
         }
-        Map<String, Set<String>> newAliases = new HashMap<>();
-        prepared.batchAliases().forEach((account, keys) -> {
-            Set<String> stored = lookups.storedAliases().getOrDefault(account, Set.of());
-            Set<String> fresh = new HashSet<>(keys);
-            fresh.removeAll(stored);
-            if (!fresh.isEmpty()) {
-                newAliases.put(account, fresh);
-            }
-        });
-        return new Plan(desired, newAliases, dead,
+        return new Plan(desired, prepared.ownerAddresses(), dead,
                 new Stats(prepared.records().size() + prepared.deadLetters().size(), deletes, skipped, dropped));
     }
 
     /**
      * The mailbox context of a record. Owner addresses (R-B1): the mailbox (account email, or the shared
-     * address), plus, for personal mailboxes, the aliases learned from the account's SENT mail. Colleagues
+     * address), plus, for personal mailboxes, the addresses of all the user's accounts and the aliases learned from
+     * their SENT mail (stored and from this batch). Colleagues
      * (R-B2): every collection whose member emails contain the mailbox address.
      */
     static MailboxContext context(RawRecord rec, Prepared prepared, Lookups lookups, History history) {
@@ -196,8 +196,12 @@ public final class BatchNormalizer {
             owners.add(mailboxKey);
         }
         if (!rec.sharedMailbox()) {
-            owners.addAll(lookups.storedAliases().getOrDefault(rec.accountId(), Set.of()));
-            owners.addAll(prepared.batchAliases().getOrDefault(rec.accountId(), Set.of()));
+            owners.addAll(lookups.ownerKeysByUser().getOrDefault(rec.userId(), Set.of()));
+            for (OwnerAddress o : prepared.ownerAddresses()) {
+                if (o.userId().equals(rec.userId())) {
+                    owners.add(o.key());
+                }
+            }
         }
         Set<String> colleagues = new HashSet<>();
         Set<String> domains = new HashSet<>();

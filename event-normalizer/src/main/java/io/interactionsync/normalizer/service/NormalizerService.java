@@ -119,7 +119,7 @@ public class NormalizerService {
 
     private Uni<Plan> write(SqlConnection conn, Prepared prepared) {
         Set<String> members = new HashSet<>(prepared.mailboxKeys());
-        return directory.aliases(conn, prepared.accountIds())
+        return directory.ownerAddresses(conn, prepared.userIds())
                 .flatMap(aliases -> directory.collectionsOf(conn, members)
                         .flatMap(collections -> events.emailedContacts(conn, prepared.userIds(), prepared.senderKeys())
                                 .flatMap(emailed -> events.sentMessageIds(conn, prepared.userIds(), prepared.referencedIds())
@@ -138,7 +138,7 @@ public class NormalizerService {
                 }
             }
         }
-        return directory.addAliases(conn, plan.newAliases())
+        return directory.addOwnerAddresses(conn, plan.ownerAddresses())
                 .flatMap(v -> events.liveKeys(conn, plan.desired().keySet()))
                 .flatMap(live -> {
                     Set<EventKey> retracted = new HashSet<>(live);

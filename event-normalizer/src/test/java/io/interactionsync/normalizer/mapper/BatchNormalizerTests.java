@@ -126,9 +126,24 @@ class BatchNormalizerTests {
                 .record();
         RawRecord sent = message("s").labels("SENT").from("alice.a@acme-alias.example").to("jane@client.example").record();
         Plan plan = plan(List.of(in(received), in(sent)), Lookups.EMPTY);
-        assertThat(plan.newAliases()).containsEntry(GmailFixtures.ACCOUNT, Set.of("alice.a@acme-alias.example"));
+        assertThat(plan.ownerAddresses()).contains(
+                new BatchNormalizer.OwnerAddress(GmailFixtures.ACCOUNT, GmailFixtures.USER, "alice.a@acme-alias.example"),
+                new BatchNormalizer.OwnerAddress(GmailFixtures.ACCOUNT, GmailFixtures.USER, "alice@acme.test"));
         assertThat(plan.desired().get(new RemoteKey(GmailFixtures.USER, Source.GMAIL, "r")))
                 .extracting(InteractionEvent::contactEmail).containsExactly("jane@client.example");
+    }
+
+    @Test
+    void R_B1_theAddressesOfTheUsersOtherAccountsAreOwnerAddresses() {
+        RawRecord fromOtherAccount = message("o").labels("INBOX").from("alice@acme.onmicrosoft.example")
+                .to("alice@acme.test, zed@other.example").record();
+        Lookups lookups = new Lookups(Map.of(GmailFixtures.USER, Set.of("alice@acme.onmicrosoft.example")), List.of(),
+                Map.of(), Map.of());
+        Plan plan = plan(List.of(in(fromOtherAccount)), lookups);
+        assertThat(plan.desired().values()).flatMap(l -> l).singleElement().satisfies(e -> {
+            assertThat(e.direction()).isEqualTo(InteractionEvent.Direction.OUTBOUND);
+            assertThat(e.contactEmail()).isEqualTo("zed@other.example");
+        });
     }
 
     @Test
