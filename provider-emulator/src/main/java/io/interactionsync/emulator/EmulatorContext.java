@@ -4,6 +4,8 @@ import io.interactionsync.emulator.config.EmulatorConfig;
 import io.interactionsync.emulator.faults.FaultInjector;
 import io.interactionsync.emulator.google.oauth.GoogleTokens;
 import io.interactionsync.emulator.jwt.JwtSigner;
+import io.interactionsync.emulator.microsoft.graph.GraphThrottle;
+import io.interactionsync.emulator.microsoft.identity.MicrosoftTokens;
 import io.interactionsync.emulator.quota.GmailQuota;
 import io.interactionsync.emulator.quota.UsageStats;
 import io.interactionsync.emulator.store.EmulatorStore;
@@ -17,6 +19,9 @@ public final class EmulatorContext {
     private final UsageStats stats = new UsageStats();
     private final JwtSigner idpSigner = new JwtSigner("emulator-idp-1");
     private final JwtSigner googleSigner = new JwtSigner("emulator-google-1");
+    private final JwtSigner microsoftSigner = new JwtSigner("emulator-microsoft-1");
+    private final MicrosoftTokens microsoftTokens = new MicrosoftTokens();
+    private final GraphThrottle graphThrottle = new GraphThrottle();
     private final GmailQuota gmailQuota = new GmailQuota();
     private volatile FaultInjector faults;
     private volatile String baseUrl = "http://127.0.0.1:0";
@@ -44,6 +49,18 @@ public final class EmulatorContext {
 
     public JwtSigner googleSigner() {
         return googleSigner;
+    }
+
+    public JwtSigner microsoftSigner() {
+        return microsoftSigner;
+    }
+
+    public GraphThrottle graphThrottle() {
+        return graphThrottle;
+    }
+
+    public MicrosoftTokens microsoftTokens() {
+        return microsoftTokens;
     }
 
     /** {@code http://127.0.0.1:<port>} (or the public URL given at start), without a trailing slash. */
@@ -80,6 +97,8 @@ public final class EmulatorContext {
     public void reset() {
         store.clear();
         googleTokens.clear();
+        microsoftTokens.clear();
+        graphThrottle.clear();
         stats.clear();
         gmailQuota.clear();
         if (faults != null) {

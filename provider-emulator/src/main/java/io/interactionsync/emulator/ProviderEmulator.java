@@ -9,6 +9,8 @@ import io.interactionsync.emulator.http.BadRequestException;
 import io.interactionsync.emulator.http.Json;
 import io.interactionsync.emulator.http.Responses;
 import io.interactionsync.emulator.idp.IdpRoutes;
+import io.interactionsync.emulator.microsoft.graph.GraphRoutes;
+import io.interactionsync.emulator.microsoft.identity.MicrosoftIdentityRoutes;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -79,6 +81,8 @@ public final class ProviderEmulator implements AutoCloseable {
         router.get("/www.googleapis.com/oauth2/v3/certs").handler(googleOAuth::certs);
         router.post("/www.googleapis.com/batch/gmail/v1").handler(gmail.batch()::handle);
         router.route("/www.googleapis.com/calendar/v3*").subRouter(new CalendarRoutes(context).router(vertx));
+        router.route("/login.microsoftonline.com*").subRouter(new MicrosoftIdentityRoutes(context).router(vertx));
+        router.route("/graph.microsoft.com*").subRouter(new GraphRoutes(context).router(vertx));
         router.route("/_emulator*").subRouter(new ControlRoutes(context).router(vertx));
         router.route().last().handler(rc -> Responses.json(rc, 404, Json.object().put("error", "not_found")
                 .put("message", "the emulator serves no " + rc.request().method() + " " + rc.request().path())));

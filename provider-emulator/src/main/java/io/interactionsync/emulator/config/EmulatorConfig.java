@@ -30,7 +30,8 @@ public final class EmulatorConfig {
             long latencyMs,
             String serviceClientSecret,
             List<String> serviceClients,
-            List<GoogleClient> googleClients) {
+            List<OAuthClient> googleClients,
+            List<OAuthClient> microsoftClients) {
     }
 
     public static final List<String> LOCAL_REDIRECT_URIS = List.of("postmessage",
@@ -41,7 +42,8 @@ public final class EmulatorConfig {
     public static Values defaults() {
         return new Values(15_000, 1_200_000, 10, "userRateLimitExceeded", 4, 10_000, 3600, 600, 3600, 0, "local-service-secret",
                 List.of("connector-service", "google-sync-service", "microsoft-sync-service", "event-normalizer"),
-                List.of(new GoogleClient("local-google-client", "local-google-secret", LOCAL_REDIRECT_URIS)));
+                List.of(new OAuthClient("local-google-client", "local-google-secret", LOCAL_REDIRECT_URIS)),
+                List.of(new OAuthClient("local-ms-client", "local-ms-secret", LOCAL_REDIRECT_URIS)));
     }
 
     public Values get() {
@@ -70,7 +72,8 @@ public final class EmulatorConfig {
         long latency = v.latencyMs();
         String secret = v.serviceClientSecret();
         List<String> serviceClients = v.serviceClients();
-        List<GoogleClient> googleClients = v.googleClients();
+        List<OAuthClient> googleClients = v.googleClients();
+        List<OAuthClient> microsoftClients = v.microsoftClients();
         for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode n = e.getValue();
@@ -92,12 +95,13 @@ public final class EmulatorConfig {
                 case "latencyMs" -> latency = nonNegative(e.getKey(), n);
                 case "serviceClientSecret" -> secret = text(e.getKey(), n);
                 case "serviceClients" -> serviceClients = strings(e.getKey(), n);
-                case "googleClients" -> googleClients = googleClients(n);
+                case "googleClients" -> googleClients = clients("googleClients", n);
+                case "microsoftClients" -> microsoftClients = clients("microsoftClients", n);
                 default -> throw new BadRequestException("unknown config key: " + e.getKey());
             }
         }
         values = new Values(unitsUser, unitsProject, gmailConcurrent, reason, concurrent, graph10, ttl, codeTtl, idpTtl, latency, secret,
-                serviceClients, googleClients);
+                serviceClients, googleClients, microsoftClients);
         return values;
     }
 
@@ -138,18 +142,18 @@ public final class EmulatorConfig {
         return List.copyOf(out);
     }
 
-    private static List<GoogleClient> googleClients(JsonNode n) {
+    private static List<OAuthClient> clients(String key, JsonNode n) {
         if (!(n instanceof ArrayNode array)) {
-            throw new BadRequestException("googleClients must be an array of {clientId, clientSecret, redirectUris}");
+            throw new BadRequestException(key + " must be an array of {clientId, clientSecret, redirectUris}");
         }
-        List<GoogleClient> out = new ArrayList<>();
+        List<OAuthClient> out = new ArrayList<>();
         for (JsonNode c : array) {
             if (!c.isObject()) {
-                throw new BadRequestException("googleClients[] must be objects");
+                throw new BadRequestException(key + "[] must be objects");
             }
-            out.add(new GoogleClient(text("googleClients[].clientId", c.path("clientId")),
-                    text("googleClients[].clientSecret", c.path("clientSecret")),
-                    strings("googleClients[].redirectUris", c.path("redirectUris"))));
+            out.add(new OAuthClient(text(key + "[].clientId", c.path("clientId")),
+                    text(key + "[].clientSecret", c.path("clientSecret")),
+                    strings(key + "[].redirectUris", c.path("redirectUris"))));
         }
         return List.copyOf(out);
     }

@@ -91,6 +91,7 @@ public final class ControlRoutes {
             user.calendar().expireSyncTokens();
             Responses.noContent(rc);
         }));
+        new MicrosoftControlRoutes(ctx).register(router);
         router.route().failureHandler(ControlRoutes::failure);
         return router;
     }
@@ -213,7 +214,7 @@ public final class ControlRoutes {
         if (email.isBlank()) {
             throw new BadRequestException("body must be {\"email\": \"…\"}");
         }
-        int revoked = ctx.googleTokens().revokeUser(email);
+        int revoked = ctx.googleTokens().revokeUser(email) + ctx.microsoftTokens().revokeUser(email);
         Responses.json(rc, 200, Json.object().put("email", email).put("revokedRefreshTokens", revoked));
     }
 

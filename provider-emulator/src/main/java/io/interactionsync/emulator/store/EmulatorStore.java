@@ -11,6 +11,38 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class EmulatorStore {
 
     private final ConcurrentHashMap<String, GoogleUser> googleUsers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, MicrosoftUser> microsoftUsers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, GraphMailbox> sharedMailboxes = new ConcurrentHashMap<>();
+
+    public void putMicrosoftUser(MicrosoftUser user) {
+        microsoftUsers.put(user.upn(), user);
+    }
+
+    public Optional<MicrosoftUser> microsoftUser(String upnOrId) {
+        if (upnOrId == null) {
+            return Optional.empty();
+        }
+        MicrosoftUser byUpn = microsoftUsers.get(upnOrId.toLowerCase(Locale.ROOT));
+        return byUpn != null ? Optional.of(byUpn)
+                : microsoftUsers.values().stream().filter(u -> u.id().equalsIgnoreCase(upnOrId)).findFirst();
+    }
+
+    public List<MicrosoftUser> microsoftUsers() {
+        List<MicrosoftUser> users = new ArrayList<>(microsoftUsers.values());
+        users.sort(Comparator.comparing(MicrosoftUser::upn));
+        return users;
+    }
+
+    /** Creates or replaces a shared mailbox (an empty one; fill it with {@link GraphMailbox#upsert}). */
+    public GraphMailbox putSharedMailbox(String address) {
+        GraphMailbox mailbox = new GraphMailbox();
+        sharedMailboxes.put(address.toLowerCase(Locale.ROOT), mailbox);
+        return mailbox;
+    }
+
+    public Optional<GraphMailbox> sharedMailbox(String address) {
+        return address == null ? Optional.empty() : Optional.ofNullable(sharedMailboxes.get(address.toLowerCase(Locale.ROOT)));
+    }
 
     /** Creates or replaces a Google user (empty mailbox and calendar; history ids keep increasing). */
     public GoogleUser putGoogleUser(String email, String name) {
@@ -35,5 +67,7 @@ public final class EmulatorStore {
 
     public void clear() {
         googleUsers.clear();
+        microsoftUsers.clear();
+        sharedMailboxes.clear();
     }
 }

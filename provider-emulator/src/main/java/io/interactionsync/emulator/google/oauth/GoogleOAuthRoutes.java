@@ -3,7 +3,7 @@ package io.interactionsync.emulator.google.oauth;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.interactionsync.emulator.EmulatorContext;
 import io.interactionsync.emulator.config.EmulatorConfig;
-import io.interactionsync.emulator.config.GoogleClient;
+import io.interactionsync.emulator.config.OAuthClient;
 import io.interactionsync.emulator.google.oauth.GoogleTokens.AccessGrant;
 import io.interactionsync.emulator.google.oauth.GoogleTokens.AuthCode;
 import io.interactionsync.emulator.google.oauth.GoogleTokens.RefreshGrant;
@@ -72,7 +72,7 @@ public final class GoogleOAuthRoutes {
     // ---------------------------------------------------------------- authorize
 
     /** A validated authorization request. */
-    private record AuthRequest(GoogleClient client, String redirectUri, List<String> scopes, String state,
+    private record AuthRequest(OAuthClient client, String redirectUri, List<String> scopes, String state,
             String challenge, String challengeMethod, boolean offline, boolean includeGranted, String prompt,
             String loginHint, String nonce) {
     }
@@ -113,7 +113,7 @@ public final class GoogleOAuthRoutes {
             Responses.html(rc, 400, errorPage("400", "invalid_request", "Missing required parameter: client_id"));
             return Optional.empty();
         }
-        Optional<GoogleClient> client = findClient(clientId);
+        Optional<OAuthClient> client = findClient(clientId);
         if (client.isEmpty()) {
             // The page says "Error 401: invalid_client" as Google's does; served with HTTP 400 like every error page.
             Responses.html(rc, 400, errorPage("401", "invalid_client", "The OAuth client was not found."));
@@ -284,7 +284,7 @@ public final class GoogleOAuthRoutes {
             Responses.json(rc, 400, GoogleErrors.oauth("invalid_request", "Could not determine client ID from request."));
             return;
         }
-        Optional<GoogleClient> client = findClient(clientId);
+        Optional<OAuthClient> client = findClient(clientId);
         if (client.isEmpty()) {
             Responses.json(rc, 401, GoogleErrors.oauth("invalid_client", "The OAuth client was not found."));
             return;
@@ -304,7 +304,7 @@ public final class GoogleOAuthRoutes {
         }
     }
 
-    private void authorizationCode(RoutingContext rc, MultiMap form, GoogleClient client) {
+    private void authorizationCode(RoutingContext rc, MultiMap form, OAuthClient client) {
         String codeValue = form.get("code");
         if (codeValue == null || codeValue.isEmpty()) {
             Responses.json(rc, 400, GoogleErrors.oauth("invalid_request", "Missing required parameter: code"));
@@ -353,7 +353,7 @@ public final class GoogleOAuthRoutes {
         tokenResponse(rc, client, code.email(), code.scopes(), refresh, newRefreshToken, code.nonce());
     }
 
-    private void refreshToken(RoutingContext rc, MultiMap form, GoogleClient client) {
+    private void refreshToken(RoutingContext rc, MultiMap form, OAuthClient client) {
         String token = form.get("refresh_token");
         if (token == null || token.isEmpty()) {
             Responses.json(rc, 400, GoogleErrors.oauth("invalid_request", "Missing required parameter: refresh_token"));
@@ -371,7 +371,7 @@ public final class GoogleOAuthRoutes {
         tokenResponse(rc, client, grant.get().email(), grant.get().scopes(), grant.get(), false, null);
     }
 
-    private void tokenResponse(RoutingContext rc, GoogleClient client, String email, List<String> scopes,
+    private void tokenResponse(RoutingContext rc, OAuthClient client, String email, List<String> scopes,
             RefreshGrant refresh, boolean includeRefreshToken, String nonce) {
         EmulatorConfig.Values config = ctx.config().get();
         long ttl = config.accessTokenTtlSeconds();
@@ -392,7 +392,7 @@ public final class GoogleOAuthRoutes {
         Responses.json(rc, 200, body);
     }
 
-    private String idToken(GoogleClient client, GoogleUser user, List<String> scopes, String accessToken, String nonce) {
+    private String idToken(OAuthClient client, GoogleUser user, List<String> scopes, String accessToken, String nonce) {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(ID_TOKEN_ISSUER);
         claims.setStringClaim("azp", client.clientId());
@@ -440,7 +440,7 @@ public final class GoogleOAuthRoutes {
 
     // ---------------------------------------------------------------- helpers
 
-    private Optional<GoogleClient> findClient(String clientId) {
+    private Optional<OAuthClient> findClient(String clientId) {
         return ctx.config().get().googleClients().stream().filter(c -> c.clientId().equals(clientId)).findFirst();
     }
 

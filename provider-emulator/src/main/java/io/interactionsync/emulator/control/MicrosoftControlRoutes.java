@@ -1,0 +1,163 @@
+package io.interactionsync.emulator.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.interactionsync.emulator.EmulatorContext;
+import io.interactionsync.emulator.http.BadRequestException;
+import io.interactionsync.emulator.http.Json;
+import io.interactionsync.emulator.http.Responses;
+import io.interactionsync.emulator.store.GraphMailbox;
+import io.interactionsync.emulator.store.MicrosoftUser;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/** The Microsoft half of the control API (SPEC §3.6): users, shared mailboxes, folder messages, delta expiry. */
+final class MicrosoftControlRoutes {
+
+    private static final Set<String> USER_KEYS = Set.of("id", "displayName", "tenantId", "personal", "folders", "events",
+            "fullAccessTo", "consentError");
+
+    private final EmulatorContext ctx;
+
+    MicrosoftControlRoutes(EmulatorContext ctx) {
+        this.ctx = ctx;
+    }
+
+    void register(Router router) {
+        router.get("/microsoft/users").handler(this::listUsers);
+        router.put("/microsoft/users/:upn").blockingHandler(this::putUser, false);
+        router.put("/microsoft/shared-mailboxes/:address").blockingHandler(this::putShared, false);
+        router.post("/microsoft/users/:upn/folders/:folder/messages").handler(this::addMessages);
+        router.delete("/microsoft/users/:upn/folders/:folder/messages/:id").handler(rc -> {
+            GraphMailbox mailbox = mailbox(rc.pathParam("upn"));
+            if (!mailbox.delete(rc.pathParam("folder"), rc.pathParam("id"))) {
+                throw new BadRequestException(404, "no message " + rc.pathParam("id") + " in that folder");
+            }
+            Responses.noContent(rc);
+        });
+        router.post("/microsoft/users/:upn/expire-delta").handler(rc -> {
+            mailbox(rc.pathParam("upn")).expireDelta();
+            Responses.noContent(rc);
+        });
+    }
+
+    private GraphMailbox mailbox(String address) {
+        return ctx.store().microsoftUser(address).map(MicrosoftUser::mailbox)
+                .or(() -> ctx.store().sharedMailbox(address))
+                .orElseThrow(() -> new BadRequestException(404, "no Microsoft user or shared mailbox " + address));
+    }
+
+    private static JsonNode body(RoutingContext rc) {
+        if (rc.body() == null || rc.body().length() == 0) {
+            throw new BadRequestException("a JSON body is required");
+        }
+        return Json.parse(rc.body().asString());
+    }
+
+    private void putUser(RoutingContext rc) {
+        String upn = rc.pathParam("upn");
+        if (!upn.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+            throw new BadRequestException("not a user principal name: " + upn);
+        }
+        JsonNode body = body(rc);
+        if (!body.isObject()) {
+            throw new BadRequestException("body must be {id, displayName, tenantId, personal, folders, events, fullAccessTo}");
+        }
+        for (Iterator<String> it = body.fieldNames(); it.hasNext();) {
+            String key = it.next();
+            if (!USER_KEYS.contains(key)) {
+                throw new BadRequestException("unknown Microsoft user field: " + key);
+            }
+        }
+        rejectEvents(body);
+        boolean personal = body.path("personal").asBoolean(false);
+        String consentError = body.hasNonNull("consentError") ? body.get("consentError").asText() : null;
+        if (consentError != null && !consentError.equals("AADSTS65001") && !consentError.equals("AADSTS90094")) {
+            throw new BadRequestException("consentError must be AADSTS65001 or AADSTS90094");
+        }
+        String domain = upn.substring(upn.indexOf('@') + 1).toLowerCase();
+        String id = body.path("id").asText(UUID.nameUUIDFromBytes(("user:" + upn.toLowerCase()).getBytes(StandardCharsets.UTF_8)).toString());
+        String tenant = body.path("tenantId").asText(personal ? MicrosoftUser.PERSONAL_TENANT
+                : UUID.nameUUIDFromBytes(("tenant:" + domain).getBytes(StandardCharsets.UTF_8)).toString());
+        List<String> fullAccess = new ArrayList<>();
+        body.path("fullAccessTo").forEach(a -> fullAccess.add(a.asText()));
+        GraphMailbox mailbox = new GraphMailbox();
+        loadFolders(mailbox, body.path("folders"));
+        String displayName = body.path("displayName").asText(upn.substring(0, upn.indexOf('@')));
+        MicrosoftUser user = new MicrosoftUser(upn, id, displayName, tenant, personal, mailbox, Set.copyOf(fullAccess), consentError);
+        ctx.store().putMicrosoftUser(user);
+        Responses.json(rc, 200, summary(user));
+    }
+
+    private void putShared(RoutingContext rc) {
+        JsonNode body = body(rc);
+        rejectEvents(body);
+        GraphMailbox probe = new GraphMailbox();
+        loadFolders(probe, body.path("folders"));
+        GraphMailbox mailbox = ctx.store().putSharedMailbox(rc.pathParam("address"));
+        loadFolders(mailbox, body.path("folders"));
+        Responses.json(rc, 200, Json.object().put("address", rc.pathParam("address").toLowerCase()).put("messages", mailbox.size()));
+    }
+
+    private static void rejectEvents(JsonNode body) {
+        if (body.path("events").isArray() && !body.path("events").isEmpty()) {
+            throw new BadRequestException("events: Outlook calendars (calendarView/delta) are not implemented yet");
+        }
+    }
+
+    private static void loadFolders(GraphMailbox mailbox, JsonNode folders) {
+        if (folders.isMissingNode() || folders.isNull()) {
+            return;
+        }
+        if (!folders.isObject()) {
+            throw new BadRequestException("folders must be an object {inbox: [...], sentitems: [...]}");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = folders.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> folder = it.next();
+            if (!folder.getValue().isArray()) {
+                throw new BadRequestException("folders." + folder.getKey() + " must be an array of Graph messages");
+            }
+            folder.getValue().forEach(m -> mailbox.upsert(folder.getKey(), m));
+        }
+    }
+
+    private void addMessages(RoutingContext rc) {
+        GraphMailbox mailbox = mailbox(rc.pathParam("upn"));
+        JsonNode body = body(rc);
+        String folder = GraphMailbox.folder(rc.pathParam("folder"));
+        ArrayNode ids = Json.array();
+        if (body.isArray()) {
+            body.forEach(m -> ids.add(mailbox.upsert(folder, m).message().get("id").asText()));
+        } else {
+            ids.add(mailbox.upsert(folder, body).message().get("id").asText());
+        }
+        Responses.json(rc, 200, Json.object().set("ids", ids));
+    }
+
+    private void listUsers(RoutingContext rc) {
+        ArrayNode users = Json.array();
+        ctx.store().microsoftUsers().forEach(u -> users.add(summary(u)));
+        Responses.json(rc, 200, Json.object().set("users", users));
+    }
+
+    private static ObjectNode summary(MicrosoftUser user) {
+        ObjectNode out = Json.object();
+        out.put("upn", user.upn());
+        out.put("id", user.id());
+        out.put("displayName", user.displayName());
+        out.put("tenantId", user.tenantId());
+        out.put("personal", user.personal());
+        out.put("messages", user.mailbox().size());
+        ArrayNode access = out.putArray("fullAccessTo");
+        user.fullAccessTo().stream().sorted().forEach(access::add);
+        return out;
+    }
+}
