@@ -109,6 +109,17 @@ class SyncLifecycleTests {
     }
 
     @Test
+    void shouldSkipAnUnreadableSyncStatusRecordAndKeepConsuming() {
+        kafka.sendBytes(Topics.SYNC_STATUS, accountId, "{not json".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        kafka.send(Topics.SYNC_STATUS, accountId, new SyncStatus(1, accountId, Source.GMAIL, null,
+                SyncStatus.State.ERROR, 3, null, null, "Gmail answered 500", Instant.now()));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(owner).get("/api/v1/google-accounts/{id}", accountId).then().statusCode(200)
+                        .body("syncStatus", equalTo("error"))
+                        .body("sources.gmail.lastError", equalTo("Gmail answered 500")));
+    }
+
+    @Test
     void shouldFanOutOncePerScheduledSlot() {
         Instant slot = Instant.now().truncatedTo(ChronoUnit.SECONDS).plus(UUID.randomUUID().hashCode() & 0xffff, ChronoUnit.DAYS);
         int sent = fanOut.fanOut(slot);
