@@ -23,11 +23,14 @@ import io.interactionsync.normalizer.rules.SkipReason;
 import io.interactionsync.normalizer.rules.SkipRules;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -35,6 +38,23 @@ import java.util.stream.Stream;
  * internalDate, sizeEstimate, payload:{mimeType, headers:[{name,value}]}}}.
  */
 public final class GmailMapper implements RecordMapper {
+
+    /**
+     * Parsed facts by payload, so the three passes over a batch (aliases/history questions, sent facts, mapping)
+     * parse each message once. Facts depend only on the payload, so equal payloads may share them; weak keys let
+     * entries go with the batch.
+     */
+    private final Map<JsonNode, MailFacts> parsed = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private MailFacts parsedFacts(JsonNode payload) {
+        MailFacts cached = parsed.get(payload);
+        if (cached != null) {
+            return cached;
+        }
+        MailFacts m = facts(payload);
+        parsed.put(payload, m);
+        return m;
+    }
 
     @Override
     public Source source() {
@@ -50,8 +70,8 @@ public final class GmailMapper implements RecordMapper {
         if (!labels(payload).contains("sent") || labels(payload).contains("draft")) {
             return Set.of();
         }
-        List<ParsedAddress> from = AddressParser.parse(headers(payload).joined("From")).addresses();
-        return from.isEmpty() ? Set.of() : Set.of(from.get(0).key());
+        MailFacts m = parsedFacts(payload);
+        return m.from() == null ? Set.of() : Set.of(m.from().key());
     }
 
     @Override
@@ -59,7 +79,7 @@ public final class GmailMapper implements RecordMapper {
         if (record.op() != RawRecord.Op.UPSERT) {
             return SentFacts.NONE;
         }
-        MailFacts m = facts(record.payload());
+        MailFacts m = parsedFacts(record.payload());
         if (!Participants.isOutbound(m, context) || SkipRules.evaluate(m, true).isPresent()) {
             return SentFacts.NONE;
         }
@@ -73,7 +93,7 @@ public final class GmailMapper implements RecordMapper {
         if (record.op() != RawRecord.Op.UPSERT) {
             return HistoryQuestions.NONE;
         }
-        MailFacts m = facts(record.payload());
+        MailFacts m = parsedFacts(record.payload());
         Set<String> refs = new LinkedHashSet<>(MessageIds.references(m.headers().first("In-Reply-To")));
         refs.addAll(MessageIds.references(m.headers().joined("References")));
         return new HistoryQuestions(m.from() == null ? Set.of() : Set.of(m.from().normalized()), refs);
@@ -82,7 +102,7 @@ public final class GmailMapper implements RecordMapper {
     @Override
     public Mapping map(RawRecord record, MailboxContext ctx) {
         JsonNode payload = record.payload();
-        MailFacts m = facts(payload);
+        MailFacts m = parsedFacts(payload);
         boolean outbound = Participants.isOutbound(m, ctx);
         Optional<SkipReason> skip = SkipRules.evaluate(m, outbound);
         if (skip.isPresent()) {

@@ -202,6 +202,9 @@ class NormalizerPipelineIT {
         });
         assertThat(dead).extracting(r -> readTree(r.value()).get("code").asText())
                 .containsOnly("invalid_json", "schema_violation", "unparseable_payload", "null_value");
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("normalizer_dead_letters_total{code=\"invalid_json\""));
+        given().when().get("/q/health/ready").then().statusCode(200);
         JsonNode firstBroken = readTree(dead.stream().filter(r -> r.key().equals(who.account() + "-p0")).findFirst()
                 .orElseThrow().value());
         assertThat(new String(java.util.Base64.getDecoder().decode(firstBroken.get("originalBase64").asText()),
