@@ -11,13 +11,11 @@ import io.interactionsync.emulator.store.GraphMailbox;
 import io.interactionsync.emulator.store.MicrosoftUser;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /** The Microsoft half of the control API (SPEC §3.6): users, shared mailboxes, folder messages, delta expiry. */
 final class MicrosoftControlRoutes {
@@ -84,9 +82,8 @@ final class MicrosoftControlRoutes {
             throw new BadRequestException("consentError must be AADSTS65001 or AADSTS90094");
         }
         String domain = upn.substring(upn.indexOf('@') + 1).toLowerCase();
-        String id = body.path("id").asText(UUID.nameUUIDFromBytes(("user:" + upn.toLowerCase()).getBytes(StandardCharsets.UTF_8)).toString());
-        String tenant = body.path("tenantId").asText(personal ? MicrosoftUser.PERSONAL_TENANT
-                : UUID.nameUUIDFromBytes(("tenant:" + domain).getBytes(StandardCharsets.UTF_8)).toString());
+        String id = body.path("id").asText(MicrosoftUser.defaultId(upn));
+        String tenant = body.path("tenantId").asText(personal ? MicrosoftUser.PERSONAL_TENANT : MicrosoftUser.defaultTenant(domain));
         List<String> fullAccess = new ArrayList<>();
         body.path("fullAccessTo").forEach(a -> fullAccess.add(a.asText()));
         GraphMailbox mailbox = new GraphMailbox();

@@ -8,6 +8,8 @@ import io.interactionsync.emulator.http.Json;
 import io.interactionsync.emulator.store.EmulatorStore;
 import io.interactionsync.emulator.store.GmailMessage;
 import io.interactionsync.emulator.store.GoogleUser;
+import io.interactionsync.emulator.store.GraphMailbox;
+import io.interactionsync.emulator.store.MicrosoftUser;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -32,12 +34,12 @@ public final class DataGenerator {
         this.request = request;
     }
 
-    /** The generated team members (Google), before loading. */
+    /** The generated team members: Google users first, then Microsoft users, then (with any) the shared mailbox. */
     List<Person> team() {
         SplittableRandom random = new SplittableRandom(request.seed());
         List<Person> team = new ArrayList<>();
         Set<String> emails = new HashSet<>();
-        for (int i = 0; i < request.googleUsers(); i++) {
+        for (int i = 0; i < request.googleUsers() + request.microsoftUsers(); i++) {
             String name = Vocabulary.FIRST_NAMES.get(random.nextInt(Vocabulary.FIRST_NAMES.size())) + " "
                     + Vocabulary.LAST_NAMES.get(random.nextInt(Vocabulary.LAST_NAMES.size()));
             String local = MailGenerator.localPart(name, false);
@@ -48,7 +50,20 @@ public final class DataGenerator {
             ZoneId zone = ZoneId.of(Vocabulary.TEAM_ZONES.get(i % Vocabulary.TEAM_ZONES.size()));
             team.add(new Person(name, email, zone, Kind.TEAM, NameStyle.PLAIN));
         }
+        if (request.microsoftUsers() > 0) {
+            team.add(new Person("Deal Flow", sharedMailbox(), ZoneId.of("UTC"), Kind.TEAM, NameStyle.QUOTED));
+        }
         return team;
+    }
+
+    /** The shared mailbox every generated Microsoft user has FullAccess to. */
+    String sharedMailbox() {
+        return "dealflow@" + request.domain();
+    }
+
+    boolean isMicrosoft(List<Person> team, Person person) {
+        int index = team.indexOf(person);
+        return index >= request.googleUsers() && index < request.googleUsers() + request.microsoftUsers();
     }
 
     /** Everything generated for one request. */
@@ -62,8 +77,9 @@ public final class DataGenerator {
         Instant start = end.atZone(ZoneOffset.UTC).minusMonths(request.months()).toInstant();
         MailGenerator mail = new MailGenerator(new SplittableRandom(request.seed() * 31 + 7), team, request.domain(), start, end);
         Map<Person, List<GmailMessage>> mailboxes = mail.generate(request.messagesPerMailbox());
+        List<Person> people = team.stream().filter(p -> !p.email().equals(sharedMailbox())).toList();
         Map<Person, List<ObjectNode>> calendars = new CalendarGenerator(new SplittableRandom(request.seed() * 31 + 11),
-                team, mail.contacts(), start, end).generate(request.eventsPerCalendar());
+                people, mail.contacts(), start, end).generate(request.eventsPerCalendar());
         return new Generated(team, mailboxes, calendars);
     }
 
@@ -80,8 +96,32 @@ public final class DataGenerator {
         result.put("seed", request.seed());
         result.put("anchor", request.anchor().toString());
         ArrayNode google = result.putArray("google");
+        ArrayNode microsoft = Json.array();
         for (Map.Entry<Person, List<GmailMessage>> e : mailboxes.entrySet()) {
             Person person = e.getKey();
+            if (person.email().equals(sharedMailbox())) {
+                GraphMailbox shared = store.putSharedMailbox(person.email());
+                e.getValue().forEach(m -> shared.upsert(GraphMessages.folder(m), GraphMessages.from(m, person.email())));
+                result.putArray("sharedMailboxes").addObject().put("address", person.email()).put("messages", shared.size());
+                continue;
+            }
+            if (isMicrosoft(generated.team(), person)) {
+                GraphMailbox mailbox = new GraphMailbox();
+                List<GmailMessage> sorted = new ArrayList<>(e.getValue());
+                sorted.sort(java.util.Comparator.comparingLong(GmailMessage::internalDate));
+                sorted.forEach(m -> mailbox.upsert(GraphMessages.folder(m), GraphMessages.from(m, person.email())));
+                String domain = person.email().substring(person.email().indexOf('@') + 1);
+                MicrosoftUser user = new MicrosoftUser(person.email(), MicrosoftUser.defaultId(person.email()), person.name(),
+                        MicrosoftUser.defaultTenant(domain), false, mailbox, Set.of(sharedMailbox()), null);
+                store.putMicrosoftUser(user);
+                ObjectNode u = microsoft.addObject();
+                u.put("upn", user.upn());
+                u.put("displayName", user.displayName());
+                u.put("tenantId", user.tenantId());
+                u.put("messages", mailbox.size());
+                u.putArray("fullAccessTo").add(sharedMailbox());
+                continue;
+            }
             GoogleUser user = store.putGoogleUser(person.email(), person.name());
             user.mailbox().load(e.getValue());
             generated.calendars().getOrDefault(person, List.of()).forEach(user.calendar()::upsert);
@@ -91,7 +131,7 @@ public final class DataGenerator {
             u.put("messages", user.mailbox().size());
             u.put("events", user.calendar().size());
         }
-        result.putArray("microsoft");
+        result.set("microsoft", microsoft);
         return result;
     }
 }

@@ -41,9 +41,6 @@ public record GenerateRequest(long seed, int googleUsers, int microsoftUsers, in
         if (!domain.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")) {
             throw new BadRequestException("domain must be a DNS name like acme.test");
         }
-        if (microsoftUsers > 0) {
-            throw new BadRequestException("microsoftUsers: the Microsoft side of the emulator is not implemented yet");
-        }
         Instant anchor = LocalDate.now(ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
         if (body.hasNonNull("anchor")) {
             String text = body.get("anchor").asText();

@@ -18,6 +18,18 @@ public record MicrosoftUser(String upn, String id, String displayName, String te
         fullAccessTo = Set.copyOf(fullAccessTo.stream().map(a -> a.toLowerCase(Locale.ROOT)).toList());
     }
 
+    /** A stable object id derived from the UPN. */
+    public static String defaultId(String upn) {
+        return java.util.UUID.nameUUIDFromBytes(("user:" + upn.toLowerCase(Locale.ROOT))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    }
+
+    /** A stable tenant id derived from the domain. */
+    public static String defaultTenant(String domain) {
+        return java.util.UUID.nameUUIDFromBytes(("tenant:" + domain.toLowerCase(Locale.ROOT))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    }
+
     public boolean hasFullAccessTo(String address) {
         return fullAccessTo.contains(address.toLowerCase(Locale.ROOT));
     }
