@@ -205,6 +205,20 @@ class GmailMapperTests {
     }
 
     @Test
+    void R_C6_moreThan25ParsedRecipientsCountsNotCommas() {
+        StringBuilder to = new StringBuilder("alice@acme.test");
+        for (int i = 0; i < 25; i++) {
+            to.append(", \"Last").append(i).append(", First\" <p").append(i).append("@client.example>");
+        }
+        RawRecord big = message("m").labels("INBOX", "CATEGORY_FORUMS").from("jane@client.example").to(to.toString())
+                .record(); // 26 parsed recipients (+1), forum category (+1); 51 commas would not matter
+        assertThat(map(big).events().get(0).classification()).isEqualTo(Classification.LOW_CONFIDENCE);
+        RawRecord small = message("n").labels("INBOX", "CATEGORY_FORUMS").from("jane@client.example")
+                .to("alice@acme.test, \"Doe, Jane\" <jd@client.example>").record();
+        assertThat(map(small).events().get(0).classification()).isEqualTo(Classification.PERSON);
+    }
+
+    @Test
     void R_C7_listPostByAHumanWithTwoWayHistoryIsList() {
         RawRecord groupPost = message("m").labels("INBOX").from("Jane Doe <jane@client.example>")
                 .to("founders-circle@googlegroups.com").header("List-Id", "<founders-circle.googlegroups.com>")
