@@ -248,6 +248,32 @@ class GmailBackfillIT {
     }
 
     @Test
+    void shouldPublishTheSameSetDespiteServerErrorsAndThrottlingBursts() {
+        TestMailbox box = TestMailbox.standard().load(emulator);
+        String accountId = FakeConnectorResource.register(box.email);
+        box.faults(emulator, """
+                {"rules": [
+                  {"provider": "google", "user": "%1$s", "pathRegex": "/messages", "status": 429, "count": 4, "retryAfterSeconds": 1},
+                  {"provider": "google", "user": "%1$s", "pathRegex": "/messages", "status": 503, "probability": 0.1}
+                ]}""".formatted(box.email));
+        try {
+            request(accountId, SyncRequest.Mode.AUTO);
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> jobs.state(accountId).filter("done"::equals).isPresent());
+        } finally {
+            box.faults(emulator, "{\"rules\": []}");
+        }
+        List<String> ids = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).stream()
+                .map(r -> r.get("remoteId").asText()).toList();
+        assertThat(Set.copyOf(ids)).isEqualTo(box.expectedIds());
+        assertThat(ids).doesNotHaveDuplicates();
+        JsonNode stats = box.stats(emulator);
+        assertThat(stats.path("throttled").asLong()).as("the 429 burst was answered").isGreaterThanOrEqualTo(4);
+        assertThat(stats.path("methods").path("fault").path("requests").asLong()).as("faults fired")
+                .isGreaterThan(4);
+    }
+
+    @Test
     void shouldIgnoreRequestsForOtherProviders() {
         String accountId = "ms-" + java.util.UUID.randomUUID();
         kafka.send(Topics.SYNC_REQUESTS, accountId, SyncRequest.of(accountId, Provider.MICROSOFT,

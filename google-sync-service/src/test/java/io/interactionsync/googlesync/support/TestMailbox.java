@@ -118,6 +118,27 @@ public final class TestMailbox {
         expected.remove(id);
     }
 
+    /** Replaces the emulator's fault rules ({@code PUT /_emulator/faults}); scope rules to this user. */
+    public void faults(String emulator, String rulesJson) {
+        send(HttpRequest.newBuilder(URI.create(emulator + "/_emulator/faults"))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(rulesJson)).build());
+    }
+
+    /** This user's counters in {@code GET /_emulator/stats}: requests, quotaUnits, throttled, methods. */
+    public com.fasterxml.jackson.databind.JsonNode stats(String emulator) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(emulator + "/_emulator/stats")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return Json.mapper().readTree(r.body()).path("users").path(email);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void send(HttpRequest request) {
         try {
             HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());

@@ -100,7 +100,7 @@ public class GmailGateway implements GmailPort {
             } catch (CircuitBreakerOpenException e) {
                 metrics.request(method, "circuit_open");
                 throw new RetryLaterException("Gmail circuit breaker google_gmail_metadata is open",
-                        clock.instant().plus(Duration.ofSeconds(120)), e);
+                        clock.instant().plus(config.worker().retryDelay()), e);
             } catch (ProviderWideFailure e) {
                 metrics.request(method, e.rateLimited() ? "rate_limited" : e.status() == 0 ? "io_error" : "server_error");
                 if (e.rateLimited()) {
