@@ -7,6 +7,7 @@ import io.interactionsync.emulator.EmulatorContext;
 import io.interactionsync.emulator.http.BadRequestException;
 import io.interactionsync.emulator.http.Json;
 import io.interactionsync.emulator.http.Responses;
+import io.interactionsync.emulator.store.GraphCalendar;
 import io.interactionsync.emulator.store.GraphMailbox;
 import io.interactionsync.emulator.store.MicrosoftUser;
 import io.vertx.ext.web.Router;
@@ -43,8 +44,31 @@ final class MicrosoftControlRoutes {
         });
         router.post("/microsoft/users/:upn/expire-delta").handler(rc -> {
             mailbox(rc.pathParam("upn")).expireDelta();
+            ctx.store().microsoftUser(rc.pathParam("upn")).ifPresent(u -> u.calendar().expireDelta());
             Responses.noContent(rc);
         });
+        router.post("/microsoft/users/:upn/events").handler(rc -> {
+            MicrosoftUser user = user(rc.pathParam("upn"));
+            JsonNode body = body(rc);
+            ArrayNode ids = Json.array();
+            if (body.isArray()) {
+                body.forEach(e -> ids.add(user.calendar().upsert(e).event().get("id").asText()));
+            } else {
+                ids.add(user.calendar().upsert(body).event().get("id").asText());
+            }
+            Responses.json(rc, 200, Json.object().set("ids", ids));
+        });
+        router.delete("/microsoft/users/:upn/events/:id").handler(rc -> {
+            if (!user(rc.pathParam("upn")).calendar().delete(rc.pathParam("id"))) {
+                throw new BadRequestException(404, "no event " + rc.pathParam("id"));
+            }
+            Responses.noContent(rc);
+        });
+    }
+
+    private MicrosoftUser user(String upn) {
+        return ctx.store().microsoftUser(upn)
+                .orElseThrow(() -> new BadRequestException(404, "no Microsoft user " + upn));
     }
 
     private GraphMailbox mailbox(String address) {
@@ -75,7 +99,6 @@ final class MicrosoftControlRoutes {
                 throw new BadRequestException("unknown Microsoft user field: " + key);
             }
         }
-        rejectEvents(body);
         boolean personal = body.path("personal").asBoolean(false);
         String consentError = body.hasNonNull("consentError") ? body.get("consentError").asText() : null;
         if (consentError != null && !consentError.equals("AADSTS65001") && !consentError.equals("AADSTS90094")) {
@@ -88,8 +111,11 @@ final class MicrosoftControlRoutes {
         body.path("fullAccessTo").forEach(a -> fullAccess.add(a.asText()));
         GraphMailbox mailbox = new GraphMailbox();
         loadFolders(mailbox, body.path("folders"));
+        GraphCalendar calendar = new GraphCalendar();
+        loadEvents(calendar, body.path("events"));
         String displayName = body.path("displayName").asText(upn.substring(0, upn.indexOf('@')));
-        MicrosoftUser user = new MicrosoftUser(upn, id, displayName, tenant, personal, mailbox, Set.copyOf(fullAccess), consentError);
+        MicrosoftUser user = new MicrosoftUser(upn, id, displayName, tenant, personal, mailbox, calendar,
+                Set.copyOf(fullAccess), consentError);
         ctx.store().putMicrosoftUser(user);
         Responses.json(rc, 200, summary(user));
     }
@@ -106,8 +132,18 @@ final class MicrosoftControlRoutes {
 
     private static void rejectEvents(JsonNode body) {
         if (body.path("events").isArray() && !body.path("events").isEmpty()) {
-            throw new BadRequestException("events: Outlook calendars (calendarView/delta) are not implemented yet");
+            throw new BadRequestException("events: shared mailbox calendars are not implemented yet");
         }
+    }
+
+    private static void loadEvents(GraphCalendar calendar, JsonNode events) {
+        if (events.isMissingNode() || events.isNull()) {
+            return;
+        }
+        if (!events.isArray()) {
+            throw new BadRequestException("events must be an array of Graph events");
+        }
+        events.forEach(calendar::upsert);
     }
 
     private static void loadFolders(GraphMailbox mailbox, JsonNode folders) {
@@ -153,6 +189,7 @@ final class MicrosoftControlRoutes {
         out.put("tenantId", user.tenantId());
         out.put("personal", user.personal());
         out.put("messages", user.mailbox().size());
+        out.put("events", user.calendar().size());
         ArrayNode access = out.putArray("fullAccessTo");
         user.fullAccessTo().stream().sorted().forEach(access::add);
         return out;

@@ -8,6 +8,7 @@ import io.interactionsync.emulator.http.Json;
 import io.interactionsync.emulator.store.EmulatorStore;
 import io.interactionsync.emulator.store.GmailMessage;
 import io.interactionsync.emulator.store.GoogleUser;
+import io.interactionsync.emulator.store.GraphCalendar;
 import io.interactionsync.emulator.store.GraphMailbox;
 import io.interactionsync.emulator.store.MicrosoftUser;
 import java.time.Instant;
@@ -112,13 +113,16 @@ public final class DataGenerator {
                 sorted.forEach(m -> mailbox.upsert(GraphMessages.folder(m), GraphMessages.from(m, person.email())));
                 String domain = person.email().substring(person.email().indexOf('@') + 1);
                 MicrosoftUser user = new MicrosoftUser(person.email(), MicrosoftUser.defaultId(person.email()), person.name(),
-                        MicrosoftUser.defaultTenant(domain), false, mailbox, Set.of(sharedMailbox()), null);
+                        MicrosoftUser.defaultTenant(domain), false, mailbox, new GraphCalendar(), Set.of(sharedMailbox()), null);
+                GraphEvents.fromCalendar(generated.calendars().getOrDefault(person, List.of()), request.anchor())
+                        .forEach(user.calendar()::upsert);
                 store.putMicrosoftUser(user);
                 ObjectNode u = microsoft.addObject();
                 u.put("upn", user.upn());
                 u.put("displayName", user.displayName());
                 u.put("tenantId", user.tenantId());
                 u.put("messages", mailbox.size());
+                u.put("events", user.calendar().size());
                 u.putArray("fullAccessTo").add(sharedMailbox());
                 continue;
             }

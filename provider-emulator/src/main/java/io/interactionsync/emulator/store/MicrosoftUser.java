@@ -4,11 +4,11 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * A Microsoft account: object id, tenant, personal (MSA) or work/school, its mailbox, the shared mailboxes it has
+ * A Microsoft account: object id, tenant, personal (MSA) or work/school, its mailbox and calendar, the shared mailboxes it has
  * FullAccess to, and an optional consent error to answer ({@code AADSTS65001} or {@code AADSTS90094}).
  */
 public record MicrosoftUser(String upn, String id, String displayName, String tenantId, boolean personal,
-        GraphMailbox mailbox, Set<String> fullAccessTo, String consentError) {
+        GraphMailbox mailbox, GraphCalendar calendar, Set<String> fullAccessTo, String consentError) {
 
     /** The tenant id of every personal Microsoft account. */
     public static final String PERSONAL_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad";

@@ -275,7 +275,7 @@ public final class CalendarRoutes {
     }
 
     /** The instances of a recurring event up to {@code horizon}. */
-    static List<ObjectNode> instances(ObjectNode master, Instant horizon) {
+    public static List<ObjectNode> instances(ObjectNode master, Instant horizon) {
         boolean allDay = master.path("start").has("date");
         ZoneId zone = zone(master);
         LocalDateTime first;

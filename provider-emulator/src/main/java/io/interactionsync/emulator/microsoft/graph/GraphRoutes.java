@@ -19,6 +19,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -57,8 +58,9 @@ public final class GraphRoutes {
     public Router router(Vertx vertx) {
         Router router = Router.router(vertx);
         router.get("/v1.0/me").handler(this::me);
-        router.getWithRegex("/v1\\.0/(?<owner>me|users/[^/]+)/mailFolders/(?<folder>[^/]+)/messages/delta(\\(\\))?")
+        router.getWithRegex("/v1\\.0/(?<owner>me|users/[^/]+)/mailFolders/(?<folder>[^/]+)/messages/delta(\\(\\)|%28%29)?")
                 .handler(this::mailDelta);
+        router.getWithRegex("/v1\\.0/(?<owner>me|users/[^/]+)/calendarView/delta(\\(\\)|%28%29)?").handler(this::calendarDelta);
         return router;
     }
 
@@ -123,7 +125,10 @@ public final class GraphRoutes {
 
     // ---------------------------------------------------------------- mail delta
 
-    /** The state a nextLink/deltaLink carries. */
+    /**
+     * The state a nextLink/deltaLink carries. For calendarView, {@code select}/{@code filter} carry the
+     * startDateTime/endDateTime of the first request (query options live in the links, as in Graph).
+     */
     private record DeltaState(String mailbox, String folder, long fromSequence, long snapshot, int offset, String select,
             String filter, int top) {
 
@@ -311,6 +316,188 @@ public final class GraphRoutes {
         out.set("value", value);
         rc.response().putHeader("Preference-Applied", "odata.maxpagesize=" + pageSize);
         Responses.json(rc, 200, out);
+    }
+
+    // ---------------------------------------------------------------- calendarView delta
+
+    private static final Set<String> CALENDAR_OWN = Set.of("Calendars.ReadBasic", "Calendars.Read", "Calendars.ReadWrite");
+    private static final Set<String> CALENDAR_SHARED = Set.of("Calendars.Read.Shared", "Calendars.ReadWrite.Shared");
+    private static final DateTimeFormatter GRAPH_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS");
+
+    private void calendarDelta(RoutingContext rc) {
+        Optional<Caller> found = authenticate(rc);
+        if (found.isEmpty()) {
+            return;
+        }
+        Caller caller = found.get();
+        String owner = rc.pathParam("owner");
+        String address = owner.equals("me") ? caller.user().upn() : decodePath(owner.substring("users/".length()));
+        boolean self = address.equalsIgnoreCase(caller.user().upn()) || address.equalsIgnoreCase(caller.user().id());
+        MicrosoftUser target;
+        if (self) {
+            if (!caller.has(CALENDAR_OWN)) {
+                accessDenied(rc);
+                return;
+            }
+            target = caller.user();
+        } else {
+            Optional<MicrosoftUser> other = ctx.store().microsoftUser(address);
+            if (other.isEmpty()) {
+                Responses.json(rc, 404, MicrosoftErrors.graph("ErrorInvalidUser", "The requested user '" + address + "' is invalid."));
+                return;
+            }
+            if (!caller.has(CALENDAR_SHARED) || !caller.user().hasFullAccessTo(other.get().upn())) {
+                accessDenied(rc);
+                return;
+            }
+            target = other.get();
+        }
+        var params = rc.request().params();
+        for (String unsupported : List.of("$select", "$filter", "$orderby", "$expand", "$search")) {
+            if (params.contains(unsupported)) {
+                Responses.json(rc, 400, MicrosoftErrors.graph("ErrorInvalidUrlQuery",
+                        "The query parameter '" + unsupported + "' is not supported with calendarView delta."));
+                return;
+            }
+        }
+        EmulatorConfig.Values config = ctx.config().get();
+        String mailboxKey = target.upn();
+        if (!throttle.enter(mailboxKey, config.graphConcurrentPerMailbox())) {
+            Responses.json(rc, 429, MicrosoftErrors.graph("ApplicationThrottled", "Application is over its MailboxConcurrency limit."));
+            return;
+        }
+        rc.addEndHandler(v -> throttle.leave(mailboxKey));
+        long retryAfter = throttle.admit(mailboxKey, config.graphRequestsPerMailbox10Min(), System.currentTimeMillis());
+        if (retryAfter > 0) {
+            rc.response().putHeader("Retry-After", Long.toString(retryAfter));
+            Responses.json(rc, 429, MicrosoftErrors.graph("TooManyRequests", "Please retry again later."));
+            return;
+        }
+        ctx.stats().record(caller.user().upn(), "graph.calendarView.delta", 0, false);
+        var calendar = target.calendar();
+        DeltaState state;
+        if (params.get("$skiptoken") != null || params.get("$deltatoken") != null) {
+            boolean skip = params.get("$skiptoken") != null;
+            Optional<DeltaState> decoded = DeltaState.decode(skip ? params.get("$skiptoken") : params.get("$deltatoken"));
+            if (decoded.isEmpty() || !decoded.get().mailbox().equals(mailboxKey) || !decoded.get().folder().equals("calendarView")) {
+                Responses.json(rc, 400, MicrosoftErrors.graph("ErrorInvalidUrlQuery", "The delta or skip token is invalid."));
+                return;
+            }
+            DeltaState d = decoded.get();
+            long oldest = calendar.oldestValidSequence();
+            if (d.snapshot() < oldest || d.fromSequence() > 0 && d.fromSequence() < oldest) {
+                rc.response().putHeader("Location", link(rc, null, null));
+                Responses.json(rc, 410, MicrosoftErrors.graph("syncStateNotFound",
+                        "The sync state generation is not found or has expired. Resync from scratch."));
+                return;
+            }
+            state = skip ? d : new DeltaState(mailboxKey, "calendarView", d.snapshot(), calendar.sequence(), 0, d.select(), d.filter(), 0);
+        } else {
+            String start = params.get("startDateTime");
+            String end = params.get("endDateTime");
+            if (start == null || end == null) {
+                Responses.json(rc, 400, MicrosoftErrors.graph("ErrorInvalidParameter",
+                        "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime."));
+                return;
+            }
+            try {
+                graphInstant(start);
+                graphInstant(end);
+            } catch (DateTimeParseException e) {
+                Responses.json(rc, 400, MicrosoftErrors.graph("ErrorInvalidParameter", "Invalid startDateTime or endDateTime."));
+                return;
+            }
+            state = new DeltaState(mailboxKey, "calendarView", 0, calendar.sequence(), 0, start, end, 0);
+        }
+        Instant rangeStart = graphInstant(state.select());
+        Instant rangeEnd = graphInstant(state.filter());
+        List<io.interactionsync.emulator.store.GraphCalendar.Entry> changes = new ArrayList<>();
+        for (var e : calendar.changes(state.fromSequence(), state.snapshot())) {
+            if (e.removed()) {
+                if (state.fromSequence() > 0) {
+                    changes.add(e);
+                }
+                continue;
+            }
+            Instant s = graphInstant(e.event().path("start"));
+            Instant en = graphInstant(e.event().path("end"));
+            if (en.isAfter(rangeStart) && s.isBefore(rangeEnd)) {
+                changes.add(e);
+            }
+        }
+        java.time.ZoneId zone = preferredZone(rc);
+        int pageSize = pageSize(rc);
+        int end = Math.min(changes.size(), state.offset() + pageSize);
+        ArrayNode value = Json.array();
+        for (int i = state.offset(); i < end; i++) {
+            var e = changes.get(i);
+            ObjectNode item = Json.object();
+            item.put("@odata.type", "#microsoft.graph.event");
+            if (e.removed()) {
+                item.put("id", e.event().path("id").asText());
+                item.putObject("@removed").put("reason", "deleted");
+            } else {
+                item.put("@odata.etag", "W/\"DwAAABYAAAA" + Long.toString(e.sequence(), 36) + "\"");
+                item.setAll(e.event().deepCopy());
+                item.set("start", zoned(e.event().path("start"), zone));
+                item.set("end", zoned(e.event().path("end"), zone));
+            }
+            value.add(item);
+        }
+        ObjectNode out = Json.object();
+        out.put("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#Collection(event)");
+        if (end < changes.size()) {
+            out.put("@odata.nextLink", link(rc, "$skiptoken", new DeltaState(mailboxKey, "calendarView", state.fromSequence(),
+                    state.snapshot(), end, state.select(), state.filter(), 0).encode()));
+        } else {
+            out.put("@odata.deltaLink", link(rc, "$deltatoken", new DeltaState(mailboxKey, "calendarView", state.snapshot(),
+                    state.snapshot(), 0, state.select(), state.filter(), 0).encode()));
+        }
+        out.set("value", value);
+        rc.response().putHeader("Preference-Applied", "odata.maxpagesize=" + pageSize
+                + (zone == null ? "" : ", outlook.timezone=\"" + zone.getId() + "\""));
+        Responses.json(rc, 200, out);
+    }
+
+    private static Instant graphInstant(String text) {
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            return java.time.LocalDateTime.parse(text).toInstant(java.time.ZoneOffset.UTC);
+        }
+    }
+
+    /** A Graph dateTimeTimeZone as an instant (IANA zones and UTC; anything else is read as UTC). */
+    private static Instant graphInstant(com.fasterxml.jackson.databind.JsonNode time) {
+        java.time.LocalDateTime local = java.time.LocalDateTime.parse(time.path("dateTime").asText());
+        return local.atZone(zoneOf(time.path("timeZone").asText("UTC"))).toInstant();
+    }
+
+    private static java.time.ZoneId zoneOf(String name) {
+        try {
+            return java.time.ZoneId.of(name);
+        } catch (RuntimeException e) {
+            return java.time.ZoneOffset.UTC;
+        }
+    }
+
+    private static java.time.ZoneId preferredZone(RoutingContext rc) {
+        for (String prefer : rc.request().headers().getAll("Prefer")) {
+            Matcher m = Pattern.compile("outlook\\.timezone\\s*=\\s*\"?([^\",]+)\"?").matcher(prefer);
+            if (m.find()) {
+                return zoneOf(m.group(1).trim());
+            }
+        }
+        return null;
+    }
+
+    private static ObjectNode zoned(com.fasterxml.jackson.databind.JsonNode time, java.time.ZoneId zone) {
+        if (zone == null) {
+            return ((ObjectNode) time).deepCopy();
+        }
+        Instant at = graphInstant(time);
+        return Json.object().put("dateTime", at.atZone(zone).toLocalDateTime().format(GRAPH_TIME))
+                .put("timeZone", zone.getId().equals("Z") ? "UTC" : zone.getId());
     }
 
     private static int pageSize(RoutingContext rc) {

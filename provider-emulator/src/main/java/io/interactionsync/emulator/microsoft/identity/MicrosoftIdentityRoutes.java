@@ -244,7 +244,7 @@ public final class MicrosoftIdentityRoutes {
         for (MicrosoftUser user : ctx.store().microsoftUsers()) {
             if (user.tenantId().equals(tenantId) && user.consentError() != null) {
                 ctx.store().putMicrosoftUser(new MicrosoftUser(user.upn(), user.id(), user.displayName(), user.tenantId(),
-                        user.personal(), user.mailbox(), user.fullAccessTo(), null));
+                        user.personal(), user.mailbox(), user.calendar(), user.fullAccessTo(), null));
             }
         }
         String query = "tenant=" + enc(tenantId) + "&admin_consent=True"
