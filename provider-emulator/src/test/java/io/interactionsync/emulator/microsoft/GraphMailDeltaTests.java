@@ -165,4 +165,23 @@ class GraphMailDeltaTests {
         assertThat(throttled.jsonPath().getString("error.code")).isEqualTo("TooManyRequests");
         assertThat(Integer.parseInt(throttled.header("Retry-After"))).isPositive();
     }
+
+    @Test
+    void batchRunsUpToTwentyRequestsWithPerRequestStatus() {
+        JsonPath body = given().auth().oauth2(token).contentType("application/json")
+                .body(Map.of("requests", List.of(
+                        Map.of("id", "1", "method", "GET", "url", "/me"),
+                        Map.of("id", "2", "method", "GET", "url", "/me/mailFolders/inbox/messages/delta?$select=subject"),
+                        Map.of("id", "3", "method", "GET", "url", "/users/finance@contoso.test/mailFolders/inbox/messages/delta"))))
+                .post(GRAPH + "/$batch").then().statusCode(200).extract().jsonPath();
+        assertThat(body.getList("responses.status")).containsExactly(200, 200, 403);
+        assertThat(body.getString("responses[0].body.userPrincipalName")).isEqualTo("dana@contoso.test");
+        assertThat(body.getList("responses[1].body.value")).hasSize(10);
+        List<Map<String, Object>> many = new ArrayList<>();
+        for (int i = 0; i < 21; i++) {
+            many.add(Map.of("id", Integer.toString(i), "method", "GET", "url", "/me"));
+        }
+        given().auth().oauth2(token).contentType("application/json").body(Map.of("requests", many))
+                .post(GRAPH + "/$batch").then().statusCode(400);
+    }
 }

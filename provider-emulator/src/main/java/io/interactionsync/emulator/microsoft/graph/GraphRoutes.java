@@ -49,6 +49,8 @@ public final class GraphRoutes {
     private final EmulatorContext ctx;
     private final GraphThrottle throttle;
 
+    private GraphBatch batch;
+
     public GraphRoutes(EmulatorContext ctx) {
         this.ctx = ctx;
         this.throttle = ctx.graphThrottle();
@@ -57,7 +59,9 @@ public final class GraphRoutes {
     /** Mounted at {@code /graph.microsoft.com}. */
     public Router router(Vertx vertx) {
         Router router = Router.router(vertx);
+        batch = new GraphBatch(ctx, vertx);
         router.get("/v1.0/me").handler(this::me);
+        router.postWithRegex("/v1\\.0/(\\$|%24)batch").handler(rc -> batch.handle(rc));
         router.getWithRegex("/v1\\.0/(?<owner>me|users/[^/]+)/mailFolders/(?<folder>[^/]+)/messages/delta(\\(\\)|%28%29)?")
                 .handler(this::mailDelta);
         router.getWithRegex("/v1\\.0/(?<owner>me|users/[^/]+)/calendarView/delta(\\(\\)|%28%29)?").handler(this::calendarDelta);
