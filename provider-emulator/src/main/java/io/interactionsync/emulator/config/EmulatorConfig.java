@@ -28,6 +28,7 @@ public final class EmulatorConfig {
             long authorizationCodeTtlSeconds,
             long idpTokenTtlSeconds,
             long latencyMs,
+            boolean calendarShortPages,
             String serviceClientSecret,
             List<String> serviceClients,
             List<OAuthClient> googleClients,
@@ -40,7 +41,7 @@ public final class EmulatorConfig {
     private volatile Values values = defaults();
 
     public static Values defaults() {
-        return new Values(15_000, 1_200_000, 10, "userRateLimitExceeded", 4, 10_000, 3600, 600, 3600, 0, "local-service-secret",
+        return new Values(15_000, 1_200_000, 10, "userRateLimitExceeded", 4, 10_000, 3600, 600, 3600, 0, false, "local-service-secret",
                 List.of("connector-service", "google-sync-service", "microsoft-sync-service", "event-normalizer"),
                 List.of(new OAuthClient("local-google-client", "local-google-secret", LOCAL_REDIRECT_URIS)),
                 List.of(new OAuthClient("local-ms-client", "local-ms-secret", LOCAL_REDIRECT_URIS)));
@@ -70,6 +71,7 @@ public final class EmulatorConfig {
         long codeTtl = v.authorizationCodeTtlSeconds();
         long idpTtl = v.idpTokenTtlSeconds();
         long latency = v.latencyMs();
+        boolean shortPages = v.calendarShortPages();
         String secret = v.serviceClientSecret();
         List<String> serviceClients = v.serviceClients();
         List<OAuthClient> googleClients = v.googleClients();
@@ -93,6 +95,12 @@ public final class EmulatorConfig {
                 case "authorizationCodeTtlSeconds" -> codeTtl = positive(e.getKey(), n);
                 case "idpTokenTtlSeconds" -> idpTtl = positive(e.getKey(), n);
                 case "latencyMs" -> latency = nonNegative(e.getKey(), n);
+                case "calendarShortPages" -> {
+                    if (!n.isBoolean()) {
+                        throw new BadRequestException("calendarShortPages must be true or false");
+                    }
+                    shortPages = n.asBoolean();
+                }
                 case "serviceClientSecret" -> secret = text(e.getKey(), n);
                 case "serviceClients" -> serviceClients = strings(e.getKey(), n);
                 case "googleClients" -> googleClients = clients("googleClients", n);
@@ -100,7 +108,7 @@ public final class EmulatorConfig {
                 default -> throw new BadRequestException("unknown config key: " + e.getKey());
             }
         }
-        values = new Values(unitsUser, unitsProject, gmailConcurrent, reason, concurrent, graph10, ttl, codeTtl, idpTtl, latency, secret,
+        values = new Values(unitsUser, unitsProject, gmailConcurrent, reason, concurrent, graph10, ttl, codeTtl, idpTtl, latency, shortPages, secret,
                 serviceClients, googleClients, microsoftClients);
         return values;
     }

@@ -146,11 +146,17 @@ public final class FaultInjector {
         return null;
     }
 
+    /** The owner of the request's Bearer token (Google address or Microsoft UPN), if any. */
     private String user(RoutingContext rc, String provider) {
         String header = rc.request().getHeader("Authorization");
-        if (!"google".equals(provider) || header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return null;
         }
-        return ctx.googleTokens().accessToken(header.substring(7).trim()).map(g -> g.email()).orElse(null);
+        String token = header.substring(7).trim();
+        return switch (provider) {
+            case "google" -> ctx.googleTokens().accessToken(token).map(g -> g.email()).orElse(null);
+            case "microsoft" -> ctx.microsoftTokens().access(token).map(a -> a.upn()).orElse(null);
+            default -> null;
+        };
     }
 }

@@ -89,4 +89,18 @@ class FaultTests {
         given().contentType("application/json").body(Map.of("rules", List.of(Map.of("provider", "yahoo", "status", 500))))
                 .put("/_emulator/faults").then().statusCode(400);
     }
+
+    @Test
+    void graphFaultForOneMailboxUsesGraphErrorShapeWithRetryAfter() {
+        io.interactionsync.emulator.support.MicrosoftFlow.putUser("dana@contoso.test", Map.of());
+        String msToken = io.interactionsync.emulator.support.MicrosoftFlow.tokens("dana@contoso.test",
+                io.interactionsync.emulator.support.MicrosoftFlow.SCOPES).getString("access_token");
+        faults(Map.of("provider", "microsoft", "user", "dana@contoso.test", "pathRegex", "/messages/delta",
+                "status", 503, "count", 1, "retryAfterSeconds", 3));
+        Response response = given().auth().oauth2(msToken).get("/graph.microsoft.com/v1.0/me/mailFolders/inbox/messages/delta");
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.header("Retry-After")).isEqualTo("3");
+        assertThat(response.jsonPath().getString("error.code")).isEqualTo("ServiceUnavailable");
+        given().auth().oauth2(msToken).get("/graph.microsoft.com/v1.0/me/mailFolders/inbox/messages/delta").then().statusCode(200);
+    }
 }

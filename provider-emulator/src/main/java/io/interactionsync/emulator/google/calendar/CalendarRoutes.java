@@ -226,7 +226,12 @@ public final class CalendarRoutes {
         body.put("timeZone", "UTC");
         body.put("accessRole", "owner");
         body.putArray("defaultReminders").addObject().put("method", "popup").put("minutes", 10);
-        int end = Math.min(selected.size(), offset + max);
+        int pageItems = max;
+        if (ctx.config().get().calendarShortPages() && selected.size() > offset) {
+            // As Google may: an empty first page, then half pages, each with a nextPageToken until the end.
+            pageItems = offset == 0 && params.get("pageToken") == null ? 0 : Math.max(1, max / 2);
+        }
+        int end = Math.min(selected.size(), offset + pageItems);
         if (end < selected.size()) {
             body.put("nextPageToken", encode("p", end, snapshot));
         } else if (!"startTime".equals(orderBy)) {

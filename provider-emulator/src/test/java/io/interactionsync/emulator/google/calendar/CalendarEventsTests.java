@@ -191,4 +191,25 @@ class CalendarEventsTests {
         authed().get(EVENTS + "/series1_20260309T130000Z").then().statusCode(200).body("recurringEventId", equalTo("series1"));
         authed().get(EVENTS + "/nope").then().statusCode(404);
     }
+
+    @Test
+    void shortAndEmptyPagesStillCarryNextPageTokenWhenConfigured() {
+        given().contentType("application/json").body(Map.of("calendarShortPages", true)).put("/_emulator/config").then().statusCode(200);
+        JsonPath first = authed().queryParam("singleEvents", true).queryParam("maxResults", 4).get(EVENTS).then().extract().jsonPath();
+        assertThat(first.getList("items")).isEmpty();
+        assertThat(first.getString("nextPageToken")).isNotNull();
+        List<String> seen = new ArrayList<>();
+        String token = first.getString("nextPageToken");
+        while (token != null) {
+            JsonPath page = authed().queryParam("singleEvents", true).queryParam("maxResults", 4).queryParam("pageToken", token)
+                    .get(EVENTS).then().extract().jsonPath();
+            assertThat(page.getList("items").size()).isLessThanOrEqualTo(2);
+            seen.addAll(page.getList("items.id"));
+            token = page.getString("nextPageToken");
+            if (token == null) {
+                assertThat(page.getString("nextSyncToken")).isNotNull();
+            }
+        }
+        assertThat(seen).hasSize(6).doesNotHaveDuplicates();
+    }
 }
