@@ -24,8 +24,8 @@ public final class GraphMailbox {
             "archive", "outbox");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** A message (or the tombstone of one) and the sequence number of its last change. */
-    public record Entry(String folder, ObjectNode message, long sequence, boolean removed) {
+    /** A message (or the tombstone of one), the sequence number of its creation and of its last change. */
+    public record Entry(String folder, ObjectNode message, long created, long sequence, boolean removed) {
     }
 
     private final Map<String, Entry> entries = new LinkedHashMap<>();
@@ -51,7 +51,9 @@ public final class GraphMailbox {
             message.put("id", newId());
         }
         sequence++;
-        Entry entry = new Entry(folder, message, sequence, false);
+        Entry previous = entries.get(message.get("id").asText());
+        long created = previous == null || previous.removed() ? sequence : previous.created();
+        Entry entry = new Entry(folder, message, created, sequence, false);
         entries.put(message.get("id").asText(), entry);
         return entry;
     }
@@ -62,7 +64,7 @@ public final class GraphMailbox {
             return false;
         }
         sequence++;
-        entries.put(id, new Entry(entry.folder(), entry.message(), sequence, true));
+        entries.put(id, new Entry(entry.folder(), entry.message(), entry.created(), sequence, true));
         return true;
     }
 

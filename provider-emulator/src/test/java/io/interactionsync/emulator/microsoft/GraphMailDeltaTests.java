@@ -184,4 +184,17 @@ class GraphMailDeltaTests {
         given().auth().oauth2(token).contentType("application/json").body(Map.of("requests", many))
                 .post(GRAPH + "/$batch").then().statusCode(400);
     }
+
+    @Test
+    void changeTypeFiltersTheChangesAndIsKeptInTheLinks() {
+        JsonPath initial = authed().header("Prefer", "odata.maxpagesize=100")
+                .get(GRAPH + "/me/mailFolders/inbox/messages/delta?changeType=deleted").then().statusCode(200).extract().jsonPath();
+        assertThat(initial.getList("value")).isEmpty();
+        String deltaLink = path(initial.getString("'@odata.deltaLink'"));
+        given().contentType("application/json").body(message("new2", "2026-04-02T10:00:00Z", "New"))
+                .post("/_emulator/microsoft/users/dana@contoso.test/folders/inbox/messages").then().statusCode(200);
+        given().delete("/_emulator/microsoft/users/dana@contoso.test/folders/inbox/messages/m1").then().statusCode(204);
+        authed().get(deltaLink).then().statusCode(200).body("value.id", org.hamcrest.Matchers.contains("m1"));
+        authed().get(GRAPH + "/me/mailFolders/inbox/messages/delta?changeType=moved").then().statusCode(400);
+    }
 }

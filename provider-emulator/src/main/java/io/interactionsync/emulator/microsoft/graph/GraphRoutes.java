@@ -134,22 +134,32 @@ public final class GraphRoutes {
      * startDateTime/endDateTime of the first request (query options live in the links, as in Graph).
      */
     private record DeltaState(String mailbox, String folder, long fromSequence, long snapshot, int offset, String select,
-            String filter, int top) {
+            String filter, int top, String changeType) {
+
+        DeltaState(String mailbox, String folder, long fromSequence, long snapshot, int offset, String select, String filter, int top) {
+            this(mailbox, folder, fromSequence, snapshot, offset, select, filter, top, null);
+        }
+
+        DeltaState withPosition(long from, long snap, int newOffset, int newTop) {
+            return new DeltaState(mailbox, folder, from, snap, newOffset, select, filter, newTop, changeType);
+        }
 
         String encode() {
             String text = String.join("\u0001", "v1", mailbox, folder, Long.toString(fromSequence), Long.toString(snapshot),
-                    Integer.toString(offset), select == null ? "" : select, filter == null ? "" : filter, Integer.toString(top));
+                    Integer.toString(offset), select == null ? "" : select, filter == null ? "" : filter, Integer.toString(top),
+                    changeType == null ? "" : changeType);
             return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
         }
 
         static Optional<DeltaState> decode(String token) {
             try {
                 String[] p = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split("\u0001", -1);
-                if (p.length != 9 || !p[0].equals("v1")) {
+                if (p.length != 10 || !p[0].equals("v1")) {
                     return Optional.empty();
                 }
                 return Optional.of(new DeltaState(p[1], p[2], Long.parseLong(p[3]), Long.parseLong(p[4]),
-                        Integer.parseInt(p[5]), p[6].isEmpty() ? null : p[6], p[7].isEmpty() ? null : p[7], Integer.parseInt(p[8])));
+                        Integer.parseInt(p[5]), p[6].isEmpty() ? null : p[6], p[7].isEmpty() ? null : p[7], Integer.parseInt(p[8]),
+                        p[9].isEmpty() ? null : p[9]));
             } catch (IllegalArgumentException e) {
                 return Optional.empty();
             }
@@ -232,8 +242,13 @@ public final class GraphRoutes {
                         "The sync state generation is not found or has expired. Resync from scratch."));
                 return;
             }
-            state = skip ? d : new DeltaState(mailboxKey, folder, d.snapshot(), mailbox.sequence(), 0, d.select(), d.filter(), 0);
+            state = skip ? d : d.withPosition(d.snapshot(), mailbox.sequence(), 0, 0);
         } else {
+            String changeType = params.get("changeType");
+            if (changeType != null && !Set.of("created", "updated", "deleted").contains(changeType)) {
+                Responses.json(rc, 400, MicrosoftErrors.graph("ErrorInvalidUrlQuery", "changeType must be created, updated or deleted."));
+                return;
+            }
             if (params.get("$search") != null) {
                 Responses.json(rc, 400, MicrosoftErrors.graph("ErrorInvalidUrlQuery", "$search is not supported on delta queries."));
                 return;
@@ -258,7 +273,7 @@ public final class GraphRoutes {
                     return;
                 }
             }
-            state = new DeltaState(mailboxKey, folder, 0, mailbox.sequence(), 0, params.get("$select"), filter, top);
+            state = new DeltaState(mailboxKey, folder, 0, mailbox.sequence(), 0, params.get("$select"), filter, top, changeType);
         }
         int pageSize = pageSize(rc);
         List<Entry> changes = new ArrayList<>();
@@ -282,6 +297,12 @@ public final class GraphRoutes {
             }
             if (state.fromSequence() == 0 && e.removed()) {
                 continue;
+            }
+            if (state.changeType() != null) {
+                String kind = e.removed() ? "deleted" : e.created() > state.fromSequence() ? "created" : "updated";
+                if (!kind.equals(state.changeType())) {
+                    continue;
+                }
             }
             if (since != null && !e.removed()) {
                 String received = e.message().path("receivedDateTime").asText(null);
@@ -309,12 +330,10 @@ public final class GraphRoutes {
         ObjectNode out = Json.object();
         out.put("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#Collection(message)");
         if (end < changes.size()) {
-            DeltaState next = new DeltaState(mailboxKey, folder, state.fromSequence(), state.snapshot(), end,
-                    state.select(), state.filter(), state.top());
+            DeltaState next = state.withPosition(state.fromSequence(), state.snapshot(), end, state.top());
             out.put("@odata.nextLink", link(rc, "$skiptoken", next.encode()));
         } else {
-            DeltaState delta = new DeltaState(mailboxKey, folder, state.snapshot(), state.snapshot(), 0, state.select(),
-                    state.filter(), 0);
+            DeltaState delta = state.withPosition(state.snapshot(), state.snapshot(), 0, 0);
             out.put("@odata.deltaLink", link(rc, "$deltatoken", delta.encode()));
         }
         out.set("value", value);
