@@ -115,7 +115,7 @@ public final class LocalStack {
         step("provider emulator on " + endpoints.emulatorUrl());
         Path emulatorJar = root.resolve("provider-emulator/target/provider-emulator.jar");
         ManagedProcess emulator = stack.adopt(ManagedProcess.start("provider-emulator",
-                ManagedProcess.java("-Xmx512m", "-jar", emulatorJar.toString(), "--port",
+                ManagedProcess.java("-Xms256m", "-Xmx1g", "-jar", emulatorJar.toString(), "--port",
                         Integer.toString(StackEndpoints.EMULATOR_PORT)), Map.of(),
                 state.resolve("logs/provider-emulator.log")));
         emulator.awaitHttpOk(java.net.URI.create(endpoints.emulatorUrl() + "/_emulator/health"), START_TIMEOUT);
