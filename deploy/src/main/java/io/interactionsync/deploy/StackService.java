@@ -51,6 +51,7 @@ public enum StackService {
     public Map<String, String> environment(StackEndpoints e) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port(e)));
+        env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false"); // production logs JSON; people read these
         if (this == MICROSOFT_SYNC) {
             return env; // no Kafka, database or provider calls until its issue lands
         }
