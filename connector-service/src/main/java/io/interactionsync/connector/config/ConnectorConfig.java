@@ -14,6 +14,8 @@ public interface ConnectorConfig {
 
     Google google();
 
+    Microsoft microsoft();
+
     OAuth oauth();
 
     Features features();
@@ -56,6 +58,34 @@ public interface ConnectorConfig {
         /** Connect and read timeout of calls to Google's OAuth endpoints. */
         @WithDefault("10s")
         Duration timeout();
+    }
+
+    interface Microsoft {
+        /** Application (client) id; Microsoft connect answers 503 {@code provider_not_configured} without it. */
+        Optional<String> clientId();
+
+        /** Client secret (client_secret_post). */
+        Optional<String> clientSecret();
+
+        /** Identity platform authority, without tenant: {@code <authority>/{tenant}/oauth2/v2.0/authorize|token}. */
+        @WithDefault("https://login.microsoftonline.com")
+        String authorityUrl();
+
+        /** Tenant audience: {@code organizations} (work/school accounts of any tenant), a tenant id, or {@code common}. */
+        @WithDefault("organizations")
+        String tenant();
+
+        /** Microsoft Graph base URL (shared-mailbox probe). */
+        @WithDefault("https://graph.microsoft.com/v1.0")
+        String graphUrl();
+
+        /** Connect and read timeout of calls to the identity platform and Graph. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** Shared mailboxes one Microsoft account may add. */
+        @WithDefault("50")
+        int maxSharedMailboxes();
     }
 
     interface OAuth {

@@ -28,6 +28,10 @@ public class AccountMapper {
     }
 
     public AccountView toView(Account account, Collection<SourceSyncStatus> statuses) {
+        return toView(account, statuses, List.of());
+    }
+
+    public AccountView toView(Account account, Collection<SourceSyncStatus> statuses, List<String> sharedMailboxes) {
         List<Source> enabled = sourcePolicy.enabledSources(account);
         Map<String, SourceView> sources = new LinkedHashMap<>();
         List<String> states = new ArrayList<>();
@@ -46,7 +50,7 @@ public class AccountMapper {
                     own == null ? null : own.lastError));
         }
         return new AccountView(account.id.toString(), account.provider.name().toLowerCase(Locale.ROOT), account.email,
-                account.scopeList(), sources, aggregate(account, states), List.of(), account.createdAt);
+                account.scopeList(), sources, aggregate(account, states), sharedMailboxes, account.createdAt);
     }
 
     /** reauth_required > error > syncing > pending > synced; a mix of synced and pending counts as syncing. */

@@ -41,6 +41,24 @@ public interface OAuthProvider {
     /** Refresh-token grant; the result carries a new refresh token when the provider rotated it. */
     TokenGrant refresh(String refreshToken);
 
+    /** Refresh asking for the scopes granted so far (providers that require {@code scope} on refresh). */
+    default TokenGrant refresh(String refreshToken, Collection<String> grantedScopes) {
+        return refresh(refreshToken);
+    }
+
+    /**
+     * Classifies an error the provider sent to the redirect URI instead of a code ({@code error},
+     * {@code error_description}, forwarded by the portal).
+     */
+    default ProviderException authorizationError(String error, String errorDescription, String redirectUri) {
+        return new ProviderException(ProviderException.Kind.REJECTED, error, "authorization failed: " + error);
+    }
+
+    /** Whether the granted scopes allow reading shared mailboxes (Microsoft {@code .Shared} scopes). */
+    default boolean allowsSharedMailboxes(Collection<String> grantedScopes) {
+        return false;
+    }
+
     /** Revokes the grant behind {@code token}; an already invalid token counts as revoked. */
     void revoke(String token);
 }

@@ -13,16 +13,31 @@ public class ProviderException extends RuntimeException {
         /** The provider answered nonsense (no id_token, no access token). */
         INVALID_RESPONSE,
         /** 5xx, timeout, connection refused. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** A personal (consumer) account where only work or school accounts are allowed. */
+        PERSONAL_ACCOUNT,
+        /** The tenant requires an administrator to consent to the requested permissions. */
+        CONSENT_REQUIRED
     }
 
     private final Kind kind;
     private final String providerError;
+    private final String adminConsentUrl;
 
     public ProviderException(Kind kind, String providerError, String message) {
+        this(kind, providerError, message, null);
+    }
+
+    public ProviderException(Kind kind, String providerError, String message, String adminConsentUrl) {
         super(message);
         this.kind = kind;
         this.providerError = providerError;
+        this.adminConsentUrl = adminConsentUrl;
+    }
+
+    /** For {@link Kind#CONSENT_REQUIRED}: where a tenant administrator grants consent; otherwise null. */
+    public String adminConsentUrl() {
+        return adminConsentUrl;
     }
 
     public Kind kind() {

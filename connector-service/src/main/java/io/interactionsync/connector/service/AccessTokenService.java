@@ -121,7 +121,7 @@ public class AccessTokenService {
             }
             TokenGrant grant;
             try {
-                grant = providers.get(a.provider).refresh(refreshToken);
+                grant = providers.get(a.provider).refresh(refreshToken, a.scopeList());
             } catch (ProviderException e) {
                 if (e.kind() == ProviderException.Kind.INVALID_GRANT) {
                     markReauthRequired(a);

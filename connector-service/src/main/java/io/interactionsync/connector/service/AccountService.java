@@ -6,6 +6,7 @@ import io.interactionsync.connector.mapping.AccountMapper;
 import io.interactionsync.connector.provider.OAuthProviders;
 import io.interactionsync.connector.provider.ProviderException;
 import io.interactionsync.connector.repository.AccountRepository;
+import io.interactionsync.connector.repository.SharedMailboxRepository;
 import io.interactionsync.connector.repository.SyncStatusRepository;
 import io.interactionsync.connector.rest.dto.AccountView;
 import io.interactionsync.connector.rest.dto.SyncAccepted;
@@ -29,6 +30,7 @@ public class AccountService {
 
     private final AccountRepository accounts;
     private final SyncStatusRepository statuses;
+    private final SharedMailboxRepository sharedMailboxes;
     private final AccountMapper mapper;
     private final SourcePolicy sourcePolicy;
     private final OAuthProviders providers;
@@ -36,11 +38,13 @@ public class AccountService {
     private final EventPublisher publisher;
     private final Clock clock;
 
-    public AccountService(AccountRepository accounts, SyncStatusRepository statuses, AccountMapper mapper,
+    public AccountService(AccountRepository accounts, SyncStatusRepository statuses,
+                          SharedMailboxRepository sharedMailboxes, AccountMapper mapper,
                           SourcePolicy sourcePolicy, OAuthProviders providers, TokenCipher cipher,
                           EventPublisher publisher, Clock clock) {
         this.accounts = accounts;
         this.statuses = statuses;
+        this.sharedMailboxes = sharedMailboxes;
         this.mapper = mapper;
         this.sourcePolicy = sourcePolicy;
         this.providers = providers;
@@ -52,15 +56,17 @@ public class AccountService {
     public List<AccountView> list(String userId, Provider provider) {
         return QuarkusTransaction.requiringNew().call(() -> {
             List<Account> owned = accounts.listOwned(userId, provider);
-            var all = statuses.listFor(owned.stream().map(a -> a.id).toList());
-            return owned.stream().map(a -> mapper.toView(a, all)).toList();
+            List<UUID> ids = owned.stream().map(a -> a.id).toList();
+            var all = statuses.listFor(ids);
+            var shared = sharedMailboxes.addresses(ids);
+            return owned.stream().map(a -> mapper.toView(a, all, shared.getOrDefault(a.id, List.of()))).toList();
         });
     }
 
     public AccountView get(String userId, Provider provider, UUID id) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Account a = owned(userId, id, provider);
-            return mapper.toView(a, statuses.listFor(List.of(a.id)));
+            return mapper.toView(a, statuses.listFor(List.of(a.id)), sharedMailboxes.addresses(a.id));
         });
     }
 

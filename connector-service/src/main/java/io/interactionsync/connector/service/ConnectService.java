@@ -11,6 +11,7 @@ import io.interactionsync.connector.provider.OAuthProviders;
 import io.interactionsync.connector.provider.ProviderException;
 import io.interactionsync.connector.provider.TokenGrant;
 import io.interactionsync.connector.repository.AccountRepository;
+import io.interactionsync.connector.repository.SharedMailboxRepository;
 import io.interactionsync.connector.repository.OAuthStateRepository;
 import io.interactionsync.connector.repository.SyncStatusRepository;
 import io.interactionsync.connector.rest.dto.AccountView;
@@ -57,6 +58,7 @@ public class ConnectService {
     private final OAuthStateRepository states;
     private final AccountRepository accounts;
     private final SyncStatusRepository statuses;
+    private final SharedMailboxRepository sharedMailboxes;
     private final AccountMapper mapper;
     private final SourcePolicy sourcePolicy;
     private final EventPublisher publisher;
@@ -65,7 +67,8 @@ public class ConnectService {
     private final SecureRandom random = new SecureRandom();
 
     public ConnectService(ConnectorConfig config, OAuthProviders providers, TokenCipher cipher, OAuthStateRepository states,
-                          AccountRepository accounts, SyncStatusRepository statuses, AccountMapper mapper,
+                          AccountRepository accounts, SyncStatusRepository statuses,
+                          SharedMailboxRepository sharedMailboxes, AccountMapper mapper,
                           SourcePolicy sourcePolicy, EventPublisher publisher, Clock clock, MeterRegistry meters) {
         this.config = config;
         this.providers = providers;
@@ -73,6 +76,7 @@ public class ConnectService {
         this.states = states;
         this.accounts = accounts;
         this.statuses = statuses;
+        this.sharedMailboxes = sharedMailboxes;
         this.mapper = mapper;
         this.sourcePolicy = sourcePolicy;
         this.publisher = publisher;
@@ -170,10 +174,26 @@ public class ConnectService {
                 throw new ApiException(503, "event_publish_failed", "The account was connected but its sync could "
                         + "not be requested; retry with POST /api/v1/accounts/" + account.id + "/sync.");
             }
-            return new ConnectResult(upserted.created(), mapper.toView(account, List.of()));
+            List<String> shared = upserted.created() ? List.of()
+                    : QuarkusTransaction.requiringNew().call(() -> sharedMailboxes.addresses(account.id));
+            return new ConnectResult(upserted.created(), mapper.toView(account, List.of(), shared));
         } finally {
             MDC.remove("accountId");
         }
+    }
+
+    /**
+     * The provider redirected with {@code error}/{@code error_description} instead of a code (forwarded by the
+     * portal): the state is used up and the error is answered like a failed code exchange.
+     */
+    public ApiException authorizationFailed(Provider p, String userId, String state, String redirectUri, String error,
+                                            String errorDescription) {
+        OAuthProvider provider = configured(p);
+        requireAllowedRedirect(redirectUri);
+        if (state != null) {
+            QuarkusTransaction.requiringNew().call(() -> consumeState(state, userId, p, redirectUri));
+        }
+        return exchangeFailure(p, provider.authorizationError(error, errorDescription, redirectUri));
     }
 
     private record ConsumedState(String verifier, List<String> requestedScopes) {
@@ -224,6 +244,7 @@ public class ConnectService {
                 }
                 // A disconnected row taken over by a new owner starts afresh.
                 statuses.delete("key.accountId", a.id);
+                sharedMailboxes.delete("key.accountId", a.id);
                 a.createdAt = now;
                 created = true;
             } else {
@@ -287,6 +308,13 @@ public class ConnectService {
             case INVALID_RESPONSE -> new ApiException(502, "provider_response_invalid", e.getMessage());
             case UNAVAILABLE -> new ApiException(502, "provider_unavailable",
                     "The provider is unavailable; try again shortly.");
+            case PERSONAL_ACCOUNT -> new ApiException(422, "personal_account_not_allowed",
+                    "Personal Microsoft accounts (outlook.com, hotmail.com, live.com) can't be connected. "
+                            + "Sign in with your work or school account instead.");
+            case CONSENT_REQUIRED -> new ApiException(403, "admin_consent_required",
+                    "Your organisation requires an administrator to approve this app before you can connect. "
+                            + "Send the adminConsentUrl to your IT administrator, then connect again.",
+                    e.adminConsentUrl() == null ? Map.of() : Map.of("adminConsentUrl", e.adminConsentUrl()));
         };
     }
 

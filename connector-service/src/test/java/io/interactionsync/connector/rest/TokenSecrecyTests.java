@@ -131,6 +131,60 @@ class TokenSecrecyTests {
     }
 
     @Test
+    void shouldNeverExposeMicrosoftTokensInLogsResponsesOrKafkaRecords() throws Exception {
+        String jwt = userJwt("u-" + UUID.randomUUID());
+        String shared = "secret-shared-" + UUID.randomUUID().toString().substring(0, 8) + "@contoso.test";
+        io.interactionsync.connector.MicrosoftTestSupport.loadSharedMailbox(shared);
+        String upn = io.interactionsync.connector.MicrosoftTestSupport.uniqueUpn("secret");
+        io.interactionsync.connector.MicrosoftTestSupport.loadMicrosoftUser(upn, java.util.Map.of("fullAccessTo", List.of(shared)));
+        List<String> userFacing = new ArrayList<>();
+
+        String id = io.interactionsync.connector.MicrosoftTestSupport.connect(jwt, upn, "mail,calendar,sharedMail", 201)
+                .get("id").asText();
+        String initialRefresh = storedRefresh(id);
+        String first = accessToken(id, null).get("accessToken").asText();
+        String second = accessToken(id, first).get("accessToken").asText(); // a refresh with rotation, logged
+        userFacing.add(given().auth().oauth2(jwt).contentType(io.restassured.http.ContentType.JSON)
+                .body(java.util.Map.of("address", shared))
+                .post("/api/v1/microsoft-accounts/{id}/shared-mailboxes", id).asString()); // Graph probe
+        userFacing.add(given().auth().oauth2(jwt).get("/api/v1/microsoft-accounts").asString());
+        userFacing.add(given().auth().oauth2(jwt).get("/api/v1/microsoft-accounts/{id}", id).asString());
+        userFacing.add(given().auth().oauth2(jwt).get("/api/v1/microsoft-accounts/{id}/shared-mailboxes", id).asString());
+        String rotated = storedRefresh(id);
+        assertThat(rotated).isNotEqualTo(initialRefresh);
+
+        List<String> kafkaValues = new ArrayList<>();
+        try (KafkaTestClient kafka = KafkaTestClient.connect()) {
+            kafka.awaitRecords(Topics.ACCOUNT_EVENTS, r -> id.equals(r.key()), 2, Duration.ofSeconds(30))
+                    .forEach(r -> kafkaValues.add(r.value()));
+            kafka.awaitRecords(Topics.SYNC_REQUESTS, r -> id.equals(r.key()), 1, Duration.ofSeconds(30))
+                    .forEach(r -> kafkaValues.add(r.value()));
+        }
+        List<String> logs;
+        synchronized (logLines) {
+            logs = List.copyOf(logLines);
+        }
+        assertThat(logs).as("captured log lines").isNotEmpty();
+        for (String secret : List.of(first, second, initialRefresh, rotated)) {
+            String b64 = Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8));
+            assertThat(logs).noneMatch(l -> l.contains(secret) || l.contains(b64));
+            assertThat(userFacing).noneMatch(r -> r.contains(secret));
+            assertThat(kafkaValues).noneMatch(v -> v.contains(secret) || v.contains(b64));
+        }
+    }
+
+    private String storedRefresh(String id) throws Exception {
+        try (Connection c = db(); PreparedStatement ps = c.prepareStatement(
+                "select token_key_id, refresh_token_enc from connector.accounts where id = ?")) {
+            ps.setObject(1, UUID.fromString(id));
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                return cipher.open(rs.getBytes("refresh_token_enc"), rs.getString("token_key_id"), id + "/refresh");
+            }
+        }
+    }
+
+    @Test
     void shouldServeHealthMetricsAndOpenApi() {
         given().get("/api/v1/google-accounts").then().statusCode(401);
         given().get("/q/health").then().statusCode(200);
@@ -139,6 +193,10 @@ class TokenSecrecyTests {
         assertThat(metrics).contains("http_server_requests", "jvm_memory_used_bytes");
         String openapi = given().get("/q/openapi").then().statusCode(200).extract().asString();
         assertThat(openapi).contains("/api/v1/google-accounts", "/api/v1/google/authorize-url",
-                "/internal/v1/accounts/{id}/access-token", "/api/v1/collections/{id}", "/api/v1/accounts/{id}/sync");
+                "/internal/v1/accounts/{id}/access-token", "/api/v1/collections/{id}", "/api/v1/accounts/{id}/sync",
+                "/api/v1/microsoft/authorize-url", "/api/v1/microsoft-accounts", "/api/v1/microsoft-accounts/{id}",
+                "/api/v1/microsoft-accounts/{id}/shared-mailboxes",
+                "/api/v1/microsoft-accounts/{id}/shared-mailboxes/{address}", "admin_consent_required",
+                "personal_account_not_allowed", "shared_mailbox_access_denied", "shared_scope_missing");
     }
 }
