@@ -34,6 +34,10 @@ public interface GoogleSyncConfig {
         @WithDefault("500")
         int listPageSize();
 
+        /** {@code maxResults} of history.list (history records per incremental step; Gmail caps it at 500). */
+        @WithDefault("100")
+        int historyPageSize();
+
         /** Messages fetched with messages.get per step (one step = one cursor save). */
         @WithDefault("50")
         int getBatchSize();

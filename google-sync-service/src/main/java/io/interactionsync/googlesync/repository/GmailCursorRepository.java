@@ -35,7 +35,7 @@ public class GmailCursorRepository implements GmailCursor.Loader {
     public Optional<GmailCursor> load(String accountId) {
         String sql = """
                 select phase, sync_run_id, horizon, history_id, label, more_pages, page_token, pending_ids, head_failures,
-                       estimated_total, fetched, published, skipped, beyond_horizon, started_at, last_synced_at
+                       estimated_total, fetched, published, skipped, beyond_horizon, started_at, last_synced_at, resync
                 from google_sync.source_cursors where account_id = ? and source = ?
                 """;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -53,7 +53,7 @@ public class GmailCursorRepository implements GmailCursor.Loader {
                         rs.getString(2), instant(rs.getTimestamp(3)), rs.getString(4), rs.getString(5), rs.getBoolean(6),
                         rs.getString(7), ids == null ? List.of() : List.of((String[]) ids.getArray()), rs.getInt(9),
                         estimatedTotal, rs.getLong(11), rs.getLong(12), rs.getLong(13), rs.getLong(14),
-                        instant(rs.getTimestamp(15)), instant(rs.getTimestamp(16))));
+                        instant(rs.getTimestamp(15)), instant(rs.getTimestamp(16)), rs.getBoolean(17)));
             }
         } catch (SQLException e) {
             throw new RepositoryException("could not load the Gmail cursor of account " + accountId, e);
@@ -79,6 +79,113 @@ public class GmailCursorRepository implements GmailCursor.Loader {
                     ps.executeUpdate();
                 }
             }
+        });
+    }
+
+    /** A message published as an upsert: id, thread id, internalDate (epoch ms, null if unknown). */
+    public record PublishedMessage(String id, String threadId, Long internalDate) {
+    }
+
+    /**
+     * Saves the cursor after Kafka acknowledged a step's records, and in the same transaction remembers the
+     * messages published as upserts and forgets the ones published as deletes ({@code gmail_published_ids}).
+     */
+    public void saveAfterPublish(String accountId, GmailCursor cursor, Collection<PublishedMessage> upserted,
+                                 Collection<String> deleted) {
+        inTransaction(c -> {
+            upsert(c, accountId, cursor);
+            rememberPublished(c, accountId, upserted, deleted);
+        });
+    }
+
+    private static void rememberPublished(Connection c, String accountId, Collection<PublishedMessage> upserted,
+                                          Collection<String> deleted) throws SQLException {
+        if (!upserted.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    insert into google_sync.gmail_published_ids (account_id, message_id, thread_id, internal_date)
+                    values (?, ?, ?, ?) on conflict (account_id, message_id) do update
+                    set thread_id = excluded.thread_id, internal_date = excluded.internal_date
+                    """)) {
+                for (PublishedMessage m : upserted) {
+                    ps.setString(1, accountId);
+                    ps.setString(2, m.id());
+                    ps.setString(3, m.threadId());
+                    if (m.internalDate() == null) {
+                        ps.setNull(4, Types.BIGINT);
+                    } else {
+                        ps.setLong(4, m.internalDate());
+                    }
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        if (!deleted.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    delete from google_sync.gmail_published_ids where account_id = ? and message_id = any(?::text[])
+                    """)) {
+                ps.setString(1, accountId);
+                ps.setArray(2, c.createArrayOf("text", deleted.toArray()));
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /** Which of {@code ids} this service has published (as upserts not deleted since). */
+    public Set<String> published(String accountId, Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                select message_id from google_sync.gmail_published_ids where account_id = ? and message_id = any(?::text[])
+                """)) {
+            ps.setString(1, accountId);
+            ps.setArray(2, c.createArrayOf("text", ids.toArray()));
+            Set<String> found = new HashSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(rs.getString(1));
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw new RepositoryException("could not read published ids of account " + accountId, e);
+        }
+    }
+
+    /**
+     * Published messages not listed during the current (resync) backfill whose internalDate is at or after the
+     * horizon (older ones merely aged out of the window): they left INBOX/SENT or were deleted meanwhile.
+     */
+    public List<PublishedMessage> publishedButNotListed(String accountId, Instant horizon) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                select p.message_id, p.thread_id, p.internal_date from google_sync.gmail_published_ids p
+                where p.account_id = ? and (p.internal_date is null or p.internal_date >= ?)
+                  and not exists (select 1 from google_sync.gmail_backfill_ids b
+                                  where b.account_id = p.account_id and b.message_id = p.message_id)
+                order by p.message_id
+                """)) {
+            ps.setString(1, accountId);
+            ps.setLong(2, horizon.toEpochMilli());
+            List<PublishedMessage> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long date = rs.getLong(3);
+                    rows.add(new PublishedMessage(rs.getString(1), rs.getString(2), rs.wasNull() ? null : date));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new RepositoryException("could not read published ids of account " + accountId, e);
+        }
+    }
+
+    /** Saves the cursor of a completed resync backfill, forgets the messages just deleted, drops the dedup ids. */
+    public void saveCompleted(String accountId, GmailCursor cursor, Collection<String> deleted) {
+        inTransaction(c -> {
+            upsert(c, accountId, cursor);
+            rememberPublished(c, accountId, List.of(), deleted);
+            clearListedIds(c, accountId);
         });
     }
 
@@ -173,15 +280,15 @@ public class GmailCursorRepository implements GmailCursor.Loader {
         try (PreparedStatement ps = c.prepareStatement("""
                 insert into google_sync.source_cursors (account_id, source, phase, sync_run_id, horizon, history_id, label,
                     more_pages, page_token, pending_ids, head_failures, estimated_total, fetched, published, skipped,
-                    beyond_horizon, started_at, last_synced_at, updated_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
+                    beyond_horizon, started_at, last_synced_at, resync, updated_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
                 on conflict (account_id, source) do update set phase = excluded.phase, sync_run_id = excluded.sync_run_id,
                     horizon = excluded.horizon, history_id = excluded.history_id, label = excluded.label,
                     more_pages = excluded.more_pages, page_token = excluded.page_token, pending_ids = excluded.pending_ids,
                     head_failures = excluded.head_failures, estimated_total = excluded.estimated_total,
                     fetched = excluded.fetched, published = excluded.published, skipped = excluded.skipped,
                     beyond_horizon = excluded.beyond_horizon, started_at = excluded.started_at,
-                    last_synced_at = excluded.last_synced_at, updated_at = now()
+                    last_synced_at = excluded.last_synced_at, resync = excluded.resync, updated_at = now()
                 """)) {
             int i = 1;
             ps.setString(i++, accountId);
@@ -205,7 +312,8 @@ public class GmailCursorRepository implements GmailCursor.Loader {
             ps.setLong(i++, k.skipped());
             ps.setLong(i++, k.beyondHorizon());
             ps.setTimestamp(i++, timestamp(k.startedAt()));
-            ps.setTimestamp(i, timestamp(k.lastSyncedAt()));
+            ps.setTimestamp(i++, timestamp(k.lastSyncedAt()));
+            ps.setBoolean(i, k.resync());
             ps.executeUpdate();
         }
     }

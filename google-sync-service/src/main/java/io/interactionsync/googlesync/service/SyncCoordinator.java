@@ -15,6 +15,7 @@ import io.interactionsync.googlesync.source.RetryLaterException;
 import io.interactionsync.googlesync.source.SourceFailedException;
 import io.interactionsync.googlesync.source.gmail.GmailBackfillSource;
 import io.interactionsync.googlesync.source.gmail.GmailCursor;
+import io.interactionsync.googlesync.source.gmail.GmailIncrementalSource;
 import io.interactionsync.googlesync.source.gmail.GmailSession;
 import io.interactionsync.googlesync.source.gmail.GmailSessionFactory;
 import io.interactionsync.model.Source;
@@ -39,18 +40,21 @@ public class SyncCoordinator {
     private final GmailSessionFactory gmailSessions;
     private final GmailCursorRepository gmailCursors;
     private final GmailBackfillSource gmailBackfill;
+    private final GmailIncrementalSource gmailIncremental;
     private final SyncStatusPublisher statusPublisher;
     private final QuotaPacer pacer;
     private final GoogleSyncConfig config;
     private final Clock clock = Clock.systemUTC();
 
     public SyncCoordinator(ConnectorClient connector, GmailSessionFactory gmailSessions, GmailCursorRepository gmailCursors,
-                           GmailBackfillSource gmailBackfill, SyncStatusPublisher statusPublisher, QuotaPacer pacer,
+                           GmailBackfillSource gmailBackfill, GmailIncrementalSource gmailIncremental,
+                           SyncStatusPublisher statusPublisher, QuotaPacer pacer,
                            GoogleSyncConfig config) {
         this.connector = connector;
         this.gmailSessions = gmailSessions;
         this.gmailCursors = gmailCursors;
         this.gmailBackfill = gmailBackfill;
+        this.gmailIncremental = gmailIncremental;
         this.statusPublisher = statusPublisher;
         this.pacer = pacer;
         this.config = config;
@@ -118,18 +122,35 @@ public class SyncCoordinator {
                         cursor.fetched(), cursor.label(), cursor.pendingIds().size());
             }
             GmailSession session = gmailSessions.open(tokens, status);
-            while (cursor.phase() == GmailCursor.Phase.BACKFILL) {
-                if (control.stopRequested()) {
-                    return new JobResult.Stopped();
+            boolean resynced = false;
+            while (true) {
+                while (cursor.phase() == GmailCursor.Phase.BACKFILL) {
+                    JobResult interrupted = checkControl(control);
+                    if (interrupted != null) {
+                        return interrupted;
+                    }
+                    cursor = gmailBackfill.step(session, cursor);
                 }
-                if (!control.renewLease()) {
-                    Log.warnf("lease on the account was lost; another replica continues from the saved cursor");
-                    return new JobResult.Aborted();
+                try {
+                    do {
+                        JobResult interrupted = checkControl(control);
+                        if (interrupted != null) {
+                            return interrupted;
+                        }
+                        cursor = gmailIncremental.step(session, cursor);
+                    } while (cursor.morePages());
+                    break;
+                } catch (GmailIncrementalSource.HistoryExpiredException e) {
+                    if (resynced) {
+                        return retryLater("history expired again right after a resync: " + e.getMessage());
+                    }
+                    resynced = true;
+                    cursor = gmailBackfill.start(account.accountId(), cursor.lastSyncedAt(), true);
+                    Log.warnf("gmail %s; full resync (run %s) without re-publishing unchanged messages",
+                            e.getMessage(), cursor.syncRunId());
                 }
-                cursor = gmailBackfill.step(session, cursor);
             }
-            Log.infof("gmail incremental sync (history.list from historyId %s) is not implemented yet; "
-                    + "the backfill is complete", cursor.historyId());
+            status.synced(cursor.fetched(), cursor.estimatedTotal(), cursor.lastSyncedAt());
             return new JobResult.Completed();
         } catch (SourceFailedException e) {
             status.error(cursor == null ? 0 : cursor.fetched(), cursor == null ? null : cursor.estimatedTotal(),
@@ -146,6 +167,18 @@ public class SyncCoordinator {
             Thread.currentThread().interrupt();
             return new JobResult.Stopped();
         }
+    }
+
+    /** Between steps: stop on shutdown, abort when the lease was lost; null to go on. */
+    private static JobResult checkControl(JobControl control) {
+        if (control.stopRequested()) {
+            return new JobResult.Stopped();
+        }
+        if (!control.renewLease()) {
+            Log.warnf("lease on the account was lost; another replica continues from the saved cursor");
+            return new JobResult.Aborted();
+        }
+        return null;
     }
 
     private JobResult reauthRequired(SyncJob job, String message) {

@@ -118,6 +118,32 @@ public final class TestMailbox {
         expected.remove(id);
     }
 
+    /** Adds a message to the mailbox in the emulator now (messageAdded history); returns its id. */
+    public String addLive(String emulator, Instant internalDate, String... labels) {
+        String id = add(internalDate, false, labels);
+        ObjectNode m = messages.getLast();
+        send(HttpRequest.newBuilder(URI.create(emulator + "/_emulator/google/users/" + email + "/messages"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(m.toString())).build());
+        return id;
+    }
+
+    /** Changes a message's labels in the emulator (labelAdded / labelRemoved history). */
+    public void relabel(String emulator, String id, List<String> add, List<String> remove) {
+        ObjectNode body = Json.mapper().createObjectNode();
+        add.forEach(body.putArray("add")::add);
+        remove.forEach(body.putArray("remove")::add);
+        send(HttpRequest.newBuilder(URI.create(emulator + "/_emulator/google/users/" + email + "/messages/" + id + "/labels"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
+    }
+
+    /** Every earlier startHistoryId of this user → 404 from now on. */
+    public void expireHistory(String emulator) {
+        send(HttpRequest.newBuilder(URI.create(emulator + "/_emulator/google/users/" + email + "/expire-history"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
     /** Replaces the emulator's fault rules ({@code PUT /_emulator/faults}); scope rules to this user. */
     public void faults(String emulator, String rulesJson) {
         send(HttpRequest.newBuilder(URI.create(emulator + "/_emulator/faults"))

@@ -3,6 +3,7 @@ package io.interactionsync.googlesync.client.gmail;
 import com.google.api.client.googleapis.services.json.AbstractGoogleJsonClientRequest;
 import com.google.api.client.http.HttpHeaders;
 import com.google.api.services.gmail.Gmail;
+import com.google.api.services.gmail.model.ListHistoryResponse;
 import com.google.api.services.gmail.model.ListMessagesResponse;
 import com.google.api.services.gmail.model.Message;
 import com.google.api.services.gmail.model.Profile;
@@ -40,6 +41,9 @@ public class GmailGateway implements GmailPort {
     private final Clock clock;
     private final String accountId;
 
+    private static final List<String> HISTORY_TYPES =
+            List.of("messageAdded", "messageDeleted", "labelAdded", "labelRemoved");
+
     public GmailGateway(Gmail gmail, GmailApiClient api, AccessTokenHolder tokens, QuotaPacer pacer, SyncMetrics metrics,
                         GoogleSyncConfig config, Clock clock) {
         this.gmail = gmail;
@@ -68,6 +72,14 @@ public class GmailGateway implements GmailPort {
     public Message getMessageMetadata(String id) throws InterruptedException {
         return call(GmailMethod.MESSAGES_GET, token -> authorize(gmail.users().messages().get(ME, id)
                 .setFormat("metadata").setMetadataHeaders(config.gmail().metadataHeaders()), token));
+    }
+
+    @Override
+    public ListHistoryResponse listHistory(String startHistoryId, String pageToken) throws InterruptedException {
+        return call(GmailMethod.HISTORY_LIST, token -> authorize(gmail.users().history().list(ME)
+                .setStartHistoryId(new java.math.BigInteger(startHistoryId))
+                .setHistoryTypes(HISTORY_TYPES).setMaxResults((long) config.gmail().historyPageSize())
+                .setPageToken(pageToken), token));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.interactionsync.googlesync.client.gmail;
 
+import com.google.api.services.gmail.model.ListHistoryResponse;
 import com.google.api.services.gmail.model.ListMessagesResponse;
 import com.google.api.services.gmail.model.Message;
 import com.google.api.services.gmail.model.Profile;
@@ -18,6 +19,12 @@ public interface GmailPort {
 
     /** users.messages.get with format=metadata and the configured headers (5 units); 404 → NotFoundException. */
     Message getMessageMetadata(String id) throws InterruptedException;
+
+    /**
+     * users.history.list from {@code startHistoryId} (2 units), types messageAdded, messageDeleted, labelAdded,
+     * labelRemoved; a start id older than the kept history → NotFoundException (404).
+     */
+    ListHistoryResponse listHistory(String startHistoryId, String pageToken) throws InterruptedException;
 
     /** The resource as JSON exactly as the API returned it (the SDK's own JSON factory). */
     String serialize(Object resource);

@@ -67,9 +67,17 @@ public class GmailBackfillSource {
 
     /** A new backfill (no cursor yet, or a full resync requested): saved before the first step. */
     public GmailCursor start(String accountId, Instant previousLastSyncedAt) {
+        return start(accountId, previousLastSyncedAt, false);
+    }
+
+    /**
+     * A new backfill; {@code resync} after an expired historyId: messages already published (and still listed)
+     * are not fetched nor published again, published ones no longer listed get a delete record at the end.
+     */
+    public GmailCursor start(String accountId, Instant previousLastSyncedAt, boolean resync) {
         Instant now = clock.instant();
         Instant horizon = now.atOffset(ZoneOffset.UTC).minusMonths(config.backfillMonths()).toInstant();
-        GmailCursor cursor = GmailCursor.startBackfill(horizon, now, previousLastSyncedAt);
+        GmailCursor cursor = GmailCursor.startBackfill(horizon, now, previousLastSyncedAt, resync);
         cursors.restart(accountId, cursor);
         return cursor;
     }
@@ -93,7 +101,21 @@ public class GmailBackfillSource {
         GmailCursor current = skipExhaustedLabels(cursor);
         if (current.labelsDone()) {
             GmailCursor done = current.toIncremental(clock.instant());
-            cursors.saveCompleted(session.accountId(), done);
+            if (current.resync()) {
+                List<GmailCursorRepository.PublishedMessage> gone =
+                        cursors.publishedButNotListed(session.accountId(), current.horizon());
+                List<RawRecord> deletes = new ArrayList<>();
+                Instant observedAt = clock.instant();
+                for (GmailCursorRepository.PublishedMessage m : gone) {
+                    deletes.add(deleteRecord(session, current.syncRunId(), m.id(), m.threadId(), observedAt));
+                }
+                publisher.publishAndAwait(deletes);
+                metrics.published(Source.GMAIL, deletes.size());
+                done = done.afterFetch(List.of(), 0, 0, deletes.size(), 0, 0, false);
+                cursors.saveCompleted(session.accountId(), done, gone.stream().map(GmailCursorRepository.PublishedMessage::id).toList());
+            } else {
+                cursors.saveCompleted(session.accountId(), done);
+            }
             session.status().synced(done.fetched(), done.estimatedTotal(), done.lastSyncedAt());
             return done;
         }
@@ -133,7 +155,7 @@ public class GmailBackfillSource {
         Long estimate = cursor.pageToken() == null && page.getResultSizeEstimate() != null
                 ? page.getResultSizeEstimate() : null;
         GmailCursor next = cursor.afterList(fresh, page.getNextPageToken(), estimate);
-        if (lastLabel) {
+        if (lastLabel && !cursor.resync()) {
             cursors.save(session.accountId(), next);
         } else {
             cursors.saveWithListedIds(session.accountId(), next, fresh);
@@ -145,7 +167,10 @@ public class GmailBackfillSource {
     private GmailCursor fetchBatch(GmailSession session, GmailCursor cursor) throws InterruptedException {
         List<String> pending = cursor.pendingIds();
         List<String> batch = pending.subList(0, Math.min(config.gmail().getBatchSize(), pending.size()));
-        List<Fetch> fetches = fetchAll(session, batch);
+        // A resync after an expired historyId: what was published and is still listed is unchanged for us.
+        Set<String> unchanged = cursor.resync() ? cursors.published(session.accountId(), batch) : Set.of();
+        List<Fetch> fetches = fetchAll(session, batch.stream().filter(id -> !unchanged.contains(id)).toList(),
+                config.gmail().getConcurrency());
 
         Instant observedAt = clock.instant();
         long horizonMillis = cursor.horizon().toEpochMilli();
@@ -174,6 +199,9 @@ public class GmailBackfillSource {
         }
         publisher.publishAndAwait(records);
         metrics.published(Source.GMAIL, records.size());
+        if (!unchanged.isEmpty()) {
+            metrics.skipped(Source.GMAIL, "unchanged", unchanged.size());
+        }
 
         List<String> remaining = new ArrayList<>(failed);
         if (!horizonReached) {
@@ -197,7 +225,8 @@ public class GmailBackfillSource {
             cursors.recordSkipped(session.accountId(), cursor.syncRunId(), failed, reason);
             metrics.skipped(Source.GMAIL, "failed", failed.size());
         }
-        cursors.save(session.accountId(), next);
+        cursors.saveAfterPublish(session.accountId(), next, records.stream().map(GmailBackfillSource::published).toList(),
+                List.of());
         session.status().progress(next.fetched(), next.estimatedTotal(), next.lastSyncedAt());
         if (!failed.isEmpty() && !giveUp) {
             Instant notBefore = lastFailure instanceof RetryLaterException later ? later.notBefore()
@@ -209,8 +238,8 @@ public class GmailBackfillSource {
     }
 
     /** messages.get for every id of the batch, a few at a time, each on its own virtual thread; in batch order. */
-    private List<Fetch> fetchAll(GmailSession session, List<String> ids) throws InterruptedException {
-        Semaphore permits = new Semaphore(Math.max(1, config.gmail().getConcurrency()));
+    static List<Fetch> fetchAll(GmailSession session, List<String> ids, int concurrency) throws InterruptedException {
+        Semaphore permits = new Semaphore(Math.max(1, concurrency));
         Object mdcAccount = MDC.get("accountId");
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Fetch>> futures = new ArrayList<>(ids.size());
@@ -259,15 +288,33 @@ public class GmailBackfillSource {
         }
     }
 
-    private RawRecord toRecord(GmailSession session, String syncRunId, Message message, Instant observedAt) {
+    static RawRecord toRecord(GmailSession session, String syncRunId, Message message, Instant observedAt) {
+        return record(session, syncRunId, RawRecord.Op.UPSERT, message, observedAt);
+    }
+
+    /** A record whose payload is the resource exactly as the API returned it. */
+    static RawRecord record(GmailSession session, String syncRunId, RawRecord.Op op, Message message, Instant observedAt) {
         JsonNode payload;
         try {
             payload = Json.mapper().readTree(session.gmail().serialize(message));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Gmail message " + message.getId() + " is not valid JSON", e);
         }
-        return new RawRecord(RawRecord.SCHEMA_VERSION, Source.GMAIL, RawRecord.Op.UPSERT, session.accountId(),
+        return new RawRecord(RawRecord.SCHEMA_VERSION, Source.GMAIL, op, session.accountId(),
                 session.userId(), session.mailbox(), false, message.getId(), observedAt, syncRunId, payload);
+    }
+
+    /** A delete record with payload {@code {id, threadId}}. */
+    static RawRecord deleteRecord(GmailSession session, String syncRunId, String id, String threadId, Instant observedAt) {
+        return record(session, syncRunId, RawRecord.Op.DELETE, new Message().setId(id).setThreadId(threadId), observedAt);
+    }
+
+    /** What {@code gmail_published_ids} remembers of an upsert record. */
+    static GmailCursorRepository.PublishedMessage published(RawRecord r) {
+        JsonNode p = r.payload();
+        JsonNode date = p.path("internalDate");
+        Long internalDate = date.isMissingNode() || date.isNull() ? null : Long.valueOf(date.asText());
+        return new GmailCursorRepository.PublishedMessage(r.remoteId(), p.path("threadId").asText(null), internalDate);
     }
 
     /** What became of one messages.get. */

@@ -18,7 +18,9 @@ import java.util.UUID;
  * @param morePages    whether {@code label} has pages left to list
  * @param pageToken    token of {@code label}'s next page (null = the first page)
  * @param pendingIds   listed ids still to fetch, newest first
- * @param headFailures steps in which the first pending ids failed to fetch
+ * @param headFailures steps in which the first pending ids (or, incremental, the history page) failed to fetch
+ * @param resync       a backfill after an expired historyId: messages already published are not fetched again,
+ *                     published ones no longer listed get a delete record
  */
 public record GmailCursor(
         Phase phase,
@@ -36,7 +38,8 @@ public record GmailCursor(
         long skipped,
         long beyondHorizon,
         Instant startedAt,
-        Instant lastSyncedAt) {
+        Instant lastSyncedAt,
+        boolean resync) {
 
     /** Listed in this order; SENT skips ids already listed under INBOX. */
     public static final List<String> BACKFILL_LABELS = List.of("INBOX", "SENT");
@@ -63,8 +66,32 @@ public record GmailCursor(
 
     /** A fresh backfill: nothing read yet, not even the profile. */
     public static GmailCursor startBackfill(Instant horizon, Instant now, Instant lastSyncedAt) {
+        return startBackfill(horizon, now, lastSyncedAt, false);
+    }
+
+    /** A fresh backfill; {@code resync} after an expired historyId (see {@link #resync()}). */
+    public static GmailCursor startBackfill(Instant horizon, Instant now, Instant lastSyncedAt, boolean resync) {
         return new GmailCursor(Phase.BACKFILL, UUID.randomUUID().toString(), horizon, null, BACKFILL_LABELS.getFirst(),
-                true, null, List.of(), 0, null, 0, 0, 0, 0, now, lastSyncedAt);
+                true, null, List.of(), 0, null, 0, 0, 0, 0, now, lastSyncedAt, resync);
+    }
+
+    /**
+     * Incremental: one history page was published. With {@code nextPageToken} the same start historyId is kept
+     * and the next page follows; without, {@code newHistoryId} (the response's historyId) becomes the start of
+     * the next run.
+     */
+    public GmailCursor afterHistoryPage(String nextPageToken, String newHistoryId, long fetchedDelta,
+                                        long publishedDelta, long skippedDelta, Instant syncedAt) {
+        boolean more = nextPageToken != null;
+        return new GmailCursor(Phase.INCREMENTAL, syncRunId, horizon, more ? historyId : newHistoryId, null, more,
+                nextPageToken, List.of(), 0, estimatedTotal, fetched + fetchedDelta, published + publishedDelta,
+                skipped + skippedDelta, beyondHorizon, startedAt, more ? lastSyncedAt : syncedAt, false);
+    }
+
+    /** Incremental: the history page could not be completed; it is read again later. */
+    public GmailCursor withHeadFailures(int failures) {
+        return new GmailCursor(phase, syncRunId, horizon, historyId, label, morePages, pageToken, pendingIds, failures,
+                estimatedTotal, fetched, published, skipped, beyondHorizon, startedAt, lastSyncedAt, resync);
     }
 
     public boolean profileRead() {
@@ -77,7 +104,7 @@ public record GmailCursor(
 
     public GmailCursor withHistoryId(String id) {
         return new GmailCursor(phase, syncRunId, horizon, id, label, morePages, pageToken, pendingIds, headFailures,
-                estimatedTotal, fetched, published, skipped, beyondHorizon, startedAt, lastSyncedAt);
+                estimatedTotal, fetched, published, skipped, beyondHorizon, startedAt, lastSyncedAt, resync);
     }
 
     /** After listing a page of {@code label}: its new ids queued, the next token remembered. */
@@ -87,7 +114,7 @@ public record GmailCursor(
         Long estimate = estimateDelta == null ? estimatedTotal
                 : (estimatedTotal == null ? 0 : estimatedTotal) + estimateDelta;
         return new GmailCursor(phase, syncRunId, horizon, historyId, label, nextPageToken != null, nextPageToken, queue,
-                headFailures, estimate, fetched, published, skipped, beyondHorizon, startedAt, lastSyncedAt);
+                headFailures, estimate, fetched, published, skipped, beyondHorizon, startedAt, lastSyncedAt, resync);
     }
 
     /**
@@ -99,7 +126,7 @@ public record GmailCursor(
                                   long skippedDelta, long beyondDelta, boolean horizonReached) {
         return new GmailCursor(phase, syncRunId, horizon, historyId, label, morePages && !horizonReached, pageToken,
                 remaining, headFailuresNow, estimatedTotal, fetched + fetchedDelta,
-                published + publishedDelta, skipped + skippedDelta, beyondHorizon + beyondDelta, startedAt, lastSyncedAt);
+                published + publishedDelta, skipped + skippedDelta, beyondHorizon + beyondDelta, startedAt, lastSyncedAt, resync);
     }
 
     /** The label is exhausted: move to the next one, or mark every label done. */
@@ -107,13 +134,13 @@ public record GmailCursor(
         int i = BACKFILL_LABELS.indexOf(label);
         String next = i + 1 < BACKFILL_LABELS.size() ? BACKFILL_LABELS.get(i + 1) : null;
         return new GmailCursor(phase, syncRunId, horizon, historyId, next, next != null, null, List.of(), 0,
-                estimatedTotal, fetched, published, skipped, beyondHorizon, startedAt, lastSyncedAt);
+                estimatedTotal, fetched, published, skipped, beyondHorizon, startedAt, lastSyncedAt, resync);
     }
 
     /** The backfill is complete: incremental sync continues from {@link #historyId()}. */
     public GmailCursor toIncremental(Instant syncedAt) {
         return new GmailCursor(Phase.INCREMENTAL, syncRunId, horizon, historyId, null, false, null, List.of(), 0,
-                estimatedTotal, fetched, published, skipped, beyondHorizon, startedAt, syncedAt);
+                estimatedTotal, fetched, published, skipped, beyondHorizon, startedAt, syncedAt, false);
     }
 
     /** Rebuilds the cursor from storage (Debezium's offset loader). */

@@ -1,0 +1,186 @@
+package io.interactionsync.googlesync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.interactionsync.googlesync.repository.GmailCursorRepository;
+import io.interactionsync.googlesync.repository.SyncJobRepository;
+import io.interactionsync.googlesync.source.gmail.GmailCursor;
+import io.interactionsync.googlesync.support.FakeConnectorResource;
+import io.interactionsync.googlesync.support.TestMailbox;
+import io.interactionsync.googlesync.support.TopicReader;
+import io.interactionsync.model.ContractSchemas;
+import io.interactionsync.model.Provider;
+import io.interactionsync.model.Source;
+import io.interactionsync.model.SyncRequest;
+import io.interactionsync.model.Topics;
+import io.interactionsync.testsupport.EmulatorTestResource;
+import io.interactionsync.testsupport.KafkaTestClient;
+import io.interactionsync.testsupport.KafkaTestResource;
+import io.interactionsync.testsupport.PostgresTestResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Gmail incremental sync (history.list) and the resync after an expired historyId, end to end. */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(PostgresTestResource.class)
+@WithTestResource(EmulatorTestResource.class)
+class GmailIncrementalIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static KafkaTestClient kafka;
+
+    @ConfigProperty(name = "emulator.base-url")
+    String emulator;
+
+    @Inject
+    SyncJobRepository jobs;
+
+    @Inject
+    GmailCursorRepository cursors;
+
+    @BeforeAll
+    static void connect() {
+        kafka = KafkaTestClient.connect();
+    }
+
+    @AfterAll
+    static void close() {
+        kafka.close();
+    }
+
+    @Test
+    void shouldPublishExactlyOneRecordForAMessageAddedAfterTheBackfill() {
+        TestMailbox box = TestMailbox.standard().load(emulator);
+        String accountId = backfilled(box);
+        String historyBefore = cursors.load(accountId).orElseThrow().historyId();
+
+        String added = box.addLive(emulator, Instant.now(), "INBOX", "UNREAD");
+        box.addLive(emulator, Instant.now(), "DRAFT"); // not in INBOX ∪ SENT: nothing published
+        List<JsonNode> fresh = syncAndAwaitNewRecords(accountId, box.expectedIds().size(), 1);
+
+        JsonNode r = fresh.getFirst();
+        assertThat(r.get("op").asText()).isEqualTo("upsert");
+        assertThat(r.get("remoteId").asText()).isEqualTo(added);
+        assertThat(r.path("payload").path("payload").path("headers").toString()).contains("Message-ID");
+        assertThat(ContractSchemas.validate(ContractSchemas.Contract.RAW_RECORD, r)).isEmpty();
+        GmailCursor cursor = cursors.load(accountId).orElseThrow();
+        assertThat(Long.parseLong(cursor.historyId())).isGreaterThan(Long.parseLong(historyBefore));
+        assertThat(cursor.morePages()).isFalse();
+    }
+
+    @Test
+    void shouldPublishADeleteRecordWithIdAndThreadIdForADeletedMessage() {
+        TestMailbox box = TestMailbox.standard().load(emulator);
+        String accountId = backfilled(box);
+        String victim = box.expectedIds().iterator().next();
+        int before = box.expectedIds().size();
+
+        box.delete(emulator, victim);
+        JsonNode r = syncAndAwaitNewRecords(accountId, before, 1).getFirst();
+
+        assertThat(r.get("op").asText()).isEqualTo("delete");
+        assertThat(r.get("remoteId").asText()).isEqualTo(victim);
+        assertThat(r.path("payload").path("id").asText()).isEqualTo(victim);
+        assertThat(r.path("payload").path("threadId").asText()).isEqualTo("t" + victim);
+        assertThat(ContractSchemas.validate(ContractSchemas.Contract.RAW_RECORD, r)).isEmpty();
+    }
+
+    @Test
+    void shouldPublishADeleteWhenAMessageIsMovedToTrashAndAnUpsertWhenOneIsMovedIntoTheInbox() {
+        TestMailbox box = TestMailbox.standard().load(emulator);
+        String archived = box.add(Instant.now().minusSeconds(300), false, "CATEGORY_UPDATES");
+        box.load(emulator);
+        String accountId = backfilled(box);
+        String trashed = box.expectedIds().iterator().next();
+        int before = box.expectedIds().size();
+
+        box.relabel(emulator, trashed, List.of("TRASH"), List.of("INBOX"));
+        box.relabel(emulator, archived, List.of("INBOX"), List.of());
+        List<JsonNode> fresh = syncAndAwaitNewRecords(accountId, before, 2);
+
+        assertThat(fresh.stream().collect(Collectors.toMap(r -> r.get("remoteId").asText(), r -> r.get("op").asText())))
+                .containsEntry(trashed, "delete").containsEntry(archived, "upsert");
+    }
+
+    @Test
+    void shouldResyncWithoutRepublishingUnchangedMessagesWhenTheHistoryExpired() {
+        TestMailbox box = TestMailbox.standard().load(emulator);
+        String accountId = backfilled(box);
+        int before = box.expectedIds().size();
+        String victim = box.expectedIds().iterator().next();
+
+        String added = box.addLive(emulator, Instant.now(), "SENT");
+        box.delete(emulator, victim);
+        box.expireHistory(emulator);
+        List<JsonNode> fresh = syncAndAwaitNewRecords(accountId, before, 2);
+
+        assertThat(fresh.stream().collect(Collectors.toMap(r -> r.get("remoteId").asText(), r -> r.get("op").asText())))
+                .as("only what changed: the new message and the deletion, no unchanged message again")
+                .containsOnly(java.util.Map.entry(added, "upsert"), java.util.Map.entry(victim, "delete"));
+        GmailCursor cursor = cursors.load(accountId).orElseThrow();
+        assertThat(cursor.phase()).isEqualTo(GmailCursor.Phase.INCREMENTAL);
+        assertThat(cursor.resync()).isFalse();
+
+        // The new cursor works: a later change is picked up incrementally again.
+        String later = box.addLive(emulator, Instant.now(), "INBOX");
+        JsonNode r = syncAndAwaitNewRecords(accountId, before + 2, 1).getFirst();
+        assertThat(r.get("remoteId").asText()).isEqualTo(later);
+    }
+
+    @Test
+    void shouldRepublishEverythingWhenAFullSyncIsRequested() {
+        TestMailbox box = TestMailbox.standard().load(emulator);
+        String accountId = backfilled(box);
+        int before = box.expectedIds().size();
+
+        request(accountId, SyncRequest.Mode.FULL);
+        List<JsonNode> fresh = awaitRecords(accountId, 2 * before).subList(before, 2 * before);
+
+        assertThat(fresh.stream().map(r -> r.get("remoteId").asText()).collect(Collectors.toSet()))
+                .isEqualTo(box.expectedIds());
+    }
+
+    /** Registers the account, runs its backfill and waits until it is complete. */
+    private String backfilled(TestMailbox box) {
+        String accountId = FakeConnectorResource.register(box.email);
+        request(accountId, SyncRequest.Mode.AUTO);
+        awaitRecords(accountId, box.expectedIds().size());
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                .until(() -> jobs.state(accountId).filter("done"::equals).isPresent());
+        return accountId;
+    }
+
+    /** Requests an incremental sync and returns the records published after the first {@code before}. */
+    private List<JsonNode> syncAndAwaitNewRecords(String accountId, int before, int expected) {
+        request(accountId, SyncRequest.Mode.AUTO);
+        List<JsonNode> all = awaitRecords(accountId, before + expected);
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                .until(() -> jobs.state(accountId).filter("done"::equals).isPresent());
+        all = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId);
+        assertThat(all).as("exactly the new records").hasSize(before + expected);
+        return all.subList(before, all.size());
+    }
+
+    private static List<JsonNode> awaitRecords(String accountId, int count) {
+        return await().atMost(WAIT).pollInterval(Duration.ofMillis(300))
+                .until(() -> TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId), list -> list.size() >= count);
+    }
+
+    private void request(String accountId, SyncRequest.Mode mode) {
+        kafka.send(Topics.SYNC_REQUESTS, accountId, SyncRequest.of(accountId, Provider.GOOGLE, List.of(Source.GMAIL), mode,
+                SyncRequest.Reason.CONNECT, Instant.now()));
+    }
+}
