@@ -59,6 +59,10 @@ public class Account extends PanacheEntityBase {
     @Column(name = "access_token_expires_at")
     public Instant accessTokenExpiresAt;
 
+    /** Feature flags switched off for this account only, space-separated (see {@code FeatureFlag}). */
+    @Column(name = "disabled_features", nullable = false)
+    public String disabledFeatures = "";
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
@@ -67,6 +71,11 @@ public class Account extends PanacheEntityBase {
 
     public List<String> scopeList() {
         return scopes == null || scopes.isBlank() ? List.of() : Arrays.asList(scopes.trim().split("\\s+"));
+    }
+
+    public java.util.Set<String> disabledFeatureSet() {
+        return disabledFeatures == null || disabledFeatures.isBlank() ? java.util.Set.of()
+                : java.util.Set.of(disabledFeatures.trim().split("\\s+"));
     }
 
     /** Associated data binding a sealed access token to this row. */

@@ -88,4 +88,13 @@ class AccountIsolationTests {
         given().auth().oauth2(owner).get("/api/v1/nothing-here")
                 .then().statusCode(404).contentType("application/problem+json").body("code", equalTo("not_found"));
     }
+
+    @Test
+    void shouldAnswer413ProblemForAnOversizeBody() {
+        String big = "x".repeat(1024 * 1024 + 10);
+        given().auth().oauth2(owner).contentType(ContentType.JSON)
+                .body("{\"code\": \"" + big + "\", \"redirectUri\": \"postmessage\"}")
+                .post("/api/v1/microsoft-accounts")
+                .then().statusCode(413).contentType("application/problem+json").body("code", equalTo("body_too_large"));
+    }
 }

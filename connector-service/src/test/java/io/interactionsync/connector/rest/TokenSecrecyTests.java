@@ -197,6 +197,7 @@ class TokenSecrecyTests {
                 "/api/v1/microsoft/authorize-url", "/api/v1/microsoft-accounts", "/api/v1/microsoft-accounts/{id}",
                 "/api/v1/microsoft-accounts/{id}/shared-mailboxes",
                 "/api/v1/microsoft-accounts/{id}/shared-mailboxes/{address}", "admin_consent_required",
-                "personal_account_not_allowed", "shared_mailbox_access_denied", "shared_scope_missing");
+                "personal_account_not_allowed", "shared_mailbox_access_denied", "shared_scope_missing",
+                "/api/v1/accounts/{id}/features", "unknown_feature_flag");
     }
 }

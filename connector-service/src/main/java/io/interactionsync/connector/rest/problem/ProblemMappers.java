@@ -80,7 +80,7 @@ public class ProblemMappers {
             case 404 -> "not_found";
             case 405 -> "method_not_allowed";
             case 406 -> "not_acceptable";
-            case 413 -> "payload_too_large";
+            case 413 -> "body_too_large";
             case 415 -> "unsupported_media_type";
             default -> status >= 500 ? "internal_error" : "request_failed";
         };
