@@ -69,6 +69,11 @@ public enum StackService {
                 env.put("CONNECTOR_GOOGLE_AUTHORIZE_URL", emulator + "/accounts.google.com/o/oauth2/v2/auth");
                 env.put("CONNECTOR_GOOGLE_TOKEN_URL", emulator + "/oauth2.googleapis.com/token");
                 env.put("CONNECTOR_GOOGLE_REVOKE_URL", emulator + "/oauth2.googleapis.com/revoke");
+                env.put("CONNECTOR_MICROSOFT_CLIENT_ID", "local-ms-client");
+                env.put("CONNECTOR_MICROSOFT_CLIENT_SECRET", "local-ms-secret");
+                env.put("CONNECTOR_MICROSOFT_AUTHORITY_URL", emulator + "/login.microsoftonline.com");
+                env.put("CONNECTOR_MICROSOFT_TENANT", "organizations");
+                env.put("CONNECTOR_MICROSOFT_GRAPH_URL", emulator + "/graph.microsoft.com/v1.0");
                 env.put("CONNECTOR_OAUTH_REDIRECT_URIS", String.join(",", LOCAL_REDIRECT_URIS));
                 env.put("CONNECTOR_TOKEN_ENCRYPTION_KEYRING", e.tokenKeyring());
             }
