@@ -123,7 +123,8 @@ public class AccessTokenService {
             try {
                 grant = providers.get(a.provider).refresh(refreshToken, a.scopeList());
             } catch (ProviderException e) {
-                if (e.kind() == ProviderException.Kind.INVALID_GRANT) {
+                // Consent withdrawn (AADSTS65001 on refresh) also needs the user back in the connect flow.
+                if (e.kind() == ProviderException.Kind.INVALID_GRANT || e.kind() == ProviderException.Kind.CONSENT_REQUIRED) {
                     markReauthRequired(a);
                     return new ReauthRequired(a);
                 }

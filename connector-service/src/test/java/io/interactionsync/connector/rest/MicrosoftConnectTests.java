@@ -53,6 +53,9 @@ class MicrosoftConnectTests {
     @Inject
     TokenCipher cipher;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     @Test
     void shouldBuildAnOrganizationsAuthorizeUrlWithPkceAndFullGraphScopes() {
         JsonNode auth = authorizeUrl(userJwt("u-" + UUID.randomUUID()), "mail,calendar,sharedMail,sharedCalendar");
@@ -238,6 +241,41 @@ class MicrosoftConnectTests {
 
         assertThat(refreshTokens).doesNotContainNull().doesNotHaveDuplicates().hasSize(3);
         given().auth().oauth2(access).get(emulator() + "/graph.microsoft.com/v1.0/me").then().statusCode(200);
+    }
+
+    @Test
+    void shouldShareOneRotatingRefreshAmongConcurrentCallers() throws Exception {
+        String jwt = userJwt("u-" + UUID.randomUUID());
+        String upn = uniqueUpn("burst");
+        loadMicrosoftUser(upn);
+        String id = connect(jwt, upn, "mail", 201).get("id").asText();
+        String before = storedRefreshToken(id);
+        io.interactionsync.connector.ConnectorTestSupport.setAccessTokenExpiry(id, java.time.Instant.now().plusSeconds(10));
+        var counter = meters.find("connector.token.refreshes").tag("outcome", "refreshed").counter();
+        double refreshes = counter == null ? 0 : counter.count();
+
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        try {
+            List<java.util.concurrent.Future<String>> calls = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                calls.add(pool.submit(() -> {
+                    start.await();
+                    return accessToken(id, null).get("accessToken").asText();
+                }));
+            }
+            start.countDown();
+            java.util.Set<String> tokens = new java.util.HashSet<>();
+            for (var call : calls) {
+                tokens.add(call.get());
+            }
+            assertThat(tokens).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(meters.find("connector.token.refreshes").tag("outcome", "refreshed").counter().count())
+                .isEqualTo(refreshes + 1);
+        assertThat(storedRefreshToken(id)).isNotEqualTo(before);
     }
 
     @Test
