@@ -13,6 +13,7 @@ public record AccountToken(String accountId, String userId, String provider, Str
                            Instant expiresAt, List<String> scopes) {
 
     public static final String GMAIL_SCOPE = "https://www.googleapis.com/auth/gmail.metadata";
+    public static final String CALENDAR_SCOPE = "https://www.googleapis.com/auth/calendar.readonly";
 
     public boolean hasScope(String scope) {
         return scopes.isEmpty() || scopes.contains(scope);

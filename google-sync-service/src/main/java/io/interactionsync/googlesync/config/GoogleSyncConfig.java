@@ -61,11 +61,23 @@ public interface GoogleSyncConfig {
         List<String> metadataHeaders();
     }
 
-    /** Google Calendar (the calendar source is the next issue; its endpoint is configurable already). */
+    /** Google Calendar (primary calendar, events.list). */
     interface Calendar {
         /** Root URL of the Calendar API, ending with '/'. Locally: {@code <emulator>/www.googleapis.com/}. */
         @WithDefault("https://www.googleapis.com/")
         String rootUrl();
+
+        /** {@code maxResults} of events.list (Calendar caps it at 2500). */
+        @WithDefault("2500")
+        int pageSize();
+
+        /** Per-account pacing of Calendar calls (a bucket separate from Gmail's), in requests per minute. */
+        @WithDefault("600")
+        int requestsPerMinute();
+
+        /** Burst allowance of the Calendar bucket, in requests (taken out of the minute's budget). */
+        @WithDefault("10")
+        int burstRequests();
     }
 
     /** Per-user pacing to the Gmail quota (units: getProfile 1, messages.list 5, messages.get 5). */

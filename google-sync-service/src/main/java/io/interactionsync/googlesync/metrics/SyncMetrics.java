@@ -22,7 +22,7 @@ import java.time.Duration;
 public class SyncMetrics {
 
     /** Circuit breakers whose state is exported by name. */
-    public static final List<String> BREAKERS = List.of("google_gmail_metadata");
+    public static final List<String> BREAKERS = List.of("google_gmail_metadata", "google_calendar");
 
     private final MeterRegistry registry;
     private final CircuitBreakerMaintenance breakers;

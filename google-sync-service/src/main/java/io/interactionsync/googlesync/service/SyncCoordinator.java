@@ -14,6 +14,11 @@ import io.interactionsync.googlesync.repository.RepositoryException;
 import io.interactionsync.googlesync.source.RetryLaterException;
 import io.interactionsync.googlesync.source.SourceFailedException;
 import io.interactionsync.googlesync.source.gmail.GmailBackfillSource;
+import io.interactionsync.googlesync.client.calendar.CalendarGateway;
+import io.interactionsync.googlesync.client.calendar.CalendarGatewayFactory;
+import io.interactionsync.googlesync.repository.CalendarCursorRepository;
+import io.interactionsync.googlesync.source.calendar.CalendarCursor;
+import io.interactionsync.googlesync.source.calendar.CalendarSource;
 import io.interactionsync.googlesync.source.gmail.GmailCursor;
 import io.interactionsync.googlesync.source.gmail.GmailIncrementalSource;
 import io.interactionsync.googlesync.source.gmail.GmailSession;
@@ -41,6 +46,9 @@ public class SyncCoordinator {
     private final GmailCursorRepository gmailCursors;
     private final GmailBackfillSource gmailBackfill;
     private final GmailIncrementalSource gmailIncremental;
+    private final CalendarCursorRepository calendarCursors;
+    private final CalendarSource calendarSource;
+    private final CalendarGatewayFactory calendarGateways;
     private final SyncStatusPublisher statusPublisher;
     private final QuotaPacer pacer;
     private final GoogleSyncConfig config;
@@ -48,6 +56,8 @@ public class SyncCoordinator {
 
     public SyncCoordinator(ConnectorClient connector, GmailSessionFactory gmailSessions, GmailCursorRepository gmailCursors,
                            GmailBackfillSource gmailBackfill, GmailIncrementalSource gmailIncremental,
+                           CalendarCursorRepository calendarCursors, CalendarSource calendarSource,
+                           CalendarGatewayFactory calendarGateways,
                            SyncStatusPublisher statusPublisher, QuotaPacer pacer,
                            GoogleSyncConfig config) {
         this.connector = connector;
@@ -55,6 +65,9 @@ public class SyncCoordinator {
         this.gmailCursors = gmailCursors;
         this.gmailBackfill = gmailBackfill;
         this.gmailIncremental = gmailIncremental;
+        this.calendarCursors = calendarCursors;
+        this.calendarSource = calendarSource;
+        this.calendarGateways = calendarGateways;
         this.statusPublisher = statusPublisher;
         this.pacer = pacer;
         this.config = config;
@@ -82,10 +95,7 @@ public class SyncCoordinator {
             for (Source source : job.sources()) {
                 JobResult sourceResult = switch (source) {
                     case GMAIL -> runGmail(job, tokens, control);
-                    case GOOGLE_CALENDAR -> {
-                        Log.infof("google_calendar sync is not implemented yet; skipped");
-                        yield new JobResult.Completed();
-                    }
+                    case GOOGLE_CALENDAR -> runCalendar(job, tokens, control);
                     case OUTLOOK_MAIL, OUTLOOK_CALENDAR -> new JobResult.Completed();
                 };
                 if (sourceResult instanceof JobResult.Aborted || sourceResult instanceof JobResult.Stopped) {
@@ -162,6 +172,62 @@ public class SyncCoordinator {
         } catch (ConnectorClient.ConnectorUnavailableException | RepositoryException
                  | RawRecordPublisher.PublishException e) {
             Log.warnf("gmail step failed, will retry: %s", e.getMessage());
+            return retryLater(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new JobResult.Stopped();
+        }
+    }
+
+    private JobResult runCalendar(SyncJob job, AccessTokenHolder tokens, JobControl control) {
+        AccountToken account = tokens.account();
+        StatusReporter status = new StatusReporter(statusPublisher, account.accountId(), Source.GOOGLE_CALENDAR,
+                config.status().everyRecords(), config.status().every(), clock);
+        if (!account.hasScope(AccountToken.CALENDAR_SCOPE)) {
+            status.state(SyncStatus.State.ACCESS_DENIED, "the account did not grant " + AccountToken.CALENDAR_SCOPE);
+            return new JobResult.Completed();
+        }
+        CalendarCursor cursor = null;
+        CalendarSource.Account who = new CalendarSource.Account(account.accountId(), account.userId(), account.email());
+        try {
+            cursor = calendarCursors.load(account.accountId()).orElse(null);
+            if (cursor == null || job.mode() == SyncRequest.Mode.FULL) {
+                cursor = calendarSource.start(account.accountId(), cursor == null ? null : cursor.lastSyncedAt());
+                Log.infof("calendar full listing starts (run %s, timeMin %s)", cursor.syncRunId(), cursor.horizon());
+            }
+            CalendarGateway calendar = calendarGateways.create(tokens);
+            boolean relisted = false;
+            while (true) {
+                try {
+                    do {
+                        JobResult interrupted = checkControl(control);
+                        if (interrupted != null) {
+                            return interrupted;
+                        }
+                        cursor = calendarSource.step(calendar, who, cursor, status);
+                    } while (cursor.phase() == CalendarCursor.Phase.BACKFILL || cursor.morePages());
+                    break;
+                } catch (CalendarGateway.SyncTokenExpiredException e) {
+                    if (relisted) {
+                        return retryLater("calendar sync token expired again right after a full listing");
+                    }
+                    relisted = true;
+                    Log.warnf("calendar sync token no longer valid (410): dropped, full listing again");
+                    cursor = calendarSource.start(account.accountId(), cursor.lastSyncedAt());
+                }
+            }
+            status.synced(cursor.fetched(), null, cursor.lastSyncedAt());
+            return new JobResult.Completed();
+        } catch (SourceFailedException e) {
+            status.error(cursor == null ? 0 : cursor.fetched(), null, cursor == null ? null : cursor.lastSyncedAt(),
+                    e.getMessage());
+            return new JobResult.Failed(e.getMessage());
+        } catch (RetryLaterException e) {
+            Log.infof("calendar sync paused until %s: %s", e.notBefore(), e.getMessage());
+            return new JobResult.RetryLater(e.notBefore(), e.getMessage());
+        } catch (ConnectorClient.ConnectorUnavailableException | RepositoryException
+                 | RawRecordPublisher.PublishException e) {
+            Log.warnf("calendar step failed, will retry: %s", e.getMessage());
             return retryLater(e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -37,7 +37,8 @@ public class FakeConnectorResource {
     static final String CLIENT_ID = "local-google-client";
     static final String CLIENT_SECRET = "local-google-secret";
     static final String REDIRECT_URI = "http://localhost:3000/auth/google/callback";
-    static final String SCOPES = "openid email profile https://www.googleapis.com/auth/gmail.metadata";
+    static final String SCOPES = "openid email profile https://www.googleapis.com/auth/gmail.metadata "
+            + "https://www.googleapis.com/auth/calendar.readonly";
 
     /** accountId → account. Tests register theirs with {@link #register}. */
     private static final Map<String, Account> ACCOUNTS = new ConcurrentHashMap<>();

@@ -26,6 +26,7 @@ public final class TestMailbox {
 
     public final String email;
     private final List<ObjectNode> messages = new ArrayList<>();
+    private final List<ObjectNode> events = new ArrayList<>();
     private final Set<String> expected = new LinkedHashSet<>();
     private int counter;
 
@@ -105,6 +106,8 @@ public final class TestMailbox {
         body.put("name", "Test " + email);
         ArrayNode list = body.putArray("messages");
         messages.forEach(list::add);
+        ArrayNode eventList = body.putArray("events");
+        events.forEach(eventList::add);
         send(HttpRequest.newBuilder(URI.create(emulator + "/_emulator/google/users/" + email))
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(body.toString())).build());
@@ -116,6 +119,41 @@ public final class TestMailbox {
         send(HttpRequest.newBuilder(URI.create(emulator + "/_emulator/google/users/" + email + "/messages/" + id))
                 .DELETE().build());
         expected.remove(id);
+    }
+
+    /** A Calendar event (as events.list returns it) for the user, created with the mailbox by {@link #load}. */
+    public ObjectNode event(Instant start, String status) {
+        ObjectNode e = Json.mapper().createObjectNode();
+        e.put("id", String.format("ev%04d%s", ++counter, UUID.randomUUID().toString().replace("-", "").substring(0, 8)));
+        e.put("status", status);
+        e.put("summary", "Meeting " + counter);
+        e.putObject("start").put("dateTime", start.toString()).put("timeZone", "UTC");
+        e.putObject("end").put("dateTime", start.plusSeconds(1800).toString()).put("timeZone", "UTC");
+        e.putObject("organizer").put("email", email).put("self", true);
+        e.put("eventType", "default");
+        events.add(e);
+        return e;
+    }
+
+    /** Adds (or replaces) an event in the emulator now; returns its id. */
+    public String addEventLive(String emulator, Instant start) {
+        ObjectNode e = event(start, "confirmed");
+        send(HttpRequest.newBuilder(URI.create(emulator + "/_emulator/google/users/" + email + "/events"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(e.toString())).build());
+        return e.get("id").asText();
+    }
+
+    /** Deletes an event in the emulator (it becomes cancelled; sync returns it). */
+    public void deleteEvent(String emulator, String id) {
+        send(HttpRequest.newBuilder(URI.create(emulator + "/_emulator/google/users/" + email + "/events/" + id))
+                .DELETE().build());
+    }
+
+    /** Every earlier Calendar sync token of this user → 410 from now on. */
+    public void expireSyncTokens(String emulator) {
+        send(HttpRequest.newBuilder(URI.create(emulator + "/_emulator/google/users/" + email + "/expire-sync-tokens"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
     }
 
     /** Adds a message to the mailbox in the emulator now (messageAdded history); returns its id. */

@@ -1,0 +1,149 @@
+package io.interactionsync.googlesync.client.calendar;
+
+import com.google.api.client.googleapis.services.json.AbstractGoogleJsonClientRequest;
+import com.google.api.client.http.HttpHeaders;
+import com.google.api.client.util.DateTime;
+import com.google.api.services.calendar.Calendar;
+import com.google.api.services.calendar.model.Events;
+import io.interactionsync.googlesync.client.AccessTokenHolder;
+import io.interactionsync.googlesync.client.gmail.GmailOutcome;
+import io.interactionsync.googlesync.client.gmail.ProviderWideFailure;
+import io.interactionsync.googlesync.config.GoogleSyncConfig;
+import io.interactionsync.googlesync.pacing.QuotaPacer;
+import io.interactionsync.googlesync.source.RetryLaterException;
+import io.interactionsync.googlesync.source.SourceFailedException;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+
+/**
+ * One account's Google Calendar through the official SDK: paced (own per-account bucket, separate from
+ * Gmail's), retried with backoff on throttling and 5xx, one fresh token on a 401, the {@code google_calendar}
+ * circuit breaker around every call. A 410 surfaces as {@link SyncTokenExpiredException}.
+ */
+public class CalendarGateway {
+
+    private static final String PRIMARY = "primary";
+
+    private final Calendar calendar;
+    private final CalendarApiClient api;
+    private final AccessTokenHolder tokens;
+    private final QuotaPacer pacer;
+    private final GoogleSyncConfig config;
+    private final Clock clock = Clock.systemUTC();
+
+    public CalendarGateway(Calendar calendar, CalendarApiClient api, AccessTokenHolder tokens, QuotaPacer pacer,
+                           GoogleSyncConfig config) {
+        this.calendar = calendar;
+        this.api = api;
+        this.tokens = tokens;
+        this.pacer = pacer;
+        this.config = config;
+    }
+
+    /** Full listing: primary calendar, singleEvents, showDeleted, timeMin = horizon, no orderBy (so a nextSyncToken comes). */
+    public Events listFrom(Instant timeMin, String pageToken) throws InterruptedException {
+        return call(token -> authorize(calendar.events().list(PRIMARY).setSingleEvents(true).setShowDeleted(true)
+                .setTimeMin(new DateTime(timeMin.toEpochMilli())).setMaxResults(config.calendar().pageSize())
+                .setPageToken(pageToken), token));
+    }
+
+    /** Incremental listing with a sync token (deleted events always included). */
+    public Events listChanges(String syncToken, String pageToken) throws InterruptedException {
+        return call(token -> authorize(calendar.events().list(PRIMARY).setSingleEvents(true).setShowDeleted(true)
+                .setSyncToken(syncToken).setMaxResults(config.calendar().pageSize()).setPageToken(pageToken), token));
+    }
+
+    /** The resource as JSON exactly as the API returned it. */
+    public String serialize(Object resource) {
+        try {
+            return calendar.getJsonFactory().toString(resource);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialize a Calendar resource", e);
+        }
+    }
+
+    private static <R extends AbstractGoogleJsonClientRequest<?>> R authorize(R request, String token) {
+        request.setRequestHeaders(new HttpHeaders().setAuthorization("Bearer " + token));
+        return request;
+    }
+
+    private <T> T call(RequestFactory<T> request) throws InterruptedException {
+        String accountId = tokens.account().accountId();
+        int attempt = 0;
+        while (true) {
+            attempt++;
+            pacer.acquireCalendar(accountId);
+            String token = tokens.token();
+            GmailOutcome<T> outcome;
+            try {
+                outcome = api.execute(() -> request.create(token).execute());
+            } catch (CircuitBreakerOpenException e) {
+                throw new RetryLaterException("Calendar circuit breaker google_calendar is open",
+                        clock.instant().plus(config.worker().retryDelay()), e);
+            } catch (ProviderWideFailure e) {
+                backoffOrGiveUp(attempt, e.retryAt(), e.getMessage());
+                continue;
+            }
+            switch (outcome) {
+                case GmailOutcome.Ok<T> ok -> {
+                    return ok.value();
+                }
+                case GmailOutcome.UserFailure<T> failure -> {
+                    if (failure.status() == 410) {
+                        throw new SyncTokenExpiredException(failure.message());
+                    }
+                    switch (failure.kind()) {
+                        case UNAUTHORIZED -> {
+                            try {
+                                tokens.rejected(token);
+                            } catch (AccessTokenHolder.TokenRejectedException rejected) {
+                                throw new SourceFailedException(rejected.getMessage());
+                            }
+                        }
+                        case USER_RATE_LIMITED -> backoffOrGiveUp(attempt, failure.retryAt(),
+                                "Calendar rate limit for this user (" + failure.status() + " " + failure.reason() + ")");
+                        case NOT_FOUND, FORBIDDEN, BAD_REQUEST -> throw new SourceFailedException("Calendar refused ("
+                                + failure.status() + " " + failure.reason() + "): " + failure.message());
+                    }
+                }
+            }
+        }
+    }
+
+    private void backoffOrGiveUp(int attempt, Instant retryAt, String why) throws InterruptedException {
+        GoogleSyncConfig.Retry retry = config.retry();
+        Instant now = clock.instant();
+        if (attempt >= retry.maxAttempts()) {
+            throw new RetryLaterException(why + " after " + attempt + " attempts",
+                    retryAt != null && retryAt.isAfter(now) ? retryAt : now.plus(config.worker().retryDelay()));
+        }
+        Duration wait;
+        if (retryAt != null) {
+            wait = Duration.between(now, retryAt);
+            wait = (wait.isNegative() ? Duration.ZERO : wait).plusMillis(ThreadLocalRandom.current().nextLong(250));
+        } else {
+            long base = Math.min(retry.maxBackoff().toMillis(), retry.initialBackoff().toMillis() << Math.min(attempt - 1, 20));
+            wait = Duration.ofMillis(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
+        }
+        if (wait.compareTo(retry.maxInlineWait()) > 0) {
+            throw new RetryLaterException(why + "; retry at " + retryAt, now.plus(wait));
+        }
+        Thread.sleep(wait);
+    }
+
+    @FunctionalInterface
+    interface RequestFactory<T> {
+        AbstractGoogleJsonClientRequest<T> create(String token) throws IOException;
+    }
+
+    /** 410 fullSyncRequired: the sync token is no longer valid. */
+    public static class SyncTokenExpiredException extends RuntimeException {
+        public SyncTokenExpiredException(String message) {
+            super(message);
+        }
+    }
+}

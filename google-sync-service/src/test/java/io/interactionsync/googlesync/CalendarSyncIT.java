@@ -1,0 +1,142 @@
+package io.interactionsync.googlesync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.interactionsync.googlesync.repository.CalendarCursorRepository;
+import io.interactionsync.googlesync.repository.SyncJobRepository;
+import io.interactionsync.googlesync.source.calendar.CalendarCursor;
+import io.interactionsync.googlesync.support.FakeConnectorResource;
+import io.interactionsync.googlesync.support.TestMailbox;
+import io.interactionsync.googlesync.support.TopicReader;
+import io.interactionsync.model.ContractSchemas;
+import io.interactionsync.model.Provider;
+import io.interactionsync.model.Source;
+import io.interactionsync.model.SyncRequest;
+import io.interactionsync.model.Topics;
+import io.interactionsync.testsupport.EmulatorTestResource;
+import io.interactionsync.testsupport.KafkaTestClient;
+import io.interactionsync.testsupport.KafkaTestResource;
+import io.interactionsync.testsupport.PostgresTestResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Google Calendar: full listing from the horizon, incremental with the sync token, 410, cancelled → delete. */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(PostgresTestResource.class)
+@WithTestResource(EmulatorTestResource.class)
+class CalendarSyncIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static KafkaTestClient kafka;
+
+    @ConfigProperty(name = "emulator.base-url")
+    String emulator;
+
+    @Inject
+    SyncJobRepository jobs;
+
+    @Inject
+    CalendarCursorRepository cursors;
+
+    @BeforeAll
+    static void connect() {
+        kafka = KafkaTestClient.connect();
+    }
+
+    @AfterAll
+    static void close() {
+        kafka.close();
+    }
+
+    @Test
+    void shouldListFromTheHorizonThenFollowChangesWithTheSyncTokenAndListAgainAfter410() {
+        TestMailbox box = TestMailbox.create();
+        Instant now = Instant.now();
+        String past = box.event(now.minusSeconds(86_400 * 10), "confirmed").get("id").asText();
+        String future = box.event(now.plusSeconds(86_400 * 3), "confirmed").get("id").asText();
+        String cancelled = box.event(now.minusSeconds(86_400), "cancelled").get("id").asText();
+        String tooOld = box.event(now.atOffset(ZoneOffset.UTC).minusMonths(30).toInstant(), "confirmed").get("id").asText();
+        box.load(emulator);
+        String accountId = FakeConnectorResource.register(box.email);
+
+        // Full listing: the two events as upserts, the cancelled one as a delete, nothing before the horizon.
+        List<JsonNode> first = syncAndAwait(accountId, 0, 3);
+        assertThat(ops(first)).isEqualTo(Map.of(past, "upsert", future, "upsert", cancelled, "delete"));
+        assertThat(ops(first)).doesNotContainKey(tooOld);
+        for (JsonNode r : first) {
+            assertThat(ContractSchemas.validate(ContractSchemas.Contract.RAW_RECORD, r)).isEmpty();
+            assertThat(r.get("source").asText()).isEqualTo("google_calendar");
+            assertThat(r.get("mailbox").asText()).isEqualTo(box.email);
+            assertThat(r.path("payload").path("id").asText()).isEqualTo(r.get("remoteId").asText());
+        }
+        CalendarCursor afterFull = cursors.load(accountId).orElseThrow();
+        assertThat(afterFull.phase()).isEqualTo(CalendarCursor.Phase.INCREMENTAL);
+        assertThat(afterFull.syncToken()).isNotBlank();
+
+        // Incremental with the sync token: exactly the new event and the deletion.
+        String added = box.addEventLive(emulator, now.plusSeconds(7200));
+        box.deleteEvent(emulator, past);
+        List<JsonNode> second = syncAndAwait(accountId, 3, 2);
+        assertThat(ops(second)).isEqualTo(Map.of(added, "upsert", past, "delete"));
+        JsonNode deleted = second.stream().filter(r -> r.get("remoteId").asText().equals(past)).findFirst().orElseThrow();
+        assertThat(deleted.path("payload").path("status").asText()).isEqualTo("cancelled");
+        String tokenAfterIncremental = cursors.load(accountId).orElseThrow().syncToken();
+        assertThat(tokenAfterIncremental).isNotEqualTo(afterFull.syncToken());
+
+        // 410: the token is dropped and the calendar listed again from the horizon.
+        box.expireSyncTokens(emulator);
+        String later = box.addEventLive(emulator, now.plusSeconds(9000));
+        request(accountId);
+        List<JsonNode> all = await().atMost(WAIT).pollInterval(Duration.ofMillis(300))
+                .until(() -> TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId),
+                        list -> list.stream().anyMatch(r -> r.get("remoteId").asText().equals(later)));
+        awaitDone(accountId);
+        all = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId);
+        assertThat(ops(all.subList(5, all.size()))).containsEntry(later, "upsert").containsEntry(added, "upsert")
+                .containsEntry(future, "upsert").containsEntry(past, "delete").doesNotContainKey(tooOld);
+        CalendarCursor afterRelist = cursors.load(accountId).orElseThrow();
+        assertThat(afterRelist.phase()).isEqualTo(CalendarCursor.Phase.INCREMENTAL);
+        assertThat(afterRelist.syncToken()).isNotEqualTo(tokenAfterIncremental);
+        assertThat(afterRelist.syncRunId()).isNotEqualTo(afterFull.syncRunId());
+    }
+
+    private List<JsonNode> syncAndAwait(String accountId, int before, int expected) {
+        request(accountId);
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(300))
+                .until(() -> TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId), l -> l.size() >= before + expected);
+        awaitDone(accountId);
+        List<JsonNode> all = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId);
+        assertThat(all).hasSize(before + expected);
+        return all.subList(before, all.size());
+    }
+
+    private void awaitDone(String accountId) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                .until(() -> jobs.state(accountId).filter("done"::equals).isPresent());
+    }
+
+    private static Map<String, String> ops(List<JsonNode> records) {
+        return records.stream().collect(Collectors.toMap(r -> r.get("remoteId").asText(), r -> r.get("op").asText(),
+                (a, b) -> b));
+    }
+
+    private void request(String accountId) {
+        kafka.send(Topics.SYNC_REQUESTS, accountId, SyncRequest.of(accountId, Provider.GOOGLE,
+                List.of(Source.GOOGLE_CALENDAR), SyncRequest.Mode.AUTO, SyncRequest.Reason.CONNECT, Instant.now()));
+    }
+}
