@@ -198,6 +198,6 @@ class TokenSecrecyTests {
                 "/api/v1/microsoft-accounts/{id}/shared-mailboxes",
                 "/api/v1/microsoft-accounts/{id}/shared-mailboxes/{address}", "admin_consent_required",
                 "personal_account_not_allowed", "shared_mailbox_access_denied", "shared_scope_missing",
-                "/api/v1/accounts/{id}/features", "unknown_feature_flag");
+                "/api/v1/accounts/{id}/features", "unknown_feature_flag", "body_too_large", "internal_error (problem+json)");
     }
 }
