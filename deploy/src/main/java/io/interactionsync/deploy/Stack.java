@@ -1,11 +1,15 @@
 package io.interactionsync.deploy;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A running set of stack processes, stopped in reverse start order. Shared by the local-stack launcher
@@ -38,19 +42,30 @@ public final class Stack implements AutoCloseable {
     /** Starts {@code services} in parallel and waits until each is ready ({@code /q/health/ready}). */
     public void startServices(StackEndpoints endpoints, List<StackService> services, Duration timeout) {
         for (StackService service : services) {
-            Path jar = service.jar(repoRoot);
-            if (!Files.exists(jar)) {
-                throw new IllegalStateException(jar + " is missing: build first (./mvnw -DskipTests package)");
-            }
-            List<String> command = new java.util.ArrayList<>(SERVICE_JVM_OPTIONS);
-            command.add("-jar");
-            command.add(jar.toString());
-            adopt(ManagedProcess.start(service.artifact(), ManagedProcess.java(command.toArray(String[]::new)),
-                    service.environment(endpoints), logDir.resolve(service.artifact() + ".log")));
+            start(service, endpoints, service.artifact(), Map.of());
         }
         for (StackService service : services) {
-            process(service.artifact()).awaitHttpOk(java.net.URI.create(service.healthUrl(endpoints)), timeout);
+            process(service.artifact()).awaitHttpOk(URI.create(service.healthUrl(endpoints)), timeout);
         }
+    }
+
+    /**
+     * Starts one instance of {@code service} named {@code name} (its log file too) with the stack's
+     * environment plus {@code extraEnv}; does not wait for it. Several instances = several replicas.
+     */
+    public ManagedProcess start(StackService service, StackEndpoints endpoints, String name,
+                                Map<String, String> extraEnv) {
+        Path jar = service.jar(repoRoot);
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: build first (./mvnw -DskipTests package)");
+        }
+        List<String> command = new ArrayList<>(SERVICE_JVM_OPTIONS);
+        command.add("-jar");
+        command.add(jar.toString());
+        Map<String, String> env = new HashMap<>(service.environment(endpoints));
+        env.putAll(extraEnv);
+        return adopt(ManagedProcess.start(name, ManagedProcess.java(command.toArray(String[]::new)), env,
+                logDir.resolve(name + ".log")));
     }
 
     public ManagedProcess process(String name) {

@@ -27,6 +27,12 @@ public record StackEndpoints(
                 8081, 8082, 8083, 8084, tokenKeyring);
     }
 
+    /** The same stack with the connector on another port: a second connector replica. */
+    public StackEndpoints withConnectorPort(int port) {
+        return new StackEndpoints(kafkaBootstrap, emulatorUrl, database, port, googleSyncPort, microsoftSyncPort,
+                normalizerPort, tokenKeyring);
+    }
+
     public String connectorUrl() {
         return "http://127.0.0.1:" + connectorPort;
     }
