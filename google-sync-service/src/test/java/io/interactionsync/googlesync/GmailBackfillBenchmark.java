@@ -51,7 +51,9 @@ class GmailBackfillBenchmark {
     public static class ProductionSizes implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("google-sync.gmail.list-page-size", "500", "google-sync.gmail.get-batch-size", "50",
+            return Map.of("google-sync.gmail.list-page-size", "500",
+                    "google-sync.gmail.get-batch-size", System.getProperty("bench.get-batch-size", "50"),
+                    "google-sync.gmail.thread-min-messages", System.getProperty("bench.thread-min-messages", "3"),
                     "google-sync.status.every-records", "1000");
         }
     }

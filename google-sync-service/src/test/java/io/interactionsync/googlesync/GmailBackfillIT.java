@@ -131,6 +131,36 @@ class GmailBackfillIT {
     }
 
     @Test
+    void shouldFetchAThreadHoldingSeveralListedMessagesWithOneThreadsGet() {
+        TestMailbox box = TestMailbox.standard();
+        String thread = "thr" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        Instant now = Instant.now();
+        for (int i = 0; i < 4; i++) { // the newest messages: listed together at the head of the first batch
+            box.addToThread(thread, now.minusSeconds(60L * (i + 1)), true, i == 3 ? "SENT" : "INBOX");
+        }
+        box.addToThread(thread, now.minusSeconds(30), false, "SPAM");
+        box.load(emulator);
+        String accountId = FakeConnectorResource.register(box.email);
+
+        request(accountId, SyncRequest.Mode.AUTO);
+        awaitJob(accountId, "done");
+
+        List<JsonNode> records = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId);
+        assertThat(records.stream().map(r -> r.get("remoteId").asText()).toList())
+                .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(box.expectedIds());
+        records.forEach(r -> assertThat(ContractSchemas.validate(ContractSchemas.Contract.RAW_RECORD, r)).isEmpty());
+        assertThat(records).filteredOn(r -> r.path("payload").path("threadId").asText().equals(thread)).hasSize(4)
+                .allSatisfy(r -> assertThat(r.path("payload").path("payload").path("headers").toString())
+                        .contains("Message-ID").doesNotContain("X-Not-Requested"));
+        JsonNode methods = box.stats(emulator).path("methods");
+        assertThat(methods.path("users.threads.get").path("requests").asLong()).isEqualTo(1);
+        // The thread's 3 INBOX messages came in one call; every other listed id (including up to 4 fetched to
+        // find the horizon) with messages.get.
+        assertThat(methods.path("users.messages.get").path("requests").asLong())
+                .isBetween((long) box.expectedIds().size() - 3, (long) box.expectedIds().size() - 3 + 4);
+    }
+
+    @Test
     void shouldResumeFromTheSavedCursorAfterARestartMidBackfillWithoutGaps() throws Exception {
         TestMailbox box = TestMailbox.standard().load(emulator);
         String accountId = FakeConnectorResource.register(box.email);

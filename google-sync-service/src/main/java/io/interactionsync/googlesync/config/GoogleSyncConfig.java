@@ -42,6 +42,13 @@ public interface GoogleSyncConfig {
         @WithDefault("50")
         int getBatchSize();
 
+        /**
+         * A thread holding at least this many ids of one get batch is fetched with one threads.get (10 units)
+         * instead of messages.get per message (5 units each); 3 saves units, 2 only round trips; 0 disables.
+         */
+        @WithDefault("3")
+        int threadMinMessages();
+
         /** Concurrent messages.get calls of one account within a step. */
         @WithDefault("4")
         int getConcurrency();

@@ -65,21 +65,50 @@ public class GmailCursorRepository implements GmailCursor.Loader {
         inTransaction(c -> upsert(c, accountId, cursor));
     }
 
-    /** Saves the cursor and remembers ids listed under INBOX for the SENT listing, in one transaction. */
-    public void saveWithListedIds(String accountId, GmailCursor cursor, Collection<String> listedIds) {
+    /**
+     * Saves the cursor and remembers the listed ids with their thread ids (SENT dedup, thread grouping, resync),
+     * in one transaction.
+     */
+    public void saveWithListedIds(String accountId, GmailCursor cursor, java.util.Map<String, String> listedThreads) {
         inTransaction(c -> {
             upsert(c, accountId, cursor);
-            if (!listedIds.isEmpty()) {
+            if (!listedThreads.isEmpty()) {
+                List<String> ids = new ArrayList<>(listedThreads.keySet());
+                List<String> threads = ids.stream().map(listedThreads::get).toList();
                 try (PreparedStatement ps = c.prepareStatement("""
-                        insert into google_sync.gmail_backfill_ids (account_id, message_id)
-                        select ?, unnest(?::text[]) on conflict do nothing
+                        insert into google_sync.gmail_backfill_ids (account_id, message_id, thread_id)
+                        select ?, m, t from unnest(?::text[], ?::text[]) as u(m, t) on conflict do nothing
                         """)) {
                     ps.setString(1, accountId);
-                    ps.setArray(2, c.createArrayOf("text", listedIds.toArray()));
+                    ps.setArray(2, c.createArrayOf("text", ids.toArray()));
+                    ps.setArray(3, c.createArrayOf("text", threads.toArray()));
                     ps.executeUpdate();
                 }
             }
         });
+    }
+
+    /** Thread ids of listed messages of the current backfill (ids without a known thread are absent). */
+    public java.util.Map<String, String> threadIds(String accountId, Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return java.util.Map.of();
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                select message_id, thread_id from google_sync.gmail_backfill_ids
+                where account_id = ? and message_id = any(?::text[]) and thread_id is not null
+                """)) {
+            ps.setString(1, accountId);
+            ps.setArray(2, c.createArrayOf("text", ids.toArray()));
+            java.util.Map<String, String> found = new java.util.HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw new RepositoryException("could not read thread ids of account " + accountId, e);
+        }
     }
 
     /** A message published as an upsert: id, thread id, internalDate (epoch ms, null if unknown). */

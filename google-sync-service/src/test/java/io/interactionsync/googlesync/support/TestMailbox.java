@@ -65,10 +65,15 @@ public final class TestMailbox {
     }
 
     public String add(Instant internalDate, boolean expectedInBackfill, String... labels) {
+        return addToThread(null, internalDate, expectedInBackfill, labels);
+    }
+
+    /** A message of thread {@code threadId} (null: a thread of its own, {@code "t" + id}). */
+    public String addToThread(String threadId, Instant internalDate, boolean expectedInBackfill, String... labels) {
         String id = String.format("m%05d%s", ++counter, UUID.randomUUID().toString().substring(0, 6));
         ObjectNode m = Json.mapper().createObjectNode();
         m.put("id", id);
-        m.put("threadId", "t" + id);
+        m.put("threadId", threadId == null ? "t" + id : threadId);
         ArrayNode labelIds = m.putArray("labelIds");
         for (String l : labels) {
             labelIds.add(l);

@@ -75,6 +75,12 @@ public class GmailGateway implements GmailPort {
     }
 
     @Override
+    public com.google.api.services.gmail.model.Thread getThreadMetadata(String threadId) throws InterruptedException {
+        return call(GmailMethod.THREADS_GET, token -> authorize(gmail.users().threads().get(ME, threadId)
+                .setFormat("metadata").setMetadataHeaders(config.gmail().metadataHeaders()), token));
+    }
+
+    @Override
     public ListHistoryResponse listHistory(String startHistoryId, String pageToken) throws InterruptedException {
         return call(GmailMethod.HISTORY_LIST, token -> authorize(gmail.users().history().list(ME)
                 .setStartHistoryId(new java.math.BigInteger(startHistoryId))

@@ -20,6 +20,9 @@ public interface GmailPort {
     /** users.messages.get with format=metadata and the configured headers (5 units); 404 → NotFoundException. */
     Message getMessageMetadata(String id) throws InterruptedException;
 
+    /** users.threads.get with format=metadata and the configured headers (10 units); 404 → NotFoundException. */
+    com.google.api.services.gmail.model.Thread getThreadMetadata(String threadId) throws InterruptedException;
+
     /**
      * users.history.list from {@code startHistoryId} (2 units), types messageAdded, messageDeleted, labelAdded,
      * labelRemoved; a start id older than the kept history → NotFoundException (404).

@@ -136,14 +136,15 @@ public class GmailBackfillSource {
     private GmailCursor listPage(GmailSession session, GmailCursor cursor) throws InterruptedException {
         String label = cursor.label();
         ListMessagesResponse page = session.gmail().listMessages(label, cursor.pageToken());
-        List<String> ids = new ArrayList<>();
+        java.util.Map<String, String> threadOf = new java.util.LinkedHashMap<>();
         if (page.getMessages() != null) {
             for (Message m : page.getMessages()) {
-                if (m.getId() != null && !ids.contains(m.getId())) {
-                    ids.add(m.getId());
+                if (m.getId() != null) {
+                    threadOf.putIfAbsent(m.getId(), m.getThreadId());
                 }
             }
         }
+        List<String> ids = new ArrayList<>(threadOf.keySet());
         List<String> labels = GmailCursor.BACKFILL_LABELS;
         boolean firstLabel = labels.indexOf(label) == 0;
         boolean lastLabel = labels.indexOf(label) == labels.size() - 1;
@@ -155,11 +156,9 @@ public class GmailBackfillSource {
         Long estimate = cursor.pageToken() == null && page.getResultSizeEstimate() != null
                 ? page.getResultSizeEstimate() : null;
         GmailCursor next = cursor.afterList(fresh, page.getNextPageToken(), estimate);
-        if (lastLabel && !cursor.resync()) {
-            cursors.save(session.accountId(), next);
-        } else {
-            cursors.saveWithListedIds(session.accountId(), next, fresh);
-        }
+        java.util.Map<String, String> listed = new java.util.LinkedHashMap<>();
+        fresh.forEach(id -> listed.put(id, threadOf.get(id)));
+        cursors.saveWithListedIds(session.accountId(), next, listed);
         session.status().progress(next.fetched(), next.estimatedTotal(), next.lastSyncedAt());
         return next;
     }
@@ -169,8 +168,8 @@ public class GmailBackfillSource {
         List<String> batch = pending.subList(0, Math.min(config.gmail().getBatchSize(), pending.size()));
         // A resync after an expired historyId: what was published and is still listed is unchanged for us.
         Set<String> unchanged = cursor.resync() ? cursors.published(session.accountId(), batch) : Set.of();
-        List<Fetch> fetches = fetchAll(session, batch.stream().filter(id -> !unchanged.contains(id)).toList(),
-                config.gmail().getConcurrency());
+        List<String> toFetch = batch.stream().filter(id -> !unchanged.contains(id)).toList();
+        List<Fetch> fetches = fetchGrouped(session, toFetch, cursors.threadIds(session.accountId(), toFetch));
 
         Instant observedAt = clock.instant();
         long horizonMillis = cursor.horizon().toEpochMilli();
@@ -235,6 +234,82 @@ public class GmailBackfillSource {
                     notBefore, lastFailure);
         }
         return next;
+    }
+
+    /**
+     * Fetches the batch in batch order: a thread holding at least {@code thread-min-messages} of the batch's ids
+     * with one threads.get (10 units), the other ids with messages.get (5 units each), concurrently.
+     */
+    private List<Fetch> fetchGrouped(GmailSession session, List<String> ids, java.util.Map<String, String> threadOf)
+            throws InterruptedException {
+        int min = config.gmail().threadMinMessages();
+        java.util.Map<String, List<String>> byThread = new java.util.LinkedHashMap<>();
+        for (String id : ids) {
+            String t = threadOf.get(id);
+            if (t != null) {
+                byThread.computeIfAbsent(t, k -> new ArrayList<>()).add(id);
+            }
+        }
+        byThread.values().removeIf(group -> min <= 0 || group.size() < min);
+        if (byThread.isEmpty()) {
+            return fetchAll(session, ids, config.gmail().getConcurrency());
+        }
+        Set<String> viaThreads = new java.util.HashSet<>();
+        byThread.values().forEach(viaThreads::addAll);
+        List<String> single = ids.stream().filter(id -> !viaThreads.contains(id)).toList();
+        java.util.Map<String, Fetch> results = new java.util.HashMap<>();
+        for (Fetch f : fetchAll(session, single, config.gmail().getConcurrency())) {
+            results.put(f.id(), f);
+        }
+        Semaphore permits = new Semaphore(Math.max(1, config.gmail().getConcurrency()));
+        Object mdcAccount = MDC.get("accountId");
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<List<Fetch>>> futures = new ArrayList<>();
+            for (var group : byThread.entrySet()) {
+                futures.add(executor.submit(() -> {
+                    permits.acquire();
+                    try {
+                        if (mdcAccount != null) {
+                            MDC.put("accountId", mdcAccount);
+                        }
+                        return fetchThread(session, group.getKey(), group.getValue());
+                    } finally {
+                        permits.release();
+                    }
+                }));
+            }
+            for (Future<List<Fetch>> future : futures) {
+                try {
+                    future.get().forEach(f -> results.put(f.id(), f));
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    if (e.getCause() instanceof InterruptedException interrupted) {
+                        throw interrupted;
+                    }
+                    throw new IllegalStateException("unexpected failure fetching a Gmail thread", e.getCause());
+                }
+            }
+        }
+        return ids.stream().map(results::get).toList();
+    }
+
+    private static List<Fetch> fetchThread(GmailSession session, String threadId, List<String> wanted)
+            throws InterruptedException {
+        try {
+            com.google.api.services.gmail.model.Thread thread = session.gmail().getThreadMetadata(threadId);
+            java.util.Map<String, Message> byId = new java.util.HashMap<>();
+            if (thread.getMessages() != null) {
+                thread.getMessages().forEach(m -> byId.put(m.getId(), m));
+            }
+            return wanted.stream().map(id -> byId.containsKey(id)
+                    ? (Fetch) new Fetch.Fetched(id, byId.get(id)) : new Fetch.Gone(id)).toList();
+        } catch (GmailGateway.NotFoundException e) {
+            return wanted.stream().map(id -> (Fetch) new Fetch.Gone(id)).toList();
+        } catch (RetryLaterException e) {
+            return wanted.stream().map(id -> (Fetch) new Fetch.Failed(id, e)).toList();
+        }
     }
 
     /** messages.get for every id of the batch, a few at a time, each on its own virtual thread; in batch order. */
@@ -319,6 +394,8 @@ public class GmailBackfillSource {
 
     /** What became of one messages.get. */
     sealed interface Fetch {
+        String id();
+
         record Fetched(String id, Message message) implements Fetch {
         }
 
