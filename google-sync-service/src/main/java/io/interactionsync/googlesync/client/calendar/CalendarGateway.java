@@ -8,15 +8,14 @@ import com.google.api.services.calendar.model.Events;
 import io.interactionsync.googlesync.client.AccessTokenHolder;
 import io.interactionsync.googlesync.client.gmail.GmailOutcome;
 import io.interactionsync.googlesync.client.gmail.ProviderWideFailure;
+import io.interactionsync.googlesync.client.RetryBackoff;
 import io.interactionsync.googlesync.config.GoogleSyncConfig;
 import io.interactionsync.googlesync.pacing.QuotaPacer;
 import io.interactionsync.googlesync.source.RetryLaterException;
 import io.interactionsync.googlesync.source.SourceFailedException;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ThreadLocalRandom;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
 /**
@@ -115,24 +114,7 @@ public class CalendarGateway {
     }
 
     private void backoffOrGiveUp(int attempt, Instant retryAt, String why) throws InterruptedException {
-        GoogleSyncConfig.Retry retry = config.retry();
-        Instant now = clock.instant();
-        if (attempt >= retry.maxAttempts()) {
-            throw new RetryLaterException(why + " after " + attempt + " attempts",
-                    retryAt != null && retryAt.isAfter(now) ? retryAt : now.plus(config.worker().retryDelay()));
-        }
-        Duration wait;
-        if (retryAt != null) {
-            wait = Duration.between(now, retryAt);
-            wait = (wait.isNegative() ? Duration.ZERO : wait).plusMillis(ThreadLocalRandom.current().nextLong(250));
-        } else {
-            long base = Math.min(retry.maxBackoff().toMillis(), retry.initialBackoff().toMillis() << Math.min(attempt - 1, 20));
-            wait = Duration.ofMillis(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
-        }
-        if (wait.compareTo(retry.maxInlineWait()) > 0) {
-            throw new RetryLaterException(why + "; retry at " + retryAt, now.plus(wait));
-        }
-        Thread.sleep(wait);
+        RetryBackoff.awaitNextAttempt(config, clock, attempt, retryAt, why);
     }
 
     @FunctionalInterface

@@ -8,6 +8,7 @@ import com.google.api.services.gmail.model.ListMessagesResponse;
 import com.google.api.services.gmail.model.Message;
 import com.google.api.services.gmail.model.Profile;
 import io.interactionsync.googlesync.client.AccessTokenHolder;
+import io.interactionsync.googlesync.client.RetryBackoff;
 import io.interactionsync.googlesync.config.GoogleSyncConfig;
 import io.interactionsync.googlesync.metrics.SyncMetrics;
 import io.interactionsync.googlesync.pacing.QuotaPacer;
@@ -18,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
 /**
@@ -169,25 +169,8 @@ public class GmailGateway implements GmailPort {
     }
 
     private void backoffOrGiveUp(GmailMethod method, int attempt, Instant retryAt, String why) throws InterruptedException {
-        GoogleSyncConfig.Retry retry = config.retry();
-        Instant now = clock.instant();
-        if (attempt >= retry.maxAttempts()) {
-            throw new RetryLaterException(why + " after " + attempt + " attempts",
-                    retryAt != null && retryAt.isAfter(now) ? retryAt : now.plus(config.worker().retryDelay()));
-        }
-        Duration wait;
-        if (retryAt != null) {
-            wait = Duration.between(now, retryAt);
-            wait = (wait.isNegative() ? Duration.ZERO : wait).plusMillis(ThreadLocalRandom.current().nextLong(250));
-        } else {
-            long base = Math.min(retry.maxBackoff().toMillis(), retry.initialBackoff().toMillis() << Math.min(attempt - 1, 20));
-            wait = Duration.ofMillis(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
-        }
-        if (wait.compareTo(retry.maxInlineWait()) > 0) {
-            throw new RetryLaterException(why + "; retry at " + retryAt, now.plus(wait));
-        }
-        Log.debugf("%s: %s, retrying in %d ms (attempt %d)", method.apiName(), why, wait.toMillis(), attempt);
-        Thread.sleep(wait);
+        Duration waited = RetryBackoff.awaitNextAttempt(config, clock, attempt, retryAt, why);
+        Log.debugf("%s: %s, retried after %d ms (attempt %d)", method.apiName(), why, waited.toMillis(), attempt);
     }
 
     /** Builds an SDK request carrying {@code token} (building can throw IOException in the SDK's signature). */
