@@ -8,15 +8,11 @@ import com.google.api.client.googleapis.auth.oauth2.GoogleRefreshTokenRequest;
 import com.google.api.client.googleapis.auth.oauth2.GoogleTokenResponse;
 import com.google.api.client.http.GenericUrl;
 import com.google.api.client.http.HttpRequest;
-import com.google.api.client.http.HttpRequestInitializer;
 import com.google.api.client.http.HttpResponse;
-import com.google.api.client.http.HttpTransport;
 import com.google.api.client.http.UrlEncodedContent;
-import com.google.api.client.http.javanet.NetHttpTransport;
-import com.google.api.client.json.JsonFactory;
-import com.google.api.client.json.gson.GsonFactory;
 import io.interactionsync.connector.config.ConnectorConfig;
 import io.interactionsync.connector.provider.AuthorizationRequest;
+import io.interactionsync.connector.provider.OAuthHttpClient;
 import io.interactionsync.connector.provider.OAuthProvider;
 import io.interactionsync.connector.provider.ProviderException;
 import io.interactionsync.connector.provider.ProviderException.Kind;
@@ -61,19 +57,14 @@ public class GoogleOAuthProvider implements OAuthProvider {
     private static final long DEFAULT_EXPIRES_IN_SECONDS = 3600;
 
     private final ConnectorConfig.Google config;
-    private final HttpTransport transport = new NetHttpTransport();
-    private final JsonFactory json = GsonFactory.getDefaultInstance();
-    private final HttpRequestInitializer timeouts;
+    private final OAuthHttpClient http;
     private final Clock clock;
 
     public GoogleOAuthProvider(ConnectorConfig config, Clock clock) {
         this.config = config.google();
         this.clock = clock;
-        int timeoutMillis = (int) this.config.timeout().toMillis();
-        this.timeouts = (HttpRequest request) -> {
-            request.setConnectTimeout(timeoutMillis);
-            request.setReadTimeout(timeoutMillis);
-        };
+        this.http = new OAuthHttpClient("connector.google", this.config.clientId(), this.config.clientSecret(),
+                this.config.timeout());
     }
 
     @Override
@@ -83,8 +74,7 @@ public class GoogleOAuthProvider implements OAuthProvider {
 
     @Override
     public boolean configured() {
-        return config.clientId().filter(s -> !s.isBlank()).isPresent()
-                && config.clientSecret().filter(s -> !s.isBlank()).isPresent();
+        return http.configured();
     }
 
     @Override
@@ -118,7 +108,7 @@ public class GoogleOAuthProvider implements OAuthProvider {
 
     @Override
     public String authorizeUrl(AuthorizationRequest request) {
-        return new GoogleAuthorizationCodeRequestUrl(config.authorizeUrl(), clientId(), request.redirectUri(),
+        return new GoogleAuthorizationCodeRequestUrl(config.authorizeUrl(), http.clientId(), request.redirectUri(),
                 request.scopes())
                 .setAccessType("offline")
                 .setState(request.state())
@@ -131,9 +121,9 @@ public class GoogleOAuthProvider implements OAuthProvider {
 
     @Override
     public TokenGrant exchangeCode(String code, String redirectUri, String codeVerifier) {
-        GoogleAuthorizationCodeTokenRequest request = new GoogleAuthorizationCodeTokenRequest(transport, json,
-                config.tokenUrl(), clientId(), clientSecret(), code, redirectUri);
-        request.setRequestInitializer(timeouts);
+        GoogleAuthorizationCodeTokenRequest request = new GoogleAuthorizationCodeTokenRequest(http.transport(),
+                http.json(), config.tokenUrl(), http.clientId(), http.clientSecret(), code, redirectUri);
+        request.setRequestInitializer(http.timeouts());
         if (codeVerifier != null) {
             request.set("code_verifier", codeVerifier);
         }
@@ -143,9 +133,9 @@ public class GoogleOAuthProvider implements OAuthProvider {
         }
         ProviderIdentity identity;
         try {
-            GoogleIdToken idToken = GoogleIdToken.parse(json, response.getIdToken());
+            GoogleIdToken idToken = GoogleIdToken.parse(http.json(), response.getIdToken());
             GoogleIdToken.Payload payload = idToken.getPayload();
-            if (payload.getAudience() != null && !idToken.verifyAudience(List.of(clientId()))) {
+            if (payload.getAudience() != null && !idToken.verifyAudience(List.of(http.clientId()))) {
                 throw new ProviderException(Kind.INVALID_RESPONSE, null, "Google id_token is for another client");
             }
             if (payload.getSubject() == null || payload.getEmail() == null) {
@@ -160,17 +150,17 @@ public class GoogleOAuthProvider implements OAuthProvider {
 
     @Override
     public TokenGrant refresh(String refreshToken) {
-        GoogleRefreshTokenRequest request = new GoogleRefreshTokenRequest(transport, json, refreshToken, clientId(),
-                clientSecret());
+        GoogleRefreshTokenRequest request = new GoogleRefreshTokenRequest(http.transport(), http.json(), refreshToken,
+                http.clientId(), http.clientSecret());
         request.setTokenServerUrl(new GenericUrl(config.tokenUrl()));
-        request.setRequestInitializer(timeouts);
+        request.setRequestInitializer(http.timeouts());
         return toGrant(execute(() -> request.execute(), "token refresh"), null);
     }
 
     @Override
     public void revoke(String token) {
         try {
-            HttpRequest request = transport.createRequestFactory(timeouts)
+            HttpRequest request = http.transport().createRequestFactory(http.timeouts())
                     .buildPostRequest(new GenericUrl(config.revokeUrl()), new UrlEncodedContent(Map.of("token", token)));
             request.setThrowExceptionOnExecuteError(false);
             HttpResponse response = request.execute();
@@ -224,13 +214,4 @@ public class GoogleOAuthProvider implements OAuthProvider {
         }
     }
 
-    private String clientId() {
-        return config.clientId().orElseThrow(() -> new ProviderException(Kind.MISCONFIGURED, null,
-                "connector.google.client-id is not set"));
-    }
-
-    private String clientSecret() {
-        return config.clientSecret().orElseThrow(() -> new ProviderException(Kind.MISCONFIGURED, null,
-                "connector.google.client-secret is not set"));
-    }
 }

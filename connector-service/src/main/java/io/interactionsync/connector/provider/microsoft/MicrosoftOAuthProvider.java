@@ -8,14 +8,9 @@ import com.google.api.client.auth.oauth2.TokenResponse;
 import com.google.api.client.auth.oauth2.TokenResponseException;
 import com.google.api.client.auth.openidconnect.IdToken;
 import com.google.api.client.http.GenericUrl;
-import com.google.api.client.http.HttpRequest;
-import com.google.api.client.http.HttpRequestInitializer;
-import com.google.api.client.http.HttpTransport;
-import com.google.api.client.http.javanet.NetHttpTransport;
-import com.google.api.client.json.JsonFactory;
-import com.google.api.client.json.gson.GsonFactory;
 import io.interactionsync.connector.config.ConnectorConfig;
 import io.interactionsync.connector.provider.AuthorizationRequest;
+import io.interactionsync.connector.provider.OAuthHttpClient;
 import io.interactionsync.connector.provider.OAuthProvider;
 import io.interactionsync.connector.provider.ProviderException;
 import io.interactionsync.connector.provider.ProviderException.Kind;
@@ -63,20 +58,15 @@ public class MicrosoftOAuthProvider implements OAuthProvider {
     private static final long DEFAULT_EXPIRES_IN_SECONDS = 3600;
 
     private final ConnectorConfig.Microsoft config;
-    private final HttpTransport transport = new NetHttpTransport();
-    private final JsonFactory json = GsonFactory.getDefaultInstance();
-    private final HttpRequestInitializer timeouts;
+    private final OAuthHttpClient http;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
     public MicrosoftOAuthProvider(ConnectorConfig config, Clock clock) {
         this.config = config.microsoft();
         this.clock = clock;
-        int timeoutMillis = (int) this.config.timeout().toMillis();
-        this.timeouts = (HttpRequest request) -> {
-            request.setConnectTimeout(timeoutMillis);
-            request.setReadTimeout(timeoutMillis);
-        };
+        this.http = new OAuthHttpClient("connector.microsoft", this.config.clientId(), this.config.clientSecret(),
+                this.config.timeout());
     }
 
     @Override
@@ -86,8 +76,7 @@ public class MicrosoftOAuthProvider implements OAuthProvider {
 
     @Override
     public boolean configured() {
-        return config.clientId().filter(s -> !s.isBlank()).isPresent()
-                && config.clientSecret().filter(s -> !s.isBlank()).isPresent();
+        return http.configured();
     }
 
     @Override
@@ -128,7 +117,7 @@ public class MicrosoftOAuthProvider implements OAuthProvider {
 
     @Override
     public String authorizeUrl(AuthorizationRequest request) {
-        return new AuthorizationCodeRequestUrl(endpoint("oauth2/v2.0/authorize"), clientId())
+        return new AuthorizationCodeRequestUrl(endpoint("oauth2/v2.0/authorize"), http.clientId())
                 .setRedirectUri(request.redirectUri())
                 .setScopes(request.scopes())
                 .setState(request.state())
@@ -140,11 +129,11 @@ public class MicrosoftOAuthProvider implements OAuthProvider {
 
     @Override
     public TokenGrant exchangeCode(String code, String redirectUri, String codeVerifier) {
-        AuthorizationCodeTokenRequest request = new AuthorizationCodeTokenRequest(transport, json,
+        AuthorizationCodeTokenRequest request = new AuthorizationCodeTokenRequest(http.transport(), http.json(),
                 new GenericUrl(endpoint("oauth2/v2.0/token")), code)
                 .setRedirectUri(redirectUri)
-                .setClientAuthentication(new ClientParametersAuthentication(clientId(), clientSecret()))
-                .setRequestInitializer(timeouts);
+                .setClientAuthentication(new ClientParametersAuthentication(http.clientId(), http.clientSecret()))
+                .setRequestInitializer(http.timeouts());
         if (codeVerifier != null) {
             request.set("code_verifier", codeVerifier);
         }
@@ -155,9 +144,9 @@ public class MicrosoftOAuthProvider implements OAuthProvider {
         }
         ProviderIdentity identity;
         try {
-            IdToken idToken = IdToken.parse(json, idTokenText);
+            IdToken idToken = IdToken.parse(http.json(), idTokenText);
             IdToken.Payload payload = idToken.getPayload();
-            if (payload.getAudience() != null && !idToken.verifyAudience(List.of(clientId()))) {
+            if (payload.getAudience() != null && !idToken.verifyAudience(List.of(http.clientId()))) {
                 throw new ProviderException(Kind.INVALID_RESPONSE, null, "Microsoft id_token is for another client");
             }
             Object tid = payload.get("tid");
@@ -185,10 +174,10 @@ public class MicrosoftOAuthProvider implements OAuthProvider {
 
     @Override
     public TokenGrant refresh(String refreshToken, Collection<String> grantedScopes) {
-        RefreshTokenRequest request = new RefreshTokenRequest(transport, json,
+        RefreshTokenRequest request = new RefreshTokenRequest(http.transport(), http.json(),
                 new GenericUrl(endpoint("oauth2/v2.0/token")), refreshToken)
-                .setClientAuthentication(new ClientParametersAuthentication(clientId(), clientSecret()))
-                .setRequestInitializer(timeouts);
+                .setClientAuthentication(new ClientParametersAuthentication(http.clientId(), http.clientSecret()))
+                .setRequestInitializer(http.timeouts());
         if (!grantedScopes.isEmpty()) {
             request.setScopes(requestScopes(grantedScopes));
         }
@@ -219,7 +208,7 @@ public class MicrosoftOAuthProvider implements OAuthProvider {
         byte[] state = new byte[16];
         random.nextBytes(state);
         String tenant = Set.of("common", "consumers").contains(config.tenant()) ? "organizations" : config.tenant();
-        return authority() + "/" + tenant + "/v2.0/adminconsent?client_id=" + enc(clientId()) + "&scope=" + enc(scopes)
+        return authority() + "/" + tenant + "/v2.0/adminconsent?client_id=" + enc(http.clientId()) + "&scope=" + enc(scopes)
                 + "&redirect_uri=" + enc(redirectUri == null ? "" : redirectUri)
                 + "&state=" + Base64.getUrlEncoder().withoutPadding().encodeToString(state);
     }
@@ -300,13 +289,4 @@ public class MicrosoftOAuthProvider implements OAuthProvider {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private String clientId() {
-        return config.clientId().orElseThrow(() -> new ProviderException(Kind.MISCONFIGURED, null,
-                "connector.microsoft.client-id is not set"));
-    }
-
-    private String clientSecret() {
-        return config.clientSecret().orElseThrow(() -> new ProviderException(Kind.MISCONFIGURED, null,
-                "connector.microsoft.client-secret is not set"));
-    }
 }
