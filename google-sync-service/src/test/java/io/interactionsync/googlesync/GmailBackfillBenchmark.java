@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * neither *Tests nor *IT, so it only runs when asked for:
  * <pre>
  * mvn -B -pl google-sync-service verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Dit.test=GmailBackfillBenchmark -Dbench.messages=5000
+ *     -Dit.test=GmailBackfillBenchmark -Dbench.messages=20000
  * </pre>
  * Production batch sizes (list 500, get batches of 50) and pacing (15,000 units/user/minute).
  */
@@ -53,7 +53,8 @@ class GmailBackfillBenchmark {
         public Map<String, String> getConfigOverrides() {
             return Map.of("google-sync.gmail.list-page-size", "500",
                     "google-sync.gmail.get-batch-size", System.getProperty("bench.get-batch-size", "50"),
-                    "google-sync.gmail.thread-min-messages", System.getProperty("bench.thread-min-messages", "3"),
+                    "google-sync.gmail.thread-min-messages", System.getProperty("bench.thread-min-messages", "2"),
+                    "google-sync.gmail.threads-for-replies", System.getProperty("bench.threads-for-replies", "true"),
                     "google-sync.status.every-records", "1000");
         }
     }

@@ -131,14 +131,23 @@ class GmailBackfillIT {
     }
 
     @Test
-    void shouldFetchAThreadHoldingSeveralListedMessagesWithOneThreadsGet() {
+    void shouldPublishAThreadsOtherInboxAndSentMessagesFromOneThreadsGetAndSkipThemWhenListedLater() {
         TestMailbox box = TestMailbox.standard();
         String thread = "thr" + java.util.UUID.randomUUID().toString().substring(0, 8);
         Instant now = Instant.now();
-        for (int i = 0; i < 4; i++) { // the newest messages: listed together at the head of the first batch
-            box.addToThread(thread, now.minusSeconds(60L * (i + 1)), true, i == 3 ? "SENT" : "INBOX");
-        }
+        // Two INBOX messages on the first listed page → one threads.get, which also brings the thread's SENT reply
+        // (SENT listing) and an INBOX message 20 h older (a later INBOX page): published once, skipped when listed.
+        box.addToThread(thread, now.minusSeconds(60), true, "INBOX", "UNREAD");
+        box.addToThread(thread, now.minusSeconds(90), true, "SENT");
+        box.addToThread(thread, now.minusSeconds(120), true, "INBOX");
+        box.addToThread(thread, now.minusSeconds(20 * 3600), true, "INBOX");
+        // Never published: out of INBOX ∪ SENT, or older than the horizon.
         box.addToThread(thread, now.minusSeconds(30), false, "SPAM");
+        box.addToThread(thread, now.minusSeconds(40), false, "TRASH");
+        box.addToThread(thread, now.minusSeconds(45), false, "DRAFT");
+        box.addToThread(thread, now.minusSeconds(50), false, "CATEGORY_PERSONAL"); // archived
+        box.addToThread(thread, now.atOffset(java.time.ZoneOffset.UTC).minusMonths(24).minusDays(3).toInstant(), false,
+                "INBOX");
         box.load(emulator);
         String accountId = FakeConnectorResource.register(box.email);
 
@@ -152,12 +161,15 @@ class GmailBackfillIT {
         assertThat(records).filteredOn(r -> r.path("payload").path("threadId").asText().equals(thread)).hasSize(4)
                 .allSatisfy(r -> assertThat(r.path("payload").path("payload").path("headers").toString())
                         .contains("Message-ID").doesNotContain("X-Not-Requested"));
+        GmailCursor cursor = cursors.load(accountId).orElseThrow();
+        assertThat(cursor.published()).isEqualTo(box.expectedIds().size());
         JsonNode methods = box.stats(emulator).path("methods");
-        assertThat(methods.path("users.threads.get").path("requests").asLong()).isEqualTo(1);
-        // The thread's 3 INBOX messages came in one call; every other listed id (including up to 4 fetched to
-        // find the horizon) with messages.get.
-        assertThat(methods.path("users.messages.get").path("requests").asLong())
-                .isBetween((long) box.expectedIds().size() - 3, (long) box.expectedIds().size() - 3 + 4);
+        // One threads.get for the head of the first page; one more for the thread's reply older than the horizon,
+        // listed at the end of INBOX (a reply: its thread holds other messages), which ends the label.
+        assertThat(methods.path("users.threads.get").path("requests").asLong()).isEqualTo(2);
+        // Every other expected id with one messages.get (lone messages), plus up to 4 fetched to find the horizon.
+        long lone = box.expectedIds().size() - 4;
+        assertThat(methods.path("users.messages.get").path("requests").asLong()).isBetween(lone, lone + 4);
     }
 
     @Test

@@ -43,11 +43,19 @@ public interface GoogleSyncConfig {
         int getBatchSize();
 
         /**
-         * A thread holding at least this many ids of one get batch is fetched with one threads.get (10 units)
-         * instead of messages.get per message (5 units each); 3 saves units, 2 only round trips; 0 disables.
+         * A thread holding at least this many ids of the listed page still to fetch is fetched with one threads.get
+         * (10 units) instead of messages.get per message (5 units each); from 2 on it costs no more, and its other
+         * INBOX/SENT messages come for free. 0: only {@link #threadsForReplies()}.
          */
-        @WithDefault("3")
+        @WithDefault("2")
         int threadMinMessages();
+
+        /**
+         * Fetch a listed reply (thread id differs from its own id: Gmail names a thread after its first message)
+         * with threads.get even when it is alone on its page: its thread holds other messages, usually wanted.
+         */
+        @WithDefault("true")
+        boolean threadsForReplies();
 
         /** Concurrent messages.get calls of one account within a step. */
         @WithDefault("4")
@@ -87,7 +95,7 @@ public interface GoogleSyncConfig {
         int burstRequests();
     }
 
-    /** Per-user pacing to the Gmail quota (units: getProfile 1, messages.list 5, messages.get 5). */
+    /** Pacing to the Gmail quotas per user and per project (units: getProfile 1, messages.list/get 5, threads.get 10). */
     interface Pacing {
         /** Gmail's per-user quota in units per minute; the bucket never lets more than this through in any minute. */
         @WithDefault("15000")
@@ -96,6 +104,18 @@ public interface GoogleSyncConfig {
         /** Burst allowance of an account's bucket in units (taken out of the per-minute budget, not added to it). */
         @WithDefault("250")
         int burstUnits();
+
+        /** Gmail's per-project quota in units per minute, shared by every replica through PostgreSQL; 0 = not paced. */
+        @WithDefault("1200000")
+        int projectUnitsPerMinute();
+
+        /** Units a replica leases from the shared project budget at a time (what is left at the window's end is lost). */
+        @WithDefault("500")
+        int projectSliceUnits();
+
+        /** Length of one window of the shared project budget (each grants units-per-minute / (60 s / window + 1)). */
+        @WithDefault("1s")
+        Duration projectWindow();
     }
 
     /** Retries of one Gmail call (rate limits, 5xx, timeouts). */

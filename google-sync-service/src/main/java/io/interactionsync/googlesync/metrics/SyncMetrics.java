@@ -55,6 +55,12 @@ public class SyncMetrics {
                 .tag("method", method.apiName()).register(registry).increment(method.units());
     }
 
+    /** One lease attempt on the shared project budget: granted, or exhausted (the replica waits for the next window). */
+    public void projectQuotaLease(String outcome) {
+        Counter.builder("googlesync.project_quota.leases").description("Leases of the shared Gmail project budget")
+                .tag("outcome", outcome).register(registry).increment();
+    }
+
     /** One Gmail request and how it ended (ok, unauthorized, not_found, rate_limited, server_error, …). */
     public void request(GmailMethod method, String outcome) {
         Counter.builder("googlesync.gmail.requests").description("Gmail API requests")

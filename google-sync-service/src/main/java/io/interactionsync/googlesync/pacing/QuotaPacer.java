@@ -9,9 +9,10 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Per-user pacing to Gmail's 15,000 units/user/minute: one {@link UnitBucket} per account, each call waits
- * for its method's units before it is sent, so normally no rate-limit error is provoked. (Project-wide
- * pacing across replicas is not done yet.)
+ * Pacing to Gmail's quotas, so that normally no rate-limit error is provoked: each call first waits for its
+ * method's units in the account's {@link UnitBucket} (15,000 units/user/minute, local: one account syncs on one
+ * replica at a time), then in the project budget shared by every replica through PostgreSQL
+ * ({@link SharedQuota}, 1,200,000 units/minute).
  */
 @ApplicationScoped
 public class QuotaPacer {
@@ -22,10 +23,23 @@ public class QuotaPacer {
     private final ConcurrentMap<String, UnitBucket> buckets = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, UnitBucket> calendarBuckets = new ConcurrentHashMap<>();
 
-    public QuotaPacer(GoogleSyncConfig config, SyncMetrics metrics) {
+    /** Null when project pacing is off ({@code project-units-per-minute} 0). */
+    private final SharedQuota project;
+
+    @jakarta.inject.Inject
+    public QuotaPacer(GoogleSyncConfig config, SyncMetrics metrics, io.agroal.api.AgroalDataSource dataSource) {
+        this(config, metrics, config.pacing().projectUnitsPerMinute() <= 0 ? null
+                : new SharedQuota(dataSource, "gmail_project", config.pacing().projectUnitsPerMinute(),
+                        java.time.Duration.ofMinutes(1), config.pacing().projectWindow(),
+                        config.pacing().projectSliceUnits(), metrics::projectQuotaLease));
+    }
+
+    /** @param project the shared project budget, or null for per-user pacing only */
+    public QuotaPacer(GoogleSyncConfig config, SyncMetrics metrics, SharedQuota project) {
         this.config = config.pacing();
         this.calendarConfig = config.calendar();
         this.metrics = metrics;
+        this.project = project;
     }
 
     /** Blocks (a virtual thread parks cheaply) until {@code accountId} may spend the units of {@code method}. */
@@ -33,6 +47,9 @@ public class QuotaPacer {
         UnitBucket bucket = buckets.computeIfAbsent(accountId,
                 id -> new UnitBucket(config.userUnitsPerMinute(), config.burstUnits(), System.nanoTime()));
         park(bucket.reserve(method.units(), System.nanoTime()));
+        if (project != null) {
+            project.acquire(method.units());
+        }
         metrics.quotaUnits(method);
     }
 

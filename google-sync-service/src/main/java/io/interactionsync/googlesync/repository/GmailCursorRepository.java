@@ -66,26 +66,46 @@ public class GmailCursorRepository implements GmailCursor.Loader {
     }
 
     /**
-     * Saves the cursor and remembers the listed ids with their thread ids (SENT dedup, thread grouping, resync),
-     * in one transaction.
+     * Saves the cursor and remembers the listed ids with their thread ids (dedup across pages and labels, thread
+     * grouping, resync), in one transaction.
      */
     public void saveWithListedIds(String accountId, GmailCursor cursor, java.util.Map<String, String> listedThreads) {
         inTransaction(c -> {
             upsert(c, accountId, cursor);
-            if (!listedThreads.isEmpty()) {
-                List<String> ids = new ArrayList<>(listedThreads.keySet());
-                List<String> threads = ids.stream().map(listedThreads::get).toList();
-                try (PreparedStatement ps = c.prepareStatement("""
-                        insert into google_sync.gmail_backfill_ids (account_id, message_id, thread_id)
-                        select ?, m, t from unnest(?::text[], ?::text[]) as u(m, t) on conflict do nothing
-                        """)) {
-                    ps.setString(1, accountId);
-                    ps.setArray(2, c.createArrayOf("text", ids.toArray()));
-                    ps.setArray(3, c.createArrayOf("text", threads.toArray()));
-                    ps.executeUpdate();
-                }
-            }
+            rememberListed(c, accountId, listedThreads);
         });
+    }
+
+    /**
+     * After a batch of gets, once Kafka acknowledged its records: saves the cursor, remembers the messages published
+     * as upserts, and records the messages published from fetched threads without having been listed as listed
+     * (so later pages and labels skip them) — in one transaction.
+     */
+    public void saveAfterFetch(String accountId, GmailCursor cursor, Collection<PublishedMessage> upserted,
+                               java.util.Map<String, String> publishedUnlisted) {
+        inTransaction(c -> {
+            upsert(c, accountId, cursor);
+            rememberListed(c, accountId, publishedUnlisted);
+            rememberPublished(c, accountId, upserted, List.of());
+        });
+    }
+
+    private static void rememberListed(Connection c, String accountId, java.util.Map<String, String> listedThreads)
+            throws SQLException {
+        if (listedThreads.isEmpty()) {
+            return;
+        }
+        List<String> ids = new ArrayList<>(listedThreads.keySet());
+        List<String> threads = ids.stream().map(listedThreads::get).toList();
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into google_sync.gmail_backfill_ids (account_id, message_id, thread_id)
+                select ?, m, t from unnest(?::text[], ?::text[]) as u(m, t) on conflict do nothing
+                """)) {
+            ps.setString(1, accountId);
+            ps.setArray(2, c.createArrayOf("text", ids.toArray()));
+            ps.setArray(3, c.createArrayOf("text", threads.toArray()));
+            ps.executeUpdate();
+        }
     }
 
     /** Thread ids of listed messages of the current backfill (ids without a known thread are absent). */
@@ -234,7 +254,7 @@ public class GmailCursorRepository implements GmailCursor.Loader {
         });
     }
 
-    /** Which of {@code ids} were already listed under an earlier label of this backfill. */
+    /** Which of {@code ids} this backfill already listed (or published from a fetched thread). */
     public Set<String> alreadyListed(String accountId, Collection<String> ids) {
         if (ids.isEmpty()) {
             return Set.of();

@@ -68,12 +68,15 @@ public final class TestMailbox {
         return addToThread(null, internalDate, expectedInBackfill, labels);
     }
 
-    /** A message of thread {@code threadId} (null: a thread of its own, {@code "t" + id}). */
+    /**
+     * A message of thread {@code threadId} (null: a thread of its own, named after the message as Gmail names a
+     * thread after its first message).
+     */
     public String addToThread(String threadId, Instant internalDate, boolean expectedInBackfill, String... labels) {
         String id = String.format("m%05d%s", ++counter, UUID.randomUUID().toString().substring(0, 6));
         ObjectNode m = Json.mapper().createObjectNode();
         m.put("id", id);
-        m.put("threadId", threadId == null ? "t" + id : threadId);
+        m.put("threadId", threadId == null ? id : threadId);
         ArrayNode labelIds = m.putArray("labelIds");
         for (String l : labels) {
             labelIds.add(l);
@@ -136,8 +139,27 @@ public final class TestMailbox {
         e.putObject("end").put("dateTime", start.plusSeconds(1800).toString()).put("timeZone", "UTC");
         e.putObject("organizer").put("email", email).put("self", true);
         e.put("eventType", "default");
+        e.put("etag", "\"" + counter + "\"");
+        e.put("updated", Instant.parse("2026-01-01T00:00:00Z").plusSeconds(counter).toString());
         events.add(e);
         return e;
+    }
+
+    /** Changes an event in the emulator now (new summary, etag and updated); the box keeps the new version. */
+    public void changeEventLive(String emulator, String id) {
+        ObjectNode e = events.stream().filter(x -> x.get("id").asText().equals(id)).findFirst().orElseThrow();
+        counter++;
+        e.put("summary", "Meeting " + counter + " (moved)");
+        e.put("etag", "\"" + counter + "\"");
+        e.put("updated", Instant.parse("2026-01-01T00:00:00Z").plusSeconds(counter).toString());
+        send(HttpRequest.newBuilder(URI.create(emulator + "/_emulator/google/users/" + email + "/events"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(e.toString())).build());
+    }
+
+    /** Drops an event from the box: the next {@link #load} replaces the calendar without it (it vanishes). */
+    public void forgetEvent(String id) {
+        events.removeIf(e -> e.get("id").asText().equals(id));
     }
 
     /** Adds (or replaces) an event in the emulator now; returns its id. */

@@ -22,7 +22,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -38,8 +42,8 @@ import org.jboss.logging.MDC;
  * anywhere re-does at most that one step.
  *
  * <p>Order: getProfile (historyId for the incremental phase, read before anything is listed) → INBOX pages
- * → SENT pages (ids already listed under INBOX skipped) → complete. Each label stops at the horizon: the
- * list is newest first, so the first fetched message older than the horizon ends the label.
+ * → SENT pages (ids already listed, or published from a fetched thread, skipped) → complete. Each label stops at
+ * the horizon: the list is newest first, so the first fetched message older than the horizon ends the label.
  */
 @ApplicationScoped
 public class GmailBackfillSource {
@@ -136,7 +140,7 @@ public class GmailBackfillSource {
     private GmailCursor listPage(GmailSession session, GmailCursor cursor) throws InterruptedException {
         String label = cursor.label();
         ListMessagesResponse page = session.gmail().listMessages(label, cursor.pageToken());
-        java.util.Map<String, String> threadOf = new java.util.LinkedHashMap<>();
+        Map<String, String> threadOf = new LinkedHashMap<>();
         if (page.getMessages() != null) {
             for (Message m : page.getMessages()) {
                 if (m.getId() != null) {
@@ -144,88 +148,127 @@ public class GmailBackfillSource {
                 }
             }
         }
-        List<String> ids = new ArrayList<>(threadOf.keySet());
-        List<String> labels = GmailCursor.BACKFILL_LABELS;
-        boolean firstLabel = labels.indexOf(label) == 0;
-        boolean lastLabel = labels.indexOf(label) == labels.size() - 1;
-        List<String> fresh = ids;
-        if (!firstLabel) {
-            Set<String> listedBefore = cursors.alreadyListed(session.accountId(), ids);
-            fresh = ids.stream().filter(id -> !listedBefore.contains(id)).toList();
-        }
+        // Ids listed under INBOX, or already published with a thread fetched earlier, are not queued again.
+        Set<String> listedBefore = cursors.alreadyListed(session.accountId(), threadOf.keySet());
+        Map<String, String> fresh = new LinkedHashMap<>();
+        threadOf.forEach((id, thread) -> {
+            if (!listedBefore.contains(id)) {
+                fresh.put(id, thread);
+            }
+        });
         Long estimate = cursor.pageToken() == null && page.getResultSizeEstimate() != null
                 ? page.getResultSizeEstimate() : null;
-        GmailCursor next = cursor.afterList(fresh, page.getNextPageToken(), estimate);
-        java.util.Map<String, String> listed = new java.util.LinkedHashMap<>();
-        fresh.forEach(id -> listed.put(id, threadOf.get(id)));
-        cursors.saveWithListedIds(session.accountId(), next, listed);
+        GmailCursor next = cursor.afterList(new ArrayList<>(fresh.keySet()), page.getNextPageToken(), estimate);
+        cursors.saveWithListedIds(session.accountId(), next, fresh);
         session.status().progress(next.fetched(), next.estimatedTotal(), next.lastSyncedAt());
         return next;
     }
 
+    /**
+     * Fetches the next {@code get-batch-size} queued ids and publishes them. The fetch is planned over the whole
+     * queue (the listed page), not only the batch: a thread is fetched with one threads.get when the queue holds at
+     * least {@code thread-min-messages} of its ids, or when a queued id is a reply (its thread id is not its own id:
+     * Gmail names a thread after its first message, so the thread holds more messages). The thread's other
+     * messages in INBOX ∪ SENT within the horizon that were not listed yet (older pages, the SENT listing) are
+     * published too and recorded as listed, so later pages skip them.
+     */
     private GmailCursor fetchBatch(GmailSession session, GmailCursor cursor) throws InterruptedException {
-        List<String> pending = cursor.pendingIds();
-        List<String> batch = pending.subList(0, Math.min(config.gmail().getBatchSize(), pending.size()));
+        String accountId = session.accountId();
+        List<String> queue = cursor.pendingIds();
         // A resync after an expired historyId: what was published and is still listed is unchanged for us.
-        Set<String> unchanged = cursor.resync() ? cursors.published(session.accountId(), batch) : Set.of();
-        List<String> toFetch = batch.stream().filter(id -> !unchanged.contains(id)).toList();
-        List<Fetch> fetches = fetchGrouped(session, toFetch, cursors.threadIds(session.accountId(), toFetch));
+        Set<String> unchanged = cursor.resync() ? cursors.published(accountId, queue) : Set.of();
+        List<String> candidates = unchanged.isEmpty() ? queue
+                : queue.stream().filter(id -> !unchanged.contains(id)).toList();
+        List<Call> calls = plan(candidates, cursors.threadIds(accountId, candidates));
+        Fetched fetched = execute(session, calls);
 
         Instant observedAt = clock.instant();
         long horizonMillis = cursor.horizon().toEpochMilli();
+        Map<String, Integer> position = new HashMap<>();
+        for (int i = 0; i < queue.size(); i++) {
+            position.put(queue.get(i), i);
+        }
+        // The queue is newest first: the first queued message older than the horizon ends the label there.
+        int cut = queue.size();
+        for (Fetch f : fetched.queued().values()) {
+            if (f instanceof Fetch.Fetched(String id, Message m) && !GmailScope.withinHorizon(m, horizonMillis)) {
+                cut = Math.min(cut, position.get(id));
+            }
+        }
+        boolean horizonReached = cut < queue.size();
         List<RawRecord> records = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         List<String> notFound = new ArrayList<>();
+        Set<String> done = new HashSet<>(unchanged);
         long beyond = 0;
-        boolean horizonReached = false;
         RuntimeException lastFailure = null;
-        for (Fetch f : fetches) {
+        for (String id : queue) {
+            Fetch f = fetched.queued().get(id);
             switch (f) {
-                case Fetch.Fetched(String id, Message message) -> {
-                    if (message.getInternalDate() != null && message.getInternalDate() < horizonMillis) {
-                        beyond++;
-                        horizonReached = true;
-                    } else {
+                case null -> {
+                }
+                case Fetch.Fetched(String fid, Message message) -> {
+                    done.add(fid);
+                    if (GmailScope.withinHorizon(message, horizonMillis)) {
                         records.add(toRecord(session, cursor.syncRunId(), message, observedAt));
+                    } else {
+                        beyond++;
                     }
                 }
-                case Fetch.Gone(String id) -> notFound.add(id);
-                case Fetch.Failed(String id, RuntimeException error) -> {
-                    failed.add(id);
+                case Fetch.Gone(String gid) -> {
+                    done.add(gid);
+                    notFound.add(gid);
+                }
+                case Fetch.Failed(String fid, RuntimeException error) -> {
+                    failed.add(fid);
                     lastFailure = error;
                 }
             }
         }
+        // The fetched threads' other messages: in scope, within the horizon, never listed nor published before.
+        Map<String, Message> extra = new LinkedHashMap<>();
+        for (Message m : fetched.others()) {
+            if (!position.containsKey(m.getId()) && GmailScope.inScope(m) && GmailScope.withinHorizon(m, horizonMillis)) {
+                extra.putIfAbsent(m.getId(), m);
+            }
+        }
+        extra.keySet().removeAll(cursors.alreadyListed(accountId, extra.keySet()));
+        Set<String> extraUnchanged = cursor.resync() ? cursors.published(accountId, extra.keySet()) : Set.of();
+        Map<String, String> extraListed = new LinkedHashMap<>();
+        for (Message m : extra.values()) {
+            extraListed.put(m.getId(), m.getThreadId());
+            if (!extraUnchanged.contains(m.getId())) {
+                records.add(toRecord(session, cursor.syncRunId(), m, observedAt));
+            }
+        }
         publisher.publishAndAwait(records);
         metrics.published(Source.GMAIL, records.size());
-        if (!unchanged.isEmpty()) {
-            metrics.skipped(Source.GMAIL, "unchanged", unchanged.size());
+        if (!unchanged.isEmpty() || !extraUnchanged.isEmpty()) {
+            metrics.skipped(Source.GMAIL, "unchanged", unchanged.size() + extraUnchanged.size());
         }
 
-        List<String> remaining = new ArrayList<>(failed);
-        if (!horizonReached) {
-            remaining.addAll(pending.subList(batch.size(), pending.size()));
-        }
         int headFailures = failed.isEmpty() ? 0 : cursor.headFailures() + 1;
         long skipped = notFound.size();
         boolean giveUp = !failed.isEmpty() && headFailures >= config.retry().messageMaxAttempts();
         if (giveUp) {
-            remaining.removeAll(failed);
+            done.addAll(failed);
             skipped += failed.size();
             headFailures = 0;
         }
+        // Failed ids keep their place (newest first); nothing at or after the horizon's cut stays queued.
+        List<String> remaining = queue.subList(0, cut).stream().filter(id -> !done.contains(id)).toList();
         GmailCursor next = cursor.afterFetch(remaining, headFailures, records.size(), records.size(), skipped, beyond,
                 horizonReached);
         // Skips are written before the cursor that passes them, so a crash in between never loses the reason.
-        cursors.recordSkipped(session.accountId(), cursor.syncRunId(), notFound, "not_found: deleted before it was fetched");
+        cursors.recordSkipped(accountId, cursor.syncRunId(), notFound, "not_found: deleted before it was fetched");
         metrics.skipped(Source.GMAIL, "not_found", notFound.size());
         if (giveUp) {
             String reason = "failed in " + config.retry().messageMaxAttempts() + " steps: " + lastFailure.getMessage();
-            cursors.recordSkipped(session.accountId(), cursor.syncRunId(), failed, reason);
+            cursors.recordSkipped(accountId, cursor.syncRunId(), failed, reason);
             metrics.skipped(Source.GMAIL, "failed", failed.size());
         }
-        cursors.saveAfterPublish(session.accountId(), next, records.stream().map(GmailBackfillSource::published).toList(),
-                List.of());
+        cursors.saveAfterFetch(accountId, next, records.stream().map(GmailBackfillSource::published).toList(),
+                extraListed);
         session.status().progress(next.fetched(), next.estimatedTotal(), next.lastSyncedAt());
         if (!failed.isEmpty() && !giveUp) {
             Instant notBefore = lastFailure instanceof RetryLaterException later ? later.notBefore()
@@ -236,121 +279,147 @@ public class GmailBackfillSource {
         return next;
     }
 
-    /**
-     * Fetches the batch in batch order: a thread holding at least {@code thread-min-messages} of the batch's ids
-     * with one threads.get (10 units), the other ids with messages.get (5 units each), concurrently.
-     */
-    private List<Fetch> fetchGrouped(GmailSession session, List<String> ids, java.util.Map<String, String> threadOf)
-            throws InterruptedException {
-        int min = config.gmail().threadMinMessages();
-        java.util.Map<String, List<String>> byThread = new java.util.LinkedHashMap<>();
-        for (String id : ids) {
-            String t = threadOf.get(id);
-            if (t != null) {
-                byThread.computeIfAbsent(t, k -> new ArrayList<>()).add(id);
-            }
+    /** One Gmail call of a batch: messages.get of one id, or threads.get covering the queued ids of one thread. */
+    sealed interface Call {
+        record OneMessage(String id) implements Call {
         }
-        byThread.values().removeIf(group -> min <= 0 || group.size() < min);
-        if (byThread.isEmpty()) {
-            return fetchAll(session, ids, config.gmail().getConcurrency());
+
+        record WholeThread(String threadId, List<String> ids) implements Call {
         }
-        Set<String> viaThreads = new java.util.HashSet<>();
-        byThread.values().forEach(viaThreads::addAll);
-        List<String> single = ids.stream().filter(id -> !viaThreads.contains(id)).toList();
-        java.util.Map<String, Fetch> results = new java.util.HashMap<>();
-        for (Fetch f : fetchAll(session, single, config.gmail().getConcurrency())) {
-            results.put(f.id(), f);
-        }
-        Semaphore permits = new Semaphore(Math.max(1, config.gmail().getConcurrency()));
-        Object mdcAccount = MDC.get("accountId");
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<List<Fetch>>> futures = new ArrayList<>();
-            for (var group : byThread.entrySet()) {
-                futures.add(executor.submit(() -> {
-                    permits.acquire();
-                    try {
-                        if (mdcAccount != null) {
-                            MDC.put("accountId", mdcAccount);
-                        }
-                        return fetchThread(session, group.getKey(), group.getValue());
-                    } finally {
-                        permits.release();
-                    }
-                }));
-            }
-            for (Future<List<Fetch>> future : futures) {
-                try {
-                    future.get().forEach(f -> results.put(f.id(), f));
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    if (e.getCause() instanceof InterruptedException interrupted) {
-                        throw interrupted;
-                    }
-                    throw new IllegalStateException("unexpected failure fetching a Gmail thread", e.getCause());
-                }
-            }
-        }
-        return ids.stream().map(results::get).toList();
     }
 
-    private static List<Fetch> fetchThread(GmailSession session, String threadId, List<String> wanted)
+    /**
+     * The calls of the next batch, in queue order, until they cover {@code get-batch-size} queued ids. A thread
+     * call covers every queued id of its thread, wherever it is in the queue.
+     */
+    List<Call> plan(List<String> queue, Map<String, String> threadOf) {
+        int min = config.gmail().threadMinMessages();
+        boolean replies = config.gmail().threadsForReplies();
+        Map<String, List<String>> queuedByThread = new HashMap<>();
+        for (String id : queue) {
+            String t = threadOf.get(id);
+            if (t != null) {
+                queuedByThread.computeIfAbsent(t, k -> new ArrayList<>()).add(id);
+            }
+        }
+        List<Call> calls = new ArrayList<>();
+        Set<String> covered = new HashSet<>();
+        for (String id : queue) {
+            if (covered.size() >= config.gmail().getBatchSize()) {
+                break;
+            }
+            if (covered.contains(id)) {
+                continue;
+            }
+            String t = threadOf.get(id);
+            List<String> ids = t == null ? List.of() : queuedByThread.get(t);
+            if (t != null && ((min > 0 && ids.size() >= min) || (replies && !t.equals(id)))) {
+                calls.add(new Call.WholeThread(t, ids));
+                covered.addAll(ids);
+            } else {
+                calls.add(new Call.OneMessage(id));
+                covered.add(id);
+            }
+        }
+        return calls;
+    }
+
+    /** What a batch's calls returned: per queued id, and every other message of the fetched threads. */
+    private record Fetched(Map<String, Fetch> queued, List<Message> others) {
+    }
+
+    private Fetched execute(GmailSession session, List<Call> calls) throws InterruptedException {
+        List<List<Fetch>> perCall = new ArrayList<>();
+        List<List<Message>> threadMessages = new ArrayList<>();
+        runConcurrently(calls, config.gmail().getConcurrency(), call -> switch (call) {
+            case Call.OneMessage(String id) -> new CallResult(List.of(fetchOne(session, id)), List.of());
+            case Call.WholeThread(String threadId, List<String> ids) -> fetchThread(session, threadId, ids);
+        }, result -> {
+            perCall.add(result.fetches());
+            threadMessages.add(result.messages());
+        });
+        Map<String, Fetch> queued = new HashMap<>();
+        perCall.forEach(list -> list.forEach(f -> queued.put(f.id(), f)));
+        List<Message> others = new ArrayList<>();
+        threadMessages.forEach(others::addAll);
+        return new Fetched(queued, others);
+    }
+
+    private record CallResult(List<Fetch> fetches, List<Message> messages) {
+    }
+
+    private static CallResult fetchThread(GmailSession session, String threadId, List<String> wanted)
             throws InterruptedException {
         try {
             com.google.api.services.gmail.model.Thread thread = session.gmail().getThreadMetadata(threadId);
-            java.util.Map<String, Message> byId = new java.util.HashMap<>();
+            Map<String, Message> byId = new LinkedHashMap<>();
             if (thread.getMessages() != null) {
                 thread.getMessages().forEach(m -> byId.put(m.getId(), m));
             }
-            return wanted.stream().map(id -> byId.containsKey(id)
+            List<Fetch> fetches = wanted.stream().map(id -> byId.containsKey(id)
                     ? (Fetch) new Fetch.Fetched(id, byId.get(id)) : new Fetch.Gone(id)).toList();
+            return new CallResult(fetches, List.copyOf(byId.values()));
         } catch (GmailGateway.NotFoundException e) {
-            return wanted.stream().map(id -> (Fetch) new Fetch.Gone(id)).toList();
+            return new CallResult(wanted.stream().map(id -> (Fetch) new Fetch.Gone(id)).toList(), List.of());
         } catch (RetryLaterException e) {
-            return wanted.stream().map(id -> (Fetch) new Fetch.Failed(id, e)).toList();
+            return new CallResult(wanted.stream().map(id -> (Fetch) new Fetch.Failed(id, e)).toList(), List.of());
         }
     }
 
-    /** messages.get for every id of the batch, a few at a time, each on its own virtual thread; in batch order. */
-    static List<Fetch> fetchAll(GmailSession session, List<String> ids, int concurrency) throws InterruptedException {
+    @FunctionalInterface
+    interface Task<T, R> {
+        R run(T input) throws InterruptedException;
+    }
+
+    /**
+     * Runs {@code task} for every input on its own virtual thread, at most {@code concurrency} at a time, and hands
+     * the results to {@code sink} in input order. A {@link SourceFailedException} fails the whole batch (after
+     * every task ended); other failures are bugs.
+     */
+    static <T, R> void runConcurrently(List<T> inputs, int concurrency, Task<T, R> task,
+                                       java.util.function.Consumer<R> sink) throws InterruptedException {
         Semaphore permits = new Semaphore(Math.max(1, concurrency));
         Object mdcAccount = MDC.get("accountId");
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Fetch>> futures = new ArrayList<>(ids.size());
-            for (String id : ids) {
+            List<Future<R>> futures = new ArrayList<>(inputs.size());
+            for (T input : inputs) {
                 futures.add(executor.submit(() -> {
                     permits.acquire();
                     try {
                         if (mdcAccount != null) {
                             MDC.put("accountId", mdcAccount);
                         }
-                        return fetchOne(session, id);
+                        return task.run(input);
                     } finally {
                         permits.release();
                     }
                 }));
             }
-            List<Fetch> results = new ArrayList<>(ids.size());
             SourceFailedException sourceFailure = null;
-            for (Future<Fetch> future : futures) {
+            for (Future<R> future : futures) {
                 try {
-                    results.add(future.get());
+                    sink.accept(future.get());
                 } catch (ExecutionException e) {
                     if (e.getCause() instanceof SourceFailedException failure) {
                         sourceFailure = failure;
                     } else if (e.getCause() instanceof InterruptedException interrupted) {
                         throw interrupted;
                     } else {
-                        throw new IllegalStateException("unexpected failure fetching Gmail messages", e.getCause());
+                        throw new IllegalStateException("unexpected failure fetching from Gmail", e.getCause());
                     }
                 }
             }
             if (sourceFailure != null) {
                 throw sourceFailure;
             }
-            return results;
         }
+    }
+
+    /** messages.get for every id, a few at a time, each on its own virtual thread; in the order of {@code ids}. */
+    static List<Fetch> fetchAll(GmailSession session, List<String> ids, int concurrency) throws InterruptedException {
+        List<Fetch> results = new ArrayList<>(ids.size());
+        runConcurrently(ids, concurrency, id -> fetchOne(session, id), results::add);
+        return results;
     }
 
     private static Fetch fetchOne(GmailSession session, String id) throws InterruptedException {

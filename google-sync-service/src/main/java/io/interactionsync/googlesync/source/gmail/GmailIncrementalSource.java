@@ -39,9 +39,6 @@ import java.util.Set;
 @ApplicationScoped
 public class GmailIncrementalSource {
 
-    private static final Set<String> IN_SCOPE = Set.of("INBOX", "SENT");
-    private static final Set<String> OUT_OF_SCOPE = Set.of("TRASH", "SPAM");
-
     private final GmailCursorRepository cursors;
     private final RawRecordPublisher publisher;
     private final SyncMetrics metrics;
@@ -103,10 +100,7 @@ public class GmailIncrementalSource {
         for (GmailBackfillSource.Fetch f : fetches) {
             switch (f) {
                 case GmailBackfillSource.Fetch.Fetched(String id, Message message) -> {
-                    List<String> labels = message.getLabelIds() == null ? List.of() : message.getLabelIds();
-                    boolean inScope = labels.stream().anyMatch(IN_SCOPE::contains)
-                            && labels.stream().noneMatch(OUT_OF_SCOPE::contains);
-                    if (inScope) {
+                    if (GmailScope.inScope(message)) {
                         RawRecord r = GmailBackfillSource.toRecord(session, runId, message, observedAt);
                         records.add(r);
                         upserted.add(GmailBackfillSource.published(r));
@@ -173,7 +167,7 @@ public class GmailIncrementalSource {
             }
             if (h.getLabelsRemoved() != null) {
                 for (HistoryLabelRemoved r : h.getLabelsRemoved()) {
-                    boolean left = r.getLabelIds() != null && r.getLabelIds().stream().anyMatch(IN_SCOPE::contains);
+                    boolean left = r.getLabelIds() != null && r.getLabelIds().stream().anyMatch(GmailScope.IN_SCOPE::contains);
                     touch(changes, r.getMessage(), left);
                 }
             }

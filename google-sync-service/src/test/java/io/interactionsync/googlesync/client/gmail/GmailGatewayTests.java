@@ -160,6 +160,6 @@ class GmailGatewayTests {
         ConnectorClient connector = new ConnectorClient(rest);
         AccessTokenHolder tokens = new AccessTokenHolder(connector, new AccountToken("acc-1", "u1", "google", "a@acme.test",
                 initialToken, Instant.now().plusSeconds(3600), List.of(AccountToken.GMAIL_SCOPE)), Clock.systemUTC());
-        return new GmailGatewayFactory(sync, new GmailApiClient(), new QuotaPacer(sync, metrics), metrics).create(tokens);
+        return new GmailGatewayFactory(sync, new GmailApiClient(), new QuotaPacer(sync, metrics, (io.interactionsync.googlesync.pacing.SharedQuota) null), metrics).create(tokens);
     }
 }
