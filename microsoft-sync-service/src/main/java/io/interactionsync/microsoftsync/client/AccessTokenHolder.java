@@ -1,0 +1,62 @@
+package io.interactionsync.microsoftsync.client;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The access token of one account during one job, shared by the job's concurrent Graph calls. A token near
+ * expiry is renewed before use; a token Graph rejected with 401 is reported to the connector once — if the
+ * replacement is rejected too, the source fails ({@link TokenRejectedException}).
+ */
+public final class AccessTokenHolder {
+
+    private static final Duration EXPIRY_MARGIN = Duration.ofSeconds(60);
+
+    private final ConnectorClient connector;
+    private final Clock clock;
+    private AccountToken current;
+    private String refreshedAfterRejectionOf;
+
+    public AccessTokenHolder(ConnectorClient connector, AccountToken initial, Clock clock) {
+        this.connector = connector;
+        this.current = initial;
+        this.clock = clock;
+    }
+
+    public synchronized AccountToken account() {
+        return current;
+    }
+
+    /** The token to send now. */
+    public synchronized String token() {
+        if (current.expiresAt() != null && current.expiresAt().minus(EXPIRY_MARGIN).isBefore(clock.instant())) {
+            current = connector.accessToken(current.accountId());
+        }
+        return current.accessToken();
+    }
+
+    /**
+     * Graph answered 401 to {@code rejected}. Returns normally when a different token is now current (refreshed
+     * here or by a concurrent call); throws when the refreshed token was itself rejected.
+     */
+    public synchronized void rejected(String rejected) {
+        if (!rejected.equals(current.accessToken())) {
+            return; // a concurrent call already got a new token
+        }
+        if (refreshedAfterRejectionOf != null) {
+            throw new TokenRejectedException("Graph rejected the access token again after the connector refreshed it (HTTP 401)");
+        }
+        refreshedAfterRejectionOf = rejected;
+        current = connector.refreshAfterRejection(current.accountId(), rejected);
+        if (rejected.equals(current.accessToken())) {
+            throw new TokenRejectedException("Graph rejected the access token and the connector had no other (HTTP 401)");
+        }
+    }
+
+    /** Graph keeps rejecting this account's tokens: the source fails until the next request. */
+    public static class TokenRejectedException extends RuntimeException {
+        public TokenRejectedException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.interactionsync.microsoftsync.graph;
+
+import io.interactionsync.microsoftsync.source.SourceFailedException;
+
+/**
+ * A Graph answer retrying cannot fix for this mailbox. {@link #code()} is the {@code lastError} code put in
+ * sync-status: {@code access_denied}, {@code mailbox_not_found}, {@code mailbox_not_enabled_for_rest},
+ * {@code mailbox_not_licensed}, {@code token_rejected}, {@code bad_request}, {@code graph_link_refused}.
+ */
+public class GraphCallException extends SourceFailedException {
+
+    private final String code;
+    private final int status;
+
+    public GraphCallException(String code, int status, String message) {
+        super(code + ": " + message);
+        this.code = code;
+        this.status = status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** 410 / syncStateNotFound / resyncRequired: the delta link is no longer valid; restart the round once. */
+    public static class DeltaExpired extends RuntimeException {
+        public DeltaExpired(String message) {
+            super(message);
+        }
+    }
+}

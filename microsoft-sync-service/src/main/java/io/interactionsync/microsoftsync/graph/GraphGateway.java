@@ -1,0 +1,205 @@
+package io.interactionsync.microsoftsync.graph;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import com.microsoft.graph.users.item.UserItemRequestBuilder;
+import com.microsoft.kiota.RequestInformation;
+import io.interactionsync.microsoftsync.client.AccessTokenHolder;
+import io.interactionsync.microsoftsync.client.RetryBackoff;
+import io.interactionsync.microsoftsync.config.MicrosoftSyncConfig;
+import io.interactionsync.microsoftsync.metrics.SyncMetrics;
+import io.interactionsync.microsoftsync.source.RetryLaterException;
+import io.quarkus.logging.Log;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+
+/**
+ * Graph for one mailbox during one job, through the official SDK's request builders and adapter. Every request URL
+ * (first request or a nextLink/deltaLink followed verbatim with {@code withUrl}) must pass {@link GraphLinks} before
+ * the token is attached; each call waits for the mailbox's {@link MailboxThrottle} slot, goes through the circuit
+ * broken {@link GraphApi}, and is retried: 429/503 pause this mailbox until Retry-After, 5xx and timeouts back off
+ * with jitter, a 401 asks the connector for a new token once. A 410/syncStateNotFound surfaces as
+ * {@link GraphCallException.DeltaExpired}; answers retrying cannot fix as {@link GraphCallException}.
+ */
+public final class GraphGateway {
+
+    public enum Kind {
+        MAIL, CALENDAR
+    }
+
+    private static final DateTimeFormatter WINDOW_TIME = DateTimeFormatter.ISO_INSTANT;
+
+    private final GraphServiceClient graph;
+    private final GraphLinks links;
+    private final GraphApi api;
+    private final AccessTokenHolder tokens;
+    private final MailboxThrottle throttle;
+    private final SyncMetrics metrics;
+    private final MicrosoftSyncConfig config;
+    private final Clock clock;
+    private final String mailbox;
+    private final boolean shared;
+
+    /**
+     * @param mailbox the address read (throttling is per mailbox)
+     * @param shared  true: {@code /users/{mailbox}/…}; false: {@code /me/…}
+     */
+    public GraphGateway(GraphServiceClient graph, GraphLinks links, GraphApi api, AccessTokenHolder tokens,
+                        MailboxThrottle throttle, SyncMetrics metrics, MicrosoftSyncConfig config, Clock clock,
+                        String mailbox, boolean shared) {
+        this.graph = graph;
+        this.links = links;
+        this.api = api;
+        this.tokens = tokens;
+        this.throttle = throttle;
+        this.metrics = metrics;
+        this.config = config;
+        this.clock = clock;
+        this.mailbox = mailbox;
+        this.shared = shared;
+    }
+
+    public String mailbox() {
+        return mailbox;
+    }
+
+    public boolean shared() {
+        return shared;
+    }
+
+    private UserItemRequestBuilder owner() {
+        return shared ? graph.users().byUserId(mailbox) : graph.me();
+    }
+
+    /** One page of mail delta of {@code folder}: the first request when {@code link} is null, else the link verbatim. */
+    public JsonNode mailDelta(String folder, String link) throws InterruptedException {
+        String prefer = "odata.maxpagesize=" + config.mail().pageSize();
+        var delta = owner().mailFolders().byMailFolderId(folder).messages().delta();
+        String[] select = config.mail().select().toArray(String[]::new);
+        return call(Kind.MAIL, () -> link == null
+                ? delta.toGetRequestInformation(rc -> {
+                    rc.queryParameters.select = select;
+                    rc.headers.add("Prefer", prefer);
+                })
+                : delta.withUrl(link).toGetRequestInformation(rc -> rc.headers.add("Prefer", prefer)));
+    }
+
+    /** One page of calendarView delta (no $select: unsupported), times in UTC. */
+    public JsonNode calendarDelta(Instant start, Instant end, String link) throws InterruptedException {
+        String pageSize = "odata.maxpagesize=" + config.calendar().pageSize();
+        String utc = "outlook.timezone=\"UTC\"";
+        var delta = owner().calendarView().delta();
+        return call(Kind.CALENDAR, () -> link == null
+                ? delta.toGetRequestInformation(rc -> {
+                    rc.queryParameters.startDateTime = WINDOW_TIME.format(start.truncatedTo(ChronoUnit.SECONDS));
+                    rc.queryParameters.endDateTime = WINDOW_TIME.format(end.truncatedTo(ChronoUnit.SECONDS));
+                    rc.headers.add("Prefer", pageSize);
+                    rc.headers.add("Prefer", utc);
+                })
+                : delta.withUrl(link).toGetRequestInformation(rc -> {
+                    rc.headers.add("Prefer", pageSize);
+                    rc.headers.add("Prefer", utc);
+                }));
+    }
+
+    private JsonNode call(Kind kind, Supplier<RequestInformation> prepare) throws InterruptedException {
+        String api = kind == Kind.MAIL ? "mail" : "calendar";
+        int attempt = 0;
+        while (true) {
+            attempt++;
+            RequestInformation request = prepare.get();
+            // The SDK fills in the base URL when sending; fill it in now so the check sees the URL that will be sent.
+            request.pathParameters.put("baseurl", graph.getRequestAdapter().getBaseUrl());
+            String url;
+            try {
+                url = request.getUri().toString();
+            } catch (URISyntaxException | IllegalStateException e) {
+                throw new GraphCallException("graph_link_refused", 0, "unparseable Graph URL");
+            }
+            if (!links.allows(url)) {
+                metrics.linkRefused(api);
+                Log.errorf("refusing a Graph link outside %s: %s (no request sent)", links.baseUrl(), GraphLinks.describe(url));
+                throw new GraphCallException("graph_link_refused", 0,
+                        "a Graph link points outside the configured base URL: " + GraphLinks.describe(url));
+            }
+            String token;
+            GraphOutcome outcome;
+            try (MailboxThrottle.Permit ignored = throttle.acquire(mailbox)) {
+                token = tokens.token();
+                request.headers.add("Authorization", "Bearer " + token);
+                GraphApi.Call call = () -> GraphClients.send(graph, request);
+                outcome = kind == Kind.MAIL ? this.api.mail(call) : this.api.calendar(call);
+            } catch (CircuitBreakerOpenException e) {
+                metrics.request(api, "circuit_open");
+                throw new RetryLaterException("Graph circuit breaker " + (kind == Kind.MAIL ? GraphApi.MAIL_BREAKER
+                        : GraphApi.CALENDAR_BREAKER) + " is open", clock.instant().plus(config.worker().retryDelay()), e);
+            } catch (ProviderWideFailure e) {
+                metrics.request(api, e.status() == 0 ? "io_error" : "server_error");
+                if (e.retryAt() != null) {
+                    metrics.throttled(api, e.status());
+                    Instant until = throttle.pause(mailbox, e.retryAt());
+                    giveUpAfter(attempt, until, e.getMessage());
+                } else {
+                    RetryBackoff.awaitNextAttempt(config, clock, attempt, null, e.getMessage());
+                }
+                continue;
+            }
+            switch (outcome) {
+                case GraphOutcome.Ok ok -> {
+                    metrics.request(api, "ok");
+                    return ok.body();
+                }
+                case GraphOutcome.Failed f -> {
+                    if (f.status() == 401) {
+                        metrics.request(api, "unauthorized");
+                        try {
+                            tokens.rejected(token);
+                        } catch (AccessTokenHolder.TokenRejectedException rejected) {
+                            throw new GraphCallException("token_rejected", 401, rejected.getMessage());
+                        }
+                        continue;
+                    }
+                    if (f.status() == 429) {
+                        metrics.request(api, "throttled");
+                        metrics.throttled(api, 429);
+                        Instant until = f.retryAt() != null ? f.retryAt() : clock.instant().plus(backoff(attempt));
+                        until = throttle.pause(mailbox, until);
+                        Log.debugf("Graph %s throttled mailbox %s (%s); paused until %s", api, mailbox, f.code(), until);
+                        giveUpAfter(attempt, until, "Graph throttled mailbox " + mailbox + " (" + f.code() + ")");
+                        continue;
+                    }
+                    if (GraphErrors.deltaExpired(f)) {
+                        metrics.request(api, "delta_expired");
+                        throw new GraphCallException.DeltaExpired("Graph answered " + f.status() + " " + f.code());
+                    }
+                    String permanent = GraphErrors.permanentCode(f);
+                    if (permanent != null) {
+                        metrics.request(api, permanent);
+                        throw new GraphCallException(permanent, f.status(), "Graph answered " + f.status() + " "
+                                + f.code() + " for mailbox " + mailbox);
+                    }
+                    metrics.request(api, "client_error");
+                    RetryBackoff.awaitNextAttempt(config, clock, attempt, null, "Graph answered " + f.status() + " " + f.code());
+                }
+            }
+        }
+    }
+
+    private void giveUpAfter(int attempt, Instant until, String why) {
+        if (attempt >= config.retry().maxAttempts()) {
+            throw new RetryLaterException(why + " after " + attempt + " attempts", until);
+        }
+    }
+
+    private Duration backoff(int attempt) {
+        long base = Math.min(config.retry().maxBackoff().toMillis(),
+                config.retry().initialBackoff().toMillis() << Math.min(attempt - 1, 20));
+        return Duration.ofMillis(base);
+    }
+}

@@ -1,0 +1,56 @@
+package io.interactionsync.microsoftsync.listener;
+
+import io.interactionsync.microsoftsync.repository.SharedMailboxRepository;
+import io.interactionsync.model.AccountEvent;
+import io.interactionsync.model.Provider;
+import io.interactionsync.model.Topics;
+import io.quarkus.logging.Log;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * Consumes {@code account-events} (group {@code microsoft-sync-service}) to know who subscribes to which shared
+ * mailbox: {@code shared_mailbox_added/removed} update {@code shared_mailbox_subscribers}, {@code disconnected} drops
+ * the account's subscriptions. Acked once the row is committed.
+ */
+@ApplicationScoped
+public class AccountEventListener {
+
+    public static final String CHANNEL = Topics.ACCOUNT_EVENTS;
+
+    private final SharedMailboxRepository sharedMailboxes;
+
+    public AccountEventListener(SharedMailboxRepository sharedMailboxes) {
+        this.sharedMailboxes = sharedMailboxes;
+    }
+
+    @Incoming(CHANNEL)
+    @Blocking
+    public void onAccountEvent(AccountEvent event) {
+        if (event == null || event.type() == null || event.accountId() == null) {
+            return;
+        }
+        if (event.provider() != null && event.provider() != Provider.MICROSOFT) {
+            return;
+        }
+        switch (event.type()) {
+            case SHARED_MAILBOX_ADDED -> {
+                if (event.sharedMailbox() != null && !event.sharedMailbox().isBlank()) {
+                    sharedMailboxes.subscribe(event.sharedMailbox(), event.accountId());
+                    Log.infof("account %s subscribes to shared mailbox %s", event.accountId(), event.sharedMailbox());
+                }
+            }
+            case SHARED_MAILBOX_REMOVED -> {
+                if (event.sharedMailbox() != null) {
+                    sharedMailboxes.unsubscribe(event.sharedMailbox(), event.accountId());
+                    Log.infof("account %s unsubscribed from shared mailbox %s", event.accountId(), event.sharedMailbox());
+                }
+            }
+            case DISCONNECTED -> sharedMailboxes.forgetAccount(event.accountId());
+            default -> {
+                // connected, scopes_changed, reauth_required: the sync requests carry what to do
+            }
+        }
+    }
+}

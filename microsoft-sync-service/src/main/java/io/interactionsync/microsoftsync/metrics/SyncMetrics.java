@@ -1,0 +1,81 @@
+package io.interactionsync.microsoftsync.metrics;
+
+import io.interactionsync.microsoftsync.graph.GraphApi;
+import io.interactionsync.model.Source;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The service's Micrometer meters (Prometheus on {@code /q/metrics}). Besides SmallRye Fault Tolerance's own
+ * {@code ft_circuitbreaker_*} meters, each breaker's state is exported by name as
+ * {@code microsoftsync_circuit_state{circuitBreaker="ms_graph_mail"}}: 0 closed, 1 open, 2 half-open.
+ */
+@ApplicationScoped
+public class SyncMetrics {
+
+    public static final List<String> BREAKERS = List.of(GraphApi.MAIL_BREAKER, GraphApi.CALENDAR_BREAKER);
+
+    private final MeterRegistry registry;
+    private final CircuitBreakerMaintenance breakers;
+
+    public SyncMetrics(MeterRegistry registry, CircuitBreakerMaintenance breakers) {
+        this.registry = registry;
+        this.breakers = breakers;
+    }
+
+    void registerCircuitGauges(@Observes StartupEvent event) {
+        for (String name : BREAKERS) {
+            Gauge.builder("microsoftsync.circuit.state", () -> switch (breakers.currentState(name)) {
+                        case CLOSED -> 0;
+                        case OPEN -> 1;
+                        case HALF_OPEN -> 2;
+                    }).description("Circuit breaker state: 0 closed, 1 open, 2 half-open")
+                    .tag("circuitBreaker", name).register(registry);
+        }
+    }
+
+    /** Records acknowledged by Kafka on raw-records. */
+    public void published(Source source, boolean sharedMailbox, int count) {
+        Counter.builder("microsoftsync.records.published").description("Raw records acknowledged by Kafka")
+                .tag("source", source.wireName()).tag("shared", Boolean.toString(sharedMailbox))
+                .register(registry).increment(count);
+    }
+
+    /** One Graph request and how it ended (ok, throttled, unauthorized, server_error, io_error, access_denied, …). */
+    public void request(String api, String outcome) {
+        Counter.builder("microsoftsync.graph.requests").description("Graph requests")
+                .tag("api", api).tag("outcome", outcome).register(registry).increment();
+    }
+
+    /** A 429 or 503 answer that paused a mailbox. */
+    public void throttled(String api, int status) {
+        Counter.builder("microsoftsync.graph.throttled").description("Graph answers that paused a mailbox (429/503)")
+                .tag("api", api).tag("status", Integer.toString(status)).register(registry).increment();
+    }
+
+    /** A nextLink/deltaLink outside the configured Graph base URL, refused before any request. */
+    public void linkRefused(String api) {
+        Counter.builder("microsoftsync.graph.links_refused").description("Graph links refused (outside the base URL)")
+                .tag("api", api).register(registry).increment();
+    }
+
+    /** Duration of one sync step (one delta page, including the Kafka acks and the cursor save). */
+    public void step(Source source, String phase, Duration duration) {
+        Timer.builder("microsoftsync.step.duration").description("Sync step latency")
+                .tag("source", source.wireName()).tag("phase", phase).register(registry).record(duration);
+    }
+
+    /** How a job run ended (completed, retry_later, failed, reauth_required, aborted, stopped). */
+    public void jobEnded(String result) {
+        Counter.builder("microsoftsync.jobs").description("Sync job runs by result")
+                .tag("result", result).register(registry).increment();
+    }
+}

@@ -1,0 +1,153 @@
+package io.interactionsync.microsoftsync.repository;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Shared mailboxes and their subscribers ({@code shared_mailbox_subscribers}, from account-events), and the lease
+ * that lets exactly one subscriber's job read a shared mailbox at a time ({@code shared_mailboxes}).
+ */
+@ApplicationScoped
+public class SharedMailboxRepository {
+
+    private final AgroalDataSource dataSource;
+
+    public SharedMailboxRepository(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public void subscribe(String address, String accountId) {
+        update("""
+                insert into microsoft_sync.shared_mailbox_subscribers (address, account_id) values (?, ?)
+                on conflict do nothing
+                """, address.toLowerCase(Locale.ROOT), accountId);
+        update("insert into microsoft_sync.shared_mailboxes (address) values (?) on conflict do nothing",
+                address.toLowerCase(Locale.ROOT));
+    }
+
+    public void unsubscribe(String address, String accountId) {
+        update("delete from microsoft_sync.shared_mailbox_subscribers where address = ? and account_id = ?",
+                address.toLowerCase(Locale.ROOT), accountId);
+    }
+
+    /** The account is gone: it subscribes to nothing any more. */
+    public void forgetAccount(String accountId) {
+        update("delete from microsoft_sync.shared_mailbox_subscribers where account_id = ?", accountId);
+    }
+
+    /** Shared addresses the account subscribes to, sorted. */
+    public List<String> addresses(String accountId) {
+        return strings("select address from microsoft_sync.shared_mailbox_subscribers where account_id = ? order by address",
+                accountId);
+    }
+
+    /** Accounts subscribing to the address, sorted. */
+    public List<String> subscribers(String address) {
+        return strings("select account_id from microsoft_sync.shared_mailbox_subscribers where address = ? order by account_id",
+                address.toLowerCase(Locale.ROOT));
+    }
+
+    /** Takes the mailbox's lease if free or expired; false when another job reads it now. */
+    public boolean tryLease(String address, String owner, Duration lease) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                insert into microsoft_sync.shared_mailboxes as m (address, lease_owner, lease_until, updated_at)
+                values (?, ?, now() + make_interval(secs => ?), now())
+                on conflict (address) do update set lease_owner = excluded.lease_owner, lease_until = excluded.lease_until,
+                    updated_at = now()
+                where m.lease_owner is null or m.lease_until < now() or m.lease_owner = excluded.lease_owner
+                """)) {
+            ps.setString(1, address.toLowerCase(Locale.ROOT));
+            ps.setString(2, owner);
+            ps.setDouble(3, lease.toMillis() / 1000.0);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new RepositoryException("could not lease shared mailbox " + address, e);
+        }
+    }
+
+    public boolean renewLease(String address, String owner, Duration lease) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                update microsoft_sync.shared_mailboxes set lease_until = now() + make_interval(secs => ?), updated_at = now()
+                where address = ? and lease_owner = ?
+                """)) {
+            ps.setDouble(1, lease.toMillis() / 1000.0);
+            ps.setString(2, address.toLowerCase(Locale.ROOT));
+            ps.setString(3, owner);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new RepositoryException("could not renew the lease of shared mailbox " + address, e);
+        }
+    }
+
+    /** Releases the lease; {@code syncedBy} non-null records a complete read by that account now. */
+    public void release(String address, String owner, String syncedBy) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                update microsoft_sync.shared_mailboxes set lease_owner = null, lease_until = null,
+                    last_synced_at = case when ? then now() else last_synced_at end,
+                    last_account_id = coalesce(?, last_account_id), updated_at = now()
+                where address = ? and lease_owner = ?
+                """)) {
+            ps.setBoolean(1, syncedBy != null);
+            ps.setString(2, syncedBy);
+            ps.setString(3, address.toLowerCase(Locale.ROOT));
+            ps.setString(4, owner);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new RepositoryException("could not release shared mailbox " + address, e);
+        }
+    }
+
+    /** When the mailbox was last read completely (by any subscriber). */
+    public Optional<Instant> lastSyncedAt(String address) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select last_synced_at from microsoft_sync.shared_mailboxes where address = ?")) {
+            ps.setString(1, address.toLowerCase(Locale.ROOT));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                Timestamp t = rs.getTimestamp(1);
+                return Optional.ofNullable(t == null ? null : t.toInstant());
+            }
+        } catch (SQLException e) {
+            throw new RepositoryException("could not read shared mailbox " + address, e);
+        }
+    }
+
+    private List<String> strings(String sql, String arg) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, arg);
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new RepositoryException("shared mailbox query failed", e);
+        }
+    }
+
+    private void update(String sql, String... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setString(i + 1, args[i]);
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new RepositoryException("shared mailbox update failed", e);
+        }
+    }
+}

@@ -1,0 +1,397 @@
+package io.interactionsync.microsoftsync.service;
+
+import io.interactionsync.microsoftsync.SyncJob;
+import io.interactionsync.microsoftsync.client.AccessTokenHolder;
+import io.interactionsync.microsoftsync.client.AccountToken;
+import io.interactionsync.microsoftsync.client.ConnectorClient;
+import io.interactionsync.microsoftsync.config.MicrosoftSyncConfig;
+import io.interactionsync.microsoftsync.graph.GraphApi;
+import io.interactionsync.microsoftsync.graph.GraphCallException;
+import io.interactionsync.microsoftsync.graph.GraphClients;
+import io.interactionsync.microsoftsync.graph.GraphGateway;
+import io.interactionsync.microsoftsync.graph.MailboxThrottle;
+import io.interactionsync.microsoftsync.metrics.SyncMetrics;
+import io.interactionsync.microsoftsync.publish.RawRecordPublisher;
+import io.interactionsync.microsoftsync.publish.StatusReporter;
+import io.interactionsync.microsoftsync.publish.SyncStatusPublisher;
+import io.interactionsync.microsoftsync.repository.CalendarRepository;
+import io.interactionsync.microsoftsync.repository.MailCursorRepository;
+import io.interactionsync.microsoftsync.repository.RepositoryException;
+import io.interactionsync.microsoftsync.repository.SharedMailboxRepository;
+import io.interactionsync.microsoftsync.source.RetryLaterException;
+import io.interactionsync.microsoftsync.source.SourceFailedException;
+import io.interactionsync.microsoftsync.source.calendar.CalendarCursor;
+import io.interactionsync.microsoftsync.source.calendar.CalendarDeltaSource;
+import io.interactionsync.microsoftsync.source.mail.MailCursor;
+import io.interactionsync.microsoftsync.source.mail.MailDeltaSource;
+import io.interactionsync.model.Source;
+import io.interactionsync.model.SyncRequest;
+import io.interactionsync.model.SyncStatus;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Runs one claimed job: a token from the connector, then for each requested source its delta rounds page by page
+ * from the stored cursors, checking the lease and shutdown between pages. {@code outlook_mail} reads the account's
+ * own folders, then each shared mailbox it subscribes to — unless another subscriber's job reads it now (lease)
+ * or read it completely since this request (fetched once however many subscribe). A shared mailbox answering 403
+ * is reported {@code access_denied} for that mailbox and the rest of the account goes on.
+ */
+@ApplicationScoped
+public class SyncCoordinator {
+
+    /** Account key of shared-mailbox cursors (one cursor per shared address, whoever reads it). */
+    static final String SHARED = "";
+
+    private final ConnectorClient connector;
+    private final GraphClients clients;
+    private final GraphApi api;
+    private final MailboxThrottle throttle;
+    private final SyncMetrics metrics;
+    private final MailCursorRepository mailCursors;
+    private final MailDeltaSource mail;
+    private final CalendarRepository calendarRepository;
+    private final CalendarDeltaSource calendar;
+    private final SharedMailboxRepository sharedMailboxes;
+    private final SyncStatusPublisher statusPublisher;
+    private final MicrosoftSyncConfig config;
+    private final Clock clock = Clock.systemUTC();
+
+    public SyncCoordinator(ConnectorClient connector, GraphClients clients, GraphApi api, MailboxThrottle throttle,
+                           SyncMetrics metrics, MailCursorRepository mailCursors, MailDeltaSource mail,
+                           CalendarRepository calendarRepository, CalendarDeltaSource calendar,
+                           SharedMailboxRepository sharedMailboxes, SyncStatusPublisher statusPublisher,
+                           MicrosoftSyncConfig config) {
+        this.connector = connector;
+        this.clients = clients;
+        this.api = api;
+        this.throttle = throttle;
+        this.metrics = metrics;
+        this.mailCursors = mailCursors;
+        this.mail = mail;
+        this.calendarRepository = calendarRepository;
+        this.calendar = calendar;
+        this.sharedMailboxes = sharedMailboxes;
+        this.statusPublisher = statusPublisher;
+        this.config = config;
+    }
+
+    public JobResult run(SyncJob job, JobControl control) {
+        String accountId = job.accountId();
+        AccountToken account;
+        try {
+            account = connector.accessToken(accountId);
+        } catch (ConnectorClient.ReauthRequiredException e) {
+            return reauthRequired(job, e.getMessage());
+        } catch (ConnectorClient.AccountGoneException e) {
+            Log.infof("account is gone, dropping its sync: %s", e.getMessage());
+            return new JobResult.Failed(e.getMessage());
+        } catch (ConnectorClient.ConnectorUnavailableException e) {
+            return retryLater(e.getMessage());
+        }
+        if (account.provider() != null && !"microsoft".equalsIgnoreCase(account.provider())) {
+            return new JobResult.Failed("account " + accountId + " is not a Microsoft account");
+        }
+        if (account.email() == null || account.email().isBlank()) {
+            return new JobResult.Failed("the connector gave no mailbox address for account " + accountId);
+        }
+        AccessTokenHolder tokens = new AccessTokenHolder(connector, account, clock);
+        JobResult result = new JobResult.Completed();
+        try {
+            for (Source source : job.sources()) {
+                JobResult sourceResult = switch (source) {
+                    case OUTLOOK_MAIL -> runMail(job, tokens, control);
+                    case OUTLOOK_CALENDAR -> runCalendar(job, tokens, control);
+                    case GMAIL, GOOGLE_CALENDAR -> new JobResult.Completed();
+                };
+                if (sourceResult instanceof JobResult.Aborted || sourceResult instanceof JobResult.Stopped) {
+                    return sourceResult;
+                }
+                result = worse(result, sourceResult);
+            }
+            return result;
+        } catch (ConnectorClient.ReauthRequiredException e) {
+            return reauthRequired(job, e.getMessage());
+        } catch (ConnectorClient.AccountGoneException e) {
+            return new JobResult.Failed(e.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ mail
+
+    private JobResult runMail(SyncJob job, AccessTokenHolder tokens, JobControl control) {
+        AccountToken account = tokens.account();
+        String own = account.email().toLowerCase(Locale.ROOT);
+        JobResult result;
+        StatusReporter ownStatus = status(account.accountId(), Source.OUTLOOK_MAIL, null);
+        if (account.hasAnyScope(AccountToken.MAIL_SCOPES)) {
+            GraphGateway graph = gateway(tokens, own, false);
+            result = runMailbox(job, control, graph, new MailDeltaSource.Target(account.accountId(), account.userId(), own,
+                    false), account.accountId(), ownStatus, () -> true);
+        } else {
+            ownStatus.state(SyncStatus.State.ACCESS_DENIED, "access_denied: the account did not grant Mail.ReadBasic");
+            result = new JobResult.Completed();
+        }
+        if (result instanceof JobResult.Aborted || result instanceof JobResult.Stopped) {
+            return result;
+        }
+        for (String address : sharedMailboxes.addresses(account.accountId())) {
+            JobResult shared = runSharedMailbox(job, tokens, control, address);
+            if (shared instanceof JobResult.Aborted || shared instanceof JobResult.Stopped) {
+                return shared;
+            }
+            result = worse(result, shared);
+        }
+        return result;
+    }
+
+    private JobResult runSharedMailbox(SyncJob job, AccessTokenHolder tokens, JobControl control, String address) {
+        AccountToken account = tokens.account();
+        StatusReporter status = status(account.accountId(), Source.OUTLOOK_MAIL, address);
+        if (!account.hasAnyScope(AccountToken.SHARED_MAIL_SCOPES)) {
+            status.state(SyncStatus.State.ACCESS_DENIED, "access_denied: the account did not grant Mail.ReadBasic.Shared");
+            return new JobResult.Completed();
+        }
+        try {
+            Optional<Instant> lastRead = sharedMailboxes.lastSyncedAt(address);
+            if (job.mode() != SyncRequest.Mode.FULL && lastRead.isPresent() && lastRead.get().isAfter(job.requestedAt())) {
+                Log.infof("shared mailbox %s was read by another subscriber at %s, after this request: skipped", address,
+                        lastRead.get());
+                return new JobResult.Completed();
+            }
+            if (!sharedMailboxes.tryLease(address, control.owner(), config.worker().leaseDuration())) {
+                Log.infof("shared mailbox %s is being read by another subscriber's job: skipped", address);
+                return new JobResult.Completed();
+            }
+        } catch (RepositoryException e) {
+            return retryLater(e.getMessage());
+        }
+        JobResult result = null;
+        try {
+            GraphGateway graph = gateway(tokens, address, true);
+            result = runMailbox(job, control, graph, new MailDeltaSource.Target(account.accountId(), account.userId(), address,
+                    true), SHARED, status, () -> sharedMailboxes.renewLease(address, control.owner(),
+                    config.worker().leaseDuration()));
+            return result;
+        } finally {
+            try {
+                sharedMailboxes.release(address, control.owner(),
+                        result instanceof JobResult.Completed ? account.accountId() : null);
+            } catch (RepositoryException e) {
+                Log.warnf("could not release shared mailbox %s (its lease expires): %s", address, e.getMessage());
+            }
+        }
+    }
+
+    /** Every configured folder of one mailbox; permanent failures of a shared mailbox end only that mailbox. */
+    private JobResult runMailbox(SyncJob job, JobControl control, GraphGateway graph, MailDeltaSource.Target target,
+                                 String accountKey, StatusReporter status, BooleanSupplier extraLease) {
+        long fetched = 0;
+        Instant lastSyncedAt = null;
+        try {
+            for (String folder : config.mail().folders()) {
+                MailCursor cursor = mailCursors.load(accountKey, target.mailbox(), folder).orElse(null);
+                if (cursor == null || job.mode() == SyncRequest.Mode.FULL) {
+                    cursor = newMailRound(accountKey, target.mailbox(), folder, cursor);
+                    Log.infof("mail %s/%s: initial round (run %s, horizon %s)", target.mailbox(), folder, cursor.syncRunId(),
+                            cursor.horizon());
+                } else if (!cursor.midRound()) {
+                    cursor = cursor.newRun();
+                }
+                boolean restarted = false;
+                while (true) {
+                    try {
+                        do {
+                            JobResult interrupted = checkControl(control, extraLease);
+                            if (interrupted != null) {
+                                return interrupted;
+                            }
+                            cursor = mail.step(graph, target, cursor);
+                            status.progress(fetched + cursor.fetched(), cursor.lastSyncedAt());
+                        } while (cursor.midRound());
+                        break;
+                    } catch (GraphCallException.DeltaExpired e) {
+                        if (restarted) {
+                            return retryLater("mail delta of " + target.mailbox() + "/" + folder
+                                    + " expired again right after a restart: " + e.getMessage());
+                        }
+                        restarted = true;
+                        Log.warnf("mail delta of %s/%s no longer valid (%s): link dropped, folder restarts once",
+                                target.mailbox(), folder, e.getMessage());
+                        cursor = newMailRound(accountKey, target.mailbox(), folder, cursor);
+                    }
+                }
+                fetched += cursor.fetched();
+                lastSyncedAt = cursor.lastSyncedAt();
+            }
+            status.synced(fetched, lastSyncedAt);
+            return new JobResult.Completed();
+        } catch (GraphCallException e) {
+            if (target.shared()) {
+                // One shared mailbox the account cannot read must not stop the rest of the account.
+                if ("access_denied".equals(e.code())) {
+                    status.state(SyncStatus.State.ACCESS_DENIED, e.getMessage());
+                } else {
+                    status.error(fetched, lastSyncedAt, e.getMessage());
+                }
+                return new JobResult.Completed();
+            }
+            if ("access_denied".equals(e.code())) {
+                status.state(SyncStatus.State.ACCESS_DENIED, e.getMessage());
+            } else {
+                status.error(fetched, lastSyncedAt, e.getMessage());
+            }
+            return new JobResult.Failed(e.getMessage());
+        } catch (SourceFailedException e) {
+            status.error(fetched, lastSyncedAt, e.getMessage());
+            return new JobResult.Failed(e.getMessage());
+        } catch (RetryLaterException e) {
+            Log.infof("mail of %s paused until %s: %s", target.mailbox(), e.notBefore(), e.getMessage());
+            return new JobResult.RetryLater(e.notBefore(), e.getMessage());
+        } catch (ConnectorClient.ConnectorUnavailableException | RepositoryException | RawRecordPublisher.PublishException e) {
+            Log.warnf("mail step of %s failed, will retry: %s", target.mailbox(), e.getMessage());
+            return retryLater(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new JobResult.Stopped();
+        }
+    }
+
+    private MailCursor newMailRound(String accountKey, String mailbox, String folder, MailCursor previous) {
+        Instant now = clock.instant();
+        Instant horizon = now.atOffset(ZoneOffset.UTC).minusMonths(config.backfillMonths()).toInstant();
+        return MailCursor.initial(accountKey, mailbox, folder, horizon, now, previous == null ? null : previous.lastSyncedAt());
+    }
+
+    // ------------------------------------------------------------------------------------------ calendar
+
+    private JobResult runCalendar(SyncJob job, AccessTokenHolder tokens, JobControl control) {
+        AccountToken account = tokens.account();
+        String own = account.email().toLowerCase(Locale.ROOT);
+        StatusReporter status = status(account.accountId(), Source.OUTLOOK_CALENDAR, null);
+        if (!account.hasAnyScope(AccountToken.CALENDAR_SCOPES)) {
+            status.state(SyncStatus.State.ACCESS_DENIED, "access_denied: the account did not grant Calendars.ReadBasic");
+            return new JobResult.Completed();
+        }
+        MailDeltaSource.Target target = new MailDeltaSource.Target(account.accountId(), account.userId(), own, false);
+        CalendarCursor cursor = null;
+        try {
+            cursor = calendarRepository.load(account.accountId()).orElse(null);
+            if (cursor == null || job.mode() == SyncRequest.Mode.FULL) {
+                if (cursor != null) {
+                    calendarRepository.forgetEvents(account.accountId());
+                }
+                cursor = calendar.start(cursor == null ? null : cursor.lastSyncedAt());
+                Log.infof("calendar initial round (run %s, window %s .. %s)", cursor.syncRunId(), cursor.windowStart(),
+                        cursor.windowEnd());
+            } else if (cursor.nextLink() == null && cursor.phase() == CalendarCursor.Phase.INCREMENTAL
+                    && calendar.dueForReanchor(cursor)) {
+                Instant oldEnd = cursor.windowEnd();
+                cursor = calendar.start(cursor.lastSyncedAt());
+                Log.infof("calendar window re-anchored: end %s -> %s (unchanged events are not republished)", oldEnd,
+                        cursor.windowEnd());
+            } else if (cursor.nextLink() == null) {
+                cursor = cursor.newRun();
+            }
+            GraphGateway graph = gateway(tokens, own, false);
+            boolean restarted = false;
+            while (true) {
+                try {
+                    do {
+                        JobResult interrupted = checkControl(control, () -> true);
+                        if (interrupted != null) {
+                            return interrupted;
+                        }
+                        cursor = calendar.step(graph, target, cursor);
+                        status.progress(cursor.fetched(), cursor.lastSyncedAt());
+                    } while (cursor.nextLink() != null);
+                    break;
+                } catch (GraphCallException.DeltaExpired e) {
+                    if (restarted) {
+                        return retryLater("calendar delta expired again right after a restart: " + e.getMessage());
+                    }
+                    restarted = true;
+                    Log.warnf("calendar delta no longer valid (%s): link dropped, new round (deduplicated)", e.getMessage());
+                    cursor = calendar.start(cursor.lastSyncedAt());
+                }
+            }
+            status.synced(cursor.fetched(), cursor.lastSyncedAt());
+            return new JobResult.Completed();
+        } catch (GraphCallException e) {
+            if ("access_denied".equals(e.code())) {
+                status.state(SyncStatus.State.ACCESS_DENIED, e.getMessage());
+            } else {
+                status.error(cursor == null ? 0 : cursor.fetched(), cursor == null ? null : cursor.lastSyncedAt(),
+                        e.getMessage());
+            }
+            return new JobResult.Failed(e.getMessage());
+        } catch (SourceFailedException e) {
+            status.error(cursor == null ? 0 : cursor.fetched(), cursor == null ? null : cursor.lastSyncedAt(), e.getMessage());
+            return new JobResult.Failed(e.getMessage());
+        } catch (RetryLaterException e) {
+            Log.infof("calendar paused until %s: %s", e.notBefore(), e.getMessage());
+            return new JobResult.RetryLater(e.notBefore(), e.getMessage());
+        } catch (ConnectorClient.ConnectorUnavailableException | RepositoryException | RawRecordPublisher.PublishException e) {
+            Log.warnf("calendar step failed, will retry: %s", e.getMessage());
+            return retryLater(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new JobResult.Stopped();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    private GraphGateway gateway(AccessTokenHolder tokens, String mailbox, boolean shared) {
+        return new GraphGateway(clients.graph(), clients.links(), api, tokens, throttle, metrics, config, clock, mailbox, shared);
+    }
+
+    private StatusReporter status(String accountId, Source source, String mailbox) {
+        return new StatusReporter(statusPublisher, accountId, source, mailbox, config.status().everyRecords(),
+                config.status().every(), clock);
+    }
+
+    /** Between pages: stop on shutdown, abort when a lease was lost; null to go on. */
+    private static JobResult checkControl(JobControl control, BooleanSupplier extraLease) {
+        if (control.stopRequested()) {
+            return new JobResult.Stopped();
+        }
+        if (!control.renewLease() || !extraLease.getAsBoolean()) {
+            Log.warnf("a lease was lost; another replica continues from the saved cursor");
+            return new JobResult.Aborted();
+        }
+        return null;
+    }
+
+    private JobResult reauthRequired(SyncJob job, String message) {
+        Log.warnf("account needs to be reconnected; its sync stops: %s", message);
+        for (Source source : job.sources()) {
+            status(job.accountId(), source, null).state(SyncStatus.State.REAUTH_REQUIRED, message);
+        }
+        return new JobResult.Failed("reauth_required: " + message);
+    }
+
+    private JobResult retryLater(String reason) {
+        return new JobResult.RetryLater(Instant.now().plus(config.worker().retryDelay()), reason);
+    }
+
+    /** Combines the results of two sources: a retry beats completion, a failure beats a retry. */
+    private static JobResult worse(JobResult a, JobResult b) {
+        if (a instanceof JobResult.Failed) {
+            return a;
+        }
+        if (b instanceof JobResult.Failed) {
+            return b;
+        }
+        if (a instanceof JobResult.RetryLater ra && b instanceof JobResult.RetryLater rb) {
+            return ra.notBefore().isBefore(rb.notBefore()) ? ra : rb;
+        }
+        return a instanceof JobResult.RetryLater ? a : b;
+    }
+}

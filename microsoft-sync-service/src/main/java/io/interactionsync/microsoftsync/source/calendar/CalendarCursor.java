@@ -1,0 +1,47 @@
+package io.interactionsync.microsoftsync.source.calendar;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * calendarView delta of one account ({@code microsoft_sync.calendar_cursors}). The window is fixed inside the
+ * links, so it is stored with them; {@code anchoredAt} tells when to re-anchor.
+ */
+public record CalendarCursor(String syncRunId, Phase phase, Instant windowStart, Instant windowEnd, Instant anchoredAt,
+                             String nextLink, String deltaLink, long fetched, long published, Instant startedAt,
+                             Instant lastSyncedAt) {
+
+    public enum Phase {
+        INITIAL, INCREMENTAL;
+
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public static CalendarCursor initial(Instant windowStart, Instant windowEnd, Instant now, Instant previousLastSyncedAt) {
+        return new CalendarCursor(UUID.randomUUID().toString(), Phase.INITIAL, windowStart, windowEnd, now, null, null, 0, 0,
+                now, previousLastSyncedAt);
+    }
+
+    public String link() {
+        if (nextLink != null) {
+            return nextLink;
+        }
+        return phase == Phase.INCREMENTAL ? deltaLink : null;
+    }
+
+    public CalendarCursor newRun() {
+        return new CalendarCursor(UUID.randomUUID().toString(), phase, windowStart, windowEnd, anchoredAt, nextLink, deltaLink,
+                0, 0, Instant.now(), lastSyncedAt);
+    }
+
+    public CalendarCursor afterPage(String newNextLink, String newDeltaLink, int read, int publishedNow, Instant now) {
+        if (newNextLink != null) {
+            return new CalendarCursor(syncRunId, phase, windowStart, windowEnd, anchoredAt, newNextLink, deltaLink,
+                    fetched + read, published + publishedNow, startedAt, lastSyncedAt);
+        }
+        return new CalendarCursor(syncRunId, Phase.INCREMENTAL, windowStart, windowEnd, anchoredAt, null, newDeltaLink,
+                fetched + read, published + publishedNow, startedAt, now);
+    }
+}
