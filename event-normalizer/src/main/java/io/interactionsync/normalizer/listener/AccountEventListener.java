@@ -12,7 +12,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * {@code account-events} (group event-normalizer): {@code directory_changed} updates the team directory,
- * {@code disconnected} with {@code purge=true} deletes the account's events. Other types are not the
+ * {@code shared_mailbox_added/removed} the shared mailbox subscribers (R-B5), {@code disconnected} ends the
+ * account's subscriptions and, with {@code purge=true}, deletes the account's events. Other types are not the
  * normalizer's business. Unreadable records are logged and skipped (they carry no user data to keep).
  */
 @ApplicationScoped
@@ -39,8 +40,9 @@ public class AccountEventListener {
         }
         return switch (event.type()) {
             case DIRECTORY_CHANGED -> directory.directoryChanged(event);
-            case DISCONNECTED -> Boolean.TRUE.equals(event.purge()) ? directory.purge(event.accountId())
-                    : Uni.createFrom().voidItem();
+            case DISCONNECTED -> event.accountId() == null ? Uni.createFrom().voidItem() : directory.disconnected(event);
+            case SHARED_MAILBOX_ADDED -> directory.sharedMailboxAdded(event);
+            case SHARED_MAILBOX_REMOVED -> directory.sharedMailboxRemoved(event);
             default -> Uni.createFrom().voidItem();
         };
     }

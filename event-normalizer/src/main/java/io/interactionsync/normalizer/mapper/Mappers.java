@@ -18,7 +18,8 @@ public final class Mappers {
 
     /** Every mapper implemented so far. */
     public static Mappers all() {
-        return new Mappers(new GmailMapper());
+        return new Mappers(new GmailMapper(), new GoogleCalendarMapper(), new OutlookMailMapper(),
+                new OutlookCalendarMapper());
     }
 
     public Optional<RecordMapper> forSource(Source source) {

@@ -56,6 +56,30 @@ public final class AddressParser {
         return result;
     }
 
+    /**
+     * One address given as a structured object (Graph {@code emailAddress{address,name}}, Calendar attendee
+     * {@code email/displayName}): not a header, so it is never parsed for lists, only validated (R-A2) like every
+     * parsed result. A value written as {@code Name <addr>} is parsed as a header.
+     */
+    public static Result ofObject(String address, String name) {
+        if (address == null || address.isBlank()) {
+            return Result.EMPTY;
+        }
+        if (address.indexOf('<') >= 0) {
+            Result r = parse(address);
+            if (r.addresses().size() == 1 && r.addresses().get(0).name() == null && name != null) {
+                ParsedAddress a = r.addresses().get(0);
+                return new Result(List.of(new ParsedAddress(a.address(), a.normalized(), a.key(), cleanName(name))),
+                        r.dropped());
+            }
+            return r;
+        }
+        List<String[]> one = new ArrayList<>(1);
+        // Graph repeats the address as the name when there is none.
+        one.add(new String[] {address, name != null && name.strip().equalsIgnoreCase(address.strip()) ? null : name});
+        return validate(one);
+    }
+
     private static Result validate(List<String[]> candidates) {
         List<ParsedAddress> valid = new ArrayList<>(candidates.size());
         int dropped = 0;

@@ -69,7 +69,7 @@ public final class MailDates {
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
     /** Times outside 1971…9999 are junk (and beyond PostgreSQL's timestamptz range): treated as missing. */
-    private static Optional<Instant> plausible(Instant t) {
+    public static Optional<Instant> plausible(Instant t) {
         return t.isBefore(EARLIEST) || t.isAfter(LATEST) ? Optional.empty() : Optional.of(t);
     }
 }

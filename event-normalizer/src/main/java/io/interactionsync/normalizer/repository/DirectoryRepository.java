@@ -2,6 +2,7 @@ package io.interactionsync.normalizer.repository;
 
 import io.interactionsync.normalizer.service.BatchNormalizer.Collection;
 import io.interactionsync.normalizer.service.BatchNormalizer.OwnerAddress;
+import io.interactionsync.normalizer.service.BatchNormalizer.Subscriber;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -84,6 +85,40 @@ public class DirectoryRepository {
                         + "where owner_aliases.user_id is distinct from excluded.user_id")
                 .execute(Tuple.of(accounts.toArray(String[]::new), users.toArray(String[]::new),
                         addresses.toArray(String[]::new)))
+                .replaceWithVoid();
+    }
+
+    /** R-B5: subscribers of the given shared mailboxes (identity keys), by mailbox. */
+    public Uni<Map<String, List<Subscriber>>> subscribers(SqlClient sql, Set<String> mailboxKeys) {
+        if (mailboxKeys.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return sql.preparedQuery("select address, account_id, user_id from normalizer.shared_mailbox_subscribers "
+                        + "where address = any($1) order by added_at, account_id")
+                .execute(Tuple.of((Object) mailboxKeys.toArray(String[]::new)))
+                .map(rows -> {
+                    Map<String, List<Subscriber>> out = new HashMap<>();
+                    for (Row r : rows) {
+                        out.computeIfAbsent(r.getString(0), k -> new ArrayList<>())
+                                .add(new Subscriber(r.getString(1), r.getString(2)));
+                    }
+                    return out;
+                });
+    }
+
+    public Uni<Void> addSubscriber(SqlClient sql, String mailboxKey, String accountId, String userId) {
+        return sql.preparedQuery("insert into normalizer.shared_mailbox_subscribers (address, account_id, user_id) "
+                        + "values ($1, $2, $3) on conflict (address, account_id) do update set user_id = excluded.user_id")
+                .execute(Tuple.of(mailboxKey, accountId, userId)).replaceWithVoid();
+    }
+
+    /** Removes one subscription, or all of an account's when {@code mailboxKey} is null. */
+    public Uni<Void> removeSubscriber(SqlClient sql, String mailboxKey, String accountId) {
+        return (mailboxKey == null
+                ? sql.preparedQuery("delete from normalizer.shared_mailbox_subscribers where account_id = $1")
+                        .execute(Tuple.of(accountId))
+                : sql.preparedQuery("delete from normalizer.shared_mailbox_subscribers where address = $1 and account_id = $2")
+                        .execute(Tuple.of(mailboxKey, accountId)))
                 .replaceWithVoid();
     }
 

@@ -170,6 +170,14 @@ public class EventRepository {
                 .execute(Tuple.of(accountId)).map(EventRepository::events);
     }
 
+    /** R-B5: an account unsubscribed from a shared mailbox: its events from that mailbox are retracted. */
+    public Uni<List<InteractionEvent>> retractSharedMailbox(SqlClient sql, String accountId, String address) {
+        return sql.preparedQuery("update normalizer.interaction_events set deleted = true, updated_at = now() "
+                        + "where account_id = $1 and via_shared_mailbox and lower(mailbox) = lower($2) and not deleted "
+                        + "returning *")
+                .execute(Tuple.of(accountId, address)).map(EventRepository::events);
+    }
+
     /** For each user, which of {@code contactEmails} the user has sent mail to (R-C6 history). */
     public Uni<Map<String, Set<String>>> emailedContacts(SqlClient sql, Set<String> userIds, Set<String> contactEmails) {
         if (userIds.isEmpty() || contactEmails.isEmpty()) {

@@ -13,7 +13,15 @@ public enum SkipReason {
     /** R-C5: outbound mail whose only recipients are unsubscribe mailboxes. */
     UNSUBSCRIBE_ONLY("R-C5"),
     /** R-B3: every participant is internal. */
-    ALL_INTERNAL("R-B3");
+    ALL_INTERNAL("R-B3"),
+    /** R-D1: a cancelled meeting (Google status=cancelled, Graph isCancelled). */
+    CANCELLED("R-D1"),
+    /** R-D2: not a real meeting (focusTime, outOfOffice, workingLocation…, Graph seriesMaster). */
+    NOT_A_MEETING("R-D2"),
+    /** R-D4: the member declined the meeting. */
+    DECLINED_BY_MEMBER("R-D4"),
+    /** R-F2: the provider reports the item removed ({@code @removed} in a Graph delta). */
+    REMOVED("R-F2");
 
     private final String rule;
 

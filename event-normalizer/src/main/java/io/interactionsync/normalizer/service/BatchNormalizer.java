@@ -45,16 +45,32 @@ public final class BatchNormalizer {
     public record Collection(String collectionId, Set<String> memberKeys, Set<String> internalDomains) {
     }
 
-    /** Decoded batch and what to look up before mapping it. */
-    public record Prepared(List<Valid> records, List<DeadLetter> deadLetters, Set<OwnerAddress> ownerAddresses,
-                           Set<String> accountIds, Set<String> mailboxKeys, Set<String> userIds,
-                           Set<String> senderKeys, Set<String> referencedIds) {
+    /** A subscriber of a shared mailbox (R-B5): the account that added it and its user. */
+    public record Subscriber(String accountId, String userId) {
     }
 
-    /** What the database knows about the batch's users; {@code ownerKeysByUser}: every account's owner addresses. */
+    /**
+     * Decoded batch and what to look up before mapping it. {@code sharedMailboxKeys}: the shared mailboxes whose
+     * subscribers must be looked up (R-B5).
+     */
+    public record Prepared(List<Valid> records, List<DeadLetter> deadLetters, Set<OwnerAddress> ownerAddresses,
+                           Set<String> accountIds, Set<String> mailboxKeys, Set<String> userIds,
+                           Set<String> senderKeys, Set<String> referencedIds, Set<String> sharedMailboxKeys) {
+    }
+
+    /**
+     * What the database knows about the batch's users; {@code ownerKeysByUser}: every account's owner addresses;
+     * {@code subscribersByMailbox}: the subscribers of each shared mailbox (identity key) of the batch.
+     */
     public record Lookups(Map<String, Set<String>> ownerKeysByUser, List<Collection> collections,
-                          Map<String, Set<String>> emailedByUser, Map<String, Set<String>> sentIdsByUser) {
-        public static final Lookups EMPTY = new Lookups(Map.of(), List.of(), Map.of(), Map.of());
+                          Map<String, Set<String>> emailedByUser, Map<String, Set<String>> sentIdsByUser,
+                          Map<String, List<Subscriber>> subscribersByMailbox) {
+        public static final Lookups EMPTY = new Lookups(Map.of(), List.of(), Map.of(), Map.of(), Map.of());
+
+        public Lookups(Map<String, Set<String>> ownerKeysByUser, List<Collection> collections,
+                       Map<String, Set<String>> emailedByUser, Map<String, Set<String>> sentIdsByUser) {
+            this(ownerKeysByUser, collections, emailedByUser, sentIdsByUser, Map.of());
+        }
     }
 
     /**
@@ -86,6 +102,7 @@ public final class BatchNormalizer {
         Set<String> users = new HashSet<>();
         Set<String> senders = new HashSet<>();
         Set<String> refs = new HashSet<>();
+        Set<String> shared = new HashSet<>();
         for (IncomingRecord in : batch) {
             Decoded d = decoder.decode(in);
             if (d instanceof Rejected r) {
@@ -121,12 +138,14 @@ public final class BatchNormalizer {
             users.add(rec.userId());
             AddressKeys.key(rec.mailbox()).ifPresent(k -> {
                 mailboxes.add(k);
-                if (!rec.sharedMailbox()) {
+                if (rec.sharedMailbox()) {
+                    shared.add(k);
+                } else {
                     owners.add(new OwnerAddress(rec.accountId(), rec.userId(), k));
                 }
             });
         }
-        return new Prepared(valid, dead, owners, accounts, mailboxes, users, senders, refs);
+        return new Prepared(valid, dead, owners, accounts, mailboxes, users, senders, refs, shared);
     }
 
     public Plan plan(Prepared prepared, Lookups lookups) {
@@ -139,40 +158,51 @@ public final class BatchNormalizer {
         Map<String, Set<String>> emailed = copy(lookups.emailedByUser());
         Map<String, Set<String>> sentIds = copy(lookups.sentIdsByUser());
         for (Valid v : prepared.records()) {
-            RawRecord rec = v.record();
-            if (rec.op() != RawRecord.Op.UPSERT) {
+            if (v.record().op() != RawRecord.Op.UPSERT) {
                 continue;
             }
-            try {
-                RecordMapper mapper = mappers.forSource(rec.source()).orElseThrow();
-                SentFacts sent = mapper.sentFacts(rec, context(rec, prepared, lookups, History.NONE));
-                emailed.computeIfAbsent(rec.userId(), u -> new HashSet<>()).addAll(sent.recipients());
-                if (sent.internetMessageId() != null) {
-                    sentIds.computeIfAbsent(rec.userId(), u -> new HashSet<>()).add(sent.internetMessageId());
+            for (RawRecord rec : attributions(v.record(), lookups)) {
+                try {
+                    RecordMapper mapper = mappers.forSource(rec.source()).orElseThrow();
+                    SentFacts sent = mapper.sentFacts(rec, context(rec, prepared, lookups, History.NONE));
+                    emailed.computeIfAbsent(rec.userId(), u -> new HashSet<>()).addAll(sent.recipients());
+                    if (sent.internetMessageId() != null) {
+                        sentIds.computeIfAbsent(rec.userId(), u -> new HashSet<>()).add(sent.internetMessageId());
+                    }
+                } catch (RuntimeException e) {
+                    // reported by map() below
                 }
-            } catch (RuntimeException e) {
-                // reported by map() below
             }
         }
         for (Valid v : prepared.records()) {
-            RawRecord rec = v.record();
-            RemoteKey key = new RemoteKey(rec.userId(), rec.source(), rec.remoteId());
-            if (rec.op() == RawRecord.Op.DELETE) {
-                desired.remove(key);
-                desired.put(key, List.of());
+            List<RawRecord> attributed = attributions(v.record(), lookups);
+            if (v.record().op() == RawRecord.Op.DELETE) {
+                for (RawRecord rec : attributed) {
+                    RemoteKey key = new RemoteKey(rec.userId(), rec.source(), rec.remoteId());
+                    desired.remove(key);
+                    desired.put(key, List.of());
+                }
                 deletes++;
                 continue;
             }
-            RecordMapper mapper = mappers.forSource(rec.source()).orElseThrow();
-            History history = history(rec.userId(), emailed, sentIds);
+            RecordMapper mapper = mappers.forSource(v.record().source()).orElseThrow();
             try {
-                Mapping m = mapper.map(rec, context(rec, prepared, lookups, history));
-                dropped += m.droppedAddresses();
-                if (m.skip() != null) {
-                    skipped.merge(m.skip(), 1, Integer::sum);
+                // Map every attribution first: a payload that cannot be mapped changes nobody's events.
+                Map<RemoteKey, List<InteractionEvent>> mapped = new LinkedHashMap<>();
+                Mapping first = null;
+                for (RawRecord rec : attributed) {
+                    Mapping m = mapper.map(rec, context(rec, prepared, lookups, history(rec.userId(), emailed, sentIds)));
+                    first = first == null ? m : first;
+                    mapped.put(new RemoteKey(rec.userId(), rec.source(), rec.remoteId()), m.events());
                 }
-                desired.remove(key); // keep offset order: the last record of a key decides
-                desired.put(key, m.events());
+                dropped += first.droppedAddresses();
+                if (first.skip() != null) {
+                    skipped.merge(first.skip(), 1, Integer::sum);
+                }
+                mapped.forEach((key, events) -> {
+                    desired.remove(key); // keep offset order: the last record of a key decides
+                    desired.put(key, events);
+                });
             } catch (PayloadException e) {
                 dead.add(decoder.reject(v.incoming(), e.code(), e.getMessage()).deadLetter());
             } catch (RuntimeException e) {
@@ -181,6 +211,33 @@ public final class BatchNormalizer {
         }
         return new Plan(desired, prepared.ownerAddresses(), dead,
                 new Stats(prepared.records().size() + prepared.deadLetters().size(), deletes, skipped, dropped));
+    }
+
+    /**
+     * R-B5: a shared mailbox's record is attributed to every subscriber of that mailbox — the envelope's own
+     * account first, then the subscribers announced by the connector — one per user, each with its own userId and
+     * accountId (so one event per subscriber; {@code viaSharedMailbox} comes from the envelope). Other records
+     * are attributed to their own user only.
+     */
+    static List<RawRecord> attributions(RawRecord rec, Lookups lookups) {
+        if (!rec.sharedMailbox()) {
+            return List.of(rec);
+        }
+        Map<String, Subscriber> byUser = new LinkedHashMap<>();
+        byUser.put(rec.userId(), new Subscriber(rec.accountId(), rec.userId()));
+        String key = AddressKeys.key(rec.mailbox()).orElse(null);
+        for (Subscriber s : lookups.subscribersByMailbox().getOrDefault(key, List.of())) {
+            byUser.putIfAbsent(s.userId(), s);
+        }
+        if (byUser.size() == 1) {
+            return List.of(rec);
+        }
+        List<RawRecord> out = new ArrayList<>(byUser.size());
+        for (Subscriber s : byUser.values()) {
+            out.add(new RawRecord(rec.schemaVersion(), rec.source(), rec.op(), s.accountId(), s.userId(), rec.mailbox(),
+                    true, rec.remoteId(), rec.observedAt(), rec.syncRunId(), rec.payload()));
+        }
+        return out;
     }
 
     /**
@@ -203,10 +260,18 @@ public final class BatchNormalizer {
                 }
             }
         }
+        // Whose colleagues: the mailbox's; for a shared mailbox also the subscriber's (by any of their addresses).
+        Set<String> memberKeys = new HashSet<>();
+        if (mailboxKey != null) {
+            memberKeys.add(mailboxKey);
+        }
+        if (rec.sharedMailbox()) {
+            memberKeys.addAll(lookups.ownerKeysByUser().getOrDefault(rec.userId(), Set.of()));
+        }
         Set<String> colleagues = new HashSet<>();
         Set<String> domains = new HashSet<>();
         for (Collection c : lookups.collections()) {
-            if (mailboxKey != null && c.memberKeys().contains(mailboxKey)) {
+            if (c.memberKeys().stream().anyMatch(memberKeys::contains)) {
                 colleagues.addAll(c.memberKeys());
                 domains.addAll(c.internalDomains());
             }

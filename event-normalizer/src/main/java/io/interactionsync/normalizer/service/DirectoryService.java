@@ -60,6 +60,40 @@ public class DirectoryService {
         return pool.withTransaction(conn -> directory.saveCollection(conn, id, d.name(), members, domains));
     }
 
+    /** R-B5: the account now subscribes to a shared mailbox; its later records are attributed to the account's user. */
+    public Uni<Void> sharedMailboxAdded(AccountEvent event) {
+        String key = event.sharedMailbox() == null ? null : AddressKeys.key(event.sharedMailbox()).orElse(null);
+        if (key == null || event.accountId() == null || event.userId() == null) {
+            Log.warn("shared_mailbox_added without a valid address, account or user: ignored");
+            return Uni.createFrom().voidItem();
+        }
+        return pool.withTransaction(conn -> directory.addSubscriber(conn, key, event.accountId(), event.userId()))
+                .invoke(() -> Log.infof("account %s subscribes to a shared mailbox", event.accountId()));
+    }
+
+    /** R-B5: the subscription ends; the account's events from that mailbox are retracted (published deleted). */
+    public Uni<Void> sharedMailboxRemoved(AccountEvent event) {
+        String key = event.sharedMailbox() == null ? null : AddressKeys.key(event.sharedMailbox()).orElse(null);
+        if (key == null || event.accountId() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.withTransaction(conn -> directory.removeSubscriber(conn, key, event.accountId())
+                        .flatMap(v -> events.retractSharedMailbox(conn, event.accountId(), event.sharedMailbox()))
+                        .call(retracted -> outbox.append(conn,
+                                retracted.stream().map(NormalizerService::eventMessage).toList())))
+                .invoke(retracted -> {
+                    Log.infof("account %s left a shared mailbox: %d events retracted", event.accountId(), retracted.size());
+                    relay.wake();
+                })
+                .replaceWithVoid();
+    }
+
+    /** A disconnected account subscribes to nothing any more (its events stay unless purged). */
+    public Uni<Void> disconnected(AccountEvent event) {
+        Uni<Void> unsubscribe = pool.withTransaction(conn -> directory.removeSubscriber(conn, null, event.accountId()));
+        return Boolean.TRUE.equals(event.purge()) ? unsubscribe.flatMap(v -> purge(event.accountId())) : unsubscribe;
+    }
+
     /** Deletes the account's events and aliases; downstream learns it through deleted=true events. */
     public Uni<Void> purge(String accountId) {
         return pool.withTransaction(conn -> events.deleteAccount(conn, accountId)

@@ -118,12 +118,21 @@ public class NormalizerService {
     }
 
     private Uni<Plan> write(SqlConnection conn, Prepared prepared) {
-        Set<String> members = new HashSet<>(prepared.mailboxKeys());
-        return directory.ownerAddresses(conn, prepared.userIds())
-                .flatMap(aliases -> directory.collectionsOf(conn, members)
-                        .flatMap(collections -> events.emailedContacts(conn, prepared.userIds(), prepared.senderKeys())
-                                .flatMap(emailed -> events.sentMessageIds(conn, prepared.userIds(), prepared.referencedIds())
-                                        .map(sentIds -> new Lookups(aliases, collections, emailed, sentIds)))))
+        return directory.subscribers(conn, prepared.sharedMailboxKeys()).flatMap(subscribers -> {
+            // R-B5: a shared mailbox's subscribers are users of this batch too.
+            Set<String> users = new HashSet<>(prepared.userIds());
+            subscribers.values().forEach(list -> list.forEach(s -> users.add(s.userId())));
+            return directory.ownerAddresses(conn, users).flatMap(aliases -> {
+                Set<String> members = new HashSet<>(prepared.mailboxKeys());
+                if (!subscribers.isEmpty() || !prepared.sharedMailboxKeys().isEmpty()) {
+                    aliases.values().forEach(members::addAll); // a subscriber's own collections
+                }
+                return directory.collectionsOf(conn, members)
+                        .flatMap(collections -> events.emailedContacts(conn, users, prepared.senderKeys())
+                                .flatMap(emailed -> events.sentMessageIds(conn, users, prepared.referencedIds())
+                                        .map(sentIds -> new Lookups(aliases, collections, emailed, sentIds, subscribers))));
+            });
+        })
                 .map(lookups -> normalizer.plan(prepared, lookups))
                 .flatMap(plan -> apply(conn, plan).replaceWith(plan));
     }

@@ -212,6 +212,81 @@ class NormalizerPipelineIT {
     }
 
     @Test
+    void calendarMeetingsAreWrittenAndCancellationRetractsThem() {
+        Who who = Who.fresh();
+        com.fasterxml.jackson.databind.node.ObjectNode event = io.interactionsync.normalizer.fixtures.CalendarFixtures
+                .googleMeeting("ev-" + who.account());
+        event.putObject("organizer").put("email", who.mailbox()).put("self", true);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) event.get("attendees").get(0)).put("email", who.mailbox());
+        send(who, io.interactionsync.normalizer.fixtures.CalendarFixtures.record(Source.GOOGLE_CALENDAR,
+                RawRecord.Op.UPSERT, event, who.mailbox(), false, who.account(), who.user()));
+        com.fasterxml.jackson.databind.node.ObjectNode graph = io.interactionsync.normalizer.fixtures.CalendarFixtures
+                .graphMeeting("AAMk-" + who.account());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) graph.get("organizer").get("emailAddress")).put("address", who.mailbox());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) graph.get("attendees").get(0).get("emailAddress"))
+                .put("address", who.mailbox());
+        send(who, io.interactionsync.normalizer.fixtures.CalendarFixtures.record(Source.OUTLOOK_CALENDAR,
+                RawRecord.Op.UPSERT, graph, who.mailbox(), false, who.account(), who.user()));
+        // jane (and bob, not a colleague here) in each calendar
+        await().atMost(WAIT).until(() -> liveEvents(who) == 4);
+        List<Map<String, Object>> rows = Db.rows("select source, kind, direction, role, meeting_attendee_count, "
+                + "meeting_start_at from normalizer.interaction_events where user_id = ? and contact_email = ? "
+                + "order by source", who.user(), "jane@client.example");
+        assertThat(rows).extracting(r -> r.get("source") + "/" + r.get("kind") + "/" + r.get("direction") + "/"
+                + r.get("role")).containsExactly("google_calendar/meeting/meeting/attendee",
+                "outlook_calendar/meeting/meeting/attendee");
+        published(who, 4).forEach(r -> assertThat(ContractSchemas.validate(Contract.INTERACTION_EVENT,
+                readTree(r.value()))).isEmpty());
+        // R-D1: google-sync publishes a cancelled event as op delete; Graph reports isCancelled on an upsert
+        send(who, io.interactionsync.normalizer.fixtures.CalendarFixtures.record(Source.GOOGLE_CALENDAR,
+                RawRecord.Op.DELETE, Json.mapper().createObjectNode().put("id", event.get("id").asText())
+                        .put("status", "cancelled"), who.mailbox(), false, who.account(), who.user()));
+        send(who, io.interactionsync.normalizer.fixtures.CalendarFixtures.record(Source.OUTLOOK_CALENDAR,
+                RawRecord.Op.UPSERT, graph.deepCopy().put("isCancelled", true), who.mailbox(), false, who.account(),
+                who.user()));
+        await().atMost(WAIT).until(() -> liveEvents(who) == 0);
+        assertThat(Db.count("select count(*) from normalizer.interaction_events where user_id = ? and deleted",
+                who.user())).isEqualTo(4);
+    }
+
+    @Test
+    void sharedMailboxRecordsAreAttributedToEverySubscriber() {
+        Who alice = Who.fresh();
+        Who bob = Who.fresh();
+        String shared = "dealflow." + alice.account() + "@acme.test";
+        for (Who w : List.of(alice, bob)) {
+            kafka.send(Topics.ACCOUNT_EVENTS, w.account(), new AccountEvent(1, AccountEvent.Type.SHARED_MAILBOX_ADDED,
+                    w.account(), w.user(), io.interactionsync.model.Provider.MICROSOFT, w.mailbox(), null, null, shared,
+                    null, null, Instant.now()));
+        }
+        await().atMost(WAIT).until(() -> Db.count("select count(*) from normalizer.shared_mailbox_subscribers "
+                + "where address = ?", shared) == 2);
+        com.fasterxml.jackson.databind.node.ObjectNode msg = io.interactionsync.normalizer.fixtures.GraphMailFixtures
+                .add(io.interactionsync.normalizer.fixtures.GraphMailFixtures.from(
+                        io.interactionsync.normalizer.fixtures.GraphMailFixtures.message("sm-" + alice.account()),
+                        "founder@startup.example", "Fay"), "toRecipients", shared, "Deal Flow");
+        // fetched once, with alice's token
+        send(alice, io.interactionsync.normalizer.fixtures.CalendarFixtures.record(Source.OUTLOOK_MAIL,
+                RawRecord.Op.UPSERT, msg, shared, true, alice.account(), alice.user()));
+        await().atMost(WAIT).until(() -> liveEvents(alice) == 1 && liveEvents(bob) == 1);
+        assertThat(Db.rows("select account_id, via_shared_mailbox, mailbox, direction from normalizer.interaction_events "
+                + "where user_id = ?", bob.user())).singleElement().satisfies(r -> {
+                    assertThat(r.get("account_id")).isEqualTo(bob.account());
+                    assertThat(r.get("via_shared_mailbox")).isEqualTo(true);
+                    assertThat(r.get("mailbox")).isEqualTo(shared);
+                    assertThat(r.get("direction")).isEqualTo("inbound");
+                });
+        // bob unsubscribes: his events from that mailbox are retracted, alice's stay
+        kafka.send(Topics.ACCOUNT_EVENTS, bob.account(), new AccountEvent(1, AccountEvent.Type.SHARED_MAILBOX_REMOVED,
+                bob.account(), bob.user(), io.interactionsync.model.Provider.MICROSOFT, bob.mailbox(), null, null, shared,
+                null, null, Instant.now()));
+        await().atMost(WAIT).until(() -> liveEvents(bob) == 0);
+        assertThat(liveEvents(alice)).isEqualTo(1);
+        assertThat(published(bob, 2)).extracting(r -> readTree(r.value()).get("deleted").asBoolean())
+                .containsExactly(false, true);
+    }
+
+    @Test
     void purgeOnDisconnectDeletesTheAccountsEvents() {
         Who who = Who.fresh();
         send(who, who.upsert(message("p-1").labels("INBOX").from("x@client.example").to(who.mailbox())));

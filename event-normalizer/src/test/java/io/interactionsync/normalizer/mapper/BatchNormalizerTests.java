@@ -76,7 +76,7 @@ class BatchNormalizerTests {
         Plan plan = plan(batch, Lookups.EMPTY);
 
         assertThat(plan.deadLetters()).extracting(DeadLetter::code).containsExactly("invalid_json", "invalid_json",
-                "schema_violation", "schema_violation", "unsupported_source", "unparseable_payload", "null_value");
+                "schema_violation", "schema_violation", "unparseable_payload", "null_value", "unparseable_payload");
         assertThat(plan.deadLetters()).allSatisfy(dl -> {
             assertThat(dl.reason()).isNotBlank();
             assertThat(dl.sourceTopic()).isEqualTo("raw-records");
@@ -165,5 +165,60 @@ class BatchNormalizerTests {
         Plan plan = plan(List.of(in(up), in(up)), Lookups.EMPTY);
         assertThat(plan.desired()).hasSize(1);
         assertThat(plan.desired().values()).flatMap(l -> l).hasSize(1);
+    }
+
+    private static RawRecord shared(RawRecord.Op op, com.fasterxml.jackson.databind.JsonNode payload) {
+        return io.interactionsync.normalizer.fixtures.CalendarFixtures.record(Source.OUTLOOK_MAIL, op, payload,
+                "DealFlow@acme.test", true, "acc-alice", "user-alice");
+    }
+
+    @Test
+    void R_B5_aSharedMailboxRecordIsAttributedToEverySubscriber() {
+        var payload = io.interactionsync.normalizer.fixtures.GraphMailFixtures.add(
+                io.interactionsync.normalizer.fixtures.GraphMailFixtures.from(
+                        io.interactionsync.normalizer.fixtures.GraphMailFixtures.message("sm1"),
+                        "founder@startup.example", "Fay"), "toRecipients", "dealflow@acme.test", null);
+        Lookups lookups = new Lookups(Map.of("user-bob", Set.of("bob@acme.test")),
+                List.of(new BatchNormalizer.Collection("team", Set.of("bob@acme.test", "carol@acme.test"), Set.of())),
+                Map.of(), Map.of(), Map.of("dealflow@acme.test", List.of(
+                        new BatchNormalizer.Subscriber("acc-alice", "user-alice"),
+                        new BatchNormalizer.Subscriber("acc-bob", "user-bob"),
+                        new BatchNormalizer.Subscriber("acc-bob-2", "user-bob"))));
+        var withCarol = payload.deepCopy();
+        io.interactionsync.normalizer.fixtures.GraphMailFixtures.add(withCarol, "ccRecipients", "carol@acme.test", null);
+        Plan plan = plan(List.of(in(shared(RawRecord.Op.UPSERT, withCarol))), lookups);
+        assertThat(plan.desired()).containsOnlyKeys(new RemoteKey("user-alice", Source.OUTLOOK_MAIL, "sm1"),
+                new RemoteKey("user-bob", Source.OUTLOOK_MAIL, "sm1"));
+        List<InteractionEvent> alice = plan.desired().get(new RemoteKey("user-alice", Source.OUTLOOK_MAIL, "sm1"));
+        List<InteractionEvent> bob = plan.desired().get(new RemoteKey("user-bob", Source.OUTLOOK_MAIL, "sm1"));
+        // carol is bob's colleague (bob's collection), not alice's: each subscriber gets their own view
+        assertThat(alice).extracting(InteractionEvent::contactEmail)
+                .containsExactly("founder@startup.example", "carol@acme.test");
+        assertThat(bob).extracting(InteractionEvent::contactEmail).containsExactly("founder@startup.example");
+        assertThat(bob).allSatisfy(e -> {
+            assertThat(e.viaSharedMailbox()).isTrue();
+            assertThat(e.accountId()).isEqualTo("acc-bob");
+            assertThat(e.mailbox()).isEqualTo("DealFlow@acme.test");
+            assertThat(e.direction()).isEqualTo(InteractionEvent.Direction.INBOUND);
+        });
+        assertThat(alice.get(0).id()).isNotEqualTo(bob.get(0).id());
+        // a delete retracts every subscriber's events
+        Plan deleted = plan(List.of(in(shared(RawRecord.Op.DELETE, Json.mapper().createObjectNode().put("id", "sm1")))),
+                lookups);
+        assertThat(deleted.desired()).hasSize(2).allSatisfy((k, v) -> assertThat(v).isEmpty());
+    }
+
+    @Test
+    void R_D1_aCalendarDeleteRecordRetractsTheMeetingsEvents() {
+        var event = io.interactionsync.normalizer.fixtures.CalendarFixtures.googleMeeting("ev1");
+        RawRecord up = io.interactionsync.normalizer.fixtures.CalendarFixtures.record(Source.GOOGLE_CALENDAR,
+                RawRecord.Op.UPSERT, event);
+        RawRecord cancelled = io.interactionsync.normalizer.fixtures.CalendarFixtures.record(Source.GOOGLE_CALENDAR,
+                RawRecord.Op.DELETE, Json.mapper().createObjectNode().put("id", "ev1").put("status", "cancelled"));
+        RemoteKey key = new RemoteKey(GmailFixtures.USER, Source.GOOGLE_CALENDAR, "ev1");
+        assertThat(plan(List.of(in(up)), Lookups.EMPTY).desired().get(key)).isNotEmpty();
+        Plan plan = plan(List.of(in(up), in(cancelled)), Lookups.EMPTY);
+        assertThat(plan.desired().get(key)).isEmpty();
+        assertThat(plan.deadLetters()).isEmpty();
     }
 }
