@@ -14,6 +14,18 @@ public interface NormalizerConfig {
 
     Query query();
 
+    Replay replay();
+
+    interface Replay {
+        /** The replay's consumer group (separate from the live {@code event-normalizer} group). */
+        @WithDefault("event-normalizer-replay")
+        String groupId();
+
+        /** Records per replay batch (one transaction each, like the live consumer's). */
+        @WithDefault("500")
+        int batchSize();
+    }
+
     interface Outbox {
         /** Rows published per relay round. */
         @WithDefault("500")

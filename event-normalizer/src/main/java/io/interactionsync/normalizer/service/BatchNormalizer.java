@@ -45,6 +45,17 @@ public final class BatchNormalizer {
     public record Collection(String collectionId, Set<String> memberKeys, Set<String> internalDomains) {
     }
 
+    /** A raw record's identity: the reading account's resource; Kafka keeps one account's records in order. */
+    public record RecordKey(String accountId, Source source, String remoteId) {
+        static RecordKey of(RawRecord r) {
+            return new RecordKey(r.accountId(), r.source(), r.remoteId());
+        }
+    }
+
+    /** Where the record that last decided a resource was read from. */
+    public record Version(int partition, long offset) {
+    }
+
     /** A subscriber of a shared mailbox (R-B5): the account that added it and its user. */
     public record Subscriber(String accountId, String userId) {
     }
@@ -55,7 +66,14 @@ public final class BatchNormalizer {
      */
     public record Prepared(List<Valid> records, List<DeadLetter> deadLetters, Set<OwnerAddress> ownerAddresses,
                            Set<String> accountIds, Set<String> mailboxKeys, Set<String> userIds,
-                           Set<String> senderKeys, Set<String> referencedIds, Set<String> sharedMailboxKeys) {
+                           Set<String> senderKeys, Set<String> referencedIds, Set<String> sharedMailboxKeys,
+                           Map<String, Integer> outcomes) {
+
+        public Set<RecordKey> recordKeys() {
+            Set<RecordKey> keys = new java.util.LinkedHashSet<>();
+            records.forEach(v -> keys.add(RecordKey.of(v.record())));
+            return keys;
+        }
     }
 
     /**
@@ -64,12 +82,18 @@ public final class BatchNormalizer {
      */
     public record Lookups(Map<String, Set<String>> ownerKeysByUser, List<Collection> collections,
                           Map<String, Set<String>> emailedByUser, Map<String, Set<String>> sentIdsByUser,
-                          Map<String, List<Subscriber>> subscribersByMailbox) {
-        public static final Lookups EMPTY = new Lookups(Map.of(), List.of(), Map.of(), Map.of(), Map.of());
+                          Map<String, List<Subscriber>> subscribersByMailbox, Map<RecordKey, Version> versions) {
+        public static final Lookups EMPTY = new Lookups(Map.of(), List.of(), Map.of(), Map.of(), Map.of(), Map.of());
 
         public Lookups(Map<String, Set<String>> ownerKeysByUser, List<Collection> collections,
                        Map<String, Set<String>> emailedByUser, Map<String, Set<String>> sentIdsByUser) {
-            this(ownerKeysByUser, collections, emailedByUser, sentIdsByUser, Map.of());
+            this(ownerKeysByUser, collections, emailedByUser, sentIdsByUser, Map.of(), Map.of());
+        }
+
+        public Lookups(Map<String, Set<String>> ownerKeysByUser, List<Collection> collections,
+                       Map<String, Set<String>> emailedByUser, Map<String, Set<String>> sentIdsByUser,
+                       Map<String, List<Subscriber>> subscribersByMailbox) {
+            this(ownerKeysByUser, collections, emailedByUser, sentIdsByUser, subscribersByMailbox, Map.of());
         }
     }
 
@@ -78,11 +102,21 @@ public final class BatchNormalizer {
      * deleted), in offset order with the last record of a key winning; new owner aliases; dead letters.
      */
     public record Plan(Map<RemoteKey, List<InteractionEvent>> desired, Set<OwnerAddress> ownerAddresses,
-                       List<DeadLetter> deadLetters, Stats stats) {
+                       List<DeadLetter> deadLetters, Stats stats, Map<RecordKey, Version> versions) {
     }
 
-    /** Counters for metrics and logs. */
-    public record Stats(int records, int deletes, Map<SkipReason, Integer> skipped, int droppedAddresses) {
+    /**
+     * Counters for metrics and logs. {@code stale}: records older than the version already applied (a replay
+     * behind the live consumer), skipped. {@code outcomes}: records by {@code source/outcome} (outcome: events,
+     * no_events, delete, stale, dead_letter; source {@code unknown} when the envelope could not be read).
+     */
+    public record Stats(int records, int deletes, Map<SkipReason, Integer> skipped, int droppedAddresses, int stale,
+                        Map<String, Integer> outcomes) {
+    }
+
+    /** Outcome counter keys. */
+    static void count(Map<String, Integer> outcomes, Source source, String outcome) {
+        outcomes.merge((source == null ? "unknown" : source.wireName()) + "/" + outcome, 1, Integer::sum);
     }
 
     private final RecordDecoder decoder;
@@ -103,10 +137,12 @@ public final class BatchNormalizer {
         Set<String> senders = new HashSet<>();
         Set<String> refs = new HashSet<>();
         Set<String> shared = new HashSet<>();
+        Map<String, Integer> outcomes = new HashMap<>();
         for (IncomingRecord in : batch) {
             Decoded d = decoder.decode(in);
             if (d instanceof Rejected r) {
                 dead.add(r.deadLetter());
+                count(outcomes, null, "dead_letter");
                 continue;
             }
             Valid v = (Valid) d;
@@ -128,9 +164,11 @@ public final class BatchNormalizer {
                 }
             } catch (PayloadException e) {
                 dead.add(decoder.reject(in, e.code(), e.getMessage()).deadLetter());
+                count(outcomes, rec.source(), "dead_letter");
                 continue;
             } catch (RuntimeException e) {
                 dead.add(decoder.reject(in, RecordDecoder.MAPPING_FAILED, e.toString()).deadLetter());
+                count(outcomes, rec.source(), "dead_letter");
                 continue;
             }
             valid.add(v);
@@ -145,7 +183,7 @@ public final class BatchNormalizer {
                 }
             });
         }
-        return new Prepared(valid, dead, owners, accounts, mailboxes, users, senders, refs, shared);
+        return new Prepared(valid, dead, owners, accounts, mailboxes, users, senders, refs, shared, outcomes);
     }
 
     public Plan plan(Prepared prepared, Lookups lookups) {
@@ -157,7 +195,23 @@ public final class BatchNormalizer {
         // History known before this batch, plus what the batch's own sent mail adds (sent first, then received).
         Map<String, Set<String>> emailed = copy(lookups.emailedByUser());
         Map<String, Set<String>> sentIds = copy(lookups.sentIdsByUser());
+        Map<RecordKey, Version> versions = new LinkedHashMap<>();
+        Map<String, Integer> outcomes = new HashMap<>(prepared.outcomes());
+        List<Valid> current = new ArrayList<>(prepared.records().size());
+        int stale = 0;
         for (Valid v : prepared.records()) {
+            RecordKey rk = RecordKey.of(v.record());
+            Version stored = lookups.versions().get(rk);
+            Version mine = new Version(v.incoming().partition(), v.incoming().offset());
+            if (stored != null && stored.partition() == mine.partition() && stored.offset() > mine.offset()) {
+                stale++; // a newer record of this resource was applied already (replay behind live)
+                count(outcomes, v.record().source(), "stale");
+                continue;
+            }
+            current.add(v);
+            versions.merge(rk, mine, (a, b) -> a.partition() == b.partition() && a.offset() > b.offset() ? a : b);
+        }
+        for (Valid v : current) {
             if (v.record().op() != RawRecord.Op.UPSERT) {
                 continue;
             }
@@ -174,7 +228,7 @@ public final class BatchNormalizer {
                 }
             }
         }
-        for (Valid v : prepared.records()) {
+        for (Valid v : current) {
             List<RawRecord> attributed = attributions(v.record(), lookups);
             if (v.record().op() == RawRecord.Op.DELETE) {
                 for (RawRecord rec : attributed) {
@@ -183,6 +237,7 @@ public final class BatchNormalizer {
                     desired.put(key, List.of());
                 }
                 deletes++;
+                count(outcomes, v.record().source(), "delete");
                 continue;
             }
             RecordMapper mapper = mappers.forSource(v.record().source()).orElseThrow();
@@ -196,6 +251,8 @@ public final class BatchNormalizer {
                     mapped.put(new RemoteKey(rec.userId(), rec.source(), rec.remoteId()), m.events());
                 }
                 dropped += first.droppedAddresses();
+                count(outcomes, v.record().source(), mapped.values().stream().anyMatch(l -> !l.isEmpty())
+                        ? "events" : "no_events");
                 if (first.skip() != null) {
                     skipped.merge(first.skip(), 1, Integer::sum);
                 }
@@ -205,12 +262,15 @@ public final class BatchNormalizer {
                 });
             } catch (PayloadException e) {
                 dead.add(decoder.reject(v.incoming(), e.code(), e.getMessage()).deadLetter());
+                count(outcomes, v.record().source(), "dead_letter");
             } catch (RuntimeException e) {
                 dead.add(decoder.reject(v.incoming(), RecordDecoder.MAPPING_FAILED, e.toString()).deadLetter());
+                count(outcomes, v.record().source(), "dead_letter");
             }
         }
         return new Plan(desired, prepared.ownerAddresses(), dead,
-                new Stats(prepared.records().size() + prepared.deadLetters().size(), deletes, skipped, dropped));
+                new Stats(prepared.records().size() + prepared.deadLetters().size(), deletes, skipped, dropped, stale,
+                        outcomes), versions);
     }
 
     /**

@@ -24,9 +24,11 @@ public class DirectoryService {
     private final EventRepository events;
     private final OutboxRepository outbox;
     private final OutboxRelay relay;
+    private final io.interactionsync.normalizer.repository.VersionRepository versions;
 
     public DirectoryService(Pool pool, DirectoryRepository directory, EventRepository events, OutboxRepository outbox,
-                            OutboxRelay relay) {
+                            OutboxRelay relay, io.interactionsync.normalizer.repository.VersionRepository versions) {
+        this.versions = versions;
         this.pool = pool;
         this.directory = directory;
         this.events = events;
@@ -105,7 +107,8 @@ public class DirectoryService {
                                                 e.viaSharedMailbox(), e.classification(), e.newsletter(), e.meeting(), true)))
                                         .toList())
                                 .replaceWith(deleted.size()))
-                        .call(n -> directory.deleteAliases(conn, accountId)))
+                        .call(n -> directory.deleteAliases(conn, accountId))
+                        .call(n -> versions.deleteAccount(conn, accountId)))
                 .invoke(n -> {
                     Log.infof("account %s purged: %d events deleted", accountId, n);
                     relay.wake();

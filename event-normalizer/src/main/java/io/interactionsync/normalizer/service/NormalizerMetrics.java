@@ -18,6 +18,13 @@ public class NormalizerMetrics {
         registry.counter("normalizer_raw_records_total").increment(n);
     }
 
+    /** Records by source and outcome; {@code sourceAndOutcome} is {@code source/outcome} (see BatchNormalizer.Stats). */
+    public void outcome(String sourceAndOutcome, int n) {
+        int slash = sourceAndOutcome.indexOf('/');
+        registry.counter("normalizer_records_total", "source", sourceAndOutcome.substring(0, slash),
+                "outcome", sourceAndOutcome.substring(slash + 1)).increment(n);
+    }
+
     /** Poison records routed to raw-records-dlq, by code. */
     public void deadLetter(String code) {
         registry.counter("normalizer_dead_letters_total", "code", code).increment();

@@ -12,6 +12,10 @@ import io.interactionsync.normalizer.outbox.OutboxRepository.OutboxMessage;
 import io.interactionsync.normalizer.repository.DirectoryRepository;
 import io.interactionsync.normalizer.repository.EventRepository;
 import io.interactionsync.normalizer.repository.EventRepository.EventKey;
+import io.interactionsync.normalizer.repository.VersionRepository;
+import io.interactionsync.normalizer.service.BatchNormalizer.RecordKey;
+import io.interactionsync.normalizer.service.BatchNormalizer.Version;
+import java.util.Map;
 import io.interactionsync.normalizer.service.BatchNormalizer.Lookups;
 import io.interactionsync.normalizer.service.BatchNormalizer.Plan;
 import io.interactionsync.normalizer.service.BatchNormalizer.Prepared;
@@ -40,13 +44,16 @@ public class NormalizerService {
     private final DirectoryRepository directory;
     private final OutboxRepository outbox;
     private final OutboxRelay relay;
+    private final VersionRepository versions;
     private final NormalizerMetrics metrics;
     private final NormalizerConfig config;
     private final RecordDecoder decoder = new RecordDecoder(Clock.systemUTC());
     private final BatchNormalizer normalizer = new BatchNormalizer(decoder, Mappers.all());
 
     public NormalizerService(Pool pool, EventRepository events, DirectoryRepository directory, OutboxRepository outbox,
-                             OutboxRelay relay, NormalizerMetrics metrics, NormalizerConfig config) {
+                             OutboxRelay relay, VersionRepository versions, NormalizerMetrics metrics,
+                             NormalizerConfig config) {
+        this.versions = versions;
         this.pool = pool;
         this.events = events;
         this.directory = directory;
@@ -63,22 +70,31 @@ public class NormalizerService {
      * the record that still fails is dead-lettered as {@code write_failed}, so no record can stop the partition.
      */
     public Uni<Void> process(List<IncomingRecord> batch) {
+        return process(batch, false);
+    }
+
+    /** A replayed batch: like {@link #process(List)}, but poison records are not dead-lettered a second time. */
+    public Uni<Void> replay(List<IncomingRecord> batch) {
+        return process(batch, true);
+    }
+
+    private Uni<Void> process(List<IncomingRecord> batch, boolean replay) {
         if (batch.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return commit(batch)
+        return commit(batch, replay)
                 .onFailure(NormalizerService::isDataError).recoverWithUni(e -> {
                     Log.warnf("batch of %d raw records rejected by PostgreSQL (%s); writing them one by one",
                             batch.size(), e.getMessage());
-                    return oneByOne(batch);
+                    return oneByOne(batch, replay);
                 })
                 .onFailure().invoke(e -> Log.warnf(e, "batch of %d raw records failed to commit; retrying", batch.size()))
                 .onFailure().retry().withBackOff(config.write().initialBackoff()).atMost(config.write().maxRetries());
     }
 
-    private Uni<Void> commit(List<IncomingRecord> batch) {
+    private Uni<Void> commit(List<IncomingRecord> batch, boolean replay) {
         Prepared prepared = normalizer.prepare(batch);
-        return pool.withTransaction(conn -> write(conn, prepared))
+        return pool.withTransaction(conn -> write(conn, prepared, replay))
                 .invoke(plan -> {
                     record(plan);
                     relay.wake();
@@ -86,11 +102,12 @@ public class NormalizerService {
                 .replaceWithVoid();
     }
 
-    private Uni<Void> oneByOne(List<IncomingRecord> batch) {
+    private Uni<Void> oneByOne(List<IncomingRecord> batch, boolean replay) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (IncomingRecord r : batch) {
-            chain = chain.flatMap(v -> commit(List.of(r))
-                    .onFailure(NormalizerService::isDataError).recoverWithUni(e -> writeFailed(r, e)));
+            chain = chain.flatMap(v -> commit(List.of(r), replay)
+                    .onFailure(NormalizerService::isDataError).recoverWithUni(e -> replay
+                            ? Uni.createFrom().voidItem() : writeFailed(r, e)));
         }
         return chain;
     }
@@ -117,7 +134,15 @@ public class NormalizerService {
         return false;
     }
 
-    private Uni<Plan> write(SqlConnection conn, Prepared prepared) {
+    private Uni<Plan> write(SqlConnection conn, Prepared prepared, boolean replay) {
+        return versions.lockAccounts(conn, prepared.accountIds())
+                .flatMap(v -> versions.versions(conn, prepared.recordKeys()))
+                .flatMap(applied -> lookups(conn, prepared, applied))
+                .map(lookups -> normalizer.plan(prepared, lookups))
+                .flatMap(plan -> apply(conn, plan, replay).replaceWith(plan));
+    }
+
+    private Uni<Lookups> lookups(SqlConnection conn, Prepared prepared, Map<RecordKey, Version> applied) {
         return directory.subscribers(conn, prepared.sharedMailboxKeys()).flatMap(subscribers -> {
             // R-B5: a shared mailbox's subscribers are users of this batch too.
             Set<String> users = new HashSet<>(prepared.userIds());
@@ -130,14 +155,13 @@ public class NormalizerService {
                 return directory.collectionsOf(conn, members)
                         .flatMap(collections -> events.emailedContacts(conn, users, prepared.senderKeys())
                                 .flatMap(emailed -> events.sentMessageIds(conn, users, prepared.referencedIds())
-                                        .map(sentIds -> new Lookups(aliases, collections, emailed, sentIds, subscribers))));
+                                        .map(sentIds -> new Lookups(aliases, collections, emailed, sentIds, subscribers,
+                                                applied))));
             });
-        })
-                .map(lookups -> normalizer.plan(prepared, lookups))
-                .flatMap(plan -> apply(conn, plan).replaceWith(plan));
+        });
     }
 
-    private Uni<Void> apply(SqlConnection conn, Plan plan) {
+    private Uni<Void> apply(SqlConnection conn, Plan plan, boolean replay) {
         List<InteractionEvent> desired = new ArrayList<>();
         Set<EventKey> desiredKeys = new HashSet<>();
         for (List<InteractionEvent> list : plan.desired().values()) {
@@ -148,6 +172,7 @@ public class NormalizerService {
             }
         }
         return directory.addOwnerAddresses(conn, plan.ownerAddresses())
+                .flatMap(v -> versions.save(conn, plan.versions()))
                 .flatMap(v -> events.liveKeys(conn, plan.desired().keySet()))
                 .flatMap(live -> {
                     Set<EventKey> retracted = new HashSet<>(live);
@@ -161,7 +186,7 @@ public class NormalizerService {
                             + plan.deadLetters().size());
                     deleted.forEach(e -> messages.add(eventMessage(e)));
                     written.forEach(e -> messages.add(eventMessage(e)));
-                    for (DeadLetter dl : plan.deadLetters()) {
+                    for (DeadLetter dl : replay ? List.<DeadLetter>of() : plan.deadLetters()) {
                         messages.add(OutboxMessage.of(Topics.RAW_RECORDS_DLQ, dl.key(), json(dl)));
                     }
                     return messages;
@@ -174,6 +199,7 @@ public class NormalizerService {
         metrics.deletes(plan.stats().deletes());
         metrics.droppedAddresses(plan.stats().droppedAddresses());
         plan.stats().skipped().forEach(metrics::skipped);
+        plan.stats().outcomes().forEach(metrics::outcome);
         for (DeadLetter dl : plan.deadLetters()) {
             metrics.deadLetter(dl.code());
             Log.warnf("raw record %s-%d@%d (key %s) dead-lettered: %s %s", dl.sourceTopic(), dl.partition(),

@@ -1,0 +1,97 @@
+package io.interactionsync.normalizer.repository;
+
+import io.interactionsync.model.Source;
+import io.interactionsync.normalizer.service.BatchNormalizer.RecordKey;
+import io.interactionsync.normalizer.service.BatchNormalizer.Version;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * {@code normalizer.record_versions} and the per-account transaction lock that lets a replay run beside the live
+ * consumer: transactions touching the same account are serialised, and each sees the version the other applied.
+ */
+@ApplicationScoped
+public class VersionRepository {
+
+    /**
+     * Transaction-scoped advisory locks on the batch's accounts, taken in sorted order (no lock-order deadlock
+     * between two batches). Held until commit or rollback.
+     */
+    public Uni<Void> lockAccounts(SqlClient sql, Set<String> accountIds) {
+        if (accountIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        String[] sorted = new TreeSet<>(accountIds).toArray(String[]::new);
+        return sql.preparedQuery("select count(pg_advisory_xact_lock(8084002, hashtext(a))) "
+                        + "from unnest($1::text[]) with ordinality as t(a, n)")
+                .execute(Tuple.of((Object) sorted)).replaceWithVoid();
+    }
+
+    public Uni<Map<RecordKey, Version>> versions(SqlClient sql, Collection<RecordKey> keys) {
+        if (keys.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        List<String> accounts = new ArrayList<>(), sources = new ArrayList<>(), ids = new ArrayList<>();
+        for (RecordKey k : keys) {
+            accounts.add(k.accountId());
+            sources.add(k.source().wireName());
+            ids.add(k.remoteId());
+        }
+        return sql.preparedQuery("select v.account_id, v.source, v.remote_id, v.kafka_partition, v.kafka_offset "
+                        + "from normalizer.record_versions v join unnest($1::text[], $2::text[], $3::text[]) "
+                        + "as k(account_id, source, remote_id) on v.account_id = k.account_id and v.source = k.source "
+                        + "and v.remote_id = k.remote_id")
+                .execute(Tuple.of(accounts.toArray(String[]::new), sources.toArray(String[]::new), ids.toArray(String[]::new)))
+                .map(rows -> {
+                    Map<RecordKey, Version> out = new HashMap<>();
+                    for (Row r : rows) {
+                        out.put(new RecordKey(r.getString(0), Source.fromWireName(r.getString(1)), r.getString(2)),
+                                new Version(r.getInteger(3), r.getLong(4)));
+                    }
+                    return out;
+                });
+    }
+
+    /** Records the versions applied; never moves a version backwards within a partition. */
+    public Uni<Void> save(SqlClient sql, Map<RecordKey, Version> versions) {
+        if (versions.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        int n = versions.size();
+        String[] accounts = new String[n], sources = new String[n], ids = new String[n];
+        Integer[] partitions = new Integer[n];
+        Long[] offsets = new Long[n];
+        int i = 0;
+        for (Map.Entry<RecordKey, Version> e : versions.entrySet()) {
+            accounts[i] = e.getKey().accountId();
+            sources[i] = e.getKey().source().wireName();
+            ids[i] = e.getKey().remoteId();
+            partitions[i] = e.getValue().partition();
+            offsets[i] = e.getValue().offset();
+            i++;
+        }
+        return sql.preparedQuery("insert into normalizer.record_versions as v "
+                        + "(account_id, source, remote_id, kafka_partition, kafka_offset) "
+                        + "select * from unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::bigint[]) "
+                        + "on conflict (account_id, source, remote_id) do update set "
+                        + "kafka_partition = excluded.kafka_partition, kafka_offset = excluded.kafka_offset "
+                        + "where v.kafka_partition <> excluded.kafka_partition or v.kafka_offset < excluded.kafka_offset")
+                .execute(Tuple.tuple(List.<Object>of(accounts, sources, ids, partitions, offsets))).replaceWithVoid();
+    }
+
+    /** A purged account's versions go with its events, so a later reconnect's records apply. */
+    public Uni<Void> deleteAccount(SqlClient sql, String accountId) {
+        return sql.preparedQuery("delete from normalizer.record_versions where account_id = $1")
+                .execute(Tuple.of(accountId)).replaceWithVoid();
+    }
+}
