@@ -98,21 +98,53 @@ class CalendarSyncIT {
         String tokenAfterIncremental = cursors.load(accountId).orElseThrow().syncToken();
         assertThat(tokenAfterIncremental).isNotEqualTo(afterFull.syncToken());
 
-        // 410: the token is dropped and the calendar listed again from the horizon.
+        await().atMost(WAIT).untilAsserted(() -> assertThat(lastCalendarStatus(accountId, "synced")
+                .path("estimatedTotal").asLong()).as("live events known after the incremental run").isEqualTo(2));
+
+        // 410: the token is dropped and the calendar listed again from the horizon as a resync: only what changed
+        // meanwhile is published (a new event, a changed one); unchanged and already deleted events are not.
         box.expireSyncTokens(emulator);
         String later = box.addEventLive(emulator, now.plusSeconds(9000));
-        request(accountId);
-        List<JsonNode> all = await().atMost(WAIT).pollInterval(Duration.ofMillis(300))
-                .until(() -> TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId),
-                        list -> list.stream().anyMatch(r -> r.get("remoteId").asText().equals(later)));
-        awaitDone(accountId);
-        all = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId);
-        assertThat(ops(all.subList(5, all.size()))).containsEntry(later, "upsert").containsEntry(added, "upsert")
-                .containsEntry(future, "upsert").containsEntry(past, "delete").doesNotContainKey(tooOld);
+        box.changeEventLive(emulator, added);
+        List<JsonNode> third = syncAndAwait(accountId, 5, 2);
+        assertThat(ops(third)).isEqualTo(Map.of(later, "upsert", added, "upsert"));
+        assertThat(third.stream().filter(r -> r.get("remoteId").asText().equals(added)).findFirst().orElseThrow()
+                .path("payload").path("summary").asText()).endsWith("(moved)");
         CalendarCursor afterRelist = cursors.load(accountId).orElseThrow();
         assertThat(afterRelist.phase()).isEqualTo(CalendarCursor.Phase.INCREMENTAL);
         assertThat(afterRelist.syncToken()).isNotEqualTo(tokenAfterIncremental);
         assertThat(afterRelist.syncRunId()).isNotEqualTo(afterFull.syncRunId());
+        assertThat(afterRelist.fetched()).as("events listed by the resync, cancelled ones included").isEqualTo(5);
+        assertThat(afterRelist.estimatedTotal()).isEqualTo(3);
+        List<JsonNode> statuses = TopicReader.valuesWithKey(Topics.SYNC_STATUS, accountId).stream()
+                .filter(st -> st.path("source").asText().equals("google_calendar")).toList();
+        statuses.forEach(st -> assertThat(ContractSchemas.validate(ContractSchemas.Contract.SYNC_STATUS, st)).isEmpty());
+
+        // A full listing no longer lists `future` (it vanished without a cancelled entry): it gets a delete.
+        box.forgetEvent(future);
+        box.forgetEvent(past); // deleted above; gone from the reloaded calendar as well
+        box.load(emulator);
+        kafka.send(Topics.SYNC_REQUESTS, accountId, SyncRequest.of(accountId, Provider.GOOGLE,
+                List.of(Source.GOOGLE_CALENDAR), SyncRequest.Mode.FULL, SyncRequest.Reason.MANUAL, Instant.now()));
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(300))
+                .until(() -> TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId), l -> l.stream().skip(7)
+                        .anyMatch(r -> r.get("remoteId").asText().equals(future)));
+        awaitDone(accountId);
+        List<JsonNode> fourth = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId);
+        assertThat(ops(fourth.subList(7, fourth.size()))).isEqualTo(Map.of(later, "upsert", added, "upsert",
+                cancelled, "delete", future, "delete"));
+        JsonNode vanished = fourth.stream().skip(7).filter(r -> r.get("remoteId").asText().equals(future))
+                .findFirst().orElseThrow();
+        assertThat(vanished.path("payload").path("status").asText()).isEqualTo("cancelled");
+        assertThat(ContractSchemas.validate(ContractSchemas.Contract.RAW_RECORD, vanished)).isEmpty();
+        assertThat(cursors.load(accountId).orElseThrow().estimatedTotal()).isEqualTo(2);
+    }
+
+    private static JsonNode lastCalendarStatus(String accountId, String state) {
+        return TopicReader.valuesWithKey(Topics.SYNC_STATUS, accountId).stream()
+                .filter(st -> st.path("source").asText().equals("google_calendar"))
+                .filter(st -> st.path("state").asText().equals(state)).reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError("no " + state + " status yet"));
     }
 
     private List<JsonNode> syncAndAwait(String accountId, int before, int expected) {

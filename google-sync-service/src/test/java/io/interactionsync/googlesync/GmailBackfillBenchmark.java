@@ -55,6 +55,7 @@ class GmailBackfillBenchmark {
                     "google-sync.gmail.get-batch-size", System.getProperty("bench.get-batch-size", "50"),
                     "google-sync.gmail.thread-min-messages", System.getProperty("bench.thread-min-messages", "2"),
                     "google-sync.gmail.threads-for-replies", System.getProperty("bench.threads-for-replies", "true"),
+                    "google-sync.gmail.get-concurrency", System.getProperty("bench.get-concurrency", "4"),
                     "google-sync.status.every-records", "1000");
         }
     }
@@ -78,6 +79,12 @@ class GmailBackfillBenchmark {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"seed\":7,\"googleUsers\":1,\"messagesPerMailbox\":" + messages
                         + ",\"eventsPerCalendar\":0,\"domain\":\"" + domain + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
         String email = Json.mapper().readTree(generated.body()).get("google").get(0).get("email").asText();
+        // Provider latency per request (the emulator answers at once by default; Google takes ~100 ms and more).
+        int latency = Integer.getInteger("bench.latency-ms", 0);
+        http.send(HttpRequest.newBuilder(URI.create(emulator + "/_emulator/config"))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"latencyMs\":" + latency + "}")).build(),
+                HttpResponse.BodyHandlers.ofString());
         String accountId = FakeConnectorResource.register(email);
 
         Instant start = Instant.now();
@@ -95,11 +102,13 @@ class GmailBackfillBenchmark {
         long units = stats.path("quotaUnits").asLong();
         long throttled = stats.path("throttled").asLong();
         double perSecond = cursor.published() / seconds;
-        System.out.printf("%n=== Gmail backfill benchmark ===%nmailbox: %d messages generated, %d published (INBOX ∪ SENT within "
+        System.out.printf("%n=== Gmail backfill benchmark ===%nprovider latency: %d ms per request, get-concurrency %s%n"
+                        + "mailbox: %d messages generated, %d published (INBOX ∪ SENT within "
                         + "the horizon), %d beyond the horizon%nwall time: %.1f s%nthroughput: %.1f messages/s%n"
                         + "quota units: %d (%.2f units/message)%nratio to the messages.get-only bound (50 messages/s/user): "
                         + "%.2f%nrate-limit errors received: %d%nrequests: %s%n%n",
-                messages, cursor.published(), cursor.beyondHorizon(), seconds, perSecond, units,
+                latency, System.getProperty("bench.get-concurrency", "4"), messages, cursor.published(),
+                cursor.beyondHorizon(), seconds, perSecond, units,
                 (double) units / Math.max(1, cursor.published()), perSecond / 50.0, throttled, stats.path("methods"));
     }
 }

@@ -16,6 +16,7 @@ public final class AccessTokenHolder {
     private final Clock clock;
     private AccountToken current;
     private String refreshedAfterRejectionOf;
+    private RuntimeException refreshFailure;
 
     public AccessTokenHolder(ConnectorClient connector, AccountToken initial, Clock clock) {
         this.connector = connector;
@@ -43,11 +44,19 @@ public final class AccessTokenHolder {
         if (!rejected.equals(current.accessToken())) {
             return; // a concurrent call already got a new token
         }
+        if (refreshFailure != null) {
+            throw refreshFailure; // concurrent calls rejected with the same token learn what the refresh learnt
+        }
         if (refreshedAfterRejectionOf != null) {
             throw new TokenRejectedException("Gmail rejected the access token again after the connector refreshed it (HTTP 401)");
         }
         refreshedAfterRejectionOf = rejected;
-        current = connector.refreshAfterRejection(current.accountId(), rejected);
+        try {
+            current = connector.refreshAfterRejection(current.accountId(), rejected);
+        } catch (ConnectorClient.ReauthRequiredException | ConnectorClient.AccountGoneException e) {
+            refreshFailure = e;
+            throw e;
+        }
         if (rejected.equals(current.accessToken())) {
             throw new TokenRejectedException("Gmail rejected the access token and the connector had no other (HTTP 401)");
         }

@@ -38,7 +38,7 @@ public interface GoogleSyncConfig {
         @WithDefault("100")
         int historyPageSize();
 
-        /** Messages fetched with messages.get per step (one step = one cursor save). */
+        /** Queued ids fetched per step (one step = one cursor save); a threads.get covers all its queued ids. */
         @WithDefault("50")
         int getBatchSize();
 
@@ -57,7 +57,7 @@ public interface GoogleSyncConfig {
         @WithDefault("true")
         boolean threadsForReplies();
 
-        /** Concurrent messages.get calls of one account within a step. */
+        /** Concurrent messages.get / threads.get calls of one account within a step. */
         @WithDefault("4")
         int getConcurrency();
 

@@ -213,14 +213,14 @@ public class SyncCoordinator {
                     }
                     relisted = true;
                     Log.warnf("calendar sync token no longer valid (410): dropped, full listing again");
-                    cursor = calendarSource.start(account.accountId(), cursor.lastSyncedAt());
+                    cursor = calendarSource.start(account.accountId(), cursor.lastSyncedAt(), true);
                 }
             }
-            status.synced(cursor.fetched(), null, cursor.lastSyncedAt());
+            status.synced(cursor.fetched(), cursor.estimatedTotal(), cursor.lastSyncedAt());
             return new JobResult.Completed();
         } catch (SourceFailedException e) {
-            status.error(cursor == null ? 0 : cursor.fetched(), null, cursor == null ? null : cursor.lastSyncedAt(),
-                    e.getMessage());
+            status.error(cursor == null ? 0 : cursor.fetched(), cursor == null ? null : cursor.estimatedTotal(),
+                    cursor == null ? null : cursor.lastSyncedAt(), e.getMessage());
             return new JobResult.Failed(e.getMessage());
         } catch (RetryLaterException e) {
             Log.infof("calendar sync paused until %s: %s", e.notBefore(), e.getMessage());

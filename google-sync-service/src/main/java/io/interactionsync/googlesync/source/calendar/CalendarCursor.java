@@ -10,6 +10,12 @@ import java.util.UUID;
  * Backfill: the full listing from {@code horizon} (timeMin), page by page; its last page's nextSyncToken makes
  * the cursor incremental. Incremental: listings with {@code syncToken}; while {@code pageToken} is set the same
  * token's later pages follow. Saved only after Kafka acknowledged the records of the page.
+ *
+ * @param fetched        events listed (published or found unchanged)
+ * @param estimatedTotal events expected: those published by the previous listing during a re-listing, the live
+ *                       events known once a listing completed; null when unknowable (a first listing)
+ * @param resync         a full listing after a 410: unchanged events are not published again, and published
+ *                       events it no longer lists get a delete record at its end
  */
 public record CalendarCursor(
         Phase phase,
@@ -19,8 +25,10 @@ public record CalendarCursor(
         String pageToken,
         long fetched,
         long published,
+        Long estimatedTotal,
         Instant startedAt,
-        Instant lastSyncedAt) {
+        Instant lastSyncedAt,
+        boolean resync) {
 
     public enum Phase {
         BACKFILL, INCREMENTAL;
@@ -41,8 +49,13 @@ public record CalendarCursor(
     }
 
     public static CalendarCursor startBackfill(Instant horizon, Instant now, Instant lastSyncedAt) {
-        return new CalendarCursor(Phase.BACKFILL, UUID.randomUUID().toString(), horizon, null, null, 0, 0, now,
-                lastSyncedAt);
+        return startBackfill(horizon, now, lastSyncedAt, false, null);
+    }
+
+    public static CalendarCursor startBackfill(Instant horizon, Instant now, Instant lastSyncedAt, boolean resync,
+                                               Long estimatedTotal) {
+        return new CalendarCursor(Phase.BACKFILL, UUID.randomUUID().toString(), horizon, null, null, 0, 0,
+                estimatedTotal, now, lastSyncedAt, resync);
     }
 
     public boolean morePages() {
@@ -53,13 +66,20 @@ public record CalendarCursor(
      * After one page: with {@code nextPageToken} the listing goes on; otherwise {@code nextSyncToken} is stored and
      * the cursor is incremental.
      */
-    public CalendarCursor afterPage(String nextPageToken, String nextSyncToken, long count, Instant now) {
+    public CalendarCursor afterPage(String nextPageToken, String nextSyncToken, long listed, long publishedNow,
+                                    Instant now) {
         if (nextPageToken != null) {
-            return new CalendarCursor(phase, syncRunId, horizon, syncToken, nextPageToken, fetched + count,
-                    published + count, startedAt, lastSyncedAt);
+            return new CalendarCursor(phase, syncRunId, horizon, syncToken, nextPageToken, fetched + listed,
+                    published + publishedNow, estimatedTotal, startedAt, lastSyncedAt, resync);
         }
-        return new CalendarCursor(Phase.INCREMENTAL, syncRunId, horizon, nextSyncToken, null, fetched + count,
-                published + count, startedAt, now);
+        return new CalendarCursor(Phase.INCREMENTAL, syncRunId, horizon, nextSyncToken, null, fetched + listed,
+                published + publishedNow, estimatedTotal, startedAt, now, false);
+    }
+
+    /** The same cursor expecting {@code total} events. */
+    public CalendarCursor withEstimatedTotal(Long total) {
+        return new CalendarCursor(phase, syncRunId, horizon, syncToken, pageToken, fetched, published, total, startedAt,
+                lastSyncedAt, resync);
     }
 
     /** Rebuilds the cursor from storage. */

@@ -20,13 +20,19 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Google Calendar, primary calendar: the full listing ({@code events.list} singleEvents, showDeleted, timeMin =
  * horizon, no orderBy, maxResults 2500) page by page, its last page's {@code nextSyncToken} stored; then
  * listings with {@code syncToken}. Each page: cancelled events → {@code delete} records (payload as returned),
- * others → {@code upsert}; the cursor is saved after Kafka's acks. A 410 is left to the caller
- * ({@link CalendarGateway.SyncTokenExpiredException}), which drops the token and lists everything again.
+ * others → {@code upsert}; the cursor is saved after Kafka's acks, in the same transaction as the published
+ * events ({@code calendar_published_events}: id, etag, updated, end). A 410 is left to the caller
+ * ({@link CalendarGateway.SyncTokenExpiredException}), which drops the token and lists everything again as a
+ * <em>resync</em>: events whose etag (or, without one, {@code updated}) is unchanged are not published again,
+ * cancelled events never published are skipped. At the end of every full listing, published events it did not
+ * list (and that do not merely end before the horizon) get a {@code delete} record: they vanished meanwhile.
  */
 @ApplicationScoped
 public class CalendarSource {
@@ -45,11 +51,21 @@ public class CalendarSource {
         this.config = config;
     }
 
-    /** A new full listing (no cursor, mode full, or after a 410), saved before the first page. */
+    /** A new full listing (no cursor, or mode full), saved before the first page. */
     public CalendarCursor start(String accountId, Instant previousLastSyncedAt) {
+        return start(accountId, previousLastSyncedAt, false);
+    }
+
+    /**
+     * A new full listing, saved before the first page; {@code resync} after a 410 (unchanged events are not
+     * published again). The events published by the previous listing are its estimated total.
+     */
+    public CalendarCursor start(String accountId, Instant previousLastSyncedAt, boolean resync) {
         Instant now = clock.instant();
         Instant horizon = now.atOffset(ZoneOffset.UTC).minusMonths(config.backfillMonths()).toInstant();
-        CalendarCursor cursor = CalendarCursor.startBackfill(horizon, now, previousLastSyncedAt);
+        long known = cursors.publishedCount(accountId);
+        CalendarCursor cursor = CalendarCursor.startBackfill(horizon, now, previousLastSyncedAt, resync,
+                known > 0 ? known : null);
         cursors.save(accountId, cursor);
         return cursor;
     }
@@ -58,34 +74,89 @@ public class CalendarSource {
     public CalendarCursor step(CalendarGateway calendar, Account account, CalendarCursor cursor, StatusReporter status)
             throws InterruptedException {
         long started = System.nanoTime();
-        Events page = cursor.phase() == CalendarCursor.Phase.BACKFILL
+        boolean fullListing = cursor.phase() == CalendarCursor.Phase.BACKFILL;
+        Events page = fullListing
                 ? calendar.listFrom(cursor.horizon(), cursor.pageToken())
                 : calendar.listChanges(cursor.syncToken(), cursor.pageToken());
-        Instant observedAt = clock.instant();
-        List<RawRecord> records = new ArrayList<>();
-        if (page.getItems() != null) {
-            for (Event e : page.getItems()) {
-                if (e.getId() == null) {
-                    continue;
-                }
-                RawRecord.Op op = "cancelled".equals(e.getStatus()) ? RawRecord.Op.DELETE : RawRecord.Op.UPSERT;
-                records.add(new RawRecord(RawRecord.SCHEMA_VERSION, Source.GOOGLE_CALENDAR, op, account.accountId(),
-                        account.userId(), account.email(), false, e.getId(), observedAt, cursor.syncRunId(),
-                        payload(calendar, e)));
-            }
-        }
         if (page.getNextPageToken() == null && page.getNextSyncToken() == null) {
             throw new io.interactionsync.googlesync.source.SourceFailedException(
                     "Calendar events.list returned neither nextPageToken nor nextSyncToken");
         }
+        List<Event> items = page.getItems() == null ? List.of()
+                : page.getItems().stream().filter(e -> e.getId() != null).toList();
+        Map<String, String[]> known = cursor.resync()
+                ? cursors.published(account.accountId(), items.stream().map(Event::getId).toList()) : Map.of();
+        Instant observedAt = clock.instant();
+        List<RawRecord> records = new ArrayList<>();
+        List<CalendarCursorRepository.ListedEvent> listed = new ArrayList<>();
+        List<String> deleted = new ArrayList<>();
+        long unchanged = 0;
+        for (Event e : items) {
+            if ("cancelled".equals(e.getStatus())) {
+                if (cursor.resync() && !known.containsKey(e.getId())) {
+                    unchanged++; // never published, or its delete already was
+                    continue;
+                }
+                records.add(record(calendar, account, cursor, RawRecord.Op.DELETE, e, observedAt));
+                deleted.add(e.getId());
+                continue;
+            }
+            String updated = e.getUpdated() == null ? null : e.getUpdated().toStringRfc3339();
+            listed.add(new CalendarCursorRepository.ListedEvent(e.getId(), e.getEtag(), updated, end(e)));
+            String[] before = known.get(e.getId());
+            boolean same = before != null && (e.getEtag() != null ? e.getEtag().equals(before[0])
+                    : updated != null && updated.equals(before[1]));
+            if (same) {
+                unchanged++;
+            } else {
+                records.add(record(calendar, account, cursor, RawRecord.Op.UPSERT, e, observedAt));
+            }
+        }
+        boolean lastPage = page.getNextPageToken() == null;
+        if (fullListing && lastPage) {
+            // Listed ids of this page count as listed by this run before the vanished ones are looked up.
+            Set<String> onThisPage = listed.stream().map(CalendarCursorRepository.ListedEvent::id)
+                    .collect(java.util.stream.Collectors.toSet());
+            for (String id : cursors.vanished(account.accountId(), cursor.syncRunId(), cursor.horizon())) {
+                if (!onThisPage.contains(id) && !deleted.contains(id)) {
+                    Event gone = new Event().setId(id).setStatus("cancelled");
+                    gone.set("kind", "calendar#event");
+                    records.add(record(calendar, account, cursor, RawRecord.Op.DELETE, gone, observedAt));
+                    deleted.add(id);
+                }
+            }
+        }
         publisher.publishAndAwait(records);
         metrics.published(Source.GOOGLE_CALENDAR, records.size());
-        CalendarCursor next = cursor.afterPage(page.getNextPageToken(), page.getNextSyncToken(), records.size(),
-                clock.instant());
-        cursors.save(account.accountId(), next);
+        if (unchanged > 0) {
+            metrics.skipped(Source.GOOGLE_CALENDAR, "unchanged", (int) unchanged);
+        }
+        CalendarCursor next = cursor.afterPage(page.getNextPageToken(), page.getNextSyncToken(), items.size(),
+                records.size(), clock.instant());
+        cursors.saveAfterPage(account.accountId(), next, listed, cursor.syncRunId(), deleted);
+        if (lastPage) {
+            next = next.withEstimatedTotal(cursors.publishedCount(account.accountId()));
+            cursors.save(account.accountId(), next);
+        }
         metrics.step(Source.GOOGLE_CALENDAR, cursor.phase().wire(), Duration.ofNanos(System.nanoTime() - started));
-        status.progress(next.fetched(), null, next.lastSyncedAt());
+        status.progress(next.fetched(), next.estimatedTotal(), next.lastSyncedAt());
         return next;
+    }
+
+    private static RawRecord record(CalendarGateway calendar, Account account, CalendarCursor cursor, RawRecord.Op op,
+                                    Event e, Instant observedAt) {
+        return new RawRecord(RawRecord.SCHEMA_VERSION, Source.GOOGLE_CALENDAR, op, account.accountId(),
+                account.userId(), account.email(), false, e.getId(), observedAt, cursor.syncRunId(), payload(calendar, e));
+    }
+
+    /** When the event ends (an all-day event: its end date at 00:00 UTC); null if it has no end. */
+    private static Instant end(Event e) {
+        if (e.getEnd() == null) {
+            return null;
+        }
+        com.google.api.client.util.DateTime t = e.getEnd().getDateTime() != null ? e.getEnd().getDateTime()
+                : e.getEnd().getDate();
+        return t == null ? null : Instant.ofEpochMilli(t.getValue());
     }
 
     private static JsonNode payload(CalendarGateway calendar, Event e) {

@@ -373,8 +373,8 @@ public class GmailBackfillSource {
 
     /**
      * Runs {@code task} for every input on its own virtual thread, at most {@code concurrency} at a time, and hands
-     * the results to {@code sink} in input order. A {@link SourceFailedException} fails the whole batch (after
-     * every task ended); other failures are bugs.
+     * the results to {@code sink} in input order. A task's runtime exception (e.g. {@link SourceFailedException},
+     * reauthorization required) fails the whole batch once every task ended, rethrown as it was.
      */
     static <T, R> void runConcurrently(List<T> inputs, int concurrency, Task<T, R> task,
                                        java.util.function.Consumer<R> sink) throws InterruptedException {
@@ -395,22 +395,24 @@ public class GmailBackfillSource {
                     }
                 }));
             }
-            SourceFailedException sourceFailure = null;
+            RuntimeException failure = null;
             for (Future<R> future : futures) {
                 try {
                     sink.accept(future.get());
                 } catch (ExecutionException e) {
-                    if (e.getCause() instanceof SourceFailedException failure) {
-                        sourceFailure = failure;
-                    } else if (e.getCause() instanceof InterruptedException interrupted) {
+                    if (e.getCause() instanceof InterruptedException interrupted) {
                         throw interrupted;
-                    } else {
-                        throw new IllegalStateException("unexpected failure fetching from Gmail", e.getCause());
+                    }
+                    // Kept as thrown (source failed, reauthorization required, …): the coordinator acts on the type.
+                    RuntimeException cause = e.getCause() instanceof RuntimeException r ? r
+                            : new IllegalStateException("unexpected failure fetching from Gmail", e.getCause());
+                    if (failure == null) {
+                        failure = cause;
                     }
                 }
             }
-            if (sourceFailure != null) {
-                throw sourceFailure;
+            if (failure != null) {
+                throw failure;
             }
         }
     }
