@@ -62,7 +62,10 @@ public final class BackfillProgress {
         long read = 0;
         long estimated = 0;
         for (String jwt : userJwts.values()) {
-            for (JsonNode account : client.googleAccounts(jwt)) {
+            List<JsonNode> userAccounts = new java.util.ArrayList<>();
+            client.googleAccounts(jwt).forEach(userAccounts::add);
+            client.microsoftAccounts(jwt).forEach(userAccounts::add);
+            for (JsonNode account : userAccounts) {
                 accounts++;
                 String status = account.path("syncStatus").asText();
                 if (status.equals("synced") && syncedSince(account, since)) {

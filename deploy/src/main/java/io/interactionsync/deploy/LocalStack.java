@@ -30,10 +30,15 @@ public final class LocalStack {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration BACKFILL_TIMEOUT = Duration.ofMinutes(15);
 
-    record Options(int users, int messages, int months, long seed, String domain, boolean fresh) {
+    /** What the demo asks each account for: every source the product syncs. */
+    static final String GOOGLE_SCOPES = "gmail,calendar";
+    static final String MICROSOFT_SCOPES = "mail,calendar,sharedMail";
+
+    record Options(int users, int microsoftUsers, int messages, int months, long seed, String domain, boolean fresh) {
 
         static Options parse(String[] args) {
             int users = 3;
+            int microsoftUsers = 2;
             int messages = 300;
             int months = 24;
             long seed = 42;
@@ -41,24 +46,28 @@ public final class LocalStack {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--users" -> users = Integer.parseInt(args[++i]);
+                    case "--microsoft-users" -> microsoftUsers = Integer.parseInt(args[++i]);
                     case "--messages" -> messages = Integer.parseInt(args[++i]);
                     case "--months" -> months = Integer.parseInt(args[++i]);
                     case "--seed" -> seed = Long.parseLong(args[++i]);
                     case "--fresh" -> fresh = true;
                     case "--help", "-h" -> {
                         System.out.println("""
-                                usage: deploy/local/run.sh [--users N] [--messages N] [--months N] [--seed N] [--fresh]
-                                  --users     demo Google users to generate and connect (default 3)
-                                  --messages  messages per mailbox (default 300)
-                                  --months    how far back the generated mail goes (default 24)
-                                  --seed      generator seed; the same seed gives the same data (default 42)
-                                  --fresh     drop the local database and Kafka data first""");
+                                usage: deploy/local/run.sh [--users N] [--microsoft-users N] [--messages N] [--months N]
+                                                           [--seed N] [--fresh]
+                                  --users            demo Google users to generate and connect (default 3)
+                                  --microsoft-users  demo Microsoft 365 users (default 2), each subscribed to the
+                                                     shared mailbox dealflow@acme.test
+                                  --messages         messages per mailbox (default 300)
+                                  --months           how far back the generated mail goes (default 24)
+                                  --seed             generator seed; the same seed gives the same data (default 42)
+                                  --fresh            drop the local database and Kafka data first""");
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
                 }
             }
-            return new Options(users, messages, months, seed, "acme.test", fresh);
+            return new Options(users, microsoftUsers, messages, months, seed, "acme.test", fresh);
         }
     }
 
@@ -121,28 +130,44 @@ public final class LocalStack {
         emulator.awaitHttpOk(java.net.URI.create(endpoints.emulatorUrl() + "/_emulator/health"), START_TIMEOUT);
         StackClient client = new StackClient(endpoints);
         JsonNode generated = client.generate(Map.of("seed", options.seed(), "googleUsers", options.users(),
-                "microsoftUsers", 0, "messagesPerMailbox", options.messages(), "months", options.months(),
-                "domain", options.domain()));
+                "microsoftUsers", options.microsoftUsers(), "messagesPerMailbox", options.messages(),
+                "months", options.months(), "domain", options.domain()));
         List<String> emails = new ArrayList<>();
         generated.path("google").forEach(u -> emails.add(u.path("email").asText()));
-        System.out.printf("    generated %d Google mailboxes × %d messages (seed %d)%n", emails.size(),
-                options.messages(), options.seed());
+        List<String> microsoftEmails = new ArrayList<>();
+        generated.path("microsoft").forEach(u -> microsoftEmails.add(u.path("upn").asText()));
+        List<String> sharedMailboxes = new ArrayList<>();
+        generated.path("sharedMailboxes").forEach(m -> sharedMailboxes.add(m.path("address").asText()));
+        System.out.printf("    generated %d Google and %d Microsoft mailboxes × %d messages%s (seed %d)%n",
+                emails.size(), microsoftEmails.size(), options.messages(),
+                sharedMailboxes.isEmpty() ? "" : ", shared mailbox " + String.join(", ", sharedMailboxes),
+                options.seed());
 
         step("services: " + String.join(", ", List.of(StackService.values()).stream().map(StackService::artifact).toList()));
         stack.startServices(endpoints, List.of(StackService.values()), START_TIMEOUT);
 
         step("team directory and OAuth connect");
         String admin = client.mintJwt("demo-admin", "admin@" + options.domain(), List.of("admin"));
-        client.putCollection(admin, "demo-team", "Demo team", emails, List.of(options.domain()));
+        List<String> team = new ArrayList<>(emails);
+        team.addAll(microsoftEmails);
+        client.putCollection(admin, "demo-team", "Demo team", team, List.of(options.domain()));
         Map<String, String> userJwts = new LinkedHashMap<>();
         Instant connectedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(1);
-        for (String email : emails) {
+        for (String email : team) {
             String userId = "user-" + email.substring(0, email.indexOf('@'));
             String jwt = client.mintJwt(userId, email, List.of("user"));
-            JsonNode account = client.connectGoogle(jwt, email, "gmail");
+            boolean microsoft = microsoftEmails.contains(email);
+            JsonNode account = microsoft ? client.connectMicrosoft(jwt, email, MICROSOFT_SCOPES)
+                    : client.connectGoogle(jwt, email, GOOGLE_SCOPES);
             userJwts.put(userId, jwt);
-            System.out.printf("    connected %s (account %s, scopes %s)%n", email, account.path("id").asText(),
-                    account.path("scopes"));
+            System.out.printf("    connected %s (%s account %s, scopes %s)%n", email, microsoft ? "Microsoft" : "Google",
+                    account.path("id").asText(), account.path("scopes"));
+            if (microsoft) {
+                for (String shared : sharedMailboxes) {
+                    client.addSharedMailbox(jwt, account.path("id").asText(), shared);
+                    System.out.printf("      + shared mailbox %s%n", shared);
+                }
+            }
         }
 
         step("backfill");
@@ -178,7 +203,7 @@ public final class LocalStack {
                 last.messagesRead(), last.eventsWritten(), seconds, Duration.between(started, Instant.now()).toSeconds(),
                 last.settled() ? "" : "\n  (not settled after " + BACKFILL_TIMEOUT.toMinutes() + " min — see the logs)",
                 endpoints.connectorPort(), endpoints.normalizerPort(), endpoints.emulatorUrl(), endpoints.kafkaBootstrap(),
-                endpoints.emulatorUrl(), userJwts.keySet().iterator().next(), emails.get(0),
+                endpoints.emulatorUrl(), userJwts.keySet().iterator().next(), team.get(0),
                 endpoints.normalizerPort());
     }
 

@@ -21,8 +21,6 @@ import java.util.Map;
  */
 public final class StackClient {
 
-    public static final String GOOGLE_REDIRECT_URI = "http://localhost:3000/auth/google/callback";
-
     private final HttpClient http = HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
     private final StackEndpoints endpoints;
@@ -53,14 +51,25 @@ public final class StackClient {
                 Map.of("name", name, "memberEmails", members, "internalDomains", domains), 200, 201, 204);
     }
 
+    /** Connects a Google account through the code flow (see {@link #connect}); scopes e.g. {@code gmail,calendar}. */
+    public JsonNode connectGoogle(String userJwt, String email, String scopes) {
+        return connect("google", userJwt, email, scopes);
+    }
+
+    /** Connects a Microsoft 365 account through the code flow; scopes e.g. {@code mail,calendar,sharedMail}. */
+    public JsonNode connectMicrosoft(String userJwt, String email, String scopes) {
+        return connect("microsoft", userJwt, email, scopes);
+    }
+
     /**
-     * The browser half of Google's code flow: ask the connector for the authorize URL, let the emulator's
+     * The browser half of a provider's code flow: ask the connector for the authorize URL, let the emulator's
      * consent page approve for {@code email} (login_hint), take code and state from the redirect and hand
      * them to the connector. Returns the Account JSON.
      */
-    public JsonNode connectGoogle(String userJwt, String email, String scopes) {
-        JsonNode authorize = send("GET", endpoints.connectorUrl() + "/api/v1/google/authorize-url?scopes="
-                + encode(scopes) + "&redirectUri=" + encode(GOOGLE_REDIRECT_URI), userJwt, null, 200);
+    private JsonNode connect(String provider, String userJwt, String email, String scopes) {
+        String redirectUri = "http://localhost:3000/auth/" + provider + "/callback";
+        JsonNode authorize = send("GET", endpoints.connectorUrl() + "/api/v1/" + provider + "/authorize-url?scopes="
+                + encode(scopes) + "&redirectUri=" + encode(redirectUri), userJwt, null, 200);
         HttpResponse<String> consent = exchange(HttpRequest.newBuilder(URI.create(
                 authorize.get("url").asText() + "&login_hint=" + encode(email))).GET().build());
         String location = consent.headers().firstValue("Location").orElseThrow(() -> new IllegalStateException(
@@ -69,14 +78,25 @@ public final class StackClient {
         if (query.containsKey("error")) {
             throw new IllegalStateException("consent for " + email + " failed: " + query);
         }
-        return send("POST", endpoints.connectorUrl() + "/api/v1/google-accounts", userJwt,
-                Map.of("code", query.get("code"), "redirectUri", GOOGLE_REDIRECT_URI, "state", query.get("state")),
+        return send("POST", endpoints.connectorUrl() + "/api/v1/" + provider + "-accounts", userJwt,
+                Map.of("code", query.get("code"), "redirectUri", redirectUri, "state", query.get("state")),
                 200, 201);
+    }
+
+    /** {@code POST /api/v1/microsoft-accounts/{id}/shared-mailboxes} for the account's owner. */
+    public JsonNode addSharedMailbox(String userJwt, String accountId, String address) {
+        return send("POST", endpoints.connectorUrl() + "/api/v1/microsoft-accounts/" + encode(accountId)
+                + "/shared-mailboxes", userJwt, Map.of("address", address), 200, 201);
     }
 
     /** {@code GET /api/v1/google-accounts} for the user of {@code userJwt}. */
     public JsonNode googleAccounts(String userJwt) {
         return send("GET", endpoints.connectorUrl() + "/api/v1/google-accounts", userJwt, null, 200);
+    }
+
+    /** {@code GET /api/v1/microsoft-accounts} for the user of {@code userJwt}. */
+    public JsonNode microsoftAccounts(String userJwt) {
+        return send("GET", endpoints.connectorUrl() + "/api/v1/microsoft-accounts", userJwt, null, 200);
     }
 
     private JsonNode send(String method, String url, String jwt, Object body, int... expected) {

@@ -52,9 +52,6 @@ public enum StackService {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port(e)));
         env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false"); // production logs JSON; people read these
-        if (this == MICROSOFT_SYNC) {
-            return env; // no Kafka, database or provider calls until its issue lands
-        }
         env.put("KAFKA_BOOTSTRAP_SERVERS", e.kafkaBootstrap());
         env.put("QUARKUS_DATASOURCE_JDBC_URL", e.database().jdbcUrl());
         env.put("QUARKUS_DATASOURCE_REACTIVE_URL", e.database().reactiveUrl());
@@ -82,8 +79,11 @@ public enum StackService {
                 env.put("GOOGLE_SYNC_GMAIL_ROOT_URL", emulator + "/gmail.googleapis.com/");
                 env.put("GOOGLE_SYNC_CALENDAR_ROOT_URL", emulator + "/www.googleapis.com/");
             }
+            case MICROSOFT_SYNC -> {
+                serviceClient(env, e);
+                env.put("MICROSOFT_SYNC_GRAPH_BASE_URL", emulator + "/graph.microsoft.com/v1.0");
+            }
             case NORMALIZER -> portalJwt(env, e);
-            default -> throw new IllegalStateException(name());
         }
         return env;
     }
