@@ -77,14 +77,21 @@ public final class GraphGateway {
         return shared ? graph.users().byUserId(mailbox) : graph.me();
     }
 
-    /** One page of mail delta of {@code folder}: the first request when {@code link} is null, else the link verbatim. */
-    public JsonNode mailDelta(String folder, String link) throws InterruptedException {
+    /**
+     * One page of mail delta of {@code folder}: the first request when {@code link} is null, else the link verbatim.
+     * With {@code microsoft-sync.mail.horizon-filter} the first request carries {@code $filter=receivedDateTime ge
+     * horizon} (off by default: Graph then caps the round at 5,000 messages).
+     */
+    public JsonNode mailDelta(String folder, String link, Instant horizon) throws InterruptedException {
         String prefer = "odata.maxpagesize=" + config.mail().pageSize();
         var delta = owner().mailFolders().byMailFolderId(folder).messages().delta();
         String[] select = config.mail().select().toArray(String[]::new);
+        String filter = config.mail().horizonFilter() && horizon != null
+                ? "receivedDateTime ge " + WINDOW_TIME.format(horizon.truncatedTo(ChronoUnit.SECONDS)) : null;
         return call(Kind.MAIL, () -> link == null
                 ? delta.toGetRequestInformation(rc -> {
                     rc.queryParameters.select = select;
+                    rc.queryParameters.filter = filter;
                     rc.headers.add("Prefer", prefer);
                 })
                 : delta.withUrl(link).toGetRequestInformation(rc -> rc.headers.add("Prefer", prefer)));

@@ -1,6 +1,7 @@
 package io.interactionsync.microsoftsync.source.calendar;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /**
@@ -20,8 +21,8 @@ public record CalendarCursor(String syncRunId, Phase phase, Instant windowStart,
     }
 
     public static CalendarCursor initial(Instant windowStart, Instant windowEnd, Instant now, Instant previousLastSyncedAt) {
-        return new CalendarCursor(UUID.randomUUID().toString(), Phase.INITIAL, windowStart, windowEnd, now, null, null, 0, 0,
-                now, previousLastSyncedAt);
+        return new CalendarCursor(UUID.randomUUID().toString(), Phase.INITIAL, micros(windowStart), micros(windowEnd),
+                micros(now), null, null, 0, 0, micros(now), previousLastSyncedAt);
     }
 
     public String link() {
@@ -33,7 +34,7 @@ public record CalendarCursor(String syncRunId, Phase phase, Instant windowStart,
 
     public CalendarCursor newRun() {
         return new CalendarCursor(UUID.randomUUID().toString(), phase, windowStart, windowEnd, anchoredAt, nextLink, deltaLink,
-                0, 0, Instant.now(), lastSyncedAt);
+                0, 0, micros(Instant.now()), lastSyncedAt);
     }
 
     public CalendarCursor afterPage(String newNextLink, String newDeltaLink, int read, int publishedNow, Instant now) {
@@ -42,6 +43,11 @@ public record CalendarCursor(String syncRunId, Phase phase, Instant windowStart,
                     fetched + read, published + publishedNow, startedAt, lastSyncedAt);
         }
         return new CalendarCursor(syncRunId, Phase.INCREMENTAL, windowStart, windowEnd, anchoredAt, null, newDeltaLink,
-                fetched + read, published + publishedNow, startedAt, now);
+                fetched + read, published + publishedNow, startedAt, micros(now));
+    }
+
+    /** PostgreSQL keeps microseconds: a cursor equals itself after a save and a load. */
+    static Instant micros(Instant i) {
+        return i == null ? null : i.truncatedTo(ChronoUnit.MICROS);
     }
 }

@@ -99,15 +99,12 @@ public class CalendarDeltaSource {
                 }
                 op = RawRecord.Op.DELETE;
                 deleted.add(id);
-            } else if (item.path("isCancelled").asBoolean(false)) {
-                op = RawRecord.Op.DELETE;
-                deleted.add(id);
             } else {
                 String hash = hash(item);
                 if (hash.equals(known.get(id))) {
-                    continue; // unchanged since it was published (re-anchored round)
+                    continue; // unchanged since it was published (re-anchored or restarted round)
                 }
-                op = RawRecord.Op.UPSERT;
+                op = item.path("isCancelled").asBoolean(false) ? RawRecord.Op.DELETE : RawRecord.Op.UPSERT;
                 upserted.put(id, hash);
             }
             records.add(new RawRecord(RawRecord.SCHEMA_VERSION, Source.OUTLOOK_CALENDAR, op, target.accountId(),

@@ -1,6 +1,7 @@
 package io.interactionsync.microsoftsync.source.mail;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /**
@@ -24,8 +25,8 @@ public record MailCursor(String accountKey, String mailbox, String folder, Strin
     /** A new initial round (no cursor, mode full, or a 410): links dropped. */
     public static MailCursor initial(String accountKey, String mailbox, String folder, Instant horizon, Instant now,
                                      Instant previousLastSyncedAt) {
-        return new MailCursor(accountKey, mailbox, folder, UUID.randomUUID().toString(), Phase.INITIAL, horizon, null, null,
-                0, 0, 0, now, previousLastSyncedAt);
+        return new MailCursor(accountKey, mailbox, folder, UUID.randomUUID().toString(), Phase.INITIAL, micros(horizon), null,
+                null, 0, 0, 0, micros(now), previousLastSyncedAt);
     }
 
     /** The link to request next: the round's nextLink, else the deltaLink (incremental), else null (first request). */
@@ -44,7 +45,7 @@ public record MailCursor(String accountKey, String mailbox, String folder, Strin
     /** A new incremental run starts from the deltaLink with a fresh run id and counters. */
     public MailCursor newRun() {
         return new MailCursor(accountKey, mailbox, folder, UUID.randomUUID().toString(), phase, horizon, nextLink, deltaLink,
-                0, 0, 0, Instant.now(), lastSyncedAt);
+                0, 0, 0, micros(Instant.now()), lastSyncedAt);
     }
 
     /** After a page whose records Kafka acknowledged. */
@@ -54,6 +55,11 @@ public record MailCursor(String accountKey, String mailbox, String folder, Strin
                     fetched + read, published + publishedNow, beyondHorizon + beyond, startedAt, lastSyncedAt);
         }
         return new MailCursor(accountKey, mailbox, folder, syncRunId, Phase.INCREMENTAL, horizon, null, newDeltaLink,
-                fetched + read, published + publishedNow, beyondHorizon + beyond, startedAt, now);
+                fetched + read, published + publishedNow, beyondHorizon + beyond, startedAt, micros(now));
+    }
+
+    /** PostgreSQL keeps microseconds: a cursor equals itself after a save and a load. */
+    static Instant micros(Instant i) {
+        return i == null ? null : i.truncatedTo(ChronoUnit.MICROS);
     }
 }

@@ -44,7 +44,7 @@ public class MailDeltaSource {
     /** Reads one page from the cursor and returns the saved next cursor. */
     public MailCursor step(GraphGateway graph, Target target, MailCursor cursor) throws InterruptedException {
         long started = System.nanoTime();
-        JsonNode page = graph.mailDelta(cursor.folder(), cursor.link());
+        JsonNode page = graph.mailDelta(cursor.folder(), cursor.link(), cursor.horizon());
         String nextLink = text(page, "@odata.nextLink");
         String deltaLink = text(page, "@odata.deltaLink");
         if (nextLink == null && deltaLink == null) {

@@ -1,0 +1,116 @@
+package io.interactionsync.microsoftsync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.interactionsync.microsoftsync.repository.MailCursorRepository;
+import io.interactionsync.microsoftsync.repository.SharedMailboxRepository;
+import io.interactionsync.microsoftsync.repository.SyncJobRepository;
+import io.interactionsync.microsoftsync.support.FakeConnectorResource;
+import io.interactionsync.microsoftsync.support.Outlook;
+import io.interactionsync.microsoftsync.support.TopicReader;
+import io.interactionsync.model.AccountEvent;
+import io.interactionsync.model.ContractSchemas;
+import io.interactionsync.model.Provider;
+import io.interactionsync.model.Source;
+import io.interactionsync.model.SyncRequest;
+import io.interactionsync.model.Topics;
+import io.interactionsync.testsupport.EmulatorTestResource;
+import io.interactionsync.testsupport.KafkaTestClient;
+import io.interactionsync.testsupport.KafkaTestResource;
+import io.interactionsync.testsupport.PostgresTestResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/** Shared mailboxes announced on account-events: read once for all subscribers, 403 → access_denied for that mailbox. */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(PostgresTestResource.class)
+@WithTestResource(EmulatorTestResource.class)
+class SharedMailboxIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @ConfigProperty(name = "emulator.base-url")
+    String emulator;
+
+    @Inject
+    SyncJobRepository jobs;
+
+    @Inject
+    SharedMailboxRepository sharedMailboxes;
+
+    @Inject
+    MailCursorRepository cursors;
+
+    @Test
+    void shouldReadASharedMailboxOnceForTwoSubscribersAndReportAccessDeniedForAThirdWithoutStoppingItsOwnMail() {
+        String shared = "deals-" + UUID.randomUUID().toString().substring(0, 6) + "@contoso.test";
+        Set<String> sharedIds = Outlook.sharedMailbox(emulator, shared, 9);
+        Outlook alice = Outlook.standard(2, 1).fullAccessTo(shared).load(emulator);
+        Outlook bob = Outlook.standard(1, 1).fullAccessTo(shared).load(emulator);
+        Outlook carol = Outlook.standard(3, 0).load(emulator); // subscribed, but the mailbox denies her
+        String a = FakeConnectorResource.register(alice.upn);
+        String b = FakeConnectorResource.register(bob.upn);
+        String c = FakeConnectorResource.register(carol.upn);
+
+        try (KafkaTestClient kafka = KafkaTestClient.connect()) {
+            for (String account : List.of(a, b, c)) {
+                kafka.send(Topics.ACCOUNT_EVENTS, account, new AccountEvent(AccountEvent.SCHEMA_VERSION,
+                        AccountEvent.Type.SHARED_MAILBOX_ADDED, account, FakeConnectorResource.userId(account),
+                        Provider.MICROSOFT, null, null, null, shared.toUpperCase(), null, null, Instant.now()));
+            }
+            await().atMost(WAIT).until(() -> sharedMailboxes.subscribers(shared).size() == 3);
+
+            syncAndAwait(kafka, a);
+            syncAndAwait(kafka, b);
+            syncAndAwait(kafka, c);
+        }
+
+        List<JsonNode> sharedRecords = new ArrayList<>();
+        Stream.of(a, b).forEach(acc -> TopicReader.valuesWithKey(Topics.RAW_RECORDS, acc).stream()
+                .filter(r -> r.path("mailbox").asText().equals(shared)).forEach(sharedRecords::add));
+        List<String> ids = sharedRecords.stream().map(r -> r.get("remoteId").asText()).toList();
+        assertThat(ids).as("fetched once for both subscribers").doesNotHaveDuplicates();
+        assertThat(Set.copyOf(ids)).isEqualTo(sharedIds);
+        assertThat(sharedRecords).allSatisfy(r -> {
+            assertThat(r.get("sharedMailbox").asBoolean()).isTrue();
+            assertThat(ContractSchemas.validate(ContractSchemas.Contract.RAW_RECORD, r)).isEmpty();
+        });
+        assertThat(cursors.load("", shared, "inbox")).as("one cursor per shared mailbox").isPresent();
+
+        // Carol: her own mail is synced, the shared mailbox is access_denied (and nothing of it is published for her).
+        List<JsonNode> carols = TopicReader.valuesWithKey(Topics.RAW_RECORDS, c);
+        assertThat(carols.stream().map(r -> r.get("remoteId").asText()).toList())
+                .containsExactlyInAnyOrderElementsOf(carol.expectedIds());
+        List<JsonNode> status = TopicReader.valuesWithKey(Topics.SYNC_STATUS, c);
+        assertThat(status).anySatisfy(s -> {
+            assertThat(s.path("mailbox").asText()).isEqualTo(shared);
+            assertThat(s.get("state").asText()).isEqualTo("access_denied");
+            assertThat(s.get("lastError").asText()).startsWith("access_denied");
+        });
+        assertThat(status).anySatisfy(s -> {
+            assertThat(s.path("mailbox").isNull() || s.path("mailbox").isMissingNode()).as("own mailbox").isTrue();
+            assertThat(s.get("state").asText()).isEqualTo("synced");
+        });
+        assertThat(jobs.state(c)).contains("done");
+    }
+
+    private void syncAndAwait(KafkaTestClient kafka, String accountId) {
+        kafka.send(Topics.SYNC_REQUESTS, accountId, SyncRequest.of(accountId, Provider.MICROSOFT, List.of(Source.OUTLOOK_MAIL),
+                SyncRequest.Mode.AUTO, SyncRequest.Reason.MANUAL, Instant.now()));
+        await().atMost(WAIT).failFast(() -> jobs.state(accountId).filter("failed"::equals).isPresent())
+                .until(() -> jobs.state(accountId).filter("done"::equals).isPresent());
+    }
+}
