@@ -45,6 +45,17 @@ public final class StackClient {
         send("PUT", endpoints.emulatorUrl() + "/_emulator/google/users/" + encode(email), null, mailbox, 200, 201, 204);
     }
 
+    /** {@code PUT /_emulator/microsoft/users/{upn}}. */
+    public void putMicrosoftUser(String upn, Map<String, Object> mailbox) {
+        send("PUT", endpoints.emulatorUrl() + "/_emulator/microsoft/users/" + encode(upn), null, mailbox, 200, 201, 204);
+    }
+
+    /** {@code PUT /_emulator/microsoft/shared-mailboxes/{address}}. */
+    public void putSharedMailbox(String address, Map<String, Object> mailbox) {
+        send("PUT", endpoints.emulatorUrl() + "/_emulator/microsoft/shared-mailboxes/" + encode(address), null,
+                mailbox, 200, 201, 204);
+    }
+
     /** {@code PUT /api/v1/collections/{id}} as an admin. */
     public void putCollection(String adminJwt, String id, String name, List<String> members, List<String> domains) {
         send("PUT", endpoints.connectorUrl() + "/api/v1/collections/" + encode(id), adminJwt,

@@ -37,18 +37,21 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
- * The walking skeleton, end to end: the real service jars as processes, a real Kafka broker, PostgreSQL
- * and the provider emulator. A user connects Gmail through the OAuth code flow at the connector; the
- * google sync reads the mailbox through the official Gmail SDK; the normalizer writes one row per outside
- * participant.
+ * The product end to end: the real service jars as processes, a real Kafka broker, PostgreSQL and the
+ * provider emulator. Users connect Gmail and Microsoft 365 through the OAuth code flow at the connector; the
+ * sync services read the mailboxes through the official Gmail and Graph SDKs; the normalizer writes one row
+ * per outside participant — for a shared mailbox, one per subscriber.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(GoogleMailEndToEndIT.LogsOnFailure.class)
-class GoogleMailEndToEndIT {
+@ExtendWith(EndToEndIT.LogsOnFailure.class)
+class EndToEndIT {
 
     static final String ALICE = "alice@acme.test";
     static final String CAROL = "carol@acme.test";
     static final String ALICE_USER_ID = "user-alice-e2e";
+    static final String DANA = "dana@acme.test";
+    static final String EVE = "eve@acme.test";
+    static final String DEALS = "deals@acme.test";
 
     static Stack stack;
     StackEndpoints endpoints;
@@ -65,16 +68,26 @@ class GoogleMailEndToEndIT {
         endpoints.database().recreate();
         StackTopics.ensure(endpoints.kafkaBootstrap());
         stack = new Stack(Path.of("..").toAbsolutePath().normalize(), Path.of("target/e2e-logs").toAbsolutePath());
-        stack.startServices(endpoints, List.of(StackService.CONNECTOR, StackService.GOOGLE_SYNC,
-                StackService.NORMALIZER), Duration.ofSeconds(180));
+        stack.startServices(endpoints, List.of(StackService.values()), Duration.ofSeconds(180));
         client = new StackClient(endpoints);
         kafka = KafkaTestClient.connect(endpoints.kafkaBootstrap());
 
         client.putGoogleUser(ALICE, Map.of("name", "Alice Archer", "messages", aliceMailbox(), "events", List.of()));
         String admin = client.mintJwt("admin-e2e", "admin@acme.test", List.of("admin"));
-        client.putCollection(admin, "acme-e2e", "Acme", List.of(ALICE, CAROL), List.of("acme.test"));
+        client.putCollection(admin, "acme-e2e", "Acme", List.of(ALICE, CAROL, DANA, EVE), List.of("acme.test"));
         String alice = client.mintJwt(ALICE_USER_ID, ALICE, List.of("user"));
         accountId = client.connectGoogle(alice, ALICE, "gmail").get("id").asText();
+
+        MicrosoftMailboxes.load(client);
+        for (String upn : List.of(DANA, EVE)) {
+            String jwt = userJwt(upn);
+            String id = client.connectMicrosoft(jwt, upn, "mail,calendar,sharedMail").get("id").asText();
+            client.addSharedMailbox(jwt, id, DEALS);
+        }
+    }
+
+    String userJwt(String email) {
+        return client.mintJwt("user-" + email.substring(0, email.indexOf('@')) + "-e2e", email, List.of("user"));
     }
 
     @AfterAll
@@ -135,6 +148,55 @@ class GoogleMailEndToEndIT {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).contains(accountId).doesNotContain("ya29.").doesNotContain("1//");
         }
+    }
+
+    @Test
+    void shouldAttributeOutlookMailCalendarAndTheSharedMailboxToEachSubscriber() {
+        List<String> dana = List.of(
+                "outlook_mail|omar@client.example|from|inbound|false",
+                "outlook_mail|pia@partner.example|to|outbound|false",
+                "outlook_mail|quinn@hidden.example|bcc|outbound|false",
+                "outlook_mail|rosa@lp.example|from|inbound|true",
+                "outlook_calendar|omar@client.example|attendee|meeting|false");
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            assertThat(microsoftRows("user-dana-e2e")).containsExactlyInAnyOrderElementsOf(dana);
+            // Eve sees the shared mailbox's message too, though it was fetched once, with one subscriber's token.
+            assertThat(microsoftRows("user-eve-e2e")).containsExactly("outlook_mail|rosa@lp.example|from|inbound|true");
+        });
+        long sharedRecords = kafka.awaitRecords(Topics.RAW_RECORDS, r -> r.value().contains("\"mailbox\":\"" + DEALS + "\""),
+                1, Duration.ofSeconds(30)).size();
+        assertThat(sharedRecords).isEqualTo(1);
+    }
+
+    @Test
+    void shouldReportMicrosoftAccountsSyncedPerSource() {
+        String dana = userJwt(DANA);
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(client.microsoftAccounts(dana).get(0).path("syncStatus").asText())
+                        .isEqualTo("synced"));
+        JsonNode account = client.microsoftAccounts(dana).get(0);
+        assertThat(account.at("/sources/outlook_mail/state").asText()).isEqualTo("synced");
+        assertThat(account.at("/sources/outlook_calendar/state").asText()).isEqualTo("synced");
+        assertThat(account.path("sharedMailboxes").toString()).contains(DEALS);
+        assertThat(account.toString()).doesNotContain("access_token").doesNotContain("refresh_token");
+    }
+
+    private List<String> microsoftRows(String userId) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = endpoints.database().connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select source, contact_email, role, direction, via_shared_mailbox from "
+                     + "normalizer.interaction_events where user_id = '" + userId + "' and not deleted")) {
+            while (rs.next()) {
+                rows.add(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4)
+                        + "|" + rs.getBoolean(5));
+            }
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState())) {
+                return rows;
+            }
+            throw e;
+        }
+        return rows;
     }
 
     private List<String> eventRows() throws SQLException {
