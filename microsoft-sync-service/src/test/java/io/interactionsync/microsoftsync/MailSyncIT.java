@@ -109,6 +109,9 @@ class MailSyncIT {
                 TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).size());
         assertThat(fresh.stream().collect(Collectors.toMap(r -> r.get("remoteId").asText(), r -> r.get("op").asText())))
                 .containsExactlyInAnyOrderEntriesOf(java.util.Map.of(added, "upsert", victim, "delete"));
+        // Both folders were between rounds: their delta links went out together in one $batch.
+        io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString(
+                "microsoftsync_graph_requests_total{api=\"mail\",outcome=\"ok_batched\"}"));
         JsonNode delete = fresh.stream().filter(r -> r.get("op").asText().equals("delete")).findFirst().orElseThrow();
         assertThat(delete.path("payload").path("@removed").path("reason").asText()).isEqualTo("deleted");
         assertThat(ContractSchemas.validate(ContractSchemas.Contract.RAW_RECORD, delete)).isEmpty();
@@ -132,7 +135,8 @@ class MailSyncIT {
         Set<String> ids = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).stream()
                 .map(r -> r.get("remoteId").asText()).collect(Collectors.toSet());
         assertThat(ids).contains(added).isEqualTo(box.expectedIds());
-        // Per folder: the 410, then a fresh initial round (inbox 5 + 1 old = 1 page, sent 3 = 1 page): 4 requests.
+        // Per folder: the 410 (both inside one $batch), then a fresh initial round (inbox 5 + 1 old = 1 page,
+        // sent 3 = 1 page): 4 delta requests, none repeated after its 410.
         assertThat(box.mailRequests(emulator) - requestsBefore).isEqualTo(4);
     }
 

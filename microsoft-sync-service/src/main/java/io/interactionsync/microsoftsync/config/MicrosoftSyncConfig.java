@@ -64,6 +64,10 @@ public interface MicrosoftSyncConfig {
          */
         @WithDefault("false")
         boolean horizonFilter();
+
+        /** Poll the folders' delta links together in one {@code $batch} when they are all between rounds. */
+        @WithDefault("true")
+        boolean batchPolls();
     }
 
     interface Calendar {

@@ -97,6 +97,89 @@ public final class GraphGateway {
                 : delta.withUrl(link).toGetRequestInformation(rc -> rc.headers.add("Prefer", prefer)));
     }
 
+    /**
+     * Several delta links of this mailbox in one {@code POST /$batch} (≤ 20), built with the SDK's
+     * {@code BatchRequestContent}. Returns each link's page in order; {@link #isExpired} for a 410/syncStateNotFound;
+     * null for any other answer (a 429/503 inside pauses the mailbox until its Retry-After; the caller then requests
+     * that link alone and handles what it gets).
+     */
+    public java.util.List<JsonNode> mailDeltaBatch(java.util.List<String> deltaLinks) throws InterruptedException {
+        if (deltaLinks.isEmpty() || deltaLinks.size() > 20) {
+            throw new IllegalArgumentException("a $batch holds 1 to 20 requests");
+        }
+        String prefer = "odata.maxpagesize=" + config.mail().pageSize();
+        java.util.List<String> relative = new java.util.ArrayList<>();
+        for (String link : deltaLinks) {
+            if (!links.allows(link)) {
+                metrics.linkRefused("mail");
+                throw new GraphCallException("graph_link_refused", 0,
+                        "a Graph link points outside the configured base URL: " + GraphLinks.describe(link));
+            }
+            relative.add(link.substring(links.baseUrl().length()));
+        }
+        com.microsoft.graph.core.content.BatchRequestContent content =
+                new com.microsoft.graph.core.content.BatchRequestContent(graph);
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (String path : relative) {
+            RequestInformation step = new RequestInformation();
+            step.httpMethod = com.microsoft.kiota.HttpMethod.GET;
+            // The SDK writes a step's URL relative to "/v1.0"; the step is never sent on its own, so it is
+            // expressed against the public root to get exactly "/me/…?$deltatoken=…" in the batch body.
+            step.setUri(java.net.URI.create(BATCH_STEP_ROOT + path));
+            step.headers.add("Prefer", prefer);
+            ids.add(content.addBatchRequestStep(step));
+        }
+        JsonNode batch = call(Kind.MAIL, () -> {
+            try {
+                return graph.getBatchRequestBuilder().toPostRequestInformation(content);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        java.util.Map<String, JsonNode> byId = new java.util.HashMap<>();
+        for (JsonNode r : batch.path("responses")) {
+            byId.put(r.path("id").asText(), r);
+        }
+        java.util.List<JsonNode> pages = new java.util.ArrayList<>();
+        for (String id : ids) {
+            JsonNode r = byId.get(id);
+            int status = r == null ? 0 : r.path("status").asInt();
+            if (status == 200) {
+                metrics.request("mail", "ok_batched");
+                pages.add(r.path("body"));
+                continue;
+            }
+            String code = r == null ? null : r.path("body").path("error").path("code").asText(null);
+            if (GraphErrors.deltaExpired(new GraphOutcome.Failed(status, code, null, null))) {
+                metrics.request("mail", "delta_expired");
+                pages.add(EXPIRED);
+                continue;
+            }
+            pages.add(null);
+            if (status == 429 || status == 503) {
+                metrics.throttled("mail", status);
+                String after = r.path("headers").path("Retry-After").asText(r.path("headers").path("retry-after").asText(null));
+                if (after != null) {
+                    try {
+                        throttle.pause(mailbox, clock.instant().plusSeconds(Long.parseLong(after.trim())));
+                    } catch (NumberFormatException unreadable) {
+                        // the single request that follows meets the throttling again and handles it
+                    }
+                }
+            }
+        }
+        return pages;
+    }
+
+    private static final String BATCH_STEP_ROOT = "https://graph.microsoft.com/v1.0";
+
+    /** Marks a link of a batch answered 410 / syncStateNotFound (see {@link #isExpired}). */
+    private static final JsonNode EXPIRED = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+
+    public static boolean isExpired(JsonNode batchPage) {
+        return batchPage == EXPIRED;
+    }
+
     /** One page of calendarView delta (no $select: unsupported), times in UTC. */
     public JsonNode calendarDelta(Instant start, Instant end, String link) throws InterruptedException {
         String pageSize = "odata.maxpagesize=" + config.calendar().pageSize();
