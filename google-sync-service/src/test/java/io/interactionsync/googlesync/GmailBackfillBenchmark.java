@@ -55,7 +55,7 @@ class GmailBackfillBenchmark {
                     "google-sync.gmail.get-batch-size", System.getProperty("bench.get-batch-size", "50"),
                     "google-sync.gmail.thread-min-messages", System.getProperty("bench.thread-min-messages", "2"),
                     "google-sync.gmail.threads-for-replies", System.getProperty("bench.threads-for-replies", "true"),
-                    "google-sync.gmail.get-concurrency", System.getProperty("bench.get-concurrency", "4"),
+                    "google-sync.gmail.get-concurrency", System.getProperty("bench.get-concurrency", "8"),
                     "google-sync.status.every-records", "1000");
         }
     }
@@ -107,7 +107,7 @@ class GmailBackfillBenchmark {
                         + "the horizon), %d beyond the horizon%nwall time: %.1f s%nthroughput: %.1f messages/s%n"
                         + "quota units: %d (%.2f units/message)%nratio to the messages.get-only bound (50 messages/s/user): "
                         + "%.2f%nrate-limit errors received: %d%nrequests: %s%n%n",
-                latency, System.getProperty("bench.get-concurrency", "4"), messages, cursor.published(),
+                latency, System.getProperty("bench.get-concurrency", "8"), messages, cursor.published(),
                 cursor.beyondHorizon(), seconds, perSecond, units,
                 (double) units / Math.max(1, cursor.published()), perSecond / 50.0, throttled, stats.path("methods"));
     }

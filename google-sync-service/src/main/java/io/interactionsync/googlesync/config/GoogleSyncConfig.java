@@ -57,8 +57,11 @@ public interface GoogleSyncConfig {
         @WithDefault("true")
         boolean threadsForReplies();
 
-        /** Concurrent messages.get / threads.get calls of one account within a step. */
-        @WithDefault("4")
+        /**
+         * Concurrent messages.get / threads.get calls of one account within a step. With provider latency this,
+         * not the quota, bounds throughput; kept below Gmail's concurrent requests per user (10 at the emulator).
+         */
+        @WithDefault("8")
         int getConcurrency();
 
         /** Connect timeout of Gmail calls. */
