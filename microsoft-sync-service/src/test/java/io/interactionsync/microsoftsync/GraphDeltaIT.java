@@ -172,6 +172,33 @@ class GraphDeltaIT {
                 .body(org.hamcrest.Matchers.containsString("microsoftsync_graph_throttled_total{api=\"mail\",status=\"429\"}"));
     }
 
+    @Test
+    void shouldPauseTheMailboxOn503WithRetryAfterWithoutLosingRecordsOrOpeningTheBreaker() throws Exception {
+        Outlook box = Outlook.standard(9, 0).load(emulator);
+        String accountId = FakeConnectorResource.register(box.upn);
+        given().baseUri(emulator).contentType(ContentType.JSON).body(Map.of("rules", List.of(Map.of("provider", "microsoft",
+                        "pathRegex", "/messages/delta", "user", box.upn, "status", 503, "count", 2, "retryAfterSeconds", 1))))
+                .put("/_emulator/faults").then().statusCode(200);
+        MailDeltaSource.Target target = new MailDeltaSource.Target(accountId, FakeConnectorResource.userId(accountId), box.upn,
+                false);
+        MailCursor cursor = MailCursor.initial(accountId, box.upn, "inbox",
+                Instant.now().atOffset(ZoneOffset.UTC).minusMonths(24).toInstant(), Instant.now(), null);
+        GraphGateway graph = gateway(accountId, box.upn, false);
+
+        long t0 = System.nanoTime();
+        do {
+            cursor = source.step(graph, target, cursor);
+        } while (cursor.midRound());
+
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        assertThat(TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).stream().map(r -> r.get("remoteId").asText())
+                .toList()).containsExactlyInAnyOrderElementsOf(box.expectedIds());
+        assertThat(throttle.pausedUntil(box.upn)).isBefore(Instant.now());
+        given().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("microsoftsync_graph_throttled_total{api=\"mail\",status=\"503\"}"))
+                .body(org.hamcrest.Matchers.containsString("microsoftsync_circuit_state{circuitBreaker=\"ms_graph_mail\"} 0.0"));
+    }
+
     private AccessTokenHolder tokens(String accountId) {
         return new AccessTokenHolder(connector, connector.accessToken(accountId), Clock.systemUTC());
     }
