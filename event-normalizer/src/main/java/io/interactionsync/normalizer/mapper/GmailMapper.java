@@ -23,14 +23,12 @@ import io.interactionsync.normalizer.rules.SkipReason;
 import io.interactionsync.normalizer.rules.SkipRules;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -41,10 +39,11 @@ public final class GmailMapper implements RecordMapper {
 
     /**
      * Parsed facts by payload, so the three passes over a batch (aliases/history questions, sent facts, mapping)
-     * parse each message once. Facts depend only on the payload, so equal payloads may share them; weak keys let
+     * parse each message once. Facts depend only on the payload; keyed by identity, and weak keys let
      * entries go with the batch.
      */
-    private final Map<JsonNode, MailFacts> parsed = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Map<JsonNode, MailFacts> parsed = com.google.common.cache.CacheBuilder.newBuilder().weakKeys()
+            .<JsonNode, MailFacts>build().asMap(); // weak keys compare by identity: no deep JsonNode hashCode
 
     private MailFacts parsedFacts(JsonNode payload) {
         MailFacts cached = parsed.get(payload);

@@ -27,14 +27,12 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -54,7 +52,8 @@ public final class OutlookMailMapper implements RecordMapper {
             "deleteditems", "archive");
 
     /** Facts by payload (see {@link GmailMapper}): several passes over a batch parse each message once. */
-    private final Map<JsonNode, MailFacts> parsed = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Map<JsonNode, MailFacts> parsed = com.google.common.cache.CacheBuilder.newBuilder().weakKeys()
+            .<JsonNode, MailFacts>build().asMap(); // weak keys compare by identity: no deep JsonNode hashCode
 
     @Override
     public Source source() {

@@ -67,11 +67,23 @@ public final class AddressKeys {
         return Optional.of(l + "@" + d);
     }
 
+    /**
+     * Domains repeat across a mailbox (the same few hundred correspondents' domains); IDNA and the public-suffix
+     * check are the costly part of validating an address, so results are memoised (bounded).
+     */
+    private static final com.google.common.cache.LoadingCache<String, Optional<String>> DOMAINS =
+            com.google.common.cache.CacheBuilder.newBuilder().maximumSize(50_000)
+                    .build(com.google.common.cache.CacheLoader.from(AddressKeys::computeDomain));
+
     /** The normalised domain (lower-case ASCII, no trailing dot), or empty when it is not a usable domain. */
     public static Optional<String> normalizeDomain(String raw) {
         if (raw == null) {
             return Optional.empty();
         }
+        return raw.length() > 255 ? Optional.empty() : DOMAINS.getUnchecked(raw);
+    }
+
+    private static Optional<String> computeDomain(String raw) {
         String d = raw.strip().replace('\u3002', '.').replace('\uFF0E', '.').replace('\uFF61', '.');
         if (d.endsWith(".")) {
             d = d.substring(0, d.length() - 1);

@@ -24,6 +24,18 @@ public final class AddressParser {
         // R-A1: decode RFC 2047 words even inside a phrase ("Jane =?UTF-8?Q?D=C3=B6e?=" and run-together words).
         // MimeUtility reads this once, when it is first loaded: set it before anything touches Jakarta Mail.
         System.setProperty("mail.mime.decodetext.strict", "false");
+        // Jakarta Mail 2.1 looks its StreamProvider up with a ServiceLoader classpath scan on every encoded word it
+        // decodes (most of the parse time for names like =?UTF-8?Q?J=C3=B6rg?=); naming the provider in the system
+        // property it reads first makes that a cached class lookup.
+        String provider = "org.eclipse.angus.mail.util.MailStreamProvider";
+        try {
+            Class.forName(provider, false, AddressParser.class.getClassLoader());
+            if (System.getProperty("jakarta.mail.util.StreamProvider") == null) {
+                System.setProperty("jakarta.mail.util.StreamProvider", provider);
+            }
+        } catch (ClassNotFoundException e) {
+            // another implementation: keep Jakarta's own lookup
+        }
     }
 
     /** The valid addresses of a header, in order, and how many parsed entries were junk. */
@@ -34,11 +46,23 @@ public final class AddressParser {
     private AddressParser() {
     }
 
+    /**
+     * Header values repeat (a correspondent's From, a team's usual To line); results are immutable, so parsed values
+     * are memoised (bounded, short values only).
+     */
+    private static final com.google.common.cache.LoadingCache<String, Result> PARSED =
+            com.google.common.cache.CacheBuilder.newBuilder().maximumSize(20_000)
+                    .build(com.google.common.cache.CacheLoader.from(AddressParser::parseUncached));
+
     /** Parses one address header value (or several occurrences joined by the caller). */
     public static Result parse(String header) {
         if (header == null || header.isBlank()) {
             return Result.EMPTY;
         }
+        return header.length() <= 1000 ? PARSED.getUnchecked(header) : parseUncached(header);
+    }
+
+    private static Result parseUncached(String header) {
         Result result;
         try {
             result = validate(jakarta(header));

@@ -178,26 +178,34 @@ public class EventRepository {
                 .execute(Tuple.of(accountId, address)).map(EventRepository::events);
     }
 
-    /** For each user, which of {@code contactEmails} the user has sent mail to (R-C6 history). */
-    public Uni<Map<String, Set<String>>> emailedContacts(SqlClient sql, Set<String> userIds, Set<String> contactEmails) {
-        if (userIds.isEmpty() || contactEmails.isEmpty()) {
-            return Uni.createFrom().item(Map.of());
-        }
-        return pairs(sql, "select distinct user_id, contact_email from normalizer.interaction_events "
-                + "where direction = 'outbound' and user_id = any($1) and contact_email = any($2)", userIds, contactEmails);
+    /** For each user, which of its {@code contactEmails} the user has sent mail to (R-C6 history). */
+    public Uni<Map<String, Set<String>>> emailedContacts(SqlClient sql, Map<String, Set<String>> contactEmailsByUser) {
+        return pairs(sql, "select distinct e.user_id, e.contact_email from normalizer.interaction_events e "
+                + "join unnest($1::text[], $2::text[]) as q(user_id, contact_email) "
+                + "on e.user_id = q.user_id and e.contact_email = q.contact_email where e.direction = 'outbound'",
+                contactEmailsByUser);
     }
 
-    /** For each user, which of {@code messageIds} the user sent (R-C6 replies). */
-    public Uni<Map<String, Set<String>>> sentMessageIds(SqlClient sql, Set<String> userIds, Set<String> messageIds) {
-        if (userIds.isEmpty() || messageIds.isEmpty()) {
-            return Uni.createFrom().item(Map.of());
-        }
-        return pairs(sql, "select distinct user_id, internet_message_id from normalizer.interaction_events "
-                + "where direction = 'outbound' and user_id = any($1) and internet_message_id = any($2)", userIds, messageIds);
+    /** For each user, which of its {@code messageIds} the user sent (R-C6 replies). */
+    public Uni<Map<String, Set<String>>> sentMessageIds(SqlClient sql, Map<String, Set<String>> messageIdsByUser) {
+        return pairs(sql, "select distinct e.user_id, e.internet_message_id from normalizer.interaction_events e "
+                + "join unnest($1::text[], $2::text[]) as q(user_id, message_id) "
+                + "on e.user_id = q.user_id and e.internet_message_id = q.message_id where e.direction = 'outbound'",
+                messageIdsByUser);
     }
 
-    private static Uni<Map<String, Set<String>>> pairs(SqlClient sql, String query, Set<String> a, Set<String> b) {
-        return sql.preparedQuery(query).execute(Tuple.of(a.toArray(String[]::new), b.toArray(String[]::new)))
+    /** One probe per (user, key) pair — the partial indexes answer each with one index lookup. */
+    private static Uni<Map<String, Set<String>>> pairs(SqlClient sql, String query, Map<String, Set<String>> byUser) {
+        List<String> users = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        byUser.forEach((u, ks) -> ks.forEach(k -> {
+            users.add(u);
+            keys.add(k);
+        }));
+        if (users.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return sql.preparedQuery(query).execute(Tuple.of(users.toArray(String[]::new), keys.toArray(String[]::new)))
                 .map(rows -> {
                     Map<String, Set<String>> out = new HashMap<>();
                     for (Row r : rows) {

@@ -62,12 +62,15 @@ public final class BatchNormalizer {
 
     /**
      * Decoded batch and what to look up before mapping it. {@code sharedMailboxKeys}: the shared mailboxes whose
-     * subscribers must be looked up (R-B5).
+     * subscribers must be looked up (R-B5). {@code senderKeys} / {@code referencedIds}: the history questions by user
+     * (by {@link #sharedOwner(String)} for a shared mailbox's records, asked for each of its subscribers), so the
+     * lookups probe (user, key) pairs, not every user × every key.
      */
     public record Prepared(List<Valid> records, List<DeadLetter> deadLetters, Set<OwnerAddress> ownerAddresses,
                            Set<String> accountIds, Set<String> mailboxKeys, Set<String> userIds,
-                           Set<String> senderKeys, Set<String> referencedIds, Set<String> sharedMailboxKeys,
-                           Map<String, Integer> outcomes) {
+                           Map<String, Set<String>> senderKeys, Map<String, Set<String>> referencedIds,
+                           Set<String> sharedMailboxKeys,
+                           Map<String, Integer> outcomes, Map<String, Set<String>> batchOwnersByUser) {
 
         public Set<RecordKey> recordKeys() {
             Set<RecordKey> keys = new java.util.LinkedHashSet<>();
@@ -114,6 +117,11 @@ public final class BatchNormalizer {
                         Map<String, Integer> outcomes) {
     }
 
+    /** The pseudo user under which a shared mailbox's history questions are collected until its subscribers are known. */
+    public static String sharedOwner(String mailboxKey) {
+        return "\u0000shared:" + mailboxKey;
+    }
+
     /** Outcome counter keys. */
     static void count(Map<String, Integer> outcomes, Source source, String outcome) {
         outcomes.merge((source == null ? "unknown" : source.wireName()) + "/" + outcome, 1, Integer::sum);
@@ -134,8 +142,8 @@ public final class BatchNormalizer {
         Set<String> accounts = new HashSet<>();
         Set<String> mailboxes = new HashSet<>();
         Set<String> users = new HashSet<>();
-        Set<String> senders = new HashSet<>();
-        Set<String> refs = new HashSet<>();
+        Map<String, Set<String>> senders = new HashMap<>();
+        Map<String, Set<String>> refs = new HashMap<>();
         Set<String> shared = new HashSet<>();
         Map<String, Integer> outcomes = new HashMap<>();
         for (IncomingRecord in : batch) {
@@ -159,8 +167,17 @@ public final class BatchNormalizer {
                         owners.add(new OwnerAddress(rec.accountId(), rec.userId(), alias));
                     }
                     HistoryQuestions q = mapper.historyQuestions(rec);
-                    senders.addAll(q.senderKeys());
-                    refs.addAll(q.referencedMessageIds());
+                    List<String> askers = rec.sharedMailbox()
+                            ? List.of(rec.userId(), sharedOwner(AddressKeys.key(rec.mailbox()).orElse(rec.mailbox())))
+                            : List.of(rec.userId());
+                    for (String asker : askers) {
+                        if (!q.senderKeys().isEmpty()) {
+                            senders.computeIfAbsent(asker, u -> new HashSet<>()).addAll(q.senderKeys());
+                        }
+                        if (!q.referencedMessageIds().isEmpty()) {
+                            refs.computeIfAbsent(asker, u -> new HashSet<>()).addAll(q.referencedMessageIds());
+                        }
+                    }
                 }
             } catch (PayloadException e) {
                 dead.add(decoder.reject(in, e.code(), e.getMessage()).deadLetter());
@@ -183,7 +200,12 @@ public final class BatchNormalizer {
                 }
             });
         }
-        return new Prepared(valid, dead, owners, accounts, mailboxes, users, senders, refs, shared, outcomes);
+        Map<String, Set<String>> ownersByUser = new HashMap<>();
+        for (OwnerAddress o : owners) {
+            ownersByUser.computeIfAbsent(o.userId(), u -> new HashSet<>()).add(o.key());
+        }
+        return new Prepared(valid, dead, owners, accounts, mailboxes, users, senders, refs, shared, outcomes,
+                ownersByUser);
     }
 
     public Plan plan(Prepared prepared, Lookups lookups) {
@@ -197,6 +219,7 @@ public final class BatchNormalizer {
         Map<String, Set<String>> sentIds = copy(lookups.sentIdsByUser());
         Map<RecordKey, Version> versions = new LinkedHashMap<>();
         Map<String, Integer> outcomes = new HashMap<>(prepared.outcomes());
+        Map<String, MailboxContext> contexts = new HashMap<>(); // per user × mailbox: the same for all its records
         List<Valid> current = new ArrayList<>(prepared.records().size());
         int stale = 0;
         for (Valid v : prepared.records()) {
@@ -218,7 +241,7 @@ public final class BatchNormalizer {
             for (RawRecord rec : attributions(v.record(), lookups)) {
                 try {
                     RecordMapper mapper = mappers.forSource(rec.source()).orElseThrow();
-                    SentFacts sent = mapper.sentFacts(rec, context(rec, prepared, lookups, History.NONE));
+                    SentFacts sent = mapper.sentFacts(rec, context(rec, prepared, lookups, History.NONE, contexts));
                     emailed.computeIfAbsent(rec.userId(), u -> new HashSet<>()).addAll(sent.recipients());
                     if (sent.internetMessageId() != null) {
                         sentIds.computeIfAbsent(rec.userId(), u -> new HashSet<>()).add(sent.internetMessageId());
@@ -246,7 +269,8 @@ public final class BatchNormalizer {
                 Map<RemoteKey, List<InteractionEvent>> mapped = new LinkedHashMap<>();
                 Mapping first = null;
                 for (RawRecord rec : attributed) {
-                    Mapping m = mapper.map(rec, context(rec, prepared, lookups, history(rec.userId(), emailed, sentIds)));
+                    Mapping m = mapper.map(rec, context(rec, prepared, lookups, history(rec.userId(), emailed, sentIds),
+                            contexts));
                     first = first == null ? m : first;
                     mapped.put(new RemoteKey(rec.userId(), rec.source(), rec.remoteId()), m.events());
                 }
@@ -306,7 +330,14 @@ public final class BatchNormalizer {
      * their SENT mail (stored and from this batch). Colleagues
      * (R-B2): every collection whose member emails contain the mailbox address.
      */
-    static MailboxContext context(RawRecord rec, Prepared prepared, Lookups lookups, History history) {
+    static MailboxContext context(RawRecord rec, Prepared prepared, Lookups lookups, History history,
+                                  Map<String, MailboxContext> memo) {
+        MailboxContext base = memo.computeIfAbsent(rec.userId() + "\u0000" + rec.mailbox() + "\u0000" + rec.sharedMailbox(),
+                k -> context(rec, prepared, lookups));
+        return new MailboxContext(base.ownerKeys(), base.colleagueKeys(), base.internalDomains(), history);
+    }
+
+    private static MailboxContext context(RawRecord rec, Prepared prepared, Lookups lookups) {
         Set<String> owners = new HashSet<>();
         String mailboxKey = AddressKeys.key(rec.mailbox()).orElse(null);
         if (mailboxKey != null) {
@@ -314,11 +345,7 @@ public final class BatchNormalizer {
         }
         if (!rec.sharedMailbox()) {
             owners.addAll(lookups.ownerKeysByUser().getOrDefault(rec.userId(), Set.of()));
-            for (OwnerAddress o : prepared.ownerAddresses()) {
-                if (o.userId().equals(rec.userId())) {
-                    owners.add(o.key());
-                }
-            }
+            owners.addAll(prepared.batchOwnersByUser().getOrDefault(rec.userId(), Set.of()));
         }
         // Whose colleagues: the mailbox's; for a shared mailbox also the subscriber's (by any of their addresses).
         Set<String> memberKeys = new HashSet<>();
@@ -336,7 +363,7 @@ public final class BatchNormalizer {
                 domains.addAll(c.internalDomains());
             }
         }
-        return new MailboxContext(owners, colleagues, domains, history);
+        return new MailboxContext(owners, colleagues, domains, History.NONE);
     }
 
     private static History history(String userId, Map<String, Set<String>> emailed, Map<String, Set<String>> sentIds) {

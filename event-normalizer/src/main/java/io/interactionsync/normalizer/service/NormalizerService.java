@@ -136,29 +136,59 @@ public class NormalizerService {
 
     private Uni<Plan> write(SqlConnection conn, Prepared prepared, boolean replay) {
         return versions.lockAccounts(conn, prepared.accountIds())
-                .flatMap(v -> versions.versions(conn, prepared.recordKeys()))
-                .flatMap(applied -> lookups(conn, prepared, applied))
+                .flatMap(v -> lookups(conn, prepared))
                 .map(lookups -> normalizer.plan(prepared, lookups))
                 .flatMap(plan -> apply(conn, plan, replay).replaceWith(plan));
     }
 
-    private Uni<Lookups> lookups(SqlConnection conn, Prepared prepared, Map<RecordKey, Version> applied) {
-        return directory.subscribers(conn, prepared.sharedMailboxKeys()).flatMap(subscribers -> {
+    /**
+     * Everything the plan needs, read after the account locks. Independent reads are issued together: the reactive
+     * client pipelines them on the transaction's connection, so they cost one round trip, not one each.
+     */
+    private Uni<Lookups> lookups(SqlConnection conn, Prepared prepared) {
+        if (prepared.sharedMailboxKeys().isEmpty()) {
+            Map<String, List<BatchNormalizer.Subscriber>> none = Map.of();
+            return Uni.combine().all().unis(versions.versions(conn, prepared.recordKeys()),
+                            directory.ownerAddresses(conn, prepared.userIds()),
+                            directory.collectionsOf(conn, prepared.mailboxKeys()),
+                            events.emailedContacts(conn, questions(prepared.senderKeys(), none)),
+                            events.sentMessageIds(conn, questions(prepared.referencedIds(), none)))
+                    .with((applied, aliases, collections, emailed, sentIds) ->
+                            new Lookups(aliases, collections, emailed, sentIds, none, applied));
+        }
+        return versions.versions(conn, prepared.recordKeys()).flatMap(applied ->
+                directory.subscribers(conn, prepared.sharedMailboxKeys()).flatMap(subscribers -> {
             // R-B5: a shared mailbox's subscribers are users of this batch too.
             Set<String> users = new HashSet<>(prepared.userIds());
             subscribers.values().forEach(list -> list.forEach(s -> users.add(s.userId())));
             return directory.ownerAddresses(conn, users).flatMap(aliases -> {
                 Set<String> members = new HashSet<>(prepared.mailboxKeys());
-                if (!subscribers.isEmpty() || !prepared.sharedMailboxKeys().isEmpty()) {
-                    aliases.values().forEach(members::addAll); // a subscriber's own collections
-                }
-                return directory.collectionsOf(conn, members)
-                        .flatMap(collections -> events.emailedContacts(conn, users, prepared.senderKeys())
-                                .flatMap(emailed -> events.sentMessageIds(conn, users, prepared.referencedIds())
-                                        .map(sentIds -> new Lookups(aliases, collections, emailed, sentIds, subscribers,
-                                                applied))));
+                aliases.values().forEach(members::addAll); // a subscriber's own collections
+                return Uni.combine().all().unis(directory.collectionsOf(conn, members),
+                                events.emailedContacts(conn, questions(prepared.senderKeys(), subscribers)),
+                                events.sentMessageIds(conn, questions(prepared.referencedIds(), subscribers)))
+                        .with((collections, emailed, sentIds) -> new Lookups(aliases, collections, emailed, sentIds,
+                                subscribers, applied));
             });
+        }));
+    }
+
+    /** History questions by user, a shared mailbox's asked for each of its subscribers (and its fetching user). */
+    private static Map<String, Set<String>> questions(Map<String, Set<String>> byUser,
+                                                      Map<String, List<BatchNormalizer.Subscriber>> subscribers) {
+        Map<String, Set<String>> out = new java.util.HashMap<>();
+        byUser.forEach((user, keys) -> {
+            if (!user.startsWith("\u0000shared:")) {
+                out.computeIfAbsent(user, u -> new HashSet<>()).addAll(keys);
+            }
         });
+        subscribers.forEach((mailbox, list) -> {
+            Set<String> keys = byUser.getOrDefault(BatchNormalizer.sharedOwner(mailbox), Set.of());
+            if (!keys.isEmpty()) {
+                list.forEach(sub -> out.computeIfAbsent(sub.userId(), u -> new HashSet<>()).addAll(keys));
+            }
+        });
+        return out;
     }
 
     private Uni<Void> apply(SqlConnection conn, Plan plan, boolean replay) {
@@ -171,9 +201,10 @@ public class NormalizerService {
                 }
             }
         }
-        return directory.addOwnerAddresses(conn, plan.ownerAddresses())
-                .flatMap(v -> versions.save(conn, plan.versions()))
-                .flatMap(v -> events.liveKeys(conn, plan.desired().keySet()))
+        // pipelined: the aliases, the versions and the live keys do not depend on each other
+        return Uni.combine().all().unis(directory.addOwnerAddresses(conn, plan.ownerAddresses()),
+                        versions.save(conn, plan.versions()), events.liveKeys(conn, plan.desired().keySet()))
+                .with((a, v, live) -> live)
                 .flatMap(live -> {
                     Set<EventKey> retracted = new HashSet<>(live);
                     retracted.removeAll(desiredKeys);

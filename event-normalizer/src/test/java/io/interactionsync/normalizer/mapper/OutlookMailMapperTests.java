@@ -81,8 +81,8 @@ class OutlookMailMapperTests {
         noTimes.remove("receivedDateTime");
         noTimes.remove("sentDateTime");
         assertThatThrownBy(() -> map(noTimes)).isInstanceOf(PayloadException.class);
-        header(noTimes, "Date", "Tue, 25 Nov 2025 09:30:00 -0800");
-        assertThat(map(noTimes).events().get(0).occurredAt()).isEqualTo(Instant.parse("2025-11-25T17:30:00Z"));
+        ObjectNode withDate = header(noTimes.deepCopy(), "Date", "Tue, 25 Nov 2025 09:30:00 -0800");
+        assertThat(map(withDate).events().get(0).occurredAt()).isEqualTo(Instant.parse("2025-11-25T17:30:00Z"));
     }
 
     @Test
