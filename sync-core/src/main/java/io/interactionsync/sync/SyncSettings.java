@@ -1,0 +1,73 @@
+package io.interactionsync.sync;
+
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The settings sync-core reads: worker pool, retries of one provider call, status cadence. Not a config mapping
+ * itself: each service's {@code @ConfigMapping} extends it, so the keys keep the service's prefix
+ * ({@code google-sync.worker.concurrency}, {@code MICROSOFT_SYNC_WORKER_CONCURRENCY}, …) and the service hands
+ * its mapping to sync-core through {@link SyncServiceDefinition#settings()}.
+ */
+public interface SyncSettings {
+
+    Retry retry();
+
+    Worker worker();
+
+    Status status();
+
+    /** Retries of one provider call (rate limits, 5xx, timeouts). */
+    interface Retry {
+        /** Attempts of one call before the step gives up and the job is rescheduled (no default: each service sets its own). */
+        int maxAttempts();
+
+        /** First backoff; doubles per attempt, with jitter. */
+        @WithDefault("1s")
+        Duration initialBackoff();
+
+        /** Longest single backoff. */
+        @WithDefault("32s")
+        Duration maxBackoff();
+
+        /** A wait longer than this ends the step and reschedules the job instead of holding a worker. */
+        @WithDefault("60s")
+        Duration maxInlineWait();
+    }
+
+    interface Worker {
+        /** Accounts synced concurrently by this replica (each on a virtual thread). */
+        @WithDefault("4")
+        int concurrency();
+
+        /** How often idle slots look for claimable jobs. */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** Lease of a claimed job; renewed between steps. A crashed replica's job is claimable once it expires. */
+        @WithDefault("5m")
+        Duration leaseDuration();
+
+        /** Delay before a job that failed transiently (connector or Kafka unavailable, circuit open) is tried again. */
+        @WithDefault("30s")
+        Duration retryDelay();
+
+        /** How long a shutdown waits for the steps in flight. */
+        @WithDefault("30s")
+        Duration shutdownGrace();
+
+        /** Replica id written as lease owner; defaults to host name + random suffix. */
+        Optional<String> replicaId();
+    }
+
+    interface Status {
+        /** Publish a syncing status at least every this many fetched records... */
+        @WithDefault("200")
+        int everyRecords();
+
+        /** ...or at least this often, whichever comes first (also the progress log interval). */
+        @WithDefault("5s")
+        Duration every();
+    }
+}
