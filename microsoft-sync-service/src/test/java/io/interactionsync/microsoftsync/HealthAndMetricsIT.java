@@ -8,7 +8,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 
 import io.interactionsync.microsoftsync.graph.GraphApi;
-import io.interactionsync.microsoftsync.repository.SyncJobRepository;
+import io.interactionsync.sync.jobs.SyncJobRepository;
 import io.interactionsync.microsoftsync.support.FakeConnectorResource;
 import io.interactionsync.microsoftsync.support.Outlook;
 import io.interactionsync.model.Provider;

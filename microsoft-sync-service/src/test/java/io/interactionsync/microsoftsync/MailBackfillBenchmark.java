@@ -4,7 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.interactionsync.microsoftsync.repository.MailCursorRepository;
-import io.interactionsync.microsoftsync.repository.SyncJobRepository;
+import io.interactionsync.sync.jobs.SyncJobRepository;
 import io.interactionsync.microsoftsync.source.mail.MailCursor;
 import io.interactionsync.microsoftsync.support.FakeConnectorResource;
 import io.interactionsync.model.Json;

@@ -1,14 +1,17 @@
 package io.interactionsync.microsoftsync.config;
 
+import io.interactionsync.sync.SyncSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
-/** Every setting of microsoft-sync-service ({@code microsoft-sync.*}); the module README lists them all. */
+/**
+ * Every setting of microsoft-sync-service ({@code microsoft-sync.*}); the module README lists them all. The
+ * {@code retry}, {@code worker} and {@code status} groups are sync-core's {@link SyncSettings}, under this prefix.
+ */
 @ConfigMapping(prefix = "microsoft-sync")
-public interface MicrosoftSyncConfig {
+public interface MicrosoftSyncConfig extends SyncSettings {
 
     /** How far back the initial mail round publishes messages, in months (by receivedDateTime). */
     @WithDefault("24")
@@ -21,12 +24,6 @@ public interface MicrosoftSyncConfig {
     Calendar calendar();
 
     Throttle throttle();
-
-    Retry retry();
-
-    Worker worker();
-
-    Status status();
 
     interface Graph {
         /**
@@ -103,53 +100,5 @@ public interface MicrosoftSyncConfig {
         /** Longest Retry-After honoured as given; longer ones are cut to this (the job is then rescheduled). */
         @WithDefault("10m")
         Duration maxRetryAfter();
-    }
-
-    /** Retries of one Graph call (429, 503, 5xx, timeouts). */
-    interface Retry {
-        /** Attempts of one call before the step gives up and the job is rescheduled. */
-        @WithDefault("8")
-        int maxAttempts();
-
-        @WithDefault("1s")
-        Duration initialBackoff();
-
-        @WithDefault("32s")
-        Duration maxBackoff();
-
-        /** A wait longer than this ends the step and reschedules the job instead of holding a worker. */
-        @WithDefault("60s")
-        Duration maxInlineWait();
-    }
-
-    interface Worker {
-        /** Accounts synced concurrently by this replica (each on a virtual thread). */
-        @WithDefault("4")
-        int concurrency();
-
-        @WithDefault("1s")
-        Duration pollInterval();
-
-        /** Lease of a claimed job (and of a shared mailbox being read); renewed between steps. */
-        @WithDefault("5m")
-        Duration leaseDuration();
-
-        /** Delay before a job that failed transiently is tried again. */
-        @WithDefault("30s")
-        Duration retryDelay();
-
-        @WithDefault("30s")
-        Duration shutdownGrace();
-
-        /** Replica id written as lease owner; defaults to host name + random suffix. */
-        Optional<String> replicaId();
-    }
-
-    interface Status {
-        @WithDefault("200")
-        int everyRecords();
-
-        @WithDefault("5s")
-        Duration every();
     }
 }

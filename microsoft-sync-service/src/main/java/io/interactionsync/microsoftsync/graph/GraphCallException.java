@@ -1,6 +1,6 @@
 package io.interactionsync.microsoftsync.graph;
 
-import io.interactionsync.microsoftsync.source.SourceFailedException;
+import io.interactionsync.sync.SourceFailedException;
 
 /**
  * A Graph answer retrying cannot fix for this mailbox. {@link #code()} is the {@code lastError} code put in

@@ -1,7 +1,7 @@
 package io.interactionsync.microsoftsync.graph;
 
 import io.interactionsync.microsoftsync.config.MicrosoftSyncConfig;
-import io.interactionsync.microsoftsync.source.RetryLaterException;
+import io.interactionsync.sync.RetryLaterException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;

@@ -3,20 +3,15 @@ package io.interactionsync.microsoftsync.metrics;
 import io.interactionsync.microsoftsync.graph.GraphApi;
 import io.interactionsync.model.Source;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.quarkus.runtime.StartupEvent;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * The service's Micrometer meters (Prometheus on {@code /q/metrics}). Besides SmallRye Fault Tolerance's own
- * {@code ft_circuitbreaker_*} meters, each breaker's state is exported by name as
- * {@code microsoftsync_circuit_state{circuitBreaker="ms_graph_mail"}}: 0 closed, 1 open, 2 half-open.
+ * The service's own Micrometer meters (Prometheus on {@code /q/metrics}). sync-core adds {@code microsoftsync_jobs}
+ * and each breaker's state by name, {@code microsoftsync_circuit_state{circuitBreaker="ms_graph_mail"}}.
  */
 @ApplicationScoped
 public class SyncMetrics {
@@ -24,22 +19,9 @@ public class SyncMetrics {
     public static final List<String> BREAKERS = List.of(GraphApi.MAIL_BREAKER, GraphApi.CALENDAR_BREAKER);
 
     private final MeterRegistry registry;
-    private final CircuitBreakerMaintenance breakers;
 
-    public SyncMetrics(MeterRegistry registry, CircuitBreakerMaintenance breakers) {
+    public SyncMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.breakers = breakers;
-    }
-
-    void registerCircuitGauges(@Observes StartupEvent event) {
-        for (String name : BREAKERS) {
-            Gauge.builder("microsoftsync.circuit.state", () -> switch (breakers.currentState(name)) {
-                        case CLOSED -> 0;
-                        case OPEN -> 1;
-                        case HALF_OPEN -> 2;
-                    }).description("Circuit breaker state: 0 closed, 1 open, 2 half-open")
-                    .tag("circuitBreaker", name).register(registry);
-        }
     }
 
     /** Records acknowledged by Kafka on raw-records. */
@@ -73,9 +55,4 @@ public class SyncMetrics {
                 .tag("source", source.wireName()).tag("phase", phase).register(registry).record(duration);
     }
 
-    /** How a job run ended (completed, retry_later, failed, reauth_required, aborted, stopped). */
-    public void jobEnded(String result) {
-        Counter.builder("microsoftsync.jobs").description("Sync job runs by result")
-                .tag("result", result).register(registry).increment();
-    }
 }

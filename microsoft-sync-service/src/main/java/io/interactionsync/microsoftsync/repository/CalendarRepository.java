@@ -1,5 +1,6 @@
 package io.interactionsync.microsoftsync.repository;
 
+import io.interactionsync.sync.jobs.RepositoryException;
 import static io.interactionsync.microsoftsync.repository.MailCursorRepository.instant;
 import static io.interactionsync.microsoftsync.repository.MailCursorRepository.timestamp;
 

@@ -1,5 +1,6 @@
 package io.interactionsync.microsoftsync.repository;
 
+import io.interactionsync.sync.jobs.RepositoryException;
 import io.agroal.api.AgroalDataSource;
 import io.interactionsync.microsoftsync.source.mail.MailCursor;
 import jakarta.enterprise.context.ApplicationScoped;

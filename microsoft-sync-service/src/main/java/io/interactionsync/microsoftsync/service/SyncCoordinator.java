@@ -1,9 +1,13 @@
 package io.interactionsync.microsoftsync.service;
 
-import io.interactionsync.microsoftsync.SyncJob;
-import io.interactionsync.microsoftsync.client.AccessTokenHolder;
-import io.interactionsync.microsoftsync.client.AccountToken;
-import io.interactionsync.microsoftsync.client.ConnectorClient;
+import io.interactionsync.sync.SyncJobRunner;
+import io.interactionsync.sync.JobResult;
+import io.interactionsync.microsoftsync.graph.GraphScopes;
+import io.interactionsync.sync.JobControl;
+import io.interactionsync.sync.SyncJob;
+import io.interactionsync.sync.connector.AccessTokenHolder;
+import io.interactionsync.sync.connector.AccountToken;
+import io.interactionsync.sync.connector.ConnectorClient;
 import io.interactionsync.microsoftsync.config.MicrosoftSyncConfig;
 import io.interactionsync.microsoftsync.graph.GraphApi;
 import io.interactionsync.microsoftsync.graph.GraphCallException;
@@ -11,15 +15,15 @@ import io.interactionsync.microsoftsync.graph.GraphClients;
 import io.interactionsync.microsoftsync.graph.GraphGateway;
 import io.interactionsync.microsoftsync.graph.MailboxThrottle;
 import io.interactionsync.microsoftsync.metrics.SyncMetrics;
-import io.interactionsync.microsoftsync.publish.RawRecordPublisher;
-import io.interactionsync.microsoftsync.publish.StatusReporter;
-import io.interactionsync.microsoftsync.publish.SyncStatusPublisher;
+import io.interactionsync.sync.publish.RawRecordPublisher;
+import io.interactionsync.sync.publish.StatusReporter;
+import io.interactionsync.sync.publish.SyncStatusPublisher;
 import io.interactionsync.microsoftsync.repository.CalendarRepository;
 import io.interactionsync.microsoftsync.repository.MailCursorRepository;
-import io.interactionsync.microsoftsync.repository.RepositoryException;
+import io.interactionsync.sync.jobs.RepositoryException;
 import io.interactionsync.microsoftsync.repository.SharedMailboxRepository;
-import io.interactionsync.microsoftsync.source.RetryLaterException;
-import io.interactionsync.microsoftsync.source.SourceFailedException;
+import io.interactionsync.sync.RetryLaterException;
+import io.interactionsync.sync.SourceFailedException;
 import io.interactionsync.microsoftsync.source.calendar.CalendarCursor;
 import io.interactionsync.microsoftsync.source.calendar.CalendarDeltaSource;
 import io.interactionsync.microsoftsync.source.mail.MailCursor;
@@ -45,7 +49,7 @@ import java.util.function.BooleanSupplier;
  * is reported {@code access_denied} for that mailbox and the rest of the account goes on.
  */
 @ApplicationScoped
-public class SyncCoordinator {
+public class SyncCoordinator implements SyncJobRunner {
 
     /** Account key of shared-mailbox cursors (one cursor per shared address, whoever reads it). */
     static final String SHARED = "";
@@ -83,6 +87,7 @@ public class SyncCoordinator {
         this.config = config;
     }
 
+    @Override
     public JobResult run(SyncJob job, JobControl control) {
         String accountId = job.accountId();
         AccountToken account;
@@ -131,7 +136,7 @@ public class SyncCoordinator {
         String own = account.email().toLowerCase(Locale.ROOT);
         JobResult result;
         StatusReporter ownStatus = status(account.accountId(), Source.OUTLOOK_MAIL, null);
-        if (account.hasAnyScope(AccountToken.MAIL_SCOPES)) {
+        if (GraphScopes.granted(account, GraphScopes.MAIL)) {
             GraphGateway graph = gateway(tokens, own, false);
             result = runMailbox(job, control, graph, new MailDeltaSource.Target(account.accountId(), account.userId(), own,
                     false), account.accountId(), ownStatus, () -> true);
@@ -155,7 +160,7 @@ public class SyncCoordinator {
     private JobResult runSharedMailbox(SyncJob job, AccessTokenHolder tokens, JobControl control, String address) {
         AccountToken account = tokens.account();
         StatusReporter status = status(account.accountId(), Source.OUTLOOK_MAIL, address);
-        if (!account.hasAnyScope(AccountToken.SHARED_MAIL_SCOPES)) {
+        if (!GraphScopes.granted(account, GraphScopes.SHARED_MAIL)) {
             status.state(SyncStatus.State.ACCESS_DENIED, "access_denied: the account did not grant Mail.ReadBasic.Shared");
             return new JobResult.Completed();
         }
@@ -317,7 +322,7 @@ public class SyncCoordinator {
         AccountToken account = tokens.account();
         String own = account.email().toLowerCase(Locale.ROOT);
         StatusReporter status = status(account.accountId(), Source.OUTLOOK_CALENDAR, null);
-        if (!account.hasAnyScope(AccountToken.CALENDAR_SCOPES)) {
+        if (!GraphScopes.granted(account, GraphScopes.CALENDAR)) {
             status.state(SyncStatus.State.ACCESS_DENIED, "access_denied: the account did not grant Calendars.ReadBasic");
             return new JobResult.Completed();
         }

@@ -3,7 +3,7 @@ package io.interactionsync.microsoftsync.graph;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.interactionsync.microsoftsync.source.RetryLaterException;
+import io.interactionsync.sync.RetryLaterException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
