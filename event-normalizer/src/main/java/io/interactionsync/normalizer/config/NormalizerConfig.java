@@ -22,13 +22,13 @@ public interface NormalizerConfig {
         String groupId();
 
         /** Records per replay batch (one transaction each, like the live consumer's). */
-        @WithDefault("500")
+        @WithDefault("2000")
         int batchSize();
     }
 
     interface Outbox {
         /** Rows published per relay round. */
-        @WithDefault("500")
+        @WithDefault("2000")
         int batchSize();
 
         /** How often the relay looks for unpublished rows (it is also woken after every commit). */

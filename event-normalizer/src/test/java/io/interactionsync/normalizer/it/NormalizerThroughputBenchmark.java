@@ -42,10 +42,10 @@ import org.postgresql.PGConnection;
  * its name matches neither *Tests nor *IT, so it only runs when asked for:
  * <pre>
  * mvn -B -pl event-normalizer verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Dit.test=NormalizerThroughputBenchmark -Dbench.records=1000000
+ *     -Dit.test=NormalizerThroughputBenchmark -Dbench.records=1000000 [-Dbench.batch=500] [-Dbench.users=1000]
  * </pre>
  * Generated Gmail raw records (as google-sync publishes them, serialized to bytes) go through
- * {@link NormalizerService#process} in batches of 500 — what the raw-records listener hands over: decode, schema
+ * {@link NormalizerService#process} in batches of 2,000 (or {@code bench.batch}) — what the raw-records listener hands over: decode, schema
  * validation, parsing, rules, one transaction with the set-based upserts and the outbox rows; the outbox relay
  * publishes to Kafka concurrently. Kafka consumption itself is not part of it. Then the rows written are copied out
  * (untimed), deleted and vacuumed (untimed), and COPYed back into the same table with the same indexes (timed).
@@ -56,7 +56,8 @@ import org.postgresql.PGConnection;
 @WithTestResource(EmulatorTestResource.class)
 class NormalizerThroughputBenchmark {
 
-    private static final int BATCH = 500;
+    /** Records per process() call: the listener's max.poll.records (2,000 by default). */
+    private static final int BATCH = Integer.getInteger("bench.batch", 2000);
 
     @Inject
     NormalizerService service;
@@ -139,7 +140,7 @@ class NormalizerThroughputBenchmark {
             long t0 = System.nanoTime();
             service.process(batch).await().atMost(Duration.ofMinutes(5));
             inNormalizer += System.nanoTime() - t0;
-            if (start % 100_000 == 0 && start > 0) {
+            if (start % 100_000 < BATCH && start > 0) {
                 System.out.printf(Locale.ROOT, "BENCH progress %,d records, %.0f records/s in the normalizer%n", start,
                         start / (inNormalizer / 1e9));
             }
