@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agroal.api.AgroalDataSource;
-import io.interactionsync.googlesync.client.AccessTokenHolder;
-import io.interactionsync.googlesync.client.ConnectorClient;
+import io.interactionsync.sync.connector.AccessTokenHolder;
+import io.interactionsync.sync.connector.ConnectorClient;
 import io.interactionsync.googlesync.repository.GmailCursorRepository;
-import io.interactionsync.googlesync.repository.SyncJobRepository;
+import io.interactionsync.sync.jobs.SyncJobRepository;
 import io.interactionsync.googlesync.source.gmail.GmailBackfillSource;
 import io.interactionsync.googlesync.source.gmail.GmailCursor;
 import io.interactionsync.googlesync.source.gmail.GmailSession;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.interactionsync.googlesync.repository.GmailCursorRepository;
-import io.interactionsync.googlesync.repository.SyncJobRepository;
+import io.interactionsync.sync.jobs.SyncJobRepository;
 import io.interactionsync.googlesync.source.gmail.GmailCursor;
 import io.interactionsync.googlesync.support.FakeConnectorResource;
 import io.interactionsync.googlesync.support.TestMailbox;

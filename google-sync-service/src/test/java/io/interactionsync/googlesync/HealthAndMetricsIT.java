@@ -6,7 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.interactionsync.googlesync.client.gmail.GmailApiClient;
-import io.interactionsync.googlesync.repository.SyncJobRepository;
+import io.interactionsync.sync.jobs.SyncJobRepository;
 import io.interactionsync.googlesync.support.FakeConnectorResource;
 import io.interactionsync.googlesync.support.TestMailbox;
 import io.interactionsync.model.Provider;

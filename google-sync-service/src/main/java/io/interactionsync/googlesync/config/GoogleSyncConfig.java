@@ -1,13 +1,18 @@
 package io.interactionsync.googlesync.config;
 
+import io.interactionsync.sync.SyncSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
 
-/** Every setting of google-sync-service ({@code google-sync.*}); the module README lists them all. */
+/**
+ * Every setting of google-sync-service ({@code google-sync.*}); the module README lists them all. The
+ * {@code retry}, {@code worker} and {@code status} groups are sync-core's {@link SyncSettings}, under this prefix
+ * ({@code retry} widened by {@code message-max-attempts}).
+ */
 @ConfigMapping(prefix = "google-sync")
-public interface GoogleSyncConfig {
+public interface GoogleSyncConfig extends SyncSettings {
 
     /** How far back the Gmail backfill reads, in months (by each message's internalDate). */
     @WithDefault("24")
@@ -19,11 +24,8 @@ public interface GoogleSyncConfig {
 
     Pacing pacing();
 
+    @Override
     Retry retry();
-
-    Worker worker();
-
-    Status status();
 
     interface Gmail {
         /** Root URL of the Gmail API, ending with '/'. Locally and in tests: {@code <emulator>/gmail.googleapis.com/}. */
@@ -121,61 +123,10 @@ public interface GoogleSyncConfig {
         Duration projectWindow();
     }
 
-    /** Retries of one Gmail call (rate limits, 5xx, timeouts). */
-    interface Retry {
-        /** Attempts of one call before the step gives up and the job is rescheduled. */
-        @WithDefault("6")
-        int maxAttempts();
-
-        /** First backoff; doubles per attempt, with full jitter. Google advises at least 1 s. */
-        @WithDefault("1s")
-        Duration initialBackoff();
-
-        /** Longest single backoff. */
-        @WithDefault("32s")
-        Duration maxBackoff();
-
-        /** A wait longer than this (e.g. "Retry after" far ahead) ends the step and reschedules the job instead. */
-        @WithDefault("60s")
-        Duration maxInlineWait();
-
+    /** sync-core's retry settings, plus how often one Gmail message may fail before it is skipped. */
+    interface Retry extends SyncSettings.Retry {
         /** Steps in which the same message failed before it is recorded as skipped (never wedging the cursor). */
         @WithDefault("5")
         int messageMaxAttempts();
-    }
-
-    interface Worker {
-        /** Accounts synced concurrently by this replica (each on a virtual thread). */
-        @WithDefault("4")
-        int concurrency();
-
-        /** How often idle slots look for claimable jobs. */
-        @WithDefault("1s")
-        Duration pollInterval();
-
-        /** Lease of a claimed job; renewed between steps. A crashed replica's job is claimable once it expires. */
-        @WithDefault("5m")
-        Duration leaseDuration();
-
-        /** Delay before a job that failed transiently (connector or Kafka unavailable, circuit open) is tried again. */
-        @WithDefault("30s")
-        Duration retryDelay();
-
-        /** How long a shutdown waits for the steps in flight. */
-        @WithDefault("30s")
-        Duration shutdownGrace();
-
-        /** Replica id written as lease owner; defaults to host name + random suffix. */
-        java.util.Optional<String> replicaId();
-    }
-
-    interface Status {
-        /** Publish a syncing status at least every this many fetched records... */
-        @WithDefault("200")
-        int everyRecords();
-
-        /** ...or at least this often, whichever comes first (also the progress log interval). */
-        @WithDefault("5s")
-        Duration every();
     }
 }

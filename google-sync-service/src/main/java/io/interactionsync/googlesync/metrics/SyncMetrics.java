@@ -3,10 +3,6 @@ package io.interactionsync.googlesync.metrics;
 import io.interactionsync.googlesync.client.gmail.GmailMethod;
 import io.interactionsync.model.Source;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.quarkus.runtime.StartupEvent;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-import jakarta.enterprise.event.Observes;
 import java.util.List;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -14,9 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 
 /**
- * The service's Micrometer meters (Prometheus on {@code /q/metrics}). Besides SmallRye Fault Tolerance's own
- * {@code ft_circuitbreaker_*} meters (tagged by method), the breaker's state is exported by name as
- * {@code googlesync_circuit_state{circuitBreaker="google_gmail_metadata"}}: 0 closed, 1 open, 2 half-open.
+ * The service's own Micrometer meters (Prometheus on {@code /q/metrics}). sync-core adds {@code googlesync_jobs}
+ * and each breaker's state by name, {@code googlesync_circuit_state{circuitBreaker="google_gmail_metadata"}}.
  */
 @ApplicationScoped
 public class SyncMetrics {
@@ -25,22 +20,9 @@ public class SyncMetrics {
     public static final List<String> BREAKERS = List.of("google_gmail_metadata", "google_calendar");
 
     private final MeterRegistry registry;
-    private final CircuitBreakerMaintenance breakers;
 
-    public SyncMetrics(MeterRegistry registry, CircuitBreakerMaintenance breakers) {
+    public SyncMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.breakers = breakers;
-    }
-
-    void registerCircuitGauges(@Observes StartupEvent event) {
-        for (String name : BREAKERS) {
-            Gauge.builder("googlesync.circuit.state", () -> switch (breakers.currentState(name)) {
-                        case CLOSED -> 0;
-                        case OPEN -> 1;
-                        case HALF_OPEN -> 2;
-                    }).description("Circuit breaker state: 0 closed, 1 open, 2 half-open")
-                    .tag("circuitBreaker", name).register(registry);
-        }
     }
 
     /** Records acknowledged by Kafka on raw-records. */
@@ -86,9 +68,4 @@ public class SyncMetrics {
                 .tag("source", source.wireName()).tag("kind", kind).register(registry).record(duration);
     }
 
-    /** How a job run ended (completed, retry_later, failed, reauth_required, aborted, stopped). */
-    public void jobEnded(String result) {
-        Counter.builder("googlesync.jobs").description("Sync job runs by result")
-                .tag("result", result).register(registry).increment();
-    }
 }

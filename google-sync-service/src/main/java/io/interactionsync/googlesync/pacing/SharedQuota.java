@@ -1,6 +1,6 @@
 package io.interactionsync.googlesync.pacing;
 
-import io.interactionsync.googlesync.repository.RepositoryException;
+import io.interactionsync.sync.jobs.RepositoryException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,5 +1,6 @@
 package io.interactionsync.googlesync.repository;
 
+import io.interactionsync.sync.jobs.RepositoryException;
 import io.agroal.api.AgroalDataSource;
 import io.interactionsync.googlesync.source.gmail.GmailCursor;
 import io.interactionsync.model.Source;

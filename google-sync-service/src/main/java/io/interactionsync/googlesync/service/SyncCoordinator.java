@@ -1,18 +1,22 @@
 package io.interactionsync.googlesync.service;
 
-import io.interactionsync.googlesync.SyncJob;
-import io.interactionsync.googlesync.client.AccessTokenHolder;
-import io.interactionsync.googlesync.client.AccountToken;
-import io.interactionsync.googlesync.client.ConnectorClient;
+import io.interactionsync.sync.SyncJobRunner;
+import io.interactionsync.googlesync.client.GoogleScopes;
+import io.interactionsync.sync.JobResult;
+import io.interactionsync.sync.JobControl;
+import io.interactionsync.sync.SyncJob;
+import io.interactionsync.sync.connector.AccessTokenHolder;
+import io.interactionsync.sync.connector.AccountToken;
+import io.interactionsync.sync.connector.ConnectorClient;
 import io.interactionsync.googlesync.config.GoogleSyncConfig;
 import io.interactionsync.googlesync.pacing.QuotaPacer;
-import io.interactionsync.googlesync.publish.RawRecordPublisher;
-import io.interactionsync.googlesync.publish.StatusReporter;
-import io.interactionsync.googlesync.publish.SyncStatusPublisher;
+import io.interactionsync.sync.publish.RawRecordPublisher;
+import io.interactionsync.sync.publish.StatusReporter;
+import io.interactionsync.sync.publish.SyncStatusPublisher;
 import io.interactionsync.googlesync.repository.GmailCursorRepository;
-import io.interactionsync.googlesync.repository.RepositoryException;
-import io.interactionsync.googlesync.source.RetryLaterException;
-import io.interactionsync.googlesync.source.SourceFailedException;
+import io.interactionsync.sync.jobs.RepositoryException;
+import io.interactionsync.sync.RetryLaterException;
+import io.interactionsync.sync.SourceFailedException;
 import io.interactionsync.googlesync.source.gmail.GmailBackfillSource;
 import io.interactionsync.googlesync.client.calendar.CalendarGateway;
 import io.interactionsync.googlesync.client.calendar.CalendarGatewayFactory;
@@ -39,7 +43,7 @@ import java.util.Optional;
  * cursor it left (incremental sources are the next issue).
  */
 @ApplicationScoped
-public class SyncCoordinator {
+public class SyncCoordinator implements SyncJobRunner {
 
     private final ConnectorClient connector;
     private final GmailSessionFactory gmailSessions;
@@ -73,6 +77,7 @@ public class SyncCoordinator {
         this.config = config;
     }
 
+    @Override
     public JobResult run(SyncJob job, JobControl control) {
         String accountId = job.accountId();
         AccountToken account;
@@ -116,8 +121,8 @@ public class SyncCoordinator {
     private JobResult runGmail(SyncJob job, AccessTokenHolder tokens, JobControl control) {
         AccountToken account = tokens.account();
         StatusReporter status = gmailSessions.statusReporter(account.accountId());
-        if (!account.hasScope(AccountToken.GMAIL_SCOPE)) {
-            status.state(SyncStatus.State.ACCESS_DENIED, "the account did not grant " + AccountToken.GMAIL_SCOPE);
+        if (!account.hasScope(GoogleScopes.GMAIL)) {
+            status.state(SyncStatus.State.ACCESS_DENIED, "the account did not grant " + GoogleScopes.GMAIL);
             return new JobResult.Completed();
         }
         GmailCursor cursor = null;
@@ -183,8 +188,8 @@ public class SyncCoordinator {
         AccountToken account = tokens.account();
         StatusReporter status = new StatusReporter(statusPublisher, account.accountId(), Source.GOOGLE_CALENDAR,
                 config.status().everyRecords(), config.status().every(), clock);
-        if (!account.hasScope(AccountToken.CALENDAR_SCOPE)) {
-            status.state(SyncStatus.State.ACCESS_DENIED, "the account did not grant " + AccountToken.CALENDAR_SCOPE);
+        if (!account.hasScope(GoogleScopes.CALENDAR)) {
+            status.state(SyncStatus.State.ACCESS_DENIED, "the account did not grant " + GoogleScopes.CALENDAR);
             return new JobResult.Completed();
         }
         CalendarCursor cursor = null;

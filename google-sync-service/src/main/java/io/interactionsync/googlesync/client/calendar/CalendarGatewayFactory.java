@@ -3,7 +3,7 @@ package io.interactionsync.googlesync.client.calendar;
 import com.google.api.client.http.javanet.NetHttpTransport;
 import com.google.api.client.json.gson.GsonFactory;
 import com.google.api.services.calendar.Calendar;
-import io.interactionsync.googlesync.client.AccessTokenHolder;
+import io.interactionsync.sync.connector.AccessTokenHolder;
 import io.interactionsync.googlesync.config.GoogleSyncConfig;
 import io.interactionsync.googlesync.pacing.QuotaPacer;
 import jakarta.enterprise.context.ApplicationScoped;

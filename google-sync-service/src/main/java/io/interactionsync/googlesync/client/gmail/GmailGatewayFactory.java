@@ -4,7 +4,7 @@ import com.google.api.client.http.HttpTransport;
 import com.google.api.client.http.javanet.NetHttpTransport;
 import com.google.api.client.json.gson.GsonFactory;
 import com.google.api.services.gmail.Gmail;
-import io.interactionsync.googlesync.client.AccessTokenHolder;
+import io.interactionsync.sync.connector.AccessTokenHolder;
 import io.interactionsync.googlesync.config.GoogleSyncConfig;
 import io.interactionsync.googlesync.metrics.SyncMetrics;
 import io.interactionsync.googlesync.pacing.QuotaPacer;

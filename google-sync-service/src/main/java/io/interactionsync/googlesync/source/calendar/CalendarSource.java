@@ -7,8 +7,8 @@ import com.google.api.services.calendar.model.Events;
 import io.interactionsync.googlesync.client.calendar.CalendarGateway;
 import io.interactionsync.googlesync.config.GoogleSyncConfig;
 import io.interactionsync.googlesync.metrics.SyncMetrics;
-import io.interactionsync.googlesync.publish.RawRecordPublisher;
-import io.interactionsync.googlesync.publish.StatusReporter;
+import io.interactionsync.sync.publish.RawRecordPublisher;
+import io.interactionsync.sync.publish.StatusReporter;
 import io.interactionsync.googlesync.repository.CalendarCursorRepository;
 import io.interactionsync.model.Json;
 import io.interactionsync.model.RawRecord;
@@ -79,7 +79,7 @@ public class CalendarSource {
                 ? calendar.listFrom(cursor.horizon(), cursor.pageToken())
                 : calendar.listChanges(cursor.syncToken(), cursor.pageToken());
         if (page.getNextPageToken() == null && page.getNextSyncToken() == null) {
-            throw new io.interactionsync.googlesync.source.SourceFailedException(
+            throw new io.interactionsync.sync.SourceFailedException(
                     "Calendar events.list returned neither nextPageToken nor nextSyncToken");
         }
         List<Event> items = page.getItems() == null ? List.of()

@@ -1,7 +1,7 @@
 package io.interactionsync.googlesync.source.gmail;
 
 import io.interactionsync.googlesync.client.gmail.GmailPort;
-import io.interactionsync.googlesync.publish.StatusReporter;
+import io.interactionsync.sync.publish.StatusReporter;
 
 /**
  * One account's Gmail during one job: who it is, how to reach Gmail, where status goes.

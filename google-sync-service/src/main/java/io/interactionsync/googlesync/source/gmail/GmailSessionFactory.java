@@ -1,11 +1,11 @@
 package io.interactionsync.googlesync.source.gmail;
 
-import io.interactionsync.googlesync.client.AccessTokenHolder;
-import io.interactionsync.googlesync.client.AccountToken;
+import io.interactionsync.sync.connector.AccessTokenHolder;
+import io.interactionsync.sync.connector.AccountToken;
 import io.interactionsync.googlesync.client.gmail.GmailGatewayFactory;
 import io.interactionsync.googlesync.config.GoogleSyncConfig;
-import io.interactionsync.googlesync.publish.StatusReporter;
-import io.interactionsync.googlesync.publish.SyncStatusPublisher;
+import io.interactionsync.sync.publish.StatusReporter;
+import io.interactionsync.sync.publish.SyncStatusPublisher;
 import io.interactionsync.model.Source;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;

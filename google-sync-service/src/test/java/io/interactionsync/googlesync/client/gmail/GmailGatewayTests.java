@@ -3,16 +3,17 @@ package io.interactionsync.googlesync.client.gmail;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.interactionsync.googlesync.client.GoogleScopes;
 import com.sun.net.httpserver.HttpServer;
-import io.interactionsync.googlesync.client.AccessTokenHolder;
-import io.interactionsync.googlesync.client.AccountToken;
-import io.interactionsync.googlesync.client.ConnectorClient;
-import io.interactionsync.googlesync.client.ConnectorRestClient;
+import io.interactionsync.sync.connector.AccessTokenHolder;
+import io.interactionsync.sync.connector.AccountToken;
+import io.interactionsync.sync.connector.ConnectorClient;
+import io.interactionsync.sync.connector.ConnectorRestClient;
 import io.interactionsync.googlesync.config.GoogleSyncConfig;
 import io.interactionsync.googlesync.metrics.SyncMetrics;
 import io.interactionsync.googlesync.pacing.QuotaPacer;
-import io.interactionsync.googlesync.source.RetryLaterException;
-import io.interactionsync.googlesync.source.SourceFailedException;
+import io.interactionsync.sync.RetryLaterException;
+import io.interactionsync.sync.SourceFailedException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -151,15 +152,15 @@ class GmailGatewayTests {
                         "google-sync.retry.max-inline-wait", "5s"), 500) {
                 }).build();
         GoogleSyncConfig sync = config.getConfigMapping(GoogleSyncConfig.class);
-        SyncMetrics metrics = new SyncMetrics(registry, null);
+        SyncMetrics metrics = new SyncMetrics(registry);
         ConnectorRestClient rest = (accountId, request) -> {
             connectorCalls.incrementAndGet();
             return new ConnectorRestClient.AccessTokenResponse(accountId, "u1", "google", "a@acme.test", "token-fresh",
-                    Instant.now().plusSeconds(3600), List.of(AccountToken.GMAIL_SCOPE));
+                    Instant.now().plusSeconds(3600), List.of(GoogleScopes.GMAIL));
         };
         ConnectorClient connector = new ConnectorClient(rest);
         AccessTokenHolder tokens = new AccessTokenHolder(connector, new AccountToken("acc-1", "u1", "google", "a@acme.test",
-                initialToken, Instant.now().plusSeconds(3600), List.of(AccountToken.GMAIL_SCOPE)), Clock.systemUTC());
+                initialToken, Instant.now().plusSeconds(3600), List.of(GoogleScopes.GMAIL)), Clock.systemUTC());
         return new GmailGatewayFactory(sync, new GmailApiClient(), new QuotaPacer(sync, metrics, (io.interactionsync.googlesync.pacing.SharedQuota) null), metrics).create(tokens);
     }
 }
