@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.interactionsync.model.Source;
 import io.interactionsync.model.SyncRequest;
 import io.interactionsync.sync.connector.AccountToken;
+import io.interactionsync.sync.jobs.AccountJobs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,6 +69,19 @@ class SyncCoreTests {
         Duration slept = RetryBackoff.awaitNextAttempt(settings(), CLOCK, 2, null, "5xx");
         // attempt 2: base = 2 x 10 ms, waited between half and all of it
         assertThat(slept).isBetween(Duration.ofMillis(10), Duration.ofMillis(20));
+    }
+
+    @Test
+    void aFailedSourceOutranksARetryAndTheEarlierRetryWins() {
+        JobResult done = new JobResult.Completed();
+        JobResult soon = new JobResult.RetryLater(NOW.plusSeconds(10), "a");
+        JobResult later = new JobResult.RetryLater(NOW.plusSeconds(60), "b");
+        JobResult failed = new JobResult.Failed("c");
+        assertThat(AccountJobs.worse(done, later)).isSameAs(later);
+        assertThat(AccountJobs.worse(later, soon)).isSameAs(soon);
+        assertThat(AccountJobs.worse(soon, failed)).isSameAs(failed);
+        assertThat(AccountJobs.worse(failed, done)).isSameAs(failed);
+        assertThat(AccountJobs.worse(done, done)).isSameAs(done);
     }
 
     private static AccountToken token(List<String> scopes) {

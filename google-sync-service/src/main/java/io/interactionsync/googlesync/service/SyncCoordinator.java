@@ -8,6 +8,7 @@ import io.interactionsync.sync.SyncJob;
 import io.interactionsync.sync.connector.AccessTokenHolder;
 import io.interactionsync.sync.connector.AccountToken;
 import io.interactionsync.sync.connector.ConnectorClient;
+import io.interactionsync.sync.jobs.AccountJobs;
 import io.interactionsync.googlesync.config.GoogleSyncConfig;
 import io.interactionsync.googlesync.pacing.QuotaPacer;
 import io.interactionsync.sync.publish.RawRecordPublisher;
@@ -33,7 +34,6 @@ import io.interactionsync.model.SyncStatus;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -45,7 +45,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class SyncCoordinator implements SyncJobRunner {
 
-    private final ConnectorClient connector;
+    private final AccountJobs jobs;
     private final GmailSessionFactory gmailSessions;
     private final GmailCursorRepository gmailCursors;
     private final GmailBackfillSource gmailBackfill;
@@ -58,13 +58,13 @@ public class SyncCoordinator implements SyncJobRunner {
     private final GoogleSyncConfig config;
     private final Clock clock = Clock.systemUTC();
 
-    public SyncCoordinator(ConnectorClient connector, GmailSessionFactory gmailSessions, GmailCursorRepository gmailCursors,
+    public SyncCoordinator(AccountJobs jobs, GmailSessionFactory gmailSessions, GmailCursorRepository gmailCursors,
                            GmailBackfillSource gmailBackfill, GmailIncrementalSource gmailIncremental,
                            CalendarCursorRepository calendarCursors, CalendarSource calendarSource,
                            CalendarGatewayFactory calendarGateways,
                            SyncStatusPublisher statusPublisher, QuotaPacer pacer,
                            GoogleSyncConfig config) {
-        this.connector = connector;
+        this.jobs = jobs;
         this.gmailSessions = gmailSessions;
         this.gmailCursors = gmailCursors;
         this.gmailBackfill = gmailBackfill;
@@ -79,42 +79,12 @@ public class SyncCoordinator implements SyncJobRunner {
 
     @Override
     public JobResult run(SyncJob job, JobControl control) {
-        String accountId = job.accountId();
-        AccountToken account;
         try {
-            account = connector.accessToken(accountId);
-        } catch (ConnectorClient.ReauthRequiredException e) {
-            return reauthRequired(job, e.getMessage());
-        } catch (ConnectorClient.AccountGoneException e) {
-            Log.infof("account is gone, dropping its sync: %s", e.getMessage());
-            return new JobResult.Failed(e.getMessage());
-        } catch (ConnectorClient.ConnectorUnavailableException e) {
-            return retryLater(e.getMessage());
-        }
-        if (account.provider() != null && !"google".equalsIgnoreCase(account.provider())) {
-            return new JobResult.Failed("account " + accountId + " is not a Google account");
-        }
-        AccessTokenHolder tokens = new AccessTokenHolder(connector, account, clock);
-        JobResult result = new JobResult.Completed();
-        try {
-            for (Source source : job.sources()) {
-                JobResult sourceResult = switch (source) {
-                    case GMAIL -> runGmail(job, tokens, control);
-                    case GOOGLE_CALENDAR -> runCalendar(job, tokens, control);
-                    case OUTLOOK_MAIL, OUTLOOK_CALENDAR -> new JobResult.Completed();
-                };
-                if (sourceResult instanceof JobResult.Aborted || sourceResult instanceof JobResult.Stopped) {
-                    return sourceResult;
-                }
-                result = worse(result, sourceResult);
-            }
-            return result;
-        } catch (ConnectorClient.ReauthRequiredException e) {
-            return reauthRequired(job, e.getMessage());
-        } catch (ConnectorClient.AccountGoneException e) {
-            return new JobResult.Failed(e.getMessage());
+            return jobs.run(job, account -> null,
+                    (source, tokens) -> source == Source.GMAIL ? runGmail(job, tokens, control)
+                            : runCalendar(job, tokens, control));
         } finally {
-            pacer.forget(accountId);
+            pacer.forget(job.accountId());
         }
     }
 
@@ -157,7 +127,7 @@ public class SyncCoordinator implements SyncJobRunner {
                     break;
                 } catch (GmailIncrementalSource.HistoryExpiredException e) {
                     if (resynced) {
-                        return retryLater("history expired again right after a resync: " + e.getMessage());
+                        return jobs.retryLater("history expired again right after a resync: " + e.getMessage());
                     }
                     resynced = true;
                     cursor = gmailBackfill.start(account.accountId(), cursor.lastSyncedAt(), true);
@@ -177,7 +147,7 @@ public class SyncCoordinator implements SyncJobRunner {
         } catch (ConnectorClient.ConnectorUnavailableException | RepositoryException
                  | RawRecordPublisher.PublishException e) {
             Log.warnf("gmail step failed, will retry: %s", e.getMessage());
-            return retryLater(e.getMessage());
+            return jobs.retryLater(e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new JobResult.Stopped();
@@ -214,7 +184,7 @@ public class SyncCoordinator implements SyncJobRunner {
                     break;
                 } catch (CalendarGateway.SyncTokenExpiredException e) {
                     if (relisted) {
-                        return retryLater("calendar sync token expired again right after a full listing");
+                        return jobs.retryLater("calendar sync token expired again right after a full listing");
                     }
                     relisted = true;
                     Log.warnf("calendar sync token no longer valid (410): dropped, full listing again");
@@ -233,7 +203,7 @@ public class SyncCoordinator implements SyncJobRunner {
         } catch (ConnectorClient.ConnectorUnavailableException | RepositoryException
                  | RawRecordPublisher.PublishException e) {
             Log.warnf("calendar step failed, will retry: %s", e.getMessage());
-            return retryLater(e.getMessage());
+            return jobs.retryLater(e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new JobResult.Stopped();
@@ -250,32 +220,5 @@ public class SyncCoordinator implements SyncJobRunner {
             return new JobResult.Aborted();
         }
         return null;
-    }
-
-    private JobResult reauthRequired(SyncJob job, String message) {
-        Log.warnf("account needs to be reconnected; its sync stops: %s", message);
-        for (Source source : job.sources()) {
-            new StatusReporter(statusPublisher, job.accountId(), source, 1, config.status().every(), clock)
-                    .state(SyncStatus.State.REAUTH_REQUIRED, message);
-        }
-        return new JobResult.Failed("reauth_required: " + message);
-    }
-
-    private JobResult retryLater(String reason) {
-        return new JobResult.RetryLater(Instant.now().plus(config.worker().retryDelay()), reason);
-    }
-
-    /** Combines the results of two sources: a retry beats completion, a failure beats a retry. */
-    private static JobResult worse(JobResult a, JobResult b) {
-        if (a instanceof JobResult.Failed) {
-            return a;
-        }
-        if (b instanceof JobResult.Failed) {
-            return b;
-        }
-        if (a instanceof JobResult.RetryLater ra && b instanceof JobResult.RetryLater rb) {
-            return ra.notBefore().isBefore(rb.notBefore()) ? ra : rb;
-        }
-        return a instanceof JobResult.RetryLater ? a : b;
     }
 }

@@ -8,6 +8,7 @@ import io.interactionsync.sync.SyncJob;
 import io.interactionsync.sync.connector.AccessTokenHolder;
 import io.interactionsync.sync.connector.AccountToken;
 import io.interactionsync.sync.connector.ConnectorClient;
+import io.interactionsync.sync.jobs.AccountJobs;
 import io.interactionsync.microsoftsync.config.MicrosoftSyncConfig;
 import io.interactionsync.microsoftsync.graph.GraphApi;
 import io.interactionsync.microsoftsync.graph.GraphCallException;
@@ -54,7 +55,7 @@ public class SyncCoordinator implements SyncJobRunner {
     /** Account key of shared-mailbox cursors (one cursor per shared address, whoever reads it). */
     static final String SHARED = "";
 
-    private final ConnectorClient connector;
+    private final AccountJobs jobs;
     private final GraphClients clients;
     private final GraphApi api;
     private final MailboxThrottle throttle;
@@ -68,12 +69,12 @@ public class SyncCoordinator implements SyncJobRunner {
     private final MicrosoftSyncConfig config;
     private final Clock clock = Clock.systemUTC();
 
-    public SyncCoordinator(ConnectorClient connector, GraphClients clients, GraphApi api, MailboxThrottle throttle,
+    public SyncCoordinator(AccountJobs jobs, GraphClients clients, GraphApi api, MailboxThrottle throttle,
                            SyncMetrics metrics, MailCursorRepository mailCursors, MailDeltaSource mail,
                            CalendarRepository calendarRepository, CalendarDeltaSource calendar,
                            SharedMailboxRepository sharedMailboxes, SyncStatusPublisher statusPublisher,
                            MicrosoftSyncConfig config) {
-        this.connector = connector;
+        this.jobs = jobs;
         this.clients = clients;
         this.api = api;
         this.throttle = throttle;
@@ -89,44 +90,11 @@ public class SyncCoordinator implements SyncJobRunner {
 
     @Override
     public JobResult run(SyncJob job, JobControl control) {
-        String accountId = job.accountId();
-        AccountToken account;
-        try {
-            account = connector.accessToken(accountId);
-        } catch (ConnectorClient.ReauthRequiredException e) {
-            return reauthRequired(job, e.getMessage());
-        } catch (ConnectorClient.AccountGoneException e) {
-            Log.infof("account is gone, dropping its sync: %s", e.getMessage());
-            return new JobResult.Failed(e.getMessage());
-        } catch (ConnectorClient.ConnectorUnavailableException e) {
-            return retryLater(e.getMessage());
-        }
-        if (account.provider() != null && !"microsoft".equalsIgnoreCase(account.provider())) {
-            return new JobResult.Failed("account " + accountId + " is not a Microsoft account");
-        }
-        if (account.email() == null || account.email().isBlank()) {
-            return new JobResult.Failed("the connector gave no mailbox address for account " + accountId);
-        }
-        AccessTokenHolder tokens = new AccessTokenHolder(connector, account, clock);
-        JobResult result = new JobResult.Completed();
-        try {
-            for (Source source : job.sources()) {
-                JobResult sourceResult = switch (source) {
-                    case OUTLOOK_MAIL -> runMail(job, tokens, control);
-                    case OUTLOOK_CALENDAR -> runCalendar(job, tokens, control);
-                    case GMAIL, GOOGLE_CALENDAR -> new JobResult.Completed();
-                };
-                if (sourceResult instanceof JobResult.Aborted || sourceResult instanceof JobResult.Stopped) {
-                    return sourceResult;
-                }
-                result = worse(result, sourceResult);
-            }
-            return result;
-        } catch (ConnectorClient.ReauthRequiredException e) {
-            return reauthRequired(job, e.getMessage());
-        } catch (ConnectorClient.AccountGoneException e) {
-            return new JobResult.Failed(e.getMessage());
-        }
+        return jobs.run(job,
+                account -> account.email() == null || account.email().isBlank()
+                        ? "the connector gave no mailbox address for account " + job.accountId() : null,
+                (source, tokens) -> source == Source.OUTLOOK_MAIL ? runMail(job, tokens, control)
+                        : runCalendar(job, tokens, control));
     }
 
     // ------------------------------------------------------------------------------------------ mail
@@ -152,7 +120,7 @@ public class SyncCoordinator implements SyncJobRunner {
             if (shared instanceof JobResult.Aborted || shared instanceof JobResult.Stopped) {
                 return shared;
             }
-            result = worse(result, shared);
+            result = AccountJobs.worse(result, shared);
         }
         return result;
     }
@@ -176,7 +144,7 @@ public class SyncCoordinator implements SyncJobRunner {
                 return new JobResult.Completed();
             }
         } catch (RepositoryException e) {
-            return retryLater(e.getMessage());
+            return jobs.retryLater(e.getMessage());
         }
         JobResult result = null;
         try {
@@ -248,7 +216,7 @@ public class SyncCoordinator implements SyncJobRunner {
                         break;
                     } catch (GraphCallException.DeltaExpired e) {
                         if (restarted) {
-                            return retryLater("mail delta of " + target.mailbox() + "/" + folder
+                            return jobs.retryLater("mail delta of " + target.mailbox() + "/" + folder
                                     + " expired again right after a restart: " + e.getMessage());
                         }
                         restarted = true;
@@ -286,7 +254,7 @@ public class SyncCoordinator implements SyncJobRunner {
             return new JobResult.RetryLater(e.notBefore(), e.getMessage());
         } catch (ConnectorClient.ConnectorUnavailableException | RepositoryException | RawRecordPublisher.PublishException e) {
             Log.warnf("mail step of %s failed, will retry: %s", target.mailbox(), e.getMessage());
-            return retryLater(e.getMessage());
+            return jobs.retryLater(e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new JobResult.Stopped();
@@ -361,7 +329,7 @@ public class SyncCoordinator implements SyncJobRunner {
                     break;
                 } catch (GraphCallException.DeltaExpired e) {
                     if (restarted) {
-                        return retryLater("calendar delta expired again right after a restart: " + e.getMessage());
+                        return jobs.retryLater("calendar delta expired again right after a restart: " + e.getMessage());
                     }
                     restarted = true;
                     Log.warnf("calendar delta no longer valid (%s): link dropped, new round (deduplicated)", e.getMessage());
@@ -386,7 +354,7 @@ public class SyncCoordinator implements SyncJobRunner {
             return new JobResult.RetryLater(e.notBefore(), e.getMessage());
         } catch (ConnectorClient.ConnectorUnavailableException | RepositoryException | RawRecordPublisher.PublishException e) {
             Log.warnf("calendar step failed, will retry: %s", e.getMessage());
-            return retryLater(e.getMessage());
+            return jobs.retryLater(e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new JobResult.Stopped();
@@ -414,31 +382,5 @@ public class SyncCoordinator implements SyncJobRunner {
             return new JobResult.Aborted();
         }
         return null;
-    }
-
-    private JobResult reauthRequired(SyncJob job, String message) {
-        Log.warnf("account needs to be reconnected; its sync stops: %s", message);
-        for (Source source : job.sources()) {
-            status(job.accountId(), source, null).state(SyncStatus.State.REAUTH_REQUIRED, message);
-        }
-        return new JobResult.Failed("reauth_required: " + message);
-    }
-
-    private JobResult retryLater(String reason) {
-        return new JobResult.RetryLater(Instant.now().plus(config.worker().retryDelay()), reason);
-    }
-
-    /** Combines the results of two sources: a retry beats completion, a failure beats a retry. */
-    private static JobResult worse(JobResult a, JobResult b) {
-        if (a instanceof JobResult.Failed) {
-            return a;
-        }
-        if (b instanceof JobResult.Failed) {
-            return b;
-        }
-        if (a instanceof JobResult.RetryLater ra && b instanceof JobResult.RetryLater rb) {
-            return ra.notBefore().isBefore(rb.notBefore()) ? ra : rb;
-        }
-        return a instanceof JobResult.RetryLater ? a : b;
     }
 }
