@@ -107,6 +107,36 @@ class SharedMailboxIT {
         assertThat(jobs.state(c)).contains("done");
     }
 
+    @Test
+    void shouldFinishBothJobsWhenTwoSubscribersSyncAtOnceOnOneReplica() {
+        String shared = "ops-" + UUID.randomUUID().toString().substring(0, 6) + "@contoso.test";
+        Set<String> sharedIds = Outlook.sharedMailbox(emulator, shared, 40);
+        Outlook dana = Outlook.standard(30, 5).fullAccessTo(shared).load(emulator);
+        Outlook eve = Outlook.standard(30, 5).fullAccessTo(shared).load(emulator);
+        String d = FakeConnectorResource.register(dana.upn);
+        String e = FakeConnectorResource.register(eve.upn);
+
+        try (KafkaTestClient kafka = KafkaTestClient.connect()) {
+            for (String account : List.of(d, e)) {
+                kafka.send(Topics.ACCOUNT_EVENTS, account, new AccountEvent(AccountEvent.SCHEMA_VERSION,
+                        AccountEvent.Type.SHARED_MAILBOX_ADDED, account, FakeConnectorResource.userId(account),
+                        Provider.MICROSOFT, null, null, null, shared, null, null, Instant.now()));
+            }
+            await().atMost(WAIT).until(() -> sharedMailboxes.subscribers(shared).size() == 2);
+            for (String account : List.of(d, e)) {
+                kafka.send(Topics.SYNC_REQUESTS, account, SyncRequest.of(account, Provider.MICROSOFT,
+                        List.of(Source.OUTLOOK_MAIL), SyncRequest.Mode.AUTO, SyncRequest.Reason.MANUAL, Instant.now()));
+            }
+            // Both jobs run concurrently on this one replica; neither may be left waiting for a lease to expire.
+            await().atMost(WAIT).failFast(() -> Stream.of(d, e).anyMatch(acc -> jobs.state(acc).filter("failed"::equals).isPresent()))
+                    .until(() -> Stream.of(d, e).allMatch(acc -> jobs.state(acc).filter("done"::equals).isPresent()));
+        }
+        List<String> ids = Stream.of(d, e).flatMap(acc -> TopicReader.valuesWithKey(Topics.RAW_RECORDS, acc).stream())
+                .filter(r -> r.path("mailbox").asText().equals(shared)).map(r -> r.get("remoteId").asText()).toList();
+        assertThat(ids).doesNotHaveDuplicates();
+        assertThat(Set.copyOf(ids)).isEqualTo(sharedIds);
+    }
+
     private void syncAndAwait(KafkaTestClient kafka, String accountId) {
         kafka.send(Topics.SYNC_REQUESTS, accountId, SyncRequest.of(accountId, Provider.MICROSOFT, List.of(Source.OUTLOOK_MAIL),
                 SyncRequest.Mode.AUTO, SyncRequest.Reason.MANUAL, Instant.now()));

@@ -132,6 +132,9 @@ public class SyncCoordinator implements SyncJobRunner {
             status.state(SyncStatus.State.ACCESS_DENIED, "access_denied: the account did not grant Mail.ReadBasic.Shared");
             return new JobResult.Completed();
         }
+        // The lease names this job, not only the replica: two subscribers' jobs on one replica must not read
+        // the mailbox at once (the first to finish would release the other's lease and abort its whole job).
+        String leaseOwner = control.owner() + "/" + account.accountId();
         try {
             Optional<Instant> lastRead = sharedMailboxes.lastSyncedAt(address);
             if (job.mode() != SyncRequest.Mode.FULL && lastRead.isPresent() && lastRead.get().isAfter(job.requestedAt())) {
@@ -139,7 +142,7 @@ public class SyncCoordinator implements SyncJobRunner {
                         lastRead.get());
                 return new JobResult.Completed();
             }
-            if (!sharedMailboxes.tryLease(address, control.owner(), config.worker().leaseDuration())) {
+            if (!sharedMailboxes.tryLease(address, leaseOwner, config.worker().leaseDuration())) {
                 Log.infof("shared mailbox %s is being read by another subscriber's job: skipped", address);
                 return new JobResult.Completed();
             }
@@ -150,12 +153,12 @@ public class SyncCoordinator implements SyncJobRunner {
         try {
             GraphGateway graph = gateway(tokens, address, true);
             result = runMailbox(job, control, graph, new MailDeltaSource.Target(account.accountId(), account.userId(), address,
-                    true), SHARED, status, () -> sharedMailboxes.renewLease(address, control.owner(),
+                    true), SHARED, status, () -> sharedMailboxes.renewLease(address, leaseOwner,
                     config.worker().leaseDuration()));
             return result;
         } finally {
             try {
-                sharedMailboxes.release(address, control.owner(),
+                sharedMailboxes.release(address, leaseOwner,
                         result instanceof JobResult.Completed ? account.accountId() : null);
             } catch (RepositoryException e) {
                 Log.warnf("could not release shared mailbox %s (its lease expires): %s", address, e.getMessage());
