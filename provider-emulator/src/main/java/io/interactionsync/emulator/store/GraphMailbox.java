@@ -102,8 +102,8 @@ public final class GraphMailbox {
     }
 
     private static String newId() {
-        byte[] bytes = new byte[96];
+        byte[] bytes = new byte[105]; // 140 base64url characters: the length of a real Graph message id's body
         RANDOM.nextBytes(bytes);
-        return "AAMkAD" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).substring(0, 140) + "=";
+        return "AAMkAD" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes) + "=";
     }
 }

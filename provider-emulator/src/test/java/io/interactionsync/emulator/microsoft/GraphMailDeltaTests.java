@@ -119,6 +119,16 @@ class GraphMailDeltaTests {
     }
 
     @Test
+    void aMessageAddedWithoutAnIdGetsAGraphShapedOne() {
+        Map<String, Object> noId = new java.util.HashMap<>(message("ignored", "2026-04-02T10:00:00Z", "No id"));
+        noId.remove("id");
+        String id = given().contentType("application/json").body(noId)
+                .post("/_emulator/microsoft/users/dana@contoso.test/folders/inbox/messages").then().statusCode(200)
+                .extract().jsonPath().getString("ids[0]");
+        assertThat(id).startsWith("AAMkAD").endsWith("=").hasSize(147);
+    }
+
+    @Test
     void expiredDeltaTokenIsGoneWithSyncStateNotFound() {
         List<JsonPath> pages = follow(GRAPH + "/me/mailFolders/inbox/messages/delta", 100);
         String deltaLink = path(pages.get(0).getString("'@odata.deltaLink'"));
