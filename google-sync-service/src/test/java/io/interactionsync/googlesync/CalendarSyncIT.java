@@ -9,7 +9,7 @@ import io.interactionsync.sync.jobs.SyncJobRepository;
 import io.interactionsync.googlesync.source.calendar.CalendarCursor;
 import io.interactionsync.googlesync.support.FakeConnectorResource;
 import io.interactionsync.googlesync.support.TestMailbox;
-import io.interactionsync.googlesync.support.TopicReader;
+import io.interactionsync.testsupport.TopicReader;
 import io.interactionsync.model.ContractSchemas;
 import io.interactionsync.model.Provider;
 import io.interactionsync.model.Source;

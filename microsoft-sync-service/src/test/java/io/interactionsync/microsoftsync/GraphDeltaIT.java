@@ -21,7 +21,7 @@ import io.interactionsync.microsoftsync.source.mail.MailCursor;
 import io.interactionsync.microsoftsync.source.mail.MailDeltaSource;
 import io.interactionsync.microsoftsync.support.FakeConnectorResource;
 import io.interactionsync.microsoftsync.support.Outlook;
-import io.interactionsync.microsoftsync.support.TopicReader;
+import io.interactionsync.testsupport.TopicReader;
 import io.interactionsync.model.Provider;
 import io.interactionsync.model.Source;
 import io.interactionsync.model.SyncRequest;

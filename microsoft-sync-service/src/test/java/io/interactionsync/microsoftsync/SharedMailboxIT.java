@@ -9,7 +9,7 @@ import io.interactionsync.microsoftsync.repository.SharedMailboxRepository;
 import io.interactionsync.sync.jobs.SyncJobRepository;
 import io.interactionsync.microsoftsync.support.FakeConnectorResource;
 import io.interactionsync.microsoftsync.support.Outlook;
-import io.interactionsync.microsoftsync.support.TopicReader;
+import io.interactionsync.testsupport.TopicReader;
 import io.interactionsync.model.AccountEvent;
 import io.interactionsync.model.ContractSchemas;
 import io.interactionsync.model.Provider;

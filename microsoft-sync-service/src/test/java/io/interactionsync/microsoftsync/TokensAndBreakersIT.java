@@ -19,7 +19,7 @@ import io.interactionsync.sync.jobs.SyncJobRepository;
 import io.interactionsync.sync.RetryLaterException;
 import io.interactionsync.microsoftsync.support.FakeConnectorResource;
 import io.interactionsync.microsoftsync.support.Outlook;
-import io.interactionsync.microsoftsync.support.TopicReader;
+import io.interactionsync.testsupport.TopicReader;
 import io.interactionsync.model.Provider;
 import io.interactionsync.model.Source;
 import io.interactionsync.model.SyncRequest;

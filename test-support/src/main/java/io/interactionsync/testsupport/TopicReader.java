@@ -1,8 +1,7 @@
-package io.interactionsync.googlesync.support;
+package io.interactionsync.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.interactionsync.model.Json;
-import io.interactionsync.testsupport.KafkaTestResource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
