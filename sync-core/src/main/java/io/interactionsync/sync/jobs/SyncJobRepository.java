@@ -32,10 +32,7 @@ public class SyncJobRepository {
 
     public SyncJobRepository(AgroalDataSource dataSource, SyncServiceDefinition service) {
         this.dataSource = dataSource;
-        this.schema = service.schema();
-        if (!SyncServiceDefinition.IDENTIFIER.matcher(schema).matches()) {
-            throw new IllegalArgumentException("not a plain SQL schema name: " + schema);
-        }
+        this.schema = service.schema(); // a plain identifier: SyncServiceDefinition checks it
     }
 
     /** The statement with {@code {schema}} replaced by the service's schema (checked to be a plain identifier). */
