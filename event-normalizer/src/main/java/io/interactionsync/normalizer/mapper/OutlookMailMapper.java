@@ -97,10 +97,7 @@ public final class OutlookMailMapper implements RecordMapper {
         if (record.op() != RawRecord.Op.UPSERT || record.payload().has("@removed")) {
             return HistoryQuestions.NONE;
         }
-        MailFacts m = parsedFacts(record.payload());
-        Set<String> refs = new LinkedHashSet<>(MessageIds.references(m.headers().first("In-Reply-To")));
-        refs.addAll(MessageIds.references(m.headers().joined("References")));
-        return new HistoryQuestions(m.from() == null ? Set.of() : Set.of(m.from().normalized()), refs);
+        return BulkClassifier.historyQuestions(parsedFacts(record.payload()));
     }
 
     @Override

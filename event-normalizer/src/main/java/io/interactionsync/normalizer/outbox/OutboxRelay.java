@@ -2,6 +2,7 @@ package io.interactionsync.normalizer.outbox;
 
 import io.interactionsync.normalizer.config.NormalizerConfig;
 import io.interactionsync.normalizer.outbox.OutboxRepository.OutboxMessage;
+import io.interactionsync.normalizer.outbox.OutboxRepository.OutboxRow;
 import io.interactionsync.normalizer.service.NormalizerMetrics;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
@@ -11,6 +12,8 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -79,7 +82,10 @@ public class OutboxRelay {
                 ? loop() : Uni.createFrom().voidItem());
     }
 
-    /** One transaction: lock, read the oldest rows, publish, delete. Returns how many were published. */
+    /**
+     * One transaction: lock, read the oldest rows (whole rows until about {@code batch-size} messages), render event
+     * rows from their current state, publish, delete. Returns how many messages were published.
+     */
     private Uni<Integer> round() {
         return pool.withTransaction(conn -> conn.preparedQuery("select pg_try_advisory_xact_lock($1)")
                 .execute(io.vertx.mutiny.sqlclient.Tuple.of(LOCK_ID))
@@ -87,12 +93,47 @@ public class OutboxRelay {
                     if (!rows.iterator().next().getBoolean(0)) {
                         return Uni.createFrom().item(0);
                     }
-                    return outbox.oldest(conn, config.outbox().batchSize())
-                            .flatMap(messages -> messages.isEmpty() ? Uni.createFrom().item(0)
-                                    : publish(messages).flatMap(v -> outbox.delete(conn, messages))
-                                            .invoke(() -> metrics.published(messages.size()))
-                                            .replaceWith(messages.size()));
+                    return outbox.oldest(conn, config.outbox().batchSize()).flatMap(oldest -> {
+                        List<OutboxRow> taken = upTo(oldest, config.outbox().batchSize());
+                        return taken.isEmpty() ? Uni.createFrom().item(0)
+                                : messages(conn, taken).flatMap(messages -> publish(messages)
+                                        .flatMap(v -> outbox.delete(conn, taken))
+                                        .invoke(() -> metrics.published(messages.size()))
+                                        .replaceWith(messages.size()));
+                    });
                 }));
+    }
+
+    /** The oldest rows up to about {@code limit} messages, but always at least one row. */
+    private static List<OutboxRow> upTo(List<OutboxRow> rows, int limit) {
+        List<OutboxRow> taken = new ArrayList<>();
+        int messages = 0;
+        for (OutboxRow r : rows) {
+            if (!taken.isEmpty() && messages >= limit) {
+                break;
+            }
+            taken.add(r);
+            messages += r.eventIds() == null ? 1 : r.eventIds().length;
+        }
+        return taken;
+    }
+
+    /** The rows' messages in outbox order, event rows rendered from the events' current state. */
+    private Uni<List<OutboxMessage>> messages(SqlConnection conn, List<OutboxRow> rows) {
+        Uni<List<OutboxMessage>> chain = Uni.createFrom().item(new ArrayList<>());
+        for (OutboxRow r : rows) {
+            chain = chain.flatMap(out -> {
+                if (r.message() != null) {
+                    out.add(r.message());
+                    return Uni.createFrom().item(out);
+                }
+                return outbox.events(conn, r.eventIds()).map(events -> {
+                    events.forEach(e -> out.add(OutboxMessage.event(e)));
+                    return out;
+                });
+            });
+        }
+        return chain;
     }
 
     private Uni<Void> publish(List<OutboxMessage> messages) {

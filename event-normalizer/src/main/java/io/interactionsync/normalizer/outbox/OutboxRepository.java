@@ -1,14 +1,24 @@
 package io.interactionsync.normalizer.outbox;
 
+import io.interactionsync.model.InteractionEvent;
+import io.interactionsync.model.Json;
+import io.interactionsync.model.Topics;
+import io.interactionsync.normalizer.repository.EventRows;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.UUID;
 
-/** {@code normalizer.outbox}: messages written in the business transaction, published by {@link OutboxRelay}. */
+/**
+ * {@code normalizer.outbox}: written in the business transaction, published by {@link OutboxRelay}. A row is either
+ * one message (topic, key, payload: dead letters, purge announcements) or a batch's changed events by id, rendered
+ * from {@code interaction_events} at publish time — so the write path stores each event once, not twice.
+ */
 @ApplicationScoped
 public class OutboxRepository {
 
@@ -17,6 +27,19 @@ public class OutboxRepository {
         public static OutboxMessage of(String topic, String key, String payload) {
             return new OutboxMessage(0, topic, key, payload);
         }
+
+        /** An InteractionEvent on {@code interaction-events}, keyed by its user. */
+        public static OutboxMessage event(InteractionEvent e) {
+            try {
+                return of(Topics.INTERACTION_EVENTS, e.userId(), Json.mapper().writeValueAsString(e));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
+                throw new IllegalStateException("cannot write an InteractionEvent", x);
+            }
+        }
+    }
+
+    /** An outbox row: a single message, or ids of events to publish in their current state. */
+    public record OutboxRow(long id, OutboxMessage message, UUID[] eventIds) {
     }
 
     public Uni<Void> append(SqlClient sql, List<OutboxMessage> messages) {
@@ -37,22 +60,48 @@ public class OutboxRepository {
                 .execute(Tuple.of(topics, keys, payloads)).replaceWithVoid();
     }
 
-    /** The oldest unpublished messages, locked for this transaction. */
-    public Uni<List<OutboxMessage>> oldest(SqlClient sql, int limit) {
-        return sql.preparedQuery("select id, topic, message_key, payload from normalizer.outbox order by id limit $1 "
-                        + "for update")
+    /** One row announcing these events (in this order); nothing when there are none. */
+    public Uni<Void> appendEvents(SqlClient sql, Collection<UUID> eventIds) {
+        if (eventIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return sql.preparedQuery("insert into normalizer.outbox (event_ids) values ($1)")
+                .execute(Tuple.of((Object) eventIds.toArray(UUID[]::new))).replaceWithVoid();
+    }
+
+    /** The oldest unpublished rows, locked for this transaction. */
+    public Uni<List<OutboxRow>> oldest(SqlClient sql, int limit) {
+        return sql.preparedQuery("select id, topic, message_key, payload, event_ids from normalizer.outbox "
+                        + "order by id limit $1 for update")
                 .execute(Tuple.of(limit))
                 .map(rows -> {
-                    List<OutboxMessage> out = new ArrayList<>(rows.size());
+                    List<OutboxRow> out = new ArrayList<>(rows.size());
                     for (Row r : rows) {
-                        out.add(new OutboxMessage(r.getLong(0), r.getString(1), r.getString(2), r.getString(3)));
+                        long id = r.getLong(0);
+                        UUID[] ids = r.getArrayOfUUIDs(4);
+                        out.add(ids != null ? new OutboxRow(id, null, ids)
+                                : new OutboxRow(id, new OutboxMessage(id, r.getString(1), r.getString(2), r.getString(3)), null));
                     }
                     return out;
                 });
     }
 
-    public Uni<Void> delete(SqlClient sql, List<OutboxMessage> messages) {
-        Long[] ids = messages.stream().map(OutboxMessage::id).toArray(Long[]::new);
+    /** The events' current rows, in the order of {@code ids}; ids of rows purged since are left out. */
+    public Uni<List<InteractionEvent>> events(SqlClient sql, UUID[] ids) {
+        return sql.preparedQuery("select e.* from unnest($1::uuid[]) with ordinality as u(id, o) "
+                        + "join normalizer.interaction_events e on e.id = u.id order by u.o")
+                .execute(Tuple.of((Object) ids))
+                .map(rows -> {
+                    List<InteractionEvent> out = new ArrayList<>(rows.size());
+                    for (Row r : rows) {
+                        out.add(EventRows.fromRow(r));
+                    }
+                    return out;
+                });
+    }
+
+    public Uni<Void> delete(SqlClient sql, List<OutboxRow> rows) {
+        Long[] ids = rows.stream().map(OutboxRow::id).toArray(Long[]::new);
         return sql.preparedQuery("delete from normalizer.outbox where id = any($1)")
                 .execute(Tuple.of((Object) ids)).replaceWithVoid();
     }

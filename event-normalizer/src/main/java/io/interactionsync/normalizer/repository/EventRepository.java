@@ -59,7 +59,7 @@ public class EventRepository {
             + "excluded.internet_message_id, excluded.thread_id, excluded.mailbox, excluded.via_shared_mailbox, "
             + "excluded.classification, excluded.newsletter, excluded.meeting_start_at, excluded.meeting_end_at, "
             + "excluded.meeting_all_day, excluded.meeting_attendee_count, excluded.meeting_response_status, false) "
-            + "returning t.*";
+            + "returning t.id";
 
     private static final String LIVE_KEYS = "select e.user_id, e.source, e.remote_id, e.contact_email, e.role "
             + "from normalizer.interaction_events e "
@@ -71,7 +71,7 @@ public class EventRepository {
             + "from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
             + "as k(user_id, source, remote_id, contact_email, role) "
             + "where e.user_id = k.user_id and e.source = k.source and e.remote_id = k.remote_id "
-            + "and e.contact_email = k.contact_email and e.role = k.role and not e.deleted returning e.*";
+            + "and e.contact_email = k.contact_email and e.role = k.role and not e.deleted returning e.id";
 
     /** The live (not deleted) event keys of the given remotes. */
     public Uni<Set<EventKey>> liveKeys(SqlClient sql, Collection<RemoteKey> remotes) {
@@ -97,8 +97,8 @@ public class EventRepository {
                 });
     }
 
-    /** Marks the given events deleted (R-F2); returns the rows that changed. */
-    public Uni<List<InteractionEvent>> markDeleted(SqlClient sql, Collection<EventKey> keys) {
+    /** Marks the given events deleted (R-F2); returns the ids of the rows that changed. */
+    public Uni<List<UUID>> markDeleted(SqlClient sql, Collection<EventKey> keys) {
         if (keys.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
@@ -113,11 +113,11 @@ public class EventRepository {
             ro[i] = k.role();
             i++;
         }
-        return sql.preparedQuery(MARK_DELETED).execute(Tuple.tuple(List.<Object>of(u, s, r, c, ro))).map(EventRepository::events);
+        return sql.preparedQuery(MARK_DELETED).execute(Tuple.tuple(List.<Object>of(u, s, r, c, ro))).map(EventRepository::ids);
     }
 
-    /** Inserts or revives/updates the events; returns only rows that were inserted or actually changed. */
-    public Uni<List<InteractionEvent>> upsert(SqlClient sql, List<InteractionEvent> events) {
+    /** Inserts or revives/updates the events; returns the ids of the rows inserted or actually changed. */
+    public Uni<List<UUID>> upsert(SqlClient sql, List<InteractionEvent> events) {
         if (events.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
@@ -161,7 +161,7 @@ public class EventRepository {
         Tuple params = Tuple.tuple(List.<Object>of(id, user, account, provider, source, kind, direction, contact, name, role,
                 occurred, remote, messageId, thread, mailbox, shared, classification, newsletter, start, end, allDay,
                 attendees, response));
-        return sql.preparedQuery(UPSERT).execute(params).map(EventRepository::events);
+        return sql.preparedQuery(UPSERT).execute(params).map(EventRepository::ids);
     }
 
     /** Deletes every event of an account (purge on disconnect); returns the deleted rows. */
@@ -213,6 +213,14 @@ public class EventRepository {
                     }
                     return out;
                 });
+    }
+
+    private static List<UUID> ids(RowSet<Row> rows) {
+        List<UUID> out = new ArrayList<>(rows.size());
+        for (Row r : rows) {
+            out.add(r.getUUID(0));
+        }
+        return out;
     }
 
     static List<InteractionEvent> events(RowSet<Row> rows) {

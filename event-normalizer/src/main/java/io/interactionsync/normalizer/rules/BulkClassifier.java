@@ -5,7 +5,9 @@ import io.interactionsync.normalizer.parse.AddressKeys;
 import io.interactionsync.normalizer.parse.AddressParser;
 import io.interactionsync.normalizer.parse.MessageIds;
 import io.interactionsync.normalizer.parse.ParsedAddress;
+import io.interactionsync.normalizer.mapper.RecordMapper.HistoryQuestions;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -39,11 +41,51 @@ public final class BulkClassifier {
     private BulkClassifier() {
     }
 
+    /** The header-only part of the score, before the user's history (R-C6) is applied. */
+    private record Base(int score, List<String> signals, boolean listFired, boolean roleSender) {
+    }
+
     /** Classifies an inbound message from {@code m.from()}; outbound mail is written by the user: person. */
     public static Verdict classify(MailFacts m, boolean outbound, History history) {
         if (outbound) {
             return new Verdict(Classification.PERSON, 0, List.of());
         }
+        Base base = base(m);
+        List<String> signals = new ArrayList<>(base.signals());
+        int score = base.score();
+        if (repliesToUser(m.headers(), history)) {
+            score -= 3;
+            signals.add("reply-to-user");
+        }
+        boolean emailedBefore = m.from() != null && history.userHasEmailed(m.from().normalized());
+        if (emailedBefore) {
+            score -= 2;
+            signals.add("user-emailed-sender");
+        }
+        if (base.listFired() && !base.roleSender() && emailedBefore) {
+            return new Verdict(Classification.LIST, score, List.copyOf(signals));
+        }
+        Classification c = score >= 4 ? Classification.BULK
+                : score >= 2 ? Classification.LOW_CONFIDENCE : Classification.PERSON;
+        return new Verdict(c, score, List.copyOf(signals));
+    }
+
+    /**
+     * What to ask the user's history about this message: its sender and the messages it replies to — only when the
+     * answer can change the class (a header score of 2 or more, or list headers); for everyday person-to-person mail
+     * history only lowers a score that is already "person", so it is not looked up.
+     */
+    public static HistoryQuestions historyQuestions(MailFacts m) {
+        Base base = base(m);
+        if (base.score() < 2 && !base.listFired()) {
+            return HistoryQuestions.NONE;
+        }
+        Set<String> refs = new LinkedHashSet<>(MessageIds.references(m.headers().first("In-Reply-To")));
+        refs.addAll(MessageIds.references(m.headers().joined("References")));
+        return new HistoryQuestions(m.from() == null ? Set.of() : Set.of(m.from().normalized()), refs);
+    }
+
+    private static Base base(MailFacts m) {
         Headers h = m.headers();
         List<String> signals = new ArrayList<>();
         int score = 0;
@@ -103,22 +145,7 @@ public final class BulkClassifier {
             score += 1;
             signals.add("gmail-category");
         }
-        if (repliesToUser(h, history)) {
-            score -= 3;
-            signals.add("reply-to-user");
-        }
-        boolean emailedBefore = m.from() != null && history.userHasEmailed(m.from().normalized());
-        if (emailedBefore) {
-            score -= 2;
-            signals.add("user-emailed-sender");
-        }
-        boolean listFired = listHeaders || h.has("List-Unsubscribe");
-        if (listFired && !roleSender && emailedBefore) {
-            return new Verdict(Classification.LIST, score, List.copyOf(signals));
-        }
-        Classification c = score >= 4 ? Classification.BULK
-                : score >= 2 ? Classification.LOW_CONFIDENCE : Classification.PERSON;
-        return new Verdict(c, score, List.copyOf(signals));
+        return new Base(score, signals, listHeaders || h.has("List-Unsubscribe"), roleSender);
     }
 
     /** R-C8: role mailbox ({@code info@}, {@code sales@}…), but not the shared inboxes kept as contacts. */

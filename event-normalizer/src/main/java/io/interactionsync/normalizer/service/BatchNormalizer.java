@@ -103,9 +103,13 @@ public final class BatchNormalizer {
     /**
      * The batch's effect: for each remote key the complete set of live events (empty = none, e.g. skipped or
      * deleted), in offset order with the last record of a key winning; new owner aliases; dead letters.
+     * {@code mayHaveEvents}: the remote keys that can already have events — their record was applied before (it
+     * has a version) or comes from a shared mailbox (which any subscriber's account may have read). Only these need
+     * their live events looked up for retraction; a first-seen resource (a backfill) has none.
      */
     public record Plan(Map<RemoteKey, List<InteractionEvent>> desired, Set<OwnerAddress> ownerAddresses,
-                       List<DeadLetter> deadLetters, Stats stats, Map<RecordKey, Version> versions) {
+                       List<DeadLetter> deadLetters, Stats stats, Map<RecordKey, Version> versions,
+                       Set<RemoteKey> mayHaveEvents) {
     }
 
     /**
@@ -251,8 +255,12 @@ public final class BatchNormalizer {
                 }
             }
         }
+        Set<RemoteKey> mayHaveEvents = new HashSet<>();
         for (Valid v : current) {
             List<RawRecord> attributed = attributions(v.record(), lookups);
+            if (v.record().sharedMailbox() || lookups.versions().containsKey(RecordKey.of(v.record()))) {
+                attributed.forEach(rec -> mayHaveEvents.add(new RemoteKey(rec.userId(), rec.source(), rec.remoteId())));
+            }
             if (v.record().op() == RawRecord.Op.DELETE) {
                 for (RawRecord rec : attributed) {
                     RemoteKey key = new RemoteKey(rec.userId(), rec.source(), rec.remoteId());
@@ -294,7 +302,7 @@ public final class BatchNormalizer {
         }
         return new Plan(desired, prepared.ownerAddresses(), dead,
                 new Stats(prepared.records().size() + prepared.deadLetters().size(), deletes, skipped, dropped, stale,
-                        outcomes), versions);
+                        outcomes), versions, mayHaveEvents);
     }
 
     /**

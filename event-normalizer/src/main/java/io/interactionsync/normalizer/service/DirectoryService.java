@@ -3,6 +3,7 @@ package io.interactionsync.normalizer.service;
 import io.interactionsync.model.AccountEvent;
 import io.interactionsync.normalizer.outbox.OutboxRelay;
 import io.interactionsync.normalizer.outbox.OutboxRepository;
+import io.interactionsync.normalizer.outbox.OutboxRepository.OutboxMessage;
 import io.interactionsync.normalizer.parse.AddressKeys;
 import io.interactionsync.normalizer.repository.DirectoryRepository;
 import io.interactionsync.normalizer.repository.EventRepository;
@@ -82,7 +83,7 @@ public class DirectoryService {
         return pool.withTransaction(conn -> directory.removeSubscriber(conn, key, event.accountId())
                         .flatMap(v -> events.retractSharedMailbox(conn, event.accountId(), event.sharedMailbox()))
                         .call(retracted -> outbox.append(conn,
-                                retracted.stream().map(NormalizerService::eventMessage).toList())))
+                                retracted.stream().map(OutboxMessage::event).toList())))
                 .invoke(retracted -> {
                     Log.infof("account %s left a shared mailbox: %d events retracted", event.accountId(), retracted.size());
                     relay.wake();
@@ -100,7 +101,7 @@ public class DirectoryService {
     public Uni<Void> purge(String accountId) {
         return pool.withTransaction(conn -> events.deleteAccount(conn, accountId)
                         .flatMap(deleted -> outbox.append(conn, deleted.stream()
-                                        .map(e -> NormalizerService.eventMessage(new io.interactionsync.model.InteractionEvent(
+                                        .map(e -> OutboxMessage.event(new io.interactionsync.model.InteractionEvent(
                                                 e.schemaVersion(), e.id(), e.userId(), e.accountId(), e.provider(), e.source(),
                                                 e.kind(), e.direction(), e.contactEmail(), e.contactName(), e.role(),
                                                 e.occurredAt(), e.remoteId(), e.internetMessageId(), e.threadId(), e.mailbox(),

@@ -21,6 +21,7 @@ import io.interactionsync.normalizer.service.BatchNormalizer.Plan;
 import io.interactionsync.normalizer.service.BatchNormalizer.Prepared;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Processes one batch of raw records: decode and map (pure, {@link BatchNormalizer}), then one transaction that
@@ -93,8 +95,11 @@ public class NormalizerService {
     }
 
     private Uni<Void> commit(List<IncomingRecord> batch, boolean replay) {
-        Prepared prepared = normalizer.prepare(batch);
-        return pool.withTransaction(conn -> write(conn, prepared, replay))
+        // Decoding and mapping are CPU work: on a worker thread, never on the event loop that runs the Kafka
+        // consumer and the database client (with several consumers, batches are prepared in parallel).
+        return Uni.createFrom().item(() -> normalizer.prepare(batch))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .flatMap(prepared -> pool.withTransaction(conn -> write(conn, prepared, replay)))
                 .invoke(plan -> {
                     record(plan);
                     relay.wake();
@@ -137,6 +142,7 @@ public class NormalizerService {
     private Uni<Plan> write(SqlConnection conn, Prepared prepared, boolean replay) {
         return versions.lockAccounts(conn, prepared.accountIds())
                 .flatMap(v -> lookups(conn, prepared))
+                .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(lookups -> normalizer.plan(prepared, lookups))
                 .flatMap(plan -> apply(conn, plan, replay).replaceWith(plan));
     }
@@ -203,26 +209,26 @@ public class NormalizerService {
         }
         // pipelined: the aliases, the versions and the live keys do not depend on each other
         return Uni.combine().all().unis(directory.addOwnerAddresses(conn, plan.ownerAddresses()),
-                        versions.save(conn, plan.versions()), events.liveKeys(conn, plan.desired().keySet()))
+                        versions.save(conn, plan.versions()), events.liveKeys(conn, plan.mayHaveEvents()))
                 .with((a, v, live) -> live)
                 .flatMap(live -> {
                     Set<EventKey> retracted = new HashSet<>(live);
                     retracted.removeAll(desiredKeys);
                     return events.markDeleted(conn, retracted);
                 })
-                .flatMap(deleted -> events.upsert(conn, desired).map(written -> {
+                .flatMap(deleted -> events.upsert(conn, desired).flatMap(written -> {
                     metrics.eventsDeleted(deleted.size());
                     metrics.eventsWritten(written.size());
-                    List<OutboxMessage> messages = new ArrayList<>(deleted.size() + written.size()
-                            + plan.deadLetters().size());
-                    deleted.forEach(e -> messages.add(eventMessage(e)));
-                    written.forEach(e -> messages.add(eventMessage(e)));
+                    List<UUID> announced = new ArrayList<>(deleted.size() + written.size());
+                    announced.addAll(deleted);
+                    announced.addAll(written);
+                    List<OutboxMessage> deadLetters = new ArrayList<>();
                     for (DeadLetter dl : replay ? List.<DeadLetter>of() : plan.deadLetters()) {
-                        messages.add(OutboxMessage.of(Topics.RAW_RECORDS_DLQ, dl.key(), json(dl)));
+                        deadLetters.add(OutboxMessage.of(Topics.RAW_RECORDS_DLQ, dl.key(), json(dl)));
                     }
-                    return messages;
-                }))
-                .flatMap(messages -> outbox.append(conn, messages));
+                    return Uni.combine().all().unis(outbox.appendEvents(conn, announced),
+                            outbox.append(conn, deadLetters)).discardItems();
+                }));
     }
 
     private void record(Plan plan) {
@@ -236,11 +242,6 @@ public class NormalizerService {
             Log.warnf("raw record %s-%d@%d (key %s) dead-lettered: %s %s", dl.sourceTopic(), dl.partition(),
                     dl.offset(), dl.key(), dl.code(), abbreviate(dl.reason()));
         }
-    }
-
-    /** Appends already-decided events to the outbox (used by purges). */
-    public static OutboxMessage eventMessage(InteractionEvent e) {
-        return OutboxMessage.of(Topics.INTERACTION_EVENTS, e.userId(), json(e));
     }
 
     static String json(Object value) {

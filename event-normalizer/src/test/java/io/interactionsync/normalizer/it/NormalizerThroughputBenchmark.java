@@ -59,6 +59,9 @@ class NormalizerThroughputBenchmark {
     /** Records per process() call: the listener's max.poll.records (2,000 by default). */
     private static final int BATCH = Integer.getInteger("bench.batch", 2000);
 
+    /** Concurrent batches: the listener's consumers per replica ({@code NORMALIZER_CONSUMERS}, 2 by default). */
+    private static final int STREAMS = Integer.getInteger("bench.streams", 2);
+
     @Inject
     NormalizerService service;
 
@@ -128,24 +131,38 @@ class NormalizerThroughputBenchmark {
             maxRss.accumulateAndGet(rssKb(), Math::max);
         }, 0, 200, TimeUnit.MILLISECONDS);
 
-        // 1. the normalizer's write path
-        long inNormalizer = 0;
+        // 1. the normalizer's write path: one stream per consumer (each its own accounts, as Kafka partitions give)
+        AtomicLong progress = new AtomicLong();
         long wallStart = System.nanoTime();
-        long offset = 0;
-        for (long start = 0; start < n; start += BATCH) {
-            List<IncomingRecord> batch = new ArrayList<>(BATCH);
-            for (long i = start; i < Math.min(n, start + BATCH); i++) {
-                batch.add(new IncomingRecord(Topics.RAW_RECORDS, 0, offset++, run + "-a" + (i % users), record(run, i, users)));
-            }
-            long t0 = System.nanoTime();
-            service.process(batch).await().atMost(Duration.ofMinutes(5));
-            inNormalizer += System.nanoTime() - t0;
-            if (start % 100_000 < BATCH && start > 0) {
-                System.out.printf(Locale.ROOT, "BENCH progress %,d records, %.0f records/s in the normalizer%n", start,
-                        start / (inNormalizer / 1e9));
-            }
+        List<java.util.concurrent.CompletableFuture<Void>> streams = new ArrayList<>();
+        for (int stream = 0; stream < STREAMS; stream++) {
+            int me = stream;
+            streams.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+                long offset = 0;
+                List<IncomingRecord> batch = new ArrayList<>(BATCH);
+                for (long i = 0; i < n; i++) {
+                    if ((i % users) % STREAMS != me) {
+                        continue;
+                    }
+                    batch.add(new IncomingRecord(Topics.RAW_RECORDS, me, offset++, run + "-a" + (i % users),
+                            record(run, i, users)));
+                    if (batch.size() == BATCH || i == n - 1) {
+                        service.process(batch).await().atMost(Duration.ofMinutes(5));
+                        long done = progress.addAndGet(batch.size());
+                        if (done % 100_000 < batch.size()) {
+                            System.out.printf(Locale.ROOT, "BENCH progress %,d records, %.0f records/s%n", done,
+                                    done / ((System.nanoTime() - wallStart) / 1e9));
+                        }
+                        batch = new ArrayList<>(BATCH);
+                    }
+                }
+                if (!batch.isEmpty()) {
+                    service.process(batch).await().atMost(Duration.ofMinutes(5));
+                }
+            }, Executors.newVirtualThreadPerTaskExecutor()));
         }
-        long wall = System.nanoTime() - wallStart;
+        streams.forEach(java.util.concurrent.CompletableFuture::join);
+        long inNormalizer = System.nanoTime() - wallStart;
         long events = Db.count("select count(*) from normalizer.interaction_events where user_id like ?", run + "-%");
         long outboxDrainStart = System.nanoTime();
         while (Db.count("select count(*) from normalizer.outbox") > 0
@@ -185,13 +202,13 @@ class NormalizerThroughputBenchmark {
                 BENCH ================= NormalizerThroughputBenchmark =================
                 BENCH raw records           %,d (%d users, batches of %d)
                 BENCH events written        %,d (%.2f per record)
-                BENCH normalizer            %.1f s in process(), %.1f s wall incl. generating the records
+                BENCH normalizer            %.1f s wall (%d concurrent streams, each generating its records inline)
                 BENCH normalizer            %,.0f records/s, %,.0f events/s
                 BENCH outbox drained        %.1f s after the last commit (relay publishing to Kafka concurrently)
                 BENCH plain COPY            %,d rows in %.1f s = %,.0f rows/s (same table, same indexes, binary)
                 BENCH ratio                 %.2f (normalizer events/s ÷ COPY rows/s)
                 BENCH test JVM (app + Kafka broker + emulator): max heap used %,d MiB, max RSS %,d MiB (Xmx %,d MiB)
-                """, n, users, BATCH, events, events / (double) n, inNormalizer / 1e9, wall / 1e9, n / (inNormalizer / 1e9),
+                """, n, users, BATCH, events, events / (double) n, inNormalizer / 1e9, STREAMS, n / (inNormalizer / 1e9),
                 normalizerEps, drain / 1e9, copied, copyNanos / 1e9, copyRps, normalizerEps / copyRps,
                 maxHeap.get() >> 20, maxRss.get() >> 10, Runtime.getRuntime().maxMemory() >> 20);
         try (Connection c = jdbc(); Statement st = c.createStatement()) {
