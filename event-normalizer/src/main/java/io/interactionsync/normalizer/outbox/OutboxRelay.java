@@ -1,5 +1,6 @@
 package io.interactionsync.normalizer.outbox;
 
+import io.interactionsync.model.InteractionEvent;
 import io.interactionsync.normalizer.config.NormalizerConfig;
 import io.interactionsync.normalizer.outbox.OutboxRepository.OutboxMessage;
 import io.interactionsync.normalizer.outbox.OutboxRepository.OutboxRow;
@@ -8,6 +9,7 @@ import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -15,7 +17,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
@@ -49,6 +53,25 @@ public class OutboxRelay {
         this.emitter = emitter;
         this.config = config;
         this.metrics = metrics;
+    }
+
+    /**
+     * The events of outbox rows this replica committed, as written, by outbox row id: the relay publishes them
+     * without reading the rows back. Bounded; a row not found here (the cache was full, or another
+     * replica wrote it) is rendered from {@code interaction_events}, as after a restart.
+     */
+    private final ConcurrentSkipListMap<Long, List<InteractionEvent>> rendered = new ConcurrentSkipListMap<>();
+    private final AtomicInteger renderedMessages = new AtomicInteger();
+    private static final int RENDERED_LIMIT = 50_000;
+
+    /** Called after a commit that wrote outbox row {@code rowId} announcing {@code events} (as stored). */
+    public void committed(long rowId, List<InteractionEvent> events) {
+        if (rowId > 0 && renderedMessages.addAndGet(events.size()) <= RENDERED_LIMIT) {
+            rendered.put(rowId, events);
+        } else if (rowId > 0) {
+            renderedMessages.addAndGet(-events.size());
+        }
+        wake();
     }
 
     /** Called after each commit: drain now rather than at the next tick. */
@@ -94,10 +117,12 @@ public class OutboxRelay {
                         return Uni.createFrom().item(0);
                     }
                     return outbox.oldest(conn, config.outbox().batchSize()).flatMap(oldest -> {
+                        forgetBefore(oldest.isEmpty() ? Long.MAX_VALUE : oldest.get(0).id());
                         List<OutboxRow> taken = upTo(oldest, config.outbox().batchSize());
                         return taken.isEmpty() ? Uni.createFrom().item(0)
                                 : messages(conn, taken).flatMap(messages -> publish(messages)
                                         .flatMap(v -> outbox.delete(conn, taken))
+                                        .invoke(() -> taken.forEach(r -> forget(r.id())))
                                         .invoke(() -> metrics.published(messages.size()))
                                         .replaceWith(messages.size()));
                     });
@@ -118,7 +143,21 @@ public class OutboxRelay {
         return taken;
     }
 
-    /** The rows' messages in outbox order, event rows rendered from the events' current state. */
+    /** Rows below the oldest one left were published (by any replica): their cached messages are not needed. */
+    private void forgetBefore(long oldestId) {
+        for (var first = rendered.firstEntry(); first != null && first.getKey() < oldestId; first = rendered.firstEntry()) {
+            forget(first.getKey());
+        }
+    }
+
+    private void forget(long rowId) {
+        List<InteractionEvent> gone = rendered.remove(rowId);
+        if (gone != null) {
+            renderedMessages.addAndGet(-gone.size());
+        }
+    }
+
+    /** The rows' messages in outbox order: as this replica rendered them at commit, or from the events' current rows. */
     private Uni<List<OutboxMessage>> messages(SqlConnection conn, List<OutboxRow> rows) {
         Uni<List<OutboxMessage>> chain = Uni.createFrom().item(new ArrayList<>());
         for (OutboxRow r : rows) {
@@ -127,8 +166,12 @@ public class OutboxRelay {
                     out.add(r.message());
                     return Uni.createFrom().item(out);
                 }
-                return outbox.events(conn, r.eventIds()).map(events -> {
-                    events.forEach(e -> out.add(OutboxMessage.event(e)));
+                List<InteractionEvent> cached = rendered.get(r.id());
+                Uni<List<InteractionEvent>> events = cached != null ? Uni.createFrom().item(cached)
+                        : outbox.events(conn, r.eventIds());
+                // rendering JSON is CPU work: off the event loop
+                return events.emitOn(Infrastructure.getDefaultWorkerPool()).map(list -> {
+                    list.forEach(e -> out.add(OutboxMessage.event(e)));
                     return out;
                 });
             });
@@ -142,7 +185,7 @@ public class OutboxRelay {
                 .onItem().transformToUni(m -> emitter.sendMessage(Message.of(m.payload())
                         .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                                 .withTopic(m.topic()).withKey(m.key()).build())))
-                .merge(256)
+                .merge(2048) // a whole round in flight: the producer batches it (linger.ms, batch.size)
                 .collect().last()
                 .replaceWithVoid();
     }

@@ -60,13 +60,14 @@ public class OutboxRepository {
                 .execute(Tuple.of(topics, keys, payloads)).replaceWithVoid();
     }
 
-    /** One row announcing these events (in this order); nothing when there are none. */
-    public Uni<Void> appendEvents(SqlClient sql, Collection<UUID> eventIds) {
+    /** One row announcing these events (in this order); returns its id, or 0 when there are none. */
+    public Uni<Long> appendEvents(SqlClient sql, Collection<UUID> eventIds) {
         if (eventIds.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(0L);
         }
-        return sql.preparedQuery("insert into normalizer.outbox (event_ids) values ($1)")
-                .execute(Tuple.of((Object) eventIds.toArray(UUID[]::new))).replaceWithVoid();
+        return sql.preparedQuery("insert into normalizer.outbox (event_ids) values ($1) returning id")
+                .execute(Tuple.of((Object) eventIds.toArray(UUID[]::new)))
+                .map(rows -> rows.iterator().next().getLong(0));
     }
 
     /** The oldest unpublished rows, locked for this transaction. */

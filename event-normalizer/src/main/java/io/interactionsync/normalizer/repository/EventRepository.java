@@ -71,7 +71,7 @@ public class EventRepository {
             + "from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
             + "as k(user_id, source, remote_id, contact_email, role) "
             + "where e.user_id = k.user_id and e.source = k.source and e.remote_id = k.remote_id "
-            + "and e.contact_email = k.contact_email and e.role = k.role and not e.deleted returning e.id";
+            + "and e.contact_email = k.contact_email and e.role = k.role and not e.deleted returning e.*";
 
     /** The live (not deleted) event keys of the given remotes. */
     public Uni<Set<EventKey>> liveKeys(SqlClient sql, Collection<RemoteKey> remotes) {
@@ -97,8 +97,8 @@ public class EventRepository {
                 });
     }
 
-    /** Marks the given events deleted (R-F2); returns the ids of the rows that changed. */
-    public Uni<List<UUID>> markDeleted(SqlClient sql, Collection<EventKey> keys) {
+    /** Marks the given events deleted (R-F2); returns the rows that changed. */
+    public Uni<List<InteractionEvent>> markDeleted(SqlClient sql, Collection<EventKey> keys) {
         if (keys.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
@@ -113,7 +113,7 @@ public class EventRepository {
             ro[i] = k.role();
             i++;
         }
-        return sql.preparedQuery(MARK_DELETED).execute(Tuple.tuple(List.<Object>of(u, s, r, c, ro))).map(EventRepository::ids);
+        return sql.preparedQuery(MARK_DELETED).execute(Tuple.tuple(List.<Object>of(u, s, r, c, ro))).map(EventRepository::events);
     }
 
     /** Inserts or revives/updates the events; returns the ids of the rows inserted or actually changed. */

@@ -42,6 +42,31 @@ public final class EventRows {
                 r.getBoolean("newsletter"), meeting, r.getBoolean("deleted"));
     }
 
+    /**
+     * The event as its row reads back: PostgreSQL keeps timestamps to the microsecond, so an event published from
+     * memory says exactly what one rendered from the table would.
+     */
+    public static InteractionEvent asStored(InteractionEvent e) {
+        Meeting m = e.meeting();
+        if (isMicros(e.occurredAt()) && (m == null || isMicros(m.startAt()) && isMicros(m.endAt()))) {
+            return e;
+        }
+        Meeting meeting = m == null ? null : new Meeting(micros(m.startAt()), micros(m.endAt()), m.allDay(),
+                m.attendeeCount(), m.responseStatus());
+        return new InteractionEvent(e.schemaVersion(), e.id(), e.userId(), e.accountId(), e.provider(), e.source(),
+                e.kind(), e.direction(), e.contactEmail(), e.contactName(), e.role(), micros(e.occurredAt()),
+                e.remoteId(), e.internetMessageId(), e.threadId(), e.mailbox(), e.viaSharedMailbox(),
+                e.classification(), e.newsletter(), meeting, e.deleted());
+    }
+
+    private static boolean isMicros(java.time.Instant i) {
+        return i == null || i.getNano() % 1000 == 0;
+    }
+
+    private static java.time.Instant micros(java.time.Instant i) {
+        return i == null ? null : i.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    }
+
     public static String wire(Enum<?> e) {
         return e == null ? null : e.name().toLowerCase(Locale.ROOT);
     }

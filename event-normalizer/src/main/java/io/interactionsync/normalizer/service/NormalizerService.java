@@ -12,6 +12,7 @@ import io.interactionsync.normalizer.outbox.OutboxRepository.OutboxMessage;
 import io.interactionsync.normalizer.repository.DirectoryRepository;
 import io.interactionsync.normalizer.repository.EventRepository;
 import io.interactionsync.normalizer.repository.EventRepository.EventKey;
+import io.interactionsync.normalizer.repository.EventRows;
 import io.interactionsync.normalizer.repository.VersionRepository;
 import io.interactionsync.normalizer.service.BatchNormalizer.RecordKey;
 import io.interactionsync.normalizer.service.BatchNormalizer.Version;
@@ -100,9 +101,9 @@ public class NormalizerService {
         return Uni.createFrom().item(() -> normalizer.prepare(batch))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .flatMap(prepared -> pool.withTransaction(conn -> write(conn, prepared, replay)))
-                .invoke(plan -> {
-                    record(plan);
-                    relay.wake();
+                .invoke(written -> {
+                    record(written.plan());
+                    relay.committed(written.outboxRowId(), written.announced());
                 })
                 .replaceWithVoid();
     }
@@ -139,12 +140,12 @@ public class NormalizerService {
         return false;
     }
 
-    private Uni<Plan> write(SqlConnection conn, Prepared prepared, boolean replay) {
+    private Uni<Written> write(SqlConnection conn, Prepared prepared, boolean replay) {
         return versions.lockAccounts(conn, prepared.accountIds())
                 .flatMap(v -> lookups(conn, prepared))
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(lookups -> normalizer.plan(prepared, lookups))
-                .flatMap(plan -> apply(conn, plan, replay).replaceWith(plan));
+                .flatMap(plan -> apply(conn, plan, replay));
     }
 
     /**
@@ -197,7 +198,7 @@ public class NormalizerService {
         return out;
     }
 
-    private Uni<Void> apply(SqlConnection conn, Plan plan, boolean replay) {
+    private Uni<Written> apply(SqlConnection conn, Plan plan, boolean replay) {
         List<InteractionEvent> desired = new ArrayList<>();
         Set<EventKey> desiredKeys = new HashSet<>();
         for (List<InteractionEvent> list : plan.desired().values()) {
@@ -219,16 +220,23 @@ public class NormalizerService {
                 .flatMap(deleted -> events.upsert(conn, desired).flatMap(written -> {
                     metrics.eventsDeleted(deleted.size());
                     metrics.eventsWritten(written.size());
-                    List<UUID> announced = new ArrayList<>(deleted.size() + written.size());
+                    // The announced events as written: retracted rows as read back, changed ones from the plan.
+                    Map<UUID, InteractionEvent> byId = new java.util.HashMap<>(desired.size() * 2);
+                    desired.forEach(e -> byId.put(e.id(), e));
+                    List<InteractionEvent> announced = new ArrayList<>(deleted.size() + written.size());
                     announced.addAll(deleted);
-                    announced.addAll(written);
+                    written.forEach(id -> announced.add(EventRows.asStored(byId.get(id))));
                     List<OutboxMessage> deadLetters = new ArrayList<>();
                     for (DeadLetter dl : replay ? List.<DeadLetter>of() : plan.deadLetters()) {
                         deadLetters.add(OutboxMessage.of(Topics.RAW_RECORDS_DLQ, dl.key(), json(dl)));
                     }
-                    return Uni.combine().all().unis(outbox.appendEvents(conn, announced),
-                            outbox.append(conn, deadLetters)).discardItems();
+                    return Uni.combine().all().unis(outbox.appendEvents(conn, announced.stream().map(InteractionEvent::id).toList()),
+                            outbox.append(conn, deadLetters)).with((rowId, v) -> new Written(plan, rowId, announced));
                 }));
+    }
+
+    /** A committed batch: its plan, and the outbox row announcing its changed events (0: none). */
+    private record Written(Plan plan, long outboxRowId, List<InteractionEvent> announced) {
     }
 
     private void record(Plan plan) {

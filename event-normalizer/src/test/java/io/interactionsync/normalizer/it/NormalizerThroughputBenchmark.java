@@ -105,6 +105,37 @@ class NormalizerThroughputBenchmark {
                 PostgresTestResource.user(), "");
     }
 
+    /** CPU seconds used so far by all PostgreSQL server processes (utime + stime from /proc). */
+    static double postgresCpuSeconds() {
+        double ticks = 0;
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                if (!d.getFileName().toString().chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String comm = Files.readString(d.resolve("comm")).strip();
+                    if (!comm.startsWith("postgres")) {
+                        continue;
+                    }
+                    String stat = Files.readString(d.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                } catch (Exception e) {
+                    // the process ended meanwhile
+                }
+            }
+        } catch (Exception e) {
+            return -1;
+        }
+        return ticks / 100.0; // USER_HZ
+    }
+
+    static double jvmCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1e9;
+    }
+
     private static long rssKb() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
@@ -118,20 +149,8 @@ class NormalizerThroughputBenchmark {
         return -1;
     }
 
-    @Test
-    void measureWriteThroughputAgainstCopy() throws Exception {
-        long n = Long.getLong("bench.records", 1_000_000L);
-        int users = Integer.getInteger("bench.users", 1000);
-        String run = "bench" + Long.toString(System.nanoTime() % 1_000_000, 36);
-        AtomicLong maxHeap = new AtomicLong();
-        AtomicLong maxRss = new AtomicLong();
-        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-        sampler.scheduleAtFixedRate(() -> {
-            maxHeap.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
-            maxRss.accumulateAndGet(rssKb(), Math::max);
-        }, 0, 200, TimeUnit.MILLISECONDS);
-
-        // 1. the normalizer's write path: one stream per consumer (each its own accounts, as Kafka partitions give)
+    /** Pushes {@code n} generated records through {@link NormalizerService#process}, one stream per consumer. */
+    private void push(String run, long n, int users) {
         AtomicLong progress = new AtomicLong();
         long wallStart = System.nanoTime();
         List<java.util.concurrent.CompletableFuture<Void>> streams = new ArrayList<>();
@@ -162,7 +181,42 @@ class NormalizerThroughputBenchmark {
             }, Executors.newVirtualThreadPerTaskExecutor()));
         }
         streams.forEach(java.util.concurrent.CompletableFuture::join);
+    }
+
+    private static void cleanUp(String run) throws Exception {
+        try (Connection c = jdbc(); Statement st = c.createStatement()) {
+            st.execute("delete from normalizer.interaction_events where user_id like '" + run + "-%'");
+            st.execute("delete from normalizer.record_versions where account_id like '" + run + "-%'");
+            st.execute("delete from normalizer.owner_aliases where account_id like '" + run + "-%'");
+        }
+    }
+
+    @Test
+    void measureWriteThroughputAgainstCopy() throws Exception {
+        long n = Long.getLong("bench.records", 1_000_000L);
+        int users = Integer.getInteger("bench.users", 1000);
+        String run = "bench" + Long.toString(System.nanoTime() % 1_000_000, 36);
+        AtomicLong maxHeap = new AtomicLong();
+        AtomicLong maxRss = new AtomicLong();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(() -> {
+            maxHeap.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+            maxRss.accumulateAndGet(rssKb(), Math::max);
+        }, 0, 200, TimeUnit.MILLISECONDS);
+
+        // 0. warm-up (JIT, caches, connections), not timed: a throughput benchmark measures the steady state
+        long warmup = Long.getLong("bench.warmup", 20_000L);
+        if (warmup > 0) {
+            push(run + "w", warmup, users);
+            cleanUp(run + "w");
+        }
+
+        // 1. the normalizer's write path: one stream per consumer (each its own accounts, as Kafka partitions give)
+        double jvmCpu0 = jvmCpuSeconds(), pgCpu0 = postgresCpuSeconds();
+        long wallStart = System.nanoTime();
+        push(run, n, users);
         long inNormalizer = System.nanoTime() - wallStart;
+        double jvmCpu = jvmCpuSeconds() - jvmCpu0, pgCpu = postgresCpuSeconds() - pgCpu0;
         long events = Db.count("select count(*) from normalizer.interaction_events where user_id like ?", run + "-%");
         long outboxDrainStart = System.nanoTime();
         while (Db.count("select count(*) from normalizer.outbox") > 0
@@ -176,6 +230,7 @@ class NormalizerThroughputBenchmark {
         Path file = Files.createTempFile("normalizer-bench", ".copy");
         String columns = EventRows.COLUMNS + ", created_at, updated_at";
         long copyNanos;
+        double copyPgCpu;
         try (Connection c = jdbc()) {
             var copy = c.unwrap(PGConnection.class).getCopyAPI();
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
@@ -186,11 +241,13 @@ class NormalizerThroughputBenchmark {
                 st.execute("delete from normalizer.interaction_events where user_id like '" + run + "-%'");
                 st.execute("vacuum analyze normalizer.interaction_events");
             }
+            double copyPg0 = postgresCpuSeconds();
             long t0 = System.nanoTime();
             try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 20)) {
                 copy.copyIn("copy normalizer.interaction_events (" + columns + ") from stdin (format binary)", in);
             }
             copyNanos = System.nanoTime() - t0;
+            copyPgCpu = postgresCpuSeconds() - copyPg0;
         } finally {
             Files.deleteIfExists(file);
         }
@@ -206,15 +263,28 @@ class NormalizerThroughputBenchmark {
                 BENCH normalizer            %,.0f records/s, %,.0f events/s
                 BENCH outbox drained        %.1f s after the last commit (relay publishing to Kafka concurrently)
                 BENCH plain COPY            %,d rows in %.1f s = %,.0f rows/s (same table, same indexes, binary)
+                BENCH CPU during normalizer test JVM %.1f s (app, record generation, Kafka broker), PostgreSQL %.1f s
+                BENCH CPU during COPY       PostgreSQL %.1f s
                 BENCH ratio                 %.2f (normalizer events/s ÷ COPY rows/s)
                 BENCH test JVM (app + Kafka broker + emulator): max heap used %,d MiB, max RSS %,d MiB (Xmx %,d MiB)
                 """, n, users, BATCH, events, events / (double) n, inNormalizer / 1e9, STREAMS, n / (inNormalizer / 1e9),
-                normalizerEps, drain / 1e9, copied, copyNanos / 1e9, copyRps, normalizerEps / copyRps,
+                normalizerEps, drain / 1e9, copied, copyNanos / 1e9, copyRps, jvmCpu, pgCpu, copyPgCpu,
+                normalizerEps / copyRps,
                 maxHeap.get() >> 20, maxRss.get() >> 10, Runtime.getRuntime().maxMemory() >> 20);
-        try (Connection c = jdbc(); Statement st = c.createStatement()) {
-            st.execute("delete from normalizer.interaction_events where user_id like '" + run + "-%'");
-            st.execute("delete from normalizer.record_versions where account_id like '" + run + "-%'");
-            st.execute("delete from normalizer.owner_aliases where account_id like '" + run + "-%'");
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            System.out.printf("GC %s count %d time %.1f s%n", gc.getName(), gc.getCollectionCount(), gc.getCollectionTime() / 1e3);
         }
+        System.out.printf("JIT total %.1f s%n", ManagementFactory.getCompilationMXBean().getTotalCompilationTime() / 1e3);
+        var tmx = ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Double> byGroup = new java.util.TreeMap<>();
+        for (long id : tmx.getAllThreadIds()) {
+            var info = tmx.getThreadInfo(id);
+            if (info == null) continue;
+            String g = info.getThreadName().replaceAll("[-#]?\\d+$", "").replaceAll("\\d+", "N");
+            byGroup.merge(g, tmx.getThreadCpuTime(id) / 1e9, Double::sum);
+        }
+        byGroup.entrySet().stream().sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed()).limit(25)
+                .forEach(e -> System.out.printf("THREADCPU %-60s %6.1f s%n", e.getKey(), e.getValue()));
+        cleanUp(run);
     }
 }
