@@ -11,7 +11,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * {@code account-events} (group event-normalizer): {@code directory_changed} updates the team directory,
+ * {@code account-events} (group event-normalizer): {@code connected} records the account's address as its user's
+ * (R-B1), {@code directory_changed} updates the team directory,
  * {@code shared_mailbox_added/removed} the shared mailbox subscribers (R-B5), {@code disconnected} ends the
  * account's subscriptions and, with {@code purge=true}, deletes the account's events. Other types are not the
  * normalizer's business. Unreadable records are logged and skipped (they carry no user data to keep).
@@ -41,7 +42,8 @@ public class AccountEventListener {
         return switch (event.type()) {
             case DIRECTORY_CHANGED -> directory.directoryChanged(event);
             case DISCONNECTED -> event.accountId() == null ? Uni.createFrom().voidItem() : directory.disconnected(event);
-            case SHARED_MAILBOX_ADDED -> directory.sharedMailboxAdded(event);
+            case CONNECTED -> directory.accountConnected(event);
+            case SHARED_MAILBOX_ADDED -> directory.accountConnected(event).flatMap(v -> directory.sharedMailboxAdded(event));
             case SHARED_MAILBOX_REMOVED -> directory.sharedMailboxRemoved(event);
             default -> Uni.createFrom().voidItem();
         };

@@ -355,15 +355,19 @@ public final class BatchNormalizer {
             owners.addAll(lookups.ownerKeysByUser().getOrDefault(rec.userId(), Set.of()));
             owners.addAll(prepared.batchOwnersByUser().getOrDefault(rec.userId(), Set.of()));
         }
-        // Whose colleagues: the mailbox's; for a shared mailbox also the subscriber's (by any of their addresses).
+        // Whose colleagues: the mailbox's; for a shared mailbox also the subscriber's (by any of their addresses,
+        // stored or learned in this batch). The subscriber's own addresses are never contacts either.
         Set<String> memberKeys = new HashSet<>();
         if (mailboxKey != null) {
             memberKeys.add(mailboxKey);
         }
+        Set<String> colleagues = new HashSet<>();
         if (rec.sharedMailbox()) {
             memberKeys.addAll(lookups.ownerKeysByUser().getOrDefault(rec.userId(), Set.of()));
+            memberKeys.addAll(prepared.batchOwnersByUser().getOrDefault(rec.userId(), Set.of()));
+            colleagues.addAll(memberKeys);
+            colleagues.remove(mailboxKey);
         }
-        Set<String> colleagues = new HashSet<>();
         Set<String> domains = new HashSet<>();
         for (Collection c : lookups.collections()) {
             if (c.memberKeys().stream().anyMatch(memberKeys::contains)) {

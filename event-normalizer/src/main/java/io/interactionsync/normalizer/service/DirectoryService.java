@@ -63,6 +63,19 @@ public class DirectoryService {
         return pool.withTransaction(conn -> directory.saveCollection(conn, id, d.name(), members, domains));
     }
 
+    /**
+     * R-B1: the account's own address is an owner address of its user from the start — before any of its mail is
+     * read — so a shared mailbox's first records already know the subscriber's team (R-B2, R-B5).
+     */
+    public Uni<Void> accountConnected(AccountEvent event) {
+        String key = event.email() == null ? null : AddressKeys.key(event.email()).orElse(null);
+        if (key == null || event.accountId() == null || event.userId() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.withTransaction(conn -> directory.addOwnerAddresses(conn,
+                Set.of(new BatchNormalizer.OwnerAddress(event.accountId(), event.userId(), key))));
+    }
+
     /** R-B5: the account now subscribes to a shared mailbox; its later records are attributed to the account's user. */
     public Uni<Void> sharedMailboxAdded(AccountEvent event) {
         String key = event.sharedMailbox() == null ? null : AddressKeys.key(event.sharedMailbox()).orElse(null);

@@ -170,7 +170,8 @@ public class NormalizerService {
             subscribers.values().forEach(list -> list.forEach(s -> users.add(s.userId())));
             return directory.ownerAddresses(conn, users).flatMap(aliases -> {
                 Set<String> members = new HashSet<>(prepared.mailboxKeys());
-                aliases.values().forEach(members::addAll); // a subscriber's own collections
+                aliases.values().forEach(members::addAll); // a subscriber's own collections…
+                prepared.batchOwnersByUser().values().forEach(members::addAll); // …also by addresses new in this batch
                 return Uni.combine().all().unis(directory.collectionsOf(conn, members),
                                 events.emailedContacts(conn, questions(prepared.senderKeys(), subscribers)),
                                 events.sentMessageIds(conn, questions(prepared.referencedIds(), subscribers)))

@@ -259,18 +259,36 @@ class NormalizerPipelineIT {
                     w.account(), w.user(), io.interactionsync.model.Provider.MICROSOFT, w.mailbox(), null, null, shared,
                     null, null, Instant.now()));
         }
+        // R-B2 before any of their own mail was read: the connector announced the accounts and the team
+        String carol = "carol." + alice.account() + "@acme.test";
+        for (Who w : List.of(alice, bob)) {
+            kafka.send(Topics.ACCOUNT_EVENTS, w.account(), new AccountEvent(1, AccountEvent.Type.CONNECTED,
+                    w.account(), w.user(), io.interactionsync.model.Provider.MICROSOFT, w.mailbox(), null, null, null,
+                    null, null, Instant.now()));
+        }
+        kafka.send(Topics.ACCOUNT_EVENTS, "team-" + alice.account(), new AccountEvent(1,
+                AccountEvent.Type.DIRECTORY_CHANGED, "team-" + alice.account(), null, null, null, null, null, null, null,
+                new AccountEvent.Directory("team-" + alice.account(), "Team", List.of(alice.mailbox(), bob.mailbox(),
+                        carol), List.of()), Instant.now()));
         await().atMost(WAIT).until(() -> Db.count("select count(*) from normalizer.shared_mailbox_subscribers "
-                + "where address = ?", shared) == 2);
+                + "where address = ?", shared) == 2
+                && Db.count("select count(*) from normalizer.owner_aliases where account_id in (?, ?)", alice.account(),
+                        bob.account()) == 2
+                && Db.count("select count(*) from normalizer.directory_collections where collection_id = ?",
+                        "team-" + alice.account()) == 1);
         com.fasterxml.jackson.databind.node.ObjectNode msg = io.interactionsync.normalizer.fixtures.GraphMailFixtures
                 .add(io.interactionsync.normalizer.fixtures.GraphMailFixtures.from(
                         io.interactionsync.normalizer.fixtures.GraphMailFixtures.message("sm-" + alice.account()),
                         "founder@startup.example", "Fay"), "toRecipients", shared, "Deal Flow");
+        io.interactionsync.normalizer.fixtures.GraphMailFixtures.add(msg, "ccRecipients", bob.mailbox(), "Bob");
+        io.interactionsync.normalizer.fixtures.GraphMailFixtures.add(msg, "ccRecipients", carol, "Carol");
         // fetched once, with alice's token
         send(alice, io.interactionsync.normalizer.fixtures.CalendarFixtures.record(Source.OUTLOOK_MAIL,
                 RawRecord.Op.UPSERT, msg, shared, true, alice.account(), alice.user()));
-        await().atMost(WAIT).until(() -> liveEvents(alice) == 1 && liveEvents(bob) == 1);
-        assertThat(Db.rows("select account_id, via_shared_mailbox, mailbox, direction from normalizer.interaction_events "
-                + "where user_id = ?", bob.user())).singleElement().satisfies(r -> {
+        await().atMost(WAIT).until(() -> liveEvents(alice) >= 1 && liveEvents(bob) >= 1);
+        assertThat(Db.rows("select account_id, via_shared_mailbox, mailbox, direction, contact_email "
+                + "from normalizer.interaction_events where user_id = ?", bob.user())).singleElement().satisfies(r -> {
+                    assertThat(r.get("contact_email")).isEqualTo("founder@startup.example"); // not bob, not carol
                     assertThat(r.get("account_id")).isEqualTo(bob.account());
                     assertThat(r.get("via_shared_mailbox")).isEqualTo(true);
                     assertThat(r.get("mailbox")).isEqualTo(shared);

@@ -21,13 +21,13 @@ import org.junit.jupiter.api.Test;
  * empty, since it is filled from raw records only. The whole capture is one poll (max.poll.records 2,000), as in
  * the demo stack, where the same thing happened live (team members stored as contacts of the shared mailbox's mail).
  * <p>
- * It FAILS today: for a shared mailbox the colleagues are found through the subscribers' stored owner addresses
- * only ({@code BatchNormalizer.context}, {@code NormalizerService.lookups}), not the batch's own, so until a
- * subscriber's own mail was committed in an earlier batch the team directory does not apply to the shared mailbox.
- * Not named {@code *Tests} so that it does not turn the module red before the fix; run it with
- * {@code -Dtest=CapturedFirstBatchFinding} and rename it to {@code …Tests} once it passes.
+ * This failed on the first capture (found by it): for a shared mailbox the colleagues were found through the
+ * subscribers' <em>stored</em> owner addresses only, so until a subscriber's own mail had been committed in an earlier
+ * batch the team directory did not apply to the shared mailbox. Now the batch's own owner addresses count too, the
+ * subscriber's own addresses are never contacts, and the connector's {@code connected} event stores the account's
+ * address up front ({@code NormalizerPipelineIT.sharedMailboxRecordsAreAttributedToEverySubscriber}).
  */
-class CapturedFirstBatchFinding {
+class CapturedFirstBatchTests {
 
     @BeforeAll
     static void normalizeTheCapture() {
