@@ -60,7 +60,11 @@ public record InteractionEvent(
         @JsonProperty("bulk") BULK
     }
 
-    /** Meeting details, present when {@code kind = meeting}. */
-    public record Meeting(Instant startAt, Instant endAt, boolean allDay, int attendeeCount, String responseStatus) {
+    /**
+     * Meeting details, present when {@code kind = meeting}. {@code partial}: the provider did not list every attendee
+     * (R-D5), so {@code attendeeCount} is a lower bound and the events cover the attendees it did list.
+     */
+    public record Meeting(Instant startAt, Instant endAt, boolean allDay, int attendeeCount, String responseStatus,
+                          boolean partial) {
     }
 }

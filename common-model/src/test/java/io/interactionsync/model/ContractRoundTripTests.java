@@ -60,7 +60,7 @@ class ContractRoundTripTests {
                                 InteractionEvent.Direction.MEETING, "bob@example.com", "Bob Smith",
                                 InteractionEvent.Role.ATTENDEE, AT, "evt-1", null, null, "alice@acme.test", false,
                                 InteractionEvent.Classification.PERSON, false,
-                                new InteractionEvent.Meeting(AT, AT.plusSeconds(1800), false, 3, "accepted"), false)),
+                                new InteractionEvent.Meeting(AT, AT.plusSeconds(1800), false, 3, "accepted", true), false)),
                 Arguments.of(Contract.INTERACTION_EVENT, new InteractionEventDeserializer(),
                         new InteractionEvent(1, UUID.randomUUID(), "user-1", "acc-1", Provider.MICROSOFT,
                                 Source.OUTLOOK_MAIL, InteractionEvent.Kind.EMAIL, InteractionEvent.Direction.INBOUND,

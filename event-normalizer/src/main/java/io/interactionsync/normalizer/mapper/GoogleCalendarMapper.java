@@ -76,8 +76,10 @@ public final class GoogleCalendarMapper implements RecordMapper {
         }
         JsonNode org = e.path("organizer");
         ParsedAddress organizer = org.isObject() ? MeetingEvents.address(text(org, "email"), text(org, "displayName")) : null;
+        // R-D5: Google left attendees out of the list (maxAttendees, or not visible to this calendar)
+        boolean partial = e.path("attendeesOmitted").asBoolean(false);
         MeetingFacts facts = new MeetingFacts(organizer, org.path("self").asBoolean(false), attendees, startAt, endAt,
-                allDay, null);
+                allDay, null, partial);
         return MeetingEvents.events(record, Provider.GOOGLE, Source.GOOGLE_CALENDAR, facts, ctx, instanceId(e, startAt),
                 text(e, "recurringEventId"), dropped);
     }

@@ -85,7 +85,7 @@ final class MeetingEvents {
         String messageId = Text.isSafeId(instanceId) ? instanceId : null;
         String threadId = Text.isSafeId(seriesId) ? seriesId : null;
         InteractionEvent.Meeting meeting = new InteractionEvent.Meeting(facts.start(), facts.end(), facts.allDay(),
-                v.attendeeCount(), v.responseStatus());
+                v.attendeeCount(), v.responseStatus(), facts.partial());
         List<InteractionEvent> events = new ArrayList<>(v.guests().size());
         for (Meetings.Guest g : v.guests()) {
             events.add(new InteractionEvent(InteractionEvent.SCHEMA_VERSION,

@@ -81,8 +81,10 @@ public final class OutlookCalendarMapper implements RecordMapper {
         ParsedAddress organizer = MeetingEvents.address(text(org, "address"), text(org, "name"));
         boolean organizerSelf = e.path("isOrganizer").asBoolean(false);
         String own = organizerSelf ? Meetings.ACCEPTED : ownResponse(e);
+        // R-D5: with hideAttendees an attendee's copy lists only that attendee; the organizer still sees everyone
+        boolean partial = e.path("hideAttendees").asBoolean(false) && !organizerSelf;
         MeetingFacts facts = new MeetingFacts(organizer, organizerSelf, attendees, startAt, endAt,
-                e.path("isAllDay").asBoolean(false), own);
+                e.path("isAllDay").asBoolean(false), own, partial);
         return MeetingEvents.events(record, Provider.MICROSOFT, Source.OUTLOOK_CALENDAR, facts, ctx,
                 text(e, "iCalUId"), text(e, "seriesMasterId"), dropped);
     }

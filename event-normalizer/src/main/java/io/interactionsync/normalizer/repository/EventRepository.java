@@ -37,10 +37,10 @@ public class EventRepository {
             + "$1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], "
             + "$9::text[], $10::text[], $11::timestamptz[], $12::text[], $13::text[], $14::text[], $15::text[], "
             + "$16::boolean[], $17::text[], $18::boolean[], $19::timestamptz[], $20::timestamptz[], $21::boolean[], "
-            + "$22::integer[], $23::text[]) as u(id, user_id, account_id, provider, source, kind, direction, "
+            + "$22::integer[], $23::text[], $24::boolean[]) as u(id, user_id, account_id, provider, source, kind, direction, "
             + "contact_email, contact_name, role, occurred_at, remote_id, internet_message_id, thread_id, mailbox, "
             + "via_shared_mailbox, classification, newsletter, meeting_start_at, meeting_end_at, meeting_all_day, "
-            + "meeting_attendee_count, meeting_response_status) "
+            + "meeting_attendee_count, meeting_response_status, meeting_partial) "
             + "on conflict (user_id, source, remote_id, contact_email, role) do update set "
             + "account_id = excluded.account_id, provider = excluded.provider, kind = excluded.kind, "
             + "direction = excluded.direction, contact_name = excluded.contact_name, occurred_at = excluded.occurred_at, "
@@ -49,16 +49,17 @@ public class EventRepository {
             + "classification = excluded.classification, newsletter = excluded.newsletter, "
             + "meeting_start_at = excluded.meeting_start_at, meeting_end_at = excluded.meeting_end_at, "
             + "meeting_all_day = excluded.meeting_all_day, meeting_attendee_count = excluded.meeting_attendee_count, "
-            + "meeting_response_status = excluded.meeting_response_status, deleted = false, updated_at = now() "
+            + "meeting_response_status = excluded.meeting_response_status, meeting_partial = excluded.meeting_partial, "
+            + "deleted = false, updated_at = now() "
             // Unchanged rows are left alone: a redelivered record writes nothing and publishes nothing.
             + "where (t.account_id, t.provider, t.kind, t.direction, t.contact_name, t.occurred_at, "
             + "t.internet_message_id, t.thread_id, t.mailbox, t.via_shared_mailbox, t.classification, t.newsletter, "
             + "t.meeting_start_at, t.meeting_end_at, t.meeting_all_day, t.meeting_attendee_count, "
-            + "t.meeting_response_status, t.deleted) is distinct from (excluded.account_id, excluded.provider, "
+            + "t.meeting_response_status, t.meeting_partial, t.deleted) is distinct from (excluded.account_id, excluded.provider, "
             + "excluded.kind, excluded.direction, excluded.contact_name, excluded.occurred_at, "
             + "excluded.internet_message_id, excluded.thread_id, excluded.mailbox, excluded.via_shared_mailbox, "
             + "excluded.classification, excluded.newsletter, excluded.meeting_start_at, excluded.meeting_end_at, "
-            + "excluded.meeting_all_day, excluded.meeting_attendee_count, excluded.meeting_response_status, false) "
+            + "excluded.meeting_all_day, excluded.meeting_attendee_count, excluded.meeting_response_status, excluded.meeting_partial, false) "
             + "returning t.id";
 
     private static final String LIVE_KEYS = "select e.user_id, e.source, e.remote_id, e.contact_email, e.role "
@@ -128,7 +129,7 @@ public class EventRepository {
                 role = new String[n], remote = new String[n], messageId = new String[n], thread = new String[n],
                 mailbox = new String[n], classification = new String[n], response = new String[n];
         OffsetDateTime[] occurred = new OffsetDateTime[n], start = new OffsetDateTime[n], end = new OffsetDateTime[n];
-        Boolean[] shared = new Boolean[n], newsletter = new Boolean[n], allDay = new Boolean[n];
+        Boolean[] shared = new Boolean[n], newsletter = new Boolean[n], allDay = new Boolean[n], partial = new Boolean[n];
         Integer[] attendees = new Integer[n];
         for (int i = 0; i < n; i++) {
             InteractionEvent e = events.get(i);
@@ -156,11 +157,12 @@ public class EventRepository {
                 allDay[i] = e.meeting().allDay();
                 attendees[i] = e.meeting().attendeeCount();
                 response[i] = e.meeting().responseStatus();
+                partial[i] = e.meeting().partial();
             }
         }
         Tuple params = Tuple.tuple(List.<Object>of(id, user, account, provider, source, kind, direction, contact, name, role,
                 occurred, remote, messageId, thread, mailbox, shared, classification, newsletter, start, end, allDay,
-                attendees, response));
+                attendees, response, partial));
         return sql.preparedQuery(UPSERT).execute(params).map(EventRepository::ids);
     }
 

@@ -16,7 +16,7 @@ public final class EventRows {
     public static final String COLUMNS = "id, user_id, account_id, provider, source, kind, direction, contact_email, "
             + "contact_name, role, occurred_at, remote_id, internet_message_id, thread_id, mailbox, via_shared_mailbox, "
             + "classification, newsletter, meeting_start_at, meeting_end_at, meeting_all_day, meeting_attendee_count, "
-            + "meeting_response_status, deleted";
+            + "meeting_response_status, meeting_partial, deleted";
 
     private EventRows() {
     }
@@ -27,7 +27,7 @@ public final class EventRows {
                 r.getOffsetDateTime("meeting_end_at") == null ? null : r.getOffsetDateTime("meeting_end_at").toInstant(),
                 Boolean.TRUE.equals(r.getBoolean("meeting_all_day")),
                 r.getInteger("meeting_attendee_count") == null ? 0 : r.getInteger("meeting_attendee_count"),
-                r.getString("meeting_response_status"));
+                r.getString("meeting_response_status"), Boolean.TRUE.equals(r.getBoolean("meeting_partial")));
         return new InteractionEvent(InteractionEvent.SCHEMA_VERSION, r.getUUID("id"), r.getString("user_id"),
                 r.getString("account_id"), enumOf(Provider.class, r.getString("provider")),
                 Source.fromWireName(r.getString("source")),
@@ -52,7 +52,7 @@ public final class EventRows {
             return e;
         }
         Meeting meeting = m == null ? null : new Meeting(micros(m.startAt()), micros(m.endAt()), m.allDay(),
-                m.attendeeCount(), m.responseStatus());
+                m.attendeeCount(), m.responseStatus(), m.partial());
         return new InteractionEvent(e.schemaVersion(), e.id(), e.userId(), e.accountId(), e.provider(), e.source(),
                 e.kind(), e.direction(), e.contactEmail(), e.contactName(), e.role(), micros(e.occurredAt()),
                 e.remoteId(), e.internetMessageId(), e.threadId(), e.mailbox(), e.viaSharedMailbox(),

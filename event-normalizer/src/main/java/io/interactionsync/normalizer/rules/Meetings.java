@@ -35,9 +35,9 @@ public final class Meetings {
     public record Attendee(ParsedAddress address, boolean resource, String response, boolean organizer, boolean self) {
     }
 
-    /** One calendar event, as the rules need it. */
+    /** One calendar event, as the rules need it; {@code partial}: the provider did not list every attendee. */
     public record MeetingFacts(ParsedAddress organizer, boolean organizerSelf, List<Attendee> attendees,
-                               Instant start, Instant end, boolean allDay, String ownResponse) {
+                               Instant start, Instant end, boolean allDay, String ownResponse, boolean partial) {
     }
 
     /** An outside participant of a meeting (R-D5). */

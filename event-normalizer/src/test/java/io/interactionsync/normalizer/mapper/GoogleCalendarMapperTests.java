@@ -44,6 +44,17 @@ class GoogleCalendarMapperTests {
     }
 
     @Test
+    void R_D5_attendeesOmittedFlagsTheMeetingPartial() {
+        Mapping m = map(googleMeeting("ev-omitted").put("attendeesOmitted", true));
+        assertThat(m.events()).singleElement().satisfies(e -> {
+            assertThat(e.meeting().partial()).isTrue();
+            assertThat(e.meeting().attendeeCount()).isEqualTo(3); // what was listed: a lower bound
+        });
+        assertThat(ContractSchemas.validate(ContractSchemas.Contract.INTERACTION_EVENT,
+                Json.mapper().valueToTree(m.events().get(0)))).isEmpty();
+    }
+
+    @Test
     void R_D5_oneEventPerOutsideAttendeeWithMeetingDetails() {
         Mapping m = map(googleMeeting("ev1"));
         assertThat(m.events()).singleElement().satisfies(e -> {
@@ -62,6 +73,7 @@ class GoogleCalendarMapperTests {
             assertThat(e.meeting().attendeeCount()).isEqualTo(3);
             assertThat(e.meeting().responseStatus()).isEqualTo("accepted");
             assertThat(e.internetMessageId()).isEqualTo("ev1@google.com");
+            assertThat(e.meeting().partial()).isFalse();
         });
         assertThat(ContractSchemas.validate(ContractSchemas.Contract.INTERACTION_EVENT,
                 Json.mapper().valueToTree(m.events().get(0)))).isEmpty();

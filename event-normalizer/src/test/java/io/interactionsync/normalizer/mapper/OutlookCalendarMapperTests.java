@@ -64,6 +64,16 @@ class OutlookCalendarMapperTests {
     }
 
     @Test
+    void R_D5_hideAttendeesFlagsAnAttendeesCopyPartialButNotTheOrganizers() {
+        ObjectNode attendeeCopy = graphMeeting("AAMk-hidden").put("isOrganizer", false).put("hideAttendees", true);
+        attendeeCopy.putObject("organizer").putObject("emailAddress").put("name", "Fay").put("address", "fay@startup.example");
+        assertThat(map(attendeeCopy).events()).isNotEmpty().allSatisfy(e -> assertThat(e.meeting().partial()).isTrue());
+        ObjectNode organizerCopy = graphMeeting("AAMk-hidden2").put("hideAttendees", true);
+        assertThat(map(organizerCopy).events()).isNotEmpty().allSatisfy(e -> assertThat(e.meeting().partial()).isFalse());
+        assertThat(map(graphMeeting("AAMk-plain")).events()).allSatisfy(e -> assertThat(e.meeting().partial()).isFalse());
+    }
+
+    @Test
     void R_D5_anOutsideOrganizer() {
         ObjectNode e = graphMeeting("AAMk2").put("isOrganizer", false);
         e.putObject("organizer").putObject("emailAddress").put("name", "Fay").put("address", "fay@startup.example");
