@@ -6,9 +6,13 @@ import io.interactionsync.normalizer.service.IncomingRecord;
 import io.interactionsync.normalizer.service.NormalizerService;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Clock;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,8 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -42,65 +44,147 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * event set, unchanged rows are not rewritten or republished, and a record older than the one already applied is
  * skipped (per-account locks + {@code record_versions}), so a replay never rolls back what live traffic changed.
  * Poison records are not dead-lettered a second time.
+ *
+ * <p>Runs are rows of {@code normalizer.replays} ({@link ReplayRepository}), so every replica answers for them and
+ * one runs at a time across the cluster. The replica running one refreshes its heartbeat and counters every
+ * {@code normalizer.replay.heartbeat-interval}; every replica marks a running row without a heartbeat for
+ * {@code normalizer.replay.stale-after} as {@code interrupted}, and a replica marks its own running rows interrupted
+ * at startup. A replica whose row was interrupted by another (it was cut off from PostgreSQL too long) stops.
  */
 @ApplicationScoped
 public class ReplayService {
 
-    /** A replay's progress. */
+    /** A replay's progress, as stored ({@code state}: running, completed, failed, interrupted). */
     public record Status(String id, String accountId, String state, long read, long replayed, Instant startedAt,
-                         Instant finishedAt, String error) {
+                         Instant finishedAt, String error, String owner, Instant heartbeatAt) {
     }
+
+    private static final Duration DB_WAIT = Duration.ofSeconds(30);
 
     private final NormalizerService service;
+    private final ReplayRepository repository;
     private final NormalizerConfig config;
     private final String bootstrapServers;
-    private final Clock clock = Clock.systemUTC();
-    private final Map<String, Run> runs = new ConcurrentHashMap<>();
+    private final Duration staleAfter;
+    private final String owner = replicaName();
+    /** The run this replica started last (status is read from the table; this is for the heartbeat and stop). */
     private final AtomicReference<Run> current = new AtomicReference<>();
 
-    public ReplayService(NormalizerService service, NormalizerConfig config,
-                         @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    public ReplayService(NormalizerService service, ReplayRepository repository, NormalizerConfig config,
+                         @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                         @ConfigProperty(name = "normalizer.replay.stale-after", defaultValue = "30s")
+                         Duration staleAfter) {
         this.service = service;
+        this.repository = repository;
         this.config = config;
         this.bootstrapServers = bootstrapServers;
+        this.staleAfter = staleAfter;
     }
 
-    /** Starts a replay of every account, or of {@code accountId} only; empty when one is already running. */
-    public Optional<Status> start(String accountId) {
-        Run run = new Run(UUID.randomUUID().toString(), accountId, clock.instant());
-        if (!current.compareAndSet(null, run)) {
-            Run other = current.get();
-            if (other != null && !other.finished()) {
-                return Optional.empty();
-            }
-            current.set(run);
+    /** This replica's name in {@code replays.owner}: the pod name (HOSTNAME) in Kubernetes. */
+    public String owner() {
+        return owner;
+    }
+
+    /**
+     * Starts a replay of every account, or of {@code accountId} only; empty when one is already running on any
+     * replica (a running one without a heartbeat for {@code stale-after} is marked interrupted first).
+     */
+    public Uni<Optional<Status>> start(String accountId) {
+        Run previous = current.get();
+        if (previous != null && !previous.done) {
+            return Uni.createFrom().item(Optional.empty()); // still winding down after it was interrupted elsewhere
         }
-        runs.put(run.id, run);
-        Thread t = new Thread(() -> run(run), "normalizer-replay-" + run.id.substring(0, 8));
-        t.setDaemon(true);
-        t.start();
-        return Optional.of(run.status());
+        UUID id = UUID.randomUUID();
+        return repository.start(id, accountId, owner, staleAfter).invoke(started -> started.ifPresent(s -> {
+            Run run = new Run(id, accountId);
+            current.set(run);
+            run.thread = new Thread(() -> run(run), "normalizer-replay-" + id.toString().substring(0, 8));
+            run.thread.setDaemon(true);
+            run.thread.start();
+        }));
     }
 
-    public Optional<Status> status(String id) {
-        return Optional.ofNullable(runs.get(id)).map(Run::status);
+    public Uni<Optional<Status>> status(String id) {
+        UUID uuid;
+        try {
+            uuid = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().item(Optional.empty()); // not an id we ever gave out
+        }
+        return repository.find(uuid);
+    }
+
+    /** The most recent replays of the whole cluster, newest first. */
+    public Uni<List<Status>> recent(int limit) {
+        return repository.recent(limit);
+    }
+
+    /**
+     * Marks the running replays recorded under this replica's name, other than the one it runs now, as
+     * interrupted: at startup they belong to this replica's previous life. Returns how many.
+     */
+    public Uni<Integer> interruptOrphans() {
+        Run run = current.get();
+        return repository.interruptOwn(owner, run == null || run.done ? null : run.id,
+                "replica " + owner + " restarted while the replay ran");
+    }
+
+    void started(@Observes StartupEvent ev) {
+        try {
+            int n = interruptOrphans().await().atMost(DB_WAIT);
+            if (n > 0) {
+                Log.warnf("marked %d replay(s) of this replica's previous run (%s) interrupted; re-run them", n, owner);
+            }
+        } catch (RuntimeException e) {
+            Log.warnf(e, "could not check for replays interrupted by a restart; the heartbeat timeout will catch them");
+        }
+    }
+
+    /**
+     * Every replica: the heartbeat (with the counters) of the replay it runs, then running rows of dead replicas
+     * → interrupted. A lost row (interrupted by another replica) stops the local run.
+     */
+    @Scheduled(every = "${normalizer.replay.heartbeat-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> heartbeat() {
+        Run run = current.get();
+        Uni<Void> beat = run == null || run.done ? Uni.createFrom().voidItem()
+                : repository.heartbeat(run.id, run.read.get(), run.replayed.get()).invoke(alive -> {
+                    if (!alive && !run.done) {
+                        Log.warnf("replay %s was marked interrupted by another replica (no heartbeat for %s); stopping",
+                                run.id, staleAfter);
+                        run.interrupt("lost its heartbeat");
+                    }
+                }).replaceWithVoid();
+        return beat.flatMap(v -> repository.interruptStale(staleAfter)).invoke(n -> {
+            if (n > 0) {
+                Log.warnf("marked %d replay(s) without a heartbeat for %s interrupted; re-run them", n, staleAfter);
+            }
+        }).onFailure().invoke(e -> Log.warnf(e, "replay heartbeat failed; will retry"))
+                .onFailure().recoverWithNull().replaceWithVoid();
     }
 
     void stop(@Observes ShutdownEvent ev) {
         Run run = current.get();
-        if (run != null) {
-            run.stopped.set(true);
-            KafkaConsumer<String, byte[]> c = run.consumer;
-            if (c != null) {
-                c.wakeup();
+        if (run != null && !run.done) {
+            run.interrupt("replica " + owner + " shut down");
+            try {
+                run.thread.join(10_000); // lets it record "interrupted" while the pool is still open
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
 
     private void run(Run run) {
         Log.infof("replay %s started (%s)", run.id, run.accountId == null ? "all accounts" : "account " + run.accountId);
+        String state;
+        String error = null;
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties())) {
             run.consumer = consumer;
+            if (run.stopReason != null) {
+                throw new WakeupException(); // interrupted before the consumer existed
+            }
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo p : consumer.partitionsFor(Topics.RAW_RECORDS, Duration.ofSeconds(30))) {
                 partitions.add(new TopicPartition(p.topic(), p.partition()));
@@ -108,16 +192,17 @@ public class ReplayService {
             consumer.assign(partitions);
             Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
             consumer.seekToBeginning(partitions);
-            while (!run.stopped.get() && !reachedEnd(consumer, end)) {
+            while (run.stopReason == null && !reachedEnd(consumer, end)) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
                 List<IncomingRecord> batch = new ArrayList<>(records.count());
                 Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+                long read = 0;
                 for (ConsumerRecord<String, byte[]> r : records) {
                     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
                     if (r.offset() >= end.getOrDefault(tp, 0L)) {
                         continue; // arrived after the replay started: the live consumer's
                     }
-                    run.read.incrementAndGet();
+                    read++;
                     commit.put(tp, new OffsetAndMetadata(r.offset() + 1));
                     if (run.accountId == null || run.accountId.equals(r.key())) {
                         batch.add(new IncomingRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value()));
@@ -125,19 +210,34 @@ public class ReplayService {
                 }
                 if (!batch.isEmpty()) {
                     service.replay(batch).await().indefinitely();
-                    run.replayed.addAndGet(batch.size());
                 }
+                // counted once the batch committed; the heartbeat writes them to the table every few seconds
+                run.read.addAndGet(read);
+                run.replayed.addAndGet(batch.size());
                 if (!commit.isEmpty()) {
                     consumer.commitSync(commit); // progress and lag of the replay group are visible in Kafka
                 }
             }
-            run.finish(run.stopped.get() ? "stopped" : "done", null, clock.instant());
-            Log.infof("replay %s %s: %d records read, %d replayed", run.id, run.state, run.read.get(), run.replayed.get());
+            state = run.stopReason == null ? "completed" : "interrupted";
+            error = run.stopReason;
         } catch (WakeupException e) {
-            run.finish("stopped", null, clock.instant());
+            state = "interrupted";
+            error = run.stopReason;
         } catch (RuntimeException e) {
-            run.finish("failed", e.getClass().getSimpleName() + ": " + e.getMessage(), clock.instant());
+            state = "failed";
+            error = e.getClass().getSimpleName() + ": " + e.getMessage();
             Log.errorf(e, "replay %s failed", run.id);
+        }
+        run.done = true;
+        try {
+            boolean recorded = repository.finish(run.id, state, run.read.get(), run.replayed.get(), error)
+                    .onFailure().retry().withBackOff(Duration.ofSeconds(1)).atMost(3)
+                    .await().atMost(DB_WAIT);
+            Log.infof("replay %s %s: %d records read, %d replayed%s", run.id, state, run.read.get(),
+                    run.replayed.get(), recorded ? "" : " (its row had already been marked interrupted)");
+        } catch (RuntimeException e) {
+            Log.errorf(e, "replay %s %s, but its final state could not be stored; it will show as interrupted "
+                    + "once its heartbeat is older than %s", run.id, state, staleAfter);
         }
     }
 
@@ -162,36 +262,40 @@ public class ReplayService {
         return p;
     }
 
+    private static String replicaName() {
+        String host = System.getenv("HOSTNAME");
+        if (host != null && !host.isBlank()) {
+            return host;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown-" + UUID.randomUUID().toString().substring(0, 8);
+        }
+    }
+
     private static final class Run {
-        final String id;
+        final UUID id;
         final String accountId;
-        final Instant startedAt;
         final AtomicLong read = new AtomicLong();
         final AtomicLong replayed = new AtomicLong();
-        final AtomicBoolean stopped = new AtomicBoolean();
+        volatile Thread thread;
         volatile KafkaConsumer<String, byte[]> consumer;
-        volatile String state = "running";
-        volatile String error;
-        volatile Instant finishedAt;
+        /** Why the run must stop early (shutdown, row interrupted elsewhere); null while it may go on. */
+        volatile String stopReason;
+        volatile boolean done;
 
-        Run(String id, String accountId, Instant startedAt) {
+        Run(UUID id, String accountId) {
             this.id = id;
             this.accountId = accountId;
-            this.startedAt = startedAt;
         }
 
-        boolean finished() {
-            return finishedAt != null;
-        }
-
-        void finish(String state, String error, Instant at) {
-            this.error = error;
-            this.finishedAt = at;
-            this.state = state;
-        }
-
-        Status status() {
-            return new Status(id, accountId, state, read.get(), replayed.get(), startedAt, finishedAt, error);
+        void interrupt(String reason) {
+            stopReason = reason;
+            KafkaConsumer<String, byte[]> c = consumer;
+            if (c != null) {
+                c.wakeup();
+            }
         }
     }
 }

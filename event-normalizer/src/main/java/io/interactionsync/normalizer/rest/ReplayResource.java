@@ -2,6 +2,7 @@ package io.interactionsync.normalizer.rest;
 
 import io.interactionsync.normalizer.replay.ReplayService;
 import io.interactionsync.normalizer.replay.ReplayService.Status;
+import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -11,15 +12,24 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 
 /**
  * The replay command (admin role): {@code POST /api/v1/admin/replays[?accountId=…]} starts rebuilding events from
- * {@code raw-records} (202 with the replay's status; 409 while another runs); {@code GET …/{id}} reports progress.
+ * {@code raw-records} (202 with the replay's status; 409 while another runs on any replica); {@code GET …/{id}}
+ * reports progress and {@code GET …} the 20 most recent replays, from {@code normalizer.replays} on any replica.
  */
 @Path("/api/v1/admin/replays")
 @RolesAllowed("admin")
 @Produces(MediaType.APPLICATION_JSON)
 public class ReplayResource {
+
+    /** How many replays the list returns, newest first. */
+    static final int RECENT = 20;
+
+    /** The list response, shaped like the query API's pages. */
+    public record Replays(List<Status> items) {
+    }
 
     private final ReplayService replays;
 
@@ -28,19 +38,24 @@ public class ReplayResource {
     }
 
     @POST
-    public Response start(@QueryParam("accountId") String accountId) {
+    public Uni<Response> start(@QueryParam("accountId") String accountId) {
         String account = accountId == null || accountId.isBlank() ? null : accountId.strip();
-        return replays.start(account)
+        return replays.start(account).map(started -> started
                 .map(s -> Response.accepted(s).header("Location", "/api/v1/admin/replays/" + s.id()).build())
                 .orElseThrow(() -> new ProblemException(new Problem("about:blank", "Conflict", 409,
-                        "A replay is already running.", "replay_running")));
+                        "A replay is already running.", "replay_running"))));
+    }
+
+    @GET
+    public Uni<Replays> recent() {
+        return replays.recent(RECENT).map(Replays::new);
     }
 
     @GET
     @Path("{id}")
-    public Status status(@PathParam("id") String id) {
-        return replays.status(id)
+    public Uni<Status> status(@PathParam("id") String id) {
+        return replays.status(id).map(found -> found
                 .orElseThrow(() -> new ProblemException(new Problem("about:blank", "Not Found", 404,
-                        "No such replay.", "replay_not_found")));
+                        "No such replay.", "replay_not_found"))));
     }
 }

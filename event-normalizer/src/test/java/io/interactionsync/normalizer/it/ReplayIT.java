@@ -3,6 +3,7 @@ package io.interactionsync.normalizer.it;
 import static io.interactionsync.normalizer.fixtures.GmailFixtures.message;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -12,6 +13,8 @@ import io.interactionsync.model.Json;
 import io.interactionsync.model.RawRecord;
 import io.interactionsync.model.Topics;
 import io.interactionsync.normalizer.fixtures.GmailFixtures;
+import io.interactionsync.normalizer.replay.ReplayService;
+import io.interactionsync.normalizer.rest.Problem;
 import io.interactionsync.testsupport.EmulatorTestResource;
 import io.interactionsync.testsupport.KafkaTestClient;
 import io.interactionsync.testsupport.KafkaTestResource;
@@ -19,16 +22,23 @@ import io.interactionsync.testsupport.PostgresTestResource;
 import io.interactionsync.testsupport.TestJwts;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The replay command: rebuilds events from raw-records after a rule change, idempotently, beside live traffic. */
+/**
+ * The replay command: rebuilds events from raw-records after a rule change, idempotently, beside live traffic; its
+ * runs are stored in {@code normalizer.replays}, one at a time across replicas, a dead replica's run interrupted.
+ */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
@@ -37,6 +47,9 @@ class ReplayIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static KafkaTestClient kafka;
+
+    @Inject
+    ReplayService replays;
 
     @BeforeAll
     static void connect() {
@@ -92,12 +105,30 @@ class ReplayIT {
         return TestJwts.user("ops-" + UUID.randomUUID(), "ops@acme.test", "admin");
     }
 
-    private static void replayAndWait(String accountId) {
+    private static String replayAndWait(String accountId) {
         String id = given().auth().oauth2(admin()).queryParam("accountId", accountId)
                 .when().post("/api/v1/admin/replays")
                 .then().statusCode(202).body("state", equalTo("running")).extract().path("id");
-        await().atMost(WAIT).until(() -> "done".equals(given().auth().oauth2(admin())
+        await().atMost(WAIT).until(() -> "completed".equals(given().auth().oauth2(admin())
                 .when().get("/api/v1/admin/replays/" + id).then().statusCode(200).extract().path("state")));
+        return id;
+    }
+
+    /** The replay's row in {@code normalizer.replays}. */
+    private static Map<String, Object> stored(String id) {
+        List<Map<String, Object>> rows = Db.rows("select account_id, state, read, replayed, finished_at, error, owner "
+                + "from normalizer.replays where id = ?::uuid", id);
+        assertThat(rows).as("replay %s is stored", id).hasSize(1);
+        return rows.get(0);
+    }
+
+    /** A replay row as another replica would have written it, with its last heartbeat {@code age} ago. */
+    private static String insertRunning(String owner, Duration age) {
+        String id = UUID.randomUUID().toString();
+        Db.rows("insert into normalizer.replays (id, state, owner, started_at, heartbeat_at) "
+                + "values (?::uuid, 'running', ?, now() - ?::interval, now() - ?::interval) returning id",
+                id, owner, age.toSeconds() + " seconds", age.toSeconds() + " seconds");
+        return id;
     }
 
     @Test
@@ -118,7 +149,17 @@ class ReplayIT {
                 + "where collection_id = ?", "team-" + who.account()) == 1);
         assertThat(who.live()).as("the directory alone does not rewrite past events").isEqualTo(2); // m2 + mark1
 
-        replayAndWait(who.account());
+        String first = replayAndWait(who.account());
+        // The outcome is stored (any replica can answer for it, a restart keeps it), counters included.
+        Map<String, Object> row = stored(first);
+        assertThat(row.get("state")).isEqualTo("completed");
+        assertThat(row.get("account_id")).isEqualTo(who.account());
+        assertThat(row.get("finished_at")).isNotNull();
+        assertThat(row.get("error")).isNull();
+        assertThat(row.get("owner")).isEqualTo(replays.owner());
+        assertThat(row.get("replayed")).as("the account's records: m1, m2, the delete of m1, mark1").isEqualTo(4L);
+        assertThat((Long) row.get("read")).as("every partition's records are read, only the account's replayed")
+                .isGreaterThanOrEqualTo((Long) row.get("replayed"));
         // live traffic during and after the replay is processed as usual
         who.send(who.upsert(message("m3").labels("INBOX").from("z@client.example").to(who.mailbox())));
         await().atMost(WAIT).until(() -> Db.count("select count(*) from normalizer.interaction_events where user_id = ? "
@@ -136,7 +177,13 @@ class ReplayIT {
 
         // Idempotent: a second replay (now of every account) changes and publishes nothing.
         long rows = Db.count("select count(*) from normalizer.interaction_events");
-        replayAndWait(null);
+        String second = replayAndWait(null);
+        assertThat(stored(second).get("account_id")).isNull();
+        assertThat((Long) stored(second).get("replayed")).as("all accounts: every record read is replayed")
+                .isEqualTo((Long) stored(second).get("read"));
+        assertThat(given().auth().oauth2(admin()).when().get("/api/v1/admin/replays")
+                .then().statusCode(200).extract().<List<String>>path("items.id"))
+                .as("newest first").containsSubsequence(second, first);
         assertThat(Db.count("select count(*) from normalizer.interaction_events where user_id = ?", who.user()))
                 .isEqualTo(who.all());
         assertThat(publishedSoFar(who, "mark3")).hasSize(published.size());
@@ -148,8 +195,88 @@ class ReplayIT {
         given().auth().oauth2(TestJwts.user("u-" + UUID.randomUUID(), "u@acme.test"))
                 .when().post("/api/v1/admin/replays").then().statusCode(403);
         given().when().post("/api/v1/admin/replays").then().statusCode(401);
+        given().auth().oauth2(TestJwts.user("u-" + UUID.randomUUID(), "u@acme.test"))
+                .when().get("/api/v1/admin/replays").then().statusCode(403);
         given().auth().oauth2(admin()).when().get("/api/v1/admin/replays/nope").then().statusCode(404)
                 .body("code", equalTo("replay_not_found"));
+        given().auth().oauth2(admin()).when().get("/api/v1/admin/replays/" + UUID.randomUUID()).then().statusCode(404)
+                .contentType(Problem.MEDIA_TYPE).body("code", equalTo("replay_not_found")).body("status", equalTo(404));
+    }
+
+    @Test
+    void oneReplayRunsAcrossReplicasAndADeadReplicasReplayIsInterrupted() {
+        // Another replica runs a replay (heartbeat just now): this replica answers for it and refuses a second one.
+        String other = insertRunning("replica-b", Duration.ZERO);
+        try {
+            given().auth().oauth2(admin()).when().get("/api/v1/admin/replays/" + other).then().statusCode(200)
+                    .body("state", equalTo("running")).body("owner", equalTo("replica-b"));
+            given().auth().oauth2(admin()).when().post("/api/v1/admin/replays").then().statusCode(409)
+                    .contentType(Problem.MEDIA_TYPE).body("code", equalTo("replay_running"))
+                    .body("title", equalTo("Conflict")).body("status", equalTo(409));
+            assertThat(Db.count("select count(*) from normalizer.replays where state = 'running'")).isEqualTo(1);
+
+            // replica-b dies: its heartbeat gets older than stale-after (30 s) → the next replay may start.
+            Db.rows("update normalizer.replays set heartbeat_at = now() - interval '10 minutes' where id = ?::uuid "
+                    + "returning id", other);
+            String next = replayAndWait(null);
+            Map<String, Object> dead = Db.rows("select state, finished_at, error from normalizer.replays "
+                    + "where id = ?::uuid", other).get(0);
+            assertThat(dead.get("state")).isEqualTo("interrupted");
+            assertThat(dead.get("finished_at")).isNotNull();
+            assertThat((String) dead.get("error")).contains("no heartbeat from replica-b");
+            assertThat(stored(next).get("state")).isEqualTo("completed");
+            given().auth().oauth2(admin()).when().get("/api/v1/admin/replays").then().statusCode(200)
+                    .body("items[0].id", equalTo(next)).body("items[1].id", equalTo(other))
+                    .body("items[1].state", equalTo("interrupted"));
+        } finally {
+            Db.rows("update normalizer.replays set state = 'interrupted', finished_at = now() "
+                    + "where id = ?::uuid and state = 'running' returning id", other);
+        }
+    }
+
+    @Test
+    void aRunningReplayHeartbeatsAndRefusesASecondOne() throws Exception {
+        Who who = Who.fresh();
+        who.send(who.upsert(message("h1").labels("INBOX").from("x@client.example").to(who.mailbox())));
+        await().atMost(WAIT).until(() -> who.live() == 1);
+        String id;
+        // Holding the events table keeps the replay's first batch waiting, so it is deterministically still running.
+        try (Connection hold = DriverManager.getConnection(PostgresTestResource.jdbcUrl(PostgresTestResource.DATABASE),
+                PostgresTestResource.user(), "")) {
+            hold.setAutoCommit(false);
+            hold.createStatement().execute("lock table normalizer.interaction_events in access exclusive mode");
+            id = given().auth().oauth2(admin()).queryParam("accountId", who.account())
+                    .when().post("/api/v1/admin/replays").then().statusCode(202).extract().path("id");
+            given().auth().oauth2(admin()).when().post("/api/v1/admin/replays").then().statusCode(409)
+                    .contentType(Problem.MEDIA_TYPE).body("code", equalTo("replay_running"));
+            // the owner refreshes its heartbeat (every 5 s) while the replay runs
+            await().atMost(WAIT).until(() -> Db.count("select count(*) from normalizer.replays where id = ?::uuid "
+                    + "and state = 'running' and heartbeat_at > started_at + interval '1 second'", id) == 1);
+            given().auth().oauth2(admin()).when().get("/api/v1/admin/replays/" + id).then().statusCode(200)
+                    .body("state", equalTo("running")).body("owner", equalTo(replays.owner()));
+            hold.rollback();
+        }
+        await().atMost(WAIT).until(() -> "completed".equals(stored(id).get("state")));
+        assertThat(stored(id).get("replayed")).isEqualTo(1L);
+    }
+
+    @Test
+    void aReplayThisReplicaRanBeforeARestartIsInterruptedAtStartup() {
+        // What the startup check finds after a crash: a running row under this replica's name, heartbeat recent.
+        String orphan = insertRunning(replays.owner(), Duration.ofSeconds(2));
+        try {
+            assertThatThrownBy(() -> insertRunning("replica-c", Duration.ZERO))
+                    .as("a second running row is refused by the table itself, whoever writes it")
+                    .hasStackTraceContaining("replays_one_running");
+            assertThat(replays.interruptOrphans().await().atMost(WAIT)).isEqualTo(1);
+            Map<String, Object> row = stored(orphan);
+            assertThat(row.get("state")).isEqualTo("interrupted");
+            assertThat((String) row.get("error")).contains("restarted");
+            replayAndWait(null); // nothing blocks a new one
+        } finally {
+            Db.rows("update normalizer.replays set state = 'interrupted', finished_at = now() "
+                    + "where id = ?::uuid and state = 'running' returning id", orphan);
+        }
     }
 
     private static JsonNode readTree(String s) {

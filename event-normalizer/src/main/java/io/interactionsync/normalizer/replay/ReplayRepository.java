@@ -1,0 +1,127 @@
+package io.interactionsync.normalizer.replay;
+
+import io.interactionsync.normalizer.replay.ReplayService.Status;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * {@code normalizer.replays}: the replay runs of every replica. Times come from PostgreSQL's clock ({@code now()}),
+ * so heartbeats written by one replica and judged stale by another never depend on the replicas' clocks agreeing.
+ */
+@ApplicationScoped
+public class ReplayRepository {
+
+    private static final String COLUMNS =
+            "id, account_id, state, read, replayed, started_at, finished_at, error, owner, heartbeat_at";
+
+    private final Pool pool;
+
+    public ReplayRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /**
+     * Marks running replays whose replica stopped sending heartbeats as interrupted (then a new one may start), and
+     * inserts a new running one unless another is still running anywhere (the partial unique index
+     * {@code replays_one_running}; a concurrent start waits for the other's commit, then conflicts). Empty on
+     * conflict.
+     */
+    public Uni<Optional<Status>> start(UUID id, String accountId, String owner, Duration staleAfter) {
+        return pool.withTransaction(conn -> interruptStale(conn, staleAfter)
+                .flatMap(n -> conn.preparedQuery("insert into normalizer.replays (id, account_id, state, owner) "
+                                + "values ($1, $2, 'running', $3) on conflict do nothing returning " + COLUMNS)
+                        .execute(Tuple.of(id, accountId, owner)))
+                .map(ReplayRepository::first));
+    }
+
+    /** Running replays without a heartbeat for {@code staleAfter} → interrupted; returns how many. */
+    public Uni<Integer> interruptStale(SqlClient sql, Duration staleAfter) {
+        return sql.preparedQuery("update normalizer.replays set state = 'interrupted', finished_at = now(), "
+                        + "error = 'no heartbeat from ' || owner || ' since ' || heartbeat_at "
+                        + "where state = 'running' and heartbeat_at < now() - make_interval(secs => $1)")
+                .execute(Tuple.of((double) staleAfter.toMillis() / 1000))
+                .map(RowSet::rowCount);
+    }
+
+    public Uni<Integer> interruptStale(Duration staleAfter) {
+        return interruptStale(pool, staleAfter);
+    }
+
+    /**
+     * Replays this replica ({@code owner}) was running when it died: at startup nothing of ours can be running, so
+     * they are interrupted at once instead of after the heartbeat timeout. {@code except}: the one it runs now, if any.
+     */
+    public Uni<Integer> interruptOwn(String owner, UUID except, String reason) {
+        return pool.preparedQuery("update normalizer.replays set state = 'interrupted', finished_at = now(), "
+                        + "error = $3 where state = 'running' and owner = $1 and id is distinct from $2")
+                .execute(Tuple.of(owner, except, reason))
+                .map(RowSet::rowCount);
+    }
+
+    /**
+     * Progress and heartbeat of a running replay. False when the row is no longer running: another replica judged
+     * it stale and interrupted it, so this replica must stop (a new replay may already be running).
+     */
+    public Uni<Boolean> heartbeat(UUID id, long read, long replayed) {
+        return pool.preparedQuery("update normalizer.replays set read = $2, replayed = $3, heartbeat_at = now() "
+                        + "where id = $1 and state = 'running'")
+                .execute(Tuple.of(id, read, replayed))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** The final state and counters; false when the row was no longer running (interrupted meanwhile). */
+    public Uni<Boolean> finish(UUID id, String state, long read, long replayed, String error) {
+        return pool.preparedQuery("update normalizer.replays set state = $2, read = $3, replayed = $4, error = $5, "
+                        + "finished_at = now(), heartbeat_at = now() where id = $1 and state = 'running'")
+                .execute(Tuple.of(id, state, read, replayed, error))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    public Uni<Optional<Status>> find(UUID id) {
+        return pool.preparedQuery("select " + COLUMNS + " from normalizer.replays where id = $1")
+                .execute(Tuple.of(id))
+                .map(ReplayRepository::first);
+    }
+
+    /** The most recent replays, newest first. */
+    public Uni<List<Status>> recent(int limit) {
+        return pool.preparedQuery("select " + COLUMNS + " from normalizer.replays "
+                        + "order by started_at desc, id limit $1")
+                .execute(Tuple.of(limit))
+                .map(rows -> {
+                    List<Status> out = new ArrayList<>();
+                    for (Row r : rows) {
+                        out.add(status(r));
+                    }
+                    return out;
+                });
+    }
+
+    private static Optional<Status> first(RowSet<Row> rows) {
+        var it = rows.iterator();
+        return it.hasNext() ? Optional.of(status(it.next())) : Optional.empty();
+    }
+
+    private static Status status(Row r) {
+        return new Status(r.getUUID("id").toString(), r.getString("account_id"), r.getString("state"),
+                r.getLong("read"), r.getLong("replayed"), instant(r.getOffsetDateTime("started_at")),
+                instant(r.getOffsetDateTime("finished_at")), r.getString("error"), r.getString("owner"),
+                instant(r.getOffsetDateTime("heartbeat_at")));
+    }
+
+    private static Instant instant(OffsetDateTime t) {
+        return t == null ? null : t.toInstant();
+    }
+}
