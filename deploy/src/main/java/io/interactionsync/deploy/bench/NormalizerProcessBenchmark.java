@@ -1,0 +1,465 @@
+package io.interactionsync.deploy.bench;
+
+import io.interactionsync.deploy.KafkaBrokerProcess;
+import io.interactionsync.deploy.LocalDatabase;
+import io.interactionsync.deploy.ManagedProcess;
+import io.interactionsync.deploy.StackEndpoints;
+import io.interactionsync.deploy.StackService;
+import io.interactionsync.deploy.StackTopics;
+import io.interactionsync.model.Topics;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.management.MemoryUsage;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.postgresql.PGConnection;
+
+/**
+ * The normalizer's throughput and memory as its own process ({@code deploy/bench-normalizer.sh}): a fresh Kafka
+ * broker process and a fresh database {@value #DATABASE} on the local PostgreSQL; N generated Gmail raw records
+ * produced to {@code raw-records} (12 partitions) BEFORE the packaged normalizer starts with a fixed heap; timed
+ * until its consumer group has no lag on {@code raw-records} and its outbox is empty. Every 200 ms it samples the
+ * normalizer's RSS and heap used (through JMX, attached) and its CPU, and the CPU of the broker and of PostgreSQL. Then, in the same run, a plain
+ * binary COPY of the rows written into the same table is the baseline.
+ *
+ * <p>Complements {@code NormalizerThroughputBenchmark} (event-normalizer), which calls the service in the test JVM:
+ * here Kafka consumption, the relay's publishing and the process's own memory are part of the measurement.
+ */
+public final class NormalizerProcessBenchmark {
+
+    /** The benchmark's own database: created fresh, dropped at the end; never the stack's or the tests'. */
+    static final String DATABASE = "interaction_sync_bench";
+    static final String GROUP = "event-normalizer";
+    private static final Duration SAMPLE = Duration.ofMillis(200);
+    private static final Duration POLL = Duration.ofMillis(250);
+
+    record Options(long records, String xmx, int users, int teamSize, long seed, boolean keep, Duration timeout) {
+
+        static Options parse(String[] args) {
+            long records = 1_000_000;
+            String xmx = "512m";
+            int users = 1000;
+            int teamSize = 50;
+            long seed = 7;
+            boolean keep = false;
+            Duration timeout = Duration.ofHours(2);
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--records" -> records = Long.parseLong(args[++i].replace("_", "").replace(",", ""));
+                    case "--xmx" -> xmx = args[++i];
+                    case "--users" -> users = Integer.parseInt(args[++i]);
+                    case "--team-size" -> teamSize = Integer.parseInt(args[++i]);
+                    case "--seed" -> seed = Long.parseLong(args[++i]);
+                    case "--keep" -> keep = true;
+                    case "--timeout-minutes" -> timeout = Duration.ofMinutes(Long.parseLong(args[++i]));
+                    case "-h", "--help" -> {
+                        System.out.println("""
+                                usage: deploy/bench-normalizer.sh [--records N] [--xmx 512m] [--users 1000]
+                                         [--team-size 50] [--seed 7] [--keep] [--timeout-minutes 120]
+                                  --records  raw records in the backlog (default 1,000,000)
+                                  --xmx      the normalizer's -Xmx (default 512m)
+                                  --users    accounts, generated in teams of --team-size (default 1,000)
+                                  --keep     keep the database %s afterwards (dropped by default)""".formatted(DATABASE));
+                        System.exit(0);
+                    }
+                    default -> throw new IllegalArgumentException("unknown option " + a + " (see --help)");
+                }
+            }
+            if (records < 1 || users < 1 || teamSize < 2) {
+                throw new IllegalArgumentException("--records ≥ 1, --users ≥ 1 and --team-size ≥ 2 please");
+            }
+            return new Options(records, xmx, users, teamSize, seed, keep, timeout);
+        }
+    }
+
+    /** What the sampler saw; maxima over the run, latest CPU readings. */
+    static final class Samples {
+        final AtomicLong maxRss = new AtomicLong(-1);
+        final AtomicLong maxHeap = new AtomicLong(-1);
+        final AtomicLong lastRss = new AtomicLong(-1);
+        final AtomicLong lastHeap = new AtomicLong(-1);
+        final AtomicLong count = new AtomicLong();
+        final AtomicLong heapSamples = new AtomicLong();
+        final AtomicLong maxHeapCommitted = new AtomicLong(-1);
+    }
+
+    private final Options options;
+    private final Path root = Path.of("").toAbsolutePath();
+    private final Path state = root.resolve(".local/bench");
+    private final LocalDatabase database = new LocalDatabase("127.0.0.1", 5432, "postgres", DATABASE);
+    /** Everything started, closed in reverse order by {@link #cleanUp} (also from the shutdown hook on Ctrl-C). */
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private boolean cleanedUp;
+    private boolean databaseCreated;
+
+    private NormalizerProcessBenchmark(Options options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (RuntimeException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        NormalizerProcessBenchmark bench = new NormalizerProcessBenchmark(options);
+        Thread hook = new Thread(bench::cleanUp, "bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int code = 0;
+        try {
+            bench.run();
+        } catch (Exception e) {
+            System.err.println("error: " + e.getMessage());
+            e.printStackTrace();
+            code = 1;
+        } finally {
+            bench.cleanUp();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down (Ctrl-C): the hook found everything cleaned up
+            }
+        }
+        System.exit(code);
+    }
+
+    private void run() throws Exception {
+        Path jar = StackService.NORMALIZER.jar(root);
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: ./mvnw -B -q -DskipTests package -pl event-normalizer -am");
+        }
+        deleteRecursively(state);
+        int kafkaPort = freePort(), controllerPort = freePort(), normalizerPort = freePort();
+        String bootstrap = "127.0.0.1:" + kafkaPort;
+
+        step("PostgreSQL: fresh database " + DATABASE + " on 127.0.0.1:5432");
+        database.recreate();
+        databaseCreated = true;
+
+        step("Kafka (KRaft) broker process on " + bootstrap);
+        started.push(KafkaBrokerProcess.start(state.resolve("kafka"), kafkaPort, controllerPort,
+                state.resolve("logs/kafka.log")));
+        long brokerPid = ProcStats.child("kafka.Kafka").orElseThrow().pid();
+        StackTopics.ensure(bootstrap);
+
+        step(String.format(Locale.ROOT, "backlog: %,d raw records for %,d accounts (teams of %d) → raw-records",
+                options.records(), options.users(), options.teamSize()));
+        long t = System.nanoTime();
+        GmailBacklog.Produced produced = new GmailBacklog(bootstrap, options.seed())
+                .produce(options.records(), options.users(), options.teamSize());
+        System.out.printf(Locale.ROOT, "    %,d records (%,d received, %,d sent) generated and produced in %.1f s%n",
+                produced.records(), produced.inbox(), produced.sent(), (System.nanoTime() - t) / 1e9);
+
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            Map<TopicPartition, Long> ends = endOffsets(admin, Topics.RAW_RECORDS);
+            long backlog = ends.values().stream().mapToLong(Long::longValue).sum();
+            if (backlog != produced.records()) {
+                throw new IllegalStateException("raw-records holds " + backlog + " records, produced " + produced.records());
+            }
+            measure(admin, bootstrap, normalizerPort, brokerPid, produced, ends);
+        }
+    }
+
+    private void measure(Admin admin, String bootstrap, int normalizerPort, long brokerPid,
+            GmailBacklog.Produced produced, Map<TopicPartition, Long> ends) throws Exception {
+        // The normalizer's environment as the stack gives it; no emulator runs, so the portal JWT settings point at
+        // a closed port (the query API is not used; the key is fetched on the first authenticated request only).
+        StackEndpoints endpoints = new StackEndpoints(bootstrap, "http://127.0.0.1:9", database, 0, 0, 0,
+                normalizerPort, "unused");
+        Map<String, String> env = StackService.NORMALIZER.environment(endpoints);
+        URI ready = URI.create(StackService.NORMALIZER.healthUrl(endpoints));
+
+        double brokerCpu0 = ProcStats.cpuSeconds(brokerPid);
+        double pgCpu0 = ProcStats.postgresCpuSeconds();
+        step("event-normalizer process (-Xmx" + options.xmx() + ") on port " + normalizerPort);
+        long start = System.nanoTime();
+        ManagedProcess normalizer = ManagedProcess.start("event-normalizer", ManagedProcess.java(
+                "-Xmx" + options.xmx(), "-XX:+ExitOnOutOfMemoryError", "-jar", StackService.NORMALIZER.jar(root).toString()),
+                env, state.resolve("logs/event-normalizer.log"));
+        started.push(normalizer);
+        long pid = ProcStats.child("quarkus-run.jar").orElseThrow().pid();
+
+        Samples samples = new Samples();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread th = new Thread(r, "bench-sampler");
+            th.setDaemon(true);
+            return th;
+        });
+        JvmProbe[] probe = {null};
+        sampler.scheduleAtFixedRate(() -> {
+            long rss = ProcStats.rssBytes(pid);
+            samples.lastRss.set(rss);
+            samples.maxRss.accumulateAndGet(rss, Math::max);
+            samples.count.incrementAndGet();
+            try {
+                if (probe[0] == null) {
+                    probe[0] = JvmProbe.attach(pid); // fails until the JVM's attach listener is up: next sample
+                }
+                MemoryUsage heap = probe[0].heap();
+                samples.lastHeap.set(heap.getUsed());
+                samples.maxHeap.accumulateAndGet(heap.getUsed(), Math::max);
+                samples.maxHeapCommitted.accumulateAndGet(heap.getCommitted(), Math::max);
+                samples.heapSamples.incrementAndGet();
+            } catch (Exception e) {
+                // not attachable yet, or exiting
+            }
+        }, 0, SAMPLE.toMillis(), TimeUnit.MILLISECONDS);
+        started.push(sampler::shutdownNow);
+
+        long readyAt = -1, firstCommitAt = -1, doneAt = -1, lastReport = start;
+        long backlog = ends.values().stream().mapToLong(Long::longValue).sum();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        try (Connection c = database.connect()) {
+            while (doneAt < 0) {
+                if (!normalizer.isAlive()) {
+                    throw new IllegalStateException("the normalizer exited. Last lines of " + normalizer.logFile()
+                            + ":\n" + normalizer.logTail(40));
+                }
+                long now = System.nanoTime();
+                if (now - start > options.timeout().toNanos()) {
+                    throw new IllegalStateException("not done after " + options.timeout().toMinutes() + " min");
+                }
+                if (readyAt < 0 && ok(http, ready)) {
+                    readyAt = System.nanoTime();
+                    System.out.printf(Locale.ROOT, "    ready after %.1f s%n", (readyAt - start) / 1e9);
+                }
+                long committed = committed(admin, ends);
+                if (firstCommitAt < 0 && committed > 0) {
+                    firstCommitAt = System.nanoTime();
+                }
+                long outbox = readyAt < 0 ? -1 : count(c, "select count(*) from normalizer.outbox");
+                if (committed == backlog && outbox == 0) {
+                    doneAt = System.nanoTime();
+                    break;
+                }
+                if (now - lastReport > Duration.ofSeconds(10).toNanos()) {
+                    lastReport = now;
+                    System.out.printf(Locale.ROOT,
+                            "    %5.0f s: committed %,d / %,d records, outbox rows %d, RSS %,d MiB, heap used %,d MiB%n",
+                            (now - start) / 1e9, committed, backlog, outbox, samples.lastRss.get() >> 20,
+                            samples.lastHeap.get() >> 20);
+                }
+                Thread.sleep(POLL.toMillis()); // polling another process; there is nothing to await on
+            }
+            double normalizerCpu = ProcStats.cpuSeconds(pid);
+            double brokerCpu = ProcStats.cpuSeconds(brokerPid) - brokerCpu0;
+            double pgCpu = ProcStats.postgresCpuSeconds() - pgCpu0;
+            sampler.shutdownNow();
+            sampler.awaitTermination(5, TimeUnit.SECONDS);
+            String gc = "(not attached)";
+            if (probe[0] != null) {
+                gc = probe[0].gc();
+                probe[0].close();
+            }
+            long events = count(c, "select count(*) from normalizer.interaction_events");
+            long published = endOffsets(admin, Topics.INTERACTION_EVENTS).values().stream().mapToLong(Long::longValue).sum();
+            long deadLetters = endOffsets(admin, Topics.RAW_RECORDS_DLQ).values().stream().mapToLong(Long::longValue).sum();
+
+            step("stopping the normalizer and the broker; COPY baseline");
+            stopAll(); // the baseline runs on a machine without the normalizer and the broker
+            Copy copy = copyBaseline(c);
+
+            double wall = (doneAt - start) / 1e9;
+            double fromReady = (doneAt - readyAt) / 1e9;
+            double fromCommit = (doneAt - firstCommitAt) / 1e9;
+            double eps = events / fromReady;
+            double copyRps = copy.rows() / copy.seconds();
+            System.out.printf(Locale.ROOT, """
+
+                    BENCH ============== NormalizerProcessBenchmark (normalizer as its own process) ==============
+                    BENCH raw records           %,d in raw-records before the normalizer started (%,d received, %,d sent; %,d accounts in %d teams; 12 partitions)
+                    BENCH events written        %,d (%.2f per record); published to interaction-events %,d; dead letters %,d
+                    BENCH normalizer wall       %.1f s from process start to no lag + empty outbox (ready after %.1f s, first offset commit after %.1f s)
+                    BENCH normalizer            %,.0f records/s, %,.0f events/s (from ready; from process start: %,.0f records/s, %,.0f events/s)
+                    BENCH plain COPY            %,d rows in %.1f s = %,.0f rows/s (same rows, same table and indexes, binary)
+                    BENCH ratio                 %.2f (normalizer events/s from ready ÷ COPY rows/s)
+                    BENCH normalizer memory     max heap used %,d MiB (committed %,d MiB), max RSS %,d MiB, -Xmx%s (sampled every %d ms: %d RSS, %d heap samples)
+                    BENCH normalizer GC         %s
+                    BENCH CPU during normalizer normalizer %.1f s, Kafka broker %.1f s, PostgreSQL %.1f s (wall %.1f s, %d cores)
+                    BENCH CPU during COPY       PostgreSQL %.1f s
+                    """,
+                    produced.records(), produced.inbox(), produced.sent(), produced.accounts(), produced.teams(),
+                    events, events / (double) produced.records(), published, deadLetters,
+                    wall, (readyAt - start) / 1e9, (firstCommitAt - start) / 1e9,
+                    produced.records() / fromReady, eps, produced.records() / wall, events / wall,
+                    copy.rows(), copy.seconds(), copyRps,
+                    eps / copyRps,
+                    samples.maxHeap.get() >> 20, samples.maxHeapCommitted.get() >> 20, samples.maxRss.get() >> 20,
+                    options.xmx(), SAMPLE.toMillis(), samples.count.get(), samples.heapSamples.get(), gc,
+                    normalizerCpu, brokerCpu, pgCpu, wall, Runtime.getRuntime().availableProcessors(),
+                    copy.pgCpu());
+            System.out.printf(Locale.ROOT, "BENCH (offsets are committed every few seconds, so the end is seen up to "
+                    + "that late; first commit to done: %.1f s)%n", fromCommit);
+        }
+    }
+
+    record Copy(long rows, double seconds, double pgCpu) {
+    }
+
+    /** The rows written: COPY out (untimed), delete + vacuum (untimed), binary COPY back in (timed). */
+    private Copy copyBaseline(Connection c) throws SQLException, IOException {
+        String columns;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select string_agg(column_name, ', ' "
+                + "order by ordinal_position) from information_schema.columns where table_schema = 'normalizer' "
+                + "and table_name = 'interaction_events'")) {
+            rs.next();
+            columns = rs.getString(1);
+        }
+        Path file = Files.createTempFile("normalizer-bench", ".copy");
+        try {
+            var copy = c.unwrap(PGConnection.class).getCopyAPI();
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+                copy.copyOut("copy (select " + columns + " from normalizer.interaction_events) to stdout (format binary)", out);
+            }
+            try (Statement st = c.createStatement()) {
+                st.execute("delete from normalizer.interaction_events");
+                st.execute("vacuum analyze normalizer.interaction_events");
+            }
+            double pg0 = ProcStats.postgresCpuSeconds();
+            long t0 = System.nanoTime();
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 20)) {
+                copy.copyIn("copy normalizer.interaction_events (" + columns + ") from stdin (format binary)", in);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double pgCpu = ProcStats.postgresCpuSeconds() - pg0;
+            return new Copy(count(c, "select count(*) from normalizer.interaction_events"), seconds, pgCpu);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
+        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        var request = IntStream.range(0, partitions).boxed().collect(java.util.stream.Collectors.toMap(
+                p -> new TopicPartition(topic, p), p -> OffsetSpec.latest()));
+        var result = admin.listOffsets(request).all().get();
+        return result.entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
+                e -> e.getValue().offset()));
+    }
+
+    /** Raw records the group has committed, each partition capped at its end offset. */
+    private static long committed(Admin admin, Map<TopicPartition, Long> ends) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(GROUP)
+                .partitionsToOffsetAndMetadata().get();
+        long total = 0;
+        for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+            OffsetAndMetadata o = offsets.get(e.getKey());
+            total += o == null ? 0 : Math.min(o.offset(), e.getValue());
+        }
+        return total;
+    }
+
+    /** A count, or -1 while the table does not exist yet (Flyway has not run). */
+    private static long count(Connection c, String sql) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            return -1;
+        }
+    }
+
+    private static boolean ok(HttpClient http, URI uri) {
+        try {
+            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Stops what was started, newest first. */
+    private synchronized void stopAll() {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                System.err.println("warning: stopping: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Stops what is still running and drops the database unless {@code --keep}. Runs once. */
+    private synchronized void cleanUp() {
+        if (cleanedUp) {
+            return;
+        }
+        cleanedUp = true;
+        stopAll();
+        if (!databaseCreated) {
+            return;
+        }
+        if (options.keep()) {
+            System.out.println("==> kept database " + DATABASE + " (--keep)");
+            return;
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+                Statement st = c.createStatement()) {
+            st.execute("drop database if exists \"" + DATABASE + "\" with (force)");
+            System.out.println("==> dropped database " + DATABASE);
+        } catch (SQLException e) {
+            System.err.println("warning: could not drop database " + DATABASE + ": " + e.getMessage());
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void step(String what) {
+        System.out.println("==> " + what);
+    }
+}
