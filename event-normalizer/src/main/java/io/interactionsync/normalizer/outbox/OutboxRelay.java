@@ -7,11 +7,15 @@ import io.interactionsync.normalizer.outbox.OutboxRepository.OutboxRow;
 import io.interactionsync.normalizer.service.NormalizerMetrics;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import jakarta.inject.Inject;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -21,8 +25,6 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 /**
  * Publishes committed outbox rows to Kafka (transactional outbox): rows are read in id order under a
@@ -38,19 +40,25 @@ public class OutboxRelay {
 
     private final Pool pool;
     private final OutboxRepository outbox;
-    private final MutinyEmitter<String> emitter;
+    private final KafkaClientService kafka;
     private final NormalizerConfig config;
     private final NormalizerMetrics metrics;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
 
-    public OutboxRelay(Pool pool, OutboxRepository outbox,
-                       @Channel("outbox") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
-                       MutinyEmitter<String> emitter,
-                       NormalizerConfig config, NormalizerMetrics metrics) {
+    /**
+     * Declares the {@code outbox} channel, whose Kafka producer (configured under
+     * {@code mp.messaging.outgoing.outbox.*}) the relay uses; nothing is sent through the emitter itself.
+     */
+    @Inject
+    @Channel("outbox")
+    MutinyEmitter<String> channel;
+
+    public OutboxRelay(Pool pool, OutboxRepository outbox, KafkaClientService kafka, NormalizerConfig config,
+                       NormalizerMetrics metrics) {
         this.pool = pool;
         this.outbox = outbox;
-        this.emitter = emitter;
+        this.kafka = kafka;
         this.config = config;
         this.metrics = metrics;
     }
@@ -179,14 +187,33 @@ public class OutboxRelay {
         return chain;
     }
 
+    /**
+     * Sends every message in order and completes when the broker acknowledged all of them. Straight to the channel's
+     * producer (one callback per record) rather than one Uni per message: a round carries thousands of events.
+     * The idempotent producer keeps the order per partition.
+     */
     private Uni<Void> publish(List<OutboxMessage> messages) {
-        // Sent in id order; the idempotent producer keeps that order per partition. Acks awaited together.
-        return Multi.createFrom().iterable(messages)
-                .onItem().transformToUni(m -> emitter.sendMessage(Message.of(m.payload())
-                        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                                .withTopic(m.topic()).withKey(m.key()).build())))
-                .merge(2048) // a whole round in flight: the producer batches it (linger.ms, batch.size)
-                .collect().last()
-                .replaceWithVoid();
+        return Uni.createFrom().<Void>emitter(done -> {
+                    Producer<String, String> producer = kafka.<String, String>getProducer("outbox").unwrap();
+                    AtomicInteger pending = new AtomicInteger(messages.size());
+                    AtomicReference<Exception> failure = new AtomicReference<>();
+                    Callback callback = (metadata, e) -> {
+                        if (e != null) {
+                            failure.compareAndSet(null, e);
+                        }
+                        if (pending.decrementAndGet() == 0) {
+                            if (failure.get() == null) {
+                                done.complete(null);
+                            } else {
+                                done.fail(failure.get());
+                            }
+                        }
+                    };
+                    for (OutboxMessage m : messages) {
+                        producer.send(new ProducerRecord<>(m.topic(), m.key(), m.payload()), callback);
+                    }
+                })
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()) // send() may block on a full buffer
+                .emitOn(Infrastructure.getDefaultWorkerPool()); // not on the producer's I/O thread
     }
 }
