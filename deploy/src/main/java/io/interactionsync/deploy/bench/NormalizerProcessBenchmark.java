@@ -64,7 +64,8 @@ public final class NormalizerProcessBenchmark {
     private static final Duration SAMPLE = Duration.ofMillis(200);
     private static final Duration POLL = Duration.ofMillis(250);
 
-    record Options(long records, String xmx, int users, int teamSize, long seed, boolean keep, Duration timeout) {
+    record Options(long records, String xmx, int users, int teamSize, long seed, boolean keep, Duration timeout,
+            Integer consumers, List<String> jvmOptions) {
 
         static Options parse(String[] args) {
             long records = 1_000_000;
@@ -74,6 +75,8 @@ public final class NormalizerProcessBenchmark {
             long seed = 7;
             boolean keep = false;
             Duration timeout = Duration.ofHours(2);
+            Integer consumers = null;
+            List<String> jvmOptions = List.of();
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -84,14 +87,19 @@ public final class NormalizerProcessBenchmark {
                     case "--seed" -> seed = Long.parseLong(args[++i]);
                     case "--keep" -> keep = true;
                     case "--timeout-minutes" -> timeout = Duration.ofMinutes(Long.parseLong(args[++i]));
+                    case "--consumers" -> consumers = Integer.parseInt(args[++i]);
+                    case "--jvm" -> jvmOptions = List.of(args[++i].trim().split("\\s+"));
                     case "-h", "--help" -> {
                         System.out.println("""
                                 usage: deploy/bench-normalizer.sh [--records N] [--xmx 512m] [--users 1000]
                                          [--team-size 50] [--seed 7] [--keep] [--timeout-minutes 120]
-                                  --records  raw records in the backlog (default 1,000,000)
-                                  --xmx      the normalizer's -Xmx (default 512m)
-                                  --users    accounts, generated in teams of --team-size (default 1,000)
-                                  --keep     keep the database %s afterwards (dropped by default)""".formatted(DATABASE));
+                                         [--consumers N] [--jvm "-XX:+UseSerialGC ..."]
+                                  --records    raw records in the backlog (default 1,000,000)
+                                  --xmx        the normalizer's -Xmx (default 512m)
+                                  --users      accounts, generated in teams of --team-size (default 1,000)
+                                  --keep       keep the database %s afterwards (dropped by default)
+                                  --consumers  NORMALIZER_CONSUMERS of the normalizer (its default: 2)
+                                  --jvm        more JVM options of the normalizer""".formatted(DATABASE));
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see --help)");
@@ -100,7 +108,7 @@ public final class NormalizerProcessBenchmark {
             if (records < 1 || users < 1 || teamSize < 2) {
                 throw new IllegalArgumentException("--records ≥ 1, --users ≥ 1 and --team-size ≥ 2 please");
             }
-            return new Options(records, xmx, users, teamSize, seed, keep, timeout);
+            return new Options(records, xmx, users, teamSize, seed, keep, timeout, consumers, jvmOptions);
         }
     }
 
@@ -123,6 +131,7 @@ public final class NormalizerProcessBenchmark {
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private boolean cleanedUp;
     private boolean databaseCreated;
+    private volatile boolean interrupted;
 
     private NormalizerProcessBenchmark(Options options) {
         this.options = options;
@@ -138,15 +147,24 @@ public final class NormalizerProcessBenchmark {
             return;
         }
         NormalizerProcessBenchmark bench = new NormalizerProcessBenchmark(options);
-        Thread hook = new Thread(bench::cleanUp, "bench-cleanup");
+        Thread hook = new Thread(() -> {
+            bench.interrupted = true;
+            bench.cleanUp();
+        }, "bench-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
         int code = 0;
         try {
             bench.run();
         } catch (Exception e) {
-            System.err.println("error: " + e.getMessage());
-            e.printStackTrace();
             code = 1;
+            if (bench.interrupted) {
+                System.err.println("==> interrupted: stopped the normalizer and the broker");
+            } else {
+                System.err.println("error: " + e.getMessage());
+                if (!(e instanceof IllegalStateException)) {
+                    e.printStackTrace();
+                }
+            }
         } finally {
             bench.cleanUp();
             try {
@@ -201,15 +219,22 @@ public final class NormalizerProcessBenchmark {
         // a closed port (the query API is not used; the key is fetched on the first authenticated request only).
         StackEndpoints endpoints = new StackEndpoints(bootstrap, "http://127.0.0.1:9", database, 0, 0, 0,
                 normalizerPort, "unused");
-        Map<String, String> env = StackService.NORMALIZER.environment(endpoints);
+        Map<String, String> env = new java.util.LinkedHashMap<>(StackService.NORMALIZER.environment(endpoints));
+        if (options.consumers() != null) {
+            env.put("NORMALIZER_CONSUMERS", options.consumers().toString());
+        }
         URI ready = URI.create(StackService.NORMALIZER.healthUrl(endpoints));
 
         double brokerCpu0 = ProcStats.cpuSeconds(brokerPid);
         double pgCpu0 = ProcStats.postgresCpuSeconds();
-        step("event-normalizer process (-Xmx" + options.xmx() + ") on port " + normalizerPort);
+        step("event-normalizer process (-Xmx" + options.xmx() + (options.jvmOptions().isEmpty() ? ""
+                : " " + String.join(" ", options.jvmOptions())) + (options.consumers() == null ? ""
+                : ", NORMALIZER_CONSUMERS=" + options.consumers()) + ") on port " + normalizerPort);
         long start = System.nanoTime();
-        ManagedProcess normalizer = ManagedProcess.start("event-normalizer", ManagedProcess.java(
-                "-Xmx" + options.xmx(), "-XX:+ExitOnOutOfMemoryError", "-jar", StackService.NORMALIZER.jar(root).toString()),
+        List<String> jvm = new java.util.ArrayList<>(List.of("-Xmx" + options.xmx(), "-XX:+ExitOnOutOfMemoryError"));
+        jvm.addAll(options.jvmOptions());
+        jvm.addAll(List.of("-jar", StackService.NORMALIZER.jar(root).toString()));
+        ManagedProcess normalizer = ManagedProcess.start("event-normalizer", ManagedProcess.java(jvm.toArray(String[]::new)),
                 env, state.resolve("logs/event-normalizer.log"));
         started.push(normalizer);
         long pid = ProcStats.child("quarkus-run.jar").orElseThrow().pid();
