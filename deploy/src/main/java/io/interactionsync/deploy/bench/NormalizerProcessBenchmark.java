@@ -231,6 +231,7 @@ public final class NormalizerProcessBenchmark {
                 : " " + String.join(" ", options.jvmOptions())) + (options.consumers() == null ? ""
                 : ", NORMALIZER_CONSUMERS=" + options.consumers()) + ") on port " + normalizerPort);
         long start = System.nanoTime();
+        long startMillis = System.currentTimeMillis();
         List<String> jvm = new java.util.ArrayList<>(List.of("-Xmx" + options.xmx(), "-XX:+ExitOnOutOfMemoryError"));
         jvm.addAll(options.jvmOptions());
         jvm.addAll(List.of("-jar", StackService.NORMALIZER.jar(root).toString()));
@@ -312,6 +313,9 @@ public final class NormalizerProcessBenchmark {
                 probe[0].close();
             }
             long events = count(c, "select count(*) from normalizer.interaction_events");
+            // The last write's transaction time: offsets are committed every few seconds, rows when written.
+            double lastWrite = count(c, "select (extract(epoch from max(updated_at)) * 1000)::bigint "
+                    + "from normalizer.interaction_events") - startMillis;
             long published = endOffsets(admin, Topics.INTERACTION_EVENTS).values().stream().mapToLong(Long::longValue).sum();
             long deadLetters = endOffsets(admin, Topics.RAW_RECORDS_DLQ).values().stream().mapToLong(Long::longValue).sum();
 
@@ -331,6 +335,7 @@ public final class NormalizerProcessBenchmark {
                     BENCH events written        %,d (%.2f per record); published to interaction-events %,d; dead letters %,d
                     BENCH normalizer wall       %.1f s from process start to no lag + empty outbox (ready after %.1f s, first offset commit after %.1f s)
                     BENCH normalizer            %,.0f records/s, %,.0f events/s (from ready; from process start: %,.0f records/s, %,.0f events/s)
+                    BENCH last row written      %.1f s after process start: %,.0f events/s from ready to the last write
                     BENCH plain COPY            %,d rows in %.1f s = %,.0f rows/s (same rows, same table and indexes, binary)
                     BENCH ratio                 %.2f (normalizer events/s from ready ÷ COPY rows/s)
                     BENCH normalizer memory     max heap used %,d MiB (committed %,d MiB), max RSS %,d MiB, -Xmx%s (sampled every %d ms: %d RSS, %d heap samples)
@@ -342,6 +347,7 @@ public final class NormalizerProcessBenchmark {
                     events, events / (double) produced.records(), published, deadLetters,
                     wall, (readyAt - start) / 1e9, (firstCommitAt - start) / 1e9,
                     produced.records() / fromReady, eps, produced.records() / wall, events / wall,
+                    lastWrite / 1e3, events / (lastWrite / 1e3 - (readyAt - start) / 1e9),
                     copy.rows(), copy.seconds(), copyRps,
                     eps / copyRps,
                     samples.maxHeap.get() >> 20, samples.maxHeapCommitted.get() >> 20, samples.maxRss.get() >> 20,
