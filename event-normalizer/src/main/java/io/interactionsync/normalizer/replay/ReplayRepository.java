@@ -95,6 +95,12 @@ public class ReplayRepository {
                 .map(ReplayRepository::first);
     }
 
+    /** The running replay, if any (of any replica). */
+    public Uni<Optional<Status>> running() {
+        return pool.query("select " + COLUMNS + " from normalizer.replays where state = 'running'").execute()
+                .map(ReplayRepository::first);
+    }
+
     /** The most recent replays, newest first. */
     public Uni<List<Status>> recent(int limit) {
         return pool.preparedQuery("select " + COLUMNS + " from normalizer.replays "

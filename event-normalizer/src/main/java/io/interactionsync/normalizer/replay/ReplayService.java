@@ -115,6 +115,11 @@ public class ReplayService {
         return repository.find(uuid);
     }
 
+    /** The replay running now on any replica, if any. */
+    public Uni<Optional<Status>> running() {
+        return repository.running();
+    }
+
     /** The most recent replays of the whole cluster, newest first. */
     public Uni<List<Status>> recent(int limit) {
         return repository.recent(limit);

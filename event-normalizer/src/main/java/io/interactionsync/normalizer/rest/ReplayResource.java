@@ -40,10 +40,15 @@ public class ReplayResource {
     @POST
     public Uni<Response> start(@QueryParam("accountId") String accountId) {
         String account = accountId == null || accountId.isBlank() ? null : accountId.strip();
-        return replays.start(account).map(started -> started
-                .map(s -> Response.accepted(s).header("Location", "/api/v1/admin/replays/" + s.id()).build())
-                .orElseThrow(() -> new ProblemException(new Problem("about:blank", "Conflict", 409,
-                        "A replay is already running.", "replay_running"))));
+        return replays.start(account).flatMap(started -> started
+                .map(s -> Uni.createFrom().item(
+                        Response.accepted(s).header("Location", "/api/v1/admin/replays/" + s.id()).build()))
+                .orElseGet(() -> replays.running().map(running -> {
+                    // names the running one so the operator can follow it (it may have finished meanwhile)
+                    String detail = running.map(r -> "Replay " + r.id() + " is already running on " + r.owner()
+                            + " since " + r.startedAt() + ".").orElse("A replay is already running.");
+                    throw new ProblemException(new Problem("about:blank", "Conflict", 409, detail, "replay_running"));
+                })));
     }
 
     @GET

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.interactionsync.model.AccountEvent;
@@ -212,7 +213,8 @@ class ReplayIT {
                     .body("state", equalTo("running")).body("owner", equalTo("replica-b"));
             given().auth().oauth2(admin()).when().post("/api/v1/admin/replays").then().statusCode(409)
                     .contentType(Problem.MEDIA_TYPE).body("code", equalTo("replay_running"))
-                    .body("title", equalTo("Conflict")).body("status", equalTo(409));
+                    .body("title", equalTo("Conflict")).body("status", equalTo(409))
+                    .body("detail", startsWith("Replay " + other + " is already running on replica-b since "));
             assertThat(Db.count("select count(*) from normalizer.replays where state = 'running'")).isEqualTo(1);
 
             // replica-b dies: its heartbeat gets older than stale-after (30 s) → the next replay may start.
