@@ -24,6 +24,14 @@ public interface NormalizerConfig {
         /** Records per replay batch (one transaction each, like the live consumer's). */
         @WithDefault("2000")
         int batchSize();
+
+        /** How often the replica running a replay writes its heartbeat and progress counters. */
+        @WithDefault("5s")
+        Duration heartbeatInterval();
+
+        /** A running replay without a heartbeat for this long is marked interrupted (its replica is gone). */
+        @WithDefault("30s")
+        Duration staleAfter();
     }
 
     interface Outbox {

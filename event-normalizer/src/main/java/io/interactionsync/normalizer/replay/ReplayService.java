@@ -71,14 +71,12 @@ public class ReplayService {
     private final AtomicReference<Run> current = new AtomicReference<>();
 
     public ReplayService(NormalizerService service, ReplayRepository repository, NormalizerConfig config,
-                         @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-                         @ConfigProperty(name = "normalizer.replay.stale-after", defaultValue = "30s")
-                         Duration staleAfter) {
+                         @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         this.service = service;
         this.repository = repository;
         this.config = config;
         this.bootstrapServers = bootstrapServers;
-        this.staleAfter = staleAfter;
+        this.staleAfter = config.replay().staleAfter();
     }
 
     /** This replica's name in {@code replays.owner}: the pod name (HOSTNAME) in Kubernetes. */
@@ -150,7 +148,7 @@ public class ReplayService {
      * Every replica: the heartbeat (with the counters) of the replay it runs, then running rows of dead replicas
      * → interrupted. A lost row (interrupted by another replica) stops the local run.
      */
-    @Scheduled(every = "${normalizer.replay.heartbeat-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${normalizer.replay.heartbeat-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> heartbeat() {
         Run run = current.get();
         Uni<Void> beat = run == null || run.done ? Uni.createFrom().voidItem()
