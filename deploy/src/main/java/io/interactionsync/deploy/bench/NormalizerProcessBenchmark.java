@@ -50,8 +50,9 @@ import org.postgresql.PGConnection;
  * broker process and a fresh database {@value #DATABASE} on the local PostgreSQL; N generated Gmail raw records
  * produced to {@code raw-records} (12 partitions) BEFORE the packaged normalizer starts with a fixed heap; timed
  * until its consumer group has no lag on {@code raw-records} and its outbox is empty. Every 200 ms it samples the
- * normalizer's RSS and heap used (through JMX, attached) and its CPU, and the CPU of the broker and of PostgreSQL. Then, in the same run, a plain
- * binary COPY of the rows written into the same table is the baseline.
+ * normalizer's RSS, its heap used (JMX through the attach API) and the CPU of the normalizer, the broker and
+ * PostgreSQL. Then, in the same run, a plain binary COPY of the rows written into the same table is the baseline.
+ * State: {@code .local/bench} (the broker's data is deleted at the end unless {@code --keep}; logs stay).
  *
  * <p>Complements {@code NormalizerThroughputBenchmark} (event-normalizer), which calls the service in the test JVM:
  * here Kafka consumption, the relay's publishing and the process's own memory are part of the measurement.
@@ -455,6 +456,13 @@ public final class NormalizerProcessBenchmark {
         }
         cleanedUp = true;
         stopAll();
+        if (!options.keep()) {
+            try {
+                deleteRecursively(state.resolve("kafka")); // a million records are about a GB of log segments
+            } catch (UncheckedIOException e) {
+                System.err.println("warning: could not delete " + state.resolve("kafka") + ": " + e.getMessage());
+            }
+        }
         if (!databaseCreated) {
             return;
         }
