@@ -70,7 +70,7 @@ public class OutboxRelay {
      */
     private final ConcurrentSkipListMap<Long, List<InteractionEvent>> rendered = new ConcurrentSkipListMap<>();
     private final AtomicInteger renderedMessages = new AtomicInteger();
-    private static final int RENDERED_LIMIT = 50_000;
+    private static final int RENDERED_LIMIT = 20_000;
 
     /** Called after a commit that wrote outbox row {@code rowId} announcing {@code events} (as stored). */
     public void committed(long rowId, List<InteractionEvent> events) {
