@@ -2,7 +2,7 @@
 # The normalizer's throughput and memory as its own process (issue 7): a fresh Kafka broker process and database
 # interaction_sync_bench, a backlog of generated Gmail raw records, then the packaged event-normalizer with a fixed
 # heap, timed until it has consumed the backlog and emptied its outbox; then a plain COPY of the same rows.
-# Usage: deploy/bench-normalizer.sh [--records N] [--xmx 512m] [--users 1000] [--keep] (--help for all)
+# Usage: deploy/bench-normalizer.sh [--records N] [--xmx 768m] [--users 1000] [--keep] (--help for all)
 # Set BENCH_SKIP_BUILD=1 to reuse what is built. Logs: .local/bench/logs/.
 set -euo pipefail
 cd "$(dirname "$0")/.."

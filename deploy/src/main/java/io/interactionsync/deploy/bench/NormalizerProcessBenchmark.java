@@ -70,14 +70,14 @@ public final class NormalizerProcessBenchmark {
 
         static Options parse(String[] args) {
             long records = 1_000_000;
-            String xmx = "512m";
+            String xmx = "768m"; // as deployed: 60 % of the 1,280 MiB limit (deploy/k8s/base/event-normalizer.yaml)
             int users = 1000;
             int teamSize = 50;
             long seed = 7;
             boolean keep = false;
             Duration timeout = Duration.ofHours(2);
             Integer consumers = null;
-            List<String> jvmOptions = List.of();
+            List<String> jvmOptions = List.of("-XX:+UseParallelGC"); // as deployed (JAVA_TOOL_OPTIONS)
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -92,15 +92,16 @@ public final class NormalizerProcessBenchmark {
                     case "--jvm" -> jvmOptions = List.of(args[++i].trim().split("\\s+"));
                     case "-h", "--help" -> {
                         System.out.println("""
-                                usage: deploy/bench-normalizer.sh [--records N] [--xmx 512m] [--users 1000]
+                                usage: deploy/bench-normalizer.sh [--records N] [--xmx 768m] [--users 1000]
                                          [--team-size 50] [--seed 7] [--keep] [--timeout-minutes 120]
                                          [--consumers N] [--jvm "-XX:+UseSerialGC ..."]
                                   --records    raw records in the backlog (default 1,000,000)
-                                  --xmx        the normalizer's -Xmx (default 512m)
+                                  --xmx        the normalizer's -Xmx (default 768m, as deployed)
                                   --users      accounts, generated in teams of --team-size (default 1,000)
                                   --keep       keep the database %s afterwards (dropped by default)
                                   --consumers  NORMALIZER_CONSUMERS of the normalizer (its default: 2)
-                                  --jvm        more JVM options of the normalizer""".formatted(DATABASE));
+                                  --jvm        the normalizer's JVM options besides -Xmx (default
+                                               "-XX:+UseParallelGC", as deployed)""".formatted(DATABASE));
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see --help)");
