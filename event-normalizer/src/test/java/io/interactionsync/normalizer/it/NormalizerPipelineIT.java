@@ -305,6 +305,21 @@ class NormalizerPipelineIT {
     }
 
     @Test
+    void anOutboxRowThisReplicaDidNotWriteIsRenderedFromTheTableExactlyAsFromMemory() {
+        Who who = Who.fresh();
+        send(who, who.upsert(message("o-1").labels("INBOX").from("\"Doe, Jane\" <jane@client.example>")
+                .to(who.mailbox()).internalDate("1764000000123")));
+        await().atMost(WAIT).until(() -> liveEvents(who) == 1);
+        String fromMemory = published(who, 1).get(0).value();
+        // as if another replica (or this one before a restart) had committed it: not in this relay's memory
+        Db.rows("insert into normalizer.outbox (event_ids) select array_agg(id) from normalizer.interaction_events "
+                + "where user_id = ? returning id", who.user());
+        List<ConsumerRecord<String, String>> out = published(who, 2);
+        assertThat(out).hasSize(2);
+        assertThat(readTree(out.get(1).value())).isEqualTo(readTree(fromMemory));
+    }
+
+    @Test
     void purgeOnDisconnectDeletesTheAccountsEvents() {
         Who who = Who.fresh();
         send(who, who.upsert(message("p-1").labels("INBOX").from("x@client.example").to(who.mailbox())));
