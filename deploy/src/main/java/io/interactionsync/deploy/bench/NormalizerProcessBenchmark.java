@@ -77,7 +77,7 @@ public final class NormalizerProcessBenchmark {
             boolean keep = false;
             Duration timeout = Duration.ofHours(2);
             Integer consumers = null;
-            List<String> jvmOptions = List.of("-XX:+UseParallelGC"); // as deployed (JAVA_TOOL_OPTIONS)
+            List<String> jvmOptions = List.of("-XX:+UseParallelGC", "-XX:NewRatio=1"); // as deployed (JAVA_TOOL_OPTIONS)
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -101,7 +101,7 @@ public final class NormalizerProcessBenchmark {
                                   --keep       keep the database %s afterwards (dropped by default)
                                   --consumers  NORMALIZER_CONSUMERS of the normalizer (its default: 2)
                                   --jvm        the normalizer's JVM options besides -Xmx (default
-                                               "-XX:+UseParallelGC", as deployed)""".formatted(DATABASE));
+                                               "-XX:+UseParallelGC -XX:NewRatio=1", as deployed)""".formatted(DATABASE));
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see --help)");
