@@ -111,7 +111,7 @@ public final class LocalStack {
         step("PostgreSQL: database " + endpoints.database().name());
         if (options.fresh()) {
             endpoints.database().recreate();
-            deleteRecursively(state.resolve("kafka"));
+            LocalFiles.deleteRecursively(state.resolve("kafka"));
         } else {
             endpoints.database().ensureExists();
         }
@@ -249,17 +249,6 @@ public final class LocalStack {
             throw new IllegalStateException("port(s) already in use: " + String.join(", ", taken)
                     + ".\n  Is another local stack running? Stop it with Ctrl-C, or find the process with: "
                     + "ss -ltnp 'sport = :" + taken.get(0).split(" ")[0] + "'");
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

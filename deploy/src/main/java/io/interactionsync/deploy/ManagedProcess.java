@@ -67,17 +67,20 @@ public final class ManagedProcess implements AutoCloseable {
 
     /** Waits until {@code url} answers 200, failing early with the log's tail if the process dies. */
     public void awaitHttpOk(URI url, Duration timeout) {
-        awaitReady(() -> {
-            try {
-                return HTTP.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2)).GET().build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException e) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }, timeout, "GET " + url + " → 200");
+        awaitReady(() -> answersOk(url), timeout, "GET " + url + " → 200");
+    }
+
+    /** Whether {@code url} answers 200 now (one request, 2 s timeout). */
+    public static boolean answersOk(URI url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Waits until {@code ready} holds, failing early with the log's tail if the process dies. */

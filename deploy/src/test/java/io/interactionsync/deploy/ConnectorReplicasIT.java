@@ -9,7 +9,6 @@ import io.interactionsync.testsupport.EmulatorTestResource;
 import io.interactionsync.testsupport.KafkaTestClient;
 import io.interactionsync.testsupport.KafkaTestResource;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +45,8 @@ class ConnectorReplicasIT {
     void startTwoConnectorsAndConnectOneAccount() throws IOException {
         replicaA = new StackEndpoints(KafkaTestResource.bootstrapServers(), EmulatorTestResource.baseUrl(),
                 new LocalDatabase("127.0.0.1", 5432, "postgres", "interaction_sync_replicas"),
-                freePort(), 0, 0, 0, "replicas:" + Base64.getEncoder().encodeToString(new byte[32]));
-        replicaB = replicaA.withConnectorPort(freePort());
+                LocalFiles.freePort(), 0, 0, 0, "replicas:" + Base64.getEncoder().encodeToString(new byte[32]));
+        replicaB = replicaA.withConnectorPort(LocalFiles.freePort());
         replicaA.database().recreate();
         StackTopics.ensure(replicaA.kafkaBootstrap());
         stack = new Stack(Path.of("..").toAbsolutePath().normalize(), Path.of("target/e2e-logs").toAbsolutePath());
@@ -121,12 +120,6 @@ class ConnectorReplicasIT {
             return Json.mapper().readTree(json).path("reason").asText();
         } catch (IOException e) {
             throw new AssertionError(e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

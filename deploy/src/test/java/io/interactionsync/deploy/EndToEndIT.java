@@ -12,7 +12,6 @@ import io.interactionsync.testsupport.EmulatorTestResource;
 import io.interactionsync.testsupport.KafkaTestClient;
 import io.interactionsync.testsupport.KafkaTestResource;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -63,7 +62,7 @@ class EndToEndIT {
     void startStackAndConnectAlice() throws IOException {
         endpoints = new StackEndpoints(KafkaTestResource.bootstrapServers(), EmulatorTestResource.baseUrl(),
                 new LocalDatabase("127.0.0.1", 5432, "postgres", "interaction_sync_e2e"),
-                freePort(), freePort(), freePort(), freePort(),
+                LocalFiles.freePort(), LocalFiles.freePort(), LocalFiles.freePort(), LocalFiles.freePort(),
                 "e2e:" + java.util.Base64.getEncoder().encodeToString(new byte[32]));
         endpoints.database().recreate();
         StackTopics.ensure(endpoints.kafkaBootstrap());
@@ -270,12 +269,6 @@ class EndToEndIT {
             return Json.mapper().readTree(json);
         } catch (IOException e) {
             throw new AssertionError("not JSON: " + json, e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

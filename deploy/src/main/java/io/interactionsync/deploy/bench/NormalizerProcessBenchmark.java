@@ -2,6 +2,7 @@ package io.interactionsync.deploy.bench;
 
 import io.interactionsync.deploy.KafkaBrokerProcess;
 import io.interactionsync.deploy.LocalDatabase;
+import io.interactionsync.deploy.LocalFiles;
 import io.interactionsync.deploy.ManagedProcess;
 import io.interactionsync.deploy.StackEndpoints;
 import io.interactionsync.deploy.StackService;
@@ -14,11 +15,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.management.MemoryUsage;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -28,7 +25,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
@@ -183,8 +179,8 @@ public final class NormalizerProcessBenchmark {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: ./mvnw -B -q -DskipTests package -pl event-normalizer -am");
         }
-        deleteRecursively(state);
-        int kafkaPort = freePort(), controllerPort = freePort(), normalizerPort = freePort();
+        LocalFiles.deleteRecursively(state);
+        int kafkaPort = LocalFiles.freePort(), controllerPort = LocalFiles.freePort(), normalizerPort = LocalFiles.freePort();
         String bootstrap = "127.0.0.1:" + kafkaPort;
 
         step("PostgreSQL: fresh database " + DATABASE + " on 127.0.0.1:5432");
@@ -271,7 +267,6 @@ public final class NormalizerProcessBenchmark {
 
         long readyAt = -1, firstCommitAt = -1, doneAt = -1, lastReport = start;
         long backlog = ends.values().stream().mapToLong(Long::longValue).sum();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         try (Connection c = database.connect()) {
             while (doneAt < 0) {
                 if (!normalizer.isAlive()) {
@@ -282,7 +277,7 @@ public final class NormalizerProcessBenchmark {
                 if (now - start > options.timeout().toNanos()) {
                     throw new IllegalStateException("not done after " + options.timeout().toMinutes() + " min");
                 }
-                if (readyAt < 0 && ok(http, ready)) {
+                if (readyAt < 0 && ManagedProcess.answersOk(ready)) {
                     readyAt = System.nanoTime();
                     System.out.printf(Locale.ROOT, "    ready after %.1f s%n", (readyAt - start) / 1e9);
                 }
@@ -427,18 +422,6 @@ public final class NormalizerProcessBenchmark {
         }
     }
 
-    private static boolean ok(HttpClient http, URI uri) {
-        try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET().build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     /** Stops what was started, newest first. */
     private synchronized void stopAll() {
         while (!started.isEmpty()) {
@@ -459,7 +442,7 @@ public final class NormalizerProcessBenchmark {
         stopAll();
         if (!options.keep()) {
             try {
-                deleteRecursively(state.resolve("kafka")); // a million records are about a GB of log segments
+                LocalFiles.deleteRecursively(state.resolve("kafka")); // a million records are about a GB of log segments
             } catch (UncheckedIOException e) {
                 System.err.println("warning: could not delete " + state.resolve("kafka") + ": " + e.getMessage());
             }
@@ -477,25 +460,6 @@ public final class NormalizerProcessBenchmark {
             System.out.println("==> dropped database " + DATABASE);
         } catch (SQLException e) {
             System.err.println("warning: could not drop database " + DATABASE + ": " + e.getMessage());
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
