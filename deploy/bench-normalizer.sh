@@ -6,14 +6,10 @@
 # Set BENCH_SKIP_BUILD=1 to reuse what is built. Logs: .local/bench/logs/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source deploy/local/jdk.sh
+source deploy/local/preflight.sh
 select_jdk
 
-if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
-  echo "error: PostgreSQL is not accepting connections on 127.0.0.1:5432." >&2
-  echo "  Start it, e.g.: pg_ctlcluster --skip-systemctl-redirect \$(ls /etc/postgresql) main start" >&2
-  exit 1
-fi
+require_postgres || exit 1
 
 case " $* " in *" --help "*|*" -h "*) BENCH_SKIP_BUILD=1 ;; esac
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then

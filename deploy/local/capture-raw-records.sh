@@ -21,7 +21,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
-source deploy/local/jdk.sh
+source deploy/local/preflight.sh
 select_jdk
 
 DUMP=${DUMP:-$ROOT/.local/capture}

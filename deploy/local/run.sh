@@ -5,14 +5,10 @@
 # Options: see `deploy/local/run.sh --help`. State (database aside) lives in .local/ (untracked).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source deploy/local/jdk.sh
+source deploy/local/preflight.sh
 select_jdk
 
-if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
-  echo "error: PostgreSQL is not accepting connections on 127.0.0.1:5432." >&2
-  echo "  Start it, e.g.: pg_ctlcluster --skip-systemctl-redirect \$(ls /etc/postgresql) main start" >&2
-  exit 1
-fi
+require_postgres || exit 1
 
 if [ "${1:-}" != "--help" ] && [ "${1:-}" != "-h" ]; then
   echo "==> building (./mvnw -DskipTests package; about 2 minutes the first time)"

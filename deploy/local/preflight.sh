@@ -1,4 +1,5 @@
-# Sourced by deploy/local/run.sh and .ci/run: selects a JDK >= 21 into JAVA_HOME (the machine default may be 17).
+# Sourced by .ci/run and the deploy scripts (local stack, capture, benchmark):
+# select_jdk puts a JDK >= 21 into JAVA_HOME (the machine default may be 17); require_postgres checks the local server.
 java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
 select_jdk() {
   local candidate
@@ -13,4 +14,12 @@ select_jdk() {
   echo "error: no JDK >= 21 found (looked at \$JAVA_HOME and /usr/lib/jvm/*)." >&2
   echo "  Install one (e.g. Temurin 21 or 25) and set JAVA_HOME to it." >&2
   return 1
+}
+
+require_postgres() {
+  if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    echo "error: PostgreSQL is not accepting connections on 127.0.0.1:5432." >&2
+    echo "  Start it, e.g.: pg_ctlcluster --skip-systemctl-redirect \$(ls /etc/postgresql) main start" >&2
+    return 1
+  fi
 }
