@@ -1,6 +1,7 @@
 package io.interactionsync.normalizer.it;
 
 import static io.interactionsync.normalizer.fixtures.GmailFixtures.message;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.interactionsync.model.Json;
@@ -219,10 +220,9 @@ class NormalizerThroughputBenchmark {
         double jvmCpu = jvmCpuSeconds() - jvmCpu0, pgCpu = postgresCpuSeconds() - pgCpu0;
         long events = Db.count("select count(*) from normalizer.interaction_events where user_id like ?", run + "-%");
         long outboxDrainStart = System.nanoTime();
-        while (Db.count("select count(*) from normalizer.outbox") > 0
-                && System.nanoTime() - outboxDrainStart < Duration.ofMinutes(10).toNanos()) {
-            Thread.sleep(500); // waiting for the relay to publish what was committed; a measurement, not a test
-        }
+        // the relay publishing what was committed
+        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Db.count("select count(*) from normalizer.outbox") == 0);
         long drain = System.nanoTime() - outboxDrainStart;
         sampler.shutdown();
 
