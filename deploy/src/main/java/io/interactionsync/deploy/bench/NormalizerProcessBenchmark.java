@@ -225,6 +225,7 @@ public final class NormalizerProcessBenchmark {
 
         double brokerCpu0 = ProcStats.cpuSeconds(brokerPid);
         double pgCpu0 = ProcStats.postgresCpuSeconds();
+        Wal wal0 = Wal.read(database);
         step("event-normalizer process (-Xmx" + options.xmx() + (options.jvmOptions().isEmpty() ? ""
                 : " " + String.join(" ", options.jvmOptions())) + (options.consumers() == null ? ""
                 : ", NORMALIZER_CONSUMERS=" + options.consumers()) + ") on port " + normalizerPort);
@@ -302,6 +303,7 @@ public final class NormalizerProcessBenchmark {
             double normalizerCpu = ProcStats.cpuSeconds(pid);
             double brokerCpu = ProcStats.cpuSeconds(brokerPid) - brokerCpu0;
             double pgCpu = ProcStats.postgresCpuSeconds() - pgCpu0;
+            Wal wal = Wal.read(database).minus(wal0);
             sampler.shutdownNow();
             sampler.awaitTermination(5, TimeUnit.SECONDS);
             String gc = "(not attached)";
@@ -313,6 +315,10 @@ public final class NormalizerProcessBenchmark {
             // The last write's transaction time: offsets are committed every few seconds, rows when written.
             double lastWrite = count(c, "select (extract(epoch from max(updated_at)) * 1000)::bigint "
                     + "from normalizer.interaction_events") - startMillis;
+            // The later half of the events by transaction time: the rate once the JIT has compiled the hot paths.
+            double halfWrite = count(c, "select (extract(epoch from percentile_disc(0.5) within group "
+                    + "(order by created_at)) * 1000)::bigint from normalizer.interaction_events") - startMillis;
+            double warmEps = events / 2.0 / ((lastWrite - halfWrite) / 1e3);
             long published = endOffsets(admin, Topics.INTERACTION_EVENTS).values().stream().mapToLong(Long::longValue).sum();
             long deadLetters = endOffsets(admin, Topics.RAW_RECORDS_DLQ).values().stream().mapToLong(Long::longValue).sum();
 
@@ -335,10 +341,12 @@ public final class NormalizerProcessBenchmark {
                     BENCH last row written      %.1f s after process start: %,.0f events/s from ready to the last write
                     BENCH plain COPY            %,d rows in %.1f s = %,.0f rows/s (same rows, same table and indexes, binary)
                     BENCH ratio                 %.2f (normalizer events/s from ready ÷ COPY rows/s)
+                    BENCH second half           %,.0f events/s, ratio %.2f: the later half of the events, written %.1f–%.1f s after process start (JIT warm)
                     BENCH normalizer memory     max heap used %,d MiB (committed %,d MiB), max RSS %,d MiB, -Xmx%s (sampled every %d ms: %d RSS, %d heap samples)
                     BENCH normalizer GC         %s
                     BENCH CPU during normalizer normalizer %.1f s, Kafka broker %.1f s, PostgreSQL %.1f s (wall %.1f s, %d cores)
                     BENCH CPU during COPY       PostgreSQL %.1f s
+                    BENCH WAL                   normalizer %s; COPY %s
                     """,
                     produced.records(), produced.inbox(), produced.sent(), produced.accounts(), produced.teams(),
                     events, events / (double) produced.records(), published, deadLetters,
@@ -346,17 +354,38 @@ public final class NormalizerProcessBenchmark {
                     produced.records() / fromReady, eps, produced.records() / wall, events / wall,
                     lastWrite / 1e3, events / (lastWrite / 1e3 - (readyAt - start) / 1e9),
                     copy.rows(), copy.seconds(), copyRps,
-                    eps / copyRps,
+                    eps / copyRps, warmEps, warmEps / copyRps, halfWrite / 1e3, lastWrite / 1e3,
                     samples.maxHeap.get() >> 20, samples.maxHeapCommitted.get() >> 20, samples.maxRss.get() >> 20,
                     options.xmx(), SAMPLE.toMillis(), samples.count.get(), samples.heapSamples.get(), gc,
                     normalizerCpu, brokerCpu, pgCpu, wall, Runtime.getRuntime().availableProcessors(),
-                    copy.pgCpu());
+                    copy.pgCpu(), wal, copy.wal());
             System.out.printf(Locale.ROOT, "BENCH (offsets are committed every few seconds, so the end is seen up to "
                     + "that late; first commit to done: %.1f s)%n", fromCommit);
         }
     }
 
-    record Copy(long rows, double seconds, double pgCpu) {
+    record Copy(long rows, double seconds, double pgCpu, Wal wal) {
+    }
+
+    /** PostgreSQL's WAL counters (the whole cluster: nothing else writes during a run). */
+    record Wal(long records, long fullPageImages, long bytes) {
+        static Wal read(LocalDatabase database) throws SQLException {
+            try (Connection c = database.connect(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("select wal_records, wal_fpi, wal_bytes from pg_stat_wal")) {
+                rs.next();
+                return new Wal(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+            }
+        }
+
+        Wal minus(Wal before) {
+            return new Wal(records - before.records, fullPageImages - before.fullPageImages, bytes - before.bytes);
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%,d MiB in %,d records (%,d full-page images)", bytes >> 20, records,
+                    fullPageImages);
+        }
     }
 
     /** The rows written: COPY out (untimed), delete + vacuum (untimed), binary COPY back in (timed). */
@@ -379,13 +408,15 @@ public final class NormalizerProcessBenchmark {
                 st.execute("vacuum analyze normalizer.interaction_events");
             }
             double pg0 = ProcStats.postgresCpuSeconds();
+            Wal wal0 = Wal.read(database);
             long t0 = System.nanoTime();
             try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 20)) {
                 copy.copyIn("copy normalizer.interaction_events (" + columns + ") from stdin (format binary)", in);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             double pgCpu = ProcStats.postgresCpuSeconds() - pg0;
-            return new Copy(count(c, "select count(*) from normalizer.interaction_events"), seconds, pgCpu);
+            Wal wal = Wal.read(database).minus(wal0);
+            return new Copy(count(c, "select count(*) from normalizer.interaction_events"), seconds, pgCpu, wal);
         } finally {
             Files.deleteIfExists(file);
         }

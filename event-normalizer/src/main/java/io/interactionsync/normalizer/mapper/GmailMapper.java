@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -37,49 +36,27 @@ import java.util.stream.Stream;
  */
 public final class GmailMapper implements RecordMapper {
 
-    /**
-     * Parsed facts by payload, so the three passes over a batch (aliases/history questions, sent facts, mapping)
-     * parse each message once. Facts depend only on the payload; keyed by identity, and weak keys let
-     * entries go with the batch.
-     */
-    private final Map<JsonNode, MailFacts> parsed = com.google.common.cache.CacheBuilder.newBuilder().weakKeys()
-            .<JsonNode, MailFacts>build().asMap(); // weak keys compare by identity: no deep JsonNode hashCode
-
-    private MailFacts parsedFacts(JsonNode payload) {
-        MailFacts cached = parsed.get(payload);
-        if (cached != null) {
-            return cached;
-        }
-        MailFacts m = facts(payload);
-        parsed.put(payload, m);
-        return m;
-    }
-
     @Override
     public Source source() {
         return Source.GMAIL;
     }
 
     @Override
-    public Set<String> ownerAliases(RawRecord record) {
-        if (record.op() != RawRecord.Op.UPSERT || record.sharedMailbox()) {
+    public MailFacts facts(RawRecord record) {
+        return facts(record.payload());
+    }
+
+    @Override
+    public Set<String> ownerAliases(RawRecord record, MailFacts m) {
+        if (m == null || record.sharedMailbox() || !m.folders().contains("sent") || m.folders().contains("draft")) {
             return Set.of();
         }
-        JsonNode payload = record.payload();
-        if (!labels(payload).contains("sent") || labels(payload).contains("draft")) {
-            return Set.of();
-        }
-        MailFacts m = parsedFacts(payload);
         return m.from() == null ? Set.of() : Set.of(m.from().key());
     }
 
     @Override
-    public SentFacts sentFacts(RawRecord record, MailboxContext context) {
-        if (record.op() != RawRecord.Op.UPSERT) {
-            return SentFacts.NONE;
-        }
-        MailFacts m = parsedFacts(record.payload());
-        if (!Participants.isOutbound(m, context) || SkipRules.evaluate(m, true).isPresent()) {
+    public SentFacts sentFacts(RawRecord record, MailFacts m, MailboxContext context) {
+        if (m == null || !Participants.isOutbound(m, context) || SkipRules.evaluate(m, true).isPresent()) {
             return SentFacts.NONE;
         }
         Set<String> recipients = new LinkedHashSet<>();
@@ -88,17 +65,13 @@ public final class GmailMapper implements RecordMapper {
     }
 
     @Override
-    public HistoryQuestions historyQuestions(RawRecord record) {
-        if (record.op() != RawRecord.Op.UPSERT) {
-            return HistoryQuestions.NONE;
-        }
-        return BulkClassifier.historyQuestions(parsedFacts(record.payload()));
+    public HistoryQuestions historyQuestions(RawRecord record, MailFacts m) {
+        return m == null ? HistoryQuestions.NONE : BulkClassifier.historyQuestions(m);
     }
 
     @Override
-    public Mapping map(RawRecord record, MailboxContext ctx) {
+    public Mapping map(RawRecord record, MailFacts m, MailboxContext ctx) {
         JsonNode payload = record.payload();
-        MailFacts m = parsedFacts(payload);
         boolean outbound = Participants.isOutbound(m, ctx);
         Optional<SkipReason> skip = SkipRules.evaluate(m, outbound);
         if (skip.isPresent()) {

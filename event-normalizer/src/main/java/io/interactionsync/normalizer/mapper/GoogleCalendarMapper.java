@@ -7,6 +7,7 @@ import io.interactionsync.model.Provider;
 import io.interactionsync.model.RawRecord;
 import io.interactionsync.model.Source;
 import io.interactionsync.normalizer.parse.ParsedAddress;
+import io.interactionsync.normalizer.rules.MailFacts;
 import io.interactionsync.normalizer.rules.MailboxContext;
 import io.interactionsync.normalizer.rules.Meetings;
 import io.interactionsync.normalizer.rules.Meetings.Attendee;
@@ -30,7 +31,7 @@ public final class GoogleCalendarMapper implements RecordMapper {
     }
 
     @Override
-    public Mapping map(RawRecord record, MailboxContext ctx) {
+    public Mapping map(RawRecord record, MailFacts none, MailboxContext ctx) {
         JsonNode e = record.payload();
         if (e == null || !e.isObject()) {
             throw new PayloadException("unparseable_payload", "the Calendar payload is not an object");

@@ -30,7 +30,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -51,39 +50,30 @@ public final class OutlookMailMapper implements RecordMapper {
     private static final Set<String> WELL_KNOWN_FOLDERS = Set.of("inbox", "sentitems", "drafts", "junkemail",
             "deleteditems", "archive");
 
-    /** Facts by payload (see {@link GmailMapper}): several passes over a batch parse each message once. */
-    private final Map<JsonNode, MailFacts> parsed = com.google.common.cache.CacheBuilder.newBuilder().weakKeys()
-            .<JsonNode, MailFacts>build().asMap(); // weak keys compare by identity: no deep JsonNode hashCode
-
     @Override
     public Source source() {
         return Source.OUTLOOK_MAIL;
     }
 
-    private MailFacts parsedFacts(JsonNode payload) {
-        MailFacts cached = parsed.get(payload);
-        if (cached != null) {
-            return cached;
-        }
-        MailFacts m = facts(payload);
-        parsed.put(payload, m);
-        return m;
+    /** The facts as parsed, {@code ownCopy} still undecided: it depends on the mailbox's owner addresses. */
+    @Override
+    public MailFacts facts(RawRecord record) {
+        return record.payload() != null && record.payload().has("@removed") ? null : facts(record.payload());
     }
 
     /** The facts with {@code ownCopy} decided by the mailbox's owner addresses. */
-    private MailFacts factsIn(JsonNode payload, MailboxContext ctx) {
-        MailFacts m = parsedFacts(payload);
+    private static MailFacts in(MailFacts m, JsonNode payload, MailboxContext ctx) {
         boolean own = m.from() != null && ctx.isOwner(m.from().key()) || sender(payload).map(s -> ctx.isOwner(s.key())).orElse(false);
         return own == m.ownCopy() ? m : new MailFacts(m.folders(), own, m.mimeType(), m.headers(), m.from(), m.to(),
                 m.cc(), m.bcc(), m.droppedAddresses());
     }
 
     @Override
-    public SentFacts sentFacts(RawRecord record, MailboxContext context) {
-        if (record.op() != RawRecord.Op.UPSERT || record.payload().has("@removed")) {
+    public SentFacts sentFacts(RawRecord record, MailFacts parsed, MailboxContext context) {
+        if (parsed == null) {
             return SentFacts.NONE;
         }
-        MailFacts m = factsIn(record.payload(), context);
+        MailFacts m = in(parsed, record.payload(), context);
         if (!Participants.isOutbound(m, context) || SkipRules.evaluate(m, true).isPresent()) {
             return SentFacts.NONE;
         }
@@ -93,20 +83,17 @@ public final class OutlookMailMapper implements RecordMapper {
     }
 
     @Override
-    public HistoryQuestions historyQuestions(RawRecord record) {
-        if (record.op() != RawRecord.Op.UPSERT || record.payload().has("@removed")) {
-            return HistoryQuestions.NONE;
-        }
-        return BulkClassifier.historyQuestions(parsedFacts(record.payload()));
+    public HistoryQuestions historyQuestions(RawRecord record, MailFacts parsed) {
+        return parsed == null ? HistoryQuestions.NONE : BulkClassifier.historyQuestions(parsed);
     }
 
     @Override
-    public Mapping map(RawRecord record, MailboxContext ctx) {
+    public Mapping map(RawRecord record, MailFacts parsed, MailboxContext ctx) {
         JsonNode payload = record.payload();
-        if (payload != null && payload.has("@removed")) {
+        if (parsed == null) {
             return Mapping.skipped(SkipReason.REMOVED, 0);
         }
-        MailFacts m = factsIn(payload, ctx);
+        MailFacts m = in(parsed, payload, ctx);
         boolean outbound = Participants.isOutbound(m, ctx);
         Optional<SkipReason> skip = SkipRules.evaluate(m, outbound);
         if (skip.isPresent()) {

@@ -2,6 +2,7 @@ package io.interactionsync.normalizer.mapper;
 
 import io.interactionsync.model.RawRecord;
 import io.interactionsync.model.Source;
+import io.interactionsync.normalizer.rules.MailFacts;
 import io.interactionsync.normalizer.rules.MailboxContext;
 import java.util.Set;
 
@@ -15,25 +16,44 @@ public interface RecordMapper {
     Source source();
 
     /**
+     * What every pass over a batch needs from a mail record (aliases, history questions, sent facts, mapping), parsed
+     * once per record and handed to each pass; null when there is nothing to parse (calendars, deletions).
+     *
+     * @throws PayloadException when the payload cannot be parsed
+     */
+    default MailFacts facts(RawRecord record) {
+        return null;
+    }
+
+    /**
      * Owner aliases this record reveals (R-B1: the From of the account's own SENT messages), as identity keys.
      * Learned before the batch is mapped, so a batch's received mail already knows them.
      */
-    default Set<String> ownerAliases(RawRecord record) {
+    default Set<String> ownerAliases(RawRecord record, MailFacts facts) {
         return Set.of();
     }
 
     /** Addresses (normalised, as stored) the owner sent to in this record, and its Message-ID (history for R-C6). */
-    default SentFacts sentFacts(RawRecord record, MailboxContext context) {
+    default SentFacts sentFacts(RawRecord record, MailFacts facts, MailboxContext context) {
         return SentFacts.NONE;
     }
 
     /** What the history lookup must answer for this record: the sender's key and the Message-IDs it replies to. */
-    default HistoryQuestions historyQuestions(RawRecord record) {
+    default HistoryQuestions historyQuestions(RawRecord record, MailFacts facts) {
         return HistoryQuestions.NONE;
     }
 
-    /** @throws PayloadException when the payload cannot be mapped */
-    Mapping map(RawRecord record, MailboxContext context);
+    /**
+     * The record's events, {@code facts} being {@link #facts(RawRecord)} of the same payload.
+     *
+     * @throws PayloadException when the payload cannot be mapped
+     */
+    Mapping map(RawRecord record, MailFacts facts, MailboxContext context);
+
+    /** {@link #map(RawRecord, MailFacts, MailboxContext)} of a record on its own, parsing its facts here. */
+    default Mapping map(RawRecord record, MailboxContext context) {
+        return map(record, facts(record), context);
+    }
 
     /** Keys to ask the history about (R-C6, R-C7). */
     record HistoryQuestions(Set<String> senderKeys, Set<String> referencedMessageIds) {

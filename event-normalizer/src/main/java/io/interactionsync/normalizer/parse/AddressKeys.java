@@ -1,5 +1,7 @@
 package io.interactionsync.normalizer.parse;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.google.common.net.InternetDomainName;
 import java.net.IDN;
 import java.util.Locale;
@@ -71,16 +73,15 @@ public final class AddressKeys {
      * Domains repeat across a mailbox (the same few hundred correspondents' domains); IDNA and the public-suffix
      * check are the costly part of validating an address, so results are memoised (bounded).
      */
-    private static final com.google.common.cache.LoadingCache<String, Optional<String>> DOMAINS =
-            com.google.common.cache.CacheBuilder.newBuilder().maximumSize(50_000)
-                    .build(com.google.common.cache.CacheLoader.from(AddressKeys::computeDomain));
+    private static final LoadingCache<String, Optional<String>> DOMAINS =
+            Caffeine.newBuilder().maximumSize(50_000).build(AddressKeys::computeDomain);
 
     /** The normalised domain (lower-case ASCII, no trailing dot), or empty when it is not a usable domain. */
     public static Optional<String> normalizeDomain(String raw) {
         if (raw == null) {
             return Optional.empty();
         }
-        return raw.length() > 255 ? Optional.empty() : DOMAINS.getUnchecked(raw);
+        return raw.length() > 255 ? Optional.empty() : DOMAINS.get(raw);
     }
 
     private static Optional<String> computeDomain(String raw) {

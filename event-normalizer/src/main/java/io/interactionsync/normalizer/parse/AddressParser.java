@@ -1,5 +1,7 @@
 package io.interactionsync.normalizer.parse;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import java.util.ArrayList;
@@ -50,16 +52,15 @@ public final class AddressParser {
      * Header values repeat (a correspondent's From, a team's usual To line); results are immutable, so parsed values
      * are memoised (bounded, short values only).
      */
-    private static final com.google.common.cache.LoadingCache<String, Result> PARSED =
-            com.google.common.cache.CacheBuilder.newBuilder().maximumSize(20_000)
-                    .build(com.google.common.cache.CacheLoader.from(AddressParser::parseUncached));
+    private static final LoadingCache<String, Result> PARSED =
+            Caffeine.newBuilder().maximumSize(20_000).build(AddressParser::parseUncached);
 
     /** Parses one address header value (or several occurrences joined by the caller). */
     public static Result parse(String header) {
         if (header == null || header.isBlank()) {
             return Result.EMPTY;
         }
-        return header.length() <= 1000 ? PARSED.getUnchecked(header) : parseUncached(header);
+        return header.length() <= 1000 ? PARSED.get(header) : parseUncached(header);
     }
 
     private static Result parseUncached(String header) {

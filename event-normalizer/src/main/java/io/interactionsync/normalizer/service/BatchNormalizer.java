@@ -12,6 +12,7 @@ import io.interactionsync.normalizer.mapper.RecordMapper.HistoryQuestions;
 import io.interactionsync.normalizer.mapper.RecordMapper.SentFacts;
 import io.interactionsync.normalizer.parse.AddressKeys;
 import io.interactionsync.normalizer.rules.History;
+import io.interactionsync.normalizer.rules.MailFacts;
 import io.interactionsync.normalizer.rules.MailboxContext;
 import io.interactionsync.normalizer.rules.SkipReason;
 import io.interactionsync.normalizer.service.RecordDecoder.Decoded;
@@ -60,13 +61,24 @@ public final class BatchNormalizer {
     public record Subscriber(String accountId, String userId) {
     }
 
+    /** A decoded record with its mail facts, parsed once for all the passes over the batch (null: none). */
+    public record Parsed(Valid valid, MailFacts facts) {
+        public RawRecord record() {
+            return valid.record();
+        }
+
+        public IncomingRecord incoming() {
+            return valid.incoming();
+        }
+    }
+
     /**
      * Decoded batch and what to look up before mapping it. {@code sharedMailboxKeys}: the shared mailboxes whose
      * subscribers must be looked up (R-B5). {@code senderKeys} / {@code referencedIds}: the history questions by user
      * (by {@link #sharedOwner(String)} for a shared mailbox's records, asked for each of its subscribers), so the
      * lookups probe (user, key) pairs, not every user × every key.
      */
-    public record Prepared(List<Valid> records, List<DeadLetter> deadLetters, Set<OwnerAddress> ownerAddresses,
+    public record Prepared(List<Parsed> records, List<DeadLetter> deadLetters, Set<OwnerAddress> ownerAddresses,
                            Set<String> accountIds, Set<String> mailboxKeys, Set<String> userIds,
                            Map<String, Set<String>> senderKeys, Map<String, Set<String>> referencedIds,
                            Set<String> sharedMailboxKeys,
@@ -140,7 +152,7 @@ public final class BatchNormalizer {
     }
 
     public Prepared prepare(List<IncomingRecord> batch) {
-        List<Valid> valid = new ArrayList<>(batch.size());
+        List<Parsed> valid = new ArrayList<>(batch.size());
         List<DeadLetter> dead = new ArrayList<>();
         Set<OwnerAddress> owners = new java.util.LinkedHashSet<>();
         Set<String> accounts = new HashSet<>();
@@ -165,12 +177,14 @@ public final class BatchNormalizer {
                         "no mapper for source " + rec.source().wireName() + " yet").deadLetter());
                 continue;
             }
+            MailFacts facts = null;
             try {
                 if (rec.op() == RawRecord.Op.UPSERT) {
-                    for (String alias : mapper.ownerAliases(rec)) {
+                    facts = mapper.facts(rec);
+                    for (String alias : mapper.ownerAliases(rec, facts)) {
                         owners.add(new OwnerAddress(rec.accountId(), rec.userId(), alias));
                     }
-                    HistoryQuestions q = mapper.historyQuestions(rec);
+                    HistoryQuestions q = mapper.historyQuestions(rec, facts);
                     List<String> askers = rec.sharedMailbox()
                             ? List.of(rec.userId(), sharedOwner(AddressKeys.key(rec.mailbox()).orElse(rec.mailbox())))
                             : List.of(rec.userId());
@@ -192,7 +206,7 @@ public final class BatchNormalizer {
                 count(outcomes, rec.source(), "dead_letter");
                 continue;
             }
-            valid.add(v);
+            valid.add(new Parsed(v, facts));
             accounts.add(rec.accountId());
             users.add(rec.userId());
             AddressKeys.key(rec.mailbox()).ifPresent(k -> {
@@ -224,9 +238,9 @@ public final class BatchNormalizer {
         Map<RecordKey, Version> versions = new LinkedHashMap<>();
         Map<String, Integer> outcomes = new HashMap<>(prepared.outcomes());
         Map<String, MailboxContext> contexts = new HashMap<>(); // per user × mailbox: the same for all its records
-        List<Valid> current = new ArrayList<>(prepared.records().size());
+        List<Parsed> current = new ArrayList<>(prepared.records().size());
         int stale = 0;
-        for (Valid v : prepared.records()) {
+        for (Parsed v : prepared.records()) {
             RecordKey rk = RecordKey.of(v.record());
             Version stored = lookups.versions().get(rk);
             Version mine = new Version(v.incoming().partition(), v.incoming().offset());
@@ -238,14 +252,15 @@ public final class BatchNormalizer {
             current.add(v);
             versions.merge(rk, mine, (a, b) -> a.partition() == b.partition() && a.offset() > b.offset() ? a : b);
         }
-        for (Valid v : current) {
+        for (Parsed v : current) {
             if (v.record().op() != RawRecord.Op.UPSERT) {
                 continue;
             }
             for (RawRecord rec : attributions(v.record(), lookups)) {
                 try {
                     RecordMapper mapper = mappers.forSource(rec.source()).orElseThrow();
-                    SentFacts sent = mapper.sentFacts(rec, context(rec, prepared, lookups, History.NONE, contexts));
+                    SentFacts sent = mapper.sentFacts(rec, v.facts(),
+                            context(rec, prepared, lookups, History.NONE, contexts));
                     emailed.computeIfAbsent(rec.userId(), u -> new HashSet<>()).addAll(sent.recipients());
                     if (sent.internetMessageId() != null) {
                         sentIds.computeIfAbsent(rec.userId(), u -> new HashSet<>()).add(sent.internetMessageId());
@@ -256,7 +271,7 @@ public final class BatchNormalizer {
             }
         }
         Set<RemoteKey> mayHaveEvents = new HashSet<>();
-        for (Valid v : current) {
+        for (Parsed v : current) {
             List<RawRecord> attributed = attributions(v.record(), lookups);
             if (v.record().sharedMailbox() || lookups.versions().containsKey(RecordKey.of(v.record()))) {
                 attributed.forEach(rec -> mayHaveEvents.add(new RemoteKey(rec.userId(), rec.source(), rec.remoteId())));
@@ -277,7 +292,7 @@ public final class BatchNormalizer {
                 Map<RemoteKey, List<InteractionEvent>> mapped = new LinkedHashMap<>();
                 Mapping first = null;
                 for (RawRecord rec : attributed) {
-                    Mapping m = mapper.map(rec, context(rec, prepared, lookups, history(rec.userId(), emailed, sentIds),
+                    Mapping m = mapper.map(rec, v.facts(), context(rec, prepared, lookups, history(rec.userId(), emailed, sentIds),
                             contexts));
                     first = first == null ? m : first;
                     mapped.put(new RemoteKey(rec.userId(), rec.source(), rec.remoteId()), m.events());

@@ -6,6 +6,7 @@ import io.interactionsync.model.ContractSchemas.Contract;
 import io.interactionsync.model.DeadLetter;
 import io.interactionsync.model.Json;
 import io.interactionsync.model.RawRecord;
+import io.interactionsync.model.Source;
 import io.interactionsync.normalizer.parse.Text;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,6 +14,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 
@@ -75,8 +77,8 @@ public final class RecordDecoder {
         }
         RawRecord record;
         try {
-            record = Json.mapper().treeToValue(tree, RawRecord.class);
-        } catch (IOException | RuntimeException e) {
+            record = bind(tree);
+        } catch (RuntimeException e) {
             return reject(in, SCHEMA_VIOLATION, "envelope does not bind: " + e.getMessage());
         }
         for (String[] id : new String[][] {{"accountId", record.accountId()}, {"userId", record.userId()},
@@ -87,6 +89,20 @@ public final class RecordDecoder {
             }
         }
         return new Valid(in, record);
+    }
+
+    /**
+     * The schema-valid envelope as a record. Bound by hand rather than with {@code treeToValue}, which would copy
+     * the whole payload tree a second time (the largest part of every record): the payload node is kept as read.
+     */
+    private static RawRecord bind(JsonNode tree) {
+        JsonNode syncRunId = tree.get("syncRunId");
+        return new RawRecord(tree.get("schemaVersion").intValue(), Source.fromWireName(tree.get("source").textValue()),
+                "delete".equals(tree.get("op").textValue()) ? RawRecord.Op.DELETE : RawRecord.Op.UPSERT,
+                tree.get("accountId").textValue(), tree.get("userId").textValue(), tree.get("mailbox").textValue(),
+                tree.get("sharedMailbox").booleanValue(), tree.get("remoteId").textValue(),
+                Instant.parse(tree.get("observedAt").textValue()),
+                syncRunId == null || syncRunId.isNull() ? null : syncRunId.textValue(), tree.get("payload"));
     }
 
     /** A dead letter for {@code in} with the given code and reason. */

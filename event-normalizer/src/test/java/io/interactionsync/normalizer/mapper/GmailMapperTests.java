@@ -76,9 +76,9 @@ class GmailMapperTests {
     void R_B1_aliasesSeenInTheFromOfSentMessagesAreOwnerAddresses() {
         RawRecord sentFromAlias = message("m").labels("SENT").from("Alice <a.adams@acme-ventures.example>")
                 .to("jane@client.example").record();
-        assertThat(mapper.ownerAliases(sentFromAlias)).containsExactly("a.adams@acme-ventures.example");
+        assertThat(mapper.ownerAliases(sentFromAlias, mapper.facts(sentFromAlias))).containsExactly("a.adams@acme-ventures.example");
         RawRecord received = message("n").labels("INBOX").from("jane@client.example").to("a.adams@acme-ventures.example").record();
-        assertThat(mapper.ownerAliases(received)).isEmpty();
+        assertThat(mapper.ownerAliases(received, mapper.facts(received))).isEmpty();
         MailboxContext withAlias = new MailboxContext(Set.of("alice@acme.test", "a.adams@acme-ventures.example"),
                 Set.of(), Set.of(), History.NONE);
         assertThat(contacts(mapper.map(received, withAlias))).containsExactly("from:jane@client.example");
