@@ -21,7 +21,7 @@ public enum Source {
 
     /** The wire name, e.g. {@code google_calendar}. */
     public String wireName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return WireNames.of(this);
     }
 
     public static Source fromWireName(String wire) {

@@ -2,6 +2,7 @@ package io.interactionsync.normalizer.mapper;
 
 import io.interactionsync.model.InteractionEvent.Role;
 import io.interactionsync.model.Source;
+import io.interactionsync.model.WireNames;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
@@ -16,7 +17,7 @@ public final class EventIds {
 
     public static UUID of(String userId, Source source, String remoteId, String contactEmail, Role role) {
         String name = String.join("\u0000", userId, source.wireName(), remoteId, contactEmail,
-                role.name().toLowerCase(java.util.Locale.ROOT));
+                WireNames.of(role));
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
     }
 }

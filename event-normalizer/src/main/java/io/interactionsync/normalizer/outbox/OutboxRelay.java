@@ -52,7 +52,7 @@ public class OutboxRelay {
      */
     @Inject
     @Channel("outbox")
-    MutinyEmitter<String> channel;
+    MutinyEmitter<byte[]> channel;
 
     public OutboxRelay(Pool pool, OutboxRepository outbox, KafkaClientService kafka, NormalizerConfig config,
                        NormalizerMetrics metrics) {
@@ -194,7 +194,7 @@ public class OutboxRelay {
      */
     private Uni<Void> publish(List<OutboxMessage> messages) {
         return Uni.createFrom().<Void>emitter(done -> {
-                    Producer<String, String> producer = kafka.<String, String>getProducer("outbox").unwrap();
+                    Producer<String, byte[]> producer = kafka.<String, byte[]>getProducer("outbox").unwrap();
                     AtomicInteger pending = new AtomicInteger(messages.size());
                     AtomicReference<Exception> failure = new AtomicReference<>();
                     Callback callback = (metadata, e) -> {

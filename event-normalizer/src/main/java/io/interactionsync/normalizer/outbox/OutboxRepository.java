@@ -1,5 +1,6 @@
 package io.interactionsync.normalizer.outbox;
 
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.interactionsync.model.InteractionEvent;
 import io.interactionsync.model.Json;
 import io.interactionsync.model.Topics;
@@ -9,6 +10,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -22,19 +24,27 @@ import java.util.UUID;
 @ApplicationScoped
 public class OutboxRepository {
 
-    /** One message to publish. */
-    public record OutboxMessage(long id, String topic, String key, String payload) {
-        public static OutboxMessage of(String topic, String key, String payload) {
-            return new OutboxMessage(0, topic, key, payload);
+    /** One message to publish: its value as UTF-8 JSON bytes, what the producer sends. */
+    public record OutboxMessage(long id, String topic, String key, byte[] payload) {
+        /** Renders InteractionEvents as UTF-8 bytes straight away: no intermediate String to encode again. */
+        private static final ObjectWriter EVENTS = Json.mapper().writerFor(InteractionEvent.class);
+
+        public static OutboxMessage of(String topic, String key, String json) {
+            return new OutboxMessage(0, topic, key, json.getBytes(StandardCharsets.UTF_8));
         }
 
         /** An InteractionEvent on {@code interaction-events}, keyed by its user. */
         public static OutboxMessage event(InteractionEvent e) {
             try {
-                return of(Topics.INTERACTION_EVENTS, e.userId(), Json.mapper().writeValueAsString(e));
+                return new OutboxMessage(0, Topics.INTERACTION_EVENTS, e.userId(), EVENTS.writeValueAsBytes(e));
             } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
                 throw new IllegalStateException("cannot write an InteractionEvent", x);
             }
+        }
+
+        /** The value as text (the outbox table stores JSON text). */
+        public String json() {
+            return new String(payload, StandardCharsets.UTF_8);
         }
     }
 
@@ -52,7 +62,7 @@ public class OutboxRepository {
             topics[i] = messages.get(i).topic();
             String key = messages.get(i).key();
             keys[i] = key == null ? null : key.replace('\u0000', '\uFFFD'); // text cannot hold NUL
-            payloads[i] = messages.get(i).payload();
+            payloads[i] = messages.get(i).json();
         }
         return sql.preparedQuery("insert into normalizer.outbox (topic, message_key, payload) "
                         + "select t, k, p from unnest($1::text[], $2::text[], $3::text[]) with ordinality as m(t, k, p, o) "
@@ -81,7 +91,8 @@ public class OutboxRepository {
                         long id = r.getLong(0);
                         UUID[] ids = r.getArrayOfUUIDs(4);
                         out.add(ids != null ? new OutboxRow(id, null, ids)
-                                : new OutboxRow(id, new OutboxMessage(id, r.getString(1), r.getString(2), r.getString(3)), null));
+                                : new OutboxRow(id, new OutboxMessage(id, r.getString(1), r.getString(2),
+                                        r.getString(3).getBytes(StandardCharsets.UTF_8)), null));
                     }
                     return out;
                 });

@@ -1,5 +1,6 @@
 package io.interactionsync.normalizer.repository;
 
+import io.interactionsync.model.WireNames;
 import io.interactionsync.model.InteractionEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -40,7 +41,7 @@ public class EventQueryRepository {
             sql.append(" and source = $").append(params.size());
         }
         if (q.kind() != null) {
-            params.add(EventRows.wire(q.kind()));
+            params.add(WireNames.of(q.kind()));
             sql.append(" and kind = $").append(params.size());
         }
         if (q.afterOccurredAt() != null) {

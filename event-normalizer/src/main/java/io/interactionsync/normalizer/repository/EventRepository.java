@@ -1,5 +1,6 @@
 package io.interactionsync.normalizer.repository;
 
+import io.interactionsync.model.WireNames;
 import io.interactionsync.model.InteractionEvent;
 import io.interactionsync.normalizer.service.BatchNormalizer.RemoteKey;
 import io.smallrye.mutiny.Uni;
@@ -28,7 +29,7 @@ public class EventRepository {
     /** The uniqueness key of an event (SPEC §3.1). */
     public record EventKey(String userId, String source, String remoteId, String contactEmail, String role) {
         public static EventKey of(InteractionEvent e) {
-            return new EventKey(e.userId(), e.source().wireName(), e.remoteId(), e.contactEmail(), EventRows.wire(e.role()));
+            return new EventKey(e.userId(), e.source().wireName(), e.remoteId(), e.contactEmail(), WireNames.of(e.role()));
         }
     }
 
@@ -136,20 +137,20 @@ public class EventRepository {
             id[i] = e.id();
             user[i] = e.userId();
             account[i] = e.accountId();
-            provider[i] = EventRows.wire(e.provider());
+            provider[i] = WireNames.of(e.provider());
             source[i] = e.source().wireName();
-            kind[i] = EventRows.wire(e.kind());
-            direction[i] = EventRows.wire(e.direction());
+            kind[i] = WireNames.of(e.kind());
+            direction[i] = WireNames.of(e.direction());
             contact[i] = e.contactEmail();
             name[i] = e.contactName();
-            role[i] = EventRows.wire(e.role());
+            role[i] = WireNames.of(e.role());
             occurred[i] = EventRows.utc(e.occurredAt());
             remote[i] = e.remoteId();
             messageId[i] = e.internetMessageId();
             thread[i] = e.threadId();
             mailbox[i] = e.mailbox();
             shared[i] = e.viaSharedMailbox();
-            classification[i] = EventRows.wire(e.classification());
+            classification[i] = WireNames.of(e.classification());
             newsletter[i] = e.newsletter();
             if (e.meeting() != null) {
                 start[i] = EventRows.utc(e.meeting().startAt());

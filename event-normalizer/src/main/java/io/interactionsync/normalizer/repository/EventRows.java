@@ -67,10 +67,6 @@ public final class EventRows {
         return i == null ? null : i.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
-    public static String wire(Enum<?> e) {
-        return e == null ? null : e.name().toLowerCase(Locale.ROOT);
-    }
-
     static OffsetDateTime utc(java.time.Instant i) {
         return i == null ? null : i.atOffset(ZoneOffset.UTC);
     }
