@@ -62,7 +62,7 @@ public final class NormalizerProcessBenchmark {
     private static final Duration POLL = Duration.ofMillis(250);
 
     record Options(long records, String xmx, int users, int teamSize, long seed, boolean keep, Duration timeout,
-            Integer consumers, List<String> jvmOptions) {
+            Integer consumers, List<String> jvmOptions, int copyRuns) {
 
         static Options parse(String[] args) {
             long records = 1_000_000;
@@ -73,6 +73,7 @@ public final class NormalizerProcessBenchmark {
             boolean keep = false;
             Duration timeout = Duration.ofHours(2);
             Integer consumers = null;
+            int copyRuns = 3;
             List<String> jvmOptions = List.of("-XX:+UseParallelGC", "-XX:NewRatio=1"); // as deployed (JAVA_TOOL_OPTIONS)
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -86,27 +87,31 @@ public final class NormalizerProcessBenchmark {
                     case "--timeout-minutes" -> timeout = Duration.ofMinutes(Long.parseLong(args[++i]));
                     case "--consumers" -> consumers = Integer.parseInt(args[++i]);
                     case "--jvm" -> jvmOptions = List.of(args[++i].trim().split("\\s+"));
+                    case "--copy-runs" -> copyRuns = Integer.parseInt(args[++i]);
                     case "-h", "--help" -> {
                         System.out.println("""
                                 usage: deploy/bench-normalizer.sh [--records N] [--xmx 768m] [--users 1000]
                                          [--team-size 50] [--seed 7] [--keep] [--timeout-minutes 120]
-                                         [--consumers N] [--jvm "-XX:+UseSerialGC ..."]
+                                         [--consumers N] [--jvm "-XX:+UseSerialGC ..."] [--copy-runs 3]
                                   --records    raw records in the backlog (default 1,000,000)
                                   --xmx        the normalizer's -Xmx (default 768m, as deployed)
                                   --users      accounts, generated in teams of --team-size (default 1,000)
                                   --keep       keep the database %s afterwards (dropped by default)
                                   --consumers  NORMALIZER_CONSUMERS of the normalizer (its default: 2)
                                   --jvm        the normalizer's JVM options besides -Xmx (default
-                                               "-XX:+UseParallelGC -XX:NewRatio=1", as deployed)""".formatted(DATABASE));
+                                               "-XX:+UseParallelGC -XX:NewRatio=1", as deployed)
+                                  --copy-runs  COPY baseline runs; the ratio uses their median (default 3: the
+                                               same COPY varies by a third from run to run on a shared machine)""".formatted(DATABASE));
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see --help)");
                 }
             }
-            if (records < 1 || users < 1 || teamSize < 2) {
-                throw new IllegalArgumentException("--records ≥ 1, --users ≥ 1 and --team-size ≥ 2 please");
+            if (records < 1 || users < 1 || teamSize < 2 || copyRuns < 1) {
+                throw new IllegalArgumentException(
+                        "--records ≥ 1, --users ≥ 1, --team-size ≥ 2 and --copy-runs ≥ 1 please");
             }
-            return new Options(records, xmx, users, teamSize, seed, keep, timeout, consumers, jvmOptions);
+            return new Options(records, xmx, users, teamSize, seed, keep, timeout, consumers, jvmOptions, copyRuns);
         }
     }
 
@@ -324,13 +329,17 @@ public final class NormalizerProcessBenchmark {
 
             step("stopping the normalizer and the broker; COPY baseline");
             stopAll(); // the baseline runs on a machine without the normalizer and the broker
-            Copy copy = copyBaseline(c);
+            List<Copy> copies = copyBaseline(c);
+            List<Copy> bySpeed = copies.stream().sorted(java.util.Comparator.comparingDouble(Copy::rowsPerSecond)).toList();
+            Copy copy = bySpeed.get(bySpeed.size() / 2); // the median run
+            String copyRuns = copies.stream().map(r -> String.format(Locale.ROOT, "%,.0f", r.rowsPerSecond()))
+                    .collect(java.util.stream.Collectors.joining(", "));
 
             double wall = (doneAt - start) / 1e9;
             double fromReady = (doneAt - readyAt) / 1e9;
             double fromCommit = (doneAt - firstCommitAt) / 1e9;
             double eps = events / fromReady;
-            double copyRps = copy.rows() / copy.seconds();
+            double copyRps = copy.rowsPerSecond();
             System.out.printf(Locale.ROOT, """
 
                     BENCH ============== NormalizerProcessBenchmark (normalizer as its own process) ==============
@@ -339,13 +348,13 @@ public final class NormalizerProcessBenchmark {
                     BENCH normalizer wall       %.1f s from process start to no lag + empty outbox (ready after %.1f s, first offset commit after %.1f s)
                     BENCH normalizer            %,.0f records/s, %,.0f events/s (from ready; from process start: %,.0f records/s, %,.0f events/s)
                     BENCH last row written      %.1f s after process start: %,.0f events/s from ready to the last write
-                    BENCH plain COPY            %,d rows in %.1f s = %,.0f rows/s (same rows, same table and indexes, binary)
+                    BENCH plain COPY            %,d rows in %.1f s = %,.0f rows/s, the median of %d runs (%s rows/s; same rows, same table and indexes, binary)
                     BENCH ratio                 %.2f (normalizer events/s from ready ÷ COPY rows/s)
                     BENCH second half           %,.0f events/s, ratio %.2f: the later half of the events, written %.1f–%.1f s after process start (JIT warm)
                     BENCH normalizer memory     max heap used %,d MiB (committed %,d MiB), max RSS %,d MiB, -Xmx%s (sampled every %d ms: %d RSS, %d heap samples)
                     BENCH normalizer GC         %s
                     BENCH CPU during normalizer normalizer %.1f s, Kafka broker %.1f s, PostgreSQL %.1f s (wall %.1f s, %d cores)
-                    BENCH CPU during COPY       PostgreSQL %.1f s
+                    BENCH CPU during COPY       PostgreSQL %.1f s (the median run)
                     BENCH WAL                   normalizer %s; COPY %s
                     """,
                     produced.records(), produced.inbox(), produced.sent(), produced.accounts(), produced.teams(),
@@ -353,7 +362,7 @@ public final class NormalizerProcessBenchmark {
                     wall, (readyAt - start) / 1e9, (firstCommitAt - start) / 1e9,
                     produced.records() / fromReady, eps, produced.records() / wall, events / wall,
                     lastWrite / 1e3, events / (lastWrite / 1e3 - (readyAt - start) / 1e9),
-                    copy.rows(), copy.seconds(), copyRps,
+                    copy.rows(), copy.seconds(), copyRps, copies.size(), copyRuns,
                     eps / copyRps, warmEps, warmEps / copyRps, halfWrite / 1e3, lastWrite / 1e3,
                     samples.maxHeap.get() >> 20, samples.maxHeapCommitted.get() >> 20, samples.maxRss.get() >> 20,
                     options.xmx(), SAMPLE.toMillis(), samples.count.get(), samples.heapSamples.get(), gc,
@@ -365,6 +374,9 @@ public final class NormalizerProcessBenchmark {
     }
 
     record Copy(long rows, double seconds, double pgCpu, Wal wal) {
+        double rowsPerSecond() {
+            return rows / seconds;
+        }
     }
 
     /** PostgreSQL's WAL counters (the whole cluster: nothing else writes during a run). */
@@ -388,8 +400,11 @@ public final class NormalizerProcessBenchmark {
         }
     }
 
-    /** The rows written: COPY out (untimed), delete + vacuum (untimed), binary COPY back in (timed). */
-    private Copy copyBaseline(Connection c) throws SQLException, IOException {
+    /**
+     * The rows written: COPY out (untimed), then {@code --copy-runs} times delete + vacuum (untimed) and a binary COPY
+     * back in (timed).
+     */
+    private List<Copy> copyBaseline(Connection c) throws SQLException, IOException {
         String columns;
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select string_agg(column_name, ', ' "
                 + "order by ordinal_position) from information_schema.columns where table_schema = 'normalizer' "
@@ -403,20 +418,25 @@ public final class NormalizerProcessBenchmark {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
                 copy.copyOut("copy (select " + columns + " from normalizer.interaction_events) to stdout (format binary)", out);
             }
-            try (Statement st = c.createStatement()) {
-                st.execute("delete from normalizer.interaction_events");
-                st.execute("vacuum analyze normalizer.interaction_events");
+            List<Copy> runs = new java.util.ArrayList<>();
+            for (int run = 0; run < options.copyRuns(); run++) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("delete from normalizer.interaction_events");
+                    st.execute("vacuum analyze normalizer.interaction_events");
+                }
+                double pg0 = ProcStats.postgresCpuSeconds();
+                Wal wal0 = Wal.read(database);
+                long t0 = System.nanoTime();
+                try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 20)) {
+                    copy.copyIn("copy normalizer.interaction_events (" + columns + ") from stdin (format binary)", in);
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                double pgCpu = ProcStats.postgresCpuSeconds() - pg0;
+                Wal wal = Wal.read(database).minus(wal0);
+                runs.add(new Copy(count(c, "select count(*) from normalizer.interaction_events"), seconds, pgCpu, wal));
+                System.out.printf(Locale.ROOT, "    COPY run %d: %,.0f rows/s%n", run + 1, runs.getLast().rowsPerSecond());
             }
-            double pg0 = ProcStats.postgresCpuSeconds();
-            Wal wal0 = Wal.read(database);
-            long t0 = System.nanoTime();
-            try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 20)) {
-                copy.copyIn("copy normalizer.interaction_events (" + columns + ") from stdin (format binary)", in);
-            }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            double pgCpu = ProcStats.postgresCpuSeconds() - pg0;
-            Wal wal = Wal.read(database).minus(wal0);
-            return new Copy(count(c, "select count(*) from normalizer.interaction_events"), seconds, pgCpu, wal);
+            return runs;
         } finally {
             Files.deleteIfExists(file);
         }
