@@ -1,7 +1,7 @@
 package io.interactionsync.normalizer.repository;
 
-import io.interactionsync.model.WireNames;
 import io.interactionsync.model.InteractionEvent;
+import io.interactionsync.model.WireNames;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;

@@ -1,7 +1,7 @@
 package io.interactionsync.normalizer.repository;
 
-import io.interactionsync.model.WireNames;
 import io.interactionsync.model.InteractionEvent;
+import io.interactionsync.model.WireNames;
 import io.interactionsync.normalizer.service.BatchNormalizer.RemoteKey;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -33,7 +33,7 @@ public class EventRepository {
         }
     }
 
-    private static final String UPSERT = "insert into normalizer.interaction_events as t (" + EventRows.COLUMNS
+    private static final String INSERT = "insert into normalizer.interaction_events as t (" + EventRows.COLUMNS
             + ", created_at, updated_at) select u.*, false, now(), now() from unnest("
             + "$1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], "
             + "$9::text[], $10::text[], $11::timestamptz[], $12::text[], $13::text[], $14::text[], $15::text[], "
@@ -41,8 +41,9 @@ public class EventRepository {
             + "$22::integer[], $23::text[], $24::boolean[]) as u(id, user_id, account_id, provider, source, kind, direction, "
             + "contact_email, contact_name, role, occurred_at, remote_id, internet_message_id, thread_id, mailbox, "
             + "via_shared_mailbox, classification, newsletter, meeting_start_at, meeting_end_at, meeting_all_day, "
-            + "meeting_attendee_count, meeting_response_status, meeting_partial) "
-            + "on conflict (user_id, source, remote_id, contact_email, role) do update set "
+            + "meeting_attendee_count, meeting_response_status, meeting_partial)";
+
+    private static final String UPSERT = INSERT + " on conflict (user_id, source, remote_id, contact_email, role) do update set "
             + "account_id = excluded.account_id, provider = excluded.provider, kind = excluded.kind, "
             + "direction = excluded.direction, contact_name = excluded.contact_name, occurred_at = excluded.occurred_at, "
             + "internet_message_id = excluded.internet_message_id, thread_id = excluded.thread_id, "
@@ -120,9 +121,23 @@ public class EventRepository {
 
     /** Inserts or revives/updates the events; returns the ids of the rows inserted or actually changed. */
     public Uni<List<UUID>> upsert(SqlClient sql, List<InteractionEvent> events) {
-        if (events.isEmpty()) {
-            return Uni.createFrom().item(List.of());
-        }
+        return events.isEmpty() ? Uni.createFrom().item(List.of())
+                : sql.preparedQuery(UPSERT).execute(params(events)).map(EventRepository::ids);
+    }
+
+    /**
+     * Inserts events of resources seen for the first time, which can have no rows yet: a plain insert, without the
+     * conflict check (speculative insertion) an upsert pays per row. Returns their ids. If a row exists after all, the
+     * statement fails with a unique violation (SQLSTATE 23505) and the caller writes the batch again with
+     * {@link #upsert}.
+     */
+    public Uni<List<UUID>> insertNew(SqlClient sql, List<InteractionEvent> events) {
+        return events.isEmpty() ? Uni.createFrom().item(List.of())
+                : sql.preparedQuery(INSERT).execute(params(events))
+                        .replaceWith(() -> events.stream().map(InteractionEvent::id).toList());
+    }
+
+    private static Tuple params(List<InteractionEvent> events) {
         int n = events.size();
         UUID[] id = new UUID[n];
         String[] user = new String[n], account = new String[n], provider = new String[n], source = new String[n],
@@ -161,10 +176,9 @@ public class EventRepository {
                 partial[i] = e.meeting().partial();
             }
         }
-        Tuple params = Tuple.tuple(List.<Object>of(id, user, account, provider, source, kind, direction, contact, name, role,
+        return Tuple.tuple(List.<Object>of(id, user, account, provider, source, kind, direction, contact, name, role,
                 occurred, remote, messageId, thread, mailbox, shared, classification, newsletter, start, end, allDay,
                 attendees, response, partial));
-        return sql.preparedQuery(UPSERT).execute(params).map(EventRepository::ids);
     }
 
     /** Deletes every event of an account (purge on disconnect); returns the deleted rows. */

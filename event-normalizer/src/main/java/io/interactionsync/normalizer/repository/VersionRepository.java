@@ -62,8 +62,24 @@ public class VersionRepository {
                 });
     }
 
-    /** Records the versions applied; never moves a version backwards within a partition. */
-    public Uni<Void> save(SqlClient sql, Map<RecordKey, Version> versions) {
+    /**
+     * Records the versions applied; never moves a version backwards within a partition. Resources with no stored
+     * version ({@code stored}: read under the batch's account locks) get a plain insert, without the conflict check
+     * an upsert pays per row; if one exists after all, the unique violation (SQLSTATE 23505) makes the caller write
+     * the batch again with {@code stored} = every key, i.e. upserts only.
+     */
+    public Uni<Void> save(SqlClient sql, Map<RecordKey, Version> versions, Set<RecordKey> stored) {
+        Map<RecordKey, Version> fresh = new HashMap<>();
+        Map<RecordKey, Version> known = new HashMap<>();
+        versions.forEach((k, v) -> (stored.contains(k) ? known : fresh).put(k, v));
+        return Uni.combine().all().unis(write(sql, fresh, ""), write(sql, known, " on conflict (account_id, source, "
+                        + "remote_id) do update set kafka_partition = excluded.kafka_partition, "
+                        + "kafka_offset = excluded.kafka_offset "
+                        + "where v.kafka_partition <> excluded.kafka_partition or v.kafka_offset < excluded.kafka_offset"))
+                .discardItems();
+    }
+
+    private static Uni<Void> write(SqlClient sql, Map<RecordKey, Version> versions, String onConflict) {
         if (versions.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -82,10 +98,8 @@ public class VersionRepository {
         }
         return sql.preparedQuery("insert into normalizer.record_versions as v "
                         + "(account_id, source, remote_id, kafka_partition, kafka_offset) "
-                        + "select * from unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::bigint[]) "
-                        + "on conflict (account_id, source, remote_id) do update set "
-                        + "kafka_partition = excluded.kafka_partition, kafka_offset = excluded.kafka_offset "
-                        + "where v.kafka_partition <> excluded.kafka_partition or v.kafka_offset < excluded.kafka_offset")
+                        + "select * from unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::bigint[])"
+                        + onConflict)
                 .execute(Tuple.tuple(List.<Object>of(accounts, sources, ids, partitions, offsets))).replaceWithVoid();
     }
 

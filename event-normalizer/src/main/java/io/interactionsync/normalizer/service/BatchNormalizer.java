@@ -117,11 +117,12 @@ public final class BatchNormalizer {
      * deleted), in offset order with the last record of a key winning; new owner aliases; dead letters.
      * {@code mayHaveEvents}: the remote keys that can already have events — their record was applied before (it
      * has a version) or comes from a shared mailbox (which any subscriber's account may have read). Only these need
-     * their live events looked up for retraction; a first-seen resource (a backfill) has none.
+     * their live events looked up for retraction; a first-seen resource (a backfill) has none. {@code storedVersions}:
+     * the batch's resources that already have a version row.
      */
     public record Plan(Map<RemoteKey, List<InteractionEvent>> desired, Set<OwnerAddress> ownerAddresses,
                        List<DeadLetter> deadLetters, Stats stats, Map<RecordKey, Version> versions,
-                       Set<RemoteKey> mayHaveEvents) {
+                       Set<RemoteKey> mayHaveEvents, Set<RecordKey> storedVersions) {
     }
 
     /**
@@ -317,7 +318,7 @@ public final class BatchNormalizer {
         }
         return new Plan(desired, prepared.ownerAddresses(), dead,
                 new Stats(prepared.records().size() + prepared.deadLetters().size(), deletes, skipped, dropped, stale,
-                        outcomes), versions, mayHaveEvents);
+                        outcomes), versions, mayHaveEvents, lookups.versions().keySet());
     }
 
     /**

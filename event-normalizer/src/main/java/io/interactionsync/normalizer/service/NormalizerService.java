@@ -85,7 +85,13 @@ public class NormalizerService {
         if (batch.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return commit(batch, replay)
+        return commit(batch, replay, true)
+                .onFailure(NormalizerService::isUniqueViolation).recoverWithUni(e -> {
+                    // A first-seen resource had rows after all (e.g. written before versions were kept): upserts only.
+                    Log.infof("batch of %d raw records found stored rows for resources it had not seen (%s); "
+                            + "writing it again with upserts", batch.size(), e.getMessage());
+                    return commit(batch, replay, false);
+                })
                 .onFailure(NormalizerService::isDataError).recoverWithUni(e -> {
                     Log.warnf("batch of %d raw records rejected by PostgreSQL (%s); writing them one by one",
                             batch.size(), e.getMessage());
@@ -95,12 +101,16 @@ public class NormalizerService {
                 .onFailure().retry().withBackOff(config.write().initialBackoff()).atMost(config.write().maxRetries());
     }
 
-    private Uni<Void> commit(List<IncomingRecord> batch, boolean replay) {
+    /**
+     * One transaction for the batch. {@code insertNew}: write the rows of resources seen for the first time with plain
+     * inserts (no per-row conflict check); false: upserts only, the fallback when such a row existed after all.
+     */
+    private Uni<Void> commit(List<IncomingRecord> batch, boolean replay, boolean insertNew) {
         // Decoding and mapping are CPU work: on a worker thread, never on the event loop that runs the Kafka
         // consumer and the database client (with several consumers, batches are prepared in parallel).
         return Uni.createFrom().item(() -> normalizer.prepare(batch))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .flatMap(prepared -> pool.withTransaction(conn -> write(conn, prepared, replay)))
+                .flatMap(prepared -> pool.withTransaction(conn -> write(conn, prepared, replay, insertNew)))
                 .invoke(written -> {
                     record(written.plan());
                     relay.committed(written.outboxRowId(), written.announced());
@@ -111,7 +121,7 @@ public class NormalizerService {
     private Uni<Void> oneByOne(List<IncomingRecord> batch, boolean replay) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (IncomingRecord r : batch) {
-            chain = chain.flatMap(v -> commit(List.of(r), replay)
+            chain = chain.flatMap(v -> commit(List.of(r), replay, false)
                     .onFailure(NormalizerService::isDataError).recoverWithUni(e -> replay
                             ? Uni.createFrom().voidItem() : writeFailed(r, e)));
         }
@@ -140,12 +150,17 @@ public class NormalizerService {
         return false;
     }
 
-    private Uni<Written> write(SqlConnection conn, Prepared prepared, boolean replay) {
+    /** A unique violation (SQLSTATE 23505): a plain insert met a row that exists. */
+    static boolean isUniqueViolation(Throwable e) {
+        return e instanceof PgException pg && "23505".equals(pg.getSqlState());
+    }
+
+    private Uni<Written> write(SqlConnection conn, Prepared prepared, boolean replay, boolean insertNew) {
         return versions.lockAccounts(conn, prepared.accountIds())
                 .flatMap(v -> lookups(conn, prepared))
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(lookups -> normalizer.plan(prepared, lookups))
-                .flatMap(plan -> apply(conn, plan, replay));
+                .flatMap(plan -> apply(conn, plan, replay, insertNew));
     }
 
     /**
@@ -199,31 +214,42 @@ public class NormalizerService {
         return out;
     }
 
-    private Uni<Written> apply(SqlConnection conn, Plan plan, boolean replay) {
+    private Uni<Written> apply(SqlConnection conn, Plan plan, boolean replay, boolean insertNew) {
         List<InteractionEvent> desired = new ArrayList<>();
+        List<InteractionEvent> firstSeen = new ArrayList<>(); // resources with no rows yet: plain inserts
         Set<EventKey> desiredKeys = new HashSet<>();
-        for (List<InteractionEvent> list : plan.desired().values()) {
-            for (InteractionEvent e : list) {
+        for (Map.Entry<BatchNormalizer.RemoteKey, List<InteractionEvent>> entry : plan.desired().entrySet()) {
+            boolean isNew = insertNew && !plan.mayHaveEvents().contains(entry.getKey());
+            for (InteractionEvent e : entry.getValue()) {
                 if (desiredKeys.add(EventKey.of(e))) {
-                    desired.add(e);
+                    (isNew ? firstSeen : desired).add(e);
                 }
             }
         }
+        Set<RecordKey> storedVersions = insertNew ? plan.storedVersions() : plan.versions().keySet();
         // pipelined: the aliases, the versions and the live keys do not depend on each other
         return Uni.combine().all().unis(directory.addOwnerAddresses(conn, plan.ownerAddresses()),
-                        versions.save(conn, plan.versions()), events.liveKeys(conn, plan.mayHaveEvents()))
+                        versions.save(conn, plan.versions(), storedVersions), events.liveKeys(conn, plan.mayHaveEvents()))
                 .with((a, v, live) -> live)
                 .flatMap(live -> {
                     Set<EventKey> retracted = new HashSet<>(live);
                     retracted.removeAll(desiredKeys);
                     return events.markDeleted(conn, retracted);
                 })
-                .flatMap(deleted -> events.upsert(conn, desired).flatMap(written -> {
+                .flatMap(deleted -> Uni.combine().all().unis(events.upsert(conn, desired), events.insertNew(conn, firstSeen))
+                        .with((upserted, inserted) -> {
+                            List<UUID> all = new ArrayList<>(upserted.size() + inserted.size());
+                            all.addAll(upserted);
+                            all.addAll(inserted);
+                            return all;
+                        })
+                        .flatMap(written -> {
                     metrics.eventsDeleted(deleted.size());
                     metrics.eventsWritten(written.size());
                     // The announced events as written: retracted rows as read back, changed ones from the plan.
                     Map<UUID, InteractionEvent> byId = new java.util.HashMap<>(desired.size() * 2);
                     desired.forEach(e -> byId.put(e.id(), e));
+                    firstSeen.forEach(e -> byId.put(e.id(), e));
                     List<InteractionEvent> announced = new ArrayList<>(deleted.size() + written.size());
                     announced.addAll(deleted);
                     written.forEach(id -> announced.add(EventRows.asStored(byId.get(id))));

@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Plain JDBC reads of the contract table, as an acceptance test would do them. */
+/** Plain JDBC reads of the contract table, as an acceptance test would do them, and the odd write behind the service. */
 final class Db {
 
     private Db() {
@@ -35,6 +35,20 @@ final class Db {
                 }
                 return out;
             }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A write the test makes behind the service's back (e.g. rows as an older version left them). */
+    static int update(String sql, Object... params) {
+        try (Connection c = DriverManager.getConnection(PostgresTestResource.jdbcUrl(PostgresTestResource.DATABASE),
+                PostgresTestResource.user(), "");
+             PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            return ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

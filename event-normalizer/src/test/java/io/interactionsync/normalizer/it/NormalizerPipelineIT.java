@@ -152,6 +152,40 @@ class NormalizerPipelineIT {
         assertThat(out).as("unchanged rows are not republished").hasSize(4);
     }
 
+    /**
+     * Resources seen for the first time are written with plain inserts. Rows without a stored version (written before
+     * versions were kept) make that insert fail; the batch is then written again with upserts: no duplicate, no
+     * dead letter, the changed row updated and published, the unchanged one not.
+     */
+    @Test
+    void rowsOfResourcesWithoutAStoredVersionAreUpdatedNotDuplicatedOrDeadLettered() {
+        Who who = Who.fresh();
+        RawRecord a = who.upsert(message("nv-1").labels("INBOX").from("Xavier <x@client.example>").to(who.mailbox()));
+        RawRecord b = who.upsert(message("nv-2").labels("SENT").from(who.mailbox()).to("y@client.example"));
+        send(who, a);
+        send(who, b);
+        await().atMost(WAIT).until(() -> liveEvents(who) == 2);
+        published(who, 2);
+        assertThat(Db.update("delete from normalizer.record_versions where account_id = ?", who.account())).isEqualTo(2);
+        long deadBefore = kafka.recordCount(Topics.RAW_RECORDS_DLQ);
+
+        send(who, who.upsert(message("nv-1").labels("INBOX").from("Xavier Renamed <x@client.example>").to(who.mailbox())));
+        send(who, b);
+        send(who, who.upsert(message("nv-marker").labels("INBOX").from("m@client.example").to(who.mailbox())));
+        await().atMost(WAIT).until(() -> liveEvents(who) == 3);
+
+        assertThat(Db.count("select count(*) from normalizer.interaction_events where user_id = ?", who.user())).isEqualTo(3);
+        assertThat(Db.rows("select contact_name from normalizer.interaction_events where user_id = ? and remote_id = ?",
+                who.user(), "nv-1")).extracting(r -> r.get("contact_name")).containsExactly("Xavier Renamed");
+        assertThat(Db.count("select count(*) from normalizer.record_versions where account_id = ?", who.account()))
+                .isEqualTo(3);
+        assertThat(kafka.recordCount(Topics.RAW_RECORDS_DLQ)).as("nothing dead-lettered").isEqualTo(deadBefore);
+        kafka.awaitRecords(Topics.INTERACTION_EVENTS, r -> who.user().equals(r.key()) && r.value().contains("nv-marker"),
+                1, WAIT); // published after the batches before it
+        assertThat(kafka.readAll(Topics.INTERACTION_EVENTS)).filteredOn(r -> who.user().equals(r.key()))
+                .as("the renamed and the new event; the unchanged one is not republished").hasSize(4);
+    }
+
     @Test
     void deleteMarksEventsDeletedAndALaterUpsertRevivesThem() {
         Who who = Who.fresh();
