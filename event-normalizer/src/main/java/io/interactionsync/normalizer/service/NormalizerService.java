@@ -14,23 +14,23 @@ import io.interactionsync.normalizer.repository.EventRepository;
 import io.interactionsync.normalizer.repository.EventRepository.EventKey;
 import io.interactionsync.normalizer.repository.EventRows;
 import io.interactionsync.normalizer.repository.VersionRepository;
-import io.interactionsync.normalizer.service.BatchNormalizer.RecordKey;
-import io.interactionsync.normalizer.service.BatchNormalizer.Version;
-import java.util.Map;
 import io.interactionsync.normalizer.service.BatchNormalizer.Lookups;
 import io.interactionsync.normalizer.service.BatchNormalizer.Plan;
 import io.interactionsync.normalizer.service.BatchNormalizer.Prepared;
+import io.interactionsync.normalizer.service.BatchNormalizer.RecordKey;
+import io.interactionsync.normalizer.service.BatchNormalizer.RemoteKey;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -218,7 +218,7 @@ public class NormalizerService {
         List<InteractionEvent> desired = new ArrayList<>();
         List<InteractionEvent> firstSeen = new ArrayList<>(); // resources with no rows yet: plain inserts
         Set<EventKey> desiredKeys = new HashSet<>();
-        for (Map.Entry<BatchNormalizer.RemoteKey, List<InteractionEvent>> entry : plan.desired().entrySet()) {
+        for (Map.Entry<RemoteKey, List<InteractionEvent>> entry : plan.desired().entrySet()) {
             boolean isNew = insertNew && !plan.mayHaveEvents().contains(entry.getKey());
             for (InteractionEvent e : entry.getValue()) {
                 if (desiredKeys.add(EventKey.of(e))) {
@@ -236,14 +236,7 @@ public class NormalizerService {
                     retracted.removeAll(desiredKeys);
                     return events.markDeleted(conn, retracted);
                 })
-                .flatMap(deleted -> Uni.combine().all().unis(events.upsert(conn, desired), events.insertNew(conn, firstSeen))
-                        .with((upserted, inserted) -> {
-                            List<UUID> all = new ArrayList<>(upserted.size() + inserted.size());
-                            all.addAll(upserted);
-                            all.addAll(inserted);
-                            return all;
-                        })
-                        .flatMap(written -> {
+                .flatMap(deleted -> writeEvents(conn, desired, firstSeen).flatMap(written -> {
                     metrics.eventsDeleted(deleted.size());
                     metrics.eventsWritten(written.size());
                     // The announced events as written: retracted rows as read back, changed ones from the plan.
@@ -260,6 +253,18 @@ public class NormalizerService {
                     return Uni.combine().all().unis(outbox.appendEvents(conn, announced.stream().map(InteractionEvent::id).toList()),
                             outbox.append(conn, deadLetters)).with((rowId, v) -> new Written(plan, rowId, announced));
                 }));
+    }
+
+    /** Upserts {@code desired}, inserts {@code firstSeen} (pipelined); the ids of the rows inserted or changed. */
+    private Uni<List<UUID>> writeEvents(SqlConnection conn, List<InteractionEvent> desired,
+                                        List<InteractionEvent> firstSeen) {
+        return Uni.combine().all().unis(events.upsert(conn, desired), events.insertNew(conn, firstSeen))
+                .with((upserted, inserted) -> {
+                    List<UUID> all = new ArrayList<>(upserted.size() + inserted.size());
+                    all.addAll(upserted);
+                    all.addAll(inserted);
+                    return all;
+                });
     }
 
     /** A committed batch: its plan, and the outbox row announcing its changed events (0: none). */
