@@ -18,12 +18,7 @@ final class Db {
     }
 
     static List<Map<String, Object>> rows(String sql, Object... params) {
-        try (Connection c = DriverManager.getConnection(PostgresTestResource.jdbcUrl(PostgresTestResource.DATABASE),
-                PostgresTestResource.user(), "");
-             PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
+        return withStatement(sql, params, ps -> {
             try (ResultSet rs = ps.executeQuery()) {
                 List<Map<String, Object>> out = new ArrayList<>();
                 while (rs.next()) {
@@ -35,20 +30,26 @@ final class Db {
                 }
                 return out;
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        });
     }
 
     /** A write the test makes behind the service's back (e.g. rows as an older version left them). */
     static int update(String sql, Object... params) {
+        return withStatement(sql, params, PreparedStatement::executeUpdate);
+    }
+
+    private interface StatementWork<T> {
+        T apply(PreparedStatement ps) throws SQLException;
+    }
+
+    private static <T> T withStatement(String sql, Object[] params, StatementWork<T> work) {
         try (Connection c = DriverManager.getConnection(PostgresTestResource.jdbcUrl(PostgresTestResource.DATABASE),
                 PostgresTestResource.user(), "");
              PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }
-            return ps.executeUpdate();
+            return work.apply(ps);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
