@@ -306,6 +306,9 @@ public final class NormalizerProcessBenchmark {
                 Thread.sleep(POLL.toMillis()); // polling another process; there is nothing to await on
             }
             double normalizerCpu = ProcStats.cpuSeconds(pid);
+            String threadCpu = ProcStats.cpuSecondsByThread(pid).stream().filter(e -> e.getValue() >= 0.5)
+                    .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
+                    .collect(java.util.stream.Collectors.joining(", "));
             double brokerCpu = ProcStats.cpuSeconds(brokerPid) - brokerCpu0;
             double pgCpu = ProcStats.postgresCpuSeconds() - pgCpu0;
             Wal wal = Wal.read(database).minus(wal0);
@@ -354,6 +357,7 @@ public final class NormalizerProcessBenchmark {
                     BENCH normalizer memory     max heap used %,d MiB (committed %,d MiB), max RSS %,d MiB, -Xmx%s (sampled every %d ms: %d RSS, %d heap samples)
                     BENCH normalizer GC         %s
                     BENCH CPU during normalizer normalizer %.1f s, Kafka broker %.1f s, PostgreSQL %.1f s (wall %.1f s, %d cores)
+                    BENCH normalizer threads    %s (CPU-s by thread name, ≥ 0.5 s)
                     BENCH CPU during COPY       PostgreSQL %.1f s (the median run)
                     BENCH WAL                   normalizer %s; COPY %s
                     """,
@@ -366,7 +370,7 @@ public final class NormalizerProcessBenchmark {
                     eps / copyRps, warmEps, warmEps / copyRps, halfWrite / 1e3, lastWrite / 1e3,
                     samples.maxHeap.get() >> 20, samples.maxHeapCommitted.get() >> 20, samples.maxRss.get() >> 20,
                     options.xmx(), SAMPLE.toMillis(), samples.count.get(), samples.heapSamples.get(), gc,
-                    normalizerCpu, brokerCpu, pgCpu, wall, Runtime.getRuntime().availableProcessors(),
+                    normalizerCpu, brokerCpu, pgCpu, wall, Runtime.getRuntime().availableProcessors(), threadCpu,
                     copy.pgCpu(), wal, copy.wal());
             System.out.printf(Locale.ROOT, "BENCH (offsets are committed every few seconds, so the end is seen up to "
                     + "that late; first commit to done: %.1f s)%n", fromCommit);

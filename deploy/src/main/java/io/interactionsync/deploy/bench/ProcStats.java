@@ -30,14 +30,43 @@ final class ProcStats {
 
     /** utime + stime of {@code pid} in seconds (all its threads), or -1 once it has ended. */
     static double cpuSeconds(long pid) {
+        return cpuSeconds(Path.of("/proc", Long.toString(pid)));
+    }
+
+    /** utime + stime from {@code dir}/stat (a process's or one thread's), or -1 once it has ended. */
+    private static double cpuSeconds(Path dir) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String stat = Files.readString(dir.resolve("stat"));
             // fields after "(comm)": state is field 3, utime field 14, stime field 15 (1-based, proc(5))
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /**
+     * CPU seconds of {@code pid}'s live threads, summed by thread name with digits removed ("C2 CompilerThre",
+     * "GC Thread#", "executor-thread-"; Linux keeps 15 characters of a name), largest first. Threads that ended
+     * are not listed.
+     */
+    static java.util.List<java.util.Map.Entry<String, Double>> cpuSecondsByThread(long pid) {
+        java.util.Map<String, Double> byName = new java.util.HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String name = Files.readString(t.resolve("comm")).strip().replaceAll("\\d+$", "");
+                    double cpu = cpuSeconds(Path.of("/proc", Long.toString(pid), "task", t.getFileName().toString()));
+                    byName.merge(name, Math.max(0, cpu), Double::sum);
+                } catch (IOException e) {
+                    // ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return java.util.List.of();
+        }
+        return byName.entrySet().stream()
+                .sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed()).toList();
     }
 
     /**

@@ -131,6 +131,13 @@ class NormalizerPipelineIT {
     }
 
     @Test
+    void kafkasLz4UsesTheNativeLibraryUnderQuarkusClassLoader() {
+        // lz4-java picks its pure-Java codec under a non-system class loader unless NativeLz4 loaded the library
+        assertThat(getClass().getClassLoader()).isNotSameAs(ClassLoader.getSystemClassLoader());
+        assertThat(net.jpountz.lz4.LZ4Factory.fastestInstance()).hasToString("LZ4Factory:JNI");
+    }
+
+    @Test
     void redeliveredRecordsCreateNoDuplicateRowsOrEvents() {
         Who who = Who.fresh();
         RawRecord a = who.upsert(message("r-1").labels("INBOX").from("x@client.example").to(who.mailbox()));
