@@ -2,17 +2,21 @@ package io.interactionsync.normalizer.replay;
 
 import io.interactionsync.normalizer.replay.ReplayService.Status;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -23,8 +27,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class ReplayRepository {
 
-    private static final String COLUMNS =
-            "id, account_id, state, read, replayed, started_at, finished_at, error, owner, heartbeat_at";
+    private static final String COLUMNS = "id, account_id, state, read, replayed, started_at, finished_at, error, "
+            + "owner, heartbeat_at, end_offsets is not null as has_end";
 
     private final Pool pool;
 
@@ -44,6 +48,47 @@ public class ReplayRepository {
                                 + "values ($1, $2, 'running', $3) on conflict do nothing returning " + COLUMNS)
                         .execute(Tuple.of(id, accountId, owner)))
                 .map(ReplayRepository::first));
+    }
+
+    /**
+     * Takes an interrupted or failed replay up again under {@code owner}, unless another replay is running anywhere
+     * (stale ones are marked interrupted first). Returns its status and its end offsets by partition; empty when it
+     * is not resumable (another state, or no end offsets recorded) or another replay runs.
+     */
+    public Uni<Optional<Resumed>> resume(UUID id, String owner, Duration staleAfter) {
+        return pool.withTransaction(conn -> interruptStale(conn, staleAfter)
+                        .flatMap(n -> conn.preparedQuery("update normalizer.replays set state = 'running', owner = $2, "
+                                        + "heartbeat_at = now(), finished_at = null, error = null where id = $1 "
+                                        + "and state in ('interrupted', 'failed') and end_offsets is not null "
+                                        + "and not exists (select from normalizer.replays where state = 'running') "
+                                        + "returning " + COLUMNS + ", end_offsets::text as end_offsets_json")
+                                .execute(Tuple.of(id, owner))))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    if (!it.hasNext()) {
+                        return Optional.<Resumed>empty();
+                    }
+                    Row r = it.next();
+                    Map<Integer, Long> end = new HashMap<>();
+                    new JsonObject(r.getString("end_offsets_json"))
+                            .forEach(e -> end.put(Integer.valueOf(e.getKey()), ((Number) e.getValue()).longValue()));
+                    return Optional.of(new Resumed(status(r), end));
+                })
+                // a replay started meanwhile took the one running slot (replays_one_running)
+                .onFailure(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState()))
+                .recoverWithItem(Optional.empty());
+    }
+
+    /** A resumed replay: its status and where it stops (end offset by {@code raw-records} partition). */
+    public record Resumed(Status status, Map<Integer, Long> endOffsets) {
+    }
+
+    /** Records where a running replay stops, so that it can resume after an interruption. */
+    public Uni<Void> recordEnd(UUID id, Map<Integer, Long> endOffsets) {
+        JsonObject json = new JsonObject();
+        endOffsets.forEach((partition, offset) -> json.put(partition.toString(), offset));
+        return pool.preparedQuery("update normalizer.replays set end_offsets = $2::jsonb where id = $1 and state = 'running'")
+                .execute(Tuple.of(id, json)).replaceWithVoid(); // a JsonObject: a String would be stored as a JSON string
     }
 
     /** Running replays without a heartbeat for {@code staleAfter} → interrupted; returns how many. */
@@ -124,7 +169,9 @@ public class ReplayRepository {
         return new Status(r.getUUID("id").toString(), r.getString("account_id"), r.getString("state"),
                 r.getLong("read"), r.getLong("replayed"), instant(r.getOffsetDateTime("started_at")),
                 instant(r.getOffsetDateTime("finished_at")), r.getString("error"), r.getString("owner"),
-                instant(r.getOffsetDateTime("heartbeat_at")));
+                instant(r.getOffsetDateTime("heartbeat_at")),
+                r.getBoolean("has_end") && ("interrupted".equals(r.getString("state"))
+                        || "failed".equals(r.getString("state"))));
     }
 
     private static Instant instant(OffsetDateTime t) {

@@ -43,7 +43,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * and runs them through the same {@link NormalizerService}. Idempotent: each record states its resource's complete
  * event set, unchanged rows are not rewritten or republished, and a record older than the one already applied is
  * skipped (per-account locks + {@code record_versions}), so a replay never rolls back what live traffic changed.
- * Poison records are not dead-lettered a second time.
+ * Poison records are not dead-lettered a second time. An interrupted or failed replay can be resumed ({@link #resume}):
+ * its end offsets are stored with it, and its progress is its consumer group's committed offsets, tagged with its id.
  *
  * <p>Runs are rows of {@code normalizer.replays} ({@link ReplayRepository}), so every replica answers for them and
  * one runs at a time across the cluster. The replica running one refreshes its heartbeat and counters every
@@ -54,9 +55,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class ReplayService {
 
-    /** A replay's progress, as stored ({@code state}: running, completed, failed, interrupted). */
+    /**
+     * A replay's progress, as stored ({@code state}: running, completed, failed, interrupted). {@code resumable}: an
+     * interrupted or failed replay that knows where it stops, so {@link #resume} can finish it.
+     */
     public record Status(String id, String accountId, String state, long read, long replayed, Instant startedAt,
-                         Instant finishedAt, String error, String owner, Instant heartbeatAt) {
+                         Instant finishedAt, String error, String owner, Instant heartbeatAt, boolean resumable) {
     }
 
     private static final Duration DB_WAIT = Duration.ofSeconds(30);
@@ -94,13 +98,35 @@ public class ReplayService {
             return Uni.createFrom().item(Optional.empty()); // still winding down after it was interrupted elsewhere
         }
         UUID id = UUID.randomUUID();
-        return repository.start(id, accountId, owner, staleAfter).invoke(started -> started.ifPresent(s -> {
-            Run run = new Run(id, accountId);
-            current.set(run);
-            run.thread = new Thread(() -> run(run), "normalizer-replay-" + id.toString().substring(0, 8));
-            run.thread.setDaemon(true);
-            run.thread.start();
+        return repository.start(id, accountId, owner, staleAfter).invoke(started -> started.ifPresent(s ->
+                launch(new Run(id, accountId, null, 0, 0))));
+    }
+
+    /**
+     * Takes an interrupted or failed replay up again on this replica: it goes on from the offsets it had committed
+     * (its consumer group's, tagged with its id; partitions without one start over) up to the end offsets recorded
+     * when it first started, and its counters go on from the stored ones. Records read after its last commit are
+     * read again, which is safe: replays are idempotent. Empty when {@code id} is not resumable or a replay is
+     * running on any replica.
+     */
+    public Uni<Optional<Status>> resume(UUID id) {
+        Run previous = current.get();
+        if (previous != null && !previous.done) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return repository.resume(id, owner, staleAfter).map(resumed -> resumed.map(r -> {
+            Map<TopicPartition, Long> end = new HashMap<>();
+            r.endOffsets().forEach((partition, offset) -> end.put(new TopicPartition(Topics.RAW_RECORDS, partition), offset));
+            launch(new Run(id, r.status().accountId(), end, r.status().read(), r.status().replayed()));
+            return r.status();
         }));
+    }
+
+    private void launch(Run run) {
+        current.set(run);
+        run.thread = new Thread(() -> run(run), "normalizer-replay-" + run.id.toString().substring(0, 8));
+        run.thread.setDaemon(true);
+        run.thread.start();
     }
 
     public Uni<Optional<Status>> status(String id) {
@@ -180,7 +206,8 @@ public class ReplayService {
     }
 
     private void run(Run run) {
-        Log.infof("replay %s started (%s)", run.id, run.accountId == null ? "all accounts" : "account " + run.accountId);
+        Log.infof("replay %s %s (%s)", run.id, run.resumedEnd == null ? "started" : "resumed",
+                run.accountId == null ? "all accounts" : "account " + run.accountId);
         String state;
         String error = null;
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties())) {
@@ -193,8 +220,16 @@ public class ReplayService {
                 partitions.add(new TopicPartition(p.topic(), p.partition()));
             }
             consumer.assign(partitions);
-            Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
-            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = run.resumedEnd;
+            if (end == null) {
+                end = new HashMap<>(consumer.endOffsets(partitions));
+                Map<Integer, Long> byPartition = new HashMap<>();
+                end.forEach((tp, offset) -> byPartition.put(tp.partition(), offset));
+                repository.recordEnd(run.id, byPartition).await().atMost(DB_WAIT); // where a resume stops
+                consumer.seekToBeginning(partitions);
+            } else {
+                seekToCommitted(consumer, partitions, run.id);
+            }
             while (run.stopReason == null && !reachedEnd(consumer, end)) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
                 List<IncomingRecord> batch = new ArrayList<>(records.count());
@@ -206,7 +241,7 @@ public class ReplayService {
                         continue; // arrived after the replay started: the live consumer's
                     }
                     read++;
-                    commit.put(tp, new OffsetAndMetadata(r.offset() + 1));
+                    commit.put(tp, new OffsetAndMetadata(r.offset() + 1, run.id.toString())); // whose progress
                     if (run.accountId == null || run.accountId.equals(r.key())) {
                         batch.add(new IncomingRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value()));
                     }
@@ -242,6 +277,27 @@ public class ReplayService {
             Log.errorf(e, "replay %s %s, but its final state could not be stored; it will show as interrupted "
                     + "once its heartbeat is older than %s", run.id, state, staleAfter);
         }
+    }
+
+    /** A resumed replay goes on where it committed; a partition it had not committed in (or another replay's) starts over. */
+    private static void seekToCommitted(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions, UUID id) {
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new java.util.HashSet<>(partitions));
+        List<TopicPartition> fromStart = new ArrayList<>();
+        Map<Integer, Long> from = new java.util.TreeMap<>();
+        for (TopicPartition tp : partitions) {
+            OffsetAndMetadata c = committed.get(tp);
+            if (c != null && id.toString().equals(c.metadata())) {
+                consumer.seek(tp, c.offset());
+                from.put(tp.partition(), c.offset());
+            } else {
+                fromStart.add(tp);
+            }
+        }
+        if (!fromStart.isEmpty()) {
+            consumer.seekToBeginning(fromStart); // an empty list would mean every assigned partition
+        }
+        Log.infof("replay %s resumes at offsets %s (by partition); from the start in partitions %s", id, from,
+                fromStart.stream().map(TopicPartition::partition).sorted().toList());
     }
 
     private static boolean reachedEnd(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> end) {
@@ -280,17 +336,22 @@ public class ReplayService {
     private static final class Run {
         final UUID id;
         final String accountId;
-        final AtomicLong read = new AtomicLong();
-        final AtomicLong replayed = new AtomicLong();
+        /** Where a resumed replay stops (recorded when it first started); null for a new one. */
+        final Map<TopicPartition, Long> resumedEnd;
+        final AtomicLong read;
+        final AtomicLong replayed;
         volatile Thread thread;
         volatile KafkaConsumer<String, byte[]> consumer;
         /** Why the run must stop early (shutdown, row interrupted elsewhere); null while it may go on. */
         volatile String stopReason;
         volatile boolean done;
 
-        Run(UUID id, String accountId) {
+        Run(UUID id, String accountId, Map<TopicPartition, Long> resumedEnd, long read, long replayed) {
             this.id = id;
             this.accountId = accountId;
+            this.resumedEnd = resumedEnd;
+            this.read = new AtomicLong(read);
+            this.replayed = new AtomicLong(replayed);
         }
 
         void interrupt(String reason) {

@@ -17,7 +17,9 @@ import java.util.List;
 /**
  * The replay command (admin role): {@code POST /api/v1/admin/replays[?accountId=…]} starts rebuilding events from
  * {@code raw-records} (202 with the replay's status; 409 while another runs on any replica); {@code GET …/{id}}
- * reports progress and {@code GET …} the 20 most recent replays, from {@code normalizer.replays} on any replica.
+ * reports progress and {@code GET …} the 20 most recent replays, from {@code normalizer.replays} on any replica;
+ * {@code POST …/{id}/resume} takes an interrupted or failed replay up again where it stopped (202; 409 when it is not
+ * resumable or another replay runs).
  */
 @Path("/api/v1/admin/replays")
 @RolesAllowed("admin")
@@ -43,12 +45,38 @@ public class ReplayResource {
         return replays.start(account).flatMap(started -> started
                 .map(s -> Uni.createFrom().item(
                         Response.accepted(s).header("Location", "/api/v1/admin/replays/" + s.id()).build()))
-                .orElseGet(() -> replays.running().map(running -> {
-                    // names the running one so the operator can follow it (it may have finished meanwhile)
-                    String detail = running.map(r -> "Replay " + r.id() + " is already running on " + r.owner()
-                            + " since " + r.startedAt() + ".").orElse("A replay is already running.");
-                    throw new ProblemException(new Problem("about:blank", "Conflict", 409, detail, "replay_running"));
-                })));
+                .orElseGet(this::alreadyRunning));
+    }
+
+    @POST
+    @Path("{id}/resume")
+    public Uni<Response> resume(@PathParam("id") String id) {
+        return replays.status(id).flatMap(found -> {
+            Status replay = found.orElseThrow(ReplayResource::notFound);
+            if (!replay.resumable()) {
+                throw new ProblemException(new Problem("about:blank", "Conflict", 409, "Replay " + replay.id() + " is "
+                        + replay.state() + (replay.state().equals("interrupted") || replay.state().equals("failed")
+                        ? " but predates resumable replays; start a new one." : "; only an interrupted or failed "
+                        + "replay resumes."), "replay_not_resumable"));
+            }
+            return replays.resume(java.util.UUID.fromString(replay.id())).flatMap(resumed -> resumed
+                    .map(s -> Uni.createFrom().item(
+                            Response.accepted(s).header("Location", "/api/v1/admin/replays/" + s.id()).build()))
+                    .orElseGet(this::alreadyRunning));
+        });
+    }
+
+    /** 409 naming the running replay, so the operator can follow it (it may have finished meanwhile). */
+    private Uni<Response> alreadyRunning() {
+        return replays.running().map(running -> {
+            String detail = running.map(r -> "Replay " + r.id() + " is already running on " + r.owner()
+                    + " since " + r.startedAt() + ".").orElse("A replay is already running.");
+            throw new ProblemException(new Problem("about:blank", "Conflict", 409, detail, "replay_running"));
+        });
+    }
+
+    private static ProblemException notFound() {
+        return new ProblemException(new Problem("about:blank", "Not Found", 404, "No such replay.", "replay_not_found"));
     }
 
     @GET
@@ -59,8 +87,6 @@ public class ReplayResource {
     @GET
     @Path("{id}")
     public Uni<Status> status(@PathParam("id") String id) {
-        return replays.status(id).map(found -> found
-                .orElseThrow(() -> new ProblemException(new Problem("about:blank", "Not Found", 404,
-                        "No such replay.", "replay_not_found"))));
+        return replays.status(id).map(found -> found.orElseThrow(ReplayResource::notFound));
     }
 }

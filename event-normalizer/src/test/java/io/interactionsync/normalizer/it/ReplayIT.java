@@ -31,7 +31,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -278,6 +283,72 @@ class ReplayIT {
         } finally {
             Db.rows("update normalizer.replays set state = 'interrupted', finished_at = now() "
                     + "where id = ?::uuid and state = 'running' returning id", orphan);
+        }
+    }
+
+    @Test
+    void anInterruptedReplayResumesFromItsOwnCommittedOffsetsUpToTheEndItRecorded() {
+        Who who = Who.fresh();
+        for (String m : List.of("rs1", "rs2", "rs3")) {
+            who.send(who.upsert(message(m).labels("INBOX").from(m + "@client.example").to(who.mailbox())));
+        }
+        await().atMost(WAIT).until(() -> who.live() == 3);
+        String id = replayAndWait(null); // every partition read and committed up to the end it recorded
+        Map<Integer, Long> end = new java.util.HashMap<>();
+        readTree((String) Db.rows("select end_offsets::text as e from normalizer.replays where id = ?::uuid", id)
+                .get(0).get("e")).fields().forEachRemaining(f -> end.put(Integer.valueOf(f.getKey()), f.getValue().asLong()));
+        int partition = kafka.readAll(Topics.RAW_RECORDS).stream().filter(r -> who.account().equals(r.key()))
+                .findFirst().orElseThrow().partition();
+        assertThat(end.get(partition)).as("the recorded end %s covers this test's records in partition %d", end, partition).isGreaterThanOrEqualTo(3);
+        given().auth().oauth2(admin()).when().post("/api/v1/admin/replays/" + id + "/resume").then().statusCode(409)
+                .contentType(Problem.MEDIA_TYPE).body("code", equalTo("replay_not_resumable"));
+
+        // Interrupted two records before its end in this partition: it reads exactly those two, then completes.
+        long read = (Long) stored(id).get("read");
+        long replayed = (Long) stored(id).get("replayed");
+        interrupt(id);
+        given().auth().oauth2(admin()).when().get("/api/v1/admin/replays/" + id).then().statusCode(200)
+                .body("resumable", equalTo(true));
+        commitReplayOffset(partition, end.get(partition) - 2, id);
+        resumeAndWait(id);
+        assertThat(stored(id).get("read")).isEqualTo(read + 2);
+        assertThat(stored(id).get("replayed")).as("every account: each record read is replayed").isEqualTo(replayed + 2);
+
+        // An offset another replay committed is not this one's progress: that partition is read from the start.
+        read = (Long) stored(id).get("read");
+        interrupt(id);
+        commitReplayOffset(partition, end.get(partition) - 1, UUID.randomUUID().toString());
+        resumeAndWait(id);
+        assertThat(stored(id).get("read")).isEqualTo(read + end.get(partition));
+        assertThat(who.live()).isEqualTo(3);
+
+        given().auth().oauth2(admin()).when().post("/api/v1/admin/replays/" + UUID.randomUUID() + "/resume")
+                .then().statusCode(404).body("code", equalTo("replay_not_found"));
+        String old = insertRunning("replica-d", Duration.ZERO); // from before end offsets were recorded
+        interrupt(old);
+        given().auth().oauth2(admin()).when().post("/api/v1/admin/replays/" + old + "/resume").then().statusCode(409)
+                .body("code", equalTo("replay_not_resumable"));
+    }
+
+    private static void interrupt(String id) {
+        assertThat(Db.update("update normalizer.replays set state = 'interrupted', finished_at = now(), "
+                + "error = 'test: replica gone' where id = ?::uuid", id)).isEqualTo(1);
+    }
+
+    private static void resumeAndWait(String id) {
+        given().auth().oauth2(admin()).when().post("/api/v1/admin/replays/" + id + "/resume").then().statusCode(202)
+                .body("id", equalTo(id)).body("state", equalTo("running"));
+        await().atMost(WAIT).until(() -> "completed".equals(stored(id).get("state")));
+        assertThat(stored(id).get("error")).isNull();
+    }
+
+    /** What the replay consumer group would have committed: {@code offset} in a raw-records partition, tagged. */
+    private static void commitReplayOffset(int partition, long offset, String replayId) {
+        java.util.Properties p = new java.util.Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, io.interactionsync.testsupport.KafkaTestResource.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "event-normalizer-replay");
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            c.commitSync(Map.of(new TopicPartition(Topics.RAW_RECORDS, partition), new OffsetAndMetadata(offset, replayId)));
         }
     }
 
