@@ -1,7 +1,6 @@
 package io.interactionsync.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -9,7 +8,6 @@ import java.util.UUID;
  * One internal user × outside contact × message or meeting ({@link Topics#INTERACTION_EVENTS},
  * keyed by user id). Unique on (userId, source, remoteId, contactEmail, role).
  */
-@JsonSerialize(using = InteractionEventSerializer.class) // the reflective form, without reflection
 public record InteractionEvent(
         int schemaVersion,
         UUID id,

@@ -1,6 +1,8 @@
 package io.interactionsync.normalizer.outbox;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.interactionsync.model.InteractionEvent;
 import io.interactionsync.model.Json;
 import io.interactionsync.model.Topics;
@@ -26,8 +28,13 @@ public class OutboxRepository {
 
     /** One message to publish: its value as UTF-8 JSON bytes, what the producer sends. */
     public record OutboxMessage(long id, String topic, String key, byte[] payload) {
-        /** Renders InteractionEvents as UTF-8 bytes straight away: no intermediate String to encode again. */
-        private static final ObjectWriter EVENTS = Json.mapper().writerFor(InteractionEvent.class);
+        /**
+         * Renders InteractionEvents as UTF-8 bytes straight away (no intermediate String to encode again), with the
+         * hand-written {@link InteractionEventSerializer}: the contract mapper's JSON without its reflection.
+         */
+        static final ObjectMapper EVENT_JSON = Json.mapper().copy()
+                .registerModule(new SimpleModule("interaction-events").addSerializer(new InteractionEventSerializer()));
+        private static final ObjectWriter EVENTS = EVENT_JSON.writerFor(InteractionEvent.class);
 
         public static OutboxMessage of(String topic, String key, String json) {
             return new OutboxMessage(0, topic, key, json.getBytes(StandardCharsets.UTF_8));

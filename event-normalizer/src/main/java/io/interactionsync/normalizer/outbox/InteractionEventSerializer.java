@@ -1,4 +1,4 @@
-package io.interactionsync.model;
+package io.interactionsync.normalizer.outbox;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
@@ -6,13 +6,16 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
+import io.interactionsync.model.InteractionEvent;
+import io.interactionsync.model.Json;
+import io.interactionsync.model.WireNames;
 import java.time.Instant;
 
 /**
- * Writes an {@link InteractionEvent} exactly as Jackson's record serializer does under {@link Json#mapper()}
- * (components in declaration order, nulls omitted, ISO-8601 instants, enum wire names), without its per-field
- * reflection: the normalizer renders every event it publishes, millions in a backfill.
- * {@code InteractionEventSerializerTests} holds it to the reflective output.
+ * Writes an {@link InteractionEvent} for {@code interaction-events} exactly as Jackson's record serializer does under
+ * {@link Json#mapper()} (components in declaration order, nulls omitted, ISO-8601 instants, enum wire names), without
+ * its per-field reflection: the relay renders every event it publishes, millions in a backfill. Only the relay uses
+ * it; the query API keeps its own JSON form. {@code InteractionEventSerializerTests} holds it to the reflective output.
  */
 public final class InteractionEventSerializer extends StdSerializer<InteractionEvent> {
 
