@@ -3,6 +3,9 @@ package io.interactionsync.deploy.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Linux /proc readings of other processes. */
@@ -50,8 +53,8 @@ final class ProcStats {
      * "GC Thread#", "executor-thread-"; Linux keeps 15 characters of a name), largest first. Threads that ended
      * are not listed.
      */
-    static java.util.List<java.util.Map.Entry<String, Double>> cpuSecondsByThread(long pid) {
-        java.util.Map<String, Double> byName = new java.util.HashMap<>();
+    static List<Map.Entry<String, Double>> cpuSecondsByThread(long pid) {
+        Map<String, Double> byName = new HashMap<>();
         try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path t : (Iterable<Path>) tasks::iterator) {
                 try {
@@ -63,10 +66,10 @@ final class ProcStats {
                 }
             }
         } catch (IOException e) {
-            return java.util.List.of();
+            return List.of();
         }
         return byName.entrySet().stream()
-                .sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed()).toList();
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).toList();
     }
 
     /**

@@ -17,10 +17,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -281,9 +283,9 @@ public class ReplayService {
 
     /** A resumed replay goes on where it committed; a partition it had not committed in (or another replay's) starts over. */
     private static void seekToCommitted(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions, UUID id) {
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new java.util.HashSet<>(partitions));
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
         List<TopicPartition> fromStart = new ArrayList<>();
-        Map<Integer, Long> from = new java.util.TreeMap<>();
+        Map<Integer, Long> from = new TreeMap<>();
         for (TopicPartition tp : partitions) {
             OffsetAndMetadata c = committed.get(tp);
             if (c != null && id.toString().equals(c.metadata())) {

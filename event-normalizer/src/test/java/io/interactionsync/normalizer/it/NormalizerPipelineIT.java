@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import net.jpountz.lz4.LZ4Factory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -134,7 +135,7 @@ class NormalizerPipelineIT {
     void kafkasLz4UsesTheNativeLibraryUnderQuarkusClassLoader() {
         // lz4-java picks its pure-Java codec under a non-system class loader unless NativeLz4 loaded the library
         assertThat(getClass().getClassLoader()).isNotSameAs(ClassLoader.getSystemClassLoader());
-        assertThat(net.jpountz.lz4.LZ4Factory.fastestInstance()).hasToString("LZ4Factory:JNI");
+        assertThat(LZ4Factory.fastestInstance()).hasToString("LZ4Factory:JNI");
     }
 
     @Test

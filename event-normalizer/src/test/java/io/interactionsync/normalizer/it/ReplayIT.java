@@ -28,8 +28,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -294,7 +296,7 @@ class ReplayIT {
         }
         await().atMost(WAIT).until(() -> who.live() == 3);
         String id = replayAndWait(null); // every partition read and committed up to the end it recorded
-        Map<Integer, Long> end = new java.util.HashMap<>();
+        Map<Integer, Long> end = new HashMap<>();
         readTree((String) Db.rows("select end_offsets::text as e from normalizer.replays where id = ?::uuid", id)
                 .get(0).get("e")).fields().forEachRemaining(f -> end.put(Integer.valueOf(f.getKey()), f.getValue().asLong()));
         int partition = kafka.readAll(Topics.RAW_RECORDS).stream().filter(r -> who.account().equals(r.key()))
@@ -344,8 +346,8 @@ class ReplayIT {
 
     /** What the replay consumer group would have committed: {@code offset} in a raw-records partition, tagged. */
     private static void commitReplayOffset(int partition, long offset, String replayId) {
-        java.util.Properties p = new java.util.Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, io.interactionsync.testsupport.KafkaTestResource.bootstrapServers());
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "event-normalizer-replay");
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             c.commitSync(Map.of(new TopicPartition(Topics.RAW_RECORDS, partition), new OffsetAndMetadata(offset, replayId)));
