@@ -176,7 +176,8 @@ public class ReplayService {
      * Every replica: the heartbeat (with the counters) of the replay it runs, then running rows of dead replicas
      * → interrupted. A lost row (interrupted by another replica) stops the local run.
      */
-    @Scheduled(every = "${normalizer.replay.heartbeat-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${normalizer.replay.heartbeat-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class) // not while shutting down: the pool is closed
     Uni<Void> heartbeat() {
         Run run = current.get();
         Uni<Void> beat = run == null || run.done ? Uni.createFrom().voidItem()
