@@ -49,9 +49,9 @@ final class ProcStats {
     }
 
     /**
-     * CPU seconds of {@code pid}'s live threads, summed by thread name with digits removed ("C2 CompilerThre",
-     * "GC Thread#", "executor-thread-"; Linux keeps 15 characters of a name), largest first. Threads that ended
-     * are not listed.
+     * CPU seconds of {@code pid}'s live threads, summed by thread name without its trailing number ("GC Thread#",
+     * "executor-thread-"; "C1/C2 CompilerThre" stay apart; Linux keeps 15 characters of a name), largest first.
+     * Threads that ended are not listed.
      */
     static List<Map.Entry<String, Double>> cpuSecondsByThread(long pid) {
         Map<String, Double> byName = new HashMap<>();

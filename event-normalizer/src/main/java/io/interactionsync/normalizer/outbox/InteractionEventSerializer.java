@@ -5,10 +5,10 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
-import java.io.IOException;
 import io.interactionsync.model.InteractionEvent;
 import io.interactionsync.model.Json;
 import io.interactionsync.model.WireNames;
+import java.io.IOException;
 import java.time.Instant;
 
 /**

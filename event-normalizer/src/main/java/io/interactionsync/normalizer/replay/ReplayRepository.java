@@ -1,6 +1,7 @@
 package io.interactionsync.normalizer.replay;
 
 import io.interactionsync.normalizer.replay.ReplayService.Status;
+import io.interactionsync.normalizer.repository.SqlStates;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -8,7 +9,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,7 +75,7 @@ public class ReplayRepository {
                     return Optional.of(new Resumed(status(r), end));
                 })
                 // a replay started meanwhile took the one running slot (replays_one_running)
-                .onFailure(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState()))
+                .onFailure(SqlStates::isUniqueViolation)
                 .recoverWithItem(Optional.empty());
     }
 

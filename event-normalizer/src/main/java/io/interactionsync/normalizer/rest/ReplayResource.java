@@ -13,6 +13,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The replay command (admin role): {@code POST /api/v1/admin/replays[?accountId=…]} starts rebuilding events from
@@ -55,11 +56,10 @@ public class ReplayResource {
             Status replay = found.orElseThrow(ReplayResource::notFound);
             if (!replay.resumable()) {
                 throw new ProblemException(new Problem("about:blank", "Conflict", 409, "Replay " + replay.id() + " is "
-                        + replay.state() + (replay.state().equals("interrupted") || replay.state().equals("failed")
-                        ? " but predates resumable replays; start a new one." : "; only an interrupted or failed "
-                        + "replay resumes."), "replay_not_resumable"));
+                        + replay.state() + "; only an interrupted or failed replay that recorded where it stops "
+                        + "resumes (not one started before resumable replays).", "replay_not_resumable"));
             }
-            return replays.resume(java.util.UUID.fromString(replay.id())).flatMap(resumed -> resumed
+            return replays.resume(UUID.fromString(replay.id())).flatMap(resumed -> resumed
                     .map(s -> Uni.createFrom().item(
                             Response.accepted(s).header("Location", "/api/v1/admin/replays/" + s.id()).build()))
                     .orElseGet(this::alreadyRunning));

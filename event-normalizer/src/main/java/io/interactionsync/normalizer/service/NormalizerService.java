@@ -13,6 +13,7 @@ import io.interactionsync.normalizer.repository.DirectoryRepository;
 import io.interactionsync.normalizer.repository.EventRepository;
 import io.interactionsync.normalizer.repository.EventRepository.EventKey;
 import io.interactionsync.normalizer.repository.EventRows;
+import io.interactionsync.normalizer.repository.SqlStates;
 import io.interactionsync.normalizer.repository.VersionRepository;
 import io.interactionsync.normalizer.service.BatchNormalizer.Lookups;
 import io.interactionsync.normalizer.service.BatchNormalizer.Plan;
@@ -86,7 +87,7 @@ public class NormalizerService {
             return Uni.createFrom().voidItem();
         }
         return commit(batch, replay, true)
-                .onFailure(NormalizerService::isUniqueViolation).recoverWithUni(e -> {
+                .onFailure(SqlStates::isUniqueViolation).recoverWithUni(e -> {
                     // A first-seen resource had rows after all (e.g. written before versions were kept): upserts only.
                     Log.infof("batch of %d raw records found stored rows for resources it had not seen (%s); "
                             + "writing it again with upserts", batch.size(), e.getMessage());
@@ -148,11 +149,6 @@ public class NormalizerService {
             return state.startsWith("22") || state.startsWith("23") || state.startsWith("54");
         }
         return false;
-    }
-
-    /** A unique violation (SQLSTATE 23505): a plain insert met a row that exists. */
-    static boolean isUniqueViolation(Throwable e) {
-        return e instanceof PgException pg && "23505".equals(pg.getSqlState());
     }
 
     private Uni<Written> write(SqlConnection conn, Prepared prepared, boolean replay, boolean insertNew) {

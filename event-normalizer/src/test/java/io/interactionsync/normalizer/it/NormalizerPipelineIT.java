@@ -80,6 +80,14 @@ class NormalizerPipelineIT {
         kafka.send(Topics.RAW_RECORDS, who.account(), value);
     }
 
+    /** Sends the records in order and waits until {@code who} has {@code live} live events. */
+    private static void sendAndAwait(Who who, long live, RawRecord... records) {
+        for (RawRecord r : records) {
+            send(who, r);
+        }
+        await().atMost(WAIT).until(() -> liveEvents(who) == live);
+    }
+
     private static long liveEvents(Who who) {
         return Db.count("select count(*) from normalizer.interaction_events where user_id = ? and not deleted", who.user());
     }
@@ -143,17 +151,12 @@ class NormalizerPipelineIT {
         Who who = Who.fresh();
         RawRecord a = who.upsert(message("r-1").labels("INBOX").from("x@client.example").to(who.mailbox()));
         RawRecord b = who.upsert(message("r-2").labels("SENT").from(who.mailbox()).to("y@client.example, z@client.example"));
-        send(who, a);
-        send(who, b);
-        await().atMost(WAIT).until(() -> liveEvents(who) == 3);
+        sendAndAwait(who, 3, a, b);
         published(who, 3);
 
-        send(who, a);
-        send(who, b);
-        send(who, a);
         // A marker after the redeliveries: once it is written, the redeliveries have been processed.
-        send(who, who.upsert(message("marker").labels("INBOX").from("m@client.example").to(who.mailbox())));
-        await().atMost(WAIT).until(() -> liveEvents(who) == 4);
+        sendAndAwait(who, 4, a, b, a,
+                who.upsert(message("marker").labels("INBOX").from("m@client.example").to(who.mailbox())));
 
         assertThat(Db.count("select count(*) from normalizer.interaction_events where user_id = ?", who.user())).isEqualTo(4);
         List<ConsumerRecord<String, String>> out = published(who, 4);
@@ -170,17 +173,14 @@ class NormalizerPipelineIT {
         Who who = Who.fresh();
         RawRecord a = who.upsert(message("nv-1").labels("INBOX").from("Xavier <x@client.example>").to(who.mailbox()));
         RawRecord b = who.upsert(message("nv-2").labels("SENT").from(who.mailbox()).to("y@client.example"));
-        send(who, a);
-        send(who, b);
-        await().atMost(WAIT).until(() -> liveEvents(who) == 2);
+        sendAndAwait(who, 2, a, b);
         published(who, 2);
         assertThat(Db.update("delete from normalizer.record_versions where account_id = ?", who.account())).isEqualTo(2);
         long deadBefore = kafka.recordCount(Topics.RAW_RECORDS_DLQ);
 
-        send(who, who.upsert(message("nv-1").labels("INBOX").from("Xavier Renamed <x@client.example>").to(who.mailbox())));
-        send(who, b);
-        send(who, who.upsert(message("nv-marker").labels("INBOX").from("m@client.example").to(who.mailbox())));
-        await().atMost(WAIT).until(() -> liveEvents(who) == 3);
+        sendAndAwait(who, 3,
+                who.upsert(message("nv-1").labels("INBOX").from("Xavier Renamed <x@client.example>").to(who.mailbox())), b,
+                who.upsert(message("nv-marker").labels("INBOX").from("m@client.example").to(who.mailbox())));
 
         assertThat(Db.count("select count(*) from normalizer.interaction_events where user_id = ?", who.user())).isEqualTo(3);
         assertThat(Db.rows("select contact_name from normalizer.interaction_events where user_id = ? and remote_id = ?",
