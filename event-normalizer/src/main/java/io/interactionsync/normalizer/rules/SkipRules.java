@@ -26,8 +26,10 @@ public final class SkipRules {
 
     /** The first hard rule that applies, for a message of the given direction. */
     public static Optional<SkipReason> evaluate(MailFacts m, boolean outbound) {
-        if (m.folders().stream().anyMatch(SKIPPED_FOLDERS::contains)) {
-            return Optional.of(SkipReason.SPAM_TRASH_DRAFT);
+        for (String folder : m.folders()) {
+            if (SKIPPED_FOLDERS.contains(folder)) {
+                return Optional.of(SkipReason.SPAM_TRASH_DRAFT);
+            }
         }
         if (isAutomated(m.headers())) {
             return Optional.of(SkipReason.AUTOMATED);
@@ -58,7 +60,7 @@ public final class SkipRules {
     /** R-C3: {@code Return-Path: <>}, mailer-daemon@/postmaster@ sender, or a multipart/report. */
     static boolean isBounce(MailFacts m) {
         String returnPath = m.headers().first("Return-Path");
-        if (returnPath != null && returnPath.replaceAll("\\s", "").equals("<>")) {
+        if (returnPath != null && isNullPath(returnPath)) {
             return true;
         }
         if (m.from() != null && BOUNCE_LOCALS.contains(AddressKeys.localOf(m.from().key()))) {
@@ -66,6 +68,23 @@ public final class SkipRules {
         }
         String contentType = lower(m.headers().first("Content-Type"));
         return "multipart/report".equals(m.mimeType()) || contentType.startsWith("multipart/report");
+    }
+
+    /** {@code <>} with any whitespace around or inside it (no regex: Return-Path is on most messages). */
+    private static boolean isNullPath(String returnPath) {
+        int seen = 0;
+        for (int i = 0; i < returnPath.length(); i++) {
+            char c = returnPath.charAt(i);
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r') { // regex \s
+                continue;
+            }
+            if (seen == 0 && c == '<' || seen == 1 && c == '>') {
+                seen++;
+            } else {
+                return false;
+            }
+        }
+        return seen == 2;
     }
 
     /** R-C4: a text/calendar message, or one sent by the Google or Outlook calendar mailers. */

@@ -7,6 +7,7 @@ import io.interactionsync.model.DeadLetter;
 import io.interactionsync.model.Json;
 import io.interactionsync.model.RawRecord;
 import io.interactionsync.model.Source;
+import io.interactionsync.normalizer.parse.IsoInstants;
 import io.interactionsync.normalizer.parse.Text;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -101,7 +102,7 @@ public final class RecordDecoder {
                 "delete".equals(tree.get("op").textValue()) ? RawRecord.Op.DELETE : RawRecord.Op.UPSERT,
                 tree.get("accountId").textValue(), tree.get("userId").textValue(), tree.get("mailbox").textValue(),
                 tree.get("sharedMailbox").booleanValue(), tree.get("remoteId").textValue(),
-                Instant.parse(tree.get("observedAt").textValue()),
+                IsoInstants.parse(tree.get("observedAt").textValue()),
                 syncRunId == null || syncRunId.isNull() ? null : syncRunId.textValue(), tree.get("payload"));
     }
 
