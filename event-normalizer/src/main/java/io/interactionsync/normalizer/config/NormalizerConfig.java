@@ -32,6 +32,13 @@ public interface NormalizerConfig {
         /** A running replay without a heartbeat for this long is marked interrupted (its replica is gone). */
         @WithDefault("30s")
         Duration staleAfter();
+
+        /**
+         * How often an interrupted replay is taken up again by a live replica without being asked (0: only on request,
+         * {@code POST …/{id}/resume}). The bound keeps a replay that kills its replica from looping.
+         */
+        @WithDefault("10")
+        int autoResumes();
     }
 
     interface Outbox {

@@ -28,7 +28,7 @@ import java.util.UUID;
 public class ReplayRepository {
 
     private static final String COLUMNS = "id, account_id, state, read, replayed, started_at, finished_at, error, "
-            + "owner, heartbeat_at, end_offsets is not null as has_end";
+            + "owner, heartbeat_at, end_offsets is not null as has_end, resumes";
 
     private final Pool pool;
 
@@ -58,7 +58,8 @@ public class ReplayRepository {
     public Uni<Optional<Resumed>> resume(UUID id, String owner, Duration staleAfter) {
         return pool.withTransaction(conn -> interruptStale(conn, staleAfter)
                         .flatMap(n -> conn.preparedQuery("update normalizer.replays set state = 'running', owner = $2, "
-                                        + "heartbeat_at = now(), finished_at = null, error = null where id = $1 "
+                                        + "heartbeat_at = now(), finished_at = null, error = null, resumes = resumes + 1 "
+                                        + "where id = $1 "
                                         + "and state in ('interrupted', 'failed') and end_offsets is not null "
                                         + "and not exists (select from normalizer.replays where state = 'running') "
                                         + "returning " + COLUMNS + ", end_offsets::text as end_offsets_json")
@@ -77,6 +78,21 @@ public class ReplayRepository {
                 // a replay started meanwhile took the one running slot (replays_one_running)
                 .onFailure(SqlStates::isUniqueViolation)
                 .recoverWithItem(Optional.empty());
+    }
+
+    /**
+     * The newest replay if it was interrupted, can resume and was resumed fewer than {@code limit} times: the one to
+     * take up again by itself. Only the newest: an older interrupted replay was superseded by the operator's later one.
+     */
+    public Uni<Optional<UUID>> newestToResume(int limit) {
+        return pool.preparedQuery("select id from (select id, state, end_offsets, resumes from normalizer.replays "
+                        + "order by started_at desc, id limit 1) newest "
+                        + "where state = 'interrupted' and end_offsets is not null and resumes < $1")
+                .execute(Tuple.of(limit))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    return it.hasNext() ? Optional.of(it.next().getUUID("id")) : Optional.empty();
+                });
     }
 
     /** A resumed replay: its status and where it stops (end offset by {@code raw-records} partition). */
@@ -116,21 +132,22 @@ public class ReplayRepository {
     }
 
     /**
-     * Progress and heartbeat of a running replay. False when the row is no longer running: another replica judged
-     * it stale and interrupted it, so this replica must stop (a new replay may already be running).
+     * Progress and heartbeat of a running replay. False when the row is no longer running under {@code owner}:
+     * another replica judged it stale and interrupted it — and may have resumed it since, under its own name — so this
+     * replica must stop.
      */
-    public Uni<Boolean> heartbeat(UUID id, long read, long replayed) {
+    public Uni<Boolean> heartbeat(UUID id, String owner, long read, long replayed) {
         return pool.preparedQuery("update normalizer.replays set read = $2, replayed = $3, heartbeat_at = now() "
-                        + "where id = $1 and state = 'running'")
-                .execute(Tuple.of(id, read, replayed))
+                        + "where id = $1 and state = 'running' and owner = $4")
+                .execute(Tuple.of(id, read, replayed, owner))
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    /** The final state and counters; false when the row was no longer running (interrupted meanwhile). */
-    public Uni<Boolean> finish(UUID id, String state, long read, long replayed, String error) {
+    /** The final state and counters; false when the row was no longer running under {@code owner} (see heartbeat). */
+    public Uni<Boolean> finish(UUID id, String owner, String state, long read, long replayed, String error) {
         return pool.preparedQuery("update normalizer.replays set state = $2, read = $3, replayed = $4, error = $5, "
-                        + "finished_at = now(), heartbeat_at = now() where id = $1 and state = 'running'")
-                .execute(Tuple.of(id, state, read, replayed, error))
+                        + "finished_at = now(), heartbeat_at = now() where id = $1 and state = 'running' and owner = $6")
+                .execute(Tuple.of(id, state, read, replayed, error, owner))
                 .map(rows -> rows.rowCount() == 1);
     }
 
@@ -171,7 +188,7 @@ public class ReplayRepository {
                 instant(r.getOffsetDateTime("finished_at")), r.getString("error"), r.getString("owner"),
                 instant(r.getOffsetDateTime("heartbeat_at")),
                 r.getBoolean("has_end") && ("interrupted".equals(r.getString("state"))
-                        || "failed".equals(r.getString("state"))));
+                        || "failed".equals(r.getString("state"))), r.getInteger("resumes"));
     }
 
     private static Instant instant(OffsetDateTime t) {

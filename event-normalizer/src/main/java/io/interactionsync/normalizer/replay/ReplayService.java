@@ -53,16 +53,23 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code normalizer.replay.heartbeat-interval}; every replica marks a running row without a heartbeat for
  * {@code normalizer.replay.stale-after} as {@code interrupted}, and a replica marks its own running rows interrupted
  * at startup. A replica whose row was interrupted by another (it was cut off from PostgreSQL too long) stops.
+ *
+ * <p>An interrupted replay does not wait for an operator: the heartbeat of a replica that runs none takes the newest
+ * replay up again if it was interrupted ({@link #resumeNewestInterrupted}), at most {@code normalizer.replay.auto-resumes}
+ * times, so a rolling restart or a lost pod delays a replay instead of ending it. A failed one waits for
+ * {@link #resume}: its error is worth a look first.
  */
 @ApplicationScoped
 public class ReplayService {
 
     /**
      * A replay's progress, as stored ({@code state}: running, completed, failed, interrupted). {@code resumable}: an
-     * interrupted or failed replay that knows where it stops, so {@link #resume} can finish it.
+     * interrupted or failed replay that knows where it stops, so {@link #resume} can finish it; {@code resumes}: how
+     * often it was taken up again.
      */
     public record Status(String id, String accountId, String state, long read, long replayed, Instant startedAt,
-                         Instant finishedAt, String error, String owner, Instant heartbeatAt, boolean resumable) {
+                         Instant finishedAt, String error, String owner, Instant heartbeatAt, boolean resumable,
+                         int resumes) {
     }
 
     private static final Duration DB_WAIT = Duration.ofSeconds(30);
@@ -146,6 +153,21 @@ public class ReplayService {
         return repository.running();
     }
 
+    /**
+     * Resumes the newest replay of the cluster if it was interrupted and was resumed fewer than {@code limit} times;
+     * empty when there is none, when this replica still runs one, or when another replica took it first.
+     */
+    public Uni<Optional<Status>> resumeNewestInterrupted(int limit) {
+        Run previous = current.get();
+        if (limit <= 0 || previous != null && !previous.done) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return repository.newestToResume(limit).flatMap(id -> id.isEmpty() ? Uni.createFrom().item(Optional.empty())
+                : resume(id.get()).invoke(resumed -> resumed.ifPresent(s -> Log.infof(
+                        "replay %s was interrupted (%s); resumed by itself, %d of at most %d times", s.id(),
+                        s.error() == null ? "no reason recorded" : s.error(), s.resumes(), limit))));
+    }
+
     /** The most recent replays of the whole cluster, newest first. */
     public Uni<List<Status>> recent(int limit) {
         return repository.recent(limit);
@@ -165,7 +187,7 @@ public class ReplayService {
         try {
             int n = interruptOrphans().await().atMost(DB_WAIT);
             if (n > 0) {
-                Log.warnf("marked %d replay(s) of this replica's previous run (%s) interrupted; re-run them", n, owner);
+                Log.warnf("marked %d replay(s) of this replica's previous run (%s) interrupted", n, owner);
             }
         } catch (RuntimeException e) {
             Log.warnf(e, "could not check for replays interrupted by a restart; the heartbeat timeout will catch them");
@@ -181,7 +203,7 @@ public class ReplayService {
     Uni<Void> heartbeat() {
         Run run = current.get();
         Uni<Void> beat = run == null || run.done ? Uni.createFrom().voidItem()
-                : repository.heartbeat(run.id, run.read.get(), run.replayed.get()).invoke(alive -> {
+                : repository.heartbeat(run.id, owner, run.read.get(), run.replayed.get()).invoke(alive -> {
                     if (!alive && !run.done) {
                         Log.warnf("replay %s was marked interrupted by another replica (no heartbeat for %s); stopping",
                                 run.id, staleAfter);
@@ -190,9 +212,10 @@ public class ReplayService {
                 }).replaceWithVoid();
         return beat.flatMap(v -> repository.interruptStale(staleAfter)).invoke(n -> {
             if (n > 0) {
-                Log.warnf("marked %d replay(s) without a heartbeat for %s interrupted; re-run them", n, staleAfter);
+                Log.warnf("marked %d replay(s) without a heartbeat for %s interrupted", n, staleAfter);
             }
-        }).onFailure().invoke(e -> Log.warnf(e, "replay heartbeat failed; will retry"))
+        }).flatMap(n -> resumeNewestInterrupted(config.replay().autoResumes()))
+                .onFailure().invoke(e -> Log.warnf(e, "replay heartbeat failed; will retry"))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
@@ -271,7 +294,7 @@ public class ReplayService {
         }
         run.done = true;
         try {
-            boolean recorded = repository.finish(run.id, state, run.read.get(), run.replayed.get(), error)
+            boolean recorded = repository.finish(run.id, owner, state, run.read.get(), run.replayed.get(), error)
                     .onFailure().retry().withBackOff(Duration.ofSeconds(1)).atMost(3)
                     .await().atMost(DB_WAIT);
             Log.infof("replay %s %s: %d records read, %d replayed%s", run.id, state, run.read.get(),

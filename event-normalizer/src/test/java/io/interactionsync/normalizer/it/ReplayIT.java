@@ -14,7 +14,9 @@ import io.interactionsync.model.Json;
 import io.interactionsync.model.RawRecord;
 import io.interactionsync.model.Topics;
 import io.interactionsync.normalizer.fixtures.GmailFixtures;
+import io.interactionsync.normalizer.replay.ReplayRepository;
 import io.interactionsync.normalizer.replay.ReplayService;
+import io.interactionsync.normalizer.replay.ReplayService.Status;
 import io.interactionsync.normalizer.rest.Problem;
 import io.interactionsync.testsupport.EmulatorTestResource;
 import io.interactionsync.testsupport.KafkaTestClient;
@@ -58,6 +60,9 @@ class ReplayIT {
 
     @Inject
     ReplayService replays;
+
+    @Inject
+    ReplayRepository repository;
 
     @BeforeAll
     static void connect() {
@@ -124,7 +129,7 @@ class ReplayIT {
 
     /** The replay's row in {@code normalizer.replays}. */
     private static Map<String, Object> stored(String id) {
-        List<Map<String, Object>> rows = Db.rows("select account_id, state, read, replayed, finished_at, error, owner "
+        List<Map<String, Object>> rows = Db.rows("select account_id, state, read, replayed, finished_at, error, owner, resumes "
                 + "from normalizer.replays where id = ?::uuid", id);
         assertThat(rows).as("replay %s is stored", id).hasSize(1);
         return rows.get(0);
@@ -330,6 +335,71 @@ class ReplayIT {
         interrupt(old);
         given().auth().oauth2(admin()).when().post("/api/v1/admin/replays/" + old + "/resume").then().statusCode(409)
                 .body("code", equalTo("replay_not_resumable"));
+    }
+
+    @Test
+    void theNewestInterruptedReplayIsTakenUpAgainByItselfUpToTheLimitAndOnlyByOneReplica() {
+        Who who = Who.fresh();
+        for (String m : List.of("ar1", "ar2")) {
+            who.send(who.upsert(message(m).labels("INBOX").from(m + "@client.example").to(who.mailbox())));
+        }
+        await().atMost(WAIT).until(() -> who.live() == 2);
+        String id = replayAndWait(null);
+        int partition = kafka.readAll(Topics.RAW_RECORDS).stream().filter(r -> who.account().equals(r.key()))
+                .findFirst().orElseThrow().partition();
+        long end = readTree((String) Db.rows("select end_offsets::text as e from normalizer.replays where id = ?::uuid",
+                id).get(0).get("e")).get(String.valueOf(partition)).asLong();
+        long read = (Long) stored(id).get("read");
+        assertThat(replays.resumeNewestInterrupted(10).await().atMost(WAIT)).as("completed: nothing to resume").isEmpty();
+
+        // Its replica shut down one record before the end in this partition: a live replica goes on by itself.
+        interrupt(id);
+        commitReplayOffset(partition, end - 1, id);
+        assertThat(replays.resumeNewestInterrupted(0).await().atMost(WAIT)).as("auto-resume off").isEmpty();
+        Status resumed = replays.resumeNewestInterrupted(2).await().atMost(WAIT).orElseThrow();
+        assertThat(resumed.id()).isEqualTo(id);
+        assertThat(resumed.resumes()).isEqualTo(1);
+        assertThat(resumed.owner()).isEqualTo(replays.owner());
+        await().atMost(WAIT).until(() -> "completed".equals(stored(id).get("state")));
+        assertThat(stored(id).get("read")).isEqualTo(read + 1);
+        given().auth().oauth2(admin()).when().get("/api/v1/admin/replays/" + id).then().statusCode(200)
+                .body("resumes", equalTo(1)).body("resumable", equalTo(false));
+
+        // The limit counts every resume; at the limit it waits for an operator, who may still resume it.
+        interrupt(id);
+        Db.update("update normalizer.replays set resumes = 2 where id = ?::uuid", id);
+        assertThat(replays.resumeNewestInterrupted(2).await().atMost(WAIT)).as("resumed twice already").isEmpty();
+        resumeAndWait(id);
+        assertThat(stored(id).get("resumes")).isEqualTo(3);
+
+        // Only the newest replay: an older interrupted one was superseded by the operator's later one.
+        interrupt(id);
+        String newer = insertRunning("replica-f", Duration.ZERO);
+        Db.update("update normalizer.replays set state = 'completed', finished_at = now() where id = ?::uuid", newer);
+        assertThat(replays.resumeNewestInterrupted(10).await().atMost(WAIT)).as("superseded").isEmpty();
+        assertThat(stored(id).get("state")).isEqualTo("interrupted");
+    }
+
+    @Test
+    void aReplicaWhoseReplayWasTakenOverByAnotherStopsAtItsNextHeartbeat() {
+        // replica-g ran it, lost PostgreSQL long enough to be judged stale; this replica resumed it under its own name.
+        String id = insertRunning("replica-g", Duration.ZERO);
+        Db.update("update normalizer.replays set state = 'interrupted', finished_at = now(), end_offsets = '{}', "
+                + "started_at = now() + interval '1 hour' where id = ?::uuid", id); // the newest, and resumable
+        try {
+            assertThat(replays.resumeNewestInterrupted(10).await().atMost(WAIT)).isPresent();
+            await().atMost(WAIT).until(() -> "completed".equals(stored(id).get("state")));
+            // replica-g comes back: neither its heartbeat nor its final state lands on the row it no longer owns
+            assertThat(repository.heartbeat(UUID.fromString(id), "replica-g", 7, 7).await().atMost(WAIT)).isFalse();
+            Db.update("update normalizer.replays set state = 'running', finished_at = null where id = ?::uuid", id);
+            assertThat(repository.heartbeat(UUID.fromString(id), "replica-g", 7, 7).await().atMost(WAIT)).isFalse();
+            assertThat(repository.finish(UUID.fromString(id), "replica-g", "failed", 7, 7, "late").await().atMost(WAIT))
+                    .isFalse();
+            assertThat(repository.heartbeat(UUID.fromString(id), replays.owner(), 0, 0).await().atMost(WAIT)).isTrue();
+        } finally {
+            Db.update("update normalizer.replays set state = 'completed', finished_at = now(), "
+                    + "started_at = now() - interval '1 hour' where id = ?::uuid", id);
+        }
     }
 
     private static void interrupt(String id) {
