@@ -343,6 +343,9 @@ public final class NormalizerProcessBenchmark {
             double fromCommit = (doneAt - firstCommitAt) / 1e9;
             double eps = events / fromReady;
             double copyRps = copy.rowsPerSecond();
+            // Everything shares this machine's cores: the work of the whole pipeline bounds its rate.
+            int cores = Runtime.getRuntime().availableProcessors();
+            double pipelineCpu = normalizerCpu + brokerCpu + pgCpu;
             System.out.printf(Locale.ROOT, """
 
                     BENCH ============== NormalizerProcessBenchmark (normalizer as its own process) ==============
@@ -359,6 +362,7 @@ public final class NormalizerProcessBenchmark {
                     BENCH CPU during normalizer normalizer %.1f s, Kafka broker %.1f s, PostgreSQL %.1f s (wall %.1f s, %d cores)
                     BENCH normalizer threads    %s (CPU-s by thread name, ≥ 0.5 s)
                     BENCH CPU during COPY       PostgreSQL %.1f s (the median run)
+                    BENCH CPU budget            normalizer + broker + PostgreSQL %.1f CPU-s = %.2f of %d cores busy over the wall time; PostgreSQL per row %.2f× the COPY's; with every core busy the ratio could reach about %.2f (cores × COPY s ÷ those CPU-s)
                     BENCH WAL                   normalizer %s; COPY %s
                     """,
                     produced.records(), produced.inbox(), produced.sent(), produced.accounts(), produced.teams(),
@@ -370,8 +374,9 @@ public final class NormalizerProcessBenchmark {
                     eps / copyRps, warmEps, warmEps / copyRps, halfWrite / 1e3, lastWrite / 1e3,
                     samples.maxHeap.get() >> 20, samples.maxHeapCommitted.get() >> 20, samples.maxRss.get() >> 20,
                     options.xmx(), SAMPLE.toMillis(), samples.count.get(), samples.heapSamples.get(), gc,
-                    normalizerCpu, brokerCpu, pgCpu, wall, Runtime.getRuntime().availableProcessors(), threadCpu,
-                    copy.pgCpu(), wal, copy.wal());
+                    normalizerCpu, brokerCpu, pgCpu, wall, cores, threadCpu,
+                    copy.pgCpu(), pipelineCpu, pipelineCpu / wall, cores, pgCpu / copy.pgCpu(),
+                    cores * copy.seconds() / pipelineCpu, wal, copy.wal());
             System.out.printf(Locale.ROOT, "BENCH (offsets are committed every few seconds, so the end is seen up to "
                     + "that late; first commit to done: %.1f s)%n", fromCommit);
         }
