@@ -102,9 +102,8 @@ public class ReplayService {
      * replica (a running one without a heartbeat for {@code stale-after} is marked interrupted first).
      */
     public Uni<Optional<Status>> start(String accountId) {
-        Run previous = current.get();
-        if (previous != null && !previous.done) {
-            return Uni.createFrom().item(Optional.empty()); // still winding down after it was interrupted elsewhere
+        if (runsOne()) {
+            return Uni.createFrom().item(Optional.empty()); // may be winding down after it was interrupted elsewhere
         }
         UUID id = UUID.randomUUID();
         return repository.start(id, accountId, owner, staleAfter).invoke(started -> started.ifPresent(s ->
@@ -119,8 +118,7 @@ public class ReplayService {
      * running on any replica.
      */
     public Uni<Optional<Status>> resume(UUID id) {
-        Run previous = current.get();
-        if (previous != null && !previous.done) {
+        if (runsOne()) {
             return Uni.createFrom().item(Optional.empty());
         }
         return repository.resume(id, owner, staleAfter).map(resumed -> resumed.map(r -> {
@@ -129,6 +127,12 @@ public class ReplayService {
             launch(new Run(id, r.status().accountId(), end, r.status().read(), r.status().replayed()));
             return r.status();
         }));
+    }
+
+    /** Whether this replica still runs a replay (its thread has not finished). */
+    private boolean runsOne() {
+        Run run = current.get();
+        return run != null && !run.done;
     }
 
     private void launch(Run run) {
@@ -158,8 +162,7 @@ public class ReplayService {
      * empty when there is none, when this replica still runs one, or when another replica took it first.
      */
     public Uni<Optional<Status>> resumeNewestInterrupted(int limit) {
-        Run previous = current.get();
-        if (limit <= 0 || previous != null && !previous.done) {
+        if (limit <= 0 || runsOne()) {
             return Uni.createFrom().item(Optional.empty());
         }
         return repository.newestToResume(limit).flatMap(id -> id.isEmpty() ? Uni.createFrom().item(Optional.empty())
@@ -196,7 +199,8 @@ public class ReplayService {
 
     /**
      * Every replica: the heartbeat (with the counters) of the replay it runs, then running rows of dead replicas
-     * → interrupted. A lost row (interrupted by another replica) stops the local run.
+     * → interrupted, then the newest replay resumed if it was interrupted ({@code normalizer.replay.auto-resumes}). A
+     * lost row (interrupted by another replica, or resumed under another's name) stops the local run.
      */
     @Scheduled(every = "${normalizer.replay.heartbeat-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class) // not while shutting down: the pool is closed

@@ -301,11 +301,8 @@ class ReplayIT {
         }
         await().atMost(WAIT).until(() -> who.live() == 3);
         String id = replayAndWait(null); // every partition read and committed up to the end it recorded
-        Map<Integer, Long> end = new HashMap<>();
-        readTree((String) Db.rows("select end_offsets::text as e from normalizer.replays where id = ?::uuid", id)
-                .get(0).get("e")).fields().forEachRemaining(f -> end.put(Integer.valueOf(f.getKey()), f.getValue().asLong()));
-        int partition = kafka.readAll(Topics.RAW_RECORDS).stream().filter(r -> who.account().equals(r.key()))
-                .findFirst().orElseThrow().partition();
+        Map<Integer, Long> end = endOffsets(id);
+        int partition = partitionOf(who);
         assertThat(end.get(partition)).as("the recorded end %s covers this test's records in partition %d", end, partition).isGreaterThanOrEqualTo(3);
         given().auth().oauth2(admin()).when().post("/api/v1/admin/replays/" + id + "/resume").then().statusCode(409)
                 .contentType(Problem.MEDIA_TYPE).body("code", equalTo("replay_not_resumable"));
@@ -345,10 +342,8 @@ class ReplayIT {
         }
         await().atMost(WAIT).until(() -> who.live() == 2);
         String id = replayAndWait(null);
-        int partition = kafka.readAll(Topics.RAW_RECORDS).stream().filter(r -> who.account().equals(r.key()))
-                .findFirst().orElseThrow().partition();
-        long end = readTree((String) Db.rows("select end_offsets::text as e from normalizer.replays where id = ?::uuid",
-                id).get(0).get("e")).get(String.valueOf(partition)).asLong();
+        int partition = partitionOf(who);
+        long end = endOffsets(id).get(partition);
         long read = (Long) stored(id).get("read");
         assertThat(replays.resumeNewestInterrupted(10).await().atMost(WAIT)).as("completed: nothing to resume").isEmpty();
 
@@ -400,6 +395,20 @@ class ReplayIT {
             Db.update("update normalizer.replays set state = 'completed', finished_at = now(), "
                     + "started_at = now() - interval '1 hour' where id = ?::uuid", id);
         }
+    }
+
+    /** The end offsets a replay recorded when it started, by raw-records partition. */
+    private static Map<Integer, Long> endOffsets(String id) {
+        Map<Integer, Long> end = new HashMap<>();
+        readTree((String) Db.rows("select end_offsets::text as e from normalizer.replays where id = ?::uuid", id)
+                .get(0).get("e")).fields().forEachRemaining(f -> end.put(Integer.valueOf(f.getKey()), f.getValue().asLong()));
+        return end;
+    }
+
+    /** The raw-records partition of {@code who}'s records (keyed by account). */
+    private static int partitionOf(Who who) {
+        return kafka.readAll(Topics.RAW_RECORDS).stream().filter(r -> who.account().equals(r.key()))
+                .findFirst().orElseThrow().partition();
     }
 
     private static void interrupt(String id) {
