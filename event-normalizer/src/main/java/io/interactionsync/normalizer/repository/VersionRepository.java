@@ -1,6 +1,5 @@
 package io.interactionsync.normalizer.repository;
 
-import io.interactionsync.model.Source;
 import io.interactionsync.normalizer.service.BatchNormalizer.RecordKey;
 import io.interactionsync.normalizer.service.BatchNormalizer.Version;
 import io.smallrye.mutiny.Uni;
@@ -8,13 +7,17 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 
 /**
  * {@code normalizer.record_versions} and the per-account transaction lock that lets a replay run beside the live
@@ -22,6 +25,15 @@ import java.util.TreeSet;
  */
 @ApplicationScoped
 public class VersionRepository {
+
+    /** One digest per thread: {@code getInstance} looks the provider up on every call, twice per raw record here. */
+    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has MD5", e);
+        }
+    });
 
     /**
      * Transaction-scoped advisory locks on the batch's accounts, taken in sorted order (no lock-order deadlock
@@ -37,26 +49,33 @@ public class VersionRepository {
                 .execute(Tuple.of((Object) sorted)).replaceWithVoid();
     }
 
+    /**
+     * The key of a resource's version row: {@code md5(accountId || '\n' || source || '\n' || remoteId)} as a uuid,
+     * exactly what PostgreSQL's {@code md5(…)::uuid} gives (V10 migrated the old rows with it). The ids hold no
+     * control characters ({@code Text.isSafeId}), so the separator cannot occur in them.
+     */
+    public static UUID resourceId(RecordKey key) {
+        byte[] name = (key.accountId() + '\n' + key.source().wireName() + '\n' + key.remoteId())
+                .getBytes(StandardCharsets.UTF_8);
+        ByteBuffer md5 = ByteBuffer.wrap(MD5.get().digest(name));
+        return new UUID(md5.getLong(), md5.getLong());
+    }
+
     public Uni<Map<RecordKey, Version>> versions(SqlClient sql, Collection<RecordKey> keys) {
         if (keys.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        List<String> accounts = new ArrayList<>(), sources = new ArrayList<>(), ids = new ArrayList<>();
+        Map<UUID, RecordKey> byId = new HashMap<>(keys.size() * 2);
         for (RecordKey k : keys) {
-            accounts.add(k.accountId());
-            sources.add(k.source().wireName());
-            ids.add(k.remoteId());
+            byId.put(resourceId(k), k);
         }
-        return sql.preparedQuery("select v.account_id, v.source, v.remote_id, v.kafka_partition, v.kafka_offset "
-                        + "from normalizer.record_versions v join unnest($1::text[], $2::text[], $3::text[]) "
-                        + "as k(account_id, source, remote_id) on v.account_id = k.account_id and v.source = k.source "
-                        + "and v.remote_id = k.remote_id")
-                .execute(Tuple.of(accounts.toArray(String[]::new), sources.toArray(String[]::new), ids.toArray(String[]::new)))
+        return sql.preparedQuery("select v.resource_id, v.kafka_partition, v.kafka_offset "
+                        + "from normalizer.record_versions v join unnest($1::uuid[]) as k(id) on v.resource_id = k.id")
+                .execute(Tuple.of((Object) byId.keySet().toArray(UUID[]::new)))
                 .map(rows -> {
                     Map<RecordKey, Version> out = new HashMap<>();
                     for (Row r : rows) {
-                        out.put(new RecordKey(r.getString(0), Source.fromWireName(r.getString(1)), r.getString(2)),
-                                new Version(r.getInteger(3), r.getLong(4)));
+                        out.put(byId.get(r.getUUID(0)), new Version(r.getInteger(1), r.getLong(2)));
                     }
                     return out;
                 });
@@ -72,9 +91,8 @@ public class VersionRepository {
         Map<RecordKey, Version> fresh = new HashMap<>();
         Map<RecordKey, Version> known = new HashMap<>();
         versions.forEach((k, v) -> (stored.contains(k) ? known : fresh).put(k, v));
-        return Uni.combine().all().unis(write(sql, fresh, ""), write(sql, known, " on conflict (account_id, source, "
-                        + "remote_id) do update set kafka_partition = excluded.kafka_partition, "
-                        + "kafka_offset = excluded.kafka_offset "
+        return Uni.combine().all().unis(write(sql, fresh, ""), write(sql, known, " on conflict (resource_id) "
+                        + "do update set kafka_partition = excluded.kafka_partition, kafka_offset = excluded.kafka_offset "
                         + "where v.kafka_partition <> excluded.kafka_partition or v.kafka_offset < excluded.kafka_offset"))
                 .discardItems();
     }
@@ -84,28 +102,30 @@ public class VersionRepository {
             return Uni.createFrom().voidItem();
         }
         int n = versions.size();
-        String[] accounts = new String[n], sources = new String[n], ids = new String[n];
+        UUID[] ids = new UUID[n];
+        String[] accounts = new String[n];
         Integer[] partitions = new Integer[n];
         Long[] offsets = new Long[n];
         int i = 0;
         for (Map.Entry<RecordKey, Version> e : versions.entrySet()) {
+            ids[i] = resourceId(e.getKey());
             accounts[i] = e.getKey().accountId();
-            sources[i] = e.getKey().source().wireName();
-            ids[i] = e.getKey().remoteId();
             partitions[i] = e.getValue().partition();
             offsets[i] = e.getValue().offset();
             i++;
         }
         return sql.preparedQuery("insert into normalizer.record_versions as v "
-                        + "(account_id, source, remote_id, kafka_partition, kafka_offset) "
+                        + "(resource_id, account_id, kafka_partition, kafka_offset) "
                         // unnest in the select list: no tuplestore per array (see EventRepository.INSERT)
-                        + "select unnest($1::text[]), unnest($2::text[]), unnest($3::text[]), unnest($4::integer[]), "
-                        + "unnest($5::bigint[])"
+                        + "select unnest($1::uuid[]), unnest($2::text[]), unnest($3::integer[]), unnest($4::bigint[])"
                         + onConflict)
-                .execute(Tuple.tuple(List.<Object>of(accounts, sources, ids, partitions, offsets))).replaceWithVoid();
+                .execute(Tuple.tuple(List.<Object>of(ids, accounts, partitions, offsets))).replaceWithVoid();
     }
 
-    /** A purged account's versions go with its events, so a later reconnect's records apply. */
+    /**
+     * A purged account's versions go with its events, so a later reconnect's records apply. A sequential scan (no
+     * index on account_id, see V10): purges are rare, version writes are not.
+     */
     public Uni<Void> deleteAccount(SqlClient sql, String accountId) {
         return sql.preparedQuery("delete from normalizer.record_versions where account_id = $1")
                 .execute(Tuple.of(accountId)).replaceWithVoid();
