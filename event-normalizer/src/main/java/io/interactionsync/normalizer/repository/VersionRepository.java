@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code normalizer.record_versions} and the per-account transaction lock that lets a replay run beside the live
@@ -34,6 +35,8 @@ public class VersionRepository {
             throw new IllegalStateException("every JDK has MD5", e);
         }
     });
+    private static final Map<String, Integer> ACCOUNT_PREFIXES = new ConcurrentHashMap<>();
+    private static final int ACCOUNT_PREFIX_LIMIT = 100_000;
 
     /**
      * Transaction-scoped advisory locks on the batch's accounts, taken in sorted order (no lock-order deadlock
@@ -50,15 +53,31 @@ public class VersionRepository {
     }
 
     /**
-     * The key of a resource's version row: {@code md5(accountId || '\n' || source || '\n' || remoteId)} as a uuid,
-     * exactly what PostgreSQL's {@code md5(…)::uuid} gives (V10 migrated the old rows with it). The ids hold no
-     * control characters ({@code Text.isSafeId}), so the separator cannot occur in them.
+     * The key of a resource's version row, as PostgreSQL computes it (V10 migrated the old rows with it):
+     * {@code (left(md5(account_id), 8) || substr(md5(account_id || '\n' || source || '\n' || remote_id), 9))::uuid}.
+     * The first 32 bits come from the account alone, so one account's rows sit together in the index, as they did
+     * under the old (account_id, source, remote_id) key: a batch holds a few accounts, and its probes and inserts stay
+     * on their pages instead of touching the whole index. The other 96 bits tell an account's resources apart. The ids
+     * hold no control characters ({@code Text.isSafeId}), so the separator cannot occur in them.
      */
     public static UUID resourceId(RecordKey key) {
-        byte[] name = (key.accountId() + '\n' + key.source().wireName() + '\n' + key.remoteId())
-                .getBytes(StandardCharsets.UTF_8);
-        ByteBuffer md5 = ByteBuffer.wrap(MD5.get().digest(name));
-        return new UUID(md5.getLong(), md5.getLong());
+        MessageDigest md5 = MD5.get();
+        ByteBuffer resource = ByteBuffer.wrap(md5.digest((key.accountId() + '\n' + key.source().wireName() + '\n'
+                + key.remoteId()).getBytes(StandardCharsets.UTF_8)));
+        long high = ((long) accountPrefix(key.accountId()) << 32) | (resource.getLong(0) & 0xFFFF_FFFFL);
+        return new UUID(high, resource.getLong(8));
+    }
+
+    /** The first 32 bits of md5(accountId), memoised: a batch has thousands of records but few accounts. */
+    private static int accountPrefix(String accountId) {
+        Integer prefix = ACCOUNT_PREFIXES.get(accountId);
+        if (prefix == null) {
+            prefix = ByteBuffer.wrap(MD5.get().digest(accountId.getBytes(StandardCharsets.UTF_8))).getInt(0);
+            if (ACCOUNT_PREFIXES.size() < ACCOUNT_PREFIX_LIMIT) {
+                ACCOUNT_PREFIXES.putIfAbsent(accountId, prefix);
+            }
+        }
+        return prefix;
     }
 
     public Uni<Map<RecordKey, Version>> versions(SqlClient sql, Collection<RecordKey> keys) {
