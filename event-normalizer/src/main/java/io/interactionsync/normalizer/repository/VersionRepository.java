@@ -7,10 +7,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -18,25 +14,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@code normalizer.record_versions} and the per-account transaction lock that lets a replay run beside the live
+ * {@code normalizer.record_versions} (keyed by {@link ResourceIds}) and the per-account transaction lock that lets a replay run beside the live
  * consumer: transactions touching the same account are serialised, and each sees the version the other applied.
  */
 @ApplicationScoped
 public class VersionRepository {
-
-    /** One digest per thread: {@code getInstance} looks the provider up on every call, twice per raw record here. */
-    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has MD5", e);
-        }
-    });
-    private static final Map<String, Integer> ACCOUNT_PREFIXES = new ConcurrentHashMap<>();
-    private static final int ACCOUNT_PREFIX_LIMIT = 100_000;
 
     /**
      * Transaction-scoped advisory locks on the batch's accounts, taken in sorted order (no lock-order deadlock
@@ -52,41 +36,13 @@ public class VersionRepository {
                 .execute(Tuple.of((Object) sorted)).replaceWithVoid();
     }
 
-    /**
-     * The key of a resource's version row, as PostgreSQL computes it (V10 migrated the old rows with it):
-     * {@code (left(md5(account_id), 8) || substr(md5(account_id || '\n' || source || '\n' || remote_id), 9))::uuid}.
-     * The first 32 bits come from the account alone, so one account's rows sit together in the index, as they did
-     * under the old (account_id, source, remote_id) key: a batch holds a few accounts, and its probes and inserts stay
-     * on their pages instead of touching the whole index. The other 96 bits tell an account's resources apart. The ids
-     * hold no control characters ({@code Text.isSafeId}), so the separator cannot occur in them.
-     */
-    public static UUID resourceId(RecordKey key) {
-        MessageDigest md5 = MD5.get();
-        ByteBuffer resource = ByteBuffer.wrap(md5.digest((key.accountId() + '\n' + key.source().wireName() + '\n'
-                + key.remoteId()).getBytes(StandardCharsets.UTF_8)));
-        long high = ((long) accountPrefix(key.accountId()) << 32) | (resource.getLong(0) & 0xFFFF_FFFFL);
-        return new UUID(high, resource.getLong(8));
-    }
-
-    /** The first 32 bits of md5(accountId), memoised: a batch has thousands of records but few accounts. */
-    private static int accountPrefix(String accountId) {
-        Integer prefix = ACCOUNT_PREFIXES.get(accountId);
-        if (prefix == null) {
-            prefix = ByteBuffer.wrap(MD5.get().digest(accountId.getBytes(StandardCharsets.UTF_8))).getInt(0);
-            if (ACCOUNT_PREFIXES.size() < ACCOUNT_PREFIX_LIMIT) {
-                ACCOUNT_PREFIXES.putIfAbsent(accountId, prefix);
-            }
-        }
-        return prefix;
-    }
-
     public Uni<Map<RecordKey, Version>> versions(SqlClient sql, Collection<RecordKey> keys) {
         if (keys.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
         Map<UUID, RecordKey> byId = new HashMap<>(keys.size() * 2);
         for (RecordKey k : keys) {
-            byId.put(resourceId(k), k);
+            byId.put(k.resourceId(), k);
         }
         return sql.preparedQuery("select v.resource_id, v.kafka_partition, v.kafka_offset "
                         + "from normalizer.record_versions v join unnest($1::uuid[]) as k(id) on v.resource_id = k.id")
@@ -127,7 +83,7 @@ public class VersionRepository {
         Long[] offsets = new Long[n];
         int i = 0;
         for (Map.Entry<RecordKey, Version> e : versions.entrySet()) {
-            ids[i] = resourceId(e.getKey());
+            ids[i] = e.getKey().resourceId();
             accounts[i] = e.getKey().accountId();
             partitions[i] = e.getValue().partition();
             offsets[i] = e.getValue().offset();

@@ -11,6 +11,7 @@ import io.interactionsync.normalizer.mapper.RecordMapper;
 import io.interactionsync.normalizer.mapper.RecordMapper.HistoryQuestions;
 import io.interactionsync.normalizer.mapper.RecordMapper.SentFacts;
 import io.interactionsync.normalizer.parse.AddressKeys;
+import io.interactionsync.normalizer.repository.ResourceIds;
 import io.interactionsync.normalizer.rules.History;
 import io.interactionsync.normalizer.rules.MailFacts;
 import io.interactionsync.normalizer.rules.MailboxContext;
@@ -26,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * The pure part of processing a batch of raw records: decode, learn owner aliases, work out what to look up,
@@ -46,10 +48,14 @@ public final class BatchNormalizer {
     public record Collection(String collectionId, Set<String> memberKeys, Set<String> internalDomains) {
     }
 
-    /** A raw record's identity: the reading account's resource; Kafka keeps one account's records in order. */
-    public record RecordKey(String accountId, Source source, String remoteId) {
+    /**
+     * A raw record's identity: the reading account's resource; Kafka keeps one account's records in order.
+     * {@code resourceId}: its {@code record_versions} key ({@link ResourceIds}), derived once per record.
+     */
+    public record RecordKey(String accountId, Source source, String remoteId, UUID resourceId) {
         static RecordKey of(RawRecord r) {
-            return new RecordKey(r.accountId(), r.source(), r.remoteId());
+            return new RecordKey(r.accountId(), r.source(), r.remoteId(),
+                    ResourceIds.of(r.accountId(), r.source(), r.remoteId()));
         }
     }
 
@@ -65,8 +71,8 @@ public final class BatchNormalizer {
     public record Subscriber(String accountId, String userId) {
     }
 
-    /** A decoded record with its mail facts, parsed once for all the passes over the batch (null: none). */
-    public record Parsed(Valid valid, MailFacts facts) {
+    /** A decoded record with its key and mail facts, derived once for all the passes over the batch (facts null: none). */
+    public record Parsed(Valid valid, MailFacts facts, RecordKey key) {
         public RawRecord record() {
             return valid.record();
         }
@@ -90,7 +96,7 @@ public final class BatchNormalizer {
 
         public Set<RecordKey> recordKeys() {
             Set<RecordKey> keys = new java.util.LinkedHashSet<>();
-            records.forEach(v -> keys.add(RecordKey.of(v.record())));
+            records.forEach(v -> keys.add(v.key()));
             return keys;
         }
     }
@@ -211,7 +217,7 @@ public final class BatchNormalizer {
                 count(outcomes, rec.source(), "dead_letter");
                 continue;
             }
-            valid.add(new Parsed(v, facts));
+            valid.add(new Parsed(v, facts, RecordKey.of(rec)));
             accounts.add(rec.accountId());
             users.add(rec.userId());
             AddressKeys.key(rec.mailbox()).ifPresent(k -> {
@@ -246,7 +252,7 @@ public final class BatchNormalizer {
         List<Parsed> current = new ArrayList<>(prepared.records().size());
         int stale = 0;
         for (Parsed v : prepared.records()) {
-            RecordKey rk = RecordKey.of(v.record());
+            RecordKey rk = v.key();
             Version stored = lookups.versions().get(rk);
             Version mine = new Version(v.incoming().partition(), v.incoming().offset());
             if (stored != null && stored.partition() == mine.partition() && stored.offset() > mine.offset()) {
@@ -278,7 +284,7 @@ public final class BatchNormalizer {
         Set<RemoteKey> mayHaveEvents = new HashSet<>();
         for (Parsed v : current) {
             List<RawRecord> attributed = attributions(v.record(), lookups);
-            if (v.record().sharedMailbox() || lookups.versions().containsKey(RecordKey.of(v.record()))) {
+            if (v.record().sharedMailbox() || lookups.versions().containsKey(v.key())) {
                 attributed.forEach(rec -> mayHaveEvents.add(new RemoteKey(rec.userId(), rec.source(), rec.remoteId())));
             }
             if (v.record().op() == RawRecord.Op.DELETE) {
