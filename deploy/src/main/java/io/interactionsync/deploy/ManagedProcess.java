@@ -111,12 +111,17 @@ public final class ManagedProcess implements AutoCloseable {
     /** SIGTERM, then SIGKILL after 20 s. */
     @Override
     public void close() {
+        close(Duration.ofSeconds(20));
+    }
+
+    /** SIGTERM, then SIGKILL after {@code grace} (a JVM writing an AOT cache at exit needs longer). */
+    public void close(Duration grace) {
         if (!process.isAlive()) {
             return;
         }
         process.destroy();
         try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {

@@ -58,11 +58,14 @@ public final class NormalizerProcessBenchmark {
     /** The benchmark's own database: created fresh, dropped at the end; never the stack's or the tests'. */
     static final String DATABASE = "interaction_sync_bench";
     static final String GROUP = "event-normalizer";
+    /** The normalizer's JAVA_TOOL_OPTIONS in deploy/k8s/base/event-normalizer.yaml, besides the heap size. */
+    static final List<String> DEPLOYED_JVM_OPTIONS = List.of("-XX:+IgnoreUnrecognizedVMOptions", "-XX:+UseParallelGC",
+            "-XX:NewRatio=1", "-XX:+UseCompactObjectHeaders");
     private static final Duration SAMPLE = Duration.ofMillis(200);
     private static final Duration POLL = Duration.ofMillis(250);
 
     record Options(long records, String xmx, int users, int teamSize, long seed, boolean keep, Duration timeout,
-            Integer consumers, List<String> jvmOptions, int copyRuns) {
+            Integer consumers, List<String> jvmOptions, int copyRuns, long aotTraining) {
 
         static Options parse(String[] args) {
             long records = 1_000_000;
@@ -74,7 +77,8 @@ public final class NormalizerProcessBenchmark {
             Duration timeout = Duration.ofHours(2);
             Integer consumers = null;
             int copyRuns = 3;
-            List<String> jvmOptions = List.of("-XX:+UseParallelGC", "-XX:NewRatio=1"); // as deployed (JAVA_TOOL_OPTIONS)
+            long aotTraining = 200_000;
+            List<String> jvmOptions = DEPLOYED_JVM_OPTIONS;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -88,30 +92,37 @@ public final class NormalizerProcessBenchmark {
                     case "--consumers" -> consumers = Integer.parseInt(args[++i]);
                     case "--jvm" -> jvmOptions = List.of(args[++i].trim().split("\\s+"));
                     case "--copy-runs" -> copyRuns = Integer.parseInt(args[++i]);
+                    case "--aot-training" -> aotTraining = Long.parseLong(args[++i].replace("_", "").replace(",", ""));
                     case "-h", "--help" -> {
                         System.out.println("""
                                 usage: deploy/bench-normalizer.sh [--records N] [--xmx 768m] [--users 1000]
                                          [--team-size 50] [--seed 7] [--keep] [--timeout-minutes 120]
                                          [--consumers N] [--jvm "-XX:+UseSerialGC ..."] [--copy-runs 3]
+                                         [--aot-training 200000]
                                   --records    raw records in the backlog (default 1,000,000)
                                   --xmx        the normalizer's -Xmx (default 768m, as deployed)
                                   --users      accounts, generated in teams of --team-size (default 1,000)
                                   --keep       keep the database %s afterwards (dropped by default)
                                   --consumers  NORMALIZER_CONSUMERS of the normalizer (its default: 2)
                                   --jvm        the normalizer's JVM options besides -Xmx (default
-                                               "-XX:+UseParallelGC -XX:NewRatio=1", as deployed)
+                                               "%s", as deployed)
                                   --copy-runs  COPY baseline runs; the ratio uses their median (default 3: the
-                                               same COPY varies by a third from run to run on a shared machine)""".formatted(DATABASE));
+                                               same COPY varies by a third from run to run on a shared machine)
+                                  --aot-training
+                                               records of a first, untimed run (another seed) that writes a JDK 25
+                                               AOT cache the timed run starts with (default 200,000; 0: none)"""
+                                .formatted(DATABASE, String.join(" ", DEPLOYED_JVM_OPTIONS)));
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see --help)");
                 }
             }
-            if (records < 1 || users < 1 || teamSize < 2 || copyRuns < 1) {
+            if (records < 1 || users < 1 || teamSize < 2 || copyRuns < 1 || aotTraining < 0) {
                 throw new IllegalArgumentException(
-                        "--records ≥ 1, --users ≥ 1, --team-size ≥ 2 and --copy-runs ≥ 1 please");
+                        "--records ≥ 1, --users ≥ 1, --team-size ≥ 2, --copy-runs ≥ 1 and --aot-training ≥ 0 please");
             }
-            return new Options(records, xmx, users, teamSize, seed, keep, timeout, consumers, jvmOptions, copyRuns);
+            return new Options(records, xmx, users, teamSize, seed, keep, timeout, consumers, jvmOptions, copyRuns,
+                    aotTraining);
         }
     }
 
@@ -185,6 +196,7 @@ public final class NormalizerProcessBenchmark {
             throw new IllegalStateException(jar + " is missing: ./mvnw -B -q -DskipTests package -pl event-normalizer -am");
         }
         LocalFiles.deleteRecursively(state);
+        Path aotCache = trainAotCache();
         int kafkaPort = LocalFiles.freePort(), controllerPort = LocalFiles.freePort(), normalizerPort = LocalFiles.freePort();
         String bootstrap = "127.0.0.1:" + kafkaPort;
 
@@ -212,36 +224,104 @@ public final class NormalizerProcessBenchmark {
             if (backlog != produced.records()) {
                 throw new IllegalStateException("raw-records holds " + backlog + " records, produced " + produced.records());
             }
-            measure(admin, bootstrap, normalizerPort, brokerPid, produced, ends);
+            measure(admin, bootstrap, normalizerPort, brokerPid, produced, ends, aotCache);
         }
     }
 
-    private void measure(Admin admin, String bootstrap, int normalizerPort, long brokerPid,
-            GmailBacklog.Produced produced, Map<TopicPartition, Long> ends) throws Exception {
-        // The normalizer's environment as the stack gives it; no emulator runs, so the portal JWT settings point at
-        // a closed port (the query API is not used; the key is fetched on the first authenticated request only).
-        StackEndpoints endpoints = new StackEndpoints(bootstrap, "http://127.0.0.1:9", database, 0, 0, 0,
-                normalizerPort, "unused");
-        Map<String, String> env = new java.util.LinkedHashMap<>(StackService.NORMALIZER.environment(endpoints));
+    /**
+     * JDK 25's AOT cache (JEPs 483, 514, 515): classes loaded and linked, and the method profiles of a training run,
+     * so a new JVM reaches compiled code sooner. The training run is a smaller backlog of another seed through the
+     * same jar and options on its own broker and database; the JVM writes the cache when it exits. Null when
+     * {@code --aot-training 0} or before JDK 25.
+     */
+    private Path trainAotCache() throws Exception {
+        if (options.aotTraining() == 0) {
+            return null;
+        }
+        if (Runtime.version().feature() < 25) {
+            System.out.println("==> no AOT cache: it needs JDK 25, this is " + Runtime.version());
+            return null;
+        }
+        Path cache = state.resolve("event-normalizer.aot");
+        long t = System.nanoTime();
+        int kafkaPort = LocalFiles.freePort(), controllerPort = LocalFiles.freePort(), port = LocalFiles.freePort();
+        String bootstrap = "127.0.0.1:" + kafkaPort;
+        step(String.format(Locale.ROOT, "AOT training (untimed): %,d raw records of seed %d through the normalizer, "
+                + "which writes %s at exit", options.aotTraining(), options.seed() + 1, root.relativize(cache)));
+        database.recreate();
+        databaseCreated = true;
+        started.push(KafkaBrokerProcess.start(state.resolve("aot-training/kafka"), kafkaPort, controllerPort,
+                state.resolve("logs/kafka-aot-training.log")));
+        StackTopics.ensure(bootstrap);
+        GmailBacklog.Produced produced = new GmailBacklog(bootstrap, options.seed() + 1)
+                .produce(options.aotTraining(), options.users(), options.teamSize());
+        ManagedProcess normalizer = startNormalizer(bootstrap, port, List.of("-XX:AOTCacheOutput=" + cache),
+                state.resolve("logs/event-normalizer-aot-training.log"));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+             Connection c = database.connect()) {
+            Map<TopicPartition, Long> ends = endOffsets(admin, Topics.RAW_RECORDS);
+            while (committed(admin, ends) < produced.records() || count(c, "select count(*) from normalizer.outbox") != 0) {
+                if (!normalizer.isAlive()) {
+                    throw new IllegalStateException("the AOT training normalizer exited. Last lines of "
+                            + normalizer.logFile() + ":\n" + normalizer.logTail(40));
+                }
+                if (System.nanoTime() - t > options.timeout().toNanos()) {
+                    throw new IllegalStateException("AOT training not done after " + options.timeout().toMinutes() + " min");
+                }
+                Thread.sleep(POLL.toMillis()); // polling another process; there is nothing to await on
+            }
+        }
+        normalizer.close(Duration.ofMinutes(3)); // the JVM assembles the cache in a child JVM before it exits
+        stopAll();
+        LocalFiles.deleteRecursively(state.resolve("aot-training"));
+        if (!Files.exists(cache)) {
+            throw new IllegalStateException("the AOT training run wrote no cache. Last lines of " + normalizer.logFile()
+                    + ":\n" + normalizer.logTail(40));
+        }
+        System.out.printf(Locale.ROOT, "    AOT cache of %,d MiB written in %.1f s%n", Files.size(cache) >> 20,
+                (System.nanoTime() - t) / 1e9);
+        return cache;
+    }
+
+    /** The packaged normalizer with the benchmark's heap and JVM options, the stack's environment, on {@code port}. */
+    private ManagedProcess startNormalizer(String bootstrap, int port, List<String> extraJvmOptions, Path log) {
+        Map<String, String> env = new java.util.LinkedHashMap<>(StackService.NORMALIZER.environment(endpoints(bootstrap, port)));
         if (options.consumers() != null) {
             env.put("NORMALIZER_CONSUMERS", options.consumers().toString());
         }
-        URI ready = URI.create(StackService.NORMALIZER.healthUrl(endpoints));
+        List<String> jvm = new java.util.ArrayList<>(List.of("-Xmx" + options.xmx(), "-XX:+ExitOnOutOfMemoryError"));
+        jvm.addAll(options.jvmOptions());
+        jvm.addAll(extraJvmOptions);
+        jvm.addAll(List.of("-jar", StackService.NORMALIZER.jar(root).toString()));
+        ManagedProcess normalizer = ManagedProcess.start("event-normalizer", ManagedProcess.java(jvm.toArray(String[]::new)),
+                env, log);
+        started.push(normalizer);
+        return normalizer;
+    }
+
+    /**
+     * The normalizer's environment as the stack gives it; no emulator runs, so the portal JWT settings point at a closed
+     * port (the query API is not used; the key is fetched on the first authenticated request only).
+     */
+    private StackEndpoints endpoints(String bootstrap, int port) {
+        return new StackEndpoints(bootstrap, "http://127.0.0.1:9", database, 0, 0, 0, port, "unused");
+    }
+
+    private void measure(Admin admin, String bootstrap, int normalizerPort, long brokerPid,
+            GmailBacklog.Produced produced, Map<TopicPartition, Long> ends, Path aotCache) throws Exception {
+        URI ready = URI.create(StackService.NORMALIZER.healthUrl(endpoints(bootstrap, normalizerPort)));
+        List<String> aot = aotCache == null ? List.of() : List.of("-XX:AOTCache=" + aotCache);
 
         double brokerCpu0 = ProcStats.cpuSeconds(brokerPid);
         double pgCpu0 = ProcStats.postgresCpuSeconds();
         Wal wal0 = Wal.read(database);
         step("event-normalizer process (-Xmx" + options.xmx() + (options.jvmOptions().isEmpty() ? ""
-                : " " + String.join(" ", options.jvmOptions())) + (options.consumers() == null ? ""
-                : ", NORMALIZER_CONSUMERS=" + options.consumers()) + ") on port " + normalizerPort);
+                : " " + String.join(" ", options.jvmOptions())) + (aot.isEmpty() ? "" : " " + aot.getFirst())
+                + (options.consumers() == null ? "" : ", NORMALIZER_CONSUMERS=" + options.consumers())
+                + ") on port " + normalizerPort);
         long start = System.nanoTime();
         long startMillis = System.currentTimeMillis();
-        List<String> jvm = new java.util.ArrayList<>(List.of("-Xmx" + options.xmx(), "-XX:+ExitOnOutOfMemoryError"));
-        jvm.addAll(options.jvmOptions());
-        jvm.addAll(List.of("-jar", StackService.NORMALIZER.jar(root).toString()));
-        ManagedProcess normalizer = ManagedProcess.start("event-normalizer", ManagedProcess.java(jvm.toArray(String[]::new)),
-                env, state.resolve("logs/event-normalizer.log"));
-        started.push(normalizer);
+        ManagedProcess normalizer = startNormalizer(bootstrap, normalizerPort, aot, state.resolve("logs/event-normalizer.log"));
         long pid = ProcStats.child("quarkus-run.jar").orElseThrow().pid();
 
         Samples samples = new Samples();
@@ -351,6 +431,7 @@ public final class NormalizerProcessBenchmark {
                     BENCH ============== NormalizerProcessBenchmark (normalizer as its own process) ==============
                     BENCH raw records           %,d in raw-records before the normalizer started (%,d received, %,d sent; %,d accounts in %d teams; 12 partitions)
                     BENCH events written        %,d (%.2f per record); published to interaction-events %,d; dead letters %,d
+                    BENCH normalizer JVM        %s -Xmx%s %s; %s
                     BENCH normalizer wall       %.1f s from process start to no lag + empty outbox (ready after %.1f s, first offset commit after %.1f s)
                     BENCH normalizer            %,.0f records/s, %,.0f events/s (from ready; from process start: %,.0f records/s, %,.0f events/s)
                     BENCH last row written      %.1f s after process start: %,.0f events/s from ready to the last write
@@ -367,6 +448,9 @@ public final class NormalizerProcessBenchmark {
                     """,
                     produced.records(), produced.inbox(), produced.sent(), produced.accounts(), produced.teams(),
                     events, events / (double) produced.records(), published, deadLetters,
+                    Runtime.version(), options.xmx(), String.join(" ", options.jvmOptions()), aotCache == null
+                            ? "no AOT cache" : String.format(Locale.ROOT, "AOT cache trained on %,d records of seed %d",
+                                    options.aotTraining(), options.seed() + 1),
                     wall, (readyAt - start) / 1e9, (firstCommitAt - start) / 1e9,
                     produced.records() / fromReady, eps, produced.records() / wall, events / wall,
                     lastWrite / 1e3, events / (lastWrite / 1e3 - (readyAt - start) / 1e9),
