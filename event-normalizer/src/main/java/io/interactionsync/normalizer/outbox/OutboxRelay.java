@@ -179,7 +179,7 @@ public class OutboxRelay {
                         : outbox.events(conn, r.eventIds());
                 // rendering JSON is CPU work: off the event loop
                 return events.emitOn(Infrastructure.getDefaultWorkerPool()).map(list -> {
-                    list.forEach(e -> out.add(OutboxMessage.event(e)));
+                    out.addAll(OutboxMessage.events(list));
                     return out;
                 });
             });

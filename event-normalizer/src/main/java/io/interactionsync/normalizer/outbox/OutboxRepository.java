@@ -1,8 +1,7 @@
 package io.interactionsync.normalizer.outbox;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.interactionsync.model.InteractionEvent;
 import io.interactionsync.model.Json;
 import io.interactionsync.model.Topics;
@@ -12,6 +11,8 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,9 +33,7 @@ public class OutboxRepository {
          * Renders InteractionEvents as UTF-8 bytes straight away (no intermediate String to encode again), with the
          * hand-written {@link InteractionEventSerializer}: the contract mapper's JSON without its reflection.
          */
-        static final ObjectMapper EVENT_JSON = Json.mapper().copy()
-                .registerModule(new SimpleModule("interaction-events").addSerializer(new InteractionEventSerializer()));
-        private static final ObjectWriter EVENTS = EVENT_JSON.writerFor(InteractionEvent.class);
+        private static final InteractionEventSerializer SERIALIZER = new InteractionEventSerializer();
 
         public static OutboxMessage of(String topic, String key, String json) {
             return new OutboxMessage(0, topic, key, json.getBytes(StandardCharsets.UTF_8));
@@ -42,11 +41,30 @@ public class OutboxRepository {
 
         /** An InteractionEvent on {@code interaction-events}, keyed by its user. */
         public static OutboxMessage event(InteractionEvent e) {
-            try {
-                return new OutboxMessage(0, Topics.INTERACTION_EVENTS, e.userId(), EVENTS.writeValueAsBytes(e));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
-                throw new IllegalStateException("cannot write an InteractionEvent", x);
+            return events(List.of(e)).getFirst();
+        }
+
+        /**
+         * InteractionEvents on {@code interaction-events}, keyed by their users, rendered with ONE generator and buffer
+         * for the whole list: an {@code ObjectWriter} call per event would set up a serializer provider, a generator
+         * and a buffer for each of a batch's thousands of events. No separator between the root values, so every
+         * message holds exactly the bytes the writer would give.
+         */
+        public static List<OutboxMessage> events(List<InteractionEvent> events) {
+            List<OutboxMessage> out = new ArrayList<>(events.size());
+            ByteArrayBuilder buffer = new ByteArrayBuilder(1024);
+            try (JsonGenerator g = Json.mapper().getFactory().createGenerator(buffer)) {
+                g.setRootValueSeparator(null);
+                for (InteractionEvent e : events) {
+                    SERIALIZER.serialize(e, g, null);
+                    g.flush();
+                    out.add(new OutboxMessage(0, Topics.INTERACTION_EVENTS, e.userId(), buffer.toByteArray()));
+                    buffer.reset();
+                }
+            } catch (IOException x) {
+                throw new UncheckedIOException("cannot write an InteractionEvent", x);
             }
+            return out;
         }
 
         /** The value as text (the outbox table stores JSON text). */

@@ -28,10 +28,14 @@ class InteractionEventSerializerTests {
 
     @Test
     void theRelayWritesExactlyWhatTheReflectiveSerializerWritesForEveryShapeOfEvent() throws Exception {
-        assertThat(OutboxMessage.EVENT_JSON.getSerializerProviderInstance().findValueSerializer(InteractionEvent.class))
-                .isInstanceOf(InteractionEventSerializer.class);
-        for (InteractionEvent e : events(new Random(7), 2_000)) {
-            assertThat(OutboxMessage.event(e).json()).isEqualTo(REFLECTIVE.writeValueAsString(e));
+        List<InteractionEvent> events = events(new Random(7), 2_000);
+        List<OutboxMessage> rendered = OutboxMessage.events(events); // one generator for all of them, as the relay does
+        assertThat(rendered).hasSameSizeAs(events);
+        for (int i = 0; i < events.size(); i++) {
+            InteractionEvent e = events.get(i);
+            assertThat(rendered.get(i).json()).isEqualTo(REFLECTIVE.writeValueAsString(e));
+            assertThat(rendered.get(i).key()).isEqualTo(e.userId());
+            assertThat(OutboxMessage.event(e).json()).isEqualTo(rendered.get(i).json());
         }
     }
 
