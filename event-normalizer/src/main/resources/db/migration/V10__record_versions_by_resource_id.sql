@@ -4,6 +4,7 @@
 -- one account's rows stay together in the index as before; the rest from md5(account_id, source, remote_id). The same
 -- in Java (ResourceIds); ids contain no control characters, so the separator cannot occur in them.
 -- account_id stays for the purge on disconnect, which is rare and may scan (no index: it would cost every insert).
+-- The rewrite runs at startup: 2.8 s per million rows here (one row per resource ever read).
 create table normalizer.record_versions_by_id (
     resource_id     uuid    not null,
     account_id      text    not null,
