@@ -400,6 +400,9 @@ public final class NormalizerProcessBenchmark {
                 probe[0].close();
             }
             long events = count(c, "select count(*) from normalizer.interaction_events");
+            // R-B2: the generator's teams share a domain, which their directory names internal: never a contact.
+            long colleagues = count(c, "select count(*) from normalizer.interaction_events "
+                    + "where split_part(contact_email, '@', 2) = split_part(mailbox, '@', 2)");
             // The last write's transaction time: offsets are committed every few seconds, rows when written.
             double lastWrite = count(c, "select (extract(epoch from max(updated_at)) * 1000)::bigint "
                     + "from normalizer.interaction_events") - startMillis;
@@ -430,7 +433,7 @@ public final class NormalizerProcessBenchmark {
 
                     BENCH ============== NormalizerProcessBenchmark (normalizer as its own process) ==============
                     BENCH raw records           %,d in raw-records before the normalizer started (%,d received, %,d sent; %,d accounts in %d teams; 12 partitions)
-                    BENCH events written        %,d (%.2f per record); published to interaction-events %,d; dead letters %,d
+                    BENCH events written        %,d (%.2f per record); published to interaction-events %,d; dead letters %,d; colleagues as contacts %,d (must be 0)
                     BENCH normalizer JVM        %s -Xmx%s %s; %s
                     BENCH normalizer wall       %.1f s from process start to no lag + empty outbox (ready after %.1f s, first offset commit after %.1f s)
                     BENCH normalizer            %,.0f records/s, %,.0f events/s (from ready; from process start: %,.0f records/s, %,.0f events/s)
@@ -447,7 +450,7 @@ public final class NormalizerProcessBenchmark {
                     BENCH WAL                   normalizer %s; COPY %s
                     """,
                     produced.records(), produced.inbox(), produced.sent(), produced.accounts(), produced.teams(),
-                    events, events / (double) produced.records(), published, deadLetters,
+                    events, events / (double) produced.records(), published, deadLetters, colleagues,
                     Runtime.version(), options.xmx(), String.join(" ", options.jvmOptions()), aotCache == null
                             ? "no AOT cache" : String.format(Locale.ROOT, "AOT cache trained on %,d records of seed %d",
                                     options.aotTraining(), options.seed() + 1),

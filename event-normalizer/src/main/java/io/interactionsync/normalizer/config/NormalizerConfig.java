@@ -16,6 +16,18 @@ public interface NormalizerConfig {
 
     Replay replay();
 
+    Startup startup();
+
+    interface Startup {
+        /**
+         * How long raw-records wait at startup for the account-events already in Kafka to be applied (the directory
+         * and owner addresses their rules need); then they go on with a warning (0: do not wait). Below the throttled
+         * commit strategy's 60 s limit for an unacknowledged record, which would fail the channel.
+         */
+        @WithDefault("30s")
+        Duration accountEventsWait();
+    }
+
     interface Replay {
         /** The replay's consumer group (separate from the live {@code event-normalizer} group). */
         @WithDefault("event-normalizer-replay")

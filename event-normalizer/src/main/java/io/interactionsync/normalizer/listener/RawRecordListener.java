@@ -14,15 +14,18 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 /**
  * {@code raw-records} (group event-normalizer), consumed as raw bytes in batches. The returned Uni completes
  * after the batch's transaction committed; only then are the offsets acknowledged (throttled commit strategy).
- * Bad records never fail the batch: they are dead-lettered inside the same transaction.
+ * Bad records never fail the batch: they are dead-lettered inside the same transaction. At startup the first batch
+ * waits until the account-events already in Kafka are applied ({@link AccountEventsCatchUp}).
  */
 @ApplicationScoped
 public class RawRecordListener {
 
     private final NormalizerService service;
+    private final AccountEventsCatchUp accountEvents;
 
-    public RawRecordListener(NormalizerService service) {
+    public RawRecordListener(NormalizerService service, AccountEventsCatchUp accountEvents) {
         this.service = service;
+        this.accountEvents = accountEvents;
     }
 
     @Incoming(Topics.RAW_RECORDS)
@@ -31,6 +34,6 @@ public class RawRecordListener {
         for (ConsumerRecord<String, byte[]> r : records) {
             batch.add(new IncomingRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value()));
         }
-        return service.process(batch);
+        return accountEvents.awaited().flatMap(v -> service.process(batch)); // at startup: the directory first
     }
 }
