@@ -1,22 +1,31 @@
 package io.interactionsync.normalizer.service;
 
 import io.interactionsync.model.AccountEvent;
+import io.interactionsync.model.InteractionEvent;
 import io.interactionsync.normalizer.outbox.OutboxRelay;
 import io.interactionsync.normalizer.outbox.OutboxRepository;
 import io.interactionsync.normalizer.outbox.OutboxRepository.OutboxMessage;
 import io.interactionsync.normalizer.parse.AddressKeys;
 import io.interactionsync.normalizer.repository.DirectoryRepository;
 import io.interactionsync.normalizer.repository.EventRepository;
+import io.interactionsync.normalizer.repository.VersionRepository;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
-/** The team directory (R-B2) and purges of disconnected accounts. */
+/**
+ * The account-events the normalizer acts on: the team directory (R-B2), the accounts' own addresses (R-B1), shared
+ * mailbox subscriptions (R-B5) and purges of disconnected accounts. A consumer batch is applied in order in ONE
+ * transaction: a backlog of a thousand connects is one commit, not a thousand, and raw-records wait for it at startup
+ * ({@code AccountEventsCatchUp}).
+ */
 @ApplicationScoped
 public class DirectoryService {
 
@@ -25,10 +34,10 @@ public class DirectoryService {
     private final EventRepository events;
     private final OutboxRepository outbox;
     private final OutboxRelay relay;
-    private final io.interactionsync.normalizer.repository.VersionRepository versions;
+    private final VersionRepository versions;
 
     public DirectoryService(Pool pool, DirectoryRepository directory, EventRepository events, OutboxRepository outbox,
-                            OutboxRelay relay, io.interactionsync.normalizer.repository.VersionRepository versions) {
+                            OutboxRelay relay, VersionRepository versions) {
         this.versions = versions;
         this.pool = pool;
         this.directory = directory;
@@ -37,11 +46,40 @@ public class DirectoryService {
         this.relay = relay;
     }
 
+    /** Applies the events in order in one transaction; what they announce is logged and published after the commit. */
+    public Uni<Void> apply(List<AccountEvent> batch) {
+        if (batch.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Runnable> afterCommit = new ArrayList<>();
+        return pool.withTransaction(conn -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (AccountEvent event : batch) {
+                chain = chain.flatMap(v -> apply(conn, event, afterCommit));
+            }
+            return chain;
+        }).invoke(() -> afterCommit.forEach(Runnable::run));
+    }
+
+    private Uni<Void> apply(SqlConnection conn, AccountEvent event, List<Runnable> afterCommit) {
+        if (event.type() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return switch (event.type()) {
+            case DIRECTORY_CHANGED -> directoryChanged(conn, event);
+            case DISCONNECTED -> event.accountId() == null ? Uni.createFrom().voidItem() : disconnected(conn, event, afterCommit);
+            case CONNECTED -> accountConnected(conn, event);
+            case SHARED_MAILBOX_ADDED -> accountConnected(conn, event).flatMap(v -> sharedMailboxAdded(conn, event));
+            case SHARED_MAILBOX_REMOVED -> sharedMailboxRemoved(conn, event, afterCommit);
+            default -> Uni.createFrom().voidItem(); // not the normalizer's business
+        };
+    }
+
     /**
      * Stores the collection's new state: member emails as identity keys (R-A5), internal domains normalised.
      * Events already written are not rewritten here; a replay applies the new directory to past mail.
      */
-    public Uni<Void> directoryChanged(AccountEvent event) {
+    private Uni<Void> directoryChanged(SqlConnection conn, AccountEvent event) {
         AccountEvent.Directory d = event.directory();
         if (d == null) {
             return Uni.createFrom().voidItem();
@@ -60,73 +98,71 @@ public class DirectoryService {
             AddressKeys.normalizeDomain(domain).ifPresent(domains::add);
         }
         Log.infof("directory collection %s: %d members, %d internal domains", id, members.size(), domains.size());
-        return pool.withTransaction(conn -> directory.saveCollection(conn, id, d.name(), members, domains));
+        return directory.saveCollection(conn, id, d.name(), members, domains);
     }
 
     /**
      * R-B1: the account's own address is an owner address of its user from the start — before any of its mail is
      * read — so a shared mailbox's first records already know the subscriber's team (R-B2, R-B5).
      */
-    public Uni<Void> accountConnected(AccountEvent event) {
+    private Uni<Void> accountConnected(SqlConnection conn, AccountEvent event) {
         String key = event.email() == null ? null : AddressKeys.key(event.email()).orElse(null);
         if (key == null || event.accountId() == null || event.userId() == null) {
             return Uni.createFrom().voidItem();
         }
-        return pool.withTransaction(conn -> directory.addOwnerAddresses(conn,
-                Set.of(new BatchNormalizer.OwnerAddress(event.accountId(), event.userId(), key))));
+        return directory.addOwnerAddresses(conn,
+                Set.of(new BatchNormalizer.OwnerAddress(event.accountId(), event.userId(), key)));
     }
 
     /** R-B5: the account now subscribes to a shared mailbox; its later records are attributed to the account's user. */
-    public Uni<Void> sharedMailboxAdded(AccountEvent event) {
+    private Uni<Void> sharedMailboxAdded(SqlConnection conn, AccountEvent event) {
         String key = event.sharedMailbox() == null ? null : AddressKeys.key(event.sharedMailbox()).orElse(null);
         if (key == null || event.accountId() == null || event.userId() == null) {
             Log.warn("shared_mailbox_added without a valid address, account or user: ignored");
             return Uni.createFrom().voidItem();
         }
-        return pool.withTransaction(conn -> directory.addSubscriber(conn, key, event.accountId(), event.userId()))
+        return directory.addSubscriber(conn, key, event.accountId(), event.userId())
                 .invoke(() -> Log.infof("account %s subscribes to a shared mailbox", event.accountId()));
     }
 
     /** R-B5: the subscription ends; the account's events from that mailbox are retracted (published deleted). */
-    public Uni<Void> sharedMailboxRemoved(AccountEvent event) {
+    private Uni<Void> sharedMailboxRemoved(SqlConnection conn, AccountEvent event, List<Runnable> afterCommit) {
         String key = event.sharedMailbox() == null ? null : AddressKeys.key(event.sharedMailbox()).orElse(null);
         if (key == null || event.accountId() == null) {
             return Uni.createFrom().voidItem();
         }
-        return pool.withTransaction(conn -> directory.removeSubscriber(conn, key, event.accountId())
-                        .flatMap(v -> events.retractSharedMailbox(conn, event.accountId(), event.sharedMailbox()))
-                        .call(retracted -> outbox.append(conn,
-                                retracted.stream().map(OutboxMessage::event).toList())))
-                .invoke(retracted -> {
+        return directory.removeSubscriber(conn, key, event.accountId())
+                .flatMap(v -> events.retractSharedMailbox(conn, event.accountId(), event.sharedMailbox()))
+                .call(retracted -> outbox.append(conn, OutboxMessage.events(retracted)))
+                .invoke(retracted -> afterCommit.add(() -> {
                     Log.infof("account %s left a shared mailbox: %d events retracted", event.accountId(), retracted.size());
                     relay.wake();
-                })
+                }))
                 .replaceWithVoid();
     }
 
-    /** A disconnected account subscribes to nothing any more (its events stay unless purged). */
-    public Uni<Void> disconnected(AccountEvent event) {
-        Uni<Void> unsubscribe = pool.withTransaction(conn -> directory.removeSubscriber(conn, null, event.accountId()));
-        return Boolean.TRUE.equals(event.purge()) ? unsubscribe.flatMap(v -> purge(event.accountId())) : unsubscribe;
+    /** A disconnected account subscribes to nothing any more; with {@code purge}, its events go too. */
+    private Uni<Void> disconnected(SqlConnection conn, AccountEvent event, List<Runnable> afterCommit) {
+        Uni<Void> unsubscribe = directory.removeSubscriber(conn, null, event.accountId());
+        return Boolean.TRUE.equals(event.purge())
+                ? unsubscribe.flatMap(v -> purge(conn, event.accountId(), afterCommit)) : unsubscribe;
     }
 
-    /** Deletes the account's events and aliases; downstream learns it through deleted=true events. */
-    public Uni<Void> purge(String accountId) {
-        return pool.withTransaction(conn -> events.deleteAccount(conn, accountId)
-                        .flatMap(deleted -> outbox.append(conn, deleted.stream()
-                                        .map(e -> OutboxMessage.event(new io.interactionsync.model.InteractionEvent(
-                                                e.schemaVersion(), e.id(), e.userId(), e.accountId(), e.provider(), e.source(),
-                                                e.kind(), e.direction(), e.contactEmail(), e.contactName(), e.role(),
-                                                e.occurredAt(), e.remoteId(), e.internetMessageId(), e.threadId(), e.mailbox(),
-                                                e.viaSharedMailbox(), e.classification(), e.newsletter(), e.meeting(), true)))
-                                        .toList())
-                                .replaceWith(deleted.size()))
-                        .call(n -> directory.deleteAliases(conn, accountId))
-                        .call(n -> versions.deleteAccount(conn, accountId)))
-                .invoke(n -> {
+    /** Deletes the account's events, aliases and versions; downstream learns it through deleted=true events. */
+    private Uni<Void> purge(SqlConnection conn, String accountId, List<Runnable> afterCommit) {
+        return events.deleteAccount(conn, accountId)
+                .flatMap(deleted -> outbox.append(conn, OutboxMessage.events(deleted.stream().map(e -> new InteractionEvent(
+                                e.schemaVersion(), e.id(), e.userId(), e.accountId(), e.provider(), e.source(), e.kind(),
+                                e.direction(), e.contactEmail(), e.contactName(), e.role(), e.occurredAt(), e.remoteId(),
+                                e.internetMessageId(), e.threadId(), e.mailbox(), e.viaSharedMailbox(), e.classification(),
+                                e.newsletter(), e.meeting(), true)).toList()))
+                        .replaceWith(deleted.size()))
+                .call(n -> directory.deleteAliases(conn, accountId))
+                .call(n -> versions.deleteAccount(conn, accountId))
+                .invoke(n -> afterCommit.add(() -> {
                     Log.infof("account %s purged: %d events deleted", accountId, n);
                     relay.wake();
-                })
+                }))
                 .replaceWithVoid();
     }
 }
