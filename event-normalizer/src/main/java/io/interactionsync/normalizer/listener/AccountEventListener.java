@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -24,9 +25,11 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 public class AccountEventListener {
 
     private final DirectoryService directory;
+    private final AccountEventsCatchUp catchUp;
 
-    public AccountEventListener(DirectoryService directory) {
+    public AccountEventListener(DirectoryService directory, AccountEventsCatchUp catchUp) {
         this.directory = directory;
+        this.catchUp = catchUp;
     }
 
     @Incoming(Topics.ACCOUNT_EVENTS)
@@ -43,6 +46,10 @@ public class AccountEventListener {
                         record.offset(), e.getMessage());
             }
         }
-        return directory.apply(batch);
+        return directory.apply(batch).invoke(() -> {
+            for (TopicPartition tp : records.partitions()) {
+                catchUp.applied(tp, records.records(tp).getLast().offset());
+            }
+        });
     }
 }

@@ -3,6 +3,7 @@ package io.interactionsync.normalizer.mapper;
 import io.interactionsync.model.InteractionEvent.Role;
 import io.interactionsync.model.Source;
 import io.interactionsync.model.WireNames;
+import io.interactionsync.normalizer.parse.Md5;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
@@ -18,6 +19,6 @@ public final class EventIds {
     public static UUID of(String userId, Source source, String remoteId, String contactEmail, Role role) {
         String name = String.join("\u0000", userId, source.wireName(), remoteId, contactEmail,
                 WireNames.of(role));
-        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
+        return Md5.nameUuid(name.getBytes(StandardCharsets.UTF_8));
     }
 }

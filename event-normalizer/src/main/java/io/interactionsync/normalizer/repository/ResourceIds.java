@@ -1,10 +1,9 @@
 package io.interactionsync.normalizer.repository;
 
 import io.interactionsync.model.Source;
+import io.interactionsync.normalizer.parse.Md5;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,14 +18,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ResourceIds {
 
-    /** One digest per thread: {@code getInstance} looks the provider up on every call. */
-    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has MD5", e);
-        }
-    });
     private static final Map<String, Integer> ACCOUNT_PREFIXES = new ConcurrentHashMap<>();
     private static final int ACCOUNT_PREFIX_LIMIT = 100_000;
 
@@ -34,7 +25,7 @@ public final class ResourceIds {
     }
 
     public static UUID of(String accountId, Source source, String remoteId) {
-        ByteBuffer resource = ByteBuffer.wrap(MD5.get().digest((accountId + '\n' + source.wireName() + '\n' + remoteId)
+        ByteBuffer resource = ByteBuffer.wrap(Md5.digest((accountId + '\n' + source.wireName() + '\n' + remoteId)
                 .getBytes(StandardCharsets.UTF_8)));
         long high = ((long) accountPrefix(accountId) << 32) | (resource.getLong(0) & 0xFFFF_FFFFL);
         return new UUID(high, resource.getLong(8));
@@ -44,7 +35,7 @@ public final class ResourceIds {
     private static int accountPrefix(String accountId) {
         Integer prefix = ACCOUNT_PREFIXES.get(accountId);
         if (prefix == null) {
-            prefix = ByteBuffer.wrap(MD5.get().digest(accountId.getBytes(StandardCharsets.UTF_8))).getInt(0);
+            prefix = ByteBuffer.wrap(Md5.digest(accountId.getBytes(StandardCharsets.UTF_8))).getInt(0);
             if (ACCOUNT_PREFIXES.size() < ACCOUNT_PREFIX_LIMIT) {
                 ACCOUNT_PREFIXES.putIfAbsent(accountId, prefix);
             }

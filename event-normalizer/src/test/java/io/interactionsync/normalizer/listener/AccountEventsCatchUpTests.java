@@ -33,4 +33,15 @@ class AccountEventsCatchUpTests {
         assertThat(AccountEventsCatchUp.caughtUp(Map.of(P0, 5L, P1, 3L), Map.of(P0, new OffsetAndMetadata(4),
                 P1, new OffsetAndMetadata(3)))).isFalse();
     }
+
+    @Test
+    void whatThisReplicaAppliedCountsBeforeItsOffsetCommit() {
+        Map<TopicPartition, OffsetAndMetadata> committed = Map.of(P0, new OffsetAndMetadata(2), P1, new OffsetAndMetadata(3));
+        Map<TopicPartition, OffsetAndMetadata> appliedHere = Map.of(P0, new OffsetAndMetadata(5), P1, new OffsetAndMetadata(1));
+        var merged = AccountEventsCatchUp.merged(committed, appliedHere);
+        assertThat(merged.get(P0).offset()).as("applied here, commit pending").isEqualTo(5);
+        assertThat(merged.get(P1).offset()).as("another replica committed further").isEqualTo(3);
+        assertThat(AccountEventsCatchUp.caughtUp(Map.of(P0, 5L, P1, 3L), merged)).isTrue();
+        assertThat(AccountEventsCatchUp.caughtUp(Map.of(P0, 5L, P1, 3L), committed)).isFalse();
+    }
 }
