@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -40,6 +41,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * external threads, internal threads, newsletters, notifications, lists, bulk sends, with encoded-word and
  * "Last, First" names. It is generated one team at a time (teams of {@code teamSize}) so that the benchmark JVM
  * never holds more than one team's mail.
+ *
+ * <p>Transactional: the raw records go in ONE Kafka transaction, so a {@code read_committed} consumer (the normalizer)
+ * sees none of them until {@link #produce} commits it, and then all at once: the benchmark's second backlog arrives
+ * whole at a normalizer that is already running. Account-events are sent outside it, as the connector sends them.
  */
 final class GmailBacklog {
 
@@ -53,16 +58,29 @@ final class GmailBacklog {
     /** A backfill's get batch: records of one account are published in runs of this size, accounts interleaved. */
     private static final int RUN = 100;
 
-    /** What was produced. */
-    record Produced(long records, long inbox, long sent, int accounts, int teams) {
+    /**
+     * What was produced. {@code nextOffsets}: per raw-records partition, the offset after its last record (of a
+     * transactional backlog only; empty otherwise). A consumer commits that offset, short of the end offset, which
+     * counts the transaction's commit marker too.
+     */
+    record Produced(long records, long inbox, long sent, int accounts, int teams, Map<Integer, Long> nextOffsets) {
     }
 
     private final String bootstrap;
     private final long seed;
+    private final int firstTeam;
+    private final boolean transactional;
 
     GmailBacklog(String bootstrap, long seed) {
+        this(bootstrap, seed, 0, false);
+    }
+
+    /** {@code firstTeam}: the number of the first team's domain (team&lt;n&gt;.bench.test), so backlogs do not share accounts. */
+    GmailBacklog(String bootstrap, long seed, int firstTeam, boolean transactional) {
         this.bootstrap = bootstrap;
         this.seed = seed;
+        this.firstTeam = firstTeam;
+        this.transactional = transactional;
     }
 
     /** Produces about {@code records} raw records for {@code users} accounts (fewer if mailboxes run short). */
@@ -77,11 +95,23 @@ final class GmailBacklog {
         Instant anchor = LocalDate.of(2026, 11, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant observedAt = Instant.now();
         long planned = 0, produced = 0, inbox = 0, sent = 0;
+        Map<Integer, Long> nextOffsets = new java.util.concurrent.ConcurrentHashMap<>();
         int accounts = 0, teamsDone = 0;
-        try (Producer<String, Object> producer = producer()) {
+        try (Producer<String, Object> producer = producer(null);
+             Producer<String, Object> transaction = transactional ? producer("bench-backlog-" + seed) : null) {
+            Producer<String, Object> rawRecords = transaction == null ? producer : transaction;
+            Callback recordOffset = transaction == null ? null : (metadata, e) -> {
+                if (e == null) {
+                    nextOffsets.merge(metadata.partition(), metadata.offset() + 1, Math::max);
+                }
+            };
+            if (transaction != null) {
+                transaction.initTransactions();
+                transaction.beginTransaction();
+            }
             for (int t = 0; t < teams && produced < records; t++) {
                 int members = Math.min(teamSize, users - t * teamSize);
-                String domain = "team" + t + ".bench.test";
+                String domain = "team" + (firstTeam + t) + ".bench.test";
                 EmulatorStore store = new EmulatorStore();
                 new DataGenerator(new GenerateRequest(seed + t, members, 0, generated, 0, 12, domain, anchor))
                         .loadInto(store);
@@ -120,7 +150,7 @@ final class GmailBacklog {
                             JsonNode payload = m.toJson(GmailMessage.Format.METADATA, METADATA_HEADERS);
                             RawRecord r = new RawRecord(RawRecord.SCHEMA_VERSION, Source.GMAIL, RawRecord.Op.UPSERT,
                                     accountId, userId, email, false, m.id(), observedAt, "bench-" + accountId, payload);
-                            producer.send(new ProducerRecord<>(Topics.RAW_RECORDS, accountId, r));
+                            rawRecords.send(new ProducerRecord<>(Topics.RAW_RECORDS, accountId, r), recordOffset);
                             produced++;
                             if (m.hasLabel("SENT")) {
                                 sent++;
@@ -134,13 +164,17 @@ final class GmailBacklog {
                     }
                 }
                 producer.flush();
+                rawRecords.flush(); // the same producer unless transactional
                 teamsDone++;
                 System.out.printf(Locale.ROOT, "==> team %d/%d (%d accounts, %s): %,d raw records produced so far%n",
                         t + 1, teams, members, domain, produced);
             }
             producer.flush();
+            if (transaction != null) {
+                transaction.commitTransaction(); // every record visible at once
+            }
         }
-        return new Produced(produced, inbox, sent, accounts, teamsDone);
+        return new Produced(produced, inbox, sent, accounts, teamsDone, Map.copyOf(nextOffsets));
     }
 
     /**
@@ -164,15 +198,20 @@ final class GmailBacklog {
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    private Producer<String, Object> producer() {
+    /** {@code transactionalId}: null for a plain producer. */
+    private Producer<String, Object> producer(String transactionalId) {
         // google-sync's raw-records producer: acks=all, idempotent, String keys, the common-model JSON serializer.
-        return new KafkaProducer<>(Map.of(
+        Map<String, Object> config = new java.util.HashMap<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 10,
                 ProducerConfig.BATCH_SIZE_CONFIG, 262_144,
-                ProducerConfig.CLIENT_ID_CONFIG, "bench-backlog"),
-                new StringSerializer(), new JsonSerializer<>());
+                ProducerConfig.CLIENT_ID_CONFIG, transactionalId == null ? "bench-backlog" : transactionalId));
+        if (transactionalId != null) {
+            config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+            config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 900_000); // the broker's maximum: a slow machine's minutes
+        }
+        return new KafkaProducer<>(config, new StringSerializer(), new JsonSerializer<>());
     }
 }

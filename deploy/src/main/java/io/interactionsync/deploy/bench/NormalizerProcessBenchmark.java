@@ -26,6 +26,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,7 +66,7 @@ public final class NormalizerProcessBenchmark {
     private static final Duration POLL = Duration.ofMillis(250);
 
     record Options(long records, String xmx, int users, int teamSize, long seed, boolean keep, Duration timeout,
-            Integer consumers, List<String> jvmOptions, int copyRuns, long aotTraining) {
+            Integer consumers, List<String> jvmOptions, int copyRuns, long aotTraining, long warmRecords) {
 
         static Options parse(String[] args) {
             long records = 1_000_000;
@@ -78,6 +79,7 @@ public final class NormalizerProcessBenchmark {
             Integer consumers = null;
             int copyRuns = 3;
             long aotTraining = 200_000;
+            Long warmRecords = null;
             List<String> jvmOptions = DEPLOYED_JVM_OPTIONS;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -93,12 +95,13 @@ public final class NormalizerProcessBenchmark {
                     case "--jvm" -> jvmOptions = List.of(args[++i].trim().split("\\s+"));
                     case "--copy-runs" -> copyRuns = Integer.parseInt(args[++i]);
                     case "--aot-training" -> aotTraining = Long.parseLong(args[++i].replace("_", "").replace(",", ""));
+                    case "--warm-records" -> warmRecords = Long.parseLong(args[++i].replace("_", "").replace(",", ""));
                     case "-h", "--help" -> {
                         System.out.println("""
                                 usage: deploy/bench-normalizer.sh [--records N] [--xmx 768m] [--users 1000]
                                          [--team-size 50] [--seed 7] [--keep] [--timeout-minutes 120]
                                          [--consumers N] [--jvm "-XX:+UseSerialGC ..."] [--copy-runs 3]
-                                         [--aot-training 200000]
+                                         [--aot-training 200000] [--warm-records N]
                                   --records    raw records in the backlog (default 1,000,000)
                                   --xmx        the normalizer's -Xmx (default 768m, as deployed)
                                   --users      accounts, generated in teams of --team-size (default 1,000)
@@ -110,19 +113,24 @@ public final class NormalizerProcessBenchmark {
                                                same COPY varies by a third from run to run on a shared machine)
                                   --aot-training
                                                records of a first, untimed run (another seed) that writes a JDK 25
-                                               AOT cache the timed run starts with (default 200,000; 0: none)"""
+                                               AOT cache the timed run starts with (default 200,000; 0: none)
+                                  --warm-records
+                                               then a second backlog for other accounts through the same, warm
+                                               process, timed on its own with its own COPY baseline (default: as
+                                               many as --records; 0: none)"""
                                 .formatted(DATABASE, String.join(" ", DEPLOYED_JVM_OPTIONS)));
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see --help)");
                 }
             }
-            if (records < 1 || users < 1 || teamSize < 2 || copyRuns < 1 || aotTraining < 0) {
-                throw new IllegalArgumentException(
-                        "--records ≥ 1, --users ≥ 1, --team-size ≥ 2, --copy-runs ≥ 1 and --aot-training ≥ 0 please");
+            long warm = warmRecords == null ? records : warmRecords;
+            if (records < 1 || users < 1 || teamSize < 2 || copyRuns < 1 || aotTraining < 0 || warm < 0) {
+                throw new IllegalArgumentException("--records ≥ 1, --users ≥ 1, --team-size ≥ 2, --copy-runs ≥ 1, "
+                        + "--aot-training ≥ 0 and --warm-records ≥ 0 please");
             }
             return new Options(records, xmx, users, teamSize, seed, keep, timeout, consumers, jvmOptions, copyRuns,
-                    aotTraining);
+                    aotTraining, warm);
         }
     }
 
@@ -351,58 +359,16 @@ public final class NormalizerProcessBenchmark {
         }, 0, SAMPLE.toMillis(), TimeUnit.MILLISECONDS);
         started.push(sampler::shutdownNow);
 
-        long readyAt = -1, firstCommitAt = -1, doneAt = -1, lastReport = start;
-        long backlog = ends.values().stream().mapToLong(Long::longValue).sum();
         try (Connection c = database.connect()) {
-            while (doneAt < 0) {
-                if (!normalizer.isAlive()) {
-                    throw new IllegalStateException("the normalizer exited. Last lines of " + normalizer.logFile()
-                            + ":\n" + normalizer.logTail(40));
-                }
-                long now = System.nanoTime();
-                if (now - start > options.timeout().toNanos()) {
-                    throw new IllegalStateException("not done after " + options.timeout().toMinutes() + " min");
-                }
-                if (readyAt < 0 && ManagedProcess.answersOk(ready)) {
-                    readyAt = System.nanoTime();
-                    System.out.printf(Locale.ROOT, "    ready after %.1f s%n", (readyAt - start) / 1e9);
-                }
-                long committed = committed(admin, ends);
-                if (firstCommitAt < 0 && committed > 0) {
-                    firstCommitAt = System.nanoTime();
-                }
-                long outbox = readyAt < 0 ? -1 : count(c, "select count(*) from normalizer.outbox");
-                if (committed == backlog && outbox == 0) {
-                    doneAt = System.nanoTime();
-                    break;
-                }
-                if (now - lastReport > Duration.ofSeconds(10).toNanos()) {
-                    lastReport = now;
-                    System.out.printf(Locale.ROOT,
-                            "    %5.0f s: committed %,d / %,d records, outbox rows %d, RSS %,d MiB, heap used %,d MiB%n",
-                            (now - start) / 1e9, committed, backlog, outbox, samples.lastRss.get() >> 20,
-                            samples.lastHeap.get() >> 20);
-                }
-                Thread.sleep(POLL.toMillis()); // polling another process; there is nothing to await on
-            }
+            Drained cold = awaitDrained(admin, c, normalizer, ends, start, ready, samples);
+            long readyAt = cold.readyAt(), firstCommitAt = cold.firstCommitAt(), doneAt = cold.doneAt();
+            Map<String, Double> threads0 = threadCpu(pid);
             double normalizerCpu = ProcStats.cpuSeconds(pid);
-            String threadCpu = ProcStats.cpuSecondsByThread(pid).stream().filter(e -> e.getValue() >= 0.5)
-                    .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
-                    .collect(java.util.stream.Collectors.joining(", "));
             double brokerCpu = ProcStats.cpuSeconds(brokerPid) - brokerCpu0;
             double pgCpu = ProcStats.postgresCpuSeconds() - pgCpu0;
             Wal wal = Wal.read(database).minus(wal0);
-            sampler.shutdownNow();
-            sampler.awaitTermination(5, TimeUnit.SECONDS);
-            String gc = "(not attached)";
-            if (probe[0] != null) {
-                gc = probe[0].gc();
-                probe[0].close();
-            }
+            String gc = probe[0] == null ? "(not attached)" : probe[0].gc();
             long events = count(c, "select count(*) from normalizer.interaction_events");
-            // R-B2: the generator's teams share a domain, which their directory names internal: never a contact.
-            long colleagues = count(c, "select count(*) from normalizer.interaction_events "
-                    + "where split_part(contact_email, '@', 2) = split_part(mailbox, '@', 2)");
             // The last write's transaction time: offsets are committed every few seconds, rows when written.
             double lastWrite = count(c, "select (extract(epoch from max(updated_at)) * 1000)::bigint "
                     + "from normalizer.interaction_events") - startMillis;
@@ -410,16 +376,30 @@ public final class NormalizerProcessBenchmark {
             double halfWrite = count(c, "select (extract(epoch from percentile_disc(0.5) within group "
                     + "(order by created_at)) * 1000)::bigint from normalizer.interaction_events") - startMillis;
             double warmEps = events / 2.0 / ((lastWrite - halfWrite) / 1e3);
+
+            Warm warm = options.warmRecords() == 0 ? null
+                    : warmBacklog(admin, c, normalizer, pid, brokerPid, probe[0], samples, bootstrap, produced.teams(),
+                            events);
+
+            // R-B2: the generator's teams share a domain, which their directory names internal: never a contact.
+            long colleagues = count(c, "select count(*) from normalizer.interaction_events "
+                    + "where split_part(contact_email, '@', 2) = split_part(mailbox, '@', 2)");
             long published = endOffsets(admin, Topics.INTERACTION_EVENTS).values().stream().mapToLong(Long::longValue).sum();
             long deadLetters = endOffsets(admin, Topics.RAW_RECORDS_DLQ).values().stream().mapToLong(Long::longValue).sum();
+            sampler.shutdownNow();
+            sampler.awaitTermination(5, TimeUnit.SECONDS);
+            if (probe[0] != null) {
+                probe[0].close();
+            }
 
             step("stopping the normalizer and the broker; COPY baseline");
             stopAll(); // the baseline runs on a machine without the normalizer and the broker
-            List<Copy> copies = copyBaseline(c);
-            List<Copy> bySpeed = copies.stream().sorted(java.util.Comparator.comparingDouble(Copy::rowsPerSecond)).toList();
-            Copy copy = bySpeed.get(bySpeed.size() / 2); // the median run
-            String copyRuns = copies.stream().map(r -> String.format(Locale.ROOT, "%,.0f", r.rowsPerSecond()))
-                    .collect(java.util.stream.Collectors.joining(", "));
+            // The second backlog's rows first, into the table holding the first's, as the normalizer wrote them.
+            String warmRows = warm == null ? null : "created_at >= to_timestamp(" + warm.boundaryMillis() + " / 1000.0)";
+            Baseline warmBaseline = warm == null ? null : copyBaseline(c, warmRows, warmRows);
+            Baseline baseline = copyBaseline(c, warm == null ? "true" : "not (" + warmRows + ")", "true");
+            Copy copy = baseline.median();
+            Copy warmCopy = warm == null ? null : warmBaseline.median();
 
             double wall = (doneAt - start) / 1e9;
             double fromReady = (doneAt - readyAt) / 1e9;
@@ -429,17 +409,21 @@ public final class NormalizerProcessBenchmark {
             // Everything shares this machine's cores: the work of the whole pipeline bounds its rate.
             int cores = Runtime.getRuntime().availableProcessors();
             double pipelineCpu = normalizerCpu + brokerCpu + pgCpu;
+            String threadCpu = threads0.entrySet().stream().filter(e -> e.getValue() >= 0.5)
+                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                    .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
+                    .collect(java.util.stream.Collectors.joining(", "));
             System.out.printf(Locale.ROOT, """
 
                     BENCH ============== NormalizerProcessBenchmark (normalizer as its own process) ==============
                     BENCH raw records           %,d in raw-records before the normalizer started (%,d received, %,d sent; %,d accounts in %d teams; 12 partitions)
-                    BENCH events written        %,d (%.2f per record); published to interaction-events %,d; dead letters %,d; colleagues as contacts %,d (must be 0)
+                    BENCH events written        %,d (%.2f per record); published to interaction-events %,d (both backlogs); dead letters %,d; colleagues as contacts %,d (must be 0)
                     BENCH normalizer JVM        %s -Xmx%s %s; %s
                     BENCH normalizer wall       %.1f s from process start to no lag + empty outbox (ready after %.1f s, first offset commit after %.1f s)
                     BENCH normalizer            %,.0f records/s, %,.0f events/s (from ready; from process start: %,.0f records/s, %,.0f events/s)
                     BENCH last row written      %.1f s after process start: %,.0f events/s from ready to the last write
-                    BENCH plain COPY            %,d rows in %.1f s = %,.0f rows/s, the median of %d runs (%s rows/s; same rows, same table and indexes, binary)
-                    BENCH ratio                 %.2f (normalizer events/s from ready ÷ COPY rows/s)
+                    BENCH plain COPY            %s
+                    BENCH ratio                 %.2f (normalizer events/s from ready ÷ COPY rows/s): a cold start over the backlog
                     BENCH second half           %,.0f events/s, ratio %.2f: the later half of the events, written %.1f–%.1f s after process start (JIT warm)
                     BENCH normalizer memory     max heap used %,d MiB (committed %,d MiB), max RSS %,d MiB, -Xmx%s (sampled every %d ms: %d RSS, %d heap samples)
                     BENCH normalizer GC         %s
@@ -457,15 +441,143 @@ public final class NormalizerProcessBenchmark {
                     wall, (readyAt - start) / 1e9, (firstCommitAt - start) / 1e9,
                     produced.records() / fromReady, eps, produced.records() / wall, events / wall,
                     lastWrite / 1e3, events / (lastWrite / 1e3 - (readyAt - start) / 1e9),
-                    copy.rows(), copy.seconds(), copyRps, copies.size(), copyRuns,
-                    eps / copyRps, warmEps, warmEps / copyRps, halfWrite / 1e3, lastWrite / 1e3,
+                    baseline, eps / copyRps, warmEps, warmEps / copyRps, halfWrite / 1e3, lastWrite / 1e3,
                     samples.maxHeap.get() >> 20, samples.maxHeapCommitted.get() >> 20, samples.maxRss.get() >> 20,
                     options.xmx(), SAMPLE.toMillis(), samples.count.get(), samples.heapSamples.get(), gc,
                     normalizerCpu, brokerCpu, pgCpu, wall, cores, threadCpu,
                     copy.pgCpu(), pipelineCpu, pipelineCpu / wall, cores, pgCpu / copy.pgCpu(),
                     cores * copy.seconds() / pipelineCpu, wal, copy.wal());
-            System.out.printf(Locale.ROOT, "BENCH (offsets are committed every few seconds, so the end is seen up to "
+            System.out.printf(Locale.ROOT, "BENCH (offsets are committed every second, so the end is seen up to "
                     + "that late; first commit to done: %.1f s)%n", fromCommit);
+            if (warm != null) {
+                double warmPipelineCpu = warm.normalizerCpu() + warm.brokerCpu() + warm.pgCpu();
+                System.out.printf(Locale.ROOT, """
+                        BENCH warm backlog          %,d raw records for %,d other accounts (%d teams), produced in one Kafka transaction while the normalizer, through the first backlog, idled: all visible at its commit
+                        BENCH warm normalizer       %,.0f records/s, %,.0f events/s: %,d events in %.1f s from the commit to no lag + empty outbox
+                        BENCH warm COPY             %s, into the table holding the first backlog's rows
+                        BENCH warm ratio            %.2f (warm normalizer events/s ÷ warm COPY rows/s): a running normalizer, as in production
+                        BENCH warm CPU              normalizer %.1f s, Kafka broker %.1f s, PostgreSQL %.1f s = %.2f of %d cores busy; PostgreSQL per row %.2f× the COPY's; GC after both: %s
+                        BENCH warm threads          %s (CPU-s by thread name, ≥ 0.5 s)
+                        BENCH warm WAL              normalizer %s; COPY %s
+                        """,
+                        warm.produced().records(), warm.produced().accounts(), warm.produced().teams(),
+                        warm.produced().records() / warm.seconds(), warm.events() / warm.seconds(), warm.events(),
+                        warm.seconds(), warmBaseline, warm.events() / warm.seconds() / warmCopy.rowsPerSecond(),
+                        warm.normalizerCpu(), warm.brokerCpu(), warm.pgCpu(), warmPipelineCpu / warm.seconds(), cores,
+                        warm.pgCpu() / warmCopy.pgCpu() * warmCopy.rows() / warm.events(), warm.gc(), warm.threads(),
+                        warm.wal(), warmCopy.wal());
+            }
+        }
+    }
+
+    /** When the normalizer answered ready, first committed an offset and had no lag and an empty outbox (nanoTime). */
+    record Drained(long readyAt, long firstCommitAt, long doneAt) {
+    }
+
+    /**
+     * Polls until the group has committed every raw record up to {@code ends} and the outbox is empty, reporting every
+     * 10 s. {@code ready}: the health URL to watch for readiness, or null when the normalizer is up already.
+     */
+    private Drained awaitDrained(Admin admin, Connection c, ManagedProcess normalizer, Map<TopicPartition, Long> ends,
+            long start, URI ready, Samples samples) throws Exception {
+        long readyAt = ready == null ? start : -1, firstCommitAt = -1, lastReport = start;
+        long backlog = ends.values().stream().mapToLong(Long::longValue).sum();
+        long committedAtStart = ready == null ? committed(admin, ends) : 0;
+        while (true) {
+            if (!normalizer.isAlive()) {
+                throw new IllegalStateException("the normalizer exited. Last lines of " + normalizer.logFile()
+                        + ":\n" + normalizer.logTail(40));
+            }
+            long now = System.nanoTime();
+            if (now - start > options.timeout().toNanos()) {
+                throw new IllegalStateException("not done after " + options.timeout().toMinutes() + " min");
+            }
+            if (readyAt < 0 && ManagedProcess.answersOk(ready)) {
+                readyAt = System.nanoTime();
+                System.out.printf(Locale.ROOT, "    ready after %.1f s%n", (readyAt - start) / 1e9);
+            }
+            long committed = committed(admin, ends);
+            if (firstCommitAt < 0 && committed > committedAtStart) {
+                firstCommitAt = System.nanoTime();
+            }
+            long outbox = readyAt < 0 ? -1 : count(c, "select count(*) from normalizer.outbox");
+            if (committed == backlog && outbox == 0) {
+                return new Drained(readyAt, firstCommitAt, System.nanoTime());
+            }
+            if (now - lastReport > Duration.ofSeconds(10).toNanos()) {
+                lastReport = now;
+                System.out.printf(Locale.ROOT,
+                        "    %5.0f s: committed %,d / %,d records, outbox rows %d, RSS %,d MiB, heap used %,d MiB%n",
+                        (now - start) / 1e9, committed - committedAtStart, backlog - committedAtStart, outbox,
+                        samples.lastRss.get() >> 20, samples.lastHeap.get() >> 20);
+            }
+            Thread.sleep(POLL.toMillis()); // polling another process; there is nothing to await on
+        }
+    }
+
+    /** The second backlog's figures. {@code boundaryMillis}: every row of the first backlog was written before it. */
+    record Warm(GmailBacklog.Produced produced, long events, double seconds, double normalizerCpu, double brokerCpu,
+                double pgCpu, Wal wal, String gc, String threads, long boundaryMillis) {
+    }
+
+    /**
+     * The same normalizer process, its JIT warm from the first backlog, normalizes a second one of {@code
+     * --warm-records} for other accounts: produced in one transaction while the normalizer idles (it reads
+     * {@code read_committed}), then timed from the transaction's commit until no lag and an empty outbox.
+     */
+    private Warm warmBacklog(Admin admin, Connection c, ManagedProcess normalizer, long pid, long brokerPid,
+            JvmProbe probe, Samples samples, String bootstrap, int firstTeam, long eventsBefore) throws Exception {
+        step(String.format(Locale.ROOT, "warm backlog: %,d raw records for %,d other accounts in one Kafka transaction "
+                + "(the normalizer idles until it commits)", options.warmRecords(), options.users()));
+        long boundaryMillis = System.currentTimeMillis();
+        long t = System.nanoTime();
+        GmailBacklog.Produced produced = new GmailBacklog(bootstrap, options.seed() + 1000, firstTeam, true)
+                .produce(options.warmRecords(), options.users(), options.teamSize());
+        long start = System.nanoTime();
+        System.out.printf(Locale.ROOT, "    %,d records (%,d received, %,d sent) generated, produced and committed in %.1f s%n",
+                produced.records(), produced.inbox(), produced.sent(), (start - t) / 1e9);
+        double normalizerCpu0 = ProcStats.cpuSeconds(pid);
+        double brokerCpu0 = ProcStats.cpuSeconds(brokerPid);
+        double pgCpu0 = ProcStats.postgresCpuSeconds();
+        Map<String, Double> threads0 = threadCpu(pid);
+        Wal wal0 = Wal.read(database);
+        // Where the group must commit: after each partition's last record (its end offset also counts the marker).
+        Map<TopicPartition, Long> ends = new HashMap<>(endOffsets(admin, Topics.RAW_RECORDS));
+        produced.nextOffsets().forEach((p, next) -> ends.put(new TopicPartition(Topics.RAW_RECORDS, p), next));
+        Drained drained = awaitDrained(admin, c, normalizer, ends, start, null, samples);
+        double seconds = (drained.doneAt() - start) / 1e9;
+        Map<String, Double> threads = threadCpu(pid);
+        threads.replaceAll((name, cpu) -> cpu - threads0.getOrDefault(name, 0.0));
+        String byThread = threads.entrySet().stream().filter(e -> e.getValue() >= 0.5)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
+                .collect(java.util.stream.Collectors.joining(", "));
+        String gc = probe == null ? "(not attached)" : probe.gc();
+        return new Warm(produced, count(c, "select count(*) from normalizer.interaction_events") - eventsBefore, seconds,
+                ProcStats.cpuSeconds(pid) - normalizerCpu0, ProcStats.cpuSeconds(brokerPid) - brokerCpu0,
+                ProcStats.postgresCpuSeconds() - pgCpu0, Wal.read(database).minus(wal0), gc, byThread, boundaryMillis);
+    }
+
+    private static Map<String, Double> threadCpu(long pid) {
+        Map<String, Double> out = new HashMap<>();
+        ProcStats.cpuSecondsByThread(pid).forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    /** The COPY runs of one baseline; the ratio uses their median. */
+    record Baseline(List<Copy> runs) {
+        Copy median() {
+            return runs.stream().sorted(java.util.Comparator.comparingDouble(Copy::rowsPerSecond)).toList()
+                    .get(runs.size() / 2);
+        }
+
+        @Override
+        public String toString() {
+            Copy m = median();
+            return String.format(Locale.ROOT, "%,d rows in %.1f s = %,.0f rows/s, the median of %d runs (%s rows/s; "
+                    + "same rows, same table and indexes, binary)", m.rows(), m.seconds(), m.rowsPerSecond(), runs.size(),
+                    runs.stream().map(r -> String.format(Locale.ROOT, "%,.0f", r.rowsPerSecond()))
+                            .collect(java.util.stream.Collectors.joining(", ")));
         }
     }
 
@@ -497,10 +609,10 @@ public final class NormalizerProcessBenchmark {
     }
 
     /**
-     * The rows written: COPY out (untimed), then {@code --copy-runs} times delete + vacuum (untimed) and a binary COPY
-     * back in (timed).
+     * The rows matching {@code rows}: COPY out (untimed), then {@code --copy-runs} times delete the rows matching
+     * {@code delete} + vacuum (untimed) and a binary COPY back in (timed).
      */
-    private List<Copy> copyBaseline(Connection c) throws SQLException, IOException {
+    private Baseline copyBaseline(Connection c, String rows, String delete) throws SQLException, IOException {
         String columns;
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select string_agg(column_name, ', ' "
                 + "order by ordinal_position) from information_schema.columns where table_schema = 'normalizer' "
@@ -511,13 +623,15 @@ public final class NormalizerProcessBenchmark {
         Path file = Files.createTempFile("normalizer-bench", ".copy");
         try {
             var copy = c.unwrap(PGConnection.class).getCopyAPI();
+            long copied;
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
-                copy.copyOut("copy (select " + columns + " from normalizer.interaction_events) to stdout (format binary)", out);
+                copied = copy.copyOut("copy (select " + columns + " from normalizer.interaction_events where " + rows
+                        + ") to stdout (format binary)", out);
             }
             List<Copy> runs = new java.util.ArrayList<>();
             for (int run = 0; run < options.copyRuns(); run++) {
                 try (Statement st = c.createStatement()) {
-                    st.execute("delete from normalizer.interaction_events");
+                    st.execute("delete from normalizer.interaction_events where " + delete);
                     st.execute("vacuum analyze normalizer.interaction_events");
                 }
                 double pg0 = ProcStats.postgresCpuSeconds();
@@ -529,10 +643,10 @@ public final class NormalizerProcessBenchmark {
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 double pgCpu = ProcStats.postgresCpuSeconds() - pg0;
                 Wal wal = Wal.read(database).minus(wal0);
-                runs.add(new Copy(count(c, "select count(*) from normalizer.interaction_events"), seconds, pgCpu, wal));
+                runs.add(new Copy(copied, seconds, pgCpu, wal));
                 System.out.printf(Locale.ROOT, "    COPY run %d: %,.0f rows/s%n", run + 1, runs.getLast().rowsPerSecond());
             }
-            return runs;
+            return new Baseline(runs);
         } finally {
             Files.deleteIfExists(file);
         }

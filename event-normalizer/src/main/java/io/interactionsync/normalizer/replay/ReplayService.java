@@ -348,6 +348,7 @@ public class ReplayService {
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "event-normalizer-replay");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // as the live consumer
         return p;
     }
 

@@ -34,6 +34,11 @@ import java.util.Map;
 import java.util.UUID;
 import net.jpountz.lz4.LZ4Factory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -161,6 +166,46 @@ class NormalizerPipelineIT {
         assertThat(Db.count("select count(*) from normalizer.interaction_events where user_id = ?", who.user())).isEqualTo(4);
         List<ConsumerRecord<String, String>> out = published(who, 4);
         assertThat(out).as("unchanged rows are not republished").hasSize(4);
+    }
+
+    /**
+     * The consumer reads {@code read_committed}: a producer transaction's records are normalized only once it commits,
+     * all at once, and an aborted transaction's never (the benchmark's second backlog relies on the first).
+     */
+    @Test
+    void recordsOfAProducerTransactionAreNormalizedWhenItCommitsAndNeverWhenItAborts() {
+        Who who = Who.fresh();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "it-" + who.account()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(rawRecord(who, who.upsert(message("aborted").labels("INBOX").from("gone@client.example")
+                    .to(who.mailbox()))));
+            producer.flush(); // in the log, then aborted
+            producer.abortTransaction();
+
+            producer.beginTransaction();
+            producer.send(rawRecord(who, who.upsert(message("t-1").labels("INBOX").from("a@client.example").to(who.mailbox()))));
+            producer.send(rawRecord(who, who.upsert(message("t-2").labels("INBOX").from("b@client.example").to(who.mailbox()))));
+            producer.flush();
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                    .until(() -> Db.count("select count(*) from normalizer.interaction_events where user_id = ?",
+                            who.user()) == 0);
+            producer.commitTransaction();
+        }
+        await().atMost(WAIT).until(() -> liveEvents(who) == 2);
+        assertThat(Db.count("select count(*) from normalizer.interaction_events where user_id = ? and remote_id = 'aborted'",
+                who.user())).as("the aborted record, before the committed ones in the partition").isZero();
+    }
+
+    private static ProducerRecord<String, byte[]> rawRecord(Who who, RawRecord r) {
+        try {
+            return new ProducerRecord<>(Topics.RAW_RECORDS, who.account(), Json.mapper().writeValueAsBytes(r));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
