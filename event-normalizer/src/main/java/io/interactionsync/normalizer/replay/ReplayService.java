@@ -349,6 +349,7 @@ public class ReplayService {
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "event-normalizer-replay");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // as the live consumer
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(4 << 20)); // as the live consumer: a batch, not 50 MiB
         return p;
     }
 
