@@ -417,7 +417,7 @@ public final class NormalizerProcessBenchmark {
 
                     BENCH ============== NormalizerProcessBenchmark (normalizer as its own process) ==============
                     BENCH raw records           %,d in raw-records before the normalizer started (%,d received, %,d sent; %,d accounts in %d teams; 12 partitions)
-                    BENCH events written        %,d (%.2f per record); published to interaction-events %,d (both backlogs); dead letters %,d; colleagues as contacts %,d (must be 0)
+                    BENCH events written        %,d (%.2f per record); published to interaction-events %,d%s; dead letters %,d; colleagues as contacts %,d (must be 0)
                     BENCH normalizer JVM        %s -Xmx%s %s; %s
                     BENCH normalizer wall       %.1f s from process start to no lag + empty outbox (ready after %.1f s, first offset commit after %.1f s)
                     BENCH normalizer            %,.0f records/s, %,.0f events/s (from ready; from process start: %,.0f records/s, %,.0f events/s)
@@ -434,7 +434,8 @@ public final class NormalizerProcessBenchmark {
                     BENCH WAL                   normalizer %s; COPY %s
                     """,
                     produced.records(), produced.inbox(), produced.sent(), produced.accounts(), produced.teams(),
-                    events, events / (double) produced.records(), published, deadLetters, colleagues,
+                    events, events / (double) produced.records(), published, warm == null ? "" : " (both backlogs)",
+                    deadLetters, colleagues,
                     Runtime.version(), options.xmx(), String.join(" ", options.jvmOptions()), aotCache == null
                             ? "no AOT cache" : String.format(Locale.ROOT, "AOT cache trained on %,d records of seed %d",
                                     options.aotTraining(), options.seed() + 1),
