@@ -10,6 +10,7 @@ import io.interactionsync.model.InteractionEvent.Kind;
 import io.interactionsync.model.Provider;
 import io.interactionsync.model.RawRecord;
 import io.interactionsync.model.Source;
+import io.interactionsync.normalizer.parse.AddressKeys;
 import io.interactionsync.normalizer.parse.AddressParser;
 import io.interactionsync.normalizer.parse.MailDates;
 import io.interactionsync.normalizer.parse.MessageIds;
@@ -80,6 +81,20 @@ public final class OutlookMailMapper implements RecordMapper {
         Set<String> recipients = new LinkedHashSet<>();
         Stream.of(m.to(), m.cc(), m.bcc()).flatMap(List::stream).forEach(a -> recipients.add(a.normalized()));
         return new SentFacts(recipients, messageIdField(record.payload(), m));
+    }
+
+    @Override
+    public Optional<FolderEvidence> folderEvidence(RawRecord record, MailFacts parsed) {
+        String folder = parsed == null || record.sharedMailbox() || parsed.folders().contains("drafts") ? null
+                : text(record.payload(), "parentFolderId");
+        if (folder == null) {
+            return Optional.empty();
+        }
+        String fromKey = parsed.from() == null ? null : parsed.from().key();
+        String mailboxKey = AddressKeys.key(record.mailbox()).orElse(null);
+        boolean sentByOwner = fromKey != null && fromKey.equals(mailboxKey)
+                && Stream.of(parsed.to(), parsed.cc()).flatMap(List::stream).noneMatch(a -> a.key().equals(mailboxKey));
+        return Optional.of(new FolderEvidence(folder, fromKey, sentByOwner));
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.interactionsync.model.RawRecord;
 import io.interactionsync.model.Source;
 import io.interactionsync.normalizer.rules.MailFacts;
 import io.interactionsync.normalizer.rules.MailboxContext;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -33,6 +34,16 @@ public interface RecordMapper {
         return Set.of();
     }
 
+    /**
+     * Where a message sits, for mail whose provider names no folder (Outlook, R-B1): its folder id, its From key
+     * (null if none) and whether it looks like the owner's own sent copy ({@code sentByOwner}: not a draft, From the
+     * mailbox's address, the mailbox not among To/Cc). The folder most of those sit in is the account's Sent Items,
+     * and a message there From another address reveals an alias. Empty for other sources and shared mailboxes.
+     */
+    default Optional<FolderEvidence> folderEvidence(RawRecord record, MailFacts facts) {
+        return Optional.empty();
+    }
+
     /** Addresses (normalised, as stored) the owner sent to in this record, and its Message-ID (history for R-C6). */
     default SentFacts sentFacts(RawRecord record, MailFacts facts, MailboxContext context) {
         return SentFacts.NONE;
@@ -58,6 +69,10 @@ public interface RecordMapper {
     /** Keys to ask the history about (R-C6, R-C7). */
     record HistoryQuestions(Set<String> senderKeys, Set<String> referencedMessageIds) {
         public static final HistoryQuestions NONE = new HistoryQuestions(Set.of(), Set.of());
+    }
+
+    /** See {@link #folderEvidence}. */
+    record FolderEvidence(String folderId, String fromKey, boolean sentByOwner) {
     }
 
     /** What an outbound record tells about the user's history. */

@@ -122,8 +122,50 @@ public class DirectoryRepository {
                 .replaceWithVoid();
     }
 
+    /** Forgets what an account's mail taught about its owner: its aliases and its folders' evidence. */
     public Uni<Void> deleteAliases(SqlClient sql, String accountId) {
         return sql.preparedQuery("delete from normalizer.owner_aliases where account_id = $1")
-                .execute(Tuple.of(accountId)).replaceWithVoid();
+                .execute(Tuple.of(accountId))
+                .flatMap(r -> sql.preparedQuery("delete from normalizer.mail_folders where account_id = $1")
+                        .execute(Tuple.of(accountId)))
+                .replaceWithVoid();
+    }
+
+    /** R-B1 (Outlook): per account of {@code accountIds}, how many owner-sent messages each folder held so far. */
+    public Uni<Map<String, Map<String, Long>>> folderVotes(SqlClient sql, Set<String> accountIds) {
+        if (accountIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return sql.preparedQuery("select account_id, folder_id, owner_messages from normalizer.mail_folders "
+                        + "where account_id = any($1)")
+                .execute(Tuple.of((Object) accountIds.toArray(String[]::new)))
+                .map(rows -> {
+                    Map<String, Map<String, Long>> out = new HashMap<>();
+                    for (Row r : rows) {
+                        out.computeIfAbsent(r.getString(0), k -> new HashMap<>()).put(r.getString(1), r.getLong(2));
+                    }
+                    return out;
+                });
+    }
+
+    /** Adds a batch's owner-sent messages per account and folder. */
+    public Uni<Void> addFolderVotes(SqlClient sql, Map<String, Map<String, Integer>> votes) {
+        List<String> accounts = new ArrayList<>();
+        List<String> folders = new ArrayList<>();
+        List<Long> counts = new ArrayList<>();
+        votes.forEach((account, byFolder) -> byFolder.forEach((folder, n) -> {
+            accounts.add(account);
+            folders.add(folder);
+            counts.add(n.longValue());
+        }));
+        if (accounts.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return sql.preparedQuery("insert into normalizer.mail_folders as f (account_id, folder_id, owner_messages) "
+                        + "select * from unnest($1::text[], $2::text[], $3::bigint[]) "
+                        + "on conflict (account_id, folder_id) do update set owner_messages = f.owner_messages + excluded.owner_messages")
+                .execute(Tuple.of(accounts.toArray(String[]::new), folders.toArray(String[]::new),
+                        counts.toArray(Long[]::new)))
+                .replaceWithVoid();
     }
 }

@@ -26,6 +26,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -67,6 +68,13 @@ public final class BatchNormalizer {
     public record Version(int partition, long offset) {
     }
 
+    /**
+     * A message From another address than its mailbox's, in folder {@code folderId} (Outlook, R-B1): an alias of the
+     * account if that folder is its Sent Items.
+     */
+    public record AliasCandidate(String accountId, String userId, String folderId, String key) {
+    }
+
     /** A subscriber of a shared mailbox (R-B5): the account that added it and its user. */
     public record Subscriber(String accountId, String userId) {
     }
@@ -92,7 +100,8 @@ public final class BatchNormalizer {
                            Set<String> accountIds, Set<String> mailboxKeys, Set<String> userIds,
                            Map<String, Set<String>> senderKeys, Map<String, Set<String>> referencedIds,
                            Set<String> sharedMailboxKeys,
-                           Map<String, Integer> outcomes, Map<String, Set<String>> batchOwnersByUser) {
+                           Map<String, Integer> outcomes, Map<String, Set<String>> batchOwnersByUser,
+                           Map<String, Map<String, Integer>> folderVotes, List<AliasCandidate> aliasCandidates) {
 
         public Set<RecordKey> recordKeys() {
             Set<RecordKey> keys = new java.util.LinkedHashSet<>();
@@ -107,18 +116,20 @@ public final class BatchNormalizer {
      */
     public record Lookups(Map<String, Set<String>> ownerKeysByUser, List<Collection> collections,
                           Map<String, Set<String>> emailedByUser, Map<String, Set<String>> sentIdsByUser,
-                          Map<String, List<Subscriber>> subscribersByMailbox, Map<RecordKey, Version> versions) {
-        public static final Lookups EMPTY = new Lookups(Map.of(), List.of(), Map.of(), Map.of(), Map.of(), Map.of());
+                          Map<String, List<Subscriber>> subscribersByMailbox, Map<RecordKey, Version> versions,
+                          Map<String, Map<String, Long>> folderVotes) {
+        public static final Lookups EMPTY = new Lookups(Map.of(), List.of(), Map.of(), Map.of(), Map.of(), Map.of(),
+                Map.of());
 
         public Lookups(Map<String, Set<String>> ownerKeysByUser, List<Collection> collections,
                        Map<String, Set<String>> emailedByUser, Map<String, Set<String>> sentIdsByUser) {
-            this(ownerKeysByUser, collections, emailedByUser, sentIdsByUser, Map.of(), Map.of());
+            this(ownerKeysByUser, collections, emailedByUser, sentIdsByUser, Map.of(), Map.of(), Map.of());
         }
 
         public Lookups(Map<String, Set<String>> ownerKeysByUser, List<Collection> collections,
                        Map<String, Set<String>> emailedByUser, Map<String, Set<String>> sentIdsByUser,
                        Map<String, List<Subscriber>> subscribersByMailbox) {
-            this(ownerKeysByUser, collections, emailedByUser, sentIdsByUser, subscribersByMailbox, Map.of());
+            this(ownerKeysByUser, collections, emailedByUser, sentIdsByUser, subscribersByMailbox, Map.of(), Map.of());
         }
     }
 
@@ -132,7 +143,8 @@ public final class BatchNormalizer {
      */
     public record Plan(Map<RemoteKey, List<InteractionEvent>> desired, Set<OwnerAddress> ownerAddresses,
                        List<DeadLetter> deadLetters, Stats stats, Map<RecordKey, Version> versions,
-                       Set<RemoteKey> mayHaveEvents, Set<RecordKey> storedVersions) {
+                       Set<RemoteKey> mayHaveEvents, Set<RecordKey> storedVersions,
+                       Map<String, Map<String, Integer>> folderVotes) {
     }
 
     /**
@@ -173,6 +185,8 @@ public final class BatchNormalizer {
         Map<String, Set<String>> refs = new HashMap<>();
         Set<String> shared = new HashSet<>();
         Map<String, Integer> outcomes = new HashMap<>();
+        Map<String, Map<String, Integer>> folderVotes = new HashMap<>();
+        List<AliasCandidate> aliasCandidates = new ArrayList<>();
         for (IncomingRecord in : batch) {
             Decoded d = decoder.decode(in);
             if (d instanceof Rejected r) {
@@ -195,6 +209,14 @@ public final class BatchNormalizer {
                     for (String alias : mapper.ownerAliases(rec, facts)) {
                         owners.add(new OwnerAddress(rec.accountId(), rec.userId(), alias));
                     }
+                    mapper.folderEvidence(rec, facts).ifPresent(f -> {
+                        if (f.sentByOwner()) {
+                            folderVotes.computeIfAbsent(rec.accountId(), a -> new HashMap<>())
+                                    .merge(f.folderId(), 1, Integer::sum);
+                        } else if (f.fromKey() != null) {
+                            aliasCandidates.add(new AliasCandidate(rec.accountId(), rec.userId(), f.folderId(), f.fromKey()));
+                        }
+                    });
                     HistoryQuestions q = mapper.historyQuestions(rec, facts);
                     List<String> askers = rec.sharedMailbox()
                             ? List.of(rec.userId(), sharedOwner(AddressKeys.key(rec.mailbox()).orElse(rec.mailbox())))
@@ -234,10 +256,58 @@ public final class BatchNormalizer {
             ownersByUser.computeIfAbsent(o.userId(), u -> new HashSet<>()).add(o.key());
         }
         return new Prepared(valid, dead, owners, accounts, mailboxes, users, senders, refs, shared, outcomes,
-                ownersByUser);
+                ownersByUser, folderVotes, aliasCandidates);
+    }
+
+    /**
+     * R-B1 for Outlook: the aliases this batch reveals, now that the accounts' Sent Items are known (the folder holding
+     * the most of the owner's own sent copies, stored and in this batch; or one named {@code sentitems}): the From of
+     * every other message in that folder that is not the mailbox's own address.
+     */
+    static Set<OwnerAddress> outlookAliases(Prepared prepared, Lookups lookups) {
+        Set<OwnerAddress> out = new java.util.LinkedHashSet<>();
+        Map<String, Optional<String>> sentFolders = new HashMap<>();
+        for (AliasCandidate c : prepared.aliasCandidates()) {
+            Optional<String> sent = sentFolders.computeIfAbsent(c.accountId(), a -> sentFolder(
+                    lookups.folderVotes().getOrDefault(a, Map.of()), prepared.folderVotes().getOrDefault(a, Map.of())));
+            if (c.folderId().equalsIgnoreCase("sentitems") || sent.filter(c.folderId()::equals).isPresent()) {
+                out.add(new OwnerAddress(c.accountId(), c.userId(), c.key()));
+            }
+        }
+        return out;
+    }
+
+    /** The folder with the most owner-sent messages (stored + this batch's); none on a tie or without any. */
+    static Optional<String> sentFolder(Map<String, Long> stored, Map<String, Integer> batch) {
+        Map<String, Long> votes = new HashMap<>(stored);
+        batch.forEach((folder, n) -> votes.merge(folder, n.longValue(), Long::sum));
+        String best = null;
+        long max = 0;
+        boolean tie = false;
+        for (Map.Entry<String, Long> e : votes.entrySet()) {
+            if (e.getValue() > max) {
+                best = e.getKey();
+                max = e.getValue();
+                tie = false;
+            } else if (e.getValue() == max) {
+                tie = true;
+            }
+        }
+        return tie ? Optional.empty() : Optional.ofNullable(best);
     }
 
     public Plan plan(Prepared prepared, Lookups lookups) {
+        Set<OwnerAddress> learned = outlookAliases(prepared, lookups);
+        Set<OwnerAddress> ownerAddresses = prepared.ownerAddresses();
+        Map<String, Set<String>> batchOwners = prepared.batchOwnersByUser();
+        if (!learned.isEmpty()) {
+            ownerAddresses = new java.util.LinkedHashSet<>(ownerAddresses);
+            ownerAddresses.addAll(learned);
+            batchOwners = copy(batchOwners);
+            for (OwnerAddress o : learned) {
+                batchOwners.computeIfAbsent(o.userId(), u -> new HashSet<>()).add(o.key());
+            }
+        }
         Map<RemoteKey, List<InteractionEvent>> desired = new LinkedHashMap<>();
         List<DeadLetter> dead = new ArrayList<>(prepared.deadLetters());
         Map<SkipReason, Integer> skipped = new EnumMap<>(SkipReason.class);
@@ -271,7 +341,7 @@ public final class BatchNormalizer {
                 try {
                     RecordMapper mapper = mappers.forSource(rec.source()).orElseThrow();
                     SentFacts sent = mapper.sentFacts(rec, v.facts(),
-                            context(rec, prepared, lookups, History.NONE, contexts));
+                            context(rec, batchOwners, lookups, History.NONE, contexts));
                     emailed.computeIfAbsent(rec.userId(), u -> new HashSet<>()).addAll(sent.recipients());
                     if (sent.internetMessageId() != null) {
                         sentIds.computeIfAbsent(rec.userId(), u -> new HashSet<>()).add(sent.internetMessageId());
@@ -303,8 +373,8 @@ public final class BatchNormalizer {
                 Map<RemoteKey, List<InteractionEvent>> mapped = new LinkedHashMap<>();
                 Mapping first = null;
                 for (RawRecord rec : attributed) {
-                    Mapping m = mapper.map(rec, v.facts(), context(rec, prepared, lookups, history(rec.userId(), emailed, sentIds),
-                            contexts));
+                    Mapping m = mapper.map(rec, v.facts(), context(rec, batchOwners, lookups,
+                            history(rec.userId(), emailed, sentIds), contexts));
                     first = first == null ? m : first;
                     mapped.put(new RemoteKey(rec.userId(), rec.source(), rec.remoteId()), m.events());
                 }
@@ -326,9 +396,9 @@ public final class BatchNormalizer {
                 count(outcomes, v.record().source(), "dead_letter");
             }
         }
-        return new Plan(desired, prepared.ownerAddresses(), dead,
+        return new Plan(desired, ownerAddresses, dead,
                 new Stats(prepared.records().size() + prepared.deadLetters().size(), deletes, skipped, dropped, stale,
-                        outcomes), versions, mayHaveEvents, lookups.versions().keySet());
+                        outcomes), versions, mayHaveEvents, lookups.versions().keySet(), prepared.folderVotes());
     }
 
     /**
@@ -364,14 +434,14 @@ public final class BatchNormalizer {
      * their SENT mail (stored and from this batch). Colleagues
      * (R-B2): every collection whose member emails contain the mailbox address.
      */
-    static MailboxContext context(RawRecord rec, Prepared prepared, Lookups lookups, History history,
+    static MailboxContext context(RawRecord rec, Map<String, Set<String>> batchOwners, Lookups lookups, History history,
                                   Map<ContextKey, MailboxContext> memo) {
         MailboxContext base = memo.computeIfAbsent(new ContextKey(rec.userId(), rec.mailbox(), rec.sharedMailbox()),
-                k -> context(rec, prepared, lookups));
+                k -> context(rec, batchOwners, lookups));
         return new MailboxContext(base.ownerKeys(), base.colleagueKeys(), base.internalDomains(), history);
     }
 
-    private static MailboxContext context(RawRecord rec, Prepared prepared, Lookups lookups) {
+    private static MailboxContext context(RawRecord rec, Map<String, Set<String>> batchOwners, Lookups lookups) {
         Set<String> owners = new HashSet<>();
         String mailboxKey = AddressKeys.key(rec.mailbox()).orElse(null);
         if (mailboxKey != null) {
@@ -379,7 +449,7 @@ public final class BatchNormalizer {
         }
         if (!rec.sharedMailbox()) {
             owners.addAll(lookups.ownerKeysByUser().getOrDefault(rec.userId(), Set.of()));
-            owners.addAll(prepared.batchOwnersByUser().getOrDefault(rec.userId(), Set.of()));
+            owners.addAll(batchOwners.getOrDefault(rec.userId(), Set.of()));
         }
         // Whose colleagues: the mailbox's; for a shared mailbox also the subscriber's (by any of their addresses,
         // stored or learned in this batch). The subscriber's own addresses are never contacts either.
@@ -390,7 +460,7 @@ public final class BatchNormalizer {
         Set<String> colleagues = new HashSet<>();
         if (rec.sharedMailbox()) {
             memberKeys.addAll(lookups.ownerKeysByUser().getOrDefault(rec.userId(), Set.of()));
-            memberKeys.addAll(prepared.batchOwnersByUser().getOrDefault(rec.userId(), Set.of()));
+            memberKeys.addAll(batchOwners.getOrDefault(rec.userId(), Set.of()));
             colleagues.addAll(memberKeys);
             colleagues.remove(mailboxKey);
         }

@@ -170,9 +170,10 @@ public class NormalizerService {
                             directory.ownerAddresses(conn, prepared.userIds()),
                             directory.collectionsOf(conn, prepared.mailboxKeys()),
                             events.emailedContacts(conn, questions(prepared.senderKeys(), none)),
-                            events.sentMessageIds(conn, questions(prepared.referencedIds(), none)))
-                    .with((applied, aliases, collections, emailed, sentIds) ->
-                            new Lookups(aliases, collections, emailed, sentIds, none, applied));
+                            events.sentMessageIds(conn, questions(prepared.referencedIds(), none)),
+                            directory.folderVotes(conn, folderAccounts(prepared)))
+                    .with((applied, aliases, collections, emailed, sentIds, folders) ->
+                            new Lookups(aliases, collections, emailed, sentIds, none, applied, folders));
         }
         return versions.versions(conn, prepared.recordKeys()).flatMap(applied ->
                 directory.subscribers(conn, prepared.sharedMailboxKeys()).flatMap(subscribers -> {
@@ -185,11 +186,19 @@ public class NormalizerService {
                 prepared.batchOwnersByUser().values().forEach(members::addAll); // …also by addresses new in this batch
                 return Uni.combine().all().unis(directory.collectionsOf(conn, members),
                                 events.emailedContacts(conn, questions(prepared.senderKeys(), subscribers)),
-                                events.sentMessageIds(conn, questions(prepared.referencedIds(), subscribers)))
-                        .with((collections, emailed, sentIds) -> new Lookups(aliases, collections, emailed, sentIds,
-                                subscribers, applied));
+                                events.sentMessageIds(conn, questions(prepared.referencedIds(), subscribers)),
+                                directory.folderVotes(conn, folderAccounts(prepared)))
+                        .with((collections, emailed, sentIds, folders) -> new Lookups(aliases, collections, emailed,
+                                sentIds, subscribers, applied, folders));
             });
         }));
+    }
+
+    /** The accounts whose folders may name their Sent Items (R-B1, Outlook): those with alias candidates. */
+    private static Set<String> folderAccounts(Prepared prepared) {
+        Set<String> out = new HashSet<>();
+        prepared.aliasCandidates().forEach(c -> out.add(c.accountId()));
+        return out;
     }
 
     /** History questions by user, a shared mailbox's asked for each of its subscribers (and its fetching user). */
@@ -225,8 +234,9 @@ public class NormalizerService {
         Set<RecordKey> storedVersions = insertNew ? plan.storedVersions() : plan.versions().keySet();
         // pipelined: the aliases, the versions and the live keys do not depend on each other
         return Uni.combine().all().unis(directory.addOwnerAddresses(conn, plan.ownerAddresses()),
+                        directory.addFolderVotes(conn, plan.folderVotes()),
                         versions.save(conn, plan.versions(), storedVersions), events.liveKeys(conn, plan.mayHaveEvents()))
-                .with((a, v, live) -> live)
+                .with((a, f, v, live) -> live)
                 .flatMap(live -> {
                     Set<EventKey> retracted = new HashSet<>(live);
                     retracted.removeAll(desiredKeys);

@@ -38,7 +38,7 @@ class CapturedFirstBatchTests {
     void rB2_colleaguesNeverBecomeContactsEvenInTheFirstBatch() {
         Lookups steady = CapturedPayloadsTests.lookups;
         Lookups fresh = new Lookups(Map.of(), steady.collections(), Map.of(), Map.of(), steady.subscribersByMailbox(),
-                Map.of());
+                Map.of(), Map.of());
         BatchNormalizer normalizer = new BatchNormalizer(
                 new RecordDecoder(Clock.fixed(Instant.parse("2026-11-26T12:00:00Z"), ZoneOffset.UTC)), Mappers.all());
         Plan first = normalizer.plan(normalizer.prepare(

@@ -166,7 +166,8 @@ class CapturedPayloadsTests {
                 }
             }
         }
-        lookups = new Lookups(accountEmailsByUser, collections, Map.of(), Map.of(), subscribersByMailbox, Map.of());
+        lookups = new Lookups(accountEmailsByUser, collections, Map.of(), Map.of(), subscribersByMailbox, Map.of(),
+                Map.of());
         plan = plan(records.stream().map(CapturedPayloadsTests::incoming).toList());
     }
 

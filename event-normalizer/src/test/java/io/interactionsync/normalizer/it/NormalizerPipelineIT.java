@@ -18,6 +18,7 @@ import io.interactionsync.model.RawRecord;
 import io.interactionsync.model.Source;
 import io.interactionsync.model.Topics;
 import io.interactionsync.normalizer.fixtures.GmailFixtures;
+import io.interactionsync.normalizer.fixtures.GraphMailFixtures;
 import io.interactionsync.testsupport.EmulatorTestResource;
 import io.interactionsync.testsupport.KafkaTestClient;
 import io.interactionsync.testsupport.KafkaTestResource;
@@ -408,6 +409,48 @@ class NormalizerPipelineIT {
         List<ConsumerRecord<String, String>> out = published(who, 2);
         assertThat(out).hasSize(2);
         assertThat(readTree(out.get(1).value())).isEqualTo(readTree(fromMemory));
+    }
+
+    /** An Outlook message of {@code who}'s mailbox in {@code folder}. */
+    private static RawRecord outlook(Who who, String id, String folder, String from, String to) {
+        var m = GraphMailFixtures.add(GraphMailFixtures.from(GraphMailFixtures.message(id), from, null),
+                "toRecipients", to, null);
+        m.put("parentFolderId", folder);
+        return io.interactionsync.normalizer.fixtures.CalendarFixtures.record(Source.OUTLOOK_MAIL, RawRecord.Op.UPSERT,
+                m, who.mailbox(), false, who.account(), who.user());
+    }
+
+    /**
+     * R-B1 for Outlook: the folder holding the owner's sent copies is learned and stored; mail From another address in
+     * it reveals an alias, in this batch and later ones; a purge forgets both.
+     */
+    @Test
+    void outlookAliasesAreLearnedFromTheSentFolderAndPurgedWithTheAccount() {
+        Who who = Who.fresh();
+        String sent = "AQMkAD-sent-" + who.account(), inbox = "AQMkAD-inbox-" + who.account();
+        String alias = "a.lias." + who.account() + "@acme-alias.example";
+        sendAndAwait(who, 2, outlook(who, "os-1", sent, who.mailbox(), "jane@client.example"),
+                outlook(who, "os-2", sent, who.mailbox(), "joe@client.example"));
+        assertThat(Db.count("select owner_messages from normalizer.mail_folders where account_id = ? and folder_id = ?",
+                who.account(), sent)).isEqualTo(2);
+
+        sendAndAwait(who, 3, outlook(who, "os-3", sent, alias, "zed@client.example"));
+        assertThat(Db.count("select count(*) from normalizer.interaction_events where user_id = ? and remote_id = 'os-3' "
+                + "and direction = 'outbound' and contact_email = 'zed@client.example'", who.user())).isEqualTo(1);
+        assertThat(Db.count("select count(*) from normalizer.owner_aliases where account_id = ? and address = ?",
+                who.account(), alias)).isEqualTo(1);
+
+        // A later reply to the alias: the alias is the owner, never a contact.
+        sendAndAwait(who, 4, outlook(who, "oi-1", inbox, "zed@client.example", alias));
+        assertThat(Db.count("select count(*) from normalizer.interaction_events where user_id = ? and contact_email = ?",
+                who.user(), alias)).isZero();
+
+        kafka.send(Topics.ACCOUNT_EVENTS, who.account(), new AccountEvent(1, AccountEvent.Type.DISCONNECTED,
+                who.account(), who.user(), io.interactionsync.model.Provider.MICROSOFT, who.mailbox(), null, null, null,
+                true, null, Instant.now()));
+        await().atMost(WAIT).until(() -> Db.count("select count(*) from normalizer.mail_folders where account_id = ?",
+                who.account()) == 0 && Db.count("select count(*) from normalizer.owner_aliases where account_id = ?",
+                who.account()) == 0);
     }
 
     @Test

@@ -9,7 +9,9 @@ import io.interactionsync.model.InteractionEvent;
 import io.interactionsync.model.Json;
 import io.interactionsync.model.RawRecord;
 import io.interactionsync.model.Source;
+import io.interactionsync.normalizer.fixtures.CalendarFixtures;
 import io.interactionsync.normalizer.fixtures.GmailFixtures;
+import io.interactionsync.normalizer.fixtures.GraphMailFixtures;
 import io.interactionsync.normalizer.service.BatchNormalizer;
 import io.interactionsync.normalizer.service.BatchNormalizer.Lookups;
 import io.interactionsync.normalizer.service.BatchNormalizer.Plan;
@@ -131,6 +133,56 @@ class BatchNormalizerTests {
                 new BatchNormalizer.OwnerAddress(GmailFixtures.ACCOUNT, GmailFixtures.USER, "alice@acme.test"));
         assertThat(plan.desired().get(new RemoteKey(GmailFixtures.USER, Source.GMAIL, "r")))
                 .extracting(InteractionEvent::contactEmail).containsExactly("jane@client.example");
+    }
+
+    /** An Outlook message in folder {@code folder} of alice's mailbox, from {@code from} to {@code to}. */
+    private static RawRecord graph(String id, String folder, String from, String to) {
+        var m = GraphMailFixtures.from(GraphMailFixtures.message(id), from, null);
+        m.put("parentFolderId", folder);
+        GraphMailFixtures.add(m, "toRecipients", to, null);
+        return CalendarFixtures.record(Source.OUTLOOK_MAIL, RawRecord.Op.UPSERT, m);
+    }
+
+    @Test
+    void R_B1_outlookAliasesAreLearnedFromTheFolderHoldingTheOwnersSentMail() {
+        String sent = "AQMkAD-sent", inbox = "AQMkAD-inbox";
+        List<IncomingRecord> batch = List.of(
+                in(graph("o1", sent, GmailFixtures.MAILBOX, "jane@client.example")),
+                in(graph("o2", sent, GmailFixtures.MAILBOX, "joe@client.example")),
+                in(graph("o3", inbox, "jane@client.example", GmailFixtures.MAILBOX)),
+                // Sent from an alias: in the folder of the owner's sent copies, so outbound, and the alias is an owner.
+                in(graph("o4", sent, "alice.a@acme-alias.example", "zed@client.example")),
+                // A reply to the alias: the alias is no contact.
+                in(graph("o5", inbox, "zed@client.example", "alice.a@acme-alias.example")));
+        Plan plan = plan(batch, Lookups.EMPTY);
+        assertThat(plan.ownerAddresses()).contains(
+                new BatchNormalizer.OwnerAddress(GmailFixtures.ACCOUNT, GmailFixtures.USER, "alice.a@acme-alias.example"));
+        assertThat(plan.ownerAddresses()).extracting(BatchNormalizer.OwnerAddress::key)
+                .doesNotContain("jane@client.example", "zed@client.example");
+        assertThat(plan.desired().get(new RemoteKey(GmailFixtures.USER, Source.OUTLOOK_MAIL, "o4"))).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.direction()).isEqualTo(InteractionEvent.Direction.OUTBOUND);
+                    assertThat(e.contactEmail()).isEqualTo("zed@client.example");
+                });
+        assertThat(plan.desired().get(new RemoteKey(GmailFixtures.USER, Source.OUTLOOK_MAIL, "o5")))
+                .extracting(InteractionEvent::contactEmail).containsExactly("zed@client.example");
+        assertThat(plan.folderVotes()).isEqualTo(Map.of(GmailFixtures.ACCOUNT, Map.of(sent, 2)));
+    }
+
+    @Test
+    void R_B1_outlookStoredFolderEvidenceDecidesAndATieLearnsNothing() {
+        RawRecord fromAlias = graph("a1", "AQMkAD-sent", "alice.a@acme-alias.example", "zed@client.example");
+        Lookups stored = new Lookups(Map.of(), List.of(), Map.of(), Map.of(), Map.of(), Map.of(),
+                Map.of(GmailFixtures.ACCOUNT, Map.of("AQMkAD-sent", 40L, "AQMkAD-inbox", 1L)));
+        assertThat(plan(List.of(in(fromAlias)), stored).ownerAddresses()).extracting(BatchNormalizer.OwnerAddress::key)
+                .contains("alice.a@acme-alias.example");
+        assertThat(plan(List.of(in(fromAlias)), Lookups.EMPTY).ownerAddresses())
+                .as("no evidence yet: a stranger's mail, not an alias").extracting(BatchNormalizer.OwnerAddress::key)
+                .doesNotContain("alice.a@acme-alias.example");
+        Lookups tie = new Lookups(Map.of(), List.of(), Map.of(), Map.of(), Map.of(), Map.of(),
+                Map.of(GmailFixtures.ACCOUNT, Map.of("AQMkAD-sent", 3L, "AQMkAD-inbox", 3L)));
+        assertThat(plan(List.of(in(fromAlias)), tie).ownerAddresses()).extracting(BatchNormalizer.OwnerAddress::key)
+                .doesNotContain("alice.a@acme-alias.example");
     }
 
     @Test
