@@ -199,6 +199,39 @@ public class EventRepository {
                 .execute(Tuple.of(accountId, address)).map(EventRepository::events);
     }
 
+    /**
+     * The identity key (R-A5, {@code AddressKeys.key}) of a stored address, in SQL: addresses are stored normalised
+     * (local part lower-cased, domain normalised), so only Gmail's dots and {@code +tag} remain to drop.
+     */
+    private static String keyOf(String column) {
+        return "(case when split_part(" + column + ", '@', 2) in ('gmail.com', 'googlemail.com') then replace(split_part("
+                + "split_part(" + column + ", '@', 1), '+', 1), '.', '') || '@' || split_part(" + column + ", '@', 2) else "
+                + column + " end)";
+    }
+
+    /**
+     * R-B2 after a directory change: marks deleted the live events whose contact is now internal — a member of the
+     * collection ({@code memberKeys}) or in one of its internal domains or their subdomains — for the mailboxes the
+     * collection covers, as the rules would map them now: personal mailboxes that are members, and the shared mailbox
+     * events of users with an owner address among the members. Returns the rows that changed.
+     */
+    public Uni<List<InteractionEvent>> retractColleagues(SqlClient sql, Set<String> memberKeys, Set<String> domains) {
+        if (memberKeys.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        String contactDomain = "split_part(e.contact_email, '@', 2)";
+        return sql.preparedQuery("update normalizer.interaction_events e set deleted = true, updated_at = now() "
+                        + "where e.user_id in (select user_id from normalizer.owner_aliases where address = any($1)) "
+                        + "and not e.deleted "
+                        + "and (e.via_shared_mailbox or " + keyOf("lower(btrim(e.mailbox))") + " = any($1)) "
+                        + "and (" + keyOf("e.contact_email") + " = any($1) or " + contactDomain + " = any($2) "
+                        + "or exists (select from unnest($2::text[]) as d(domain) "
+                        + "where right(" + contactDomain + ", length(d.domain) + 1) = '.' || d.domain)) "
+                        + "returning e.*")
+                .execute(Tuple.of(memberKeys.toArray(String[]::new), domains.toArray(String[]::new)))
+                .map(EventRepository::events);
+    }
+
     /** For each user, which of its {@code contactEmails} the user has sent mail to (R-C6 history). */
     public Uni<Map<String, Set<String>>> emailedContacts(SqlClient sql, Map<String, Set<String>> contactEmailsByUser) {
         return pairs(sql, "select q.user_id, q.contact_email from unnest($1::text[], $2::text[]) as q(user_id, contact_email) "

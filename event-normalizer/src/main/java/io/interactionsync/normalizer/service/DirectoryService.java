@@ -66,7 +66,7 @@ public class DirectoryService {
             return Uni.createFrom().voidItem();
         }
         return switch (event.type()) {
-            case DIRECTORY_CHANGED -> directoryChanged(conn, event);
+            case DIRECTORY_CHANGED -> directoryChanged(conn, event, afterCommit);
             case DISCONNECTED -> event.accountId() == null ? Uni.createFrom().voidItem() : disconnected(conn, event, afterCommit);
             case CONNECTED -> accountConnected(conn, event);
             case SHARED_MAILBOX_ADDED -> accountConnected(conn, event).flatMap(v -> sharedMailboxAdded(conn, event));
@@ -76,10 +76,11 @@ public class DirectoryService {
     }
 
     /**
-     * Stores the collection's new state: member emails as identity keys (R-A5), internal domains normalised.
-     * Events already written are not rewritten here; a replay applies the new directory to past mail.
+     * Stores the collection's new state: member emails as identity keys (R-A5), internal domains normalised. Past
+     * events whose contact is now a colleague are retracted at once (published deleted): colleagues never count as
+     * contacts. The other way round — someone who left the directory — needs a replay to bring their past mail back.
      */
-    private Uni<Void> directoryChanged(SqlConnection conn, AccountEvent event) {
+    private Uni<Void> directoryChanged(SqlConnection conn, AccountEvent event, List<Runnable> afterCommit) {
         AccountEvent.Directory d = event.directory();
         if (d == null) {
             return Uni.createFrom().voidItem();
@@ -97,8 +98,17 @@ public class DirectoryService {
         for (String domain : Objects.requireNonNullElse(d.internalDomains(), List.<String>of())) {
             AddressKeys.normalizeDomain(domain).ifPresent(domains::add);
         }
-        Log.infof("directory collection %s: %d members, %d internal domains", id, members.size(), domains.size());
-        return directory.saveCollection(conn, id, d.name(), members, domains);
+        return directory.saveCollection(conn, id, d.name(), members, domains)
+                .flatMap(v -> events.retractColleagues(conn, members, domains))
+                .call(retracted -> outbox.append(conn, OutboxMessage.events(retracted)))
+                .invoke(retracted -> afterCommit.add(() -> {
+                    Log.infof("directory collection %s: %d members, %d internal domains; %d events with a colleague as "
+                            + "contact retracted", id, members.size(), domains.size(), retracted.size());
+                    if (!retracted.isEmpty()) {
+                        relay.wake();
+                    }
+                }))
+                .replaceWithVoid();
     }
 
     /**

@@ -145,6 +145,34 @@ class NormalizerPipelineIT {
         });
     }
 
+    /**
+     * R-B2 after the fact: a directory change retracts past events whose contact is now a colleague (a new member, or
+     * a subdomain of a new internal domain) for the collection's members, publishes them deleted, and leaves other
+     * users' events with the same contacts alone.
+     */
+    @Test
+    void aDirectoryChangeRetractsPastEventsWithNewColleagues() {
+        Who who = Who.fresh();
+        Who outsider = Who.fresh();
+        sendAndAwait(who, 3, who.upsert(message("dc-1").labels("INBOX").from("jane@client.example").to(who.mailbox())
+                .cc("newbie@partner.example, x@eu.newco.example")));
+        sendAndAwait(outsider, 1, outsider.upsert(message("dc-2").labels("INBOX").from("newbie@partner.example")
+                .to(outsider.mailbox())));
+
+        String collection = "team-dc-" + who.account();
+        kafka.send(Topics.ACCOUNT_EVENTS, collection, new AccountEvent(1, AccountEvent.Type.DIRECTORY_CHANGED, collection,
+                null, null, null, null, null, null, null, new AccountEvent.Directory(collection, "Team",
+                List.of(who.mailbox(), "Newbie@Partner.example"), List.of("newco.example")), Instant.now()));
+
+        await().atMost(WAIT).until(() -> liveEvents(who) == 1);
+        assertThat(Db.rows("select contact_email from normalizer.interaction_events where user_id = ? and not deleted",
+                who.user())).extracting(r -> r.get("contact_email")).containsExactly("jane@client.example");
+        assertThat(liveEvents(outsider)).as("not a member: newbie is still a contact").isEqualTo(1);
+        assertThat(published(who, 5)).filteredOn(r -> readTree(r.value()).get("deleted").asBoolean())
+                .extracting(r -> readTree(r.value()).get("contactEmail").asText())
+                .containsExactlyInAnyOrder("newbie@partner.example", "x@eu.newco.example");
+    }
+
     @Test
     void kafkasLz4UsesTheNativeLibraryUnderQuarkusClassLoader() {
         // lz4-java picks its pure-Java codec under a non-system class loader unless NativeLz4 loaded the library

@@ -114,6 +114,14 @@ class ReplayIT {
                 .filter(r -> who.user().equals(r.key()) && !r.value().contains("@marker.example")).toList();
     }
 
+    /** The user's team collection with these internal domains (R-B2). */
+    private static void directory(Who who, List<String> internalDomains) {
+        kafka.send(Topics.ACCOUNT_EVENTS, "team-" + who.account(), new AccountEvent(1, AccountEvent.Type.DIRECTORY_CHANGED,
+                "team-" + who.account(), null, null, null, null, null, null, null,
+                new AccountEvent.Directory("team-" + who.account(), "Team", List.of(who.mailbox()), internalDomains),
+                Instant.now()));
+    }
+
     private static String admin() {
         return TestJwts.user("ops-" + UUID.randomUUID(), "ops@acme.test", "admin");
     }
@@ -147,20 +155,24 @@ class ReplayIT {
     @Test
     void replayAppliesARuleChangeIdempotentlyWithoutRevivingDeletedMessages() {
         Who who = Who.fresh();
+        // partner.example is an internal domain of the user's team (R-B2): y@partner.example is no contact yet.
+        directory(who, List.of("partner.example"));
+        await().atMost(WAIT).until(() -> Db.count("select count(*) from normalizer.directory_collections "
+                + "where collection_id = ?", "team-" + who.account()) == 1);
         who.send(who.upsert(message("m1").labels("INBOX").from("x@client.example").to(who.mailbox())));
         who.send(who.upsert(message("m2").labels("INBOX").from("y@partner.example").to(who.mailbox())));
         who.send(who.delete("m1"));
-        await().atMost(WAIT).until(() -> who.live() == 1 && who.all() == 2);
-        assertThat(publishedSoFar(who, "mark1")).hasSize(3);
+        await().atMost(WAIT).until(() -> who.all() == 1 && Db.count("select count(*) from normalizer.record_versions "
+                + "where account_id = ?", who.account()) == 2);
+        assertThat(who.live()).isZero();
+        assertThat(publishedSoFar(who, "mark1")).hasSize(2);
 
-        // The rule input changes: partner.example becomes an internal domain of the user's team (R-B2).
-        kafka.send(Topics.ACCOUNT_EVENTS, "team-" + who.account(), new AccountEvent(1, AccountEvent.Type.DIRECTORY_CHANGED,
-                "team-" + who.account(), null, null, null, null, null, null, null,
-                new AccountEvent.Directory("team-" + who.account(), "Team", List.of(who.mailbox()),
-                        List.of("partner.example")), Instant.now()));
+        // The rule input changes: the team no longer owns partner.example. A directory change retracts new colleagues
+        // at once, but mail it turns back into contacts needs the replay.
+        directory(who, List.of());
         await().atMost(WAIT).until(() -> Db.count("select count(*) from normalizer.directory_collections "
-                + "where collection_id = ?", "team-" + who.account()) == 1);
-        assertThat(who.live()).as("the directory alone does not rewrite past events").isEqualTo(2); // m2 + mark1
+                + "where collection_id = ? and cardinality(internal_domains) = 0", "team-" + who.account()) == 1);
+        assertThat(who.live()).as("the directory alone does not bring past mail back").isEqualTo(1); // mark1
 
         String first = replayAndWait(who.account());
         // The outcome is stored (any replica can answer for it, a restart keeps it), counters included.
@@ -181,12 +193,12 @@ class ReplayIT {
         assertThat(Db.rows("select remote_id, deleted from normalizer.interaction_events where user_id = ? "
                 + "and remote_id in ('m1', 'm2') order by remote_id", who.user()))
                 .extracting(r -> r.get("remote_id") + "/" + r.get("deleted"))
-                .as("m2 retracted by the new rule; m1 stays deleted (its older upsert is not replayed over the delete)")
-                .containsExactly("m1/true", "m2/true");
+                .as("m2 a contact under the new rule; m1 stays deleted (its older upsert is not replayed over the delete)")
+                .containsExactly("m1/true", "m2/false");
         List<ConsumerRecord<String, String>> published = publishedSoFar(who, "mark2");
         assertThat(published).extracting(r -> readTree(r.value()).get("remoteId").asText() + "/"
                 + readTree(r.value()).get("deleted").asBoolean())
-                .containsExactlyInAnyOrder("m1/false", "m2/false", "m1/true", "m2/true", "m3/false");
+                .containsExactlyInAnyOrder("m1/false", "m1/true", "m2/false", "m3/false");
 
         // Idempotent: a second replay (now of every account) changes and publishes nothing.
         long rows = Db.count("select count(*) from normalizer.interaction_events");
