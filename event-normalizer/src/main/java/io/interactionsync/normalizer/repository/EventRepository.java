@@ -219,14 +219,17 @@ public class EventRepository {
         if (memberKeys.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        String contactDomain = "split_part(e.contact_email, '@', 2)";
+        String contactDomain = "split_part(i.contact_email, '@', 2)";
+        // Per member user, its events by index (the lateral subquery kept apart by "offset 0"): a join over the
+        // collection's users would scan the whole table (318 ms on 367,000 rows against 50 ms this way).
         return sql.preparedQuery("update normalizer.interaction_events e set deleted = true, updated_at = now() "
-                        + "where e.user_id in (select user_id from normalizer.owner_aliases where address = any($1)) "
-                        + "and not e.deleted "
-                        + "and (e.via_shared_mailbox or " + keyOf("lower(btrim(e.mailbox))") + " = any($1)) "
-                        + "and (" + keyOf("e.contact_email") + " = any($1) or " + contactDomain + " = any($2) "
+                        + "where not e.deleted and e.id in (select c.id from (select distinct user_id "
+                        + "from normalizer.owner_aliases where address = any($1)) u cross join lateral ("
+                        + "select i.id from normalizer.interaction_events i where i.user_id = u.user_id and not i.deleted "
+                        + "and (i.via_shared_mailbox or " + keyOf("lower(btrim(i.mailbox))") + " = any($1)) "
+                        + "and (" + keyOf("i.contact_email") + " = any($1) or " + contactDomain + " = any($2) "
                         + "or exists (select from unnest($2::text[]) as d(domain) "
-                        + "where right(" + contactDomain + ", length(d.domain) + 1) = '.' || d.domain)) "
+                        + "where right(" + contactDomain + ", length(d.domain) + 1) = '.' || d.domain)) offset 0) c) "
                         + "returning e.*")
                 .execute(Tuple.of(memberKeys.toArray(String[]::new), domains.toArray(String[]::new)))
                 .map(EventRepository::events);
