@@ -409,10 +409,7 @@ public final class NormalizerProcessBenchmark {
             // Everything shares this machine's cores: the work of the whole pipeline bounds its rate.
             int cores = Runtime.getRuntime().availableProcessors();
             double pipelineCpu = normalizerCpu + brokerCpu + pgCpu;
-            String threadCpu = threads0.entrySet().stream().filter(e -> e.getValue() >= 0.5)
-                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                    .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
-                    .collect(java.util.stream.Collectors.joining(", "));
+            String threadCpu = busiest(threads0);
             System.out.printf(Locale.ROOT, """
 
                     BENCH ============== NormalizerProcessBenchmark (normalizer as its own process) ==============
@@ -549,14 +546,19 @@ public final class NormalizerProcessBenchmark {
         double seconds = (drained.doneAt() - start) / 1e9;
         Map<String, Double> threads = threadCpu(pid);
         threads.replaceAll((name, cpu) -> cpu - threads0.getOrDefault(name, 0.0));
-        String byThread = threads.entrySet().stream().filter(e -> e.getValue() >= 0.5)
-                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
-                .collect(java.util.stream.Collectors.joining(", "));
+        String byThread = busiest(threads);
         String gc = probe == null ? "(not attached)" : probe.gc();
         return new Warm(produced, count(c, "select count(*) from normalizer.interaction_events") - eventsBefore, seconds,
                 ProcStats.cpuSeconds(pid) - normalizerCpu0, ProcStats.cpuSeconds(brokerPid) - brokerCpu0,
                 ProcStats.postgresCpuSeconds() - pgCpu0, Wal.read(database).minus(wal0), gc, byThread, boundaryMillis);
+    }
+
+    /** CPU seconds by thread name, the busiest first, those of at least half a second. */
+    private static String busiest(Map<String, Double> cpuByThread) {
+        return cpuByThread.entrySet().stream().filter(e -> e.getValue() >= 0.5)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static Map<String, Double> threadCpu(long pid) {

@@ -71,8 +71,7 @@ public class AccountEventsCatchUp {
         if (caughtUp.isDone()) {
             return;
         }
-        appliedHere.merge(partition, new OffsetAndMetadata(lastOffset + 1),
-                (a, b) -> a.offset() >= b.offset() ? a : b);
+        appliedHere.merge(partition, new OffsetAndMetadata(lastOffset + 1), AccountEventsCatchUp::further);
         synchronized (progress) {
             progress.notifyAll();
         }
@@ -135,8 +134,12 @@ public class AccountEventsCatchUp {
     static Map<TopicPartition, OffsetAndMetadata> merged(Map<TopicPartition, OffsetAndMetadata> committed,
                                                         Map<TopicPartition, OffsetAndMetadata> appliedHere) {
         Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>(committed);
-        appliedHere.forEach((tp, o) -> out.merge(tp, o, (a, b) -> a.offset() >= b.offset() ? a : b));
+        appliedHere.forEach((tp, o) -> out.merge(tp, o, AccountEventsCatchUp::further));
         return out;
+    }
+
+    private static OffsetAndMetadata further(OffsetAndMetadata a, OffsetAndMetadata b) {
+        return a.offset() >= b.offset() ? a : b;
     }
 
     private static Map<TopicPartition, Long> endOffsets(Admin admin) throws Exception {

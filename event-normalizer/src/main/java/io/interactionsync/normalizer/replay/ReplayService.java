@@ -78,14 +78,21 @@ public class ReplayService {
     private final ReplayRepository repository;
     private final NormalizerConfig config;
     private final String bootstrapServers;
+    /** The live consumer's isolation level and fetch size: the replay reads the topic the same way. */
+    private final String isolationLevel;
+    private final int fetchMaxBytes;
     private final Duration staleAfter;
     private final String owner = replicaName();
     /** The run this replica started last (status is read from the table; this is for the heartbeat and stop). */
     private final AtomicReference<Run> current = new AtomicReference<>();
 
     public ReplayService(NormalizerService service, ReplayRepository repository, NormalizerConfig config,
-                         @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+                         @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                         @ConfigProperty(name = "mp.messaging.incoming.raw-records.isolation.level") String isolationLevel,
+                         @ConfigProperty(name = "mp.messaging.incoming.raw-records.fetch.max.bytes") int fetchMaxBytes) {
         this.service = service;
+        this.isolationLevel = isolationLevel;
+        this.fetchMaxBytes = fetchMaxBytes;
         this.repository = repository;
         this.config = config;
         this.bootstrapServers = bootstrapServers;
@@ -348,8 +355,8 @@ public class ReplayService {
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "event-normalizer-replay");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // as the live consumer
-        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(4 << 20)); // as the live consumer: a batch, not 50 MiB
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel);
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(fetchMaxBytes));
         return p;
     }
 

@@ -123,7 +123,7 @@ public class DirectoryRepository {
     }
 
     /** Forgets what an account's mail taught about its owner: its aliases and its folders' evidence. */
-    public Uni<Void> deleteAliases(SqlClient sql, String accountId) {
+    public Uni<Void> forgetOwnerEvidence(SqlClient sql, String accountId) {
         return sql.preparedQuery("delete from normalizer.owner_aliases where account_id = $1")
                 .execute(Tuple.of(accountId))
                 .flatMap(r -> sql.preparedQuery("delete from normalizer.mail_folders where account_id = $1")

@@ -167,7 +167,7 @@ public class DirectoryService {
                                 e.internetMessageId(), e.threadId(), e.mailbox(), e.viaSharedMailbox(), e.classification(),
                                 e.newsletter(), e.meeting(), true)).toList()))
                         .replaceWith(deleted.size()))
-                .call(n -> directory.deleteAliases(conn, accountId))
+                .call(n -> directory.forgetOwnerEvidence(conn, accountId))
                 .call(n -> versions.deleteAccount(conn, accountId))
                 .invoke(n -> afterCommit.add(() -> {
                     Log.infof("account %s purged: %d events deleted", accountId, n);
