@@ -12,11 +12,13 @@ import java.util.Map;
 /**
  * Points the application at the test database on the machine's PostgreSQL (127.0.0.1:5432, trust
  * auth), creating it if missing. Tests never touch the local stack's {@code interaction_sync} database.
- * Host, port and user can be overridden with {@code PGHOST}, {@code PGPORT}, {@code PGUSER}.
+ * Host, port and user can be overridden with {@code PGHOST}, {@code PGPORT}, {@code PGUSER}, the database name
+ * with {@code INTERACTION_SYNC_TEST_DB} (two checkouts testing at once on one machine must not share it: each
+ * test app cleans its schemas at start).
  */
 public class PostgresTestResource implements QuarkusTestResourceLifecycleManager {
 
-    public static final String DATABASE = "interaction_sync_test";
+    public static final String DATABASE = env("INTERACTION_SYNC_TEST_DB", "interaction_sync_test");
 
     @Override
     public Map<String, String> start() {
