@@ -244,8 +244,9 @@ public final class GmailRoutes {
             }
             label.put("type", "system");
         }
-        caller.user().mailbox().labelsInUse().stream().filter(l -> !SYSTEM_LABELS.contains(l)).sorted()
-                .forEach(l -> labels.addObject().put("id", l).put("name", l).put("type", "user"));
+        GmailMailbox mailbox = caller.user().mailbox();
+        mailbox.labelsInUse().stream().filter(l -> !SYSTEM_LABELS.contains(l)).sorted()
+                .forEach(l -> labels.addObject().put("id", l).put("name", mailbox.labelName(l)).put("type", "user"));
         Responses.json(rc, 200, Json.object().set("labels", labels));
     }
 
