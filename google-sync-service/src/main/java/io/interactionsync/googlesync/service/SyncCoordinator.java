@@ -103,8 +103,8 @@ public class SyncCoordinator implements SyncJobRunner {
                 cursor = gmailBackfill.start(account.accountId(), cursor == null ? null : cursor.lastSyncedAt());
                 Log.infof("gmail backfill starts (run %s, horizon %s)", cursor.syncRunId(), cursor.horizon());
             } else if (cursor.phase() == GmailCursor.Phase.BACKFILL) {
-                Log.infof("gmail backfill resumes (run %s): %d fetched, label %s, %d ids pending", cursor.syncRunId(),
-                        cursor.fetched(), cursor.label(), cursor.pendingIds().size());
+                Log.infof("gmail backfill resumes (run %s): %d fetched, listing %s, %d ids pending", cursor.syncRunId(),
+                        cursor.fetched(), cursor.listing(), cursor.pendingIds().size());
             }
             GmailSession session = gmailSessions.open(tokens, status);
             boolean resynced = false;
