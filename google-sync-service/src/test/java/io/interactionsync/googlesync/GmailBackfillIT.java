@@ -217,6 +217,35 @@ class GmailBackfillIT {
     }
 
     @Test
+    void shouldFinishABackfillSavedByTheLabelByLabelListingWithoutGapOrDuplicate() throws Exception {
+        TestMailbox box = TestMailbox.standard().load(emulator);
+        String accountId = FakeConnectorResource.register(box.email);
+        GmailCursor cursor = backfill.start(accountId, null);
+        GmailSession session = openSession(accountId);
+        for (int i = 0; i < 4; i++) { // profile, list page 1, two batches of gets
+            cursor = backfill.step(session, cursor);
+        }
+        // As the former INBOX-then-SENT listing saved it, halfway through SENT.
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "update google_sync.source_cursors set label = 'SENT', page_token = 'legacy-token'"
+                        + " where account_id = ? and source = 'gmail'")) {
+            ps.setString(1, accountId);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+        GmailCursor legacy = cursors.load(accountId).orElseThrow();
+        assertThat(legacy.legacyListing()).isTrue();
+
+        while (legacy.phase() == GmailCursor.Phase.BACKFILL) {
+            legacy = backfill.step(session, legacy);
+        }
+
+        List<String> ids = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).stream()
+                .map(r -> r.get("remoteId").asText()).toList();
+        assertThat(ids).doesNotHaveDuplicates();
+        assertThat(Set.copyOf(ids)).isEqualTo(box.expectedIds());
+    }
+
+    @Test
     void shouldSkipAndRecordAMessageDeletedBeforeItWasFetched() throws Exception {
         TestMailbox box = TestMailbox.standard().load(emulator);
         String accountId = FakeConnectorResource.register(box.email);
