@@ -40,7 +40,7 @@ import java.util.Optional;
  * Runs one claimed job (Debezium's change-event-source coordinator): gets the account and a token from the
  * connector, then for each requested source runs the backfill step by step from its stored cursor, checking
  * the lease and shutdown between steps; once a backfill completes, the incremental phase continues from the
- * cursor it left (incremental sources are the next issue).
+ * cursor it left; a Gmail history 404 or a Calendar 410 starts a resync once per run.
  */
 @ApplicationScoped
 public class SyncCoordinator implements SyncJobRunner {
