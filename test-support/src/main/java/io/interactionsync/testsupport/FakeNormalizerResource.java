@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The event-normalizer's internal {@code ingested} API served inside a sync service's test application (the real
  * normalizer runs in deploy's end-to-end test): by default every record counts as processed; a test names the
  * (account, source, id) triples the normalizer "lost" with {@link #lose}. Point the service's
- * {@code quarkus.rest-client.normalizer.url} at the test app.
+ * {@code quarkus.rest-client.normalizer.url} at the test app, which must index test-support
+ * ({@code quarkus.index-dependency.test-support.*}).
  */
 @Path("/internal/v1/accounts")
 public class FakeNormalizerResource {
