@@ -246,6 +246,66 @@ public class GmailCursorRepository implements GmailCursor.Loader {
         }
     }
 
+    /** What {@code gmail_message_states} holds of one message: its state and what it remembers of it. */
+    public record KnownMessage(MessageState state, String threadId, Long internalDate) {
+    }
+
+    /** The rows of {@code ids} this service knows (ids it never decided on are absent). */
+    public java.util.Map<String, KnownMessage> known(String accountId, Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return java.util.Map.of();
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                select message_id, state, thread_id, internal_date from google_sync.gmail_message_states
+                where account_id = ? and message_id = any(?::text[])
+                """)) {
+            ps.setString(1, accountId);
+            ps.setArray(2, c.createArrayOf("text", ids.toArray()));
+            java.util.Map<String, KnownMessage> found = new java.util.HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long date = rs.getLong(4);
+                    found.put(rs.getString(1), new KnownMessage(
+                            MessageState.valueOf(rs.getString(2).toUpperCase(java.util.Locale.ROOT)), rs.getString(3),
+                            rs.wasNull() ? null : date));
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw new RepositoryException("could not read message states of account " + accountId, e);
+        }
+    }
+
+    /**
+     * What the completeness audit compares with the provider: every message published within the horizon (its
+     * internalDate at or after it, or unknown) → {@code true} when live, {@code false} when its last record was a
+     * delete. Drafts and chats (excluded) are not published and not listed here.
+     */
+    public java.util.Map<String, Boolean> publishedWithin(String accountId, Instant horizon) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                select message_id, state = 'live' from google_sync.gmail_message_states
+                where account_id = ? and state in ('live', 'deleted') and (internal_date is null or internal_date >= ?)
+                """)) {
+            ps.setString(1, accountId);
+            ps.setLong(2, horizon.toEpochMilli());
+            ps.setFetchSize(5_000);
+            java.util.Map<String, Boolean> found = new java.util.HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.put(rs.getString(1), rs.getBoolean(2));
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw new RepositoryException("could not read message states of account " + accountId, e);
+        }
+    }
+
+    /** Remembers decisions taken outside a sync step (the completeness audit's repairs), after Kafka's acks. */
+    public void saveDecisions(String accountId, Decisions decisions) {
+        inTransaction(c -> remember(c, accountId, decisions));
+    }
+
     /** Which of {@code ids} were last published as upserts (live). */
     public Set<String> live(String accountId, Collection<String> ids) {
         Set<String> live = new HashSet<>();

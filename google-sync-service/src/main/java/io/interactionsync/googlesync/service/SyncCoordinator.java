@@ -31,6 +31,8 @@ import io.interactionsync.googlesync.source.gmail.GmailSessionFactory;
 import io.interactionsync.model.Source;
 import io.interactionsync.model.SyncRequest;
 import io.interactionsync.model.SyncStatus;
+import io.interactionsync.sync.audit.AuditTarget;
+import io.interactionsync.sync.audit.CompletenessAuditor;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -40,7 +42,10 @@ import java.util.Optional;
  * Runs one claimed job (Debezium's change-event-source coordinator): gets the account and a token from the
  * connector, then for each requested source runs the backfill step by step from its stored cursor, checking
  * the lease and shutdown between steps; once a backfill completes, the incremental phase continues from the
- * cursor it left; a Gmail history 404 or a Calendar 410 starts a resync once per run.
+ * cursor it left; a Gmail history 404 or a Calendar 410 starts a resync once per run. Once caught up, the source's
+ * completeness audit runs (sync-core's {@link CompletenessAuditor} over {@link AuditTargets}) after a backfill, when
+ * the job asks for one, or when the last one is older than {@code audit.every}; the run then reports {@code synced},
+ * or {@code incomplete} while the last audit left gaps open.
  */
 @ApplicationScoped
 public class SyncCoordinator implements SyncJobRunner {
@@ -55,6 +60,8 @@ public class SyncCoordinator implements SyncJobRunner {
     private final CalendarGatewayFactory calendarGateways;
     private final SyncStatusPublisher statusPublisher;
     private final QuotaPacer pacer;
+    private final CompletenessAuditor auditor;
+    private final AuditTargets auditTargets;
     private final GoogleSyncConfig config;
     private final Clock clock = Clock.systemUTC();
 
@@ -62,8 +69,8 @@ public class SyncCoordinator implements SyncJobRunner {
                            GmailBackfillSource gmailBackfill, GmailIncrementalSource gmailIncremental,
                            CalendarCursorRepository calendarCursors, CalendarSource calendarSource,
                            CalendarGatewayFactory calendarGateways,
-                           SyncStatusPublisher statusPublisher, QuotaPacer pacer,
-                           GoogleSyncConfig config) {
+                           SyncStatusPublisher statusPublisher, QuotaPacer pacer, CompletenessAuditor auditor,
+                           AuditTargets auditTargets, GoogleSyncConfig config) {
         this.jobs = jobs;
         this.gmailSessions = gmailSessions;
         this.gmailCursors = gmailCursors;
@@ -74,6 +81,8 @@ public class SyncCoordinator implements SyncJobRunner {
         this.calendarGateways = calendarGateways;
         this.statusPublisher = statusPublisher;
         this.pacer = pacer;
+        this.auditor = auditor;
+        this.auditTargets = auditTargets;
         this.config = config;
     }
 
@@ -107,6 +116,11 @@ public class SyncCoordinator implements SyncJobRunner {
                         cursor.fetched(), cursor.listing(), cursor.pendingIds().size());
             }
             GmailSession session = gmailSessions.open(tokens, status);
+            GmailCursor[] current = {cursor};
+            AuditTarget audit = auditTargets.gmail(session, control, () -> status.progress(current[0].fetched(),
+                    current[0].estimatedTotal(), current[0].lastSyncedAt()));
+            lastAudit(account.accountId(), audit, status);
+            boolean backfilled = false;
             boolean resynced = false;
             while (true) {
                 while (cursor.phase() == GmailCursor.Phase.BACKFILL) {
@@ -114,6 +128,7 @@ public class SyncCoordinator implements SyncJobRunner {
                     if (interrupted != null) {
                         return interrupted;
                     }
+                    backfilled = true;
                     cursor = gmailBackfill.step(session, cursor);
                 }
                 try {
@@ -134,6 +149,11 @@ public class SyncCoordinator implements SyncJobRunner {
                     Log.warnf("gmail %s; full resync (run %s) without re-publishing unchanged messages",
                             e.getMessage(), cursor.syncRunId());
                 }
+            }
+            current[0] = cursor;
+            JobResult interrupted = audit(job, account.accountId(), audit, backfilled, status, control);
+            if (interrupted != null) {
+                return interrupted;
             }
             status.synced(cursor.fetched(), cursor.estimatedTotal(), cursor.lastSyncedAt());
             return new JobResult.Completed();
@@ -208,6 +228,33 @@ public class SyncCoordinator implements SyncJobRunner {
             Thread.currentThread().interrupt();
             return new JobResult.Stopped();
         }
+    }
+
+    /** The source's last audit, so that this run's statuses carry it (and a finished run stays incomplete). */
+    private void lastAudit(String accountId, AuditTarget target, StatusReporter status) {
+        if (auditor.enabled()) {
+            status.audit(auditor.last(accountId, target).orElse(null));
+        }
+    }
+
+    /**
+     * The completeness audit, once the source is caught up: after a backfill (or resync) completed in this run, when
+     * the job asks for one, or when the last one is older than {@code audit.every}. Its result goes into the status.
+     * Null to go on; a job result when the run must end first.
+     */
+    private JobResult audit(SyncJob job, String accountId, AuditTarget target, boolean backfilled, StatusReporter status,
+                            JobControl control) throws InterruptedException {
+        if (!auditor.enabled() || !(backfilled || auditor.due(accountId, target, job.audit()))) {
+            return null;
+        }
+        JobResult interrupted = checkControl(control);
+        if (interrupted != null) {
+            return interrupted;
+        }
+        Log.infof("%s completeness audit starts (%s)", target.source().wireName(),
+                backfilled ? "after the backfill" : job.audit() ? "requested" : "due");
+        status.audit(auditor.audit(accountId, target, control));
+        return null;
     }
 
     /** Between steps: stop on shutdown, abort when the lease was lost; null to go on. */

@@ -75,6 +75,12 @@ public class GmailGateway implements GmailPort {
     }
 
     @Override
+    public Message getMessageMinimal(String id) throws InterruptedException {
+        return call(GmailMethod.MESSAGES_GET, token -> authorize(gmail.users().messages().get(ME, id)
+                .setFormat("minimal"), token));
+    }
+
+    @Override
     public com.google.api.services.gmail.model.Thread getThreadMetadata(String threadId) throws InterruptedException {
         return call(GmailMethod.THREADS_GET, token -> authorize(gmail.users().threads().get(ME, threadId)
                 .setFormat("metadata").setMetadataHeaders(config.gmail().metadataHeaders()), token));

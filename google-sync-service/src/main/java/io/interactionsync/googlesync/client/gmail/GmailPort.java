@@ -23,6 +23,12 @@ public interface GmailPort {
     /** users.messages.get with format=metadata and the configured headers (5 units); 404 → NotFoundException. */
     Message getMessageMetadata(String id) throws InterruptedException;
 
+    /**
+     * users.messages.get with format=minimal (5 units: id, threadId, labelIds, internalDate, no headers); what the
+     * completeness audit needs to date a listed id or to tell a deletion; 404 → NotFoundException.
+     */
+    Message getMessageMinimal(String id) throws InterruptedException;
+
     /** users.threads.get with format=metadata and the configured headers (10 units); 404 → NotFoundException. */
     com.google.api.services.gmail.model.Thread getThreadMetadata(String threadId) throws InterruptedException;
 

@@ -129,7 +129,8 @@ public class GmailBackfillSource {
             } else {
                 cursors.saveCompleted(session.accountId(), done);
             }
-            session.status().synced(done.fetched(), done.estimatedTotal(), done.lastSyncedAt());
+            // Synced (or incomplete) is the coordinator's to say, once the history is caught up and the audit ran.
+            session.status().progress(done.fetched(), done.estimatedTotal(), done.lastSyncedAt());
             return done;
         }
         GmailCursor next = current.pendingIds().isEmpty() ? listPage(session, current) : fetchBatch(session, current);
