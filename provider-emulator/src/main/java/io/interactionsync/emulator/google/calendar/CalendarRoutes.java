@@ -10,6 +10,7 @@ import io.interactionsync.emulator.google.oauth.GoogleScopes;
 import io.interactionsync.emulator.http.GoogleErrors;
 import io.interactionsync.emulator.faults.Omission;
 import io.interactionsync.emulator.http.Json;
+import io.interactionsync.emulator.http.PartialResponse;
 import io.interactionsync.emulator.http.Responses;
 import io.interactionsync.emulator.store.CalendarEvents;
 import io.interactionsync.emulator.store.CalendarEvents.StoredEvent;
@@ -37,7 +38,8 @@ import java.util.Optional;
 /**
  * Google Calendar API v3 ({@code www.googleapis.com/calendar/v3}): {@code events.list} with singleEvents expansion,
  * showDeleted, timeMin/timeMax, paging, sync tokens (410 fullSyncRequired once expired), {@code events.get},
- * {@code calendarList.list} (primary only). Each user has one calendar, {@code primary} = their address.
+ * {@code calendarList.list} (primary only); events.list and events.get honour {@code fields} (partial response).
+ * Each user has one calendar, {@code primary} = their address.
  */
 public final class CalendarRoutes {
 
@@ -81,6 +83,12 @@ public final class CalendarRoutes {
             return;
         }
         handler.handle(rc, caller.get());
+    }
+
+    /** 200 with the partial response asked for ({@code fields}); a selection that does not parse → 400. */
+    private static void ok(RoutingContext rc, JsonNode body) {
+        PartialResponse.apply(rc, body).ifPresentOrElse(b -> Responses.json(rc, 200, b), () -> Responses.json(rc, 400,
+                calendarError(400, "invalidParameter", "Invalid field selection " + rc.request().getParam("fields"))));
     }
 
     /** Calendar's error shape: {@code {"error":{"errors":[{domain,reason,message}],"code":…,"message":…}}}. */
@@ -243,7 +251,7 @@ public final class CalendarRoutes {
         for (Item item : Omission.of(rc).filter(selected.subList(offset, end))) {
             array.add(item.resource());
         }
-        Responses.json(rc, 200, body);
+        ok(rc, body);
     }
 
     private List<Item> items(CalendarEvents calendar, boolean single, Instant horizon) {
@@ -410,7 +418,7 @@ public final class CalendarRoutes {
         CalendarEvents calendar = caller.user().calendar();
         Optional<StoredEvent> stored = calendar.get(id);
         if (stored.isPresent()) {
-            Responses.json(rc, 200, item(stored.get().resource(), stored.get().sequence()).resource());
+            ok(rc, item(stored.get().resource(), stored.get().sequence()).resource());
             return;
         }
         int underscore = id.lastIndexOf('_');
@@ -420,7 +428,7 @@ public final class CalendarRoutes {
                 Instant horizon = Instant.now().plus(3650, ChronoUnit.DAYS);
                 for (ObjectNode instance : instances(master.get().resource(), horizon)) {
                     if (instance.get("id").asText().equals(id)) {
-                        Responses.json(rc, 200, item(instance, master.get().sequence()).resource());
+                        ok(rc, item(instance, master.get().sequence()).resource());
                         return;
                     }
                 }

@@ -193,6 +193,21 @@ class CalendarEventsTests {
     }
 
     @Test
+    void fieldsSelectAPartialResponseAndABadSelectionIs400() {
+        JsonPath page = authed().queryParam("singleEvents", true).queryParam("fields", "items(id,etag),nextSyncToken")
+                .get(EVENTS).then().statusCode(200).body("$", not(hasKey("kind"))).body("$", hasKey("nextSyncToken"))
+                .extract().jsonPath();
+        List<Map<String, Object>> items = page.getList("items");
+        assertThat(items).hasSize(6).allSatisfy(item -> assertThat(item).containsOnlyKeys("id", "etag"));
+        authed().queryParam("fields", "id,start/dateTime,attendees(email)").get(EVENTS + "/single1").then().statusCode(200)
+                .body("id", equalTo("single1")).body("start.dateTime", equalTo("2026-03-02T10:00:00-05:00"))
+                .body("start", not(hasKey("timeZone"))).body("attendees[1]", equalTo(Map.of("email", "bob@ext.example")))
+                .body("$", not(hasKey("summary")));
+        authed().queryParam("fields", "items(id").get(EVENTS).then().statusCode(400)
+                .body("error.errors[0].reason", equalTo("invalidParameter"));
+    }
+
+    @Test
     void shortAndEmptyPagesStillCarryNextPageTokenWhenConfigured() {
         given().contentType("application/json").body(Map.of("calendarShortPages", true)).put("/_emulator/config").then().statusCode(200);
         JsonPath first = authed().queryParam("singleEvents", true).queryParam("maxResults", 4).get(EVENTS).then().extract().jsonPath();
