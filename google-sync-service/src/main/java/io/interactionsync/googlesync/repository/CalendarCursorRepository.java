@@ -96,15 +96,7 @@ public class CalendarCursorRepository implements CalendarCursor.Loader {
                     ps.executeBatch();
                 }
             }
-            if (!deleted.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement("""
-                        delete from google_sync.calendar_published_events where account_id = ? and event_id = any(?::text[])
-                        """)) {
-                    ps.setString(1, accountId);
-                    ps.setArray(2, c.createArrayOf("text", deleted.toArray()));
-                    ps.executeUpdate();
-                }
-            }
+            forget(c, accountId, deleted);
         });
     }
 
@@ -128,6 +120,70 @@ public class CalendarCursorRepository implements CalendarCursor.Loader {
             return found;
         } catch (SQLException e) {
             throw new RepositoryException("could not read published events of account " + accountId, e);
+        }
+    }
+
+    /**
+     * What the completeness audit compares with the calendar: every published event that does not end before
+     * {@code horizon} (the listing's timeMin) → {@code [etag, updated]}.
+     */
+    public Map<String, String[]> publishedWithin(String accountId, Instant horizon) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                select event_id, etag, updated from google_sync.calendar_published_events
+                where account_id = ? and (end_at is null or end_at > ?)
+                """)) {
+            ps.setString(1, accountId);
+            ps.setTimestamp(2, timestamp(horizon));
+            Map<String, String[]> found = new HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3)});
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw new RepositoryException("could not read published events of account " + accountId, e);
+        }
+    }
+
+    /**
+     * The completeness audit's repairs, after Kafka's acks: events published as upserts (the full listing that last
+     * listed one stays recorded) and events deleted.
+     */
+    public void saveRepairs(String accountId, List<ListedEvent> upserted, Collection<String> deleted) {
+        inTransaction(c -> {
+            if (!upserted.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement("""
+                        insert into google_sync.calendar_published_events (account_id, event_id, etag, updated, end_at)
+                        values (?, ?, ?, ?, ?)
+                        on conflict (account_id, event_id) do update set etag = excluded.etag, updated = excluded.updated,
+                            end_at = excluded.end_at
+                        """)) {
+                    for (ListedEvent e : upserted) {
+                        ps.setString(1, accountId);
+                        ps.setString(2, e.id());
+                        ps.setString(3, e.etag());
+                        ps.setString(4, e.updated());
+                        ps.setTimestamp(5, timestamp(e.endAt()));
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
+            forget(c, accountId, deleted);
+        });
+    }
+
+    private static void forget(Connection c, String accountId, Collection<String> deleted) throws SQLException {
+        if (deleted.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                delete from google_sync.calendar_published_events where account_id = ? and event_id = any(?::text[])
+                """)) {
+            ps.setString(1, accountId);
+            ps.setArray(2, c.createArrayOf("text", deleted.toArray()));
+            ps.executeUpdate();
         }
     }
 

@@ -1,8 +1,12 @@
 package io.interactionsync.googlesync.service;
 
+import io.interactionsync.googlesync.client.calendar.CalendarGateway;
 import io.interactionsync.googlesync.config.GoogleSyncConfig;
 import io.interactionsync.googlesync.metrics.SyncMetrics;
+import io.interactionsync.googlesync.repository.CalendarCursorRepository;
 import io.interactionsync.googlesync.repository.GmailCursorRepository;
+import io.interactionsync.googlesync.source.calendar.CalendarAuditTarget;
+import io.interactionsync.googlesync.source.calendar.CalendarSource;
 import io.interactionsync.googlesync.source.gmail.GmailAuditTarget;
 import io.interactionsync.googlesync.source.gmail.GmailSession;
 import io.interactionsync.sync.JobControl;
@@ -15,12 +19,15 @@ import java.time.Clock;
 public class AuditTargets {
 
     private final GmailCursorRepository gmailStates;
+    private final CalendarCursorRepository calendarEvents;
     private final RawRecordPublisher publisher;
     private final SyncMetrics metrics;
     private final GoogleSyncConfig config;
 
-    public AuditTargets(GmailCursorRepository gmailStates, RawRecordPublisher publisher, SyncMetrics metrics, GoogleSyncConfig config) {
+    public AuditTargets(GmailCursorRepository gmailStates, CalendarCursorRepository calendarEvents,
+                        RawRecordPublisher publisher, SyncMetrics metrics, GoogleSyncConfig config) {
         this.gmailStates = gmailStates;
+        this.calendarEvents = calendarEvents;
         this.publisher = publisher;
         this.metrics = metrics;
         this.config = config;
@@ -29,6 +36,12 @@ public class AuditTargets {
     /** @param progress called after each listed page (a syncing status while a long listing is audited) */
     public GmailAuditTarget gmail(GmailSession session, JobControl control, Runnable progress) {
         return new GmailAuditTarget(session, gmailStates, publisher, metrics, config, control, progress,
+                Clock.systemUTC());
+    }
+
+    public CalendarAuditTarget calendar(CalendarGateway calendar, CalendarSource.Account account, JobControl control,
+                                        Runnable progress) {
+        return new CalendarAuditTarget(calendar, account, calendarEvents, publisher, metrics, config, control, progress,
                 Clock.systemUTC());
     }
 }

@@ -191,6 +191,11 @@ public class SyncCoordinator implements SyncJobRunner {
                 Log.infof("calendar full listing starts (run %s, timeMin %s)", cursor.syncRunId(), cursor.horizon());
             }
             CalendarGateway calendar = calendarGateways.create(tokens);
+            CalendarCursor[] current = {cursor};
+            AuditTarget audit = auditTargets.calendar(calendar, who, control, () -> status.progress(current[0].fetched(),
+                    current[0].estimatedTotal(), current[0].lastSyncedAt()));
+            lastAudit(account.accountId(), audit, status);
+            boolean backfilled = false;
             boolean relisted = false;
             while (true) {
                 try {
@@ -199,6 +204,7 @@ public class SyncCoordinator implements SyncJobRunner {
                         if (interrupted != null) {
                             return interrupted;
                         }
+                        backfilled |= cursor.phase() == CalendarCursor.Phase.BACKFILL;
                         cursor = calendarSource.step(calendar, who, cursor, status);
                     } while (cursor.phase() == CalendarCursor.Phase.BACKFILL || cursor.morePages());
                     break;
@@ -210,6 +216,11 @@ public class SyncCoordinator implements SyncJobRunner {
                     Log.warnf("calendar sync token no longer valid (410): dropped, full listing again");
                     cursor = calendarSource.start(account.accountId(), cursor.lastSyncedAt(), true);
                 }
+            }
+            current[0] = cursor;
+            JobResult interrupted = audit(job, account.accountId(), audit, backfilled, status, control);
+            if (interrupted != null) {
+                return interrupted;
             }
             status.synced(cursor.fetched(), cursor.estimatedTotal(), cursor.lastSyncedAt());
             return new JobResult.Completed();

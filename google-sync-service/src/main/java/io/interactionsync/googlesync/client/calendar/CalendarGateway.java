@@ -4,6 +4,7 @@ import com.google.api.client.googleapis.services.json.AbstractGoogleJsonClientRe
 import com.google.api.client.http.HttpHeaders;
 import com.google.api.client.util.DateTime;
 import com.google.api.services.calendar.Calendar;
+import com.google.api.services.calendar.model.Event;
 import com.google.api.services.calendar.model.Events;
 import io.interactionsync.sync.connector.AccessTokenHolder;
 import io.interactionsync.googlesync.client.gmail.GmailOutcome;
@@ -47,13 +48,29 @@ public class CalendarGateway {
     public Events listFrom(Instant timeMin, String pageToken) throws InterruptedException {
         return call(token -> authorize(calendar.events().list(PRIMARY).setSingleEvents(true).setShowDeleted(true)
                 .setTimeMin(new DateTime(timeMin.toEpochMilli())).setMaxResults(config.calendar().pageSize())
-                .setPageToken(pageToken), token));
+                .setPageToken(pageToken), token), false);
     }
 
     /** Incremental listing with a sync token (deleted events always included). */
     public Events listChanges(String syncToken, String pageToken) throws InterruptedException {
         return call(token -> authorize(calendar.events().list(PRIMARY).setSingleEvents(true).setShowDeleted(true)
-                .setSyncToken(syncToken).setMaxResults(config.calendar().pageSize()).setPageToken(pageToken), token));
+                .setSyncToken(syncToken).setMaxResults(config.calendar().pageSize()).setPageToken(pageToken), token),
+                false);
+    }
+
+    /**
+     * The completeness audit's listing: what the calendar holds from {@code timeMin} on (singleEvents, no deleted
+     * events), only {@code id}, {@code etag}, {@code updated} and {@code status} of each (partial response).
+     */
+    public Events listLiveIds(Instant timeMin, String pageToken) throws InterruptedException {
+        return call(token -> authorize(calendar.events().list(PRIMARY).setSingleEvents(true).setShowDeleted(false)
+                .setTimeMin(new DateTime(timeMin.toEpochMilli())).setMaxResults(config.calendar().pageSize())
+                .setPageToken(pageToken).setFields("items(id,etag,updated,status),nextPageToken"), token), false);
+    }
+
+    /** events.get of the primary calendar; 404 or 410 → {@link EventGoneException}. */
+    public Event get(String eventId) throws InterruptedException {
+        return call(token -> authorize(calendar.events().get(PRIMARY, eventId), token), true);
     }
 
     /** The resource as JSON exactly as the API returned it. */
@@ -70,7 +87,8 @@ public class CalendarGateway {
         return request;
     }
 
-    private <T> T call(RequestFactory<T> request) throws InterruptedException {
+    /** One call with pacing, token handling and retries; {@code single}: a 404/410 means the event is gone. */
+    private <T> T call(RequestFactory<T> request, boolean single) throws InterruptedException {
         String accountId = tokens.account().accountId();
         int attempt = 0;
         while (true) {
@@ -92,6 +110,9 @@ public class CalendarGateway {
                     return ok.value();
                 }
                 case GmailOutcome.UserFailure<T> failure -> {
+                    if (single && (failure.status() == 404 || failure.status() == 410)) {
+                        throw new EventGoneException(failure.message());
+                    }
                     if (failure.status() == 410) {
                         throw new SyncTokenExpiredException(failure.message());
                     }
@@ -120,6 +141,13 @@ public class CalendarGateway {
     @FunctionalInterface
     interface RequestFactory<T> {
         AbstractGoogleJsonClientRequest<T> create(String token) throws IOException;
+    }
+
+    /** events.get answered 404 or 410: the event is gone. */
+    public static class EventGoneException extends RuntimeException {
+        public EventGoneException(String message) {
+            super(message);
+        }
     }
 
     /** 410 fullSyncRequired: the sync token is no longer valid. */

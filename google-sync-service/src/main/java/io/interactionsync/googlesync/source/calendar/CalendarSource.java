@@ -101,11 +101,10 @@ public class CalendarSource {
                 deleted.add(e.getId());
                 continue;
             }
-            String updated = e.getUpdated() == null ? null : e.getUpdated().toStringRfc3339();
-            listed.add(new CalendarCursorRepository.ListedEvent(e.getId(), e.getEtag(), updated, end(e)));
+            String updated = updated(e);
+            listed.add(listed(e));
             String[] before = known.get(e.getId());
-            boolean same = before != null && (e.getEtag() != null ? e.getEtag().equals(before[0])
-                    : updated != null && updated.equals(before[1]));
+            boolean same = unchanged(e.getEtag(), updated, before);
             if (same) {
                 unchanged++;
             } else {
@@ -119,9 +118,7 @@ public class CalendarSource {
                     .collect(java.util.stream.Collectors.toSet());
             for (String id : cursors.vanished(account.accountId(), cursor.syncRunId(), cursor.horizon())) {
                 if (!onThisPage.contains(id) && !deleted.contains(id)) {
-                    Event gone = new Event().setId(id).setStatus("cancelled");
-                    gone.set("kind", "calendar#event");
-                    records.add(record(calendar, account, cursor, RawRecord.Op.DELETE, gone, observedAt));
+                    records.add(record(calendar, account, cursor, RawRecord.Op.DELETE, vanished(id), observedAt));
                     deleted.add(id);
                 }
             }
@@ -145,12 +142,40 @@ public class CalendarSource {
 
     private static RawRecord record(CalendarGateway calendar, Account account, CalendarCursor cursor, RawRecord.Op op,
                                     Event e, Instant observedAt) {
+        return record(calendar, account, cursor.syncRunId(), op, e, observedAt);
+    }
+
+    /** A record whose payload is the event exactly as the API returned it. */
+    static RawRecord record(CalendarGateway calendar, Account account, String syncRunId, RawRecord.Op op, Event e,
+                            Instant observedAt) {
         return new RawRecord(RawRecord.SCHEMA_VERSION, Source.GOOGLE_CALENDAR, op, account.accountId(),
-                account.userId(), account.email(), false, e.getId(), observedAt, cursor.syncRunId(), payload(calendar, e));
+                account.userId(), account.email(), false, e.getId(), observedAt, syncRunId, payload(calendar, e));
+    }
+
+    /** The delete of an event that vanished without a cancelled entry: the minimal form Google uses for deletions. */
+    static Event vanished(String id) {
+        Event gone = new Event().setId(id).setStatus("cancelled");
+        gone.set("kind", "calendar#event");
+        return gone;
+    }
+
+    /** What {@code calendar_published_events} remembers of a live event. */
+    static CalendarCursorRepository.ListedEvent listed(Event e) {
+        return new CalendarCursorRepository.ListedEvent(e.getId(), e.getEtag(), updated(e), end(e));
+    }
+
+    /** Whether a listed version ({@code etag}, else {@code updated}) is the published one ({@code [etag, updated]}). */
+    static boolean unchanged(String etag, String updated, String[] published) {
+        return published != null && (etag != null ? etag.equals(published[0])
+                : updated != null && updated.equals(published[1]));
+    }
+
+    static String updated(Event e) {
+        return e.getUpdated() == null ? null : e.getUpdated().toStringRfc3339();
     }
 
     /** When the event ends (an all-day event: its end date at 00:00 UTC); null if it has no end. */
-    private static Instant end(Event e) {
+    static Instant end(Event e) {
         if (e.getEnd() == null) {
             return null;
         }
