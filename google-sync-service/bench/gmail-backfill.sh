@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The Gmail backfill benchmark (GmailBackfillBenchmark, docs/performance.md) from a fresh clone: builds what it needs
-# through the reactor (-am, nothing installed into ~/.m2), runs only the benchmark, prints its figures.
+# through the reactor (-am, nothing installed into ~/.m2), runs only the benchmark, prints its figures: the backfill,
+# then one completeness audit of the synced mailbox (quota units and seconds per 10,000 messages).
 # Needs a JDK >= 21 and PostgreSQL on 127.0.0.1:5432 (user postgres); Kafka and the emulator run inside the test JVM.
 # The whole Maven output goes to google-sync-service/target/gmail-backfill-benchmark.log.
 # Usage: google-sync-service/bench/gmail-backfill.sh [MESSAGES (default 20000)] [-Dbench.get-batch-size=50
