@@ -121,7 +121,7 @@ class GmailAuditIT {
     }
 
     @Test
-    void shouldDeleteAMessageTrashedOrDeletedWhileTheHistoryLostIt() {
+    void shouldDeleteAMessageTrashedOrDeletedWhileTheHistoryLostItAndReviveItWhenRestored() {
         TestMailbox box = TestMailbox.standard().load(emulator);
         String accountId = backfilled(box);
         int before = box.expectedIds().size();
@@ -154,6 +154,23 @@ class GmailAuditIT {
         assertThat(status.get("state").asText()).isEqualTo("synced");
         assertThat(status.get("completeness").get("missing").asLong()).isEqualTo(2);
         assertThat(status.get("completeness").get("repaired").asLong()).isEqualTo(2);
+
+        // Restored from the bin while the history loses that too: the audit revives it.
+        omit(box, LISTINGS, 1.0);
+        try {
+            box.untrash(emulator, inbox.get(0));
+            Instant syncAt = Instant.now();
+            request(accountId, false);
+            awaitDone(accountId, syncAt);
+        } finally {
+            box.faults(emulator, "{\"rules\": []}");
+        }
+        Instant reviveAt = Instant.now();
+        request(accountId, true);
+        JsonNode revived = awaitAudit(accountId, reviveAt);
+        assertThat(ops(recordsAfter(accountId, before + 2))).isEqualTo(Map.of(inbox.get(0), "upsert"));
+        assertThat(states.live(accountId, inbox)).containsExactly(inbox.get(0));
+        assertThat(revived.get("completeness").get("repaired").asLong()).isEqualTo(1);
     }
 
     @Test

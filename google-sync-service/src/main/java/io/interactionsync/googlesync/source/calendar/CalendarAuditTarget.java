@@ -34,7 +34,8 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
  * and status); the published side is {@code calendar_published_events}. Ids <em>and versions</em> are compared: a
  * listed event whose etag (or, without one, {@code updated}) differs from the published one counts as not published —
  * a change the sync token listing lost — and is published again. Confirmations and repairs use {@code events.get}:
- * 404/410 or {@code cancelled} is gone.
+ * 404/410 or {@code cancelled} is gone. {@link #published()} compares with the versions of the last
+ * {@link #listProvider} (the auditor lists first).
  */
 public final class CalendarAuditTarget implements AuditTarget {
 
