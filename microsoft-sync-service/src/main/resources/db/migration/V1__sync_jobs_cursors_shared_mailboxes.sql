@@ -1,26 +1,6 @@
 -- microsoft-sync-service owns schema microsoft_sync. No other service reads these tables.
 
--- One row per account: the pending or running sync of that account. A replica claims a row with a lease
--- (select ... for update skip locked), so one account syncs on one replica at a time; a crashed replica's
--- row becomes claimable again when its lease expires. (Same shape as google_sync.sync_jobs.)
-create table sync_jobs (
-    account_id      text        primary key,
-    state           text        not null,               -- pending | running | done | failed
-    mode            text        not null,               -- auto | full | incremental
-    sources         text        not null,               -- comma-separated wire names: outlook_calendar,outlook_mail
-    reason          text,
-    requested_at    timestamptz not null,
-    not_before      timestamptz not null default now(),
-    lease_owner     text,
-    lease_until     timestamptz,
-    attempts        int         not null default 0,
-    rerun_mode      text,
-    rerun_sources   text,
-    last_error      text,
-    created_at      timestamptz not null default now(),
-    updated_at      timestamptz not null default now()
-);
-create index sync_jobs_claimable on sync_jobs (state, not_before);
+-- sync_jobs and its functions are sync-core's (db/sync-core/V0_1__sync_jobs.sql).
 
 -- Mail delta position of one mailbox folder, saved only after Kafka acknowledged the records it covers.
 -- account_id is the account for its own mailbox and '' for a shared mailbox (one cursor per shared
@@ -89,15 +69,3 @@ create table shared_mailboxes (
     last_account_id text,
     updated_at      timestamptz not null default now()
 );
-
-create function stronger_mode(a text, b text) returns text language sql immutable as $$
-    select case when a = 'full' or b = 'full' then 'full'
-                when a = 'auto' or b = 'auto' then 'auto'
-                else coalesce(a, b) end
-$$;
-
-create function merge_sources(a text, b text) returns text language sql immutable as $$
-    select coalesce(string_agg(distinct s, ',' order by s), '')
-    from unnest(string_to_array(a, ',') || string_to_array(b, ',')) as s
-    where s <> ''
-$$;

@@ -12,6 +12,8 @@ import java.time.Instant;
  * @param estimatedTotal the provider's estimate of the total, when it gives one
  * @param lastSyncedAt   when the last complete run finished
  * @param lastError      a human-readable error, never containing a token
+ * @param completeness   the last completeness audit of this source, when one ran; {@code synced} only when it found
+ *                       nothing unresolved, otherwise the state is {@code incomplete}
  */
 public record SyncStatus(
         int schemaVersion,
@@ -23,14 +25,23 @@ public record SyncStatus(
         Long estimatedTotal,
         Instant lastSyncedAt,
         String lastError,
-        Instant at) {
+        Instant at,
+        Completeness completeness) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /** A status without an audit result (progress, errors). */
+    public SyncStatus(int schemaVersion, String accountId, Source source, String mailbox, State state, long fetched,
+                      Long estimatedTotal, Instant lastSyncedAt, String lastError, Instant at) {
+        this(schemaVersion, accountId, source, mailbox, state, fetched, estimatedTotal, lastSyncedAt, lastError, at, null);
+    }
 
     public enum State {
         @JsonProperty("pending") PENDING,
         @JsonProperty("syncing") SYNCING,
         @JsonProperty("synced") SYNCED,
+        /** Caught up, but the last completeness audit left gaps it could not repair ({@code lastError} says which). */
+        @JsonProperty("incomplete") INCOMPLETE,
         @JsonProperty("error") ERROR,
         @JsonProperty("reauth_required") REAUTH_REQUIRED,
         @JsonProperty("access_denied") ACCESS_DENIED

@@ -69,7 +69,13 @@ class ContractRoundTripTests {
                                 InteractionEvent.Classification.BULK, true, null, false)),
                 Arguments.of(Contract.DEAD_LETTER, new DeadLetterDeserializer(),
                         new DeadLetter(1, "invalid_json", "Unexpected end-of-input", Topics.RAW_RECORDS, 3, 42L,
-                                "acc-1", "{\"op\":", "eyJvcCI6", AT)));
+                                "acc-1", "{\"op\":", "eyJvcCI6", AT)),
+                Arguments.of(Contract.SYNC_STATUS, new SyncStatusDeserializer(),
+                        new SyncStatus(1, "acc-1", Source.GMAIL, null, SyncStatus.State.INCOMPLETE, 0, null, AT,
+                                "2 messages still missing after repair", AT, new Completeness(AT, 1200, 1190, 12, 10))),
+                Arguments.of(Contract.SYNC_REQUEST, new SyncRequestDeserializer(),
+                        SyncRequest.of("acc-1", Provider.MICROSOFT, List.of(Source.OUTLOOK_MAIL),
+                                SyncRequest.Mode.AUTO, SyncRequest.Reason.MANUAL, AT).withAudit()));
     }
 
     @ParameterizedTest(name = "{0} #{index}")

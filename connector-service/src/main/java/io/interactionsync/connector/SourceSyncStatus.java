@@ -1,5 +1,6 @@
 package io.interactionsync.connector;
 
+import io.interactionsync.model.Completeness;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;
@@ -39,6 +40,35 @@ public class SourceSyncStatus extends PanacheEntityBase {
 
     @Column(name = "reported_at", nullable = false)
     public Instant reportedAt;
+
+    /** The last completeness audit (all five null until one ran). */
+    @Column(name = "completeness_checked_at")
+    public Instant completenessCheckedAt;
+
+    @Column(name = "completeness_provider_count")
+    public Long completenessProviderCount;
+
+    @Column(name = "completeness_ingested_count")
+    public Long completenessIngestedCount;
+
+    @Column(name = "completeness_missing")
+    public Long completenessMissing;
+
+    @Column(name = "completeness_repaired")
+    public Long completenessRepaired;
+
+    /** The last completeness audit of this source, or null when none has been reported. */
+    public Completeness completeness() {
+        if (completenessCheckedAt == null) {
+            return null;
+        }
+        return new Completeness(completenessCheckedAt, orZero(completenessProviderCount),
+                orZero(completenessIngestedCount), orZero(completenessMissing), orZero(completenessRepaired));
+    }
+
+    private static long orZero(Long n) {
+        return n == null ? 0 : n;
+    }
 
     @Embeddable
     public static class Key implements Serializable {

@@ -34,9 +34,11 @@ public final class LocalStack {
     static final String GOOGLE_SCOPES = "gmail,calendar";
     static final String MICROSOFT_SCOPES = "mail,calendar,sharedMail";
 
-    record Options(int users, int microsoftUsers, int messages, int months, long seed, String domain, boolean fresh) {
+    /** The launcher's options; {@code capture-raw-records.sh} takes the same ones. */
+    public record Options(int users, int microsoftUsers, int messages, int months, long seed, String domain,
+                          boolean fresh) {
 
-        static Options parse(String[] args) {
+        public static Options parse(String[] args) {
             int users = 3;
             int microsoftUsers = 2;
             int messages = 300;
@@ -69,6 +71,16 @@ public final class LocalStack {
             }
             return new Options(users, microsoftUsers, messages, months, seed, "acme.test", fresh);
         }
+
+        public Options withFresh() {
+            return new Options(users, microsoftUsers, messages, months, seed, domain, true);
+        }
+
+        /** The data options as they are written on the command line (for a record of what was run). */
+        public String arguments() {
+            return "--users " + users + " --microsoft-users " + microsoftUsers + " --messages " + messages
+                    + " --months " + months + " --seed " + seed;
+        }
     }
 
     public static void main(String[] args) {
@@ -91,7 +103,8 @@ public final class LocalStack {
             stopped.countDown();
         }, "local-stack-shutdown"));
         try {
-            run(options, root, state, stack);
+            start(options, root, stack);
+            System.out.println("Press Ctrl-C to stop.\n");
         } catch (RuntimeException e) {
             System.err.println("\nerror: " + e.getMessage());
             System.exit(1);
@@ -103,8 +116,15 @@ public final class LocalStack {
         }
     }
 
-    private static void run(Options options, Path root, Path state, Stack stack) {
+    /**
+     * Starts the stack's processes into {@code stack} (the caller stops it), connects the demo accounts, waits
+     * until the backfill settles (15 min at most) and prints a summary.
+     *
+     * @return the last progress reading: {@link BackfillProgress.Snapshot#settled()} says whether it settled
+     */
+    public static BackfillProgress.Snapshot start(Options options, Path root, Stack stack) {
         Instant started = Instant.now();
+        Path state = root.resolve(".local");
         StackEndpoints endpoints = StackEndpoints.local(tokenKeyring(state));
         checkPortsFree(endpoints);
 
@@ -197,14 +217,14 @@ public final class LocalStack {
                   Query events: curl -H "Authorization: Bearer $(curl -s -XPOST %s/idp/token \\
                       -H 'Content-Type: application/json' -d '{"sub":"%s","email":"%s","roles":["user"]}' | jq -r .access_token)" \\
                       'http://127.0.0.1:%d/api/v1/interaction-events?limit=5'
-                Press Ctrl-C to stop.
-                %n""",
+                """,
                 last.accounts(), last.accountsSynced(), last.accountsFailed() > 0 ? ", " + last.accountsFailed() + " failed" : "",
                 last.messagesRead(), last.eventsWritten(), seconds, Duration.between(started, Instant.now()).toSeconds(),
                 last.settled() ? "" : "\n  (not settled after " + BACKFILL_TIMEOUT.toMinutes() + " min — see the logs)",
                 endpoints.connectorPort(), endpoints.normalizerPort(), endpoints.emulatorUrl(), endpoints.kafkaBootstrap(),
                 endpoints.emulatorUrl(), userJwts.keySet().iterator().next(), team.get(0),
                 endpoints.normalizerPort());
+        return last;
     }
 
     private static void step(String what) {
@@ -230,6 +250,16 @@ public final class LocalStack {
     }
 
     private static void checkPortsFree(StackEndpoints e) {
+        List<String> taken = portsInUse(e);
+        if (!taken.isEmpty()) {
+            throw new IllegalStateException("port(s) already in use: " + String.join(", ", taken)
+                    + ".\n  Is another local stack running? Stop it with Ctrl-C, or find the process with: "
+                    + "ss -ltnp 'sport = :" + taken.get(0).split(" ")[0] + "'");
+        }
+    }
+
+    /** The stack's ports that something listens on right now, as {@code "port (owner)"}. */
+    public static List<String> portsInUse(StackEndpoints e) {
         Map<Integer, String> ports = new LinkedHashMap<>();
         ports.put(StackEndpoints.KAFKA_PORT, "Kafka");
         ports.put(StackEndpoints.KAFKA_CONTROLLER_PORT, "Kafka controller");
@@ -245,10 +275,6 @@ public final class LocalStack {
                 taken.add(port + " (" + owner + ")");
             }
         });
-        if (!taken.isEmpty()) {
-            throw new IllegalStateException("port(s) already in use: " + String.join(", ", taken)
-                    + ".\n  Is another local stack running? Stop it with Ctrl-C, or find the process with: "
-                    + "ss -ltnp 'sport = :" + taken.get(0).split(" ")[0] + "'");
-        }
+        return taken;
     }
 }

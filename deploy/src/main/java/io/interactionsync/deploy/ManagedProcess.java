@@ -131,7 +131,7 @@ public final class ManagedProcess implements AutoCloseable {
     }
 
     /** A polling interval of the launcher (not a test): waiting for another process has no event to await. */
-    static void pause(Duration d) {
+    public static void pause(Duration d) {
         try {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {

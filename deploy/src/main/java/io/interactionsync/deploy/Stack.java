@@ -34,7 +34,7 @@ public final class Stack implements AutoCloseable {
     }
 
     /** Adds a process started elsewhere (Kafka, the emulator) so it is stopped with the stack. */
-    public ManagedProcess adopt(ManagedProcess process) {
+    public synchronized ManagedProcess adopt(ManagedProcess process) {
         processes.push(process);
         return process;
     }
@@ -68,17 +68,18 @@ public final class Stack implements AutoCloseable {
                 logDir.resolve(name + ".log")));
     }
 
-    public ManagedProcess process(String name) {
+    public synchronized ManagedProcess process(String name) {
         return processes.stream().filter(p -> p.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no process " + name));
     }
 
-    public List<ManagedProcess> processes() {
+    public synchronized List<ManagedProcess> processes() {
         return List.copyOf(processes);
     }
 
+    /** Idempotent; synchronized because a shutdown hook may stop the stack while the launcher's thread does too. */
     @Override
-    public void close() {
+    public synchronized void close() {
         while (!processes.isEmpty()) {
             processes.pop().close();
         }

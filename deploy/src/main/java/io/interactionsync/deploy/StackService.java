@@ -98,5 +98,6 @@ public enum StackService {
         env.put("QUARKUS_OIDC_CLIENT_CLIENT_ID", artifact);
         env.put("QUARKUS_OIDC_CLIENT_CREDENTIALS_SECRET", LOCAL_SERVICE_SECRET);
         env.put("QUARKUS_REST_CLIENT_CONNECTOR_URL", e.connectorUrl());
+        env.put("QUARKUS_REST_CLIENT_NORMALIZER_URL", e.normalizerUrl());
     }
 }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.interactionsync.googlesync.repository.CalendarCursorRepository;
 import io.interactionsync.sync.jobs.SyncJobRepository;
 import io.interactionsync.googlesync.source.calendar.CalendarCursor;
-import io.interactionsync.googlesync.support.FakeConnectorResource;
+import io.interactionsync.testsupport.FakeConnectorResource;
 import io.interactionsync.googlesync.support.TestMailbox;
 import io.interactionsync.testsupport.TopicReader;
 import io.interactionsync.model.ContractSchemas;

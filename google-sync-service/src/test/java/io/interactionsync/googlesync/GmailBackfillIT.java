@@ -13,7 +13,7 @@ import io.interactionsync.googlesync.source.gmail.GmailBackfillSource;
 import io.interactionsync.googlesync.source.gmail.GmailCursor;
 import io.interactionsync.googlesync.source.gmail.GmailSession;
 import io.interactionsync.googlesync.source.gmail.GmailSessionFactory;
-import io.interactionsync.googlesync.support.FakeConnectorResource;
+import io.interactionsync.testsupport.FakeConnectorResource;
 import io.interactionsync.googlesync.support.TestMailbox;
 import io.interactionsync.testsupport.TopicReader;
 import io.interactionsync.model.ContractSchemas;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.interactionsync.googlesync.repository.GmailCursorRepository;
 import io.interactionsync.sync.jobs.SyncJobRepository;
 import io.interactionsync.googlesync.source.gmail.GmailCursor;
-import io.interactionsync.googlesync.support.FakeConnectorResource;
+import io.interactionsync.testsupport.FakeConnectorResource;
 import io.interactionsync.googlesync.support.TestMailbox;
 import io.interactionsync.testsupport.TopicReader;
 import io.interactionsync.model.ContractSchemas;

@@ -7,7 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.interactionsync.googlesync.client.gmail.GmailApiClient;
 import io.interactionsync.sync.jobs.SyncJobRepository;
-import io.interactionsync.googlesync.support.FakeConnectorResource;
+import io.interactionsync.testsupport.FakeConnectorResource;
 import io.interactionsync.googlesync.support.TestMailbox;
 import io.interactionsync.model.Provider;
 import io.interactionsync.model.Source;

@@ -18,7 +18,7 @@ import io.interactionsync.sync.jobs.SyncJobRepository;
 import io.interactionsync.microsoftsync.source.calendar.CalendarCursor;
 import io.interactionsync.microsoftsync.source.calendar.CalendarDeltaSource;
 import io.interactionsync.microsoftsync.source.mail.MailDeltaSource;
-import io.interactionsync.microsoftsync.support.FakeConnectorResource;
+import io.interactionsync.testsupport.FakeConnectorResource;
 import io.interactionsync.microsoftsync.support.Outlook;
 import io.interactionsync.testsupport.TopicReader;
 import io.interactionsync.model.ContractSchemas;

@@ -19,7 +19,7 @@ import io.interactionsync.microsoftsync.repository.MailCursorRepository;
 import io.interactionsync.sync.jobs.SyncJobRepository;
 import io.interactionsync.microsoftsync.source.mail.MailCursor;
 import io.interactionsync.microsoftsync.source.mail.MailDeltaSource;
-import io.interactionsync.microsoftsync.support.FakeConnectorResource;
+import io.interactionsync.testsupport.FakeConnectorResource;
 import io.interactionsync.microsoftsync.support.Outlook;
 import io.interactionsync.testsupport.TopicReader;
 import io.interactionsync.model.Provider;

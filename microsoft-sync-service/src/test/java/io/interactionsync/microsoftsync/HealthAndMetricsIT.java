@@ -9,7 +9,7 @@ import static org.hamcrest.Matchers.hasItems;
 
 import io.interactionsync.microsoftsync.graph.GraphApi;
 import io.interactionsync.sync.jobs.SyncJobRepository;
-import io.interactionsync.microsoftsync.support.FakeConnectorResource;
+import io.interactionsync.testsupport.FakeConnectorResource;
 import io.interactionsync.microsoftsync.support.Outlook;
 import io.interactionsync.model.Provider;
 import io.interactionsync.model.Source;

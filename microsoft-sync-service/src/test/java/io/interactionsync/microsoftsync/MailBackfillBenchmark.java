@@ -7,7 +7,7 @@ import io.interactionsync.microsoftsync.repository.MailCursorRepository;
 import io.interactionsync.microsoftsync.repository.MailboxRepository;
 import io.interactionsync.sync.jobs.SyncJobRepository;
 import io.interactionsync.microsoftsync.source.mail.MailCursor;
-import io.interactionsync.microsoftsync.support.FakeConnectorResource;
+import io.interactionsync.testsupport.FakeConnectorResource;
 import io.interactionsync.model.Json;
 import io.interactionsync.model.Provider;
 import io.interactionsync.model.Source;

@@ -8,7 +8,7 @@ import io.interactionsync.microsoftsync.repository.MailCursorRepository;
 import io.interactionsync.microsoftsync.repository.MailboxRepository;
 import io.interactionsync.microsoftsync.repository.PublishedMessageRepository;
 import io.interactionsync.microsoftsync.source.mail.MailCursor;
-import io.interactionsync.microsoftsync.support.FakeConnectorResource;
+import io.interactionsync.testsupport.FakeConnectorResource;
 import io.interactionsync.microsoftsync.support.Outlook;
 import io.interactionsync.model.ContractSchemas;
 import io.interactionsync.model.Provider;

@@ -8,7 +8,7 @@ import io.interactionsync.microsoftsync.repository.MailCursorRepository;
 import io.interactionsync.microsoftsync.repository.PublishedMessageRepository;
 import io.interactionsync.microsoftsync.repository.SharedMailboxRepository;
 import io.interactionsync.sync.jobs.SyncJobRepository;
-import io.interactionsync.microsoftsync.support.FakeConnectorResource;
+import io.interactionsync.testsupport.FakeConnectorResource;
 import io.interactionsync.microsoftsync.support.Outlook;
 import io.interactionsync.testsupport.TopicReader;
 import io.interactionsync.model.AccountEvent;

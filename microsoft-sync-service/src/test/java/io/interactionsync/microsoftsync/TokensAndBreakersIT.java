@@ -17,7 +17,7 @@ import io.interactionsync.microsoftsync.graph.MailboxThrottle;
 import io.interactionsync.microsoftsync.metrics.SyncMetrics;
 import io.interactionsync.sync.jobs.SyncJobRepository;
 import io.interactionsync.sync.RetryLaterException;
-import io.interactionsync.microsoftsync.support.FakeConnectorResource;
+import io.interactionsync.testsupport.FakeConnectorResource;
 import io.interactionsync.microsoftsync.support.Outlook;
 import io.interactionsync.testsupport.TopicReader;
 import io.interactionsync.model.Provider;

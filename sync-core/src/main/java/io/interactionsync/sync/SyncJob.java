@@ -13,9 +13,16 @@ import java.util.stream.Collectors;
  *
  * @param leaseOwner the replica holding the lease
  * @param attempts   how many times the job was claimed (including this one)
+ * @param audit      a completeness audit of the sources was asked for (a backfill audits anyway)
  */
 public record SyncJob(String accountId, SyncRequest.Mode mode, Set<Source> sources, String reason,
-                      Instant requestedAt, String leaseOwner, int attempts) {
+                      Instant requestedAt, String leaseOwner, int attempts, boolean audit) {
+
+    /** A job without an audit request. */
+    public SyncJob(String accountId, SyncRequest.Mode mode, Set<Source> sources, String reason, Instant requestedAt,
+                   String leaseOwner, int attempts) {
+        this(accountId, mode, sources, reason, requestedAt, leaseOwner, attempts, false);
+    }
 
     public static String wire(SyncRequest.Mode mode) {
         return mode.name().toLowerCase(java.util.Locale.ROOT);

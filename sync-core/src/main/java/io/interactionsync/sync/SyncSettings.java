@@ -18,6 +18,8 @@ public interface SyncSettings {
 
     Status status();
 
+    Audit audit();
+
     /** Retries of one provider call (rate limits, 5xx, timeouts). */
     interface Retry {
         /** Attempts of one call before the step gives up and the job is rescheduled (no default: each service sets its own). */
@@ -69,5 +71,24 @@ public interface SyncSettings {
         /** ...or at least this often, whichever comes first (also the progress log interval). */
         @WithDefault("5s")
         Duration every();
+    }
+
+    /** The completeness audit (id-level reconciliation of provider, published and normalized records). */
+    interface Audit {
+        /** Whether audits run at all (after each backfill, daily, and on request). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** A source whose last audit is older than this is audited again by its next run (the daily fan-out). */
+        @WithDefault("20h")
+        Duration every();
+
+        /** How long the audit waits for the normalizer to process published records before re-publishing them. */
+        @WithDefault("2m")
+        Duration ingestWait();
+
+        /** At most this many gaps are repaired per audit; the rest stay unresolved until the next one. */
+        @WithDefault("20000")
+        int maxRepairs();
     }
 }

@@ -107,6 +107,7 @@ class SyncCoreTests {
             public Retry retry() { return retry; }
             public Worker worker() { return worker; }
             public Status status() { return null; }
+            public Audit audit() { return null; }
         };
     }
 }

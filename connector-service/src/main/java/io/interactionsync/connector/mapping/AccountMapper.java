@@ -4,6 +4,8 @@ import io.interactionsync.connector.Account;
 import io.interactionsync.connector.SourceSyncStatus;
 import io.interactionsync.connector.provider.OAuthProviders;
 import io.interactionsync.connector.rest.dto.AccountView;
+import io.interactionsync.connector.rest.dto.AccountView.CompletenessView;
+import io.interactionsync.connector.rest.dto.AccountView.SharedMailboxStatus;
 import io.interactionsync.connector.rest.dto.AccountView.SourceView;
 import io.interactionsync.connector.service.SourcePolicy;
 import io.interactionsync.model.Source;
@@ -36,10 +38,7 @@ public class AccountMapper {
         Map<String, SourceView> sources = new LinkedHashMap<>();
         List<String> states = new ArrayList<>();
         for (Source source : providers.get(account.provider).sources()) {
-            SourceSyncStatus own = statuses.stream()
-                    .filter(s -> s.key.accountId.equals(account.id) && s.key.source.equals(source.wireName())
-                            && SourceSyncStatus.OWN_MAILBOX.equals(s.key.mailbox))
-                    .findFirst().orElse(null);
+            SourceSyncStatus own = find(account, statuses, source, SourceSyncStatus.OWN_MAILBOX);
             boolean on = enabled.contains(source);
             String state = !on ? "disabled" : own == null ? "pending" : own.state;
             if (on) {
@@ -47,13 +46,35 @@ public class AccountMapper {
             }
             sources.put(source.wireName(), new SourceView(on, state, own == null ? 0 : own.fetched,
                     own == null ? null : own.estimatedTotal, own == null ? null : own.lastSyncedAt,
-                    own == null ? null : own.lastError));
+                    own == null ? null : own.lastError, own == null ? null : CompletenessView.of(own.completeness())));
+        }
+        // Shared mailboxes are mail only; their reports are not aggregated into syncStatus (another subscriber's job
+        // may read a mailbox, so one account may never get a report of its own for it).
+        boolean mailOn = enabled.contains(Source.OUTLOOK_MAIL);
+        List<SharedMailboxStatus> shared = new ArrayList<>(sharedMailboxes.size());
+        for (String address : sharedMailboxes) {
+            SourceSyncStatus s = find(account, statuses, Source.OUTLOOK_MAIL, address);
+            shared.add(new SharedMailboxStatus(address, !mailOn ? "disabled" : s == null ? "pending" : s.state,
+                    s == null ? null : s.lastSyncedAt, s == null ? null : s.lastError,
+                    s == null ? null : CompletenessView.of(s.completeness())));
         }
         return new AccountView(account.id.toString(), account.provider.name().toLowerCase(Locale.ROOT), account.email,
-                account.scopeList(), sources, aggregate(account, states), sharedMailboxes, account.createdAt);
+                account.scopeList(), sources, aggregate(account, states), shared, account.createdAt);
     }
 
-    /** reauth_required > error > syncing > pending > synced; a mix of synced and pending counts as syncing. */
+    private static SourceSyncStatus find(Account account, Collection<SourceSyncStatus> statuses, Source source,
+                                         String mailbox) {
+        return statuses.stream()
+                .filter(s -> s.key.accountId.equals(account.id) && s.key.source.equals(source.wireName())
+                        && s.key.mailbox.equalsIgnoreCase(mailbox))
+                .findFirst().orElse(null);
+    }
+
+    /**
+     * Worst first: reauth_required > error > syncing / pending > incomplete > synced. All pending (or nothing enabled)
+     * is pending; a mix that still has pending or syncing sources is syncing; sources that are all caught up are
+     * incomplete when any one's last completeness audit left gaps, else synced.
+     */
     static String aggregate(Account account, List<String> states) {
         if (account.status == Account.Status.REAUTH_REQUIRED || states.contains("reauth_required")) {
             return "reauth_required";
@@ -64,8 +85,8 @@ public class AccountMapper {
         if (states.isEmpty() || states.stream().allMatch("pending"::equals)) {
             return "pending";
         }
-        if (states.stream().allMatch("synced"::equals)) {
-            return "synced";
+        if (states.stream().allMatch(s -> s.equals("synced") || s.equals("incomplete"))) {
+            return states.contains("incomplete") ? "incomplete" : "synced";
         }
         return "syncing";
     }

@@ -1,6 +1,7 @@
 package io.interactionsync.connector.repository;
 
 import io.interactionsync.connector.SourceSyncStatus;
+import io.interactionsync.model.Completeness;
 import io.interactionsync.model.SyncStatus;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,15 +18,29 @@ public class SyncStatusRepository implements PanacheRepositoryBase<SourceSyncSta
      * not exist (any more). Returns whether a row was written.
      */
     public boolean upsert(UUID accountId, SyncStatus s) {
+        Completeness c = s.completeness();
         int rows = getEntityManager().createNativeQuery("""
                 insert into connector.source_sync_status
-                    (account_id, source, mailbox, state, fetched, estimated_total, last_synced_at, last_error, reported_at)
-                select ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
+                    (account_id, source, mailbox, state, fetched, estimated_total, last_synced_at, last_error, reported_at,
+                     completeness_checked_at, completeness_provider_count, completeness_ingested_count,
+                     completeness_missing, completeness_repaired)
+                select ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14
                 where exists (select 1 from connector.accounts a where a.id = ?1)
                 on conflict (account_id, source, mailbox) do update set
                     state = excluded.state, fetched = excluded.fetched, estimated_total = excluded.estimated_total,
                     last_synced_at = coalesce(excluded.last_synced_at, source_sync_status.last_synced_at),
-                    last_error = excluded.last_error, reported_at = excluded.reported_at
+                    last_error = excluded.last_error, reported_at = excluded.reported_at,
+                    -- the last audit stays until a report carries a newer one (progress reports carry none)
+                    completeness_checked_at = coalesce(excluded.completeness_checked_at,
+                        source_sync_status.completeness_checked_at),
+                    completeness_provider_count = case when excluded.completeness_checked_at is null
+                        then source_sync_status.completeness_provider_count else excluded.completeness_provider_count end,
+                    completeness_ingested_count = case when excluded.completeness_checked_at is null
+                        then source_sync_status.completeness_ingested_count else excluded.completeness_ingested_count end,
+                    completeness_missing = case when excluded.completeness_checked_at is null
+                        then source_sync_status.completeness_missing else excluded.completeness_missing end,
+                    completeness_repaired = case when excluded.completeness_checked_at is null
+                        then source_sync_status.completeness_repaired else excluded.completeness_repaired end
                 where source_sync_status.reported_at <= excluded.reported_at
                 """)
                 .setParameter(1, accountId)
@@ -37,6 +52,11 @@ public class SyncStatusRepository implements PanacheRepositoryBase<SourceSyncSta
                 .setParameter(7, s.lastSyncedAt() == null ? null : Timestamp.from(s.lastSyncedAt()))
                 .setParameter(8, s.lastError())
                 .setParameter(9, Timestamp.from(s.at()))
+                .setParameter(10, c == null || c.checkedAt() == null ? null : Timestamp.from(c.checkedAt()))
+                .setParameter(11, c == null ? null : c.providerCount())
+                .setParameter(12, c == null ? null : c.ingestedCount())
+                .setParameter(13, c == null ? null : c.missing())
+                .setParameter(14, c == null ? null : c.repaired())
                 .executeUpdate();
         return rows > 0;
     }

@@ -15,7 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Manual sync of any of the caller's accounts. */
+/** Manual sync and on-demand completeness audit of any of the caller's accounts. */
 @Path("/api/v1/accounts")
 @Authenticated
 @RunOnVirtualThread
@@ -39,6 +39,18 @@ public class AccountSyncResource {
     @APIResponse(responseCode = "409", description = "reauth_required, no_sources_enabled")
     public Response sync(@PathParam("id") String id) {
         SyncAccepted accepted = accounts.requestSync(user.id(), Ids.accountId(id));
+        return Response.accepted(accepted).build();
+    }
+
+    @POST
+    @Path("/{id}/audit")
+    @Operation(summary = "Request a completeness audit and repair now (publishes a sync-requests record, reason "
+            + "manual, with audit: true); the result shows as sources.*.completeness")
+    @APIResponse(responseCode = "202", description = "Requested")
+    @APIResponse(responseCode = "404", description = "account_not_found")
+    @APIResponse(responseCode = "409", description = "reauth_required, no_sources_enabled")
+    public Response audit(@PathParam("id") String id) {
+        SyncAccepted accepted = accounts.requestAudit(user.id(), Ids.accountId(id));
         return Response.accepted(accepted).build();
     }
 }

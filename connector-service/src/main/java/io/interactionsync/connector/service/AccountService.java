@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.MDC;
 
-/** The caller's accounts: list, read, disconnect, manual sync. Other users' accounts look missing (404). */
+/** The caller's accounts: list, read, disconnect, manual sync and audit. Other users' accounts look missing (404). */
 @ApplicationScoped
 public class AccountService {
 
@@ -118,6 +118,18 @@ public class AccountService {
     }
 
     public SyncAccepted requestSync(String userId, UUID id) {
+        return request(userId, id, false);
+    }
+
+    /**
+     * A manual sync of the account's enabled sources followed by their completeness audit and repair (the sync
+     * services audit after every backfill and daily on their own; this is the on-demand one).
+     */
+    public SyncAccepted requestAudit(String userId, UUID id) {
+        return request(userId, id, true);
+    }
+
+    private SyncAccepted request(String userId, UUID id, boolean audit) {
         Account a = QuarkusTransaction.requiringNew().call(() -> owned(userId, id, null));
         if (a.status == Account.Status.REAUTH_REQUIRED) {
             throw ApiException.conflict("reauth_required", "The account must be reconnected before it can sync.");
@@ -127,8 +139,9 @@ public class AccountService {
             throw ApiException.conflict("no_sources_enabled", "No source of this account is enabled for syncing.");
         }
         Instant now = clock.instant();
-        publisher.publish(SyncRequest.of(a.id.toString(), a.provider, sources, SyncRequest.Mode.AUTO,
-                SyncRequest.Reason.MANUAL, now));
+        SyncRequest request = SyncRequest.of(a.id.toString(), a.provider, sources, SyncRequest.Mode.AUTO,
+                SyncRequest.Reason.MANUAL, now);
+        publisher.publish(audit ? request.withAudit() : request);
         return new SyncAccepted(a.id.toString(), sources.stream().map(Source::wireName).toList(), now);
     }
 

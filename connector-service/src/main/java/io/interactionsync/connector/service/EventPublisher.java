@@ -38,7 +38,8 @@ public class EventPublisher {
 
     public void publish(SyncRequest request) {
         syncRequests.sendMessage(keyed(request.accountId(), request)).await().atMost(ACK_TIMEOUT);
-        Log.infof("published sync-request %s %s for %s", request.reason(), request.sources(), request.accountId());
+        Log.infof("published sync-request %s %s%s for %s", request.reason(), request.sources(),
+                request.auditRequested() ? " with audit" : "", request.accountId());
     }
 
     private static <T> Message<T> keyed(String key, T payload) {

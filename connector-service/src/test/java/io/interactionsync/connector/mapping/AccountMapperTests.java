@@ -27,6 +27,22 @@ class AccountMapperTests {
     }
 
     @Test
+    void shouldReportIncompleteOnlyWhenEverySourceIsCaughtUpAndOneAuditLeftGaps() {
+        Account active = account(Account.Status.ACTIVE);
+        assertThat(AccountMapper.aggregate(active, List.of("synced", "incomplete"))).isEqualTo("incomplete");
+        assertThat(AccountMapper.aggregate(active, List.of("incomplete", "incomplete"))).isEqualTo("incomplete");
+        // worse states win: syncing / pending, error, reauth_required
+        assertThat(AccountMapper.aggregate(active, List.of("incomplete", "syncing"))).isEqualTo("syncing");
+        assertThat(AccountMapper.aggregate(active, List.of("incomplete", "pending"))).isEqualTo("syncing");
+        assertThat(AccountMapper.aggregate(active, List.of("incomplete", "error"))).isEqualTo("error");
+        assertThat(AccountMapper.aggregate(active, List.of("incomplete", "access_denied"))).isEqualTo("error");
+        assertThat(AccountMapper.aggregate(active, List.of("incomplete", "reauth_required")))
+                .isEqualTo("reauth_required");
+        assertThat(AccountMapper.aggregate(account(Account.Status.REAUTH_REQUIRED), List.of("incomplete")))
+                .isEqualTo("reauth_required");
+    }
+
+    @Test
     void shouldReportReauthRequiredForAnAccountMarkedSo() {
         assertThat(AccountMapper.aggregate(account(Account.Status.REAUTH_REQUIRED), List.of("synced")))
                 .isEqualTo("reauth_required");

@@ -13,7 +13,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.interactionsync.model.Completeness;
 import io.interactionsync.model.ContractSchemas.Contract;
+import io.interactionsync.model.Source;
+import io.interactionsync.model.SyncStatus;
 import io.interactionsync.model.Topics;
 import io.interactionsync.testsupport.EmulatorTestResource;
 import io.interactionsync.testsupport.KafkaTestClient;
@@ -65,7 +68,7 @@ class SharedMailboxTests {
         given().auth().oauth2(jwt).get("/api/v1/microsoft-accounts/{id}/shared-mailboxes", id)
                 .then().statusCode(200).body("size()", equalTo(1)).body("[0].address", equalTo(shared));
         given().auth().oauth2(jwt).get("/api/v1/microsoft-accounts/{id}", id)
-                .then().statusCode(200).body("sharedMailboxes", equalTo(List.of(shared)));
+                .then().statusCode(200).body("sharedMailboxes.address", equalTo(List.of(shared)));
 
         given().auth().oauth2(jwt).delete("/api/v1/microsoft-accounts/{id}/shared-mailboxes/{address}", id, shared)
                 .then().statusCode(204);
@@ -84,6 +87,42 @@ class SharedMailboxTests {
             assertThat(events.get(1).get("type").asText()).isEqualTo("shared_mailbox_removed");
             assertThat(events).allMatch(e -> e.get("sharedMailbox").asText().equals(shared));
         }
+    }
+
+    @Test
+    void shouldShowEachSharedMailboxsLastReportAndCompletenessInTheAccountJson() {
+        String shared = sharedAddress();
+        loadSharedMailbox(shared);
+        String upn = uniqueUpn("auditdelegate");
+        loadMicrosoftUser(upn, Map.of("fullAccessTo", List.of(shared)));
+        String jwt = userJwt("u-" + UUID.randomUUID());
+        String id = connect(jwt, upn, "mail,sharedMail", 201).get("id").asText();
+        add(jwt, id, shared).then().statusCode(201);
+        given().auth().oauth2(jwt).get("/api/v1/microsoft-accounts/{id}", id).then().statusCode(200)
+                .body("sharedMailboxes[0].address", equalTo(shared))
+                .body("sharedMailboxes[0].state", equalTo("pending"))
+                .body("sharedMailboxes[0].completeness", org.hamcrest.Matchers.nullValue());
+
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        try (KafkaTestClient kafka = KafkaTestClient.connect()) {
+            kafka.send(Topics.SYNC_STATUS, id, new SyncStatus(1, id, Source.OUTLOOK_MAIL, shared,
+                    SyncStatus.State.INCOMPLETE, 30, null, now, "1 id still fails after repair", now,
+                    new Completeness(now, 31, 30, 4, 3)));
+            kafka.send(Topics.SYNC_STATUS, id, new SyncStatus(1, id, Source.OUTLOOK_MAIL, null,
+                    SyncStatus.State.SYNCED, 12, null, now, null, now, new Completeness(now, 12, 12, 0, 0)));
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(jwt).get("/api/v1/microsoft-accounts/{id}", id).then().statusCode(200)
+                        .body("sources.outlook_mail.state", equalTo("synced"))
+                        .body("sources.outlook_mail.completeness.providerCount", equalTo(12))
+                        .body("sharedMailboxes[0].state", equalTo("incomplete"))
+                        .body("sharedMailboxes[0].lastError", equalTo("1 id still fails after repair"))
+                        .body("sharedMailboxes[0].lastSyncedAt", equalTo(now.toString()))
+                        .body("sharedMailboxes[0].completeness.checkedAt", equalTo(now.toString()))
+                        .body("sharedMailboxes[0].completeness.providerCount", equalTo(31))
+                        .body("sharedMailboxes[0].completeness.ingestedCount", equalTo(30))
+                        .body("sharedMailboxes[0].completeness.missing", equalTo(4))
+                        .body("sharedMailboxes[0].completeness.repaired", equalTo(3)));
     }
 
     @Test
@@ -172,6 +211,6 @@ class SharedMailboxTests {
         given().get("/api/v1/microsoft-accounts").then().statusCode(401).body("code", equalTo("unauthorized"));
 
         given().auth().oauth2(owner).get("/api/v1/microsoft-accounts/{id}", id)
-                .then().statusCode(200).body("sharedMailboxes", equalTo(List.of(shared)));
+                .then().statusCode(200).body("sharedMailboxes.address", equalTo(List.of(shared)));
     }
 }

@@ -17,6 +17,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.interactionsync.connector.service.SyncFanOutService;
+import io.interactionsync.model.Completeness;
 import io.interactionsync.model.ContractSchemas.Contract;
 import io.interactionsync.model.Json;
 import io.interactionsync.model.Source;
@@ -76,6 +77,105 @@ class SyncLifecycleTests {
                 r -> accountId.equals(r.key()) && r.value().contains("\"manual\""), 1, Duration.ofSeconds(30)).get(0));
         assertValid(Contract.SYNC_REQUEST, request);
         assertThat(request.get("sources").toString()).contains("gmail", "google_calendar");
+    }
+
+    @Test
+    void shouldPublishAnAuditRequestForTheOwnersAccountOnly() {
+        given().auth().oauth2(owner).post("/api/v1/accounts/{id}/audit", accountId)
+                .then().statusCode(202).body("accountId", equalTo(accountId))
+                .body("sources", equalTo(java.util.List.of("gmail", "google_calendar")));
+        JsonNode request = json(kafka.awaitRecords(Topics.SYNC_REQUESTS,
+                r -> accountId.equals(r.key()) && r.value().contains("\"audit\":true"), 1, Duration.ofSeconds(30))
+                .get(0));
+        assertValid(Contract.SYNC_REQUEST, request);
+        assertThat(request.get("reason").asText()).isEqualTo("manual");
+        assertThat(request.get("mode").asText()).isEqualTo("auto");
+        assertThat(request.get("sources").toString()).contains("gmail", "google_calendar");
+        // a manual sync asks for no audit
+        given().auth().oauth2(owner).post("/api/v1/accounts/{id}/sync", accountId).then().statusCode(202);
+        JsonNode sync = json(kafka.awaitRecords(Topics.SYNC_REQUESTS,
+                r -> accountId.equals(r.key()) && r.value().contains("\"manual\"")
+                        && !r.value().contains("\"audit\":true"), 1, Duration.ofSeconds(30))
+                .get(0));
+        assertThat(sync.path("audit").asBoolean(false)).isFalse();
+
+        // someone else's account, or none at all, is not found
+        given().auth().oauth2(userJwt("u-" + UUID.randomUUID())).post("/api/v1/accounts/{id}/audit", accountId)
+                .then().statusCode(404).contentType("application/problem+json")
+                .body("code", equalTo("account_not_found"));
+        given().auth().oauth2(owner).post("/api/v1/accounts/{id}/audit", UUID.randomUUID().toString())
+                .then().statusCode(404).body("code", equalTo("account_not_found"));
+        given().auth().oauth2(owner).post("/api/v1/accounts/{id}/audit", "not-a-uuid")
+                .then().statusCode(400).body("code", equalTo("invalid_account_id"));
+        given().post("/api/v1/accounts/{id}/audit", accountId).then().statusCode(401);
+    }
+
+    @Test
+    void shouldRefuseToAuditAnAccountThatMustBeReconnected() throws Exception {
+        try (Connection c = db(); PreparedStatement ps = c.prepareStatement(
+                "update connector.accounts set status = 'REAUTH_REQUIRED' where id = ?")) {
+            ps.setObject(1, UUID.fromString(accountId));
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+        given().auth().oauth2(owner).post("/api/v1/accounts/{id}/audit", accountId)
+                .then().statusCode(409).body("code", equalTo("reauth_required"));
+        // a disconnected account is gone for its owner, as for a manual sync
+        given().auth().oauth2(owner).delete("/api/v1/google-accounts/{id}", accountId).then().statusCode(204);
+        given().auth().oauth2(owner).post("/api/v1/accounts/{id}/audit", accountId)
+                .then().statusCode(404).body("code", equalTo("account_not_found"));
+    }
+
+    @Test
+    void shouldShowIncompleteWhileTheLastAuditLeftGapsAndSyncedAfterACleanOne() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Instant audited = now.minusSeconds(5);
+        SyncStatus gmail = new SyncStatus(1, accountId, Source.GMAIL, null, SyncStatus.State.INCOMPLETE, 900, 900L,
+                now, "2 ids still fail after repair: 18c2f, 18c30", now,
+                new Completeness(audited, 1200, 1197, 5, 3));
+        SyncStatus calendar = new SyncStatus(1, accountId, Source.GOOGLE_CALENDAR, null, SyncStatus.State.SYNCED, 40,
+                40L, now, null, now, new Completeness(audited, 40, 40, 0, 0));
+        assertValid(Contract.SYNC_STATUS, Json.mapper().valueToTree(gmail));
+        kafka.send(Topics.SYNC_STATUS, accountId, gmail);
+        kafka.send(Topics.SYNC_STATUS, accountId, calendar);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(owner).get("/api/v1/google-accounts/{id}", accountId).then().statusCode(200)
+                        .body("syncStatus", equalTo("incomplete"))
+                        .body("sources.gmail.state", equalTo("incomplete"))
+                        .body("sources.gmail.lastError", equalTo("2 ids still fail after repair: 18c2f, 18c30"))
+                        .body("sources.gmail.completeness.checkedAt", equalTo(audited.toString()))
+                        .body("sources.gmail.completeness.providerCount", equalTo(1200))
+                        .body("sources.gmail.completeness.ingestedCount", equalTo(1197))
+                        .body("sources.gmail.completeness.missing", equalTo(5))
+                        .body("sources.gmail.completeness.repaired", equalTo(3))
+                        .body("sources.google_calendar.state", equalTo("synced"))
+                        .body("sources.google_calendar.completeness.missing", equalTo(0)));
+
+        // progress reports carry no audit: the last one stays, and syncing is worse than incomplete
+        kafka.send(Topics.SYNC_STATUS, accountId, new SyncStatus(1, accountId, Source.GMAIL, null,
+                SyncStatus.State.SYNCING, 10, null, now, null, now.plusSeconds(1)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(owner).get("/api/v1/google-accounts/{id}", accountId).then().statusCode(200)
+                        .body("syncStatus", equalTo("syncing"))
+                        .body("sources.gmail.completeness.missing", equalTo(5))
+                        .body("sources.gmail.completeness.checkedAt", equalTo(audited.toString())));
+
+        Instant reaudited = now.plusSeconds(2);
+        kafka.send(Topics.SYNC_STATUS, accountId, new SyncStatus(1, accountId, Source.GMAIL, null,
+                SyncStatus.State.SYNCED, 902, 902L, reaudited, null, reaudited,
+                new Completeness(reaudited, 1200, 1200, 2, 2)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(owner).get("/api/v1/google-accounts/{id}", accountId).then().statusCode(200)
+                        .body("syncStatus", equalTo("synced"))
+                        .body("sources.gmail.state", equalTo("synced"))
+                        .body("sources.gmail.lastError", org.hamcrest.Matchers.nullValue())
+                        .body("sources.gmail.completeness.checkedAt", equalTo(reaudited.toString()))
+                        .body("sources.gmail.completeness.ingestedCount", equalTo(1200))
+                        .body("sources.gmail.completeness.missing", equalTo(2))
+                        .body("sources.gmail.completeness.repaired", equalTo(2)));
+        // the list shows the same
+        given().auth().oauth2(owner).get("/api/v1/google-accounts").then().statusCode(200)
+                .body("find { it.id == '" + accountId + "' }.sources.gmail.completeness.repaired", equalTo(2));
     }
 
     @Test

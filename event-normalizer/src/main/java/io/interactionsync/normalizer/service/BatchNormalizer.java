@@ -316,7 +316,6 @@ public final class BatchNormalizer {
         // History known before this batch, plus what the batch's own sent mail adds (sent first, then received).
         Map<String, Set<String>> emailed = copy(lookups.emailedByUser());
         Map<String, Set<String>> sentIds = copy(lookups.sentIdsByUser());
-        Map<RecordKey, Version> versions = new LinkedHashMap<>();
         Map<String, Integer> outcomes = new HashMap<>(prepared.outcomes());
         Map<ContextKey, MailboxContext> contexts = new HashMap<>(); // per user × mailbox: the same for all its records
         List<Parsed> current = new ArrayList<>(prepared.records().size());
@@ -331,8 +330,9 @@ public final class BatchNormalizer {
                 continue;
             }
             current.add(v);
-            versions.merge(rk, mine, (a, b) -> a.partition() == b.partition() && a.offset() > b.offset() ? a : b);
         }
+        // Records that fail to map below decide nothing: they get no version (see the versions loop at the end).
+        Set<Parsed> failed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Parsed v : current) {
             if (v.record().op() != RawRecord.Op.UPSERT) {
                 continue;
@@ -391,9 +391,21 @@ public final class BatchNormalizer {
             } catch (PayloadException e) {
                 dead.add(decoder.reject(v.incoming(), e.code(), e.getMessage()).deadLetter());
                 count(outcomes, v.record().source(), "dead_letter");
+                failed.add(v);
             } catch (RuntimeException e) {
                 dead.add(decoder.reject(v.incoming(), RecordDecoder.MAPPING_FAILED, e.toString()).deadLetter());
                 count(outcomes, v.record().source(), "dead_letter");
+                failed.add(v);
+            }
+        }
+        // The version of a resource is the last record that decided its events. A dead letter decided nothing, so it
+        // has none, as a record dead-lettered while decoding has none: the completeness audit (IngestedResource)
+        // reports every dead-lettered resource as never processed.
+        Map<RecordKey, Version> versions = new LinkedHashMap<>();
+        for (Parsed v : current) {
+            if (!failed.contains(v)) {
+                versions.merge(v.key(), new Version(v.incoming().partition(), v.incoming().offset()),
+                        (a, b) -> a.partition() == b.partition() && a.offset() > b.offset() ? a : b);
             }
         }
         return new Plan(desired, ownerAddresses, dead,

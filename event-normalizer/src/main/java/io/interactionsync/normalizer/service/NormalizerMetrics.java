@@ -1,5 +1,6 @@
 package io.interactionsync.normalizer.service;
 
+import io.interactionsync.model.Source;
 import io.interactionsync.normalizer.rules.SkipReason;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,5 +54,14 @@ public class NormalizerMetrics {
 
     public void published(int n) {
         registry.counter("normalizer_outbox_published_total").increment(n);
+    }
+
+    /** One call of the internal ingested API (a sync service's audit): its ids, processed or missing. */
+    public void ingestedCheck(Source source, int processed, int missing) {
+        registry.counter("normalizer_ingested_checks_total", "source", source.wireName()).increment();
+        registry.counter("normalizer_ingested_ids_total", "source", source.wireName(), "outcome", "processed")
+                .increment(processed);
+        registry.counter("normalizer_ingested_ids_total", "source", source.wireName(), "outcome", "missing")
+                .increment(missing);
     }
 }

@@ -219,6 +219,35 @@ class BatchNormalizerTests {
         assertThat(plan.desired().values()).flatMap(l -> l).hasSize(1);
     }
 
+    @Test
+    void R_F3_aDeadLetteredRecordRecordsNoVersionSoTheAuditSeesItAsNeverProcessed() {
+        RawRecord good = message("g1").labels("INBOX").from("jane@client.example").to("alice@acme.test").record();
+        RawRecord skipped = message("d1").labels("DRAFT").from("alice@acme.test").to("jane@client.example").record();
+        RawRecord deleted = GmailFixtures.delete("gone");
+        // fails while reading the mail facts (before mapping)
+        RawRecord noTime = message("t1").internalDate(null).labels("INBOX").from("jane@client.example")
+                .to("alice@acme.test").record();
+        // a Calendar event without a start fails while mapping
+        RawRecord noStart = CalendarFixtures.record(Source.GOOGLE_CALENDAR, RawRecord.Op.UPSERT,
+                Json.mapper().createObjectNode().put("id", "ev1"));
+        // the same resource decided by a good record first, then a poison one: the good one's version stays
+        RawRecord firstGood = CalendarFixtures.record(Source.GOOGLE_CALENDAR, RawRecord.Op.UPSERT,
+                CalendarFixtures.googleMeeting("ev2"));
+        RawRecord thenPoison = CalendarFixtures.record(Source.GOOGLE_CALENDAR, RawRecord.Op.UPSERT,
+                Json.mapper().createObjectNode().put("id", "ev2"));
+        List<IncomingRecord> batch = List.of(in(good), in(skipped), in(deleted), in(noTime), in(noStart),
+                in(firstGood), in(thenPoison));
+
+        Plan plan = plan(batch, Lookups.EMPTY);
+
+        assertThat(plan.deadLetters()).hasSize(3);
+        assertThat(plan.versions()).hasSize(4);
+        assertThat(plan.versions().keySet()).extracting(k -> k.source().wireName() + "/" + k.remoteId())
+                .containsExactlyInAnyOrder("gmail/g1", "gmail/d1", "gmail/gone", "google_calendar/ev2");
+        assertThat(plan.versions().entrySet()).filteredOn(e -> e.getKey().remoteId().equals("ev2"))
+                .singleElement().satisfies(e -> assertThat(e.getValue().offset()).isEqualTo(batch.get(5).offset()));
+    }
+
     private static RawRecord shared(RawRecord.Op op, com.fasterxml.jackson.databind.JsonNode payload) {
         return io.interactionsync.normalizer.fixtures.CalendarFixtures.record(Source.OUTLOOK_MAIL, op, payload,
                 "DealFlow@acme.test", true, "acc-alice", "user-alice");

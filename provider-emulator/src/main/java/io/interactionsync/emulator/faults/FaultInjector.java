@@ -16,14 +16,16 @@ import java.util.Random;
 
 /**
  * Runs before every provider route: adds the configured latency, then applies the first matching fault rule
- * ({@code PUT /_emulator/faults}). Fault answers use the provider's own error shapes.
+ * ({@code PUT /_emulator/faults}). Fault answers use the provider's own error shapes. The first matching rule with
+ * {@code omit} attaches an {@link Omission} to the request instead, which the list, delta and history routes apply
+ * to the items they answer. {@code seed} in the body reseeds the random source, so a run repeats exactly.
  */
 public final class FaultInjector {
 
     private final EmulatorContext ctx;
     private final Vertx vertx;
     private volatile List<FaultRule> rules = List.of();
-    private final Random random = new Random(42);
+    private Random random = new Random(42);
 
     public FaultInjector(EmulatorContext ctx, Vertx vertx) {
         this.ctx = ctx;
@@ -36,9 +38,18 @@ public final class FaultInjector {
         if (!list.isArray()) {
             throw new BadRequestException("body must be {\"rules\": [ … ]}");
         }
+        JsonNode seed = body.path("seed");
+        if (!seed.isMissingNode() && !seed.isNull() && !seed.canConvertToLong()) {
+            throw new BadRequestException("seed must be an integer");
+        }
         List<FaultRule> parsed = new ArrayList<>();
         list.forEach(r -> parsed.add(FaultRule.from(r)));
-        rules = List.copyOf(parsed);
+        synchronized (this) {
+            if (seed.canConvertToLong()) {
+                random = new Random(seed.asLong());
+            }
+            rules = List.copyOf(parsed);
+        }
     }
 
     public void clear() {
@@ -61,11 +72,21 @@ public final class FaultInjector {
         }
         String user = user(rc, provider);
         FaultRule fired = null;
+        FaultRule omitting = null;
         for (FaultRule rule : rules) {
-            if (rule.matches(provider, path, user) && chance(rule.probability) && rule.take()) {
-                fired = rule;
-                break;
+            if ((rule.omit > 0 ? omitting == null : fired == null) && rule.matches(provider, path, user)
+                    && chance(rule.probability) && rule.take()) {
+                if (rule.omit > 0) {
+                    omitting = rule;
+                } else {
+                    fired = rule;
+                }
             }
+        }
+        if (omitting != null && (fired == null || fired.status == 0)) {
+            double omit = omitting.omit;
+            rc.put(Omission.KEY, Omission.dropping(omit, this::nextDouble,
+                    () -> ctx.stats().recordOmitted(user == null ? "(anonymous)" : user)));
         }
         long delay = ctx.config().get().latencyMs() + (fired == null ? 0 : fired.latencyMs);
         FaultRule rule = fired;
@@ -81,6 +102,10 @@ public final class FaultInjector {
         } else {
             proceed.run();
         }
+    }
+
+    private synchronized double nextDouble() {
+        return random.nextDouble();
     }
 
     private synchronized boolean chance(double probability) {

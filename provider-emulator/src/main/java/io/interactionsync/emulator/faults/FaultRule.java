@@ -12,13 +12,15 @@ import java.util.regex.PatternSyntaxException;
 /**
  * One injected fault: requests to {@code provider} whose path matches {@code pathRegex} (and, when set, made for
  * {@code user}) are answered {@code status} (0 = only delayed) with probability {@code probability}, at most
- * {@code count} times (absent = unlimited), with an optional Retry-After header and added latency.
+ * {@code count} times (absent = unlimited), with an optional Retry-After header and added latency. A rule with
+ * {@code omit} (a probability) instead lets the request through and drops each item of its list, delta or history
+ * response with that probability ({@link Omission}).
  */
 public final class FaultRule {
 
     private static final Set<String> PROVIDERS = Set.of("google", "microsoft", "idp");
     private static final Set<String> KEYS = Set.of("provider", "pathRegex", "user", "status", "probability", "count",
-            "retryAfterSeconds", "latencyMs");
+            "retryAfterSeconds", "latencyMs", "omit");
 
     final String provider;
     final Pattern pathRegex;
@@ -28,9 +30,10 @@ public final class FaultRule {
     final AtomicLong remaining;
     final Integer retryAfterSeconds;
     final long latencyMs;
+    final double omit;
 
     private FaultRule(String provider, Pattern pathRegex, String user, int status, double probability, Long count,
-            Integer retryAfterSeconds, long latencyMs) {
+            Integer retryAfterSeconds, long latencyMs, double omit) {
         this.provider = provider;
         this.pathRegex = pathRegex;
         this.user = user;
@@ -39,6 +42,7 @@ public final class FaultRule {
         this.remaining = count == null ? null : new AtomicLong(count);
         this.retryAfterSeconds = retryAfterSeconds;
         this.latencyMs = latencyMs;
+        this.omit = omit;
     }
 
     static FaultRule from(JsonNode json) {
@@ -74,11 +78,18 @@ public final class FaultRule {
         }
         Integer retryAfter = json.hasNonNull("retryAfterSeconds") ? json.get("retryAfterSeconds").asInt() : null;
         long latency = json.path("latencyMs").asLong(0);
-        if (status == 0 && latency == 0) {
-            throw new BadRequestException("a rule needs a status or a latencyMs");
+        double omit = json.path("omit").asDouble(0);
+        if (omit < 0 || omit > 1) {
+            throw new BadRequestException("omit must be within [0, 1]");
+        }
+        if (omit > 0 && status != 0) {
+            throw new BadRequestException("omit drops items of a successful response: it cannot be combined with a status");
+        }
+        if (status == 0 && latency == 0 && omit == 0) {
+            throw new BadRequestException("a rule needs a status, a latencyMs or an omit");
         }
         String user = json.hasNonNull("user") ? json.get("user").asText() : null;
-        return new FaultRule(provider, regex, user, status, probability, count, retryAfter, latency);
+        return new FaultRule(provider, regex, user, status, probability, count, retryAfter, latency, omit);
     }
 
     boolean matches(String requestProvider, String path, String requestUser) {
@@ -109,6 +120,9 @@ public final class FaultRule {
             out.put("retryAfterSeconds", retryAfterSeconds);
         }
         out.put("latencyMs", latencyMs);
+        if (omit > 0) {
+            out.put("omit", omit);
+        }
         return out;
     }
 }

@@ -7,7 +7,10 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Requests, quota units and throttled answers per user and per method, for {@code GET /_emulator/stats}. */
+/**
+ * Requests, quota units and throttled answers per user and per method, and the items an {@code omit} fault dropped
+ * from the user's responses, for {@code GET /_emulator/stats}.
+ */
 public final class UsageStats {
 
     private static final class Counters {
@@ -26,6 +29,7 @@ public final class UsageStats {
 
     private static final class UserCounters {
         final Counters total = new Counters();
+        final LongAdder omitted = new LongAdder();
         final ConcurrentHashMap<String, Counters> methods = new ConcurrentHashMap<>();
     }
 
@@ -44,13 +48,19 @@ public final class UsageStats {
         }
     }
 
-    /** {@code {"users": {"<user>": {requests, quotaUnits, throttled, methods: {"<method>": {…}}}}}}. */
+    /** One item dropped from a response to {@code user} by an {@code omit} fault (not a request). */
+    public void recordOmitted(String user) {
+        users.computeIfAbsent(user, k -> new UserCounters()).omitted.increment();
+    }
+
+    /** {@code {"users": {"<user>": {requests, quotaUnits, throttled, omitted, methods: {"<method>": {…}}}}}}. */
     public ObjectNode toJson() {
         ObjectNode root = Json.object();
         ObjectNode usersNode = root.putObject("users");
         Map<String, UserCounters> sorted = new TreeMap<>(users);
         sorted.forEach((user, counters) -> {
             ObjectNode u = counters.total.toJson();
+            u.put("omitted", counters.omitted.sum());
             ObjectNode methods = u.putObject("methods");
             new TreeMap<>(counters.methods).forEach((method, c) -> methods.set(method, c.toJson()));
             usersNode.set(user, u);

@@ -47,8 +47,8 @@ public class SyncJobRepository {
      */
     public void enqueue(SyncRequest request, Set<Source> sources) {
         String sql = """
-                insert into {schema}.sync_jobs as j (account_id, state, mode, sources, reason, requested_at, not_before)
-                values (?, 'pending', ?, ?, ?, ?, now())
+                insert into {schema}.sync_jobs as j (account_id, state, mode, sources, reason, requested_at, not_before, audit)
+                values (?, 'pending', ?, ?, ?, ?, now(), ?)
                 on conflict (account_id) do update set
                   state = case when j.state = 'running' then 'running' else 'pending' end,
                   mode = case when j.state = 'pending' then {schema}.stronger_mode(j.mode, excluded.mode)
@@ -56,6 +56,10 @@ public class SyncJobRepository {
                   sources = case when j.state = 'pending' then {schema}.merge_sources(j.sources, excluded.sources)
                                  when j.state = 'running' then j.sources else excluded.sources end,
                   reason = case when j.state = 'running' then j.reason else excluded.reason end,
+                  audit = case when j.state = 'pending' then j.audit or excluded.audit
+                               when j.state = 'running' then j.audit else excluded.audit end,
+                  rerun_audit = case when j.state = 'running' then coalesce(j.rerun_audit, false) or excluded.audit
+                                     else null end,
                   requested_at = case when j.state = 'running' then j.requested_at else excluded.requested_at end,
                   not_before = case when j.state = 'running' then j.not_before
                                     when j.state = 'pending' then least(j.not_before, now()) else now() end,
@@ -75,6 +79,7 @@ public class SyncJobRepository {
             ps.setString(3, SyncJob.wire(sources));
             ps.setString(4, request.reason() == null ? null : request.reason().name().toLowerCase(java.util.Locale.ROOT));
             ps.setTimestamp(5, Timestamp.from(request.requestedAt() == null ? Instant.now() : request.requestedAt()));
+            ps.setBoolean(6, request.auditRequested());
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new RepositoryException("could not enqueue the sync of account " + request.accountId(), e);
@@ -97,7 +102,7 @@ public class SyncJobRepository {
                     where (state = 'pending' and not_before <= now()) or (state = 'running' and lease_until < now())
                     order by not_before, requested_at
                     limit ? for update skip locked)
-                returning j.account_id, j.mode, j.sources, j.reason, j.requested_at, j.lease_owner, j.attempts
+                returning j.account_id, j.mode, j.sources, j.reason, j.requested_at, j.lease_owner, j.attempts, j.audit
                 """;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(qualified(sql))) {
             ps.setString(1, owner);
@@ -107,7 +112,8 @@ public class SyncJobRepository {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     jobs.add(new SyncJob(rs.getString(1), SyncJob.mode(rs.getString(2)), SyncJob.sources(rs.getString(3)),
-                            rs.getString(4), rs.getTimestamp(5).toInstant(), rs.getString(6), rs.getInt(7)));
+                            rs.getString(4), rs.getTimestamp(5).toInstant(), rs.getString(6), rs.getInt(7),
+                            rs.getBoolean(8)));
                 }
             }
             return jobs;
@@ -134,7 +140,8 @@ public class SyncJobRepository {
                 update {schema}.sync_jobs set
                   state = case when rerun_mode is null then 'done' else 'pending' end,
                   mode = coalesce(rerun_mode, mode), sources = coalesce(rerun_sources, sources),
-                  rerun_mode = null, rerun_sources = null, not_before = now(), attempts = 0,
+                  audit = coalesce(rerun_audit, false), rerun_mode = null, rerun_sources = null, rerun_audit = null,
+                  not_before = now(), attempts = 0,
                   lease_owner = null, lease_until = null, last_error = null, updated_at = now()
                 where account_id = ? and lease_owner = ?
                 """, ps -> {
@@ -163,7 +170,8 @@ public class SyncJobRepository {
                 update {schema}.sync_jobs set
                   state = case when rerun_mode is null then 'failed' else 'pending' end,
                   mode = coalesce(rerun_mode, mode), sources = coalesce(rerun_sources, sources),
-                  rerun_mode = null, rerun_sources = null, not_before = now(), attempts = 0,
+                  audit = coalesce(rerun_audit, false), rerun_mode = null, rerun_sources = null, rerun_audit = null,
+                  not_before = now(), attempts = 0,
                   last_error = ?, lease_owner = null, lease_until = null, updated_at = now()
                 where account_id = ? and lease_owner = ?
                 """, ps -> {

@@ -52,6 +52,7 @@ public class SyncRequestListener {
             return;
         }
         jobs.enqueue(request, sources);
-        Log.infof("sync request queued for account %s: %s, sources %s", request.accountId(), request.mode(), sources);
+        Log.infof("sync request queued for account %s: %s, sources %s%s", request.accountId(), request.mode(), sources,
+                request.auditRequested() ? ", with a completeness audit" : "");
     }
 }

@@ -1,6 +1,7 @@
 package io.interactionsync.sync.publish;
 
 import io.interactionsync.model.Source;
+import io.interactionsync.sync.audit.AuditResult;
 import io.interactionsync.model.SyncStatus;
 import io.quarkus.logging.Log;
 import java.time.Clock;
@@ -11,7 +12,9 @@ import java.time.Instant;
  * Status of one account × source (× shared mailbox) during one job: {@code syncing} at most every N records or T
  * seconds (and a progress line in the log at INFO), then {@code synced}, {@code error}, or a terminal state such as
  * {@code reauth_required} / {@code access_denied}. {@code mailbox} is a shared mailbox's address, or null for the
- * account's own data; {@code estimatedTotal} is null when the provider gives no estimate.
+ * account's own data; {@code estimatedTotal} is null when the provider gives no estimate. Once the source's last
+ * completeness audit is known ({@link #audit}), every status carries it, and a finished run whose audit left gaps
+ * open reports {@code incomplete} (with the audit's reason) instead of {@code synced}.
  */
 public final class StatusReporter {
 
@@ -24,6 +27,7 @@ public final class StatusReporter {
     private final Clock clock;
     private long lastReportedFetched = -1;
     private Instant lastReportedAt = Instant.EPOCH;
+    private AuditResult audit;
 
     public StatusReporter(SyncStatusPublisher publisher, String accountId, Source source, String mailbox, int everyRecords,
                           Duration every, Clock clock) {
@@ -40,6 +44,12 @@ public final class StatusReporter {
     public StatusReporter(SyncStatusPublisher publisher, String accountId, Source source, int everyRecords,
                           Duration every, Clock clock) {
         this(publisher, accountId, source, null, everyRecords, every, clock);
+    }
+
+    /** The source's last completeness audit (from the store, or one that just ran); null = none yet. */
+    public StatusReporter audit(AuditResult lastAudit) {
+        this.audit = lastAudit;
+        return this;
     }
 
     /** Reports progress if enough records or time went by since the last report (always the first time). */
@@ -61,7 +71,14 @@ public final class StatusReporter {
         progress(fetched, null, lastSyncedAt);
     }
 
+    /** The run finished: {@code synced}, or {@code incomplete} while the last audit left gaps open. */
     public void synced(long fetched, Long estimatedTotal, Instant lastSyncedAt) {
+        if (audit != null && !audit.complete()) {
+            Log.infof("%s%s incomplete: %d fetched, %d gaps open after the last audit", source.wireName(), label(),
+                    fetched, audit.completeness().unresolved());
+            publish(SyncStatus.State.INCOMPLETE, fetched, estimatedTotal, lastSyncedAt, audit.lastError());
+            return;
+        }
         Log.infof("%s%s synced: %d fetched", source.wireName(), label(), fetched);
         publish(SyncStatus.State.SYNCED, fetched, estimatedTotal, lastSyncedAt, null);
     }
@@ -87,7 +104,7 @@ public final class StatusReporter {
 
     private void publish(SyncStatus.State state, long fetched, Long estimatedTotal, Instant lastSyncedAt, String message) {
         publisher.publish(new SyncStatus(SyncStatus.SCHEMA_VERSION, accountId, source, mailbox, state, fetched,
-                estimatedTotal, lastSyncedAt, message, clock.instant()));
+                estimatedTotal, lastSyncedAt, message, clock.instant(), audit == null ? null : audit.completeness()));
     }
 
     private String label() {

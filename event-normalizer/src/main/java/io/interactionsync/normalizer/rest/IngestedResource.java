@@ -1,0 +1,126 @@
+package io.interactionsync.normalizer.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.interactionsync.model.Source;
+import io.interactionsync.normalizer.parse.Text;
+import io.interactionsync.normalizer.repository.IngestedRepository;
+import io.interactionsync.normalizer.repository.ResourceIds;
+import io.interactionsync.normalizer.service.NormalizerMetrics;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Internal, service-to-service: which of a list of provider ids the normalizer never processed for an account and
+ * source — the normalizer's side of the sync services' completeness audit. Only client-credentials JWTs with role
+ * {@code service} (issued by the portal IdP, like the connector's internal API) may call it; a user JWT gets 403.
+ *
+ * <p>{@code POST /internal/v1/accounts/{accountId}/ingested} {@code {"source": "gmail", "remoteIds": ["…"]}} (at most
+ * {@value #MAX_REMOTE_IDS} ids) → {@code {"checked": n, "missing": ["…"]}}: {@code checked} counts the distinct ids,
+ * {@code missing} lists, in request order and once each, those without a {@code record_versions} row. The account is
+ * the envelope's {@code accountId} (for a shared mailbox: the account the record was published under).
+ */
+@Path("/internal/v1/accounts")
+@RolesAllowed(IngestedResource.SERVICE_ROLE)
+@Produces(MediaType.APPLICATION_JSON)
+public class IngestedResource {
+
+    public static final String SERVICE_ROLE = "service";
+    /** Ids per call: a sync service pages its audit in chunks of this size. */
+    public static final int MAX_REMOTE_IDS = 5_000;
+
+    /** The answer. */
+    public record Ingested(int checked, List<String> missing) {
+    }
+
+    private final IngestedRepository repository;
+    private final NormalizerMetrics metrics;
+    private final ObjectMapper mapper;
+
+    public IngestedResource(IngestedRepository repository, NormalizerMetrics metrics, ObjectMapper mapper) {
+        this.repository = repository;
+        this.metrics = metrics;
+        this.mapper = mapper;
+    }
+
+    @POST
+    @Path("{accountId}/ingested")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Blocking // parsing 5,000 ids and hashing them is CPU work: not on the event loop that drives Kafka and PostgreSQL
+    public Uni<Ingested> ingested(@PathParam("accountId") String accountId, String body) {
+        if (!Text.isSafeId(accountId)) {
+            throw bad("invalid_account_id", "accountId is blank, longer than " + Text.MAX_ID
+                    + " characters or has control characters");
+        }
+        Request request = parse(body);
+        // distinct ids in request order, each with its record_versions key
+        Map<String, UUID> ids = new LinkedHashMap<>(request.remoteIds().size() * 2);
+        for (String remoteId : request.remoteIds()) {
+            ids.computeIfAbsent(remoteId, r -> ResourceIds.of(accountId, request.source(), r));
+        }
+        return repository.processed(ids.values()).map(processed -> {
+            List<String> missing = new ArrayList<>();
+            ids.forEach((remoteId, resourceId) -> {
+                if (!processed.contains(resourceId)) {
+                    missing.add(remoteId);
+                }
+            });
+            metrics.ingestedCheck(request.source(), ids.size() - missing.size(), missing.size());
+            return new Ingested(ids.size(), missing);
+        });
+    }
+
+    private record Request(Source source, List<String> remoteIds) {
+    }
+
+    private Request parse(String body) {
+        JsonNode json;
+        try {
+            json = body == null || body.isBlank() ? null : mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw bad("malformed_json", "the body is not valid JSON");
+        }
+        if (json == null || !json.isObject()) {
+            throw bad("invalid_body", "the body must be an object {\"source\": …, \"remoteIds\": […]}");
+        }
+        Source source;
+        try {
+            source = Source.fromWireName(json.path("source").asText(""));
+        } catch (IllegalArgumentException e) {
+            throw bad("invalid_source", "source must be one of gmail, google_calendar, outlook_mail, outlook_calendar");
+        }
+        JsonNode remoteIds = json.get("remoteIds");
+        if (remoteIds == null || !remoteIds.isArray()) {
+            throw bad("invalid_remote_ids", "remoteIds must be an array of strings");
+        }
+        if (remoteIds.size() > MAX_REMOTE_IDS) {
+            throw bad("too_many_remote_ids", "at most " + MAX_REMOTE_IDS + " remoteIds per call (got "
+                    + remoteIds.size() + "); send them in chunks");
+        }
+        List<String> out = new ArrayList<>(remoteIds.size());
+        for (JsonNode id : remoteIds) {
+            if (!id.isTextual()) {
+                throw bad("invalid_remote_ids", "remoteIds must be an array of strings");
+            }
+            out.add(id.textValue());
+        }
+        return new Request(source, out);
+    }
+
+    private static ProblemException bad(String code, String detail) {
+        return new ProblemException(Problem.badRequest(code, detail));
+    }
+}

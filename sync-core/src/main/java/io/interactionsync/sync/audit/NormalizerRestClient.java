@@ -1,0 +1,36 @@
+package io.interactionsync.sync.audit;
+
+import io.quarkus.oidc.client.filter.OidcClientFilter;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/**
+ * The event-normalizer's internal API (raw client, rest client config key {@code normalizer}): which published
+ * records it processed. Authenticated with this service's client-credentials JWT, like the connector's API.
+ */
+@RegisterRestClient(configKey = "normalizer")
+@OidcClientFilter
+@Path("/internal/v1/accounts")
+public interface NormalizerRestClient {
+
+    /** At most {@link IngestedClient#BATCH} ids per call. */
+    @POST
+    @Path("/{id}/ingested")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    IngestedResponse ingested(@PathParam("id") String accountId, IngestedRequest request);
+
+    /** @param source the wire name ({@code gmail}, {@code outlook_mail}, …) */
+    record IngestedRequest(String source, List<String> remoteIds) {
+    }
+
+    /** @param missing the ids the normalizer never processed for that account and source */
+    record IngestedResponse(int checked, List<String> missing) {
+    }
+}
