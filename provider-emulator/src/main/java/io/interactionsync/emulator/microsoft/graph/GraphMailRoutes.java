@@ -2,6 +2,7 @@ package io.interactionsync.emulator.microsoft.graph;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.interactionsync.emulator.faults.Omission;
 import io.interactionsync.emulator.http.Json;
 import io.interactionsync.emulator.http.MicrosoftErrors;
 import io.interactionsync.emulator.http.Responses;
@@ -143,7 +144,8 @@ final class GraphMailRoutes {
         List<Entry> page = remaining.subList(0, Math.min(pageSize, remaining.size()));
         Set<String> select = GraphAccess.select(state.select());
         ArrayNode value = Json.array();
-        for (Entry e : page) {
+        // An omit fault drops items silently; the links below still move past them.
+        for (Entry e : Omission.of(rc).filter(page)) {
             value.add(e.removed() ? removed("#microsoft.graph.message", e.id(immutable))
                     : project(e, select, target.bodyAllowed(), immutable, true));
         }
@@ -231,7 +233,7 @@ final class GraphMailRoutes {
         List<Folder> page = remaining.subList(0, Math.min(pageSize, remaining.size()));
         Set<String> select = GraphAccess.select(state.select());
         ArrayNode value = Json.array();
-        for (Folder f : page) {
+        for (Folder f : Omission.of(rc).filter(page)) {
             value.add(f.removed() ? removed("#microsoft.graph.mailFolder", f.id()) : folderJson(mailbox, f, select));
         }
         ObjectNode out = Json.object();
@@ -394,7 +396,7 @@ final class GraphMailRoutes {
         boolean immutable = GraphAccess.prefersImmutableIds(rc);
         Set<String> select = GraphAccess.select(rc.request().getParam("$select"));
         ArrayNode value = Json.array();
-        messages.stream().skip(paging.skip()).limit(paging.top())
+        Omission.of(rc).filter(messages.stream().skip(paging.skip()).limit(paging.top()).toList())
                 .forEach(e -> value.add(project(e, select, target.bodyAllowed(), immutable, false)));
         ObjectNode out = Json.object();
         out.put("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#Collection(message)");

@@ -3,6 +3,7 @@ package io.interactionsync.emulator.microsoft.graph;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.interactionsync.emulator.EmulatorContext;
+import io.interactionsync.emulator.faults.Omission;
 import io.interactionsync.emulator.http.Json;
 import io.interactionsync.emulator.http.MicrosoftErrors;
 import io.interactionsync.emulator.http.Responses;
@@ -184,8 +185,7 @@ public final class GraphRoutes {
         int pageSize = GraphAccess.pageSize(rc);
         int end = Math.min(changes.size(), state.offset() + pageSize);
         ArrayNode value = Json.array();
-        for (int i = state.offset(); i < end; i++) {
-            var e = changes.get(i);
+        for (var e : Omission.of(rc).filter(changes.subList(state.offset(), end))) {
             ObjectNode item = Json.object();
             item.put("@odata.type", "#microsoft.graph.event");
             if (e.removed()) {
