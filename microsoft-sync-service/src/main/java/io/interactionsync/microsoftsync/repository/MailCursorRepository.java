@@ -44,7 +44,7 @@ public class MailCursorRepository {
                         instant(rs.getTimestamp(9)), instant(rs.getTimestamp(10))));
             }
         } catch (SQLException e) {
-            throw new RepositoryException("could not load the mail cursor of " + mailbox + "/" + folder, e);
+            throw new RepositoryException("could not load the mail cursor of folder " + folder, e);
         }
     }
 
@@ -101,7 +101,7 @@ public class MailCursorRepository {
             }
             return out;
         } catch (SQLException e) {
-            throw new RepositoryException("could not list the mail cursors of " + mailbox, e);
+            throw new RepositoryException("could not list the mail cursors (account " + accountKey + ")", e);
         }
     }
 

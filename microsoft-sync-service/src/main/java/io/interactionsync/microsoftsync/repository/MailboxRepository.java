@@ -56,7 +56,7 @@ public class MailboxRepository {
                         at == null ? null : at.toInstant()));
             }
         } catch (SQLException e) {
-            throw new RepositoryException("could not load the mailbox state of " + mailbox, e);
+            throw new RepositoryException("could not load a mailbox state (account " + accountKey + ")", e);
         }
     }
 
@@ -76,7 +76,7 @@ public class MailboxRepository {
             }
             return new MailFolders(folders, excludedIds == null ? Set.of() : Set.copyOf(excludedIds));
         } catch (SQLException e) {
-            throw new RepositoryException("could not load the folders of " + mailbox, e);
+            throw new RepositoryException("could not load the folders (account " + accountKey + ")", e);
         }
     }
 
@@ -138,7 +138,7 @@ public class MailboxRepository {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new RepositoryException("could not save the folders of " + mailbox, e);
+            throw new RepositoryException("could not save the folders (account " + accountKey + ")", e);
         }
     }
 
@@ -152,7 +152,7 @@ public class MailboxRepository {
             ps.setString(3, key(mailbox));
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new RepositoryException("could not mark the mailbox " + mailbox + " synced", e);
+            throw new RepositoryException("could not mark a mailbox synced (account " + accountKey + ")", e);
         }
     }
 

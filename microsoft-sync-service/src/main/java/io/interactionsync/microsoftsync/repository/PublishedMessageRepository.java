@@ -175,7 +175,7 @@ public class PublishedMessageRepository {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new RepositoryException("could not retire folders of " + mailbox, e);
+            throw new RepositoryException("could not retire folders (account " + accountKey + ")", e);
         }
     }
 
@@ -199,7 +199,7 @@ public class PublishedMessageRepository {
             }
             return out;
         } catch (SQLException e) {
-            throw new RepositoryException("could not load the pending removals of " + mailbox, e);
+            throw new RepositoryException("could not load the pending removals (account " + accountKey + ")", e);
         }
     }
 
@@ -233,7 +233,7 @@ public class PublishedMessageRepository {
             }
             return out;
         } catch (SQLException e) {
-            throw new RepositoryException("could not read the published messages of " + mailbox, e);
+            throw new RepositoryException("could not read the published messages (account " + accountKey + ")", e);
         }
     }
 
@@ -278,7 +278,7 @@ public class PublishedMessageRepository {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new RepositoryException("could not resolve the pending removals of " + mailbox, e);
+            throw new RepositoryException("could not resolve the pending removals (account " + accountKey + ")", e);
         }
     }
 
