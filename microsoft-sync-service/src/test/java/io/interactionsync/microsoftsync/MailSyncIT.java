@@ -228,7 +228,7 @@ class MailSyncIT {
     }
 
     @Test
-    void shouldDeleteOnAMoveIntoDeletedItemsOrJunkAndReviveOnTheWayBack() {
+    void shouldDeleteOnAMoveIntoDeletedItemsJunkOrRecoverableItemsAndReviveOnTheWayBack() {
         Outlook box = Outlook.standard(4, 0).load(emulator);
         String accountId = FakeConnectorResource.register(box.upn);
         sync(accountId, box.upn);
@@ -238,14 +238,15 @@ class MailSyncIT {
 
         box.move(emulator, ids.get(0), "deleteditems");
         box.move(emulator, ids.get(1), "junkemail");
+        box.move(emulator, ids.get(2), "recoverableitemsdeletions"); // a soft delete, outside the folder tree
         sync(accountId, box.upn);
 
         List<JsonNode> trashed = after(accountId, before);
         assertThat(trashed.stream().collect(Collectors.toMap(r -> r.get("remoteId").asText(), r -> r.get("op").asText())))
-                .containsExactlyInAnyOrderEntriesOf(Map.of(ids.get(0), "delete", ids.get(1), "delete"));
+                .containsExactlyInAnyOrderEntriesOf(Map.of(ids.get(0), "delete", ids.get(1), "delete", ids.get(2), "delete"));
         assertThat(trashed).allSatisfy(r -> assertThat(ContractSchemas.validate(ContractSchemas.Contract.RAW_RECORD, r)).isEmpty());
         // Confirmed with Graph: where each message is now (immutable ids, one $batch).
-        assertThat(Outlook.requests(emulator, box.upn, "graph.messages.get") - gets).isEqualTo(2);
+        assertThat(Outlook.requests(emulator, box.upn, "graph.messages.get") - gets).isEqualTo(3);
         assertThat(published.all(accountId, box.upn).get(ids.get(0)).deleted()).isTrue();
 
         int restored = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).size();

@@ -322,7 +322,7 @@ public final class GraphMailbox {
             throw new BadRequestException("a message must be a JSON object (a Graph message resource)");
         }
         Folder folder = findOrCreate(folderReference);
-        if (!folder.listed()) {
+        if (folder.id().equals(rootId)) {
             throw new BadRequestException("messages cannot be put in " + folder.displayName());
         }
         ObjectNode message = ((ObjectNode) json).deepCopy();
@@ -370,7 +370,7 @@ public final class GraphMailbox {
         }
         Folder destination = find(destinationReference)
                 .orElseThrow(() -> new BadRequestException(404, "no folder " + destinationReference));
-        if (!destination.listed() && !"recoverableitemsdeletions".equals(destination.wellKnownName())) {
+        if (destination.id().equals(rootId)) {
             throw new BadRequestException("messages cannot be moved to " + destination.displayName());
         }
         if (destination.id().equals(current.folderId())) {

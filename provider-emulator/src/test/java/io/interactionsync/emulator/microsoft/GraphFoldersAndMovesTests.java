@@ -291,6 +291,11 @@ class GraphFoldersAndMovesTests {
                 .then().statusCode(404);
         given().contentType("application/json").body(Map.of()).post(USER + "/messages/i1/move").then().statusCode(400);
         given().delete(USER + "/folders/inbox").then().statusCode(400);
+        // Soft-deleted items live outside the listed tree; a message there is found by GET, not by any folder delta.
+        given().contentType("application/json").body(Map.of("destination", "recoverableitemsdeletions"))
+                .post(USER + "/messages/i1/move").then().statusCode(200);
+        immutable().get(GRAPH + "/me/messages/i1?$select=parentFolderId").then().statusCode(200).body("parentFolderId",
+                equalTo(authed().get(GRAPH + "/me/mailFolders/recoverableitemsdeletions").then().extract().path("id")));
         given().get(USER + "/folders").then().statusCode(200).body("folders.find { it.displayName == 'Deals' }.totalItemCount",
                 equalTo(1));
     }
