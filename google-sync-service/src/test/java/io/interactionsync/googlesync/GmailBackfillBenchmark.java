@@ -34,10 +34,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Backfill throughput at the default quota against the emulator — a measurement, not a test: its name matches
- * neither *Tests nor *IT, so it only runs when asked for:
+ * neither *Tests nor *IT, so it only runs when asked for, from the repository root:
  * <pre>
- * mvn -B -pl google-sync-service verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Dit.test=GmailBackfillBenchmark -Dbench.messages=20000
+ * google-sync-service/bench/gmail-backfill.sh 20000
+ * # which runs:
+ * ./mvnw -B -pl google-sync-service -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+ *     -Dfailsafe.failIfNoSpecifiedTests=false -Dit.test=GmailBackfillBenchmark -Dbench.messages=20000
  * </pre>
  * Production batch sizes (list 500, get batches of 50) and pacing (15,000 units/user/minute).
  */
@@ -102,13 +104,20 @@ class GmailBackfillBenchmark {
         long units = stats.path("quotaUnits").asLong();
         long throttled = stats.path("throttled").asLong();
         double perSecond = cursor.published() / seconds;
-        System.out.printf("%n=== Gmail backfill benchmark ===%nprovider latency: %d ms per request, get-concurrency %s%n"
-                        + "mailbox: %d messages generated, %d published (INBOX ∪ SENT within "
-                        + "the horizon), %d beyond the horizon%nwall time: %.1f s%nthroughput: %.1f messages/s%n"
+        JsonNode methods = stats.path("methods");
+        System.out.printf("%n=== Gmail backfill benchmark ===%nprovider latency: %d ms per request, get-concurrency %s, "
+                        + "thread-min-messages %s, threads-for-replies %s, get-batch-size %s%n"
+                        + "mailbox: %d messages generated, %d published (all mail within the horizon but drafts, chats, "
+                        + "spam and trash), %d beyond the horizon%nwall time: %.1f s%nthroughput: %.1f messages/s%n"
                         + "quota units: %d (%.2f units/message)%nratio to the messages.get-only bound (50 messages/s/user): "
-                        + "%.2f%nrate-limit errors received: %d%nrequests: %s%n%n",
-                latency, System.getProperty("bench.get-concurrency", "8"), messages, cursor.published(),
+                        + "%.2f%nrate-limit errors received: %d%ncalls: %d messages.list, %d messages.get, %d threads.get%n%n",
+                latency, System.getProperty("bench.get-concurrency", "8"),
+                System.getProperty("bench.thread-min-messages", "2"), System.getProperty("bench.threads-for-replies", "true"),
+                System.getProperty("bench.get-batch-size", "50"), messages, cursor.published(),
                 cursor.beyondHorizon(), seconds, perSecond, units,
-                (double) units / Math.max(1, cursor.published()), perSecond / 50.0, throttled, stats.path("methods"));
+                (double) units / Math.max(1, cursor.published()), perSecond / 50.0, throttled,
+                methods.path("users.messages.list").path("requests").asLong(),
+                methods.path("users.messages.get").path("requests").asLong(),
+                methods.path("users.threads.get").path("requests").asLong());
     }
 }

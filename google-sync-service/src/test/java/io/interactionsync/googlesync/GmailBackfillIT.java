@@ -34,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -87,7 +88,7 @@ class GmailBackfillIT {
     }
 
     @Test
-    void shouldPublishEveryInboxAndSentMessageWithinTheHorizonExactlyOnce() {
+    void shouldPublishAllMailWithinTheHorizonExactlyOnceArchivedAndLabelledIncludedDraftsChatsSpamAndTrashNot() {
         TestMailbox box = TestMailbox.standard().load(emulator);
         String accountId = FakeConnectorResource.register(box.email);
 
@@ -98,6 +99,19 @@ class GmailBackfillIT {
         assertThat(records).hasSize(box.expectedIds().size());
         assertThat(records.stream().map(r -> r.get("remoteId").asText()).collect(Collectors.toSet()))
                 .isEqualTo(box.expectedIds());
+        String archived = box.withLabels("CATEGORY_PERSONAL");
+        String filed = box.withLabels("Label_1");
+        assertThat(records).filteredOn(r -> r.get("remoteId").asText().equals(filed)).singleElement()
+                .satisfies(r -> assertThat(r.path("payload").path("labelIds").toString()).isEqualTo("[\"Label_1\"]"));
+        assertThat(records).filteredOn(r -> r.get("remoteId").asText().equals(archived)).hasSize(1);
+        String draft = box.withLabels("DRAFT");
+        String chat = box.withLabels("CHAT");
+        assertThat(cursors.states(accountId, List.of(archived, filed, draft, chat, box.withLabels("SPAM"))))
+                .as("what the audit will compare: live, and drafts/chats known but never published")
+                .containsOnly(Map.entry(archived, GmailCursorRepository.MessageState.LIVE),
+                        Map.entry(filed, GmailCursorRepository.MessageState.LIVE),
+                        Map.entry(draft, GmailCursorRepository.MessageState.EXCLUDED),
+                        Map.entry(chat, GmailCursorRepository.MessageState.EXCLUDED));
         for (JsonNode r : records) {
             assertThat(ContractSchemas.validate(ContractSchemas.Contract.RAW_RECORD, r)).isEmpty();
             assertThat(r.get("source").asText()).isEqualTo("gmail");
@@ -108,7 +122,8 @@ class GmailBackfillIT {
             JsonNode payload = r.get("payload");
             assertThat(payload.get("id").asText()).isEqualTo(r.get("remoteId").asText());
             assertThat(payload.get("internalDate").isTextual()).as("internalDate as Gmail returns it").isTrue();
-            assertThat(payload.path("labelIds").toString()).doesNotContain("SPAM");
+            assertThat(payload.path("labelIds").toString()).doesNotContain("SPAM").doesNotContain("TRASH")
+                    .doesNotContain("DRAFT").doesNotContain("CHAT");
             assertThat(payload.path("payload").path("headers").toString()).contains("Message-ID")
                     .doesNotContain("X-Not-Requested");
         }
@@ -131,21 +146,21 @@ class GmailBackfillIT {
     }
 
     @Test
-    void shouldPublishAThreadsOtherInboxAndSentMessagesFromOneThreadsGetAndSkipThemWhenListedLater() {
+    void shouldPublishAThreadsOtherMessagesFromOneThreadsGetAndSkipThemWhenListedLater() {
         TestMailbox box = TestMailbox.standard();
         String thread = "thr" + java.util.UUID.randomUUID().toString().substring(0, 8);
         Instant now = Instant.now();
-        // Two INBOX messages on the first listed page → one threads.get, which also brings the thread's SENT reply
-        // (SENT listing) and an INBOX message 20 h older (a later INBOX page): published once, skipped when listed.
+        // Five ids of the thread on the first listed page → one threads.get, which also brings an INBOX message 20 h
+        // older (a later page): published once, skipped when listed.
         box.addToThread(thread, now.minusSeconds(60), true, "INBOX", "UNREAD");
         box.addToThread(thread, now.minusSeconds(90), true, "SENT");
         box.addToThread(thread, now.minusSeconds(120), true, "INBOX");
+        box.addToThread(thread, now.minusSeconds(50), true, "CATEGORY_PERSONAL"); // archived
         box.addToThread(thread, now.minusSeconds(20 * 3600), true, "INBOX");
-        // Never published: out of INBOX ∪ SENT, or older than the horizon.
+        // Never published: spam, trash, a draft, or older than the horizon.
         box.addToThread(thread, now.minusSeconds(30), false, "SPAM");
         box.addToThread(thread, now.minusSeconds(40), false, "TRASH");
         box.addToThread(thread, now.minusSeconds(45), false, "DRAFT");
-        box.addToThread(thread, now.minusSeconds(50), false, "CATEGORY_PERSONAL"); // archived
         box.addToThread(thread, now.atOffset(java.time.ZoneOffset.UTC).minusMonths(24).minusDays(3).toInstant(), false,
                 "INBOX");
         box.load(emulator);
@@ -158,17 +173,18 @@ class GmailBackfillIT {
         assertThat(records.stream().map(r -> r.get("remoteId").asText()).toList())
                 .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(box.expectedIds());
         records.forEach(r -> assertThat(ContractSchemas.validate(ContractSchemas.Contract.RAW_RECORD, r)).isEmpty());
-        assertThat(records).filteredOn(r -> r.path("payload").path("threadId").asText().equals(thread)).hasSize(4)
+        assertThat(records).filteredOn(r -> r.path("payload").path("threadId").asText().equals(thread)).hasSize(5)
                 .allSatisfy(r -> assertThat(r.path("payload").path("payload").path("headers").toString())
                         .contains("Message-ID").doesNotContain("X-Not-Requested"));
         GmailCursor cursor = cursors.load(accountId).orElseThrow();
         assertThat(cursor.published()).isEqualTo(box.expectedIds().size());
         JsonNode methods = box.stats(emulator).path("methods");
-        // One threads.get for the head of the first page; one more for the thread's reply older than the horizon,
-        // listed at the end of INBOX (a reply: its thread holds other messages), which ends the label.
+        // One threads.get for the head of the first page; one more for the thread's message older than the horizon,
+        // listed after every recent message (a reply: its thread holds other messages), which ends the listing.
         assertThat(methods.path("users.threads.get").path("requests").asLong()).isEqualTo(2);
-        // Every other expected id with one messages.get (lone messages), plus up to 4 fetched to find the horizon.
-        long lone = box.expectedIds().size() - 4;
+        // Every other expected id with one messages.get (lone messages), the standard draft and chat, plus up to 4
+        // fetched to find the horizon.
+        long lone = box.expectedIds().size() - 5 + 2;
         assertThat(methods.path("users.messages.get").path("requests").asLong()).isBetween(lone, lone + 4);
     }
 
@@ -179,7 +195,7 @@ class GmailBackfillIT {
 
         GmailCursor cursor = backfill.start(accountId, null);
         GmailSession first = openSession(accountId);
-        for (int i = 0; i < 5; i++) { // profile, list INBOX page 1, two batches of gets, list page 2
+        for (int i = 0; i < 5; i++) { // profile, list page 1, two batches of gets, list page 2
             cursor = backfill.step(first, cursor);
         }
         assertThat(cursor.phase()).isEqualTo(GmailCursor.Phase.BACKFILL);
@@ -201,6 +217,35 @@ class GmailBackfillIT {
     }
 
     @Test
+    void shouldFinishABackfillSavedByTheLabelByLabelListingWithoutGapOrDuplicate() throws Exception {
+        TestMailbox box = TestMailbox.standard().load(emulator);
+        String accountId = FakeConnectorResource.register(box.email);
+        GmailCursor cursor = backfill.start(accountId, null);
+        GmailSession session = openSession(accountId);
+        for (int i = 0; i < 4; i++) { // profile, list page 1, two batches of gets
+            cursor = backfill.step(session, cursor);
+        }
+        // As the former INBOX-then-SENT listing saved it, halfway through SENT.
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "update google_sync.source_cursors set label = 'SENT', page_token = 'legacy-token'"
+                        + " where account_id = ? and source = 'gmail'")) {
+            ps.setString(1, accountId);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+        GmailCursor legacy = cursors.load(accountId).orElseThrow();
+        assertThat(legacy.legacyListing()).isTrue();
+
+        while (legacy.phase() == GmailCursor.Phase.BACKFILL) {
+            legacy = backfill.step(session, legacy);
+        }
+
+        List<String> ids = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).stream()
+                .map(r -> r.get("remoteId").asText()).toList();
+        assertThat(ids).doesNotHaveDuplicates();
+        assertThat(Set.copyOf(ids)).isEqualTo(box.expectedIds());
+    }
+
+    @Test
     void shouldSkipAndRecordAMessageDeletedBeforeItWasFetched() throws Exception {
         TestMailbox box = TestMailbox.standard().load(emulator);
         String accountId = FakeConnectorResource.register(box.email);
@@ -208,8 +253,9 @@ class GmailBackfillIT {
         GmailCursor cursor = backfill.start(accountId, null);
         GmailSession session = openSession(accountId);
         cursor = backfill.step(session, cursor); // profile
-        cursor = backfill.step(session, cursor); // list INBOX page 1
-        String deleted = cursor.pendingIds().get(1);
+        cursor = backfill.step(session, cursor); // list page 1
+        String deleted = cursor.pendingIds().stream().filter(box.expectedIds()::contains).skip(1).findFirst()
+                .orElseThrow();
         box.delete(emulator, deleted);
         while (cursor.phase() == GmailCursor.Phase.BACKFILL) {
             cursor = backfill.step(session, cursor);

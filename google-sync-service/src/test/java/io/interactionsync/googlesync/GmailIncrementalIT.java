@@ -25,6 +25,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
@@ -62,13 +63,14 @@ class GmailIncrementalIT {
     }
 
     @Test
-    void shouldPublishExactlyOneRecordForAMessageAddedAfterTheBackfill() {
+    void shouldPublishExactlyOneRecordForAMessageAddedAfterTheBackfillAndNothingForANewDraft() {
         TestMailbox box = TestMailbox.standard().load(emulator);
         String accountId = backfilled(box);
         String historyBefore = cursors.load(accountId).orElseThrow().historyId();
+        long getsBefore = gets(box);
 
         String added = box.addLive(emulator, Instant.now(), "INBOX", "UNREAD");
-        box.addLive(emulator, Instant.now(), "DRAFT"); // not in INBOX ∪ SENT: nothing published
+        String draft = box.addLive(emulator, Instant.now(), "DRAFT"); // never published (R-C1)
         List<JsonNode> fresh = syncAndAwaitNewRecords(accountId, box.expectedIds().size(), 1);
 
         JsonNode r = fresh.getFirst();
@@ -79,6 +81,10 @@ class GmailIncrementalIT {
         GmailCursor cursor = cursors.load(accountId).orElseThrow();
         assertThat(Long.parseLong(cursor.historyId())).isGreaterThan(Long.parseLong(historyBefore));
         assertThat(cursor.morePages()).isFalse();
+        assertThat(gets(box) - getsBefore).as("the draft is known from its history labels, not fetched").isEqualTo(1);
+        assertThat(cursors.states(accountId, List.of(added, draft))).containsOnly(
+                Map.entry(added, GmailCursorRepository.MessageState.LIVE),
+                Map.entry(draft, GmailCursorRepository.MessageState.EXCLUDED));
     }
 
     @Test
@@ -91,6 +97,8 @@ class GmailIncrementalIT {
         int before = box.expectedIds().size();
 
         box.delete(emulator, victim);
+        String draft = box.withLabels("DRAFT");
+        box.delete(emulator, draft); // never published: nothing to delete, and forgotten
         JsonNode r = syncAndAwaitNewRecords(accountId, before, 1).getFirst();
 
         assertThat(r.get("op").asText()).isEqualTo("delete");
@@ -98,47 +106,85 @@ class GmailIncrementalIT {
         assertThat(r.path("payload").path("id").asText()).isEqualTo(victim);
         assertThat(r.path("payload").path("threadId").asText()).isEqualTo(thread);
         assertThat(ContractSchemas.validate(ContractSchemas.Contract.RAW_RECORD, r)).isEmpty();
+        assertThat(cursors.states(accountId, List.of(victim, draft)))
+                .containsExactly(Map.entry(victim, GmailCursorRepository.MessageState.DELETED));
     }
 
     @Test
-    void shouldPublishADeleteWhenAMessageIsMovedToTrashAndAnUpsertWhenOneIsMovedIntoTheInbox() {
+    void shouldPublishNothingForArchivingOrRelabellingADeleteForTrashOrSpamAndAnUpsertWhenRestored() {
         TestMailbox box = TestMailbox.standard().load(emulator);
-        String archived = box.add(Instant.now().minusSeconds(300), false, "CATEGORY_UPDATES");
-        box.load(emulator);
         String accountId = backfilled(box);
-        String trashed = box.expectedIds().iterator().next();
         int before = box.expectedIds().size();
+        List<String> inbox = box.expectedIds().stream().limit(4).toList();
+        String archived = inbox.get(0);
+        String filed = inbox.get(1);
+        String trashed = inbox.get(2);
+        String spammed = inbox.get(3);
+        long getsBefore = gets(box);
 
-        box.relabel(emulator, trashed, List.of("TRASH"), List.of("INBOX"));
-        box.relabel(emulator, archived, List.of("INBOX"), List.of());
-        List<JsonNode> fresh = syncAndAwaitNewRecords(accountId, before, 2);
+        box.relabel(emulator, archived, List.of(), List.of("INBOX"));
+        box.relabel(emulator, filed, List.of("Label_1"), List.of("INBOX", "UNREAD"));
+        box.trash(emulator, trashed);
+        box.relabel(emulator, spammed, List.of("SPAM"), List.of("INBOX"));
+        List<JsonNode> deletes = syncAndAwaitNewRecords(accountId, before, 2);
 
-        assertThat(fresh.stream().collect(Collectors.toMap(r -> r.get("remoteId").asText(), r -> r.get("op").asText())))
-                .containsEntry(trashed, "delete").containsEntry(archived, "upsert");
+        assertThat(deletes.stream().collect(Collectors.toMap(r -> r.get("remoteId").asText(), r -> r.get("op").asText())))
+                .as("archiving and relabelling publish nothing; trash and spam are deletions")
+                .containsOnly(Map.entry(trashed, "delete"), Map.entry(spammed, "delete"));
+        assertThat(deletes).allSatisfy(r -> assertThat(ContractSchemas.validate(ContractSchemas.Contract.RAW_RECORD, r))
+                .isEmpty());
+        assertThat(gets(box) - getsBefore).as("label changes are decided from the history, without a fetch")
+                .isZero();
+
+        box.untrash(emulator, trashed);
+        box.relabel(emulator, spammed, List.of("INBOX"), List.of("SPAM"));
+        box.relabel(emulator, archived, List.of("STARRED"), List.of()); // still nothing
+        List<JsonNode> revived = syncAndAwaitNewRecords(accountId, before + 2, 2);
+
+        assertThat(revived.stream().collect(Collectors.toMap(r -> r.get("remoteId").asText(), r -> r.get("op").asText())))
+                .containsOnly(Map.entry(trashed, "upsert"), Map.entry(spammed, "upsert"));
+        assertThat(cursors.states(accountId, inbox).values()).containsOnly(GmailCursorRepository.MessageState.LIVE);
     }
 
     @Test
-    void shouldResyncWithoutRepublishingUnchangedMessagesWhenTheHistoryExpired() {
+    void shouldResyncByTheSameRulesWhenTheHistoryExpired() {
         TestMailbox box = TestMailbox.standard().load(emulator);
         String accountId = backfilled(box);
         int before = box.expectedIds().size();
-        String victim = box.expectedIds().iterator().next();
+        List<String> inbox = box.expectedIds().stream().limit(4).toList();
+        String untrashed = inbox.get(0);
+        String trashed = inbox.get(1);
+        String archived = inbox.get(2);
+        String victim = inbox.get(3);
+        box.trash(emulator, untrashed);
+        syncAndAwaitNewRecords(accountId, before, 1);
 
-        String added = box.addLive(emulator, Instant.now(), "SENT");
+        // While the history is lost: restored from the bin, moved to it, archived, deleted, and a new message.
+        box.untrash(emulator, untrashed);
+        box.trash(emulator, trashed);
+        box.relabel(emulator, archived, List.of("Label_1"), List.of("INBOX"));
         box.delete(emulator, victim);
+        String added = box.addLive(emulator, Instant.now(), "SENT");
         box.expireHistory(emulator);
-        List<JsonNode> fresh = syncAndAwaitNewRecords(accountId, before, 2);
+        List<JsonNode> fresh = syncAndAwaitNewRecords(accountId, before + 1, 4);
 
         assertThat(fresh.stream().collect(Collectors.toMap(r -> r.get("remoteId").asText(), r -> r.get("op").asText())))
-                .as("only what changed: the new message and the deletion, no unchanged message again")
-                .containsOnly(java.util.Map.entry(added, "upsert"), java.util.Map.entry(victim, "delete"));
+                .as("only what changed: revived, trashed, deleted, new; nothing for the archived or unchanged ones")
+                .containsOnly(Map.entry(untrashed, "upsert"), Map.entry(trashed, "delete"),
+                        Map.entry(victim, "delete"), Map.entry(added, "upsert"));
         GmailCursor cursor = cursors.load(accountId).orElseThrow();
         assertThat(cursor.phase()).isEqualTo(GmailCursor.Phase.INCREMENTAL);
         assertThat(cursor.resync()).isFalse();
+        assertThat(cursors.states(accountId, List.of(untrashed, trashed, archived, victim, added))).containsOnly(
+                Map.entry(untrashed, GmailCursorRepository.MessageState.LIVE),
+                Map.entry(trashed, GmailCursorRepository.MessageState.DELETED),
+                Map.entry(archived, GmailCursorRepository.MessageState.LIVE),
+                Map.entry(victim, GmailCursorRepository.MessageState.DELETED),
+                Map.entry(added, GmailCursorRepository.MessageState.LIVE));
 
         // The new cursor works: a later change is picked up incrementally again.
         String later = box.addLive(emulator, Instant.now(), "INBOX");
-        JsonNode r = syncAndAwaitNewRecords(accountId, before + 2, 1).getFirst();
+        JsonNode r = syncAndAwaitNewRecords(accountId, before + 5, 1).getFirst();
         assertThat(r.get("remoteId").asText()).isEqualTo(later);
     }
 
@@ -153,6 +199,11 @@ class GmailIncrementalIT {
 
         assertThat(fresh.stream().map(r -> r.get("remoteId").asText()).collect(Collectors.toSet()))
                 .isEqualTo(box.expectedIds());
+    }
+
+    /** messages.get calls of this user so far (emulator stats). */
+    private long gets(TestMailbox box) {
+        return box.stats(emulator).path("methods").path("users.messages.get").path("requests").asLong();
     }
 
     /** Registers the account, runs its backfill and waits until it is complete. */

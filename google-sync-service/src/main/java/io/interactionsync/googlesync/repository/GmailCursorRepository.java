@@ -20,7 +20,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** Gmail cursors ({@code google_sync.source_cursors}, source {@code gmail}) plus the backfill's dedup ids. */
+/**
+ * Gmail cursors ({@code google_sync.source_cursors}, source {@code gmail}), the backfill's dedup ids
+ * ({@code gmail_backfill_ids}) and the state of every message decided on ({@code gmail_message_states}).
+ */
 @ApplicationScoped
 public class GmailCursorRepository implements GmailCursor.Loader {
 
@@ -78,16 +81,16 @@ public class GmailCursorRepository implements GmailCursor.Loader {
     }
 
     /**
-     * After a batch of gets, once Kafka acknowledged its records: saves the cursor, remembers the messages published
-     * as upserts, and records the messages published from fetched threads without having been listed as listed
-     * (so later pages and labels skip them) — in one transaction.
+     * After a batch of gets, once Kafka acknowledged its records: saves the cursor, remembers the batch's decisions,
+     * and records the messages taken from fetched threads without having been listed as listed (so later pages skip
+     * them) — in one transaction.
      */
-    public void saveAfterFetch(String accountId, GmailCursor cursor, Collection<PublishedMessage> upserted,
-                               java.util.Map<String, String> publishedUnlisted) {
+    public void saveAfterFetch(String accountId, GmailCursor cursor, Decisions decisions,
+                               java.util.Map<String, String> takenUnlisted) {
         inTransaction(c -> {
             upsert(c, accountId, cursor);
-            rememberListed(c, accountId, publishedUnlisted);
-            rememberPublished(c, accountId, upserted, List.of());
+            rememberListed(c, accountId, takenUnlisted);
+            remember(c, accountId, decisions);
         });
     }
 
@@ -132,109 +135,160 @@ public class GmailCursorRepository implements GmailCursor.Loader {
         }
     }
 
-    /** A message published as an upsert: id, thread id, internalDate (epoch ms, null if unknown). */
-    public record PublishedMessage(String id, String threadId, Long internalDate) {
+    /** A message as {@code gmail_message_states} knows it: id, thread id, internalDate (epoch ms, null if unknown). */
+    public record MessageRef(String id, String threadId, Long internalDate) {
+    }
+
+    /** The last decision on a message: its last record was an upsert, a delete, or it is never published. */
+    public enum MessageState {
+        LIVE, DELETED, EXCLUDED;
+
+        String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /**
-     * Saves the cursor after Kafka acknowledged a step's records, and in the same transaction remembers the
-     * messages published as upserts and forgets the ones published as deletes ({@code gmail_published_ids}).
+     * What a step decided, written with its cursor: messages published as upserts ({@code live}), ids published as
+     * deletes ({@code deleted}), drafts and chats seen ({@code excluded}), and excluded ones gone for good (forgotten).
      */
-    public void saveAfterPublish(String accountId, GmailCursor cursor, Collection<PublishedMessage> upserted,
-                                 Collection<String> deleted) {
+    public record Decisions(Collection<MessageRef> upserted, Collection<String> deleted, Collection<MessageRef> excluded,
+                            Collection<String> forgotten) {
+        public static final Decisions NONE = new Decisions(List.of(), List.of(), List.of(), List.of());
+
+        public static Decisions deleted(Collection<String> ids) {
+            return new Decisions(List.of(), ids, List.of(), List.of());
+        }
+    }
+
+    /** Saves the cursor after Kafka acknowledged a step's records, with the step's decisions, in one transaction. */
+    public void saveAfterPublish(String accountId, GmailCursor cursor, Decisions decisions) {
         inTransaction(c -> {
             upsert(c, accountId, cursor);
-            rememberPublished(c, accountId, upserted, deleted);
+            remember(c, accountId, decisions);
         });
     }
 
-    private static void rememberPublished(Connection c, String accountId, Collection<PublishedMessage> upserted,
-                                          Collection<String> deleted) throws SQLException {
-        if (!upserted.isEmpty()) {
+    private static void remember(Connection c, String accountId, Decisions d) throws SQLException {
+        rememberState(c, accountId, d.upserted(), MessageState.LIVE);
+        rememberState(c, accountId, d.excluded(), MessageState.EXCLUDED);
+        if (!d.deleted().isEmpty()) {
+            // Only what was published can be deleted: the row exists (live), its thread and date stay for the audit.
             try (PreparedStatement ps = c.prepareStatement("""
-                    insert into google_sync.gmail_published_ids (account_id, message_id, thread_id, internal_date)
-                    values (?, ?, ?, ?) on conflict (account_id, message_id) do update
-                    set thread_id = excluded.thread_id, internal_date = excluded.internal_date
-                    """)) {
-                for (PublishedMessage m : upserted) {
-                    ps.setString(1, accountId);
-                    ps.setString(2, m.id());
-                    ps.setString(3, m.threadId());
-                    if (m.internalDate() == null) {
-                        ps.setNull(4, Types.BIGINT);
-                    } else {
-                        ps.setLong(4, m.internalDate());
-                    }
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-        }
-        if (!deleted.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    delete from google_sync.gmail_published_ids where account_id = ? and message_id = any(?::text[])
+                    update google_sync.gmail_message_states set state = 'deleted', updated_at = now()
+                    where account_id = ? and message_id = any(?::text[])
                     """)) {
                 ps.setString(1, accountId);
-                ps.setArray(2, c.createArrayOf("text", deleted.toArray()));
+                ps.setArray(2, c.createArrayOf("text", d.deleted().toArray()));
+                ps.executeUpdate();
+            }
+        }
+        if (!d.forgotten().isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    delete from google_sync.gmail_message_states
+                    where account_id = ? and message_id = any(?::text[]) and state = 'excluded'
+                    """)) {
+                ps.setString(1, accountId);
+                ps.setArray(2, c.createArrayOf("text", d.forgotten().toArray()));
                 ps.executeUpdate();
             }
         }
     }
 
-    /** Which of {@code ids} this service has published (as upserts not deleted since). */
-    public Set<String> published(String accountId, Collection<String> ids) {
+    private static void rememberState(Connection c, String accountId, Collection<MessageRef> messages,
+                                      MessageState state) throws SQLException {
+        if (messages.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into google_sync.gmail_message_states (account_id, message_id, thread_id, internal_date, state)
+                values (?, ?, ?, ?, ?) on conflict (account_id, message_id) do update
+                set thread_id = coalesce(excluded.thread_id, gmail_message_states.thread_id),
+                    internal_date = coalesce(excluded.internal_date, gmail_message_states.internal_date),
+                    state = excluded.state, updated_at = now()
+                """)) {
+            for (MessageRef m : messages) {
+                ps.setString(1, accountId);
+                ps.setString(2, m.id());
+                ps.setString(3, m.threadId());
+                if (m.internalDate() == null) {
+                    ps.setNull(4, Types.BIGINT);
+                } else {
+                    ps.setLong(4, m.internalDate());
+                }
+                ps.setString(5, state.wire());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** The state of each of {@code ids} this service knows (ids it never decided on are absent). */
+    public java.util.Map<String, MessageState> states(String accountId, Collection<String> ids) {
         if (ids.isEmpty()) {
-            return Set.of();
+            return java.util.Map.of();
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                select message_id from google_sync.gmail_published_ids where account_id = ? and message_id = any(?::text[])
+                select message_id, state from google_sync.gmail_message_states
+                where account_id = ? and message_id = any(?::text[])
                 """)) {
             ps.setString(1, accountId);
             ps.setArray(2, c.createArrayOf("text", ids.toArray()));
-            Set<String> found = new HashSet<>();
+            java.util.Map<String, MessageState> found = new java.util.HashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    found.add(rs.getString(1));
+                    found.put(rs.getString(1), MessageState.valueOf(rs.getString(2).toUpperCase(java.util.Locale.ROOT)));
                 }
             }
             return found;
         } catch (SQLException e) {
-            throw new RepositoryException("could not read published ids of account " + accountId, e);
+            throw new RepositoryException("could not read message states of account " + accountId, e);
         }
     }
 
+    /** Which of {@code ids} were last published as upserts (live). */
+    public Set<String> live(String accountId, Collection<String> ids) {
+        Set<String> live = new HashSet<>();
+        states(accountId, ids).forEach((id, state) -> {
+            if (state == MessageState.LIVE) {
+                live.add(id);
+            }
+        });
+        return live;
+    }
+
     /**
-     * Published messages not listed during the current (resync) backfill whose internalDate is at or after the
-     * horizon (older ones merely aged out of the window): they left INBOX/SENT or were deleted meanwhile.
+     * Live messages not listed during the current (resync) backfill whose internalDate is at or after the horizon
+     * (older ones merely aged out of the window): moved to TRASH/SPAM or deleted while the history was lost.
      */
-    public List<PublishedMessage> publishedButNotListed(String accountId, Instant horizon) {
+    public List<MessageRef> liveButNotListed(String accountId, Instant horizon) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                select p.message_id, p.thread_id, p.internal_date from google_sync.gmail_published_ids p
-                where p.account_id = ? and (p.internal_date is null or p.internal_date >= ?)
+                select p.message_id, p.thread_id, p.internal_date from google_sync.gmail_message_states p
+                where p.account_id = ? and p.state = 'live' and (p.internal_date is null or p.internal_date >= ?)
                   and not exists (select 1 from google_sync.gmail_backfill_ids b
                                   where b.account_id = p.account_id and b.message_id = p.message_id)
                 order by p.message_id
                 """)) {
             ps.setString(1, accountId);
             ps.setLong(2, horizon.toEpochMilli());
-            List<PublishedMessage> rows = new ArrayList<>();
+            List<MessageRef> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long date = rs.getLong(3);
-                    rows.add(new PublishedMessage(rs.getString(1), rs.getString(2), rs.wasNull() ? null : date));
+                    rows.add(new MessageRef(rs.getString(1), rs.getString(2), rs.wasNull() ? null : date));
                 }
             }
             return rows;
         } catch (SQLException e) {
-            throw new RepositoryException("could not read published ids of account " + accountId, e);
+            throw new RepositoryException("could not read message states of account " + accountId, e);
         }
     }
 
-    /** Saves the cursor of a completed resync backfill, forgets the messages just deleted, drops the dedup ids. */
+    /** Saves the cursor of a completed resync backfill, marks the messages just deleted, drops the dedup ids. */
     public void saveCompleted(String accountId, GmailCursor cursor, Collection<String> deleted) {
         inTransaction(c -> {
             upsert(c, accountId, cursor);
-            rememberPublished(c, accountId, List.of(), deleted);
+            remember(c, accountId, Decisions.deleted(deleted));
             clearListedIds(c, accountId);
         });
     }
@@ -347,7 +401,7 @@ public class GmailCursorRepository implements GmailCursor.Loader {
             ps.setString(i++, k.syncRunId());
             ps.setTimestamp(i++, timestamp(k.horizon()));
             ps.setString(i++, k.historyId());
-            ps.setString(i++, k.label());
+            ps.setString(i++, k.listing());
             ps.setBoolean(i++, k.morePages());
             ps.setString(i++, k.pageToken());
             ps.setArray(i++, c.createArrayOf("text", k.pendingIds().toArray()));

@@ -40,7 +40,7 @@ import java.util.Optional;
  * Runs one claimed job (Debezium's change-event-source coordinator): gets the account and a token from the
  * connector, then for each requested source runs the backfill step by step from its stored cursor, checking
  * the lease and shutdown between steps; once a backfill completes, the incremental phase continues from the
- * cursor it left (incremental sources are the next issue).
+ * cursor it left; a Gmail history 404 or a Calendar 410 starts a resync once per run.
  */
 @ApplicationScoped
 public class SyncCoordinator implements SyncJobRunner {
@@ -103,8 +103,8 @@ public class SyncCoordinator implements SyncJobRunner {
                 cursor = gmailBackfill.start(account.accountId(), cursor == null ? null : cursor.lastSyncedAt());
                 Log.infof("gmail backfill starts (run %s, horizon %s)", cursor.syncRunId(), cursor.horizon());
             } else if (cursor.phase() == GmailCursor.Phase.BACKFILL) {
-                Log.infof("gmail backfill resumes (run %s): %d fetched, label %s, %d ids pending", cursor.syncRunId(),
-                        cursor.fetched(), cursor.label(), cursor.pendingIds().size());
+                Log.infof("gmail backfill resumes (run %s): %d fetched, listing %s, %d ids pending", cursor.syncRunId(),
+                        cursor.fetched(), cursor.listing(), cursor.pendingIds().size());
             }
             GmailSession session = gmailSessions.open(tokens, status);
             boolean resynced = false;

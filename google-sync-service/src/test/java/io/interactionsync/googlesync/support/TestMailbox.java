@@ -18,7 +18,7 @@ import java.util.UUID;
 
 /**
  * A generated Gmail mailbox loaded into the emulator ({@code PUT /_emulator/google/users/{email}}), with the ids
- * a correct backfill must publish: INBOX ∪ SENT within the horizon.
+ * a correct backfill must publish: all mail within the horizon but drafts, chats, spam and trash.
  */
 public final class TestMailbox {
 
@@ -39,8 +39,9 @@ public final class TestMailbox {
     }
 
     /**
-     * The standard mailbox of the tests (30 messages): 16 INBOX, 8 SENT, 1 in both (all recent), 3 INBOX and 1
-     * SENT older than 24 months, 1 SPAM → 25 expected.
+     * The standard mailbox of the tests (36 messages): 16 INBOX, 8 SENT, 1 in both, 2 archived (no INBOX), 1 filed
+     * only under the user label {@code Label_1} (all recent), 3 INBOX and 1 SENT older than 24 months, 1 SPAM, 1 TRASH,
+     * 1 DRAFT, 1 CHAT → 28 expected.
      */
     public static TestMailbox standard() {
         TestMailbox box = create();
@@ -52,11 +53,17 @@ public final class TestMailbox {
             box.add(now.minusSeconds(5400L * (i + 1)), true, "SENT");
         }
         box.add(now.minusSeconds(7200), true, "INBOX", "SENT");
+        box.add(now.minusSeconds(1800), true, "CATEGORY_PERSONAL");
+        box.add(now.minusSeconds(20 * 3600), true, "CATEGORY_UPDATES", "UNREAD");
+        box.add(now.minusSeconds(5 * 3600 + 60), true, "Label_1");
         for (int i = 0; i < 3; i++) {
             box.add(monthsAgo(now, 25 + i), false, "INBOX");
         }
         box.add(monthsAgo(now, 30), false, "SENT");
         box.add(now.minusSeconds(600), false, "SPAM");
+        box.add(now.minusSeconds(240), false, "TRASH");
+        box.add(now.minusSeconds(180), false, "DRAFT");
+        box.add(now.minusSeconds(900), false, "CHAT");
         return box;
     }
 
@@ -201,6 +208,28 @@ public final class TestMailbox {
         send(HttpRequest.newBuilder(URI.create(emulator + "/_emulator/google/users/" + email + "/messages/" + id + "/labels"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
+    }
+
+    /** messages.trash in the emulator: TRASH added, INBOX removed (label change history). */
+    public void trash(String emulator, String id) {
+        send(HttpRequest.newBuilder(URI.create(emulator + "/_emulator/google/users/" + email + "/messages/" + id + "/trash"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    /** messages.untrash in the emulator: TRASH removed (label change history). */
+    public void untrash(String emulator, String id) {
+        send(HttpRequest.newBuilder(URI.create(emulator + "/_emulator/google/users/" + email + "/messages/" + id + "/untrash"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    /** The id of the expected message carrying exactly these labels (in the order given when it was added). */
+    public String withLabels(String... labels) {
+        List<String> wanted = List.of(labels);
+        return messages.stream().filter(m -> {
+            List<String> have = new ArrayList<>();
+            m.get("labelIds").forEach(l -> have.add(l.asText()));
+            return have.equals(wanted);
+        }).map(m -> m.get("id").asText()).findFirst().orElseThrow();
     }
 
     /** Every earlier startHistoryId of this user → 404 from now on. */

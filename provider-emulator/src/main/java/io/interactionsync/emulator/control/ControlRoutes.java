@@ -72,10 +72,12 @@ public final class ControlRoutes {
             java.util.List<String> remove = new java.util.ArrayList<>();
             body.path("add").forEach(l -> add.add(l.asText()));
             body.path("remove").forEach(l -> remove.add(l.asText()));
-            GmailMessage changed = user.mailbox().modifyLabels(rc.pathParam("id"), add, remove)
-                    .orElseThrow(() -> new BadRequestException(404, "no message " + rc.pathParam("id") + " in " + user.email()));
-            Responses.json(rc, 200, ref(changed).set("labelIds", Json.mapper().valueToTree(changed.labelIds())));
+            labelsChanged(rc, user, user.mailbox().modifyLabels(rc.pathParam("id"), add, remove));
         }));
+        router.post("/google/users/:email/messages/:id/trash").handler(rc -> withUser(rc, user ->
+                labelsChanged(rc, user, user.mailbox().trash(rc.pathParam("id")))));
+        router.post("/google/users/:email/messages/:id/untrash").handler(rc -> withUser(rc, user ->
+                labelsChanged(rc, user, user.mailbox().untrash(rc.pathParam("id")))));
         router.post("/google/users/:email/events").handler(this::addEvents);
         router.delete("/google/users/:email/events/:id").handler(rc -> withUser(rc, user -> {
             if (!user.calendar().delete(rc.pathParam("id"))) {
@@ -94,6 +96,13 @@ public final class ControlRoutes {
         new MicrosoftControlRoutes(ctx).register(router);
         router.route().failureHandler(ControlRoutes::failure);
         return router;
+    }
+
+    /** Answers a label change with the message's ref and its labels now; 404 when the message is unknown. */
+    private static void labelsChanged(RoutingContext rc, GoogleUser user, java.util.Optional<GmailMessage> result) {
+        GmailMessage changed = result.orElseThrow(
+                () -> new BadRequestException(404, "no message " + rc.pathParam("id") + " in " + user.email()));
+        Responses.json(rc, 200, ref(changed).set("labelIds", Json.mapper().valueToTree(changed.labelIds())));
     }
 
     static void failure(RoutingContext rc) {

@@ -76,7 +76,8 @@ public final class DataGenerator {
         List<Person> team = team();
         Instant end = request.anchor();
         Instant start = end.atZone(ZoneOffset.UTC).minusMonths(request.months()).toInstant();
-        MailGenerator mail = new MailGenerator(new SplittableRandom(request.seed() * 31 + 7), team, request.domain(), start, end);
+        MailGenerator mail = new MailGenerator(new SplittableRandom(request.seed() * 31 + 7),
+                new SplittableRandom(request.seed() * 31 + 13), team, request.domain(), start, end);
         Map<Person, List<GmailMessage>> mailboxes = mail.generate(request.messagesPerMailbox());
         List<Person> people = team.stream().filter(p -> !p.email().equals(sharedMailbox())).toList();
         Map<Person, List<ObjectNode>> calendars = new CalendarGenerator(new SplittableRandom(request.seed() * 31 + 11),
@@ -128,6 +129,7 @@ public final class DataGenerator {
             }
             GoogleUser user = store.putGoogleUser(person.email(), person.name());
             user.mailbox().load(e.getValue());
+            user.mailbox().nameLabel(MailGenerator.CLIENTS_LABEL, MailGenerator.CLIENTS_LABEL_NAME);
             generated.calendars().getOrDefault(person, List.of()).forEach(user.calendar()::upsert);
             ObjectNode u = google.addObject();
             u.put("email", user.email());

@@ -41,7 +41,13 @@ final class MailGenerator {
             String snippet, Category category, String toOverride) {
     }
 
+    /** The user label received mail is filed under (with or without INBOX), and its display name. */
+    static final String CLIENTS_LABEL = "Label_1";
+    static final String CLIENTS_LABEL_NAME = "Clients";
+
     private final SplittableRandom random;
+    /** Filing into user labels draws from its own stream, so the rest of the data stays as before for a seed. */
+    private final SplittableRandom filing;
     private final List<Person> team;
     private final List<Person> contacts = new ArrayList<>();
     private final List<Person> automated = new ArrayList<>();
@@ -52,8 +58,10 @@ final class MailGenerator {
     private final Map<Person, Set<String>> usedIds = new LinkedHashMap<>();
     private int syntheticCounter;
 
-    MailGenerator(SplittableRandom random, List<Person> team, String domain, Instant start, Instant end) {
+    MailGenerator(SplittableRandom random, SplittableRandom filing, List<Person> team, String domain, Instant start,
+            Instant end) {
         this.random = random;
+        this.filing = filing;
         this.team = team;
         this.domain = domain;
         this.start = start;
@@ -449,8 +457,14 @@ final class MailGenerator {
                 return labels;
             }
             default -> {
-                if (!old || random.nextInt(10) < 6) {
+                boolean inbox = !old || random.nextInt(10) < 6;
+                if (inbox) {
                     labels.add("INBOX");
+                }
+                // Conversations with outside contacts are often filed under "Clients": half of the archived ones
+                // (which then live only under that label), a few still in the inbox.
+                if (category == Category.PERSONAL && filing.nextInt(10) < (inbox ? 1 : 5)) {
+                    labels.add(CLIENTS_LABEL);
                 }
                 if (random.nextInt(10) == 0) {
                     labels.add("UNREAD");

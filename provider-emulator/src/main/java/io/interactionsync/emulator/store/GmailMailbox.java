@@ -36,6 +36,8 @@ public final class GmailMailbox {
     private final TreeSet<GmailMessage> ordered = new TreeSet<>(NEWEST_FIRST);
     private final Map<String, TreeSet<GmailMessage>> threads = new HashMap<>();
     private final List<HistoryRecord> history = new ArrayList<>();
+    /** Display names of user labels ({@code Label_1} → "Clients"); labels.list falls back to the id. */
+    private final Map<String, String> labelNames = new HashMap<>();
     private long historyId;
     /** history.list with a startHistoryId below this answers 404. */
     private long oldestValidStart;
@@ -162,6 +164,32 @@ public final class GmailMailbox {
         unindex(previous);
         index(changed);
         return Optional.of(changed);
+    }
+
+    /**
+     * messages.trash as a label change: TRASH added and INBOX removed in one history id (labelsAdded +
+     * labelsRemoved), as Gmail reports it (API-FACTS). Empty when unknown.
+     */
+    public Optional<GmailMessage> trash(String id) {
+        return modifyLabels(id, List.of("TRASH"), List.of("INBOX"));
+    }
+
+    /**
+     * messages.untrash as a label change: TRASH removed (labelsRemoved). Whether Gmail puts INBOX back is not
+     * documented; the emulator does not, so an untrashed message is like an archived one. Empty when unknown.
+     */
+    public Optional<GmailMessage> untrash(String id) {
+        return modifyLabels(id, List.of(), List.of("TRASH"));
+    }
+
+    /** Names a user label (labels.list answers {@code {id, name, type: user}}). */
+    public synchronized void nameLabel(String id, String name) {
+        labelNames.put(id, name);
+    }
+
+    /** The display name of a user label, or its id when it was never named. */
+    public synchronized String labelName(String id) {
+        return labelNames.getOrDefault(id, id);
     }
 
     /** Permanently deletes a message (messageDeleted history). False when unknown. */

@@ -153,6 +153,19 @@ class GeneratorTests {
     }
 
     @Test
+    void partOfTheReceivedMailIsArchivedSomeOfItUnderTheClientsLabel() {
+        List<GmailMessage> received = all(generate(42, 3, 2000)).stream()
+                .filter(m -> !m.hasLabel("SENT") && !m.hasLabel("DRAFT") && !m.hasLabel("SPAM") && !m.hasLabel("TRASH"))
+                .toList();
+        List<GmailMessage> archived = received.stream().filter(m -> !m.hasLabel("INBOX")).toList();
+        assertThat(archived.size()).as("archived share of the received mail")
+                .isBetween(received.size() / 10, received.size() / 2);
+        assertThat(archived).anyMatch(m -> m.hasLabel(MailGenerator.CLIENTS_LABEL))
+                .anyMatch(m -> !m.hasLabel(MailGenerator.CLIENTS_LABEL));
+        assertThat(received).anyMatch(m -> m.hasLabel("INBOX") && m.hasLabel(MailGenerator.CLIENTS_LABEL));
+    }
+
+    @Test
     void someMessagesHaveNoMessageId() {
         List<GmailMessage> messages = all(generate(42, 3, 2000));
         assertThat(messages).anyMatch(m -> m.header("Message-ID") == null && !m.hasLabel("DRAFT"));
@@ -219,6 +232,9 @@ class GeneratorTests {
         String token = GoogleFlow.gmailToken(email);
         given().auth().oauth2(token).get("/gmail.googleapis.com/gmail/v1/users/me/profile").then().statusCode(200)
                 .body("messagesTotal", equalTo(120));
+        given().auth().oauth2(token).get("/gmail.googleapis.com/gmail/v1/users/me/labels").then().statusCode(200)
+                .body("labels.find { it.id == 'Label_1' }.name", equalTo("Clients"))
+                .body("labels.find { it.id == 'Label_1' }.type", equalTo("user"));
     }
 
     @Test

@@ -62,10 +62,10 @@ public class GmailGateway implements GmailPort {
     }
 
     @Override
-    public ListMessagesResponse listMessages(String label, String pageToken) throws InterruptedException {
+    public ListMessagesResponse listAllMail(String pageToken) throws InterruptedException {
         return call(GmailMethod.MESSAGES_LIST, token -> authorize(gmail.users().messages().list(ME)
-                .setLabelIds(List.of(label)).setMaxResults((long) config.gmail().listPageSize())
-                .setIncludeSpamTrash(false).setPageToken(pageToken), token));
+                .setMaxResults((long) config.gmail().listPageSize()).setIncludeSpamTrash(false)
+                .setPageToken(pageToken), token));
     }
 
     @Override

@@ -14,8 +14,11 @@ public interface GmailPort {
     /** users.getProfile (1 unit). */
     Profile profile() throws InterruptedException;
 
-    /** users.messages.list for one label, newest first (5 units). */
-    ListMessagesResponse listMessages(String label, String pageToken) throws InterruptedException;
+    /**
+     * users.messages.list without labelIds (5 units): all mail, newest first, SPAM and TRASH excluded (Gmail's default
+     * {@code includeSpamTrash=false}); drafts and chats included.
+     */
+    ListMessagesResponse listAllMail(String pageToken) throws InterruptedException;
 
     /** users.messages.get with format=metadata and the configured headers (5 units); 404 → NotFoundException. */
     Message getMessageMetadata(String id) throws InterruptedException;

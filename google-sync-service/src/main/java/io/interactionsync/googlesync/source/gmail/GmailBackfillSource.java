@@ -37,13 +37,14 @@ import org.jboss.logging.MDC;
 
 /**
  * The Gmail backfill (Debezium's snapshot source), run as small resumable steps. Each {@link #step} does
- * one thing — read the profile's historyId, list one page of one label, or fetch one bounded batch of
+ * one thing — read the profile's historyId, list one page of all mail, or fetch one bounded batch of
  * messages — publishes what it read, waits for Kafka's acks, saves the next cursor and returns it. A crash
  * anywhere re-does at most that one step.
  *
- * <p>Order: getProfile (historyId for the incremental phase, read before anything is listed) → INBOX pages
- * → SENT pages (ids already listed, or published from a fetched thread, skipped) → complete. Each label stops at
- * the horizon: the list is newest first, so the first fetched message older than the horizon ends the label.
+ * <p>Order: getProfile (historyId for the incremental phase, read before anything is listed) → pages of all mail
+ * ({@code messages.list} without labelIds: SPAM and TRASH excluded by Gmail; ids already listed, or taken from a
+ * fetched thread, skipped) → complete. The listing is newest first, so the first fetched message older than the
+ * horizon ends it. Drafts and chats are fetched (a listing does not tell them apart) but never published (R-C1).
  */
 @ApplicationScoped
 public class GmailBackfillSource {
@@ -102,21 +103,29 @@ public class GmailBackfillSource {
             metrics.step(Source.GMAIL, "profile", Duration.ofNanos(System.nanoTime() - started));
             return next;
         }
-        GmailCursor current = skipExhaustedLabels(cursor);
-        if (current.labelsDone()) {
+        GmailCursor current = cursor;
+        if (current.legacyListing()) {
+            // Saved by the former INBOX-then-SENT listing: list all mail from the start; what was listed is skipped.
+            current = current.restartListing();
+        }
+        if (current.pendingIds().isEmpty() && !current.morePages() && !current.listingDone()) {
+            current = current.listed();
+        }
+        if (current.listingDone()) {
             GmailCursor done = current.toIncremental(clock.instant());
             if (current.resync()) {
-                List<GmailCursorRepository.PublishedMessage> gone =
-                        cursors.publishedButNotListed(session.accountId(), current.horizon());
+                List<GmailCursorRepository.MessageRef> gone =
+                        cursors.liveButNotListed(session.accountId(), current.horizon());
                 List<RawRecord> deletes = new ArrayList<>();
                 Instant observedAt = clock.instant();
-                for (GmailCursorRepository.PublishedMessage m : gone) {
+                for (GmailCursorRepository.MessageRef m : gone) {
                     deletes.add(deleteRecord(session, current.syncRunId(), m.id(), m.threadId(), observedAt));
                 }
                 publisher.publishAndAwait(deletes);
                 metrics.published(Source.GMAIL, deletes.size());
                 done = done.afterFetch(List.of(), 0, 0, deletes.size(), 0, 0, false);
-                cursors.saveCompleted(session.accountId(), done, gone.stream().map(GmailCursorRepository.PublishedMessage::id).toList());
+                cursors.saveCompleted(session.accountId(), done,
+                        gone.stream().map(GmailCursorRepository.MessageRef::id).toList());
             } else {
                 cursors.saveCompleted(session.accountId(), done);
             }
@@ -129,17 +138,8 @@ public class GmailBackfillSource {
         return next;
     }
 
-    private static GmailCursor skipExhaustedLabels(GmailCursor cursor) {
-        GmailCursor c = cursor;
-        while (!c.labelsDone() && c.pendingIds().isEmpty() && !c.morePages()) {
-            c = c.nextLabel();
-        }
-        return c;
-    }
-
     private GmailCursor listPage(GmailSession session, GmailCursor cursor) throws InterruptedException {
-        String label = cursor.label();
-        ListMessagesResponse page = session.gmail().listMessages(label, cursor.pageToken());
+        ListMessagesResponse page = session.gmail().listAllMail(cursor.pageToken());
         Map<String, String> threadOf = new LinkedHashMap<>();
         if (page.getMessages() != null) {
             for (Message m : page.getMessages()) {
@@ -148,7 +148,7 @@ public class GmailBackfillSource {
                 }
             }
         }
-        // Ids listed under INBOX, or already published with a thread fetched earlier, are not queued again.
+        // Ids listed on an earlier page, or already taken from a thread fetched earlier, are not queued again.
         Set<String> listedBefore = cursors.alreadyListed(session.accountId(), threadOf.keySet());
         Map<String, String> fresh = new LinkedHashMap<>();
         threadOf.forEach((id, thread) -> {
@@ -169,14 +169,14 @@ public class GmailBackfillSource {
      * queue (the listed page), not only the batch: a thread is fetched with one threads.get when the queue holds at
      * least {@code thread-min-messages} of its ids, or when a queued id is a reply (its thread id is not its own id:
      * Gmail names a thread after its first message, so the thread holds more messages). The thread's other
-     * messages in INBOX ∪ SENT within the horizon that were not listed yet (older pages, the SENT listing) are
-     * published too and recorded as listed, so later pages skip them.
+     * messages within the horizon that were not listed yet (older pages) are taken too — published when in scope,
+     * remembered as excluded when drafts or chats — and recorded as listed, so later pages skip them.
      */
     private GmailCursor fetchBatch(GmailSession session, GmailCursor cursor) throws InterruptedException {
         String accountId = session.accountId();
         List<String> queue = cursor.pendingIds();
-        // A resync after an expired historyId: what was published and is still listed is unchanged for us.
-        Set<String> unchanged = cursor.resync() ? cursors.published(accountId, queue) : Set.of();
+        // A resync after an expired historyId: what was published live and is still listed is unchanged for us.
+        Set<String> unchanged = cursor.resync() ? cursors.live(accountId, queue) : Set.of();
         List<String> candidates = unchanged.isEmpty() ? queue
                 : queue.stream().filter(id -> !unchanged.contains(id)).toList();
         List<Call> calls = plan(candidates, cursors.threadIds(accountId, candidates));
@@ -188,7 +188,7 @@ public class GmailBackfillSource {
         for (int i = 0; i < queue.size(); i++) {
             position.put(queue.get(i), i);
         }
-        // The queue is newest first: the first queued message older than the horizon ends the label there.
+        // The queue is newest first: the first queued message older than the horizon ends the listing there.
         int cut = queue.size();
         for (Fetch f : fetched.queued().values()) {
             if (f instanceof Fetch.Fetched(String id, Message m) && !GmailScope.withinHorizon(m, horizonMillis)) {
@@ -197,6 +197,7 @@ public class GmailBackfillSource {
         }
         boolean horizonReached = cut < queue.size();
         List<RawRecord> records = new ArrayList<>();
+        List<GmailCursorRepository.MessageRef> excluded = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         List<String> notFound = new ArrayList<>();
         Set<String> done = new HashSet<>(unchanged);
@@ -209,11 +210,14 @@ public class GmailBackfillSource {
                 }
                 case Fetch.Fetched(String fid, Message message) -> {
                     done.add(fid);
-                    if (GmailScope.withinHorizon(message, horizonMillis)) {
-                        records.add(toRecord(session, cursor.syncRunId(), message, observedAt));
-                    } else {
+                    if (!GmailScope.withinHorizon(message, horizonMillis)) {
                         beyond++;
+                    } else if (GmailScope.inScope(message)) {
+                        records.add(toRecord(session, cursor.syncRunId(), message, observedAt));
+                    } else if (GmailScope.excluded(GmailScope.labels(message))) {
+                        excluded.add(ref(message));
                     }
+                    // Else moved to TRASH/SPAM since it was listed: the history from the profile's id tells it.
                 }
                 case Fetch.Gone(String gid) -> {
                     done.add(gid);
@@ -225,20 +229,27 @@ public class GmailBackfillSource {
                 }
             }
         }
-        // The fetched threads' other messages: in scope, within the horizon, never listed nor published before.
+        // The fetched threads' other messages within the horizon, never listed nor taken before. SPAM/TRASH ones are
+        // not listed either: they are left alone.
         Map<String, Message> extra = new LinkedHashMap<>();
         for (Message m : fetched.others()) {
-            if (!position.containsKey(m.getId()) && GmailScope.inScope(m) && GmailScope.withinHorizon(m, horizonMillis)) {
+            if (!position.containsKey(m.getId()) && GmailScope.withinHorizon(m, horizonMillis)
+                    && !GmailScope.deleting(GmailScope.labels(m))) {
                 extra.putIfAbsent(m.getId(), m);
             }
         }
         extra.keySet().removeAll(cursors.alreadyListed(accountId, extra.keySet()));
-        Set<String> extraUnchanged = cursor.resync() ? cursors.published(accountId, extra.keySet()) : Set.of();
+        Set<String> extraUnchanged = cursor.resync() ? cursors.live(accountId, extra.keySet()) : Set.of();
         Map<String, String> extraListed = new LinkedHashMap<>();
         for (Message m : extra.values()) {
             extraListed.put(m.getId(), m.getThreadId());
-            if (!extraUnchanged.contains(m.getId())) {
+            if (extraUnchanged.contains(m.getId())) {
+                continue;
+            }
+            if (GmailScope.inScope(m)) {
                 records.add(toRecord(session, cursor.syncRunId(), m, observedAt));
+            } else {
+                excluded.add(ref(m));
             }
         }
         publisher.publishAndAwait(records);
@@ -246,6 +257,7 @@ public class GmailBackfillSource {
         if (!unchanged.isEmpty() || !extraUnchanged.isEmpty()) {
             metrics.skipped(Source.GMAIL, "unchanged", unchanged.size() + extraUnchanged.size());
         }
+        metrics.skipped(Source.GMAIL, "draft_or_chat", excluded.size());
 
         int headFailures = failed.isEmpty() ? 0 : cursor.headFailures() + 1;
         long skipped = notFound.size();
@@ -267,7 +279,8 @@ public class GmailBackfillSource {
             cursors.recordSkipped(accountId, cursor.syncRunId(), failed, reason);
             metrics.skipped(Source.GMAIL, "failed", failed.size());
         }
-        cursors.saveAfterFetch(accountId, next, records.stream().map(GmailBackfillSource::published).toList(),
+        cursors.saveAfterFetch(accountId, next, new GmailCursorRepository.Decisions(
+                records.stream().map(GmailBackfillSource::published).toList(), List.of(), excluded, List.of()),
                 extraListed);
         session.status().progress(next.fetched(), next.estimatedTotal(), next.lastSyncedAt());
         if (!failed.isEmpty() && !giveUp) {
@@ -455,12 +468,17 @@ public class GmailBackfillSource {
         return record(session, syncRunId, RawRecord.Op.DELETE, new Message().setId(id).setThreadId(threadId), observedAt);
     }
 
-    /** What {@code gmail_published_ids} remembers of an upsert record. */
-    static GmailCursorRepository.PublishedMessage published(RawRecord r) {
+    /** What {@code gmail_message_states} remembers of an upsert record. */
+    static GmailCursorRepository.MessageRef published(RawRecord r) {
         JsonNode p = r.payload();
         JsonNode date = p.path("internalDate");
         Long internalDate = date.isMissingNode() || date.isNull() ? null : Long.valueOf(date.asText());
-        return new GmailCursorRepository.PublishedMessage(r.remoteId(), p.path("threadId").asText(null), internalDate);
+        return new GmailCursorRepository.MessageRef(r.remoteId(), p.path("threadId").asText(null), internalDate);
+    }
+
+    /** What {@code gmail_message_states} remembers of a fetched message. */
+    static GmailCursorRepository.MessageRef ref(Message m) {
+        return new GmailCursorRepository.MessageRef(m.getId(), m.getThreadId(), m.getInternalDate());
     }
 
     /** What became of one messages.get. */

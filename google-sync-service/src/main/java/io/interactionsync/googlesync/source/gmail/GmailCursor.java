@@ -9,25 +9,26 @@ import java.util.UUID;
  * Where the Gmail sync of one account stands (Debezium's "offset context"). Immutable: each step returns
  * the next cursor, which is saved only after Kafka acknowledged the records of that step.
  *
- * <p>Backfill: the labels are listed one after the other ({@link #BACKFILL_LABELS}, separately because
- * {@code labelIds} is an AND); {@code pendingIds} holds the listed ids not yet fetched, so a resume neither
- * skips nor re-lists them. {@code historyId} was read with getProfile before the first list call: the
- * incremental phase starts there, so nothing that arrives during the backfill is missed.
+ * <p>Backfill: all mail is listed ({@code messages.list} without labelIds: everything but SPAM and TRASH);
+ * {@code pendingIds} holds the listed ids not yet fetched, so a resume neither skips nor re-lists them.
+ * {@code historyId} was read with getProfile before the first list call: the incremental phase starts there, so
+ * nothing that arrives during the backfill is missed.
  *
- * @param label        label being listed; null once every label is done
- * @param morePages    whether {@code label} has pages left to list
- * @param pageToken    token of {@code label}'s next page (null = the first page)
+ * @param listing      what is being listed ({@link #ALL_MAIL}); null once the listing is done. A cursor saved by the
+ *                     former label-by-label listing holds INBOX or SENT here: its listing restarts ({@link #legacyListing})
+ * @param morePages    whether the listing has pages left
+ * @param pageToken    token of the listing's next page (null = the first page)
  * @param pendingIds   listed ids still to fetch, newest first
  * @param headFailures steps in which the first pending ids (or, incremental, the history page) failed to fetch
- * @param resync       a backfill after an expired historyId: messages already published are not fetched again,
- *                     published ones no longer listed get a delete record
+ * @param resync       a backfill after an expired historyId: messages published live and still listed are not fetched
+ *                     again, live ones no longer listed get a delete record, deleted ones listed again an upsert
  */
 public record GmailCursor(
         Phase phase,
         String syncRunId,
         Instant horizon,
         String historyId,
-        String label,
+        String listing,
         boolean morePages,
         String pageToken,
         List<String> pendingIds,
@@ -41,8 +42,8 @@ public record GmailCursor(
         Instant lastSyncedAt,
         boolean resync) {
 
-    /** Listed in this order; SENT skips ids already listed under INBOX. */
-    public static final List<String> BACKFILL_LABELS = List.of("INBOX", "SENT");
+    /** The backfill's listing: messages.list without labelIds (all mail but SPAM and TRASH). */
+    public static final String ALL_MAIL = "ALL_MAIL";
 
     public enum Phase {
         BACKFILL, INCREMENTAL;
@@ -71,7 +72,7 @@ public record GmailCursor(
 
     /** A fresh backfill; {@code resync} after an expired historyId (see {@link #resync()}). */
     public static GmailCursor startBackfill(Instant horizon, Instant now, Instant lastSyncedAt, boolean resync) {
-        return new GmailCursor(Phase.BACKFILL, UUID.randomUUID().toString(), horizon, null, BACKFILL_LABELS.getFirst(),
+        return new GmailCursor(Phase.BACKFILL, UUID.randomUUID().toString(), horizon, null, ALL_MAIL,
                 true, null, List.of(), 0, null, 0, 0, 0, 0, now, lastSyncedAt, resync);
     }
 
@@ -90,7 +91,7 @@ public record GmailCursor(
 
     /** Incremental: the history page could not be completed; it is read again later. */
     public GmailCursor withHeadFailures(int failures) {
-        return new GmailCursor(phase, syncRunId, horizon, historyId, label, morePages, pageToken, pendingIds, failures,
+        return new GmailCursor(phase, syncRunId, horizon, historyId, listing, morePages, pageToken, pendingIds, failures,
                 estimatedTotal, fetched, published, skipped, beyondHorizon, startedAt, lastSyncedAt, resync);
     }
 
@@ -98,42 +99,51 @@ public record GmailCursor(
         return historyId != null;
     }
 
-    public boolean labelsDone() {
-        return label == null;
+    public boolean listingDone() {
+        return listing == null;
+    }
+
+    /** Saved mid-backfill by the former label-by-label listing (INBOX, then SENT). */
+    public boolean legacyListing() {
+        return listing != null && !listing.equals(ALL_MAIL);
     }
 
     public GmailCursor withHistoryId(String id) {
-        return new GmailCursor(phase, syncRunId, horizon, id, label, morePages, pageToken, pendingIds, headFailures,
+        return new GmailCursor(phase, syncRunId, horizon, id, listing, morePages, pageToken, pendingIds, headFailures,
                 estimatedTotal, fetched, published, skipped, beyondHorizon, startedAt, lastSyncedAt, resync);
     }
 
-    /** After listing a page of {@code label}: its new ids queued, the next token remembered. */
+    /** After listing a page: its new ids queued, the next token remembered. */
     public GmailCursor afterList(List<String> newIds, String nextPageToken, Long estimateDelta) {
         List<String> queue = new java.util.ArrayList<>(pendingIds);
         queue.addAll(newIds);
         Long estimate = estimateDelta == null ? estimatedTotal
                 : (estimatedTotal == null ? 0 : estimatedTotal) + estimateDelta;
-        return new GmailCursor(phase, syncRunId, horizon, historyId, label, nextPageToken != null, nextPageToken, queue,
+        return new GmailCursor(phase, syncRunId, horizon, historyId, listing, nextPageToken != null, nextPageToken, queue,
                 headFailures, estimate, fetched, published, skipped, beyondHorizon, startedAt, lastSyncedAt, resync);
     }
 
     /**
      * After a batch of gets: {@code remaining} replaces the queue (failed ids stay at its head), the counters
-     * grow; when the horizon was reached no further page of the label is listed (older messages follow, newest
+     * grow; when the horizon was reached no further page is listed (older messages follow, newest
      * first), and the caller passes only the failed ids as {@code remaining}.
      */
     public GmailCursor afterFetch(List<String> remaining, int headFailuresNow, long fetchedDelta, long publishedDelta,
                                   long skippedDelta, long beyondDelta, boolean horizonReached) {
-        return new GmailCursor(phase, syncRunId, horizon, historyId, label, morePages && !horizonReached, pageToken,
+        return new GmailCursor(phase, syncRunId, horizon, historyId, listing, morePages && !horizonReached, pageToken,
                 remaining, headFailuresNow, estimatedTotal, fetched + fetchedDelta,
                 published + publishedDelta, skipped + skippedDelta, beyondHorizon + beyondDelta, startedAt, lastSyncedAt, resync);
     }
 
-    /** The label is exhausted: move to the next one, or mark every label done. */
-    public GmailCursor nextLabel() {
-        int i = BACKFILL_LABELS.indexOf(label);
-        String next = i + 1 < BACKFILL_LABELS.size() ? BACKFILL_LABELS.get(i + 1) : null;
-        return new GmailCursor(phase, syncRunId, horizon, historyId, next, next != null, null, List.of(), 0,
+    /** Every page is listed and every listed id fetched. */
+    public GmailCursor listed() {
+        return new GmailCursor(phase, syncRunId, horizon, historyId, null, false, null, List.of(), 0,
+                estimatedTotal, fetched, published, skipped, beyondHorizon, startedAt, lastSyncedAt, resync);
+    }
+
+    /** The listing starts again from its first page (ids still queued are kept; ids listed before are skipped). */
+    public GmailCursor restartListing() {
+        return new GmailCursor(phase, syncRunId, horizon, historyId, ALL_MAIL, true, null, pendingIds, headFailures,
                 estimatedTotal, fetched, published, skipped, beyondHorizon, startedAt, lastSyncedAt, resync);
     }
 

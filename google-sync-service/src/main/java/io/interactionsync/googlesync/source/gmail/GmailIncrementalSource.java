@@ -27,14 +27,22 @@ import java.util.Set;
 
 /**
  * The Gmail incremental source (Debezium's streaming source): one {@link #step} reads one page of
- * {@code history.list} from the cursor's historyId, publishes what changed in INBOX ∪ SENT, awaits Kafka's acks
- * and only then saves the next cursor. The response's {@code historyId} becomes the cursor after the last page.
+ * {@code history.list} from the cursor's historyId, publishes what changed, awaits Kafka's acks and only then saves
+ * the next cursor. The response's {@code historyId} becomes the cursor after the last page.
  *
- * <p>Per message the page's changes are folded: a {@code messageDeleted} → a {@code delete} record with the
- * history's {@code {id, threadId}} as payload. A message added or relabelled is fetched (its current labels
- * decide): in INBOX or SENT (and not TRASH/SPAM) → {@code upsert}; otherwise → {@code delete} if this service
- * had published it or the change removed INBOX/SENT (payload = the message as fetched). A message that is
- * gone by the time it is fetched (404) is left to its own {@code messageDeleted} record.
+ * <p>Per message the page's changes are folded and decided against {@code gmail_message_states} (SPEC §4, R-F2):
+ * <ul>
+ * <li>{@code messageDeleted} → a {@code delete} (payload: the history's {@code {id, threadId}}) if the message is
+ * live; a draft or chat known as excluded is forgotten;</li>
+ * <li>TRASH or SPAM added (its labels now hold one) → a {@code delete} if live (payload: the history's message), with
+ * no fetch;</li>
+ * <li>{@code messageAdded}, or TRASH/SPAM/DRAFT/CHAT removed from a message that is not live → fetched; in scope
+ * (none of TRASH, SPAM, DRAFT, CHAT) and within the horizon or published before → {@code upsert} (a revive); a draft
+ * or chat → remembered as excluded;</li>
+ * <li>any other label change (archive = INBOX removed, user labels, read/unread) → nothing, no fetch.</li>
+ * </ul>
+ * When the history's message carries no labelIds, a change touching TRASH/SPAM is decided on the fetched message.
+ * A message gone by the time it is fetched (404) is left to its own {@code messageDeleted} record.
  */
 @ApplicationScoped
 public class GmailIncrementalSource {
@@ -77,40 +85,75 @@ public class GmailIncrementalSource {
             throw new SourceFailedException("Gmail history.list returned neither nextPageToken nor historyId");
         }
         Map<String, Change> changes = fold(page.getHistory());
-
-        List<String> toFetch = changes.values().stream().filter(c -> !c.deleted).map(c -> c.id).toList();
-        Set<String> publishedBefore = cursors.published(session.accountId(),
-                changes.keySet().stream().toList());
-        List<GmailBackfillSource.Fetch> fetches = GmailBackfillSource.fetchAll(session, toFetch,
-                config.gmail().getConcurrency());
+        String accountId = session.accountId();
+        Map<String, GmailCursorRepository.MessageState> known = cursors.states(accountId, changes.keySet());
 
         Instant observedAt = clock.instant();
         String runId = cursor.syncRunId();
+        long horizonMillis = cursor.horizon() == null ? Long.MIN_VALUE : cursor.horizon().toEpochMilli();
         List<RawRecord> records = new ArrayList<>();
-        List<GmailCursorRepository.PublishedMessage> upserted = new ArrayList<>();
+        List<GmailCursorRepository.MessageRef> upserted = new ArrayList<>();
+        List<GmailCursorRepository.MessageRef> excluded = new ArrayList<>();
         List<String> deleted = new ArrayList<>();
-        List<String> failed = new ArrayList<>();
-        RuntimeException lastFailure = null;
+        List<String> forgotten = new ArrayList<>();
+        List<String> toFetch = new ArrayList<>();
         for (Change c : changes.values()) {
+            GmailCursorRepository.MessageState state = known.get(c.id);
+            boolean live = state == GmailCursorRepository.MessageState.LIVE;
             if (c.deleted) {
-                records.add(GmailBackfillSource.record(session, runId, RawRecord.Op.DELETE, c.message, observedAt));
-                deleted.add(c.id);
+                if (live) {
+                    records.add(GmailBackfillSource.record(session, runId, RawRecord.Op.DELETE, c.message, observedAt));
+                    deleted.add(c.id);
+                } else if (state == GmailCursorRepository.MessageState.EXCLUDED) {
+                    forgotten.add(c.id);
+                }
+            } else if (!c.added && !c.scopeTouched) {
+                // Archived, relabelled, read or unread: the interaction stands, nothing to publish or fetch.
+            } else if (c.labels == null) {
+                toFetch.add(c.id);
+            } else if (GmailScope.deleting(c.labels)) {
+                if (live) {
+                    records.add(GmailBackfillSource.record(session, runId, RawRecord.Op.DELETE, c.message, observedAt));
+                    deleted.add(c.id);
+                }
+            } else if (GmailScope.excluded(c.labels)) {
+                if (state == null) {
+                    excluded.add(new GmailCursorRepository.MessageRef(c.id, c.message.getThreadId(), null));
+                }
+            } else if (c.added || !live) {
+                toFetch.add(c.id);
             }
         }
+        List<GmailBackfillSource.Fetch> fetches = GmailBackfillSource.fetchAll(session, toFetch,
+                config.gmail().getConcurrency());
+
+        List<String> failed = new ArrayList<>();
+        int beyond = 0;
+        RuntimeException lastFailure = null;
         for (GmailBackfillSource.Fetch f : fetches) {
             switch (f) {
                 case GmailBackfillSource.Fetch.Fetched(String id, Message message) -> {
-                    if (GmailScope.inScope(message)) {
+                    GmailCursorRepository.MessageState state = known.get(id);
+                    List<String> labels = GmailScope.labels(message);
+                    if (GmailScope.deleting(labels)) {
+                        if (state == GmailCursorRepository.MessageState.LIVE) {
+                            records.add(GmailBackfillSource.record(session, runId, RawRecord.Op.DELETE, message, observedAt));
+                            deleted.add(id);
+                        }
+                    } else if (GmailScope.excluded(labels)) {
+                        if (state == null) {
+                            excluded.add(GmailBackfillSource.ref(message));
+                        }
+                    } else if (state != null || GmailScope.withinHorizon(message, horizonMillis)) {
                         RawRecord r = GmailBackfillSource.toRecord(session, runId, message, observedAt);
                         records.add(r);
                         upserted.add(GmailBackfillSource.published(r));
-                    } else if (publishedBefore.contains(id) || changes.get(id).leftScope) {
-                        records.add(GmailBackfillSource.record(session, runId, RawRecord.Op.DELETE, message, observedAt));
-                        deleted.add(id);
+                    } else {
+                        beyond++;
                     }
                 }
                 case GmailBackfillSource.Fetch.Gone(String id) -> {
-                    // Deleted meanwhile: its messageDeleted history record publishes the delete.
+                    // Deleted meanwhile: its messageDeleted history record decides.
                 }
                 case GmailBackfillSource.Fetch.Failed(String id, RuntimeException error) -> {
                     failed.add(id);
@@ -123,14 +166,14 @@ public class GmailIncrementalSource {
             int failures = cursor.headFailures() + 1;
             if (failures < config.retry().messageMaxAttempts()) {
                 // Nothing of this page is published: it is read again later, the cursor stays behind it.
-                cursors.save(session.accountId(), cursor.withHeadFailures(failures));
+                cursors.save(accountId, cursor.withHeadFailures(failures));
                 Instant notBefore = lastFailure instanceof RetryLaterException later ? later.notBefore()
                         : clock.instant().plus(config.worker().retryDelay());
                 throw new RetryLaterException(failed.size() + " changed message(s) could not be fetched: "
                         + lastFailure.getMessage(), notBefore, lastFailure);
             }
             String reason = "failed in " + failures + " steps: " + lastFailure.getMessage();
-            cursors.recordSkipped(session.accountId(), runId, failed, reason);
+            cursors.recordSkipped(accountId, runId, failed, reason);
             metrics.skipped(Source.GMAIL, "failed", failed.size());
         }
         publisher.publishAndAwait(records);
@@ -139,7 +182,11 @@ public class GmailIncrementalSource {
         GmailCursor next = cursor.afterHistoryPage(page.getNextPageToken(),
                 page.getHistoryId() == null ? null : page.getHistoryId().toString(), fetched, records.size(),
                 failed.size(), clock.instant());
-        cursors.saveAfterPublish(session.accountId(), next, upserted, deleted);
+        cursors.saveAfterPublish(accountId, next,
+                new GmailCursorRepository.Decisions(upserted, deleted, excluded, forgotten));
+        if (beyond > 0) {
+            metrics.skipped(Source.GMAIL, "beyond_horizon", beyond);
+        }
         metrics.step(Source.GMAIL, "history", Duration.ofNanos(System.nanoTime() - started));
         if (!records.isEmpty()) {
             io.quarkus.logging.Log.infof("gmail incremental: %d change(s) published (%d upsert, %d delete), historyId %s",
@@ -148,7 +195,10 @@ public class GmailIncrementalSource {
         return next;
     }
 
-    /** The page's history records folded per message, in order; a deletion is final. */
+    /**
+     * The page's history records folded per message, in order: whether it was added, deleted (final), whether a
+     * change touched TRASH/SPAM/DRAFT/CHAT, and its labels after its last change (when the history carries them).
+     */
     private static Map<String, Change> fold(List<History> history) {
         Map<String, Change> changes = new LinkedHashMap<>();
         if (history == null) {
@@ -157,25 +207,27 @@ public class GmailIncrementalSource {
         for (History h : history) {
             if (h.getMessagesAdded() != null) {
                 for (HistoryMessageAdded a : h.getMessagesAdded()) {
-                    touch(changes, a.getMessage(), false);
+                    Change c = touch(changes, a.getMessage());
+                    if (c != null) {
+                        c.added = true;
+                    }
                 }
             }
             if (h.getLabelsAdded() != null) {
                 for (HistoryLabelAdded a : h.getLabelsAdded()) {
-                    touch(changes, a.getMessage(), false);
+                    labelChange(changes, a.getMessage(), a.getLabelIds());
                 }
             }
             if (h.getLabelsRemoved() != null) {
                 for (HistoryLabelRemoved r : h.getLabelsRemoved()) {
-                    boolean left = r.getLabelIds() != null && r.getLabelIds().stream().anyMatch(GmailScope.IN_SCOPE::contains);
-                    touch(changes, r.getMessage(), left);
+                    labelChange(changes, r.getMessage(), r.getLabelIds());
                 }
             }
             if (h.getMessagesDeleted() != null) {
                 for (HistoryMessageDeleted d : h.getMessagesDeleted()) {
                     Message m = d.getMessage();
                     if (m != null && m.getId() != null) {
-                        Change c = changes.computeIfAbsent(m.getId(), id -> new Change(id, m));
+                        Change c = changes.computeIfAbsent(m.getId(), Change::new);
                         c.deleted = true;
                         c.message = m;
                     }
@@ -185,24 +237,37 @@ public class GmailIncrementalSource {
         return changes;
     }
 
-    private static void touch(Map<String, Change> changes, Message m, boolean leftScope) {
-        if (m == null || m.getId() == null) {
-            return;
+    private static void labelChange(Map<String, Change> changes, Message m, List<String> changed) {
+        Change c = touch(changes, m);
+        if (c != null && changed != null && GmailScope.touchesScope(changed)) {
+            c.scopeTouched = true;
         }
-        Change c = changes.computeIfAbsent(m.getId(), id -> new Change(id, m));
-        c.leftScope |= leftScope;
+    }
+
+    /** Records that {@code m} changed; its labels (when given) are those after the change. */
+    private static Change touch(Map<String, Change> changes, Message m) {
+        if (m == null || m.getId() == null) {
+            return null;
+        }
+        Change c = changes.computeIfAbsent(m.getId(), Change::new);
+        if (!c.deleted) {
+            c.message = m;
+            c.labels = m.getLabelIds();
+        }
+        return c;
     }
 
     /** What happened to one message within a history page. */
     private static final class Change {
         final String id;
         Message message;
+        List<String> labels;
+        boolean added;
         boolean deleted;
-        boolean leftScope;
+        boolean scopeTouched;
 
-        Change(String id, Message message) {
+        Change(String id) {
             this.id = id;
-            this.message = message;
         }
     }
 }

@@ -11,32 +11,32 @@ class GmailCursorTests {
     private static final Instant NOW = Instant.parse("2026-11-26T10:00:00Z");
 
     @Test
-    void shouldStartWithInboxAndNoProfile() {
+    void shouldStartListingAllMailWithoutTheProfile() {
         GmailCursor cursor = GmailCursor.startBackfill(NOW.minusSeconds(3600), NOW, null);
         assertThat(cursor.phase()).isEqualTo(GmailCursor.Phase.BACKFILL);
         assertThat(cursor.profileRead()).isFalse();
-        assertThat(cursor.label()).isEqualTo("INBOX");
+        assertThat(cursor.listing()).isEqualTo(GmailCursor.ALL_MAIL);
+        assertThat(cursor.legacyListing()).isFalse();
         assertThat(cursor.morePages()).isTrue();
         assertThat(cursor.pageToken()).isNull();
     }
 
     @Test
-    void shouldQueueListedIdsAndAddUpEstimatesOfFirstPages() {
+    void shouldQueueListedIdsAndCountTheFirstPagesEstimateOnce() {
         GmailCursor cursor = GmailCursor.startBackfill(NOW, NOW, null).withHistoryId("42")
                 .afterList(List.of("a", "b"), "t1", 30L);
         assertThat(cursor.pendingIds()).containsExactly("a", "b");
         assertThat(cursor.pageToken()).isEqualTo("t1");
         assertThat(cursor.estimatedTotal()).isEqualTo(30L);
-        GmailCursor sent = cursor.afterFetch(List.of(), 0, 2, 2, 0, 0, false).afterList(List.of(), null, null)
-                .nextLabel().afterList(List.of("c"), null, 5L);
-        assertThat(sent.label()).isEqualTo("SENT");
-        assertThat(sent.morePages()).isFalse();
-        assertThat(sent.estimatedTotal()).isEqualTo(35L);
-        assertThat(sent.historyId()).isEqualTo("42");
+        GmailCursor last = cursor.afterFetch(List.of(), 0, 2, 2, 0, 0, false).afterList(List.of("c"), null, null);
+        assertThat(last.morePages()).isFalse();
+        assertThat(last.pendingIds()).containsExactly("c");
+        assertThat(last.estimatedTotal()).isEqualTo(30L);
+        assertThat(last.historyId()).isEqualTo("42");
     }
 
     @Test
-    void shouldStopListingTheLabelWhenTheHorizonIsReached() {
+    void shouldStopListingWhenTheHorizonIsReached() {
         GmailCursor cursor = GmailCursor.startBackfill(NOW, NOW, null).withHistoryId("1")
                 .afterList(List.of("a", "b", "c"), "t1", 3L)
                 .afterFetch(List.of(), 0, 1, 1, 0, 2, true);
@@ -55,10 +55,23 @@ class GmailCursorTests {
     }
 
     @Test
-    void shouldFinishAfterSentAndKeepTheHistoryIdForIncremental() {
-        GmailCursor done = GmailCursor.startBackfill(NOW, NOW, null).withHistoryId("99").nextLabel().nextLabel()
-                .toIncremental(NOW);
-        assertThat(done.labelsDone()).isTrue();
+    void shouldRestartTheListingOfACursorSavedByTheLabelByLabelListingKeepingItsQueue() {
+        GmailCursor legacy = new GmailCursor(GmailCursor.Phase.BACKFILL, "run", NOW, "7", "SENT", true, "p3",
+                List.of("x", "y"), 0, 100L, 40, 40, 0, 0, NOW, null, false);
+        assertThat(legacy.legacyListing()).isTrue();
+        GmailCursor restarted = legacy.restartListing();
+        assertThat(restarted.listing()).isEqualTo(GmailCursor.ALL_MAIL);
+        assertThat(restarted.pageToken()).isNull();
+        assertThat(restarted.morePages()).isTrue();
+        assertThat(restarted.pendingIds()).containsExactly("x", "y");
+        assertThat(restarted.published()).isEqualTo(40);
+        assertThat(restarted.historyId()).isEqualTo("7");
+    }
+
+    @Test
+    void shouldFinishOnceListedAndKeepTheHistoryIdForIncremental() {
+        GmailCursor done = GmailCursor.startBackfill(NOW, NOW, null).withHistoryId("99").listed().toIncremental(NOW);
+        assertThat(done.listingDone()).isTrue();
         assertThat(done.phase()).isEqualTo(GmailCursor.Phase.INCREMENTAL);
         assertThat(done.historyId()).isEqualTo("99");
         assertThat(done.lastSyncedAt()).isEqualTo(NOW);

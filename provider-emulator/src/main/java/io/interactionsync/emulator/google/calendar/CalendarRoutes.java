@@ -8,6 +8,7 @@ import io.interactionsync.emulator.google.GoogleApiGate;
 import io.interactionsync.emulator.google.GoogleApiGate.Caller;
 import io.interactionsync.emulator.google.oauth.GoogleScopes;
 import io.interactionsync.emulator.http.GoogleErrors;
+import io.interactionsync.emulator.faults.Omission;
 import io.interactionsync.emulator.http.Json;
 import io.interactionsync.emulator.http.Responses;
 import io.interactionsync.emulator.store.CalendarEvents;
@@ -238,8 +239,9 @@ public final class CalendarRoutes {
             body.put("nextSyncToken", encode("s", snapshot, 0));
         }
         ArrayNode array = body.putArray("items");
-        for (int i = offset; i < end; i++) {
-            array.add(selected.get(i).resource());
+        // An omit fault drops items; the page and sync tokens above already point past them.
+        for (Item item : Omission.of(rc).filter(selected.subList(offset, end))) {
+            array.add(item.resource());
         }
         Responses.json(rc, 200, body);
     }

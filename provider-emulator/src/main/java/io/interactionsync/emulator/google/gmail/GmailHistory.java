@@ -2,6 +2,7 @@ package io.interactionsync.emulator.google.gmail;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.interactionsync.emulator.faults.Omission;
 import io.interactionsync.emulator.google.GoogleApiGate.Caller;
 import io.interactionsync.emulator.http.GoogleErrors;
 import io.interactionsync.emulator.http.Json;
@@ -113,8 +114,10 @@ final class GmailHistory {
                 case LABEL_REMOVED -> changed(entry.withArray("labelsRemoved"), withLabels, r.changedLabels());
             }
         }
-        if (!history.isEmpty()) {
-            body.set("history", history);
+        // An omit fault drops history records; nextPageToken and historyId still move past them.
+        ArrayNode kept = Omission.of(rc).filter(history);
+        if (!kept.isEmpty()) {
+            body.set("history", kept);
         }
         if (more) {
             body.put("nextPageToken", PageTokens.encode(Long.toString(lastId)));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.interactionsync.emulator.EmulatorContext;
 import io.interactionsync.emulator.config.EmulatorConfig;
+import io.interactionsync.emulator.faults.Omission;
 import io.interactionsync.emulator.google.GoogleApiGate;
 import io.interactionsync.emulator.google.GoogleApiGate.Caller;
 import io.interactionsync.emulator.google.oauth.GoogleScopes;
@@ -158,9 +159,11 @@ public final class GmailRoutes {
         boolean includeSpamTrash = Boolean.parseBoolean(rc.request().getParam("includeSpamTrash"));
         GmailMailbox.Page page = caller.user().mailbox().list(labels, includeSpamTrash, max, afterDate, afterId);
         ObjectNode body = Json.object();
-        if (!page.messages().isEmpty()) {
+        // An omit fault drops refs; nextPageToken (from the page's last message) still moves past them.
+        List<GmailMessage> kept = Omission.of(rc).filter(page.messages());
+        if (!kept.isEmpty()) {
             ArrayNode messages = body.putArray("messages");
-            page.messages().forEach(m -> messages.add(m.toRef()));
+            kept.forEach(m -> messages.add(m.toRef()));
         }
         if (page.more()) {
             body.put("nextPageToken", PageTokens.encode(Long.toString(page.last().internalDate()), page.last().id()));
@@ -199,9 +202,10 @@ public final class GmailRoutes {
         GmailMailbox.ThreadPage page = caller.user().mailbox().listThreads(labels, includeSpamTrash, max,
                 position == null ? null : Long.parseLong(position[0]), position == null ? null : position[1]);
         ObjectNode body = Json.object();
-        if (!page.threads().isEmpty()) {
+        List<GmailMailbox.ThreadSummary> keptThreads = Omission.of(rc).filter(page.threads());
+        if (!keptThreads.isEmpty()) {
             ArrayNode threads = body.putArray("threads");
-            page.threads().forEach(t -> threads.addObject().put("id", t.id()).put("snippet", t.latest().snippet())
+            keptThreads.forEach(t -> threads.addObject().put("id", t.id()).put("snippet", t.latest().snippet())
                     .put("historyId", Long.toString(t.historyId())));
         }
         if (page.more()) {
@@ -244,8 +248,9 @@ public final class GmailRoutes {
             }
             label.put("type", "system");
         }
-        caller.user().mailbox().labelsInUse().stream().filter(l -> !SYSTEM_LABELS.contains(l)).sorted()
-                .forEach(l -> labels.addObject().put("id", l).put("name", l).put("type", "user"));
+        GmailMailbox mailbox = caller.user().mailbox();
+        mailbox.labelsInUse().stream().filter(l -> !SYSTEM_LABELS.contains(l)).sorted()
+                .forEach(l -> labels.addObject().put("id", l).put("name", mailbox.labelName(l)).put("type", "user"));
         Responses.json(rc, 200, Json.object().set("labels", labels));
     }
 

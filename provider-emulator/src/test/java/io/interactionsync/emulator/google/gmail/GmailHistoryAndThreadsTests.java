@@ -120,6 +120,37 @@ class GmailHistoryAndThreadsTests {
     }
 
     @Test
+    void archivingTrashingAndUntrashingAreLabelChangesInTheHistory() {
+        String start = profileHistoryId();
+        given().contentType("application/json").body(Map.of("remove", List.of("INBOX")))
+                .post(CONTROL + "/messages/t2a/labels").then().statusCode(200);
+        given().post(CONTROL + "/messages/t1a/trash").then().statusCode(200)
+                .body("labelIds", contains("TRASH"));
+        given().post(CONTROL + "/messages/t1a/untrash").then().statusCode(200)
+                .body("labelIds.size()", equalTo(0));
+        given().post(CONTROL + "/messages/nope/trash").then().statusCode(404);
+
+        JsonPath body = authed().queryParam("startHistoryId", start).get(USERS + "history").then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(body.getList("history.id")).hasSize(3);
+        // Archive: INBOX removed, nothing added.
+        assertThat(body.getString("history[0].labelsRemoved[0].message.id")).isEqualTo("t2a");
+        assertThat(body.getList("history[0].labelsRemoved[0].labelIds")).containsExactly("INBOX");
+        assertThat(body.getList("history[0].labelsRemoved[0].message.labelIds")).containsExactly("UNREAD");
+        assertThat(body.getList("history[0].labelsAdded")).isNull();
+        // Trash: TRASH added and INBOX removed under one history id; the message's labels are those after the change.
+        assertThat(body.getList("history[1].labelsAdded[0].labelIds")).containsExactly("TRASH");
+        assertThat(body.getList("history[1].labelsAdded[0].message.labelIds")).containsExactly("TRASH");
+        assertThat(body.getList("history[1].labelsRemoved[0].labelIds")).containsExactly("INBOX");
+        // Untrash: TRASH removed.
+        assertThat(body.getString("history[2].labelsRemoved[0].message.id")).isEqualTo("t1a");
+        assertThat(body.getList("history[2].labelsRemoved[0].labelIds")).containsExactly("TRASH");
+        // A trashed message leaves the default listing; back after untrash (archived: no INBOX).
+        authed().get(USERS + "messages").then().body("messages.id", contains("t1b", "t2a", "t1a"));
+        authed().queryParam("labelIds", "INBOX").get(USERS + "messages").then().body("resultSizeEstimate", equalTo(0));
+    }
+
+    @Test
     void historyPagesWithNextPageToken() {
         String start = profileHistoryId();
         for (int i = 0; i < 5; i++) {

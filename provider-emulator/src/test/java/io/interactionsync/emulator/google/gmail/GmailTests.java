@@ -103,6 +103,25 @@ class GmailTests {
     }
 
     @Test
+    void listWithoutLabelIdsIsAllMailDraftsChatsAndArchivedIncludedSpamAndTrashNot() {
+        GoogleFlow.putUser("all@acme.test", "All", List.of(
+                message("b1", T + 1000, List.of("INBOX")),
+                message("b2", T + 2000, List.of("CATEGORY_PERSONAL")), // archived
+                message("b3", T + 3000, List.of("Label_1")), // archived under a user label
+                message("b4", T + 4000, List.of("DRAFT")),
+                message("b5", T + 5000, List.of("CHAT")),
+                message("b6", T + 6000, List.of("SPAM")),
+                message("b7", T + 7000, List.of("TRASH", "Label_1"))));
+        String all = GoogleFlow.gmailToken("all@acme.test");
+        given().auth().oauth2(all).get(USERS + "me/messages").then().statusCode(200)
+                .body("messages.id", contains("b5", "b4", "b3", "b2", "b1")).body("resultSizeEstimate", equalTo(5));
+        given().auth().oauth2(all).queryParam("labelIds", "Label_1").get(USERS + "me/messages").then()
+                .body("messages.id", contains("b3"));
+        given().auth().oauth2(all).queryParam("labelIds", "Label_1").queryParam("includeSpamTrash", true)
+                .get(USERS + "me/messages").then().body("messages.id", contains("b7", "b3"));
+    }
+
+    @Test
     void includeSpamTrashListsEverything() {
         authed().queryParam("includeSpamTrash", true).get(USERS + "me/messages").then().statusCode(200)
                 .body("messages.id", contains("a5", "a4", "a3", "a2", "a1"));
