@@ -29,6 +29,11 @@ import io.interactionsync.microsoftsync.source.calendar.CalendarCursor;
 import io.interactionsync.microsoftsync.source.calendar.CalendarDeltaSource;
 import io.interactionsync.microsoftsync.source.mail.MailCursor;
 import io.interactionsync.microsoftsync.source.mail.MailDeltaSource;
+import io.interactionsync.microsoftsync.source.mail.MailFolderSource;
+import io.interactionsync.microsoftsync.source.mail.MailFolders;
+import io.interactionsync.microsoftsync.source.mail.MailRemovals;
+import io.interactionsync.microsoftsync.repository.MailboxRepository;
+import io.interactionsync.microsoftsync.repository.PublishedMessageRepository;
 import io.interactionsync.model.Source;
 import io.interactionsync.model.SyncRequest;
 import io.interactionsync.model.SyncStatus;
@@ -44,8 +49,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Runs one claimed job: a token from the connector, then for each requested source its delta rounds page by page
- * from the stored cursors, checking the lease and shutdown between pages. {@code outlook_mail} reads the account's
- * own folders, then each shared mailbox it subscribes to — unless another subscriber's job reads it now (lease)
+ * from the stored cursors, checking the lease and shutdown between pages. {@code outlook_mail} reads every synced
+ * folder of the account's own mailbox, then of each shared mailbox it subscribes to — unless another subscriber's job reads it now (lease)
  * or read it completely since this request (fetched once however many subscribe). A shared mailbox answering 403
  * is reported {@code access_denied} for that mailbox and the rest of the account goes on.
  */
@@ -62,6 +67,10 @@ public class SyncCoordinator implements SyncJobRunner {
     private final SyncMetrics metrics;
     private final MailCursorRepository mailCursors;
     private final MailDeltaSource mail;
+    private final MailFolderSource folderSource;
+    private final MailRemovals removals;
+    private final MailboxRepository mailboxes;
+    private final PublishedMessageRepository publishedMessages;
     private final CalendarRepository calendarRepository;
     private final CalendarDeltaSource calendar;
     private final SharedMailboxRepository sharedMailboxes;
@@ -71,6 +80,8 @@ public class SyncCoordinator implements SyncJobRunner {
 
     public SyncCoordinator(AccountJobs jobs, GraphClients clients, GraphApi api, MailboxThrottle throttle,
                            SyncMetrics metrics, MailCursorRepository mailCursors, MailDeltaSource mail,
+                           MailFolderSource folderSource, MailRemovals removals, MailboxRepository mailboxes,
+                           PublishedMessageRepository publishedMessages,
                            CalendarRepository calendarRepository, CalendarDeltaSource calendar,
                            SharedMailboxRepository sharedMailboxes, SyncStatusPublisher statusPublisher,
                            MicrosoftSyncConfig config) {
@@ -81,6 +92,10 @@ public class SyncCoordinator implements SyncJobRunner {
         this.metrics = metrics;
         this.mailCursors = mailCursors;
         this.mail = mail;
+        this.folderSource = folderSource;
+        this.removals = removals;
+        this.mailboxes = mailboxes;
+        this.publishedMessages = publishedMessages;
         this.calendarRepository = calendarRepository;
         this.calendar = calendar;
         this.sharedMailboxes = sharedMailboxes;
@@ -138,12 +153,12 @@ public class SyncCoordinator implements SyncJobRunner {
         try {
             Optional<Instant> lastRead = sharedMailboxes.lastSyncedAt(address);
             if (job.mode() != SyncRequest.Mode.FULL && lastRead.isPresent() && lastRead.get().isAfter(job.requestedAt())) {
-                Log.infof("shared mailbox %s was read by another subscriber at %s, after this request: skipped", address,
+                Log.debugf("shared mailbox %s was read by another subscriber at %s, after this request: skipped", address,
                         lastRead.get());
                 return new JobResult.Completed();
             }
             if (!sharedMailboxes.tryLease(address, leaseOwner, config.worker().leaseDuration())) {
-                Log.infof("shared mailbox %s is being read by another subscriber's job: skipped", address);
+                Log.debugf("shared mailbox %s is being read by another subscriber's job: skipped", address);
                 return new JobResult.Completed();
             }
         } catch (RepositoryException e) {
@@ -161,28 +176,52 @@ public class SyncCoordinator implements SyncJobRunner {
                 sharedMailboxes.release(address, leaseOwner,
                         result instanceof JobResult.Completed ? account.accountId() : null);
             } catch (RepositoryException e) {
-                Log.warnf("could not release shared mailbox %s (its lease expires): %s", address, e.getMessage());
+                Log.warnf("could not release a shared mailbox lease (it expires): %s", e.getMessage());
             }
         }
     }
 
-    /** Every configured folder of one mailbox; permanent failures of a shared mailbox end only that mailbox. */
+    /**
+     * Every synced folder of one mailbox: the folder tree first (new folders start an initial round, folders gone or
+     * excluded are retired), then each folder's delta (those between rounds polled together in {@code $batch}es of
+     * 20), then the removals confirmed. Permanent failures of a shared mailbox end only that mailbox.
+     */
     private JobResult runMailbox(SyncJob job, JobControl control, GraphGateway graph, MailDeltaSource.Target target,
                                  String accountKey, StatusReporter status, BooleanSupplier extraLease) {
         long fetched = 0;
         Instant lastSyncedAt = null;
+        String which = target.shared() ? "shared mailbox" : "mailbox";
         try {
-            MailDeltaSource.BatchPoll batch = MailDeltaSource.BatchPoll.NONE;
-            List<MailCursor> between = betweenRounds(job, accountKey, target.mailbox());
-            if (between != null) {
-                JobResult interrupted = checkControl(control, extraLease);
+            JobResult interrupted = checkControl(control, extraLease);
+            if (interrupted != null) {
+                return interrupted;
+            }
+            boolean full = job.mode() == SyncRequest.Mode.FULL;
+            MailFolders folders = folderSource.discover(graph, accountKey, full);
+            List<String> synced = folders.syncedIds();
+            List<String> retired = mailCursors.folders(accountKey, target.mailbox()).stream().filter(f -> !folders.synced(f))
+                    .toList();
+            if (!retired.isEmpty()) {
+                publishedMessages.retireFolders(accountKey, target.mailbox(), retired, java.util.UUID.randomUUID().toString(),
+                        clock.instant());
+                Log.infof("%s: %d folder(s) deleted or excluded since the last run: cursors dropped, their messages' removals "
+                        + "to confirm", which, retired.size());
+            }
+            java.util.Map<String, MailCursor> polled = new java.util.HashMap<>();
+            java.util.Set<String> expired = new java.util.HashSet<>();
+            List<MailCursor> between = full || !config.mail().batchPolls() ? List.of() : betweenRounds(accountKey, target.mailbox(), synced);
+            for (int from = 0; between.size() >= 2 && from < between.size(); from += GraphGateway.MAX_BATCH) {
+                interrupted = checkControl(control, extraLease);
                 if (interrupted != null) {
                     return interrupted;
                 }
-                batch = mail.pollBatched(graph, target, between); // one round trip instead of one per folder
+                // One round trip for up to 20 folders instead of one each.
+                MailDeltaSource.BatchPoll batch = mail.pollBatched(graph, target,
+                        between.subList(from, Math.min(between.size(), from + GraphGateway.MAX_BATCH)));
+                polled.putAll(batch.applied());
+                expired.addAll(batch.expired());
             }
-            java.util.Map<String, MailCursor> polled = batch.applied();
-            for (String folder : config.mail().folders()) {
+            for (String folder : synced) {
                 MailCursor cursor = polled.containsKey(folder) ? polled.get(folder)
                         : mailCursors.load(accountKey, target.mailbox(), folder).orElse(null);
                 if (polled.containsKey(folder)) {
@@ -192,24 +231,25 @@ public class SyncCoordinator implements SyncJobRunner {
                         lastSyncedAt = cursor.lastSyncedAt();
                         continue; // the batched poll completed this folder's round
                     }
-                } else if (cursor == null || job.mode() == SyncRequest.Mode.FULL) {
+                } else if (cursor == null || full) {
                     cursor = newMailRound(accountKey, target.mailbox(), folder, cursor);
-                    Log.infof("mail %s/%s: initial round (run %s, horizon %s)", target.mailbox(), folder, cursor.syncRunId(),
+                    Log.infof("%s folder %s: initial round (run %s, horizon %s)", which, folder, cursor.syncRunId(),
                             cursor.horizon());
+                    Log.debugf("folder %s of %s is %s", folder, target.mailbox(), folders.path(folder));
                 } else if (!cursor.midRound()) {
                     cursor = cursor.newRun();
                 }
                 boolean restarted = false;
-                if (batch.expired().contains(folder)) {
+                if (expired.contains(folder)) {
                     restarted = true;
-                    Log.warnf("mail delta of %s/%s no longer valid (410 in the batched poll): link dropped, folder restarts "
-                            + "once", target.mailbox(), folder);
+                    Log.warnf("mail delta of %s folder %s no longer valid (410 in the batched poll): link dropped, folder "
+                            + "restarts once", which, folder);
                     cursor = newMailRound(accountKey, target.mailbox(), folder, cursor);
                 }
                 while (true) {
                     try {
                         do {
-                            JobResult interrupted = checkControl(control, extraLease);
+                            interrupted = checkControl(control, extraLease);
                             if (interrupted != null) {
                                 return interrupted;
                             }
@@ -219,18 +259,24 @@ public class SyncCoordinator implements SyncJobRunner {
                         break;
                     } catch (GraphCallException.DeltaExpired e) {
                         if (restarted) {
-                            return jobs.retryLater("mail delta of " + target.mailbox() + "/" + folder
+                            return jobs.retryLater("mail delta of " + which + " folder " + folder
                                     + " expired again right after a restart: " + e.getMessage());
                         }
                         restarted = true;
-                        Log.warnf("mail delta of %s/%s no longer valid (%s): link dropped, folder restarts once",
-                                target.mailbox(), folder, e.getMessage());
+                        Log.warnf("mail delta of %s folder %s no longer valid (%s): link dropped, folder restarts once",
+                                which, folder, e.getMessage());
                         cursor = newMailRound(accountKey, target.mailbox(), folder, cursor);
                     }
                 }
                 fetched += cursor.fetched();
                 lastSyncedAt = cursor.lastSyncedAt();
             }
+            int deletes = removals.confirm(graph, target, accountKey, folders, () -> checkControl(control, extraLease) == null);
+            if (deletes < 0) {
+                interrupted = checkControl(control, extraLease);
+                return interrupted != null ? interrupted : jobs.retryLater("removal confirmation interrupted");
+            }
+            mailboxes.completed(accountKey, target.mailbox(), clock.instant());
             status.synced(fetched, lastSyncedAt);
             return new JobResult.Completed();
         } catch (GraphCallException e) {
@@ -253,10 +299,10 @@ public class SyncCoordinator implements SyncJobRunner {
             status.error(fetched, lastSyncedAt, e.getMessage());
             return new JobResult.Failed(e.getMessage());
         } catch (RetryLaterException e) {
-            Log.infof("mail of %s paused until %s: %s", target.mailbox(), e.notBefore(), e.getMessage());
+            Log.infof("mail of the %s paused until %s: %s", which, e.notBefore(), e.getMessage());
             return new JobResult.RetryLater(e.notBefore(), e.getMessage());
         } catch (ConnectorClient.ConnectorUnavailableException | RepositoryException | RawRecordPublisher.PublishException e) {
-            Log.warnf("mail step of %s failed, will retry: %s", target.mailbox(), e.getMessage());
+            Log.warnf("mail step of the %s failed, will retry: %s", which, e.getMessage());
             return jobs.retryLater(e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -264,19 +310,14 @@ public class SyncCoordinator implements SyncJobRunner {
         }
     }
 
-    /** The folders' cursors for a batched poll: only when every folder is between two incremental rounds. */
-    private List<MailCursor> betweenRounds(SyncJob job, String accountKey, String mailbox) {
-        List<String> folders = config.mail().folders();
-        if (!config.mail().batchPolls() || job.mode() == SyncRequest.Mode.FULL || folders.size() < 2 || folders.size() > 20) {
-            return null;
-        }
+    /** The cursors of the synced folders between two incremental rounds, ready for a batched poll. */
+    private List<MailCursor> betweenRounds(String accountKey, String mailbox, List<String> synced) {
         List<MailCursor> out = new java.util.ArrayList<>();
-        for (String folder : folders) {
+        for (String folder : synced) {
             MailCursor c = mailCursors.load(accountKey, mailbox, folder).orElse(null);
-            if (c == null || c.phase() != MailCursor.Phase.INCREMENTAL || c.midRound() || c.deltaLink() == null) {
-                return null;
+            if (c != null && c.phase() == MailCursor.Phase.INCREMENTAL && !c.midRound() && c.deltaLink() != null) {
+                out.add(c.newRun());
             }
-            out.add(c.newRun());
         }
         return out;
     }
