@@ -218,6 +218,11 @@ class CompletenessAuditIT {
         assertThat(incomplete.at("/completeness/repaired").asLong()).isZero();
         given().get("/q/health/well").then().body("checks.find { it.name == 'microsoft-sync-completeness' }.status",
                 org.hamcrest.Matchers.equalTo("DOWN"));
+        // A run without an audit keeps reporting the open gap.
+        Instant plain = sync(accountId, box.upn, false);
+        JsonNode still = finalStatus(accountId, null, Source.OUTLOOK_MAIL, plain);
+        assertThat(still.get("state").asText()).isEqualTo("incomplete");
+        assertThat(still.get("lastError").asText()).isEqualTo(incomplete.get("lastError").asText());
 
         clearFaults();
         Instant second = sync(accountId, box.upn, true);
