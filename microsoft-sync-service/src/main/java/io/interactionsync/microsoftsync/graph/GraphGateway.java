@@ -191,6 +191,91 @@ public final class GraphGateway {
     /** {@link #messageFolders}: the message is gone (404). */
     public static final String GONE = "";
 
+    /**
+     * One page of the ids of a folder's messages received since {@code horizon} ({@code GET
+     * /mailFolders/{id}/messages?$select=id&$filter=receivedDateTime ge …&$top=<page size>}): the first request when
+     * {@code link} is null, else the nextLink verbatim. Null when the folder no longer exists (404).
+     */
+    public JsonNode messageIds(String folder, Instant horizon, String link) throws InterruptedException {
+        var messages = owner().mailFolders().byMailFolderId(folder).messages();
+        String filter = "receivedDateTime ge " + WINDOW_TIME.format(horizon.truncatedTo(ChronoUnit.SECONDS));
+        int top = config.mail().pageSize();
+        return call(Kind.MAIL, () -> link == null
+                ? messages.toGetRequestInformation(rc -> {
+                    rc.queryParameters.select = new String[] {"id"};
+                    rc.queryParameters.filter = filter;
+                    rc.queryParameters.top = top;
+                })
+                : messages.withUrl(link).toGetRequestInformation(), true);
+    }
+
+    /**
+     * Messages as the delta reads them ({@code GET /messages/{id}?$select=<mail select>}, immutable ids, in
+     * {@code $batch}es of 20; a step answered otherwise than 200/404 is asked again alone).
+     *
+     * @return found: id → message; gone: 404; failed: id → why it could not be had (a permanent per-mailbox answer)
+     */
+    public Fetched messages(List<String> messageIds) throws InterruptedException {
+        String select = String.join(",", config.mail().select());
+        List<String> paths = messageIds.stream()
+                .map(id -> ownerPath() + "/messages/" + pathSegment(id) + "?$select=" + select).toList();
+        List<BatchAnswer> answers = batch(paths, null);
+        Map<String, JsonNode> found = new LinkedHashMap<>();
+        java.util.Set<String> gone = new java.util.LinkedHashSet<>();
+        Map<String, String> failed = new LinkedHashMap<>();
+        for (int i = 0; i < messageIds.size(); i++) {
+            BatchAnswer a = answers.get(i);
+            String id = messageIds.get(i);
+            JsonNode message;
+            if (a.status() == 200 || a.status() == 404) {
+                metrics.request("mail", a.status() == 200 ? "ok_batched" : "not_found");
+                message = a.status() == 200 ? a.body() : null;
+            } else {
+                try {
+                    message = single(paths.get(i));
+                } catch (GraphCallException e) {
+                    failed.put(id, "GET answered " + e.code() + " (HTTP " + e.status() + ")");
+                    continue;
+                }
+            }
+            if (message == null) {
+                gone.add(id);
+            } else {
+                found.put(id, message);
+            }
+        }
+        return new Fetched(found, gone, failed);
+    }
+
+    /** What {@link #messages} got: found (id → resource), gone (404), failed (id → reason). */
+    public record Fetched(Map<String, JsonNode> found, java.util.Set<String> gone, Map<String, String> failed) {
+    }
+
+    /**
+     * One page of the calendar's event ids in the window ({@code GET /calendarView?startDateTime&endDateTime
+     * &$select=id,changeKey,isCancelled&$top=<page size>}; calendarView, unlike its delta, supports $select): the
+     * first request when {@code link} is null, else the nextLink verbatim.
+     */
+    public JsonNode calendarViewIds(Instant start, Instant end, String link) throws InterruptedException {
+        var view = owner().calendarView();
+        int top = config.calendar().pageSize();
+        return call(Kind.CALENDAR, () -> link == null
+                ? view.toGetRequestInformation(rc -> {
+                    rc.queryParameters.startDateTime = WINDOW_TIME.format(start.truncatedTo(ChronoUnit.SECONDS));
+                    rc.queryParameters.endDateTime = WINDOW_TIME.format(end.truncatedTo(ChronoUnit.SECONDS));
+                    rc.queryParameters.select = new String[] {"id", "changeKey", "isCancelled"};
+                    rc.queryParameters.top = top;
+                })
+                : view.withUrl(link).toGetRequestInformation());
+    }
+
+    /** One event ({@code GET /events/{id}}, times in UTC as the delta reads them); null when Graph no longer has it. */
+    public JsonNode event(String eventId) throws InterruptedException {
+        var item = owner().events().byEventId(eventId);
+        return call(Kind.CALENDAR, () -> item.toGetRequestInformation(rc -> rc.headers.add("Prefer", "outlook.timezone=\"UTC\"")),
+                true);
+    }
+
     /** One page of mailFolders delta (the whole folder tree): the first request when {@code link} is null. */
     public JsonNode folderDelta(String link) throws InterruptedException {
         String prefer = "odata.maxpagesize=" + config.mail().pageSize();

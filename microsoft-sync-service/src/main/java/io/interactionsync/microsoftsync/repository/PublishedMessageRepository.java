@@ -59,36 +59,7 @@ public class PublishedMessageRepository {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                if (!upserts.isEmpty()) {
-                    try (PreparedStatement ps = c.prepareStatement("""
-                            insert into microsoft_sync.published_messages (account_id, mailbox, message_id, folder_id,
-                                received_at, deleted, published_by, updated_at)
-                            values (?, ?, ?, ?, ?, false, ?, now())
-                            on conflict (account_id, mailbox, message_id) do update set folder_id = excluded.folder_id,
-                                received_at = excluded.received_at, deleted = false, published_by = excluded.published_by,
-                                updated_at = now()
-                            """); PreparedStatement pending = c.prepareStatement("""
-                            delete from microsoft_sync.mail_pending_removals
-                            where account_id = ? and mailbox = ? and message_id = ? and folder_id = ?
-                            """)) {
-                        for (Published p : upserts) {
-                            ps.setString(1, account);
-                            ps.setString(2, mailbox);
-                            ps.setString(3, p.messageId());
-                            ps.setString(4, p.folderId());
-                            ps.setTimestamp(5, p.receivedAt() == null ? null : Timestamp.from(p.receivedAt()));
-                            ps.setString(6, publishedBy);
-                            ps.addBatch();
-                            pending.setString(1, account);
-                            pending.setString(2, mailbox);
-                            pending.setString(3, p.messageId());
-                            pending.setString(4, p.folderId());
-                            pending.addBatch();
-                        }
-                        ps.executeBatch();
-                        pending.executeBatch();
-                    }
-                }
+                upsert(c, account, mailbox, publishedBy, upserts);
                 if (!seenNotPublished.isEmpty()) {
                     try (PreparedStatement ps = c.prepareStatement("""
                             update microsoft_sync.published_messages set folder_id = ?, updated_at = now()
@@ -110,6 +81,99 @@ public class PublishedMessageRepository {
             }
         } catch (SQLException e) {
             throw new RepositoryException("could not save the page of folder " + next.folder(), e);
+        }
+    }
+
+    /** Upserted messages' rows (live, in their folder); their pending removal from that folder is obsolete. */
+    private static void upsert(Connection c, String account, String mailbox, String publishedBy, List<Published> upserts)
+            throws SQLException {
+        if (upserts.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into microsoft_sync.published_messages (account_id, mailbox, message_id, folder_id,
+                    received_at, deleted, published_by, updated_at)
+                values (?, ?, ?, ?, ?, false, ?, now())
+                on conflict (account_id, mailbox, message_id) do update set folder_id = excluded.folder_id,
+                    received_at = excluded.received_at, deleted = false, published_by = excluded.published_by,
+                    updated_at = now()
+                """); PreparedStatement pending = c.prepareStatement("""
+                delete from microsoft_sync.mail_pending_removals
+                where account_id = ? and mailbox = ? and message_id = ? and folder_id = ?
+                """)) {
+            for (Published p : upserts) {
+                ps.setString(1, account);
+                ps.setString(2, mailbox);
+                ps.setString(3, p.messageId());
+                ps.setString(4, p.folderId());
+                ps.setTimestamp(5, p.receivedAt() == null ? null : Timestamp.from(p.receivedAt()));
+                ps.setString(6, publishedBy);
+                ps.addBatch();
+                pending.setString(1, account);
+                pending.setString(2, mailbox);
+                pending.setString(3, p.messageId());
+                pending.setString(4, p.folderId());
+                pending.addBatch();
+            }
+            ps.executeBatch();
+            pending.executeBatch();
+        }
+    }
+
+    /** Messages the completeness audit fetched and published again (after Kafka's acks). */
+    public void repaired(String accountKey, String mailbox, String publishedBy, List<Published> upserts) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                upsert(c, accountKey, MailboxRepository.key(mailbox), publishedBy, upserts);
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new RepositoryException("could not save repaired messages (account " + accountKey + ")", e);
+        }
+    }
+
+    /** Messages whose delete the completeness audit published (after Kafka's acks). */
+    public void markDeleted(String accountKey, String mailbox, Collection<String> messageIds) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                update microsoft_sync.published_messages set deleted = true, updated_at = now()
+                where account_id = ? and mailbox = ? and message_id = any(?)
+                """)) {
+            ps.setString(1, accountKey);
+            ps.setString(2, MailboxRepository.key(mailbox));
+            ps.setArray(3, c.createArrayOf("text", messageIds.toArray()));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new RepositoryException("could not mark messages deleted (account " + accountKey + ")", e);
+        }
+    }
+
+    /**
+     * The published rows of messages received since {@code horizon} (or without a date): what the completeness audit
+     * compares with Graph's listing.
+     */
+    public Map<String, Row> since(String accountKey, String mailbox, Instant horizon) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                select message_id, folder_id, received_at, deleted, published_by from microsoft_sync.published_messages
+                where account_id = ? and mailbox = ? and (received_at is null or received_at >= ?)
+                """)) {
+            ps.setString(1, accountKey);
+            ps.setString(2, MailboxRepository.key(mailbox));
+            ps.setTimestamp(3, Timestamp.from(horizon));
+            Map<String, Row> out = new HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Timestamp received = rs.getTimestamp(3);
+                    out.put(rs.getString(1), new Row(rs.getString(1), rs.getString(2),
+                            received == null ? null : received.toInstant(), rs.getBoolean(4), rs.getString(5)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new RepositoryException("could not read the published messages (account " + accountKey + ")", e);
         }
     }
 

@@ -5,6 +5,9 @@ import io.interactionsync.sync.JobResult;
 import io.interactionsync.microsoftsync.graph.GraphScopes;
 import io.interactionsync.sync.JobControl;
 import io.interactionsync.sync.SyncJob;
+import io.interactionsync.sync.audit.AuditResult;
+import io.interactionsync.sync.audit.AuditTarget;
+import io.interactionsync.sync.audit.CompletenessAuditor;
 import io.interactionsync.sync.connector.AccessTokenHolder;
 import io.interactionsync.sync.connector.AccountToken;
 import io.interactionsync.sync.connector.ConnectorClient;
@@ -25,8 +28,10 @@ import io.interactionsync.sync.jobs.RepositoryException;
 import io.interactionsync.microsoftsync.repository.SharedMailboxRepository;
 import io.interactionsync.sync.RetryLaterException;
 import io.interactionsync.sync.SourceFailedException;
+import io.interactionsync.microsoftsync.source.calendar.CalendarAudit;
 import io.interactionsync.microsoftsync.source.calendar.CalendarCursor;
 import io.interactionsync.microsoftsync.source.calendar.CalendarDeltaSource;
+import io.interactionsync.microsoftsync.source.mail.MailAudit;
 import io.interactionsync.microsoftsync.source.mail.MailCursor;
 import io.interactionsync.microsoftsync.source.mail.MailDeltaSource;
 import io.interactionsync.microsoftsync.source.mail.MailFolderSource;
@@ -52,7 +57,9 @@ import java.util.function.BooleanSupplier;
  * from the stored cursors, checking the lease and shutdown between pages. {@code outlook_mail} reads every synced
  * folder of the account's own mailbox, then of each shared mailbox it subscribes to — unless another subscriber's job reads it now (lease)
  * or read it completely since this request (fetched once however many subscribe). A shared mailbox answering 403
- * is reported {@code access_denied} for that mailbox and the rest of the account goes on.
+ * is reported {@code access_denied} for that mailbox and the rest of the account goes on. After a mailbox's or the
+ * calendar's rounds, the completeness audit runs when due ({@link #auditDue}); its result (or the last one) goes out
+ * with every status, so a source stays {@code incomplete} until an audit finds nothing open.
  */
 @ApplicationScoped
 public class SyncCoordinator implements SyncJobRunner {
@@ -75,6 +82,9 @@ public class SyncCoordinator implements SyncJobRunner {
     private final CalendarDeltaSource calendar;
     private final SharedMailboxRepository sharedMailboxes;
     private final SyncStatusPublisher statusPublisher;
+    private final CompletenessAuditor auditor;
+    private final MailAudit mailAudit;
+    private final CalendarAudit calendarAudit;
     private final MicrosoftSyncConfig config;
     private final Clock clock = Clock.systemUTC();
 
@@ -84,6 +94,7 @@ public class SyncCoordinator implements SyncJobRunner {
                            PublishedMessageRepository publishedMessages,
                            CalendarRepository calendarRepository, CalendarDeltaSource calendar,
                            SharedMailboxRepository sharedMailboxes, SyncStatusPublisher statusPublisher,
+                           CompletenessAuditor auditor, MailAudit mailAudit, CalendarAudit calendarAudit,
                            MicrosoftSyncConfig config) {
         this.jobs = jobs;
         this.clients = clients;
@@ -100,6 +111,9 @@ public class SyncCoordinator implements SyncJobRunner {
         this.calendar = calendar;
         this.sharedMailboxes = sharedMailboxes;
         this.statusPublisher = statusPublisher;
+        this.auditor = auditor;
+        this.mailAudit = mailAudit;
+        this.calendarAudit = calendarAudit;
         this.config = config;
     }
 
@@ -152,7 +166,11 @@ public class SyncCoordinator implements SyncJobRunner {
         String leaseOwner = control.owner() + "/" + account.accountId();
         try {
             Optional<Instant> lastRead = sharedMailboxes.lastSyncedAt(address);
-            if (job.mode() != SyncRequest.Mode.FULL && lastRead.isPresent() && lastRead.get().isAfter(job.requestedAt())) {
+            // An audit asked for is skipped only when another subscriber's job audited the mailbox since.
+            boolean auditPending = job.audit() && auditor.enabled() && sharedMailboxes.lastAudit(address)
+                    .map(a -> !a.at().isAfter(job.requestedAt())).orElse(true);
+            if (job.mode() != SyncRequest.Mode.FULL && lastRead.isPresent() && lastRead.get().isAfter(job.requestedAt())
+                    && !auditPending) {
                 Log.debugf("shared mailbox %s was read by another subscriber at %s, after this request: skipped", address,
                         lastRead.get());
                 return new JobResult.Completed();
@@ -197,7 +215,13 @@ public class SyncCoordinator implements SyncJobRunner {
                 return interrupted;
             }
             boolean full = job.mode() == SyncRequest.Mode.FULL;
+            // The first complete run of a mailbox (or a full resync) is its backfill: an audit follows it.
+            boolean backfill = full || mailboxes.load(accountKey, target.mailbox()).map(m -> m.lastSyncedAt() == null)
+                    .orElse(true);
             MailFolders folders = folderSource.discover(graph, accountKey, full);
+            AuditTarget audit = mailAudit.target(graph, target, accountKey, folders,
+                    () -> checkControl(control, extraLease) == null);
+            status.audit(lastAudit(target.accountId(), audit));
             List<String> synced = folders.syncedIds();
             List<String> retired = mailCursors.folders(accountKey, target.mailbox()).stream().filter(f -> !folders.synced(f))
                     .toList();
@@ -277,6 +301,12 @@ public class SyncCoordinator implements SyncJobRunner {
                 return interrupted != null ? interrupted : jobs.retryLater("removal confirmation interrupted");
             }
             mailboxes.completed(accountKey, target.mailbox(), clock.instant());
+            if (auditDue(job, target.accountId(), audit, backfill)) {
+                status.audit(auditor.audit(target.accountId(), audit, scoped(control, extraLease)));
+                if (target.shared()) {
+                    sharedMailboxes.audited(target.mailbox(), target.accountId(), Source.OUTLOOK_MAIL.wireName());
+                }
+            }
             status.synced(fetched, lastSyncedAt);
             return new JobResult.Completed();
         } catch (GraphCallException e) {
@@ -299,6 +329,9 @@ public class SyncCoordinator implements SyncJobRunner {
             status.error(fetched, lastSyncedAt, e.getMessage());
             return new JobResult.Failed(e.getMessage());
         } catch (RetryLaterException e) {
+            if (control.stopRequested()) {
+                return new JobResult.Stopped();
+            }
             Log.infof("mail of the %s paused until %s: %s", which, e.notBefore(), e.getMessage());
             return new JobResult.RetryLater(e.notBefore(), e.getMessage());
         } catch (ConnectorClient.ConnectorUnavailableException | RepositoryException | RawRecordPublisher.PublishException e) {
@@ -342,6 +375,8 @@ public class SyncCoordinator implements SyncJobRunner {
         CalendarCursor cursor = null;
         try {
             cursor = calendarRepository.load(account.accountId()).orElse(null);
+            // The first round (or a full resync) is the calendar's backfill: an audit follows it.
+            boolean backfill = cursor == null || job.mode() == SyncRequest.Mode.FULL;
             if (cursor == null || job.mode() == SyncRequest.Mode.FULL) {
                 if (cursor != null) {
                     calendarRepository.forgetEvents(account.accountId());
@@ -359,6 +394,7 @@ public class SyncCoordinator implements SyncJobRunner {
                 cursor = cursor.newRun();
             }
             GraphGateway graph = gateway(tokens, own, false);
+            status.audit(lastAudit(account.accountId(), calendarAudit.target(graph, target, cursor, () -> true)));
             boolean restarted = false;
             while (true) {
                 try {
@@ -380,6 +416,10 @@ public class SyncCoordinator implements SyncJobRunner {
                     cursor = calendar.start(cursor.lastSyncedAt());
                 }
             }
+            AuditTarget audit = calendarAudit.target(graph, target, cursor, () -> checkControl(control, () -> true) == null);
+            if (auditDue(job, account.accountId(), audit, backfill)) {
+                status.audit(auditor.audit(account.accountId(), audit, control));
+            }
             status.synced(cursor.fetched(), cursor.lastSyncedAt());
             return new JobResult.Completed();
         } catch (GraphCallException e) {
@@ -394,6 +434,9 @@ public class SyncCoordinator implements SyncJobRunner {
             status.error(cursor == null ? 0 : cursor.fetched(), cursor == null ? null : cursor.lastSyncedAt(), e.getMessage());
             return new JobResult.Failed(e.getMessage());
         } catch (RetryLaterException e) {
+            if (control.stopRequested()) {
+                return new JobResult.Stopped();
+            }
             Log.infof("calendar paused until %s: %s", e.notBefore(), e.getMessage());
             return new JobResult.RetryLater(e.notBefore(), e.getMessage());
         } catch (ConnectorClient.ConnectorUnavailableException | RepositoryException | RawRecordPublisher.PublishException e) {
@@ -403,6 +446,54 @@ public class SyncCoordinator implements SyncJobRunner {
             Thread.currentThread().interrupt();
             return new JobResult.Stopped();
         }
+    }
+
+    // ------------------------------------------------------------------------------------------ audit
+
+    /**
+     * Whether the source's completeness audit runs now: after its backfill, when the request asked for one, or when
+     * the last one is older than {@code audit.every}. A shared mailbox is audited once for all its subscribers: its
+     * last audit by any subscriber's job counts.
+     */
+    private boolean auditDue(SyncJob job, String accountId, AuditTarget target, boolean backfill) {
+        if (!auditor.enabled()) {
+            return false;
+        }
+        if (target.mailbox() == null) {
+            return auditor.due(accountId, target, job.audit() || backfill);
+        }
+        return job.audit() || backfill || sharedMailboxes.lastAudit(target.mailbox())
+                .map(a -> a.at().isBefore(clock.instant().minus(config.audit().every()))).orElse(true);
+    }
+
+    /** The source's last audit (a shared mailbox's by whichever subscriber's job ran it), so statuses keep carrying it. */
+    private AuditResult lastAudit(String accountId, AuditTarget target) {
+        if (!auditor.enabled()) {
+            return null;
+        }
+        String by = target.mailbox() == null ? accountId
+                : sharedMailboxes.lastAudit(target.mailbox()).map(SharedMailboxRepository.LastAudit::by).orElse(accountId);
+        return auditor.last(by, target).orElse(null);
+    }
+
+    /** The job's control with a shared mailbox's lease renewed alongside the job's. */
+    private static JobControl scoped(JobControl control, BooleanSupplier extraLease) {
+        return new JobControl() {
+            @Override
+            public boolean renewLease() {
+                return control.renewLease() && extraLease.getAsBoolean();
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return control.stopRequested();
+            }
+
+            @Override
+            public String owner() {
+                return control.owner();
+            }
+        };
     }
 
     // ------------------------------------------------------------------------------------------ helpers

@@ -127,7 +127,7 @@ public class MailDeltaSource {
         return next;
     }
 
-    private static Instant received(JsonNode message) {
+    static Instant received(JsonNode message) {
         String received = text(message, "receivedDateTime");
         try {
             return received == null ? null : OffsetDateTime.parse(received).toInstant();
@@ -136,7 +136,7 @@ public class MailDeltaSource {
         }
     }
 
-    private static boolean before(JsonNode message, Instant horizon) {
+    static boolean before(JsonNode message, Instant horizon) {
         if (horizon == null) {
             return false;
         }

@@ -9,6 +9,7 @@ import io.interactionsync.emulator.http.MicrosoftErrors;
 import io.interactionsync.emulator.http.Responses;
 import io.interactionsync.emulator.microsoft.graph.GraphAccess.Caller;
 import io.interactionsync.emulator.microsoft.identity.MicrosoftScopes;
+import io.interactionsync.emulator.store.GraphCalendar;
 import io.interactionsync.emulator.store.MicrosoftUser;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -50,6 +51,8 @@ public final class GraphRoutes {
         router.postWithRegex("/v1\\.0/(\\$|%24)batch").handler(rc -> batch.handle(rc));
         new GraphMailRoutes(access).register(router);
         router.getWithRegex("/v1\\.0/(?<owner>me|users/[^/]+)/calendarView/delta(\\(\\)|%28%29)?").handler(this::calendarDelta);
+        router.getWithRegex("/v1\\.0/(?<owner>me|users/[^/]+)(/calendar)?/calendarView").handler(this::calendarView);
+        router.getWithRegex("/v1\\.0/(?<owner>me|users/[^/]+)(/calendar)?/events/(?<id>[^/]+)").handler(this::getEvent);
         return router;
     }
 
@@ -90,10 +93,14 @@ public final class GraphRoutes {
 
     private static final Set<String> CALENDAR_OWN = Set.of("Calendars.ReadBasic", "Calendars.Read", "Calendars.ReadWrite");
     private static final Set<String> CALENDAR_SHARED = Set.of("Calendars.Read.Shared", "Calendars.ReadWrite.Shared");
-    private void calendarDelta(RoutingContext rc) {
+    /** The calendar a request reads (own, or another user's with Calendars.Read.Shared and FullAccess), counted under {@code method}. */
+    private record CalendarTarget(MicrosoftUser user, String key) {
+    }
+
+    private Optional<CalendarTarget> calendar(RoutingContext rc, String method) {
         Optional<Caller> found = access.authenticate(rc);
         if (found.isEmpty()) {
-            return;
+            return Optional.empty();
         }
         Caller caller = found.get();
         String owner = rc.pathParam("owner");
@@ -103,21 +110,34 @@ public final class GraphRoutes {
         if (self) {
             if (!caller.has(CALENDAR_OWN)) {
                 GraphAccess.accessDenied(rc);
-                return;
+                return Optional.empty();
             }
             target = caller.user();
         } else {
             Optional<MicrosoftUser> other = ctx.store().microsoftUser(address);
             if (other.isEmpty()) {
                 Responses.json(rc, 404, MicrosoftErrors.graph("ErrorInvalidUser", "The requested user '" + address + "' is invalid."));
-                return;
+                return Optional.empty();
             }
             if (!caller.has(CALENDAR_SHARED) || !caller.user().hasFullAccessTo(other.get().upn())) {
                 GraphAccess.accessDenied(rc);
-                return;
+                return Optional.empty();
             }
             target = other.get();
         }
+        if (!access.admit(rc, caller, target.upn(), method)) {
+            return Optional.empty();
+        }
+        return Optional.of(new CalendarTarget(target, target.upn()));
+    }
+
+    private void calendarDelta(RoutingContext rc) {
+        Optional<CalendarTarget> found = calendar(rc, "graph.calendarView.delta");
+        if (found.isEmpty()) {
+            return;
+        }
+        MicrosoftUser target = found.get().user();
+        String mailboxKey = found.get().key();
         var params = rc.request().params();
         for (String unsupported : List.of("$select", "$filter", "$orderby", "$expand", "$search")) {
             if (params.contains(unsupported)) {
@@ -125,10 +145,6 @@ public final class GraphRoutes {
                         "The query parameter '" + unsupported + "' is not supported with calendarView delta."));
                 return;
             }
-        }
-        String mailboxKey = target.upn();
-        if (!access.admit(rc, caller, mailboxKey, "graph.calendarView.delta")) {
-            return;
         }
         var calendar = target.calendar();
         DeltaState state;
@@ -192,10 +208,7 @@ public final class GraphRoutes {
                 item.put("id", e.event().path("id").asText());
                 item.putObject("@removed").put("reason", "deleted");
             } else {
-                item.put("@odata.etag", "W/\"DwAAABYAAAA" + Long.toString(e.sequence(), 36) + "\"");
-                item.setAll(e.event().deepCopy());
-                item.set("start", zoned(e.event().path("start"), zone));
-                item.set("end", zoned(e.event().path("end"), zone));
+                item.setAll(eventJson(e, zone, Set.of()));
             }
             value.add(item);
         }
@@ -212,6 +225,142 @@ public final class GraphRoutes {
         rc.response().putHeader("Preference-Applied", "odata.maxpagesize=" + pageSize
                 + (zone == null ? "" : ", outlook.timezone=\"" + zone.getId() + "\""));
         Responses.json(rc, 200, out);
+    }
+
+    // ---------------------------------------------------------------- calendarView list, event get
+
+    /**
+     * {@code GET /calendarView?startDateTime&endDateTime}: the occurrences, exceptions and single instances
+     * overlapping the range (cancelled ones included, with {@code isCancelled}), by start time; {@code $select},
+     * {@code $top} (default 10, at most 1000) with {@code $skip} in the nextLink, {@code $orderby=start/dateTime};
+     * {@code Prefer: outlook.timezone}. Unlike calendarView delta, query options are supported.
+     */
+    private void calendarView(RoutingContext rc) {
+        Optional<CalendarTarget> found = calendar(rc, "graph.calendarView.list");
+        if (found.isEmpty()) {
+            return;
+        }
+        var params = rc.request().params();
+        String start = params.get("startDateTime");
+        String end = params.get("endDateTime");
+        if (start == null || end == null) {
+            Responses.json(rc, 400, MicrosoftErrors.graph("ErrorInvalidParameter",
+                    "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime."));
+            return;
+        }
+        Instant rangeStart;
+        Instant rangeEnd;
+        try {
+            rangeStart = graphInstant(start);
+            rangeEnd = graphInstant(end);
+        } catch (DateTimeParseException e) {
+            Responses.json(rc, 400, MicrosoftErrors.graph("ErrorInvalidParameter", "Invalid startDateTime or endDateTime."));
+            return;
+        }
+        if (params.get("$filter") != null || params.get("$search") != null) {
+            Responses.json(rc, 400, MicrosoftErrors.graph("ErrorInvalidUrlQuery",
+                    "$filter and $search on calendarView are not emulated; the window is the filter."));
+            return;
+        }
+        String orderBy = params.get("$orderby");
+        if (orderBy != null && !orderBy.trim().matches("(?i)start/dateTime( (asc|desc))?")) {
+            Responses.json(rc, 400, MicrosoftErrors.graph("ErrorInvalidUrlQuery", "Only $orderby=start/dateTime is emulated."));
+            return;
+        }
+        int top;
+        int skip;
+        try {
+            top = params.get("$top") == null ? GraphAccess.DEFAULT_PAGE : Integer.parseInt(params.get("$top"));
+            skip = params.get("$skip") == null ? 0 : Integer.parseInt(params.get("$skip"));
+            if (top < 1 || top > GraphAccess.MAX_PAGE || skip < 0) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            Responses.json(rc, 400, MicrosoftErrors.graph("ErrorInvalidUrlQuery",
+                    "$top must be 1 to " + GraphAccess.MAX_PAGE + " and $skip not negative."));
+            return;
+        }
+        java.util.Comparator<GraphCalendar.Entry> byStart = java.util.Comparator
+                .comparing((GraphCalendar.Entry e) -> graphInstant(e.event().path("start")))
+                .thenComparing(e -> e.event().path("id").asText());
+        if (orderBy != null && orderBy.toLowerCase(java.util.Locale.ROOT).endsWith("desc")) {
+            byStart = byStart.reversed();
+        }
+        List<GraphCalendar.Entry> events = found.get().user().calendar().current().stream()
+                .filter(e -> graphInstant(e.event().path("end")).isAfter(rangeStart)
+                        && graphInstant(e.event().path("start")).isBefore(rangeEnd))
+                .sorted(byStart).toList();
+        java.time.ZoneId zone = preferredZone(rc);
+        Set<String> select = GraphAccess.select(params.get("$select"));
+        ArrayNode value = Json.array();
+        for (GraphCalendar.Entry e : Omission.of(rc).filter(events.stream().skip(skip).limit(top).toList())) {
+            value.add(eventJson(e, zone, select));
+        }
+        ObjectNode out = Json.object();
+        out.put("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#Collection(event)");
+        out.set("value", value);
+        if (skip + top < events.size()) {
+            StringBuilder query = new StringBuilder();
+            params.forEach((name, v) -> {
+                if (!name.equals("$skip") && !name.equals("$top")) {
+                    query.append(query.isEmpty() ? "" : "&").append(name).append('=')
+                            .append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+                }
+            });
+            query.append(query.isEmpty() ? "" : "&").append("$top=").append(top).append("&$skip=").append(skip + top);
+            out.put("@odata.nextLink", access.base(rc) + "?" + query);
+        }
+        if (zone != null) {
+            rc.response().putHeader("Preference-Applied", "outlook.timezone=\"" + zone.getId() + "\"");
+        }
+        Responses.json(rc, 200, out);
+    }
+
+    /** {@code GET /events/{id}} (an occurrence's id too): 404 {@code ErrorItemNotFound} once deleted. */
+    private void getEvent(RoutingContext rc) {
+        Optional<CalendarTarget> found = calendar(rc, "graph.events.get");
+        if (found.isEmpty()) {
+            return;
+        }
+        Optional<GraphCalendar.Entry> entry = found.get().user().calendar().get(GraphAccess.decodePath(rc.pathParam("id")));
+        if (entry.isEmpty()) {
+            GraphAccess.itemNotFound(rc);
+            return;
+        }
+        java.time.ZoneId zone = preferredZone(rc);
+        ObjectNode out = Json.object();
+        out.put("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#users('" + found.get().key() + "')/events/$entity");
+        out.setAll(eventJson(entry.get(), zone, GraphAccess.select(rc.request().getParam("$select"))));
+        if (zone != null) {
+            rc.response().putHeader("Preference-Applied", "outlook.timezone=\"" + zone.getId() + "\"");
+        }
+        Responses.json(rc, 200, out);
+    }
+
+    /**
+     * An event as Graph shows it: {@code @odata.etag} and {@code changeKey} from its last change, start/end in the
+     * preferred zone, only the {@code select}ed fields (and the id) when a $select was given.
+     */
+    private static ObjectNode eventJson(GraphCalendar.Entry e, java.time.ZoneId zone, Set<String> select) {
+        ObjectNode all = Json.object();
+        String changeKey = GraphCalendar.changeKey(e);
+        all.put("@odata.etag", "W/\"" + changeKey + "\"");
+        all.setAll(e.event().deepCopy());
+        all.put("changeKey", changeKey);
+        all.set("start", zoned(e.event().path("start"), zone));
+        all.set("end", zoned(e.event().path("end"), zone));
+        if (select.isEmpty()) {
+            return all;
+        }
+        ObjectNode out = Json.object();
+        out.set("@odata.etag", all.get("@odata.etag"));
+        out.set("id", all.get("id"));
+        select.forEach(name -> {
+            if (all.has(name)) {
+                out.set(name, all.get(name));
+            }
+        });
+        return out;
     }
 
     private static Instant graphInstant(String text) {
