@@ -41,13 +41,13 @@ public class AccountEventListener {
             case SHARED_MAILBOX_ADDED -> {
                 if (event.sharedMailbox() != null && !event.sharedMailbox().isBlank()) {
                     sharedMailboxes.subscribe(event.sharedMailbox(), event.accountId());
-                    Log.infof("account %s subscribes to shared mailbox %s", event.accountId(), event.sharedMailbox());
+                    Log.debugf("account %s subscribes to shared mailbox %s", event.accountId(), event.sharedMailbox());
                 }
             }
             case SHARED_MAILBOX_REMOVED -> {
                 if (event.sharedMailbox() != null) {
                     sharedMailboxes.unsubscribe(event.sharedMailbox(), event.accountId());
-                    Log.infof("account %s unsubscribed from shared mailbox %s", event.accountId(), event.sharedMailbox());
+                    Log.debugf("account %s unsubscribed from shared mailbox %s", event.accountId(), event.sharedMailbox());
                 }
             }
             case DISCONNECTED -> {
