@@ -110,6 +110,50 @@ public final class StackClient {
         return send("GET", endpoints.connectorUrl() + "/api/v1/microsoft-accounts", userJwt, null, 200);
     }
 
+    /** {@code POST /api/v1/accounts/{id}/sync} ({@code mode} auto or full) for the account's owner. */
+    public void requestSync(String userJwt, String accountId, String mode) {
+        send("POST", endpoints.connectorUrl() + "/api/v1/accounts/" + encode(accountId) + "/sync", userJwt,
+                Map.of("mode", mode), 202);
+    }
+
+    /** {@code POST /api/v1/accounts/{id}/audit}: the completeness audit now. */
+    public void requestAudit(String userJwt, String accountId) {
+        send("POST", endpoints.connectorUrl() + "/api/v1/accounts/" + encode(accountId) + "/audit", userJwt, null, 202);
+    }
+
+    /** {@code PUT /_emulator/faults} with these rules and a seed; {@code DELETE} when {@code rules} is empty. */
+    public void faults(long seed, List<Map<String, Object>> rules) {
+        if (rules.isEmpty()) {
+            send("DELETE", endpoints.emulatorUrl() + "/_emulator/faults", null, null, 200, 204);
+        } else {
+            send("PUT", endpoints.emulatorUrl() + "/_emulator/faults", null, Map.of("seed", seed, "rules", rules), 200);
+        }
+    }
+
+    /** {@code POST /_emulator/google/users/{email}/messages/{id}/labels} (as messages.modify). */
+    public void relabelGmail(String email, String messageId, List<String> add, List<String> remove) {
+        send("POST", endpoints.emulatorUrl() + "/_emulator/google/users/" + encode(email) + "/messages/"
+                + encode(messageId) + "/labels", null, Map.of("add", add, "remove", remove), 200, 204);
+    }
+
+    /** {@code POST /_emulator/microsoft/users/{upn}/messages/{id}/move} (as Graph's move); returns the moved message. */
+    public JsonNode moveOutlookMessage(String upn, String messageId, String destination) {
+        return send("POST", endpoints.emulatorUrl() + "/_emulator/microsoft/users/" + encode(upn) + "/messages/"
+                + encode(messageId) + "/move", null, Map.of("destination", destination), 200, 201);
+    }
+
+    /** {@code POST /_emulator/google/users/{email}/messages}: one more message. */
+    public void addGmailMessage(String email, Map<String, Object> message) {
+        send("POST", endpoints.emulatorUrl() + "/_emulator/google/users/" + encode(email) + "/messages", null, message,
+                200, 201, 204);
+    }
+
+    /** {@code POST /_emulator/microsoft/users/{upn}/folders/{folder}/messages}: one more message. */
+    public void addOutlookMessage(String upn, String folder, Map<String, Object> message) {
+        send("POST", endpoints.emulatorUrl() + "/_emulator/microsoft/users/" + encode(upn) + "/folders/"
+                + encode(folder) + "/messages", null, message, 200, 201, 204);
+    }
+
     private JsonNode send(String method, String url, String jwt, Object body, int... expected) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.interactionsync.microsoftsync.repository.MailCursorRepository;
+import io.interactionsync.microsoftsync.repository.PublishedMessageRepository;
 import io.interactionsync.microsoftsync.repository.SharedMailboxRepository;
 import io.interactionsync.sync.jobs.SyncJobRepository;
 import io.interactionsync.testsupport.FakeConnectorResource;
@@ -33,7 +34,10 @@ import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-/** Shared mailboxes announced on account-events: read once for all subscribers, 403 → access_denied for that mailbox. */
+/**
+ * Shared mailboxes announced on account-events: every synced folder read once for all subscribers, moves told from
+ * deletes as in an own mailbox, 403 → access_denied for that mailbox.
+ */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
@@ -53,6 +57,9 @@ class SharedMailboxIT {
 
     @Inject
     MailCursorRepository cursors;
+
+    @Inject
+    PublishedMessageRepository published;
 
     @Test
     void shouldReadASharedMailboxOnceForTwoSubscribersAndReportAccessDeniedForAThirdWithoutStoppingItsOwnMail() {
@@ -88,7 +95,8 @@ class SharedMailboxIT {
             assertThat(r.get("sharedMailbox").asBoolean()).isTrue();
             assertThat(ContractSchemas.validate(ContractSchemas.Contract.RAW_RECORD, r)).isEmpty();
         });
-        assertThat(cursors.load("", shared, "inbox")).as("one cursor per shared mailbox").isPresent();
+        String sharedInbox = Outlook.folderId(emulator, "/_emulator/microsoft/shared-mailboxes/" + shared, "Inbox");
+        assertThat(cursors.load("", shared, sharedInbox)).as("one cursor per shared mailbox and folder").isPresent();
 
         // Carol: her own mail is synced, the shared mailbox is access_denied (and nothing of it is published for her).
         List<JsonNode> carols = TopicReader.valuesWithKey(Topics.RAW_RECORDS, c);
@@ -135,6 +143,52 @@ class SharedMailboxIT {
                 .filter(r -> r.path("mailbox").asText().equals(shared)).map(r -> r.get("remoteId").asText()).toList();
         assertThat(ids).doesNotHaveDuplicates();
         assertThat(Set.copyOf(ids)).isEqualTo(sharedIds);
+    }
+
+    @Test
+    void shouldReadEverySyncedFolderOfASharedMailboxAndTellMovesFromDeletes() {
+        String shared = "clients-" + UUID.randomUUID().toString().substring(0, 6) + "@contoso.test";
+        String path = "/_emulator/microsoft/shared-mailboxes/" + shared;
+        Set<String> sharedIds = Outlook.sharedMailbox(emulator, shared, 12, "inbox", "archive", "Partners", "Inbox/Leads");
+        Outlook frank = Outlook.standard(1, 0).fullAccessTo(shared).load(emulator);
+        Outlook grace = Outlook.standard(1, 0).fullAccessTo(shared).load(emulator);
+        String f = FakeConnectorResource.register(frank.upn);
+        String g = FakeConnectorResource.register(grace.upn);
+        try (KafkaTestClient kafka = KafkaTestClient.connect()) {
+            for (String account : List.of(f, g)) {
+                kafka.send(Topics.ACCOUNT_EVENTS, account, new AccountEvent(AccountEvent.SCHEMA_VERSION,
+                        AccountEvent.Type.SHARED_MAILBOX_ADDED, account, FakeConnectorResource.userId(account),
+                        Provider.MICROSOFT, null, null, null, shared, null, null, Instant.now()));
+            }
+            await().atMost(WAIT).until(() -> sharedMailboxes.subscribers(shared).size() == 2);
+            syncAndAwait(kafka, f);
+
+            assertThat(sharedRecords(f, shared)).extracting(r -> r.get("remoteId").asText()).containsExactlyInAnyOrderElementsOf(sharedIds);
+            List<String> ids = List.copyOf(sharedIds);
+            Outlook.move(emulator, path, ids.get(0), "archive");       // filed: not a delete
+            Outlook.move(emulator, path, ids.get(1), "deleteditems");  // trashed: a delete
+            Outlook.move(emulator, path, ids.get(2), "Inbox/Leads"); // from Partners to a child folder
+            syncAndAwait(kafka, g); // the other subscriber reads it this time
+
+            List<JsonNode> second = sharedRecords(g, shared);
+            assertThat(second.stream().collect(java.util.stream.Collectors.toMap(r -> r.get("remoteId").asText(),
+                    r -> r.get("op").asText(), (x, y) -> y)))
+                    .containsExactlyInAnyOrderEntriesOf(java.util.Map.of(ids.get(0), "upsert", ids.get(1), "delete",
+                            ids.get(2), "upsert"));
+            assertThat(second).allSatisfy(r -> {
+                assertThat(r.get("sharedMailbox").asBoolean()).isTrue();
+                assertThat(r.get("accountId").asText()).isEqualTo(g);
+            });
+            var rows = published.all("", shared);
+            assertThat(rows.get(ids.get(1)).deleted()).isTrue();
+            assertThat(rows.get(ids.get(0)).publishedBy()).isEqualTo(g);
+            assertThat(rows.get(ids.get(3)).publishedBy()).isEqualTo(f);
+        }
+    }
+
+    private static List<JsonNode> sharedRecords(String accountId, String shared) {
+        return TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).stream()
+                .filter(r -> r.path("mailbox").asText().equals(shared)).toList();
     }
 
     private void syncAndAwait(KafkaTestClient kafka, String accountId) {

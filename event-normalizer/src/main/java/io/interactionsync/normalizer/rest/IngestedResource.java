@@ -25,13 +25,16 @@ import java.util.UUID;
 
 /**
  * Internal, service-to-service: which of a list of provider ids the normalizer never processed for an account and
- * source — the normalizer's side of the sync services' completeness audit. Only client-credentials JWTs with role
- * {@code service} (issued by the portal IdP, like the connector's internal API) may call it; a user JWT gets 403.
+ * source, and which it dead-lettered — the normalizer's side of the sync services' completeness audit. Only
+ * client-credentials JWTs with role {@code service} (issued by the portal IdP, like the connector's internal API) may
+ * call it; a user JWT gets 403.
  *
  * <p>{@code POST /internal/v1/accounts/{accountId}/ingested} {@code {"source": "gmail", "remoteIds": ["…"]}} (at most
- * {@value #MAX_REMOTE_IDS} ids) → {@code {"checked": n, "missing": ["…"]}}: {@code checked} counts the distinct ids,
- * {@code missing} lists, in request order and once each, those without a {@code record_versions} row. The account is
- * the envelope's {@code accountId} (for a shared mailbox: the account the record was published under).
+ * {@value #MAX_REMOTE_IDS} ids) → {@code {"checked": n, "missing": ["…"], "deadLettered": [{"remoteId": "…",
+ * "code": "…", "reason": "…"}]}}: {@code checked} counts the distinct ids; of those without a {@code record_versions}
+ * row, {@code deadLettered} lists the ones whose last record was dead-lettered (re-publishing them would only
+ * dead-letter them again) and {@code missing} the ones never seen, both in request order and once each. The account
+ * is the envelope's {@code accountId} (for a shared mailbox: the account the record was published under).
  */
 @Path("/internal/v1/accounts")
 @RolesAllowed(IngestedResource.SERVICE_ROLE)
@@ -43,7 +46,11 @@ public class IngestedResource {
     public static final int MAX_REMOTE_IDS = 5_000;
 
     /** The answer. */
-    public record Ingested(int checked, List<String> missing) {
+    public record Ingested(int checked, List<String> missing, List<DeadLettered> deadLettered) {
+    }
+
+    /** An id whose record the normalizer dead-lettered: the dead letter's code and a short reason. */
+    public record DeadLettered(String remoteId, String code, String reason) {
     }
 
     private final IngestedRepository repository;
@@ -71,15 +78,19 @@ public class IngestedResource {
         for (String remoteId : request.remoteIds()) {
             ids.computeIfAbsent(remoteId, r -> ResourceIds.of(accountId, request.source(), r));
         }
-        return repository.processed(ids.values()).map(processed -> {
+        return repository.known(ids.values()).map(known -> {
             List<String> missing = new ArrayList<>();
+            List<DeadLettered> deadLettered = new ArrayList<>();
             ids.forEach((remoteId, resourceId) -> {
-                if (!processed.contains(resourceId)) {
+                IngestedRepository.DeadLettered dead = known.deadLettered().get(resourceId);
+                if (dead != null) {
+                    deadLettered.add(new DeadLettered(remoteId, dead.code(), dead.reason()));
+                } else if (!known.processed().contains(resourceId)) {
                     missing.add(remoteId);
                 }
             });
-            metrics.ingestedCheck(request.source(), ids.size() - missing.size(), missing.size());
-            return new Ingested(ids.size(), missing);
+            metrics.ingestedCheck(request.source(), known.processed().size(), missing.size(), deadLettered.size());
+            return new Ingested(ids.size(), missing, deadLettered);
         });
     }
 

@@ -55,8 +55,11 @@ public final class BatchNormalizer {
      */
     public record RecordKey(String accountId, Source source, String remoteId, UUID resourceId) {
         static RecordKey of(RawRecord r) {
-            return new RecordKey(r.accountId(), r.source(), r.remoteId(),
-                    ResourceIds.of(r.accountId(), r.source(), r.remoteId()));
+            return of(r.accountId(), r.source(), r.remoteId());
+        }
+
+        public static RecordKey of(String accountId, Source source, String remoteId) {
+            return new RecordKey(accountId, source, remoteId, ResourceIds.of(accountId, source, remoteId));
         }
     }
 
@@ -94,14 +97,16 @@ public final class BatchNormalizer {
      * Decoded batch and what to look up before mapping it. {@code sharedMailboxKeys}: the shared mailboxes whose
      * subscribers must be looked up (R-B5). {@code senderKeys} / {@code referencedIds}: the history questions by user
      * (by {@link #sharedOwner(String)} for a shared mailbox's records, asked for each of its subscribers), so the
-     * lookups probe (user, key) pairs, not every user × every key.
+     * lookups probe (user, key) pairs, not every user × every key. {@code deadLettered}: the dead letters whose
+     * resource is known, by resource (the last one of a resource wins).
      */
     public record Prepared(List<Parsed> records, List<DeadLetter> deadLetters, Set<OwnerAddress> ownerAddresses,
                            Set<String> accountIds, Set<String> mailboxKeys, Set<String> userIds,
                            Map<String, Set<String>> senderKeys, Map<String, Set<String>> referencedIds,
                            Set<String> sharedMailboxKeys,
                            Map<String, Integer> outcomes, Map<String, Set<String>> batchOwnersByUser,
-                           Map<String, Map<String, Integer>> folderVotes, List<AliasCandidate> aliasCandidates) {
+                           Map<String, Map<String, Integer>> folderVotes, List<AliasCandidate> aliasCandidates,
+                           Map<RecordKey, DeadLetter> deadLettered) {
 
         public Set<RecordKey> recordKeys() {
             Set<RecordKey> keys = new java.util.LinkedHashSet<>();
@@ -139,12 +144,14 @@ public final class BatchNormalizer {
      * {@code mayHaveEvents}: the remote keys that can already have events — their record was applied before (it
      * has a version) or comes from a shared mailbox (which any subscriber's account may have read). Only these need
      * their live events looked up for retraction; a first-seen resource (a backfill) has none. {@code storedVersions}:
-     * the batch's resources that already have a version row.
+     * the batch's resources that already have a version row. {@code deadLettered}: the resources to remember as
+     * dead-lettered for the completeness audit, each with its last dead letter — those whose dead letter names them
+     * and that have no version (stored or from this batch: a resource with a version counts as processed).
      */
     public record Plan(Map<RemoteKey, List<InteractionEvent>> desired, Set<OwnerAddress> ownerAddresses,
                        List<DeadLetter> deadLetters, Stats stats, Map<RecordKey, Version> versions,
                        Set<RemoteKey> mayHaveEvents, Set<RecordKey> storedVersions,
-                       Map<String, Map<String, Integer>> folderVotes) {
+                       Map<String, Map<String, Integer>> folderVotes, Map<RecordKey, DeadLetter> deadLettered) {
     }
 
     /**
@@ -187,10 +194,11 @@ public final class BatchNormalizer {
         Map<String, Integer> outcomes = new HashMap<>();
         Map<String, Map<String, Integer>> folderVotes = new HashMap<>();
         List<AliasCandidate> aliasCandidates = new ArrayList<>();
+        Map<RecordKey, DeadLetter> keyed = new LinkedHashMap<>();
         for (IncomingRecord in : batch) {
             Decoded d = decoder.decode(in);
             if (d instanceof Rejected r) {
-                dead.add(r.deadLetter());
+                deadLetter(r, dead, keyed);
                 count(outcomes, null, "dead_letter");
                 continue;
             }
@@ -198,8 +206,8 @@ public final class BatchNormalizer {
             RawRecord rec = v.record();
             RecordMapper mapper = mappers.forSource(rec.source()).orElse(null);
             if (mapper == null) {
-                dead.add(decoder.reject(in, RecordDecoder.UNSUPPORTED_SOURCE,
-                        "no mapper for source " + rec.source().wireName() + " yet").deadLetter());
+                deadLetter(decoder.reject(in, RecordKey.of(rec), RecordDecoder.UNSUPPORTED_SOURCE,
+                        "no mapper for source " + rec.source().wireName() + " yet"), dead, keyed);
                 continue;
             }
             MailFacts facts = null;
@@ -231,11 +239,12 @@ public final class BatchNormalizer {
                     }
                 }
             } catch (PayloadException e) {
-                dead.add(decoder.reject(in, e.code(), e.getMessage()).deadLetter());
+                deadLetter(decoder.reject(in, RecordKey.of(rec), e.code(), e.getMessage()), dead, keyed);
                 count(outcomes, rec.source(), "dead_letter");
                 continue;
             } catch (RuntimeException e) {
-                dead.add(decoder.reject(in, RecordDecoder.MAPPING_FAILED, e.toString()).deadLetter());
+                deadLetter(decoder.reject(in, RecordKey.of(rec), RecordDecoder.MAPPING_FAILED, e.toString()), dead,
+                        keyed);
                 count(outcomes, rec.source(), "dead_letter");
                 continue;
             }
@@ -256,7 +265,16 @@ public final class BatchNormalizer {
             ownersByUser.computeIfAbsent(o.userId(), u -> new HashSet<>()).add(o.key());
         }
         return new Prepared(valid, dead, owners, accounts, mailboxes, users, senders, refs, shared, outcomes,
-                ownersByUser, folderVotes, aliasCandidates);
+                ownersByUser, folderVotes, aliasCandidates, keyed);
+    }
+
+    /** Collects a dead letter, and by resource when its record named one (the last of a resource wins). */
+    private static void deadLetter(Rejected r, List<DeadLetter> dead, Map<RecordKey, DeadLetter> keyed) {
+        dead.add(r.deadLetter());
+        if (r.key() != null) {
+            keyed.remove(r.key());
+            keyed.put(r.key(), r.deadLetter());
+        }
     }
 
     /**
@@ -310,6 +328,7 @@ public final class BatchNormalizer {
         }
         Map<RemoteKey, List<InteractionEvent>> desired = new LinkedHashMap<>();
         List<DeadLetter> dead = new ArrayList<>(prepared.deadLetters());
+        Map<RecordKey, DeadLetter> keyed = new LinkedHashMap<>(prepared.deadLettered());
         Map<SkipReason, Integer> skipped = new EnumMap<>(SkipReason.class);
         int deletes = 0;
         int dropped = 0;
@@ -389,18 +408,20 @@ public final class BatchNormalizer {
                     desired.put(key, events);
                 });
             } catch (PayloadException e) {
-                dead.add(decoder.reject(v.incoming(), e.code(), e.getMessage()).deadLetter());
+                deadLetter(decoder.reject(v.incoming(), v.key(), e.code(), e.getMessage()), dead, keyed);
                 count(outcomes, v.record().source(), "dead_letter");
                 failed.add(v);
             } catch (RuntimeException e) {
-                dead.add(decoder.reject(v.incoming(), RecordDecoder.MAPPING_FAILED, e.toString()).deadLetter());
+                deadLetter(decoder.reject(v.incoming(), v.key(), RecordDecoder.MAPPING_FAILED, e.toString()), dead,
+                        keyed);
                 count(outcomes, v.record().source(), "dead_letter");
                 failed.add(v);
             }
         }
         // The version of a resource is the last record that decided its events. A dead letter decided nothing, so it
-        // has none, as a record dead-lettered while decoding has none: the completeness audit (IngestedResource)
-        // reports every dead-lettered resource as never processed.
+        // has none, as a record dead-lettered while decoding has none; the resource is remembered as dead-lettered
+        // instead, which the completeness audit (IngestedResource) reports with its code. A resource with a version,
+        // stored or from this batch, counts as processed whatever failed around it: nothing to remember.
         Map<RecordKey, Version> versions = new LinkedHashMap<>();
         for (Parsed v : current) {
             if (!failed.contains(v)) {
@@ -408,9 +429,11 @@ public final class BatchNormalizer {
                         (a, b) -> a.partition() == b.partition() && a.offset() > b.offset() ? a : b);
             }
         }
+        keyed.keySet().removeAll(versions.keySet());
+        keyed.keySet().removeAll(lookups.versions().keySet());
         return new Plan(desired, ownerAddresses, dead,
                 new Stats(prepared.records().size() + prepared.deadLetters().size(), deletes, skipped, dropped, stale,
-                        outcomes), versions, mayHaveEvents, lookups.versions().keySet(), prepared.folderVotes());
+                        outcomes), versions, mayHaveEvents, lookups.versions().keySet(), prepared.folderVotes(), keyed);
     }
 
     /**

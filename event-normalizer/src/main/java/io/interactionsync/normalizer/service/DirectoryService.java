@@ -6,6 +6,7 @@ import io.interactionsync.normalizer.outbox.OutboxRelay;
 import io.interactionsync.normalizer.outbox.OutboxRepository;
 import io.interactionsync.normalizer.outbox.OutboxRepository.OutboxMessage;
 import io.interactionsync.normalizer.parse.AddressKeys;
+import io.interactionsync.normalizer.repository.DeadLetteredRepository;
 import io.interactionsync.normalizer.repository.DirectoryRepository;
 import io.interactionsync.normalizer.repository.EventRepository;
 import io.interactionsync.normalizer.repository.VersionRepository;
@@ -35,10 +36,12 @@ public class DirectoryService {
     private final OutboxRepository outbox;
     private final OutboxRelay relay;
     private final VersionRepository versions;
+    private final DeadLetteredRepository deadLettered;
 
     public DirectoryService(Pool pool, DirectoryRepository directory, EventRepository events, OutboxRepository outbox,
-                            OutboxRelay relay, VersionRepository versions) {
+                            OutboxRelay relay, VersionRepository versions, DeadLetteredRepository deadLettered) {
         this.versions = versions;
+        this.deadLettered = deadLettered;
         this.pool = pool;
         this.directory = directory;
         this.events = events;
@@ -158,7 +161,10 @@ public class DirectoryService {
                 ? unsubscribe.flatMap(v -> purge(conn, event.accountId(), afterCommit)) : unsubscribe;
     }
 
-    /** Deletes the account's events, aliases and versions; downstream learns it through deleted=true events. */
+    /**
+     * Deletes the account's events, aliases, versions and dead-lettered resources; downstream learns it through
+     * deleted=true events.
+     */
     private Uni<Void> purge(SqlConnection conn, String accountId, List<Runnable> afterCommit) {
         return events.deleteAccount(conn, accountId)
                 .flatMap(deleted -> outbox.append(conn, OutboxMessage.events(deleted.stream().map(e -> new InteractionEvent(
@@ -169,6 +175,7 @@ public class DirectoryService {
                         .replaceWith(deleted.size()))
                 .call(n -> directory.forgetOwnerEvidence(conn, accountId))
                 .call(n -> versions.deleteAccount(conn, accountId))
+                .call(n -> deadLettered.deleteAccount(conn, accountId))
                 .invoke(n -> afterCommit.add(() -> {
                     Log.infof("account %s purged: %d events deleted", accountId, n);
                     relay.wake();

@@ -56,12 +56,14 @@ public class NormalizerMetrics {
         registry.counter("normalizer_outbox_published_total").increment(n);
     }
 
-    /** One call of the internal ingested API (a sync service's audit): its ids, processed or missing. */
-    public void ingestedCheck(Source source, int processed, int missing) {
+    /** One call of the internal ingested API (a sync service's audit): its ids, processed, missing or dead-lettered. */
+    public void ingestedCheck(Source source, int processed, int missing, int deadLettered) {
         registry.counter("normalizer_ingested_checks_total", "source", source.wireName()).increment();
         registry.counter("normalizer_ingested_ids_total", "source", source.wireName(), "outcome", "processed")
                 .increment(processed);
         registry.counter("normalizer_ingested_ids_total", "source", source.wireName(), "outcome", "missing")
                 .increment(missing);
+        registry.counter("normalizer_ingested_ids_total", "source", source.wireName(), "outcome", "dead_lettered")
+                .increment(deadLettered);
     }
 }

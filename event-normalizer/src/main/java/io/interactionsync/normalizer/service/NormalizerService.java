@@ -9,6 +9,7 @@ import io.interactionsync.normalizer.mapper.Mappers;
 import io.interactionsync.normalizer.outbox.OutboxRelay;
 import io.interactionsync.normalizer.outbox.OutboxRepository;
 import io.interactionsync.normalizer.outbox.OutboxRepository.OutboxMessage;
+import io.interactionsync.normalizer.repository.DeadLetteredRepository;
 import io.interactionsync.normalizer.repository.DirectoryRepository;
 import io.interactionsync.normalizer.repository.EventRepository;
 import io.interactionsync.normalizer.repository.EventRepository.EventKey;
@@ -37,8 +38,9 @@ import java.util.UUID;
 
 /**
  * Processes one batch of raw records: decode and map (pure, {@link BatchNormalizer}), then one transaction that
- * learns owner aliases, retracts events no longer produced, upserts the rest, and appends every changed event and
- * every dead letter to the outbox. The Kafka offsets are acknowledged by the caller only after this commits.
+ * learns owner aliases, retracts events no longer produced, upserts the rest, appends every changed event and every
+ * dead letter to the outbox, and remembers the resources it dead-lettered (for the completeness audit). The Kafka
+ * offsets are acknowledged by the caller only after this commits.
  */
 @ApplicationScoped
 public class NormalizerService {
@@ -49,15 +51,17 @@ public class NormalizerService {
     private final OutboxRepository outbox;
     private final OutboxRelay relay;
     private final VersionRepository versions;
+    private final DeadLetteredRepository deadLettered;
     private final NormalizerMetrics metrics;
     private final NormalizerConfig config;
     private final RecordDecoder decoder = new RecordDecoder(Clock.systemUTC());
     private final BatchNormalizer normalizer = new BatchNormalizer(decoder, Mappers.all());
 
     public NormalizerService(Pool pool, EventRepository events, DirectoryRepository directory, OutboxRepository outbox,
-                             OutboxRelay relay, VersionRepository versions, NormalizerMetrics metrics,
-                             NormalizerConfig config) {
+                             OutboxRelay relay, VersionRepository versions, DeadLetteredRepository deadLettered,
+                             NormalizerMetrics metrics, NormalizerConfig config) {
         this.versions = versions;
+        this.deadLettered = deadLettered;
         this.pool = pool;
         this.events = events;
         this.directory = directory;
@@ -130,10 +134,13 @@ public class NormalizerService {
     }
 
     private Uni<Void> writeFailed(IncomingRecord r, Throwable e) {
-        DeadLetter dl = decoder.reject(r, RecordDecoder.WRITE_FAILED, "PostgreSQL rejected the record's rows: "
+        // it decoded before (or it would not have reached the database), so its resource is known
+        RecordKey key = decoder.decode(r) instanceof RecordDecoder.Valid v ? RecordKey.of(v.record()) : null;
+        DeadLetter dl = decoder.reject(r, key, RecordDecoder.WRITE_FAILED, "PostgreSQL rejected the record's rows: "
                 + e.getMessage()).deadLetter();
-        return pool.withTransaction(conn -> outbox.append(conn,
-                        List.of(OutboxMessage.of(Topics.RAW_RECORDS_DLQ, dl.key(), json(dl)))))
+        return pool.withTransaction(conn -> Uni.combine().all().unis(
+                        outbox.append(conn, List.of(OutboxMessage.of(Topics.RAW_RECORDS_DLQ, dl.key(), json(dl)))),
+                        deadLettered.save(conn, key == null ? Map.of() : Map.of(key, dl))).discardItems())
                 .invoke(() -> {
                     metrics.deadLetter(dl.code());
                     Log.warnf("raw record %s-%d@%d (key %s) dead-lettered: %s", dl.sourceTopic(), dl.partition(),
@@ -232,11 +239,13 @@ public class NormalizerService {
             }
         }
         Set<RecordKey> storedVersions = insertNew ? plan.storedVersions() : plan.versions().keySet();
-        // pipelined: the aliases, the versions and the live keys do not depend on each other
+        // pipelined: the aliases, the versions, the dead-lettered resources (a statement only when the batch has
+        // some; a replay remembers them too) and the live keys do not depend on each other
         return Uni.combine().all().unis(directory.addOwnerAddresses(conn, plan.ownerAddresses()),
                         directory.addFolderVotes(conn, plan.folderVotes()),
-                        versions.save(conn, plan.versions(), storedVersions), events.liveKeys(conn, plan.mayHaveEvents()))
-                .with((a, f, v, live) -> live)
+                        versions.save(conn, plan.versions(), storedVersions), deadLettered.save(conn, plan.deadLettered()),
+                        events.liveKeys(conn, plan.mayHaveEvents()))
+                .with((a, f, v, d, live) -> live)
                 .flatMap(live -> {
                     Set<EventKey> retracted = new HashSet<>(live);
                     retracted.removeAll(desiredKeys);

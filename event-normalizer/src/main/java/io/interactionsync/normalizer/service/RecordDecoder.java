@@ -9,6 +9,7 @@ import io.interactionsync.model.RawRecord;
 import io.interactionsync.model.Source;
 import io.interactionsync.normalizer.parse.IsoInstants;
 import io.interactionsync.normalizer.parse.Text;
+import io.interactionsync.normalizer.service.BatchNormalizer.RecordKey;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -45,7 +46,12 @@ public final class RecordDecoder {
     public record Valid(IncomingRecord incoming, RawRecord record) implements Decoded {
     }
 
-    public record Rejected(IncomingRecord incoming, DeadLetter deadLetter) implements Decoded {
+    /**
+     * {@code key}: the resource the record was about, when its envelope names one readably (account, source and
+     * remote id), else null (not JSON, or those fields missing or unusable): the normalizer remembers keyed dead
+     * letters for the completeness audit.
+     */
+    public record Rejected(IncomingRecord incoming, DeadLetter deadLetter, RecordKey key) implements Decoded {
     }
 
     private final Clock clock;
@@ -71,21 +77,21 @@ public final class RecordDecoder {
         try {
             errors = ContractSchemas.validate(Contract.RAW_RECORD, tree);
         } catch (RuntimeException e) {
-            return reject(in, SCHEMA_VIOLATION, "schema validation failed: " + e.getMessage());
+            return reject(in, keyOf(tree), SCHEMA_VIOLATION, "schema validation failed: " + e.getMessage());
         }
         if (!errors.isEmpty()) {
-            return reject(in, SCHEMA_VIOLATION, String.join("; ", errors));
+            return reject(in, keyOf(tree), SCHEMA_VIOLATION, String.join("; ", errors));
         }
         RawRecord record;
         try {
             record = bind(tree);
         } catch (RuntimeException e) {
-            return reject(in, SCHEMA_VIOLATION, "envelope does not bind: " + e.getMessage());
+            return reject(in, keyOf(tree), SCHEMA_VIOLATION, "envelope does not bind: " + e.getMessage());
         }
         for (String[] id : new String[][] {{"accountId", record.accountId()}, {"userId", record.userId()},
                 {"remoteId", record.remoteId()}, {"mailbox", record.mailbox()}}) {
             if (!Text.isSafeId(id[1])) {
-                return reject(in, SCHEMA_VIOLATION, id[0] + " is blank, longer than " + Text.MAX_ID
+                return reject(in, keyOf(tree), SCHEMA_VIOLATION, id[0] + " is blank, longer than " + Text.MAX_ID
                         + " characters or contains control characters");
             }
         }
@@ -106,8 +112,34 @@ public final class RecordDecoder {
                 syncRunId == null || syncRunId.isNull() ? null : syncRunId.textValue(), tree.get("payload"));
     }
 
-    /** A dead letter for {@code in} with the given code and reason. */
+    /**
+     * The resource a schema-violating envelope names, if it names one usably: the audit asks by (account, source,
+     * remote id), so an envelope wrong elsewhere (a missing {@code observedAt}…) is still answered as dead-lettered.
+     */
+    private static RecordKey keyOf(JsonNode tree) {
+        if (tree == null || !tree.isObject()) {
+            return null;
+        }
+        String accountId = tree.path("accountId").textValue();
+        String remoteId = tree.path("remoteId").textValue();
+        String source = tree.path("source").textValue();
+        if (!Text.isSafeId(accountId) || !Text.isSafeId(remoteId) || source == null) {
+            return null;
+        }
+        try {
+            return RecordKey.of(accountId, Source.fromWireName(source), remoteId);
+        } catch (IllegalArgumentException e) {
+            return null; // no source of ours
+        }
+    }
+
+    /** A dead letter for {@code in} with the given code and reason, about no known resource. */
     public Rejected reject(IncomingRecord in, String code, String reason) {
+        return reject(in, null, code, reason);
+    }
+
+    /** A dead letter for {@code in}, a record of resource {@code key} (null: unknown), with the given code and reason. */
+    public Rejected reject(IncomingRecord in, RecordKey key, String code, String reason) {
         String r = reason == null || reason.isBlank() ? code : reason;
         if (r.length() > MAX_REASON) {
             r = r.substring(0, MAX_REASON) + "…";
@@ -115,7 +147,7 @@ public final class RecordDecoder {
         byte[] value = in.value() == null ? new byte[0] : in.value();
         DeadLetter dl = new DeadLetter(DeadLetter.SCHEMA_VERSION, code, r, in.topic(), in.partition(), in.offset(),
                 in.key(), utf8OrNull(value), Base64.getEncoder().encodeToString(value), clock.instant());
-        return new Rejected(in, dl);
+        return new Rejected(in, dl, key);
     }
 
     private static String utf8OrNull(byte[] value) {

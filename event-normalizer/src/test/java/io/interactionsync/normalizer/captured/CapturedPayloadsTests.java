@@ -95,6 +95,11 @@ class CapturedPayloadsTests {
     private static Map<String, Set<String>> accountEmailsByUser;
     /** Shared mailbox address → subscribers' (accountId, userId), from shared_mailbox_added. */
     private static Map<String, Map<String, String>> subscribers;
+    /**
+     * Outlook mailbox (own, not shared) → its Sent Items folder id, found in the captured records the way R-B1 learns
+     * it: the folder holding most of the owner's own sent copies (From the mailbox, which is not among To/Cc).
+     */
+    static Map<String, String> sentItemsByMailbox;
 
     /** One captured line: its exact bytes and what it says. */
     record Captured(int offset, byte[] bytes, RawRecord raw) {
@@ -168,7 +173,29 @@ class CapturedPayloadsTests {
         }
         lookups = new Lookups(accountEmailsByUser, collections, Map.of(), Map.of(), subscribersByMailbox, Map.of(),
                 Map.of());
+        sentItemsByMailbox = sentItems(records);
         plan = plan(records.stream().map(CapturedPayloadsTests::incoming).toList());
+    }
+
+    private static Map<String, String> sentItems(List<Captured> records) {
+        Map<String, Map<String, Integer>> votes = new HashMap<>();
+        for (Captured r : records) {
+            JsonNode p = r.payload();
+            if (r.source() != Source.OUTLOOK_MAIL || !r.upsert() || r.raw().sharedMailbox() || !p.hasNonNull("parentFolderId")) {
+                continue;
+            }
+            String mailbox = key(r.raw().mailbox());
+            String from = lower(p.path("from").path("emailAddress").path("address").asText(null));
+            List<String> toCc = new ArrayList<>(Mail.recipients(p, "toRecipients"));
+            toCc.addAll(Mail.recipients(p, "ccRecipients"));
+            if (mailbox.equals(from) && !toCc.contains(mailbox)) {
+                votes.computeIfAbsent(mailbox, m -> new HashMap<>()).merge(p.get("parentFolderId").asText(), 1, Integer::sum);
+            }
+        }
+        Map<String, String> out = new HashMap<>();
+        votes.forEach((mailbox, byFolder) -> byFolder.entrySet().stream().max(Map.Entry.comparingByValue())
+                .ifPresent(best -> out.put(mailbox, best.getKey())));
+        return out;
     }
 
     // ------------------------------------------------------------------------------------------------ the capture
@@ -354,6 +381,29 @@ class CapturedPayloadsTests {
         }
         assertThat(outbound).isGreaterThan(10);
         assertThat(inbound).isGreaterThan(10);
+    }
+
+    /**
+     * R-B1 for Outlook on records as microsoft-sync published them (Graph's {@code parentFolderId}, opaque ids): each
+     * own mailbox's Sent Items folder is recognised, and a message in it sent From one of the owner's aliases is the
+     * owner's outbound mail — its recipients are the contacts, the alias never is one.
+     */
+    @Test
+    void rB1_outlookAliasesAreLearnedFromTheSentItemsFolderOfPublishedRecords() {
+        long ownMailboxes = records.stream().filter(r -> r.source() == Source.OUTLOOK_MAIL && !r.raw().sharedMailbox())
+                .map(r -> key(r.raw().mailbox())).distinct().count();
+        assertThat(sentItemsByMailbox).as("Sent Items recognised per own Outlook mailbox").hasSize((int) ownMailboxes);
+        List<Captured> aliasSent = records.stream().filter(r -> r.source() == Source.OUTLOOK_MAIL && r.upsert()
+                && !r.raw().sharedMailbox() && Mail.of(r).ownCopy() && Mail.of(r).from() != null
+                && !Mail.of(r).from().equals(key(r.raw().mailbox()))).toList();
+        assertThat(aliasSent).as("Sent Items messages From an alias in the capture").isNotEmpty();
+        for (Captured r : aliasSent) {
+            String alias = Mail.of(r).from();
+            assertThat(eventsOf(r)).as("%s", r).allSatisfy(e -> assertThat(e.direction()).isEqualTo(Direction.OUTBOUND));
+            assertThat(plan.desired().values().stream().flatMap(List::stream)
+                    .filter(e -> e.userId().equals(r.raw().userId()) && e.contactEmail().equalsIgnoreCase(alias)))
+                    .as("the alias %s as a contact of its owner", alias).isEmpty();
+        }
     }
 
     @Test
@@ -803,7 +853,10 @@ class CapturedPayloadsTests {
                         addresses(headers.get("bcc")), sent, sent || owners.contains(from), headers.get("message-id"));
             }
             String from = lower(p.path("from").path("emailAddress").path("address").asText(null));
-            boolean own = owners.contains(from);
+            // R-B1: the owner's own copy is From an owner address, or (own mailbox) filed in its Sent Items folder,
+            // whose other senders are the owner's aliases
+            boolean own = owners.contains(from) || !r.raw().sharedMailbox()
+                    && Objects.equals(sentItemsByMailbox.get(mailbox), p.path("parentFolderId").asText(null));
             return new Mail(r, headers, from, recipients(p, "toRecipients"), recipients(p, "ccRecipients"),
                     recipients(p, "bccRecipients"), own, own, p.path("internetMessageId").asText(null));
         }
@@ -839,7 +892,7 @@ class CapturedPayloadsTests {
             return out;
         }
 
-        private static List<String> recipients(JsonNode p, String field) {
+        static List<String> recipients(JsonNode p, String field) {
             List<String> out = new ArrayList<>();
             p.path(field).forEach(a -> out.add(lower(a.path("emailAddress").path("address").asText())));
             return out;

@@ -8,7 +8,10 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.interactionsync.model.AccountEvent;
 import io.interactionsync.model.Json;
+import io.interactionsync.model.Provider;
 import io.interactionsync.model.RawRecord;
 import io.interactionsync.model.Source;
 import io.interactionsync.model.Topics;
@@ -30,6 +33,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -102,7 +106,7 @@ class IngestedIT {
                 gmail(account, user, mailbox, message("internal").labels("INBOX").from(mailbox).to(mailbox).json()),
                 GmailFixtures.envelope(RawRecord.Op.DELETE, "deleted", Json.mapper().createObjectNode()
                         .put("id", "deleted"), mailbox, account, user),
-                // dead-lettered (no usable time): never processed, so the audit re-publishes it
+                // dead-lettered (no usable time): never processed, reported as dead-lettered (not to re-publish)
                 gmail(account, user, mailbox, message("poison").internalDate(null).labels("INBOX")
                         .from("jane@client.example").to(mailbox).json()),
                 CalendarFixtures.record(Source.GOOGLE_CALENDAR, RawRecord.Op.UPSERT,
@@ -113,8 +117,11 @@ class IngestedIT {
         records.forEach(r -> kafka.send(Topics.RAW_RECORDS, account, r));
         await().atMost(WAIT).until(() -> Db.count("select count(*) from normalizer.interaction_events "
                 + "where user_id = ? and remote_id = 'last'", user) == 1);
-        // the five gmail resources that were applied have a version, neither dead letter has one
+        // the five gmail resources that were applied have a version, neither dead letter has one: they are
+        // remembered as dead-lettered instead
         assertThat(versions(account)).isEqualTo(5);
+        assertThat(Db.count("select count(*) from normalizer.dead_lettered_resources where account_id = ?", account))
+                .isEqualTo(2);
         await().atMost(WAIT).ignoreExceptions().until(() -> kafka.awaitRecords(Topics.RAW_RECORDS_DLQ,
                 r -> account.equals(r.key()), 2, Duration.ofSeconds(5)).size() == 2);
 
@@ -123,19 +130,73 @@ class IngestedIT {
                 "deleted", "never-sent", "also-never-sent")))
                 .statusCode(200).contentType(ContentType.JSON)
                 .body("checked", equalTo(7))
-                .body("missing", equalTo(List.of("never-sent", "poison", "also-never-sent")));
+                .body("missing", equalTo(List.of("never-sent", "also-never-sent")))
+                .body("deadLettered.remoteId", equalTo(List.of("poison")))
+                .body("deadLettered[0].code", equalTo("unparseable_payload"))
+                .body("deadLettered[0].reason", containsString("internalDate"));
         // the same ids of another source, or of another account, were never processed
         ask(token, account, body(Source.GOOGLE_CALENDAR, List.of("with-events", "poison-event")))
                 .statusCode(200).body("checked", equalTo(2))
-                .body("missing", equalTo(List.of("with-events", "poison-event")));
-        ask(token, "acc-other-" + n, body(Source.GMAIL, List.of("with-events", "draft")))
-                .statusCode(200).body("missing", equalTo(List.of("with-events", "draft")));
+                .body("missing", equalTo(List.of("with-events")))
+                .body("deadLettered.remoteId", equalTo(List.of("poison-event")))
+                .body("deadLettered[0].code", equalTo("unparseable_payload"));
+        ask(token, "acc-other-" + n, body(Source.GMAIL, List.of("with-events", "draft", "poison")))
+                .statusCode(200).body("missing", equalTo(List.of("with-events", "draft", "poison")))
+                .body("deadLettered", equalTo(List.of()));
         ask(token, account, body(Source.GMAIL, List.of())).statusCode(200)
-                .body("checked", equalTo(0)).body("missing", equalTo(List.of()));
+                .body("checked", equalTo(0)).body("missing", equalTo(List.of()))
+                .body("deadLettered", equalTo(List.of()));
 
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("normalizer_ingested_checks_total{source=\"gmail\"}"))
-                .body(containsString("normalizer_ingested_ids_total{outcome=\"missing\",source=\"google_calendar\"}"));
+                .body(containsString("normalizer_ingested_ids_total{outcome=\"missing\",source=\"google_calendar\"}"))
+                .body(containsString("normalizer_ingested_ids_total{outcome=\"dead_lettered\",source=\"gmail\"}"));
+    }
+
+    /**
+     * A dead-lettered resource is reported with its last dead letter's code, also when only its envelope was wrong
+     * (it still names the account, source and id), until a valid record of it is applied; a purge forgets both.
+     */
+    @Test
+    void aDeadLetteredResourceCountsAsProcessedOnceAValidRecordOfItIsApplied() {
+        String n = UUID.randomUUID().toString().substring(0, 8);
+        String account = "acc-dl-" + n;
+        String user = "user-" + n;
+        String mailbox = "bob." + n + "@acme.test";
+        ObjectNode noObservedAt = Json.mapper().valueToTree(gmail(account, user, mailbox, message("bad-envelope")
+                .labels("INBOX").from("jane@client.example").to(mailbox).json()));
+        noObservedAt.remove("observedAt");
+        kafka.send(Topics.RAW_RECORDS, account, gmail(account, user, mailbox, message("fixed-later").internalDate(null)
+                .labels("INBOX").from("jane@client.example").to(mailbox).json()));
+        kafka.send(Topics.RAW_RECORDS, account, noObservedAt);
+        kafka.send(Topics.RAW_RECORDS, account, "{not json"); // names nothing: not remembered
+        kafka.send(Topics.RAW_RECORDS, account, gmail(account, user, mailbox, message("fence").labels("INBOX")
+                .from("jane@client.example").to(mailbox).json()));
+        await().atMost(WAIT).until(() -> versions(account) == 1);
+
+        String token = serviceToken();
+        List<String> ids = List.of("fixed-later", "bad-envelope", "fence", "never-sent");
+        ask(token, account, body(Source.GMAIL, ids)).statusCode(200)
+                .body("checked", equalTo(4))
+                .body("missing", equalTo(List.of("never-sent")))
+                .body("deadLettered.remoteId", equalTo(List.of("fixed-later", "bad-envelope")))
+                .body("deadLettered.code", equalTo(List.of("unparseable_payload", "schema_violation")))
+                .body("deadLettered[1].reason", containsString("observedAt"));
+
+        // the sync service publishes the resource again, now valid: it decides the resource's events, so it counts
+        kafka.send(Topics.RAW_RECORDS, account, gmail(account, user, mailbox, message("fixed-later").labels("INBOX")
+                .from("jane@client.example").to(mailbox).json()));
+        await().atMost(WAIT).until(() -> versions(account) == 2);
+        ask(token, account, body(Source.GMAIL, ids)).statusCode(200)
+                .body("missing", equalTo(List.of("never-sent")))
+                .body("deadLettered.remoteId", equalTo(List.of("bad-envelope")));
+
+        kafka.send(Topics.ACCOUNT_EVENTS, account, new AccountEvent(1, AccountEvent.Type.DISCONNECTED, account, user,
+                Provider.GOOGLE, mailbox, null, null, null, true, null, Instant.now()));
+        await().atMost(WAIT).until(() -> versions(account) == 0 && Db.count(
+                "select count(*) from normalizer.dead_lettered_resources where account_id = ?", account) == 0);
+        ask(token, account, body(Source.GMAIL, ids)).statusCode(200)
+                .body("missing", equalTo(ids)).body("deadLettered", equalTo(List.of()));
     }
 
     @Test
@@ -172,7 +233,7 @@ class IngestedIT {
     }
 
     /**
-     * The probe reads the primary key once per id even where the planner would rather scan: with 50,000 rows a plain
+     * The probe reads the primary keys once per id even where the planner would rather scan: with 50,000 rows a plain
      * {@code join unnest(…)} of 5,000 ids becomes a hash join over the whole table.
      */
     @Test
@@ -189,25 +250,40 @@ class IngestedIT {
                 ps.setString(3, account);
                 ps.executeUpdate();
             }
+            try (PreparedStatement ps = c.prepareStatement("insert into normalizer.dead_lettered_resources "
+                    + "(resource_id, account_id, source, remote_id, code, reason, kafka_partition, kafka_offset, "
+                    + "dead_lettered_at) "
+                    + "select (left(md5(?), 8) || substr(md5(? || E'\\n' || 'gmail' || E'\\n' || 'd' || m), 9))::uuid, ?, "
+                    + "'gmail', 'd' || m, 'mapping_failed', 'test', 0, m, now() from generate_series(1, 50000) m")) {
+                ps.setString(1, account);
+                ps.setString(2, account);
+                ps.setString(3, account);
+                ps.executeUpdate();
+            }
             try {
                 c.createStatement().execute("analyze normalizer.record_versions");
+                c.createStatement().execute("analyze normalizer.dead_lettered_resources");
                 List<UUID> ids = new ArrayList<>();
                 for (int i = 0; i < IngestedResource.MAX_REMOTE_IDS; i++) {
-                    ids.add(io.interactionsync.normalizer.repository.ResourceIds.of(account, Source.GMAIL, "m" + i));
+                    ids.add(io.interactionsync.normalizer.repository.ResourceIds.of(account, Source.GMAIL,
+                            (i % 2 == 0 ? "m" : "d") + i));
                 }
                 String join = "select v.resource_id from normalizer.record_versions v "
                         + "join unnest($1::uuid[]) as k(id) on v.resource_id = k.id";
                 assertThat(plan(c, join, ids)).as("precondition: enough rows that a join would scan")
                         .contains("Seq Scan");
-                assertThat(plan(c, IngestedRepository.PROCESSED, ids))
-                        .contains("Index Only Scan using record_versions_pkey").doesNotContain("Seq Scan");
+                assertThat(plan(c, IngestedRepository.KNOWN, ids))
+                        .contains("Index Only Scan using record_versions_pkey")
+                        .contains("Index Scan using dead_lettered_resources_pkey").doesNotContain("Seq Scan");
             } finally {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "delete from normalizer.record_versions where account_id = ?")) {
-                    ps.setString(1, account);
-                    ps.executeUpdate();
+                for (String table : List.of("record_versions", "dead_lettered_resources")) {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "delete from normalizer." + table + " where account_id = ?")) {
+                        ps.setString(1, account);
+                        ps.executeUpdate();
+                    }
+                    c.createStatement().execute("analyze normalizer." + table);
                 }
-                c.createStatement().execute("analyze normalizer.record_versions");
             }
         }
     }

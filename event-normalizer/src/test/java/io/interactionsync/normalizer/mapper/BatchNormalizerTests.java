@@ -248,6 +248,56 @@ class BatchNormalizerTests {
                 .singleElement().satisfies(e -> assertThat(e.getValue().offset()).isEqualTo(batch.get(5).offset()));
     }
 
+    /**
+     * R-F3 and the completeness audit: a dead letter whose record names its resource (account, source, remote id,
+     * even in an otherwise broken envelope) is remembered by resource with its last code; one that names nothing (not
+     * JSON, a tombstone) cannot be; a resource with a version, from this batch or stored, counts as processed.
+     */
+    @Test
+    void R_F3_aDeadLetteredResourceIsRememberedWithItsCodeUnlessItHasAVersion() {
+        RawRecord noTime = message("t1").internalDate(null).labels("INBOX").from("jane@client.example")
+                .to("alice@acme.test").record();
+        var noObservedAt = Json.mapper().<com.fasterxml.jackson.databind.node.ObjectNode>valueToTree(
+                message("t2").labels("INBOX").from("jane@client.example").to("alice@acme.test").record());
+        noObservedAt.remove("observedAt");
+        var schemaFirst = noObservedAt.deepCopy().put("remoteId", "t3");
+        RawRecord thenUnparseable = message("t3").internalDate(null).labels("INBOX").from("jane@client.example")
+                .to("alice@acme.test").record();
+        RawRecord poisonFirst = message("t4").internalDate(null).labels("INBOX").from("jane@client.example")
+                .to("alice@acme.test").record();
+        RawRecord thenGood = message("t4").labels("INBOX").from("jane@client.example").to("alice@acme.test").record();
+        // fails while mapping (no start), but was applied before: processed, whatever failed since
+        RawRecord storedThenPoison = CalendarFixtures.record(Source.GOOGLE_CALENDAR, RawRecord.Op.UPSERT,
+                Json.mapper().createObjectNode().put("id", "ev-stored"));
+        RawRecord noStart = CalendarFixtures.record(Source.GOOGLE_CALENDAR, RawRecord.Op.UPSERT,
+                Json.mapper().createObjectNode().put("id", "ev1"));
+        List<IncomingRecord> batch = List.of(in("{not json"), new IncomingRecord("raw-records", 0, offset++, "k", null),
+                in(noTime), in(noObservedAt), in(schemaFirst), in(thenUnparseable), in(poisonFirst), in(thenGood),
+                in(storedThenPoison), in(noStart));
+        BatchNormalizer.RecordKey stored = BatchNormalizer.RecordKey.of(GmailFixtures.ACCOUNT, Source.GOOGLE_CALENDAR,
+                "ev-stored");
+        Lookups lookups = new Lookups(Map.of(), List.of(), Map.of(), Map.of(), Map.of(),
+                Map.of(stored, new BatchNormalizer.Version(0, 0)), Map.of());
+
+        Plan plan = plan(batch, lookups);
+
+        assertThat(plan.deadLetters()).hasSize(9);
+        Map<String, String> remembered = new java.util.TreeMap<>();
+        plan.deadLettered().forEach((key, dl) -> {
+            assertThat(key.accountId()).isEqualTo(GmailFixtures.ACCOUNT);
+            assertThat(key.resourceId()).isEqualTo(io.interactionsync.normalizer.repository.ResourceIds.of(
+                    key.accountId(), key.source(), key.remoteId()));
+            remembered.put(key.source().wireName() + "/" + key.remoteId(), dl.code());
+        });
+        assertThat(remembered).containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of(
+                "gmail/t1", "unparseable_payload",
+                "gmail/t2", "schema_violation",
+                "gmail/t3", "unparseable_payload",
+                "google_calendar/ev1", "unparseable_payload")));
+        assertThat(plan.deadLettered().get(BatchNormalizer.RecordKey.of(GmailFixtures.ACCOUNT, Source.GMAIL, "t2"))
+                .reason()).contains("observedAt");
+    }
+
     private static RawRecord shared(RawRecord.Op op, com.fasterxml.jackson.databind.JsonNode payload) {
         return io.interactionsync.normalizer.fixtures.CalendarFixtures.record(Source.OUTLOOK_MAIL, op, payload,
                 "DealFlow@acme.test", true, "acc-alice", "user-alice");

@@ -42,13 +42,17 @@ public interface MicrosoftSyncConfig extends SyncSettings {
     }
 
     interface Mail {
-        /** Well-known folders read with delta. */
-        @WithDefault("inbox,sentitems")
-        List<String> folders();
+        /**
+         * Well-known folders never synced, with everything below them (a folder deleted in Outlook moves under
+         * deleteditems). Every other folder of the mailbox (found with mailFolders delta) is synced; a message moved
+         * into one of these is a delete.
+         */
+        @WithDefault("deleteditems,junkemail,drafts,outbox,conversationhistory,syncissues,recoverableitemsdeletions")
+        List<String> excludedFolders();
 
         /** {@code $select} of the first delta request (the links carry it afterwards). */
         @WithDefault("id,conversationId,from,toRecipients,ccRecipients,bccRecipients,sentDateTime,receivedDateTime,"
-                + "subject,internetMessageId,isRead,internetMessageHeaders")
+                + "subject,internetMessageId,isRead,internetMessageHeaders,parentFolderId")
         List<String> select();
 
         /** {@code Prefer: odata.maxpagesize}: the largest page Graph serves for delta (the emulator caps at 1000). */
@@ -62,9 +66,13 @@ public interface MicrosoftSyncConfig extends SyncSettings {
         @WithDefault("false")
         boolean horizonFilter();
 
-        /** Poll the folders' delta links together in one {@code $batch} when they are all between rounds. */
+        /** Poll the delta links of the folders between rounds together, {@code $batch}es of up to 20. */
         @WithDefault("true")
         boolean batchPolls();
+
+        /** Pending removals confirmed per step ({@code GET /messages/{id}} in {@code $batch}es of 20). */
+        @WithDefault("500")
+        int removalsPerStep();
     }
 
     interface Calendar {

@@ -16,6 +16,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
@@ -24,7 +29,8 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
  * (first request or a nextLink/deltaLink followed verbatim with {@code withUrl}) must pass {@link GraphLinks} before
  * the token is attached; each call waits for the mailbox's {@link MailboxThrottle} slot, goes through the circuit
  * broken {@link GraphApi}, and is retried: 429/503 pause this mailbox until Retry-After, 5xx and timeouts back off
- * with jitter, a 401 asks the connector for a new token once. A 410/syncStateNotFound surfaces as
+ * with jitter, a 401 asks the connector for a new token once. Every request, batch steps included, asks for
+ * immutable ids ({@code Prefer: IdType="ImmutableId"}): a message keeps its id when it moves between folders. A 410/syncStateNotFound surfaces as
  * {@link GraphCallException.DeltaExpired}; answers retrying cannot fix as {@link GraphCallException}.
  */
 public final class GraphGateway {
@@ -98,17 +104,12 @@ public final class GraphGateway {
     }
 
     /**
-     * Several delta links of this mailbox in one {@code POST /$batch} (≤ 20), built with the SDK's
-     * {@code BatchRequestContent}. Returns each link's page in order; {@link #isExpired} for a 410/syncStateNotFound;
-     * null for any other answer (a 429/503 inside pauses the mailbox until its Retry-After; the caller then requests
-     * that link alone and handles what it gets).
+     * Several delta links of this mailbox in one {@code POST /$batch} (≤ 20). Returns each link's page in order;
+     * {@link #isExpired} for a 410/syncStateNotFound; null for any other answer (a 429/503 inside pauses the mailbox
+     * until its Retry-After; the caller then requests that link alone and handles what it gets).
      */
-    public java.util.List<JsonNode> mailDeltaBatch(java.util.List<String> deltaLinks) throws InterruptedException {
-        if (deltaLinks.isEmpty() || deltaLinks.size() > 20) {
-            throw new IllegalArgumentException("a $batch holds 1 to 20 requests");
-        }
-        String prefer = "odata.maxpagesize=" + config.mail().pageSize();
-        java.util.List<String> relative = new java.util.ArrayList<>();
+    public List<JsonNode> mailDeltaBatch(List<String> deltaLinks) throws InterruptedException {
+        List<String> relative = new ArrayList<>();
         for (String link : deltaLinks) {
             if (!links.allows(link)) {
                 metrics.linkRefused("mail");
@@ -117,59 +118,262 @@ public final class GraphGateway {
             }
             relative.add(link.substring(links.baseUrl().length()));
         }
-        com.microsoft.graph.core.content.BatchRequestContent content =
-                new com.microsoft.graph.core.content.BatchRequestContent(graph);
-        java.util.List<String> ids = new java.util.ArrayList<>();
-        for (String path : relative) {
-            RequestInformation step = new RequestInformation();
-            step.httpMethod = com.microsoft.kiota.HttpMethod.GET;
-            // The SDK writes a step's URL relative to "/v1.0"; the step is never sent on its own, so it is
-            // expressed against the public root to get exactly "/me/…?$deltatoken=…" in the batch body.
-            step.setUri(java.net.URI.create(BATCH_STEP_ROOT + path));
-            step.headers.add("Prefer", prefer);
-            ids.add(content.addBatchRequestStep(step));
-        }
-        JsonNode batch = call(Kind.MAIL, () -> {
-            try {
-                return graph.getBatchRequestBuilder().toPostRequestInformation(content);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        java.util.Map<String, JsonNode> byId = new java.util.HashMap<>();
-        for (JsonNode r : batch.path("responses")) {
-            byId.put(r.path("id").asText(), r);
-        }
-        java.util.List<JsonNode> pages = new java.util.ArrayList<>();
-        for (String id : ids) {
-            JsonNode r = byId.get(id);
-            int status = r == null ? 0 : r.path("status").asInt();
-            if (status == 200) {
+        List<JsonNode> pages = new ArrayList<>();
+        for (BatchAnswer a : batch(relative, "odata.maxpagesize=" + config.mail().pageSize())) {
+            if (a.status() == 200) {
                 metrics.request("mail", "ok_batched");
-                pages.add(r.path("body"));
-                continue;
-            }
-            String code = r == null ? null : r.path("body").path("error").path("code").asText(null);
-            if (GraphErrors.deltaExpired(new GraphOutcome.Failed(status, code, null, null))) {
+                pages.add(a.body());
+            } else if (GraphErrors.deltaExpired(new GraphOutcome.Failed(a.status(), a.code(), null, null))) {
                 metrics.request("mail", "delta_expired");
                 pages.add(EXPIRED);
-                continue;
-            }
-            pages.add(null);
-            if (status == 429 || status == 503) {
-                metrics.throttled("mail", status);
-                String after = r.path("headers").path("Retry-After").asText(r.path("headers").path("retry-after").asText(null));
-                if (after != null) {
-                    try {
-                        throttle.pause(mailbox, clock.instant().plusSeconds(Long.parseLong(after.trim())));
-                    } catch (NumberFormatException unreadable) {
-                        // the single request that follows meets the throttling again and handles it
-                    }
-                }
+            } else {
+                pages.add(null);
             }
         }
         return pages;
     }
+
+    /**
+     * The ids of well-known folders ({@code GET /mailFolders/{name}?$select=id}, in {@code $batch}es): a name absent
+     * from the map does not exist in this mailbox (404). A step answered otherwise is asked again alone.
+     */
+    public Map<String, String> wellKnownFolderIds(List<String> names) throws InterruptedException {
+        Map<String, String> ids = new LinkedHashMap<>();
+        List<String> paths = names.stream().map(n -> ownerPath() + "/mailFolders/" + pathSegment(n) + "?$select=id").toList();
+        List<BatchAnswer> answers = batch(paths, null);
+        for (int i = 0; i < names.size(); i++) {
+            BatchAnswer a = answers.get(i);
+            JsonNode folder = a.status() == 200 ? a.body() : a.status() == 404 ? null : single(paths.get(i));
+            if (a.status() == 200 || a.status() == 404) {
+                metrics.request("mail", a.status() == 200 ? "ok_batched" : "not_found");
+            }
+            if (folder != null && folder.hasNonNull("id")) {
+                ids.put(names.get(i), folder.get("id").asText());
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * Where messages are now ({@code GET /messages/{id}?$select=id,parentFolderId}, immutable ids, in
+     * {@code $batch}es of 20): the folder id, {@link #GONE} when Graph no longer has the message (404), absent from
+     * the map when the answer could not be had (the caller asks again later).
+     */
+    public Map<String, String> messageFolders(List<String> messageIds) throws InterruptedException {
+        Map<String, String> out = new LinkedHashMap<>();
+        List<String> paths = messageIds.stream()
+                .map(id -> ownerPath() + "/messages/" + pathSegment(id) + "?$select=id,parentFolderId").toList();
+        List<BatchAnswer> answers = batch(paths, null);
+        for (int i = 0; i < messageIds.size(); i++) {
+            BatchAnswer a = answers.get(i);
+            JsonNode message;
+            if (a.status() == 200 || a.status() == 404) {
+                metrics.request("mail", a.status() == 200 ? "ok_batched" : "not_found");
+                message = a.status() == 200 ? a.body() : null;
+            } else {
+                try {
+                    message = single(paths.get(i));
+                } catch (GraphCallException e) {
+                    Log.debugf("message location not known (%s): asked again in a later run", e.code());
+                    continue;
+                }
+            }
+            String folder = message == null ? null : message.path("parentFolderId").asText(null);
+            if (message == null) {
+                out.put(messageIds.get(i), GONE);
+            } else if (folder != null) {
+                out.put(messageIds.get(i), folder);
+            }
+        }
+        return out;
+    }
+
+    /** {@link #messageFolders}: the message is gone (404). */
+    public static final String GONE = "";
+
+    /**
+     * One page of the ids of a folder's messages received since {@code horizon} ({@code GET
+     * /mailFolders/{id}/messages?$select=id&$filter=receivedDateTime ge …&$top=<page size>}): the first request when
+     * {@code link} is null, else the nextLink verbatim. Null when the folder no longer exists (404).
+     */
+    public JsonNode messageIds(String folder, Instant horizon, String link) throws InterruptedException {
+        var messages = owner().mailFolders().byMailFolderId(folder).messages();
+        String filter = "receivedDateTime ge " + WINDOW_TIME.format(horizon.truncatedTo(ChronoUnit.SECONDS));
+        int top = config.mail().pageSize();
+        return call(Kind.MAIL, () -> link == null
+                ? messages.toGetRequestInformation(rc -> {
+                    rc.queryParameters.select = new String[] {"id"};
+                    rc.queryParameters.filter = filter;
+                    rc.queryParameters.top = top;
+                })
+                : messages.withUrl(link).toGetRequestInformation(), true);
+    }
+
+    /**
+     * Messages as the delta reads them ({@code GET /messages/{id}?$select=<mail select>}, immutable ids, in
+     * {@code $batch}es of 20; a step answered otherwise than 200/404 is asked again alone).
+     *
+     * @return found: id → message; gone: 404; failed: id → why it could not be had (a permanent per-mailbox answer)
+     */
+    public Fetched messages(List<String> messageIds) throws InterruptedException {
+        String select = String.join(",", config.mail().select());
+        List<String> paths = messageIds.stream()
+                .map(id -> ownerPath() + "/messages/" + pathSegment(id) + "?$select=" + select).toList();
+        List<BatchAnswer> answers = batch(paths, null);
+        Map<String, JsonNode> found = new LinkedHashMap<>();
+        java.util.Set<String> gone = new java.util.LinkedHashSet<>();
+        Map<String, String> failed = new LinkedHashMap<>();
+        for (int i = 0; i < messageIds.size(); i++) {
+            BatchAnswer a = answers.get(i);
+            String id = messageIds.get(i);
+            JsonNode message;
+            if (a.status() == 200 || a.status() == 404) {
+                metrics.request("mail", a.status() == 200 ? "ok_batched" : "not_found");
+                message = a.status() == 200 ? a.body() : null;
+            } else {
+                try {
+                    message = single(paths.get(i));
+                } catch (GraphCallException e) {
+                    failed.put(id, "GET answered " + e.code() + " (HTTP " + e.status() + ")");
+                    continue;
+                }
+            }
+            if (message == null) {
+                gone.add(id);
+            } else {
+                found.put(id, message);
+            }
+        }
+        return new Fetched(found, gone, failed);
+    }
+
+    /** What {@link #messages} got: found (id → resource), gone (404), failed (id → reason). */
+    public record Fetched(Map<String, JsonNode> found, java.util.Set<String> gone, Map<String, String> failed) {
+    }
+
+    /**
+     * One page of the calendar's event ids in the window ({@code GET /calendarView?startDateTime&endDateTime
+     * &$select=id,changeKey,isCancelled&$top=<page size>}; calendarView, unlike its delta, supports $select): the
+     * first request when {@code link} is null, else the nextLink verbatim.
+     */
+    public JsonNode calendarViewIds(Instant start, Instant end, String link) throws InterruptedException {
+        var view = owner().calendarView();
+        int top = config.calendar().pageSize();
+        return call(Kind.CALENDAR, () -> link == null
+                ? view.toGetRequestInformation(rc -> {
+                    rc.queryParameters.startDateTime = WINDOW_TIME.format(start.truncatedTo(ChronoUnit.SECONDS));
+                    rc.queryParameters.endDateTime = WINDOW_TIME.format(end.truncatedTo(ChronoUnit.SECONDS));
+                    rc.queryParameters.select = new String[] {"id", "changeKey", "isCancelled"};
+                    rc.queryParameters.top = top;
+                })
+                : view.withUrl(link).toGetRequestInformation());
+    }
+
+    /** One event ({@code GET /events/{id}}, times in UTC as the delta reads them); null when Graph no longer has it. */
+    public JsonNode event(String eventId) throws InterruptedException {
+        var item = owner().events().byEventId(eventId);
+        return call(Kind.CALENDAR, () -> item.toGetRequestInformation(rc -> rc.headers.add("Prefer", "outlook.timezone=\"UTC\"")),
+                true);
+    }
+
+    /** One page of mailFolders delta (the whole folder tree): the first request when {@code link} is null. */
+    public JsonNode folderDelta(String link) throws InterruptedException {
+        String prefer = "odata.maxpagesize=" + config.mail().pageSize();
+        var delta = owner().mailFolders().delta();
+        return call(Kind.MAIL, () -> link == null
+                ? delta.toGetRequestInformation(rc -> {
+                    rc.queryParameters.select = FOLDER_SELECT;
+                    rc.headers.add("Prefer", prefer);
+                })
+                : delta.withUrl(link).toGetRequestInformation(rc -> rc.headers.add("Prefer", prefer)), false);
+    }
+
+    private static final String[] FOLDER_SELECT = {"id", "displayName", "parentFolderId", "childFolderCount", "totalItemCount"};
+
+    /** A relative GET sent alone (after its batch step failed); null when Graph answered 404 for the item. */
+    private JsonNode single(String relativePath) throws InterruptedException {
+        return call(Kind.MAIL, () -> {
+            RequestInformation request = new RequestInformation();
+            request.httpMethod = com.microsoft.kiota.HttpMethod.GET;
+            request.setUri(java.net.URI.create(links.baseUrl() + relativePath));
+            return request;
+        }, true);
+    }
+
+    /** "/me" or "/users/{address}", as request paths relative to the base URL. */
+    private String ownerPath() {
+        return shared ? "/users/" + pathSegment(mailbox) : "/me";
+    }
+
+    private static String pathSegment(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** One step's answer inside a {@code $batch}. */
+    private record BatchAnswer(int status, String code, JsonNode body) {
+    }
+
+    /**
+     * GETs of paths relative to the base URL in {@code POST /$batch}es of 20, built with the SDK's
+     * {@code BatchRequestContent}; each step carries {@code Prefer: IdType="ImmutableId"} (and {@code prefer}).
+     * A 429/503 step pauses the mailbox until its Retry-After.
+     */
+    private List<BatchAnswer> batch(List<String> relativePaths, String prefer) throws InterruptedException {
+        List<BatchAnswer> out = new ArrayList<>();
+        for (int from = 0; from < relativePaths.size(); from += MAX_BATCH) {
+            List<String> chunk = relativePaths.subList(from, Math.min(relativePaths.size(), from + MAX_BATCH));
+            com.microsoft.graph.core.content.BatchRequestContent content =
+                    new com.microsoft.graph.core.content.BatchRequestContent(graph);
+            List<String> ids = new ArrayList<>();
+            for (String path : chunk) {
+                RequestInformation step = new RequestInformation();
+                step.httpMethod = com.microsoft.kiota.HttpMethod.GET;
+                // The SDK writes a step's URL relative to "/v1.0"; the step is never sent on its own, so it is
+                // expressed against the public root to get exactly "/me/…" in the batch body.
+                step.setUri(java.net.URI.create(BATCH_STEP_ROOT + path));
+                if (prefer != null) {
+                    step.headers.add("Prefer", prefer);
+                }
+                step.headers.add("Prefer", IMMUTABLE_IDS);
+                ids.add(content.addBatchRequestStep(step));
+            }
+            JsonNode batch = call(Kind.MAIL, () -> {
+                try {
+                    return graph.getBatchRequestBuilder().toPostRequestInformation(content);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, false);
+            Map<String, JsonNode> byId = new HashMap<>();
+            for (JsonNode r : batch.path("responses")) {
+                byId.put(r.path("id").asText(), r);
+            }
+            for (String id : ids) {
+                JsonNode r = byId.get(id);
+                int status = r == null ? 0 : r.path("status").asInt();
+                String code = r == null ? null : r.path("body").path("error").path("code").asText(null);
+                if (status == 429 || status == 503) {
+                    metrics.throttled("mail", status);
+                    String after = r.path("headers").path("Retry-After").asText(r.path("headers").path("retry-after").asText(null));
+                    if (after != null) {
+                        try {
+                            throttle.pause(mailbox, clock.instant().plusSeconds(Long.parseLong(after.trim())));
+                        } catch (NumberFormatException unreadable) {
+                            // the single request that follows meets the throttling again and handles it
+                        }
+                    }
+                }
+                out.add(new BatchAnswer(status, code, r == null ? null : r.path("body")));
+            }
+        }
+        return out;
+    }
+
+    /** Graph's limit of requests per {@code $batch}. */
+    public static final int MAX_BATCH = 20;
+
+    /** Sent on every request: ids stay the same when a message moves between folders. */
+    static final String IMMUTABLE_IDS = "IdType=\"ImmutableId\"";
 
     private static final String BATCH_STEP_ROOT = "https://graph.microsoft.com/v1.0";
 
@@ -199,6 +403,11 @@ public final class GraphGateway {
     }
 
     private JsonNode call(Kind kind, Supplier<RequestInformation> prepare) throws InterruptedException {
+        return call(kind, prepare, false);
+    }
+
+    /** @param notFoundIsAbsent a 404 for an item (not for the mailbox: ErrorInvalidUser) answers null */
+    private JsonNode call(Kind kind, Supplier<RequestInformation> prepare, boolean notFoundIsAbsent) throws InterruptedException {
         String api = kind == Kind.MAIL ? "mail" : "calendar";
         int attempt = 0;
         while (true) {
@@ -223,6 +432,7 @@ public final class GraphGateway {
             try (MailboxThrottle.Permit ignored = throttle.acquire(mailbox)) {
                 token = tokens.token();
                 request.headers.add("Authorization", "Bearer " + token);
+                request.headers.add("Prefer", IMMUTABLE_IDS);
                 GraphApi.Call call = () -> GraphClients.send(graph, request);
                 outcome = kind == Kind.MAIL ? this.api.mail(call) : this.api.calendar(call);
             } catch (CircuitBreakerOpenException e) {
@@ -263,6 +473,10 @@ public final class GraphGateway {
                         Log.debugf("Graph %s throttled mailbox %s (%s); paused until %s", api, mailbox, f.code(), until);
                         giveUpAfter(attempt, until, "Graph throttled mailbox " + mailbox + " (" + f.code() + ")");
                         continue;
+                    }
+                    if (notFoundIsAbsent && f.status() == 404 && !"ErrorInvalidUser".equalsIgnoreCase(f.code())) {
+                        metrics.request(api, "not_found");
+                        return null;
                     }
                     if (GraphErrors.deltaExpired(f)) {
                         metrics.request(api, "delta_expired");

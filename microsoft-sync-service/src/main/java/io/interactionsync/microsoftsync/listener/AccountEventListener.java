@@ -1,6 +1,7 @@
 package io.interactionsync.microsoftsync.listener;
 
 import io.interactionsync.microsoftsync.repository.SharedMailboxRepository;
+import io.interactionsync.sync.audit.AuditStore;
 import io.interactionsync.model.AccountEvent;
 import io.interactionsync.model.Provider;
 import io.interactionsync.model.Topics;
@@ -12,7 +13,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 /**
  * Consumes {@code account-events} (group {@code microsoft-sync-service}) to know who subscribes to which shared
  * mailbox: {@code shared_mailbox_added/removed} update {@code shared_mailbox_subscribers}, {@code disconnected} drops
- * the account's subscriptions. Acked once the row is committed.
+ * the account's subscriptions and its completeness audits. Acked once the rows are committed.
  */
 @ApplicationScoped
 public class AccountEventListener {
@@ -20,9 +21,11 @@ public class AccountEventListener {
     public static final String CHANNEL = Topics.ACCOUNT_EVENTS;
 
     private final SharedMailboxRepository sharedMailboxes;
+    private final AuditStore audits;
 
-    public AccountEventListener(SharedMailboxRepository sharedMailboxes) {
+    public AccountEventListener(SharedMailboxRepository sharedMailboxes, AuditStore audits) {
         this.sharedMailboxes = sharedMailboxes;
+        this.audits = audits;
     }
 
     @Incoming(CHANNEL)
@@ -38,16 +41,19 @@ public class AccountEventListener {
             case SHARED_MAILBOX_ADDED -> {
                 if (event.sharedMailbox() != null && !event.sharedMailbox().isBlank()) {
                     sharedMailboxes.subscribe(event.sharedMailbox(), event.accountId());
-                    Log.infof("account %s subscribes to shared mailbox %s", event.accountId(), event.sharedMailbox());
+                    Log.debugf("account %s subscribes to shared mailbox %s", event.accountId(), event.sharedMailbox());
                 }
             }
             case SHARED_MAILBOX_REMOVED -> {
                 if (event.sharedMailbox() != null) {
                     sharedMailboxes.unsubscribe(event.sharedMailbox(), event.accountId());
-                    Log.infof("account %s unsubscribed from shared mailbox %s", event.accountId(), event.sharedMailbox());
+                    Log.debugf("account %s unsubscribed from shared mailbox %s", event.accountId(), event.sharedMailbox());
                 }
             }
-            case DISCONNECTED -> sharedMailboxes.forgetAccount(event.accountId());
+            case DISCONNECTED -> {
+                sharedMailboxes.forgetAccount(event.accountId());
+                audits.deleteAccount(event.accountId()); // its sources are no longer incomplete
+            }
             default -> {
                 // connected, scopes_changed, reauth_required: the sync requests carry what to do
             }

@@ -49,6 +49,16 @@ public class SyncMetrics {
                 .tag("api", api).register(registry).increment();
     }
 
+    /**
+     * How a message that left a synced folder ended: {@code deleted} (a delete was published), {@code moved} (found
+     * in another synced folder), {@code superseded} (already seen elsewhere, or never published), {@code unresolved}
+     * (Graph gave no answer: asked again in the next run).
+     */
+    public void removal(String outcome, int count) {
+        Counter.builder("microsoftsync.mail.removals").description("Messages that left a synced folder, by outcome")
+                .tag("outcome", outcome).register(registry).increment(count);
+    }
+
     /** Duration of one sync step (one delta page, including the Kafka acks and the cursor save). */
     public void step(Source source, String phase, Duration duration) {
         Timer.builder("microsoftsync.step.duration").description("Sync step latency")

@@ -11,6 +11,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Locale;
@@ -84,34 +86,97 @@ public class CalendarRepository {
     }
 
     /**
-     * Saves the cursor together with the page's published events: {@code upserted} id → hash, {@code deleted} ids.
+     * An event as published: the payload's hash, its changeKey, whether it went out cancelled (a delete), its times
+     * (null when unknown).
      */
-    public void save(String accountId, CalendarCursor k, Map<String, String> upserted, Collection<String> deleted) {
+    public record PublishedEvent(String hash, String changeKey, boolean cancelled, Instant startsAt, Instant endsAt) {
+    }
+
+    /** A published event as the completeness audit compares it. */
+    public record EventRow(String changeKey, boolean cancelled) {
+    }
+
+    /** Events published for the account that overlap the window (or whose times are unknown). */
+    public Map<String, EventRow> published(String accountId, Instant windowStart, Instant windowEnd) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                select event_id, change_key, cancelled from microsoft_sync.calendar_events
+                where account_id = ? and (starts_at is null or ends_at is null or (ends_at > ? and starts_at < ?))
+                """)) {
+            ps.setString(1, accountId);
+            ps.setTimestamp(2, Timestamp.from(windowStart));
+            ps.setTimestamp(3, Timestamp.from(windowEnd));
+            Map<String, EventRow> out = new HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), new EventRow(rs.getString(2), rs.getBoolean(3)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new RepositoryException("could not read published calendar events", e);
+        }
+    }
+
+    /** Events the completeness audit published (upserts, cancellations) or deleted, after Kafka's acks. */
+    public void repaired(String accountId, Map<String, PublishedEvent> upserted, Collection<String> deleted) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                if (!upserted.isEmpty()) {
-                    try (PreparedStatement ps = c.prepareStatement("""
-                            insert into microsoft_sync.calendar_events (account_id, event_id, payload_hash) values (?, ?, ?)
-                            on conflict (account_id, event_id) do update set payload_hash = excluded.payload_hash
-                            """)) {
-                        for (Map.Entry<String, String> e : upserted.entrySet()) {
-                            ps.setString(1, accountId);
-                            ps.setString(2, e.getKey());
-                            ps.setString(3, e.getValue());
-                            ps.addBatch();
-                        }
-                        ps.executeBatch();
-                    }
+                writeEvents(c, accountId, upserted, deleted);
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new RepositoryException("could not save repaired calendar events", e);
+        }
+    }
+
+    private static void writeEvents(Connection c, String accountId, Map<String, PublishedEvent> upserted,
+                                    Collection<String> deleted) throws SQLException {
+        if (!upserted.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    insert into microsoft_sync.calendar_events (account_id, event_id, payload_hash, change_key, cancelled,
+                        starts_at, ends_at)
+                    values (?, ?, ?, ?, ?, ?, ?)
+                    on conflict (account_id, event_id) do update set payload_hash = excluded.payload_hash,
+                        change_key = excluded.change_key, cancelled = excluded.cancelled, starts_at = excluded.starts_at,
+                        ends_at = excluded.ends_at
+                    """)) {
+                for (Map.Entry<String, PublishedEvent> e : upserted.entrySet()) {
+                    PublishedEvent p = e.getValue();
+                    ps.setString(1, accountId);
+                    ps.setString(2, e.getKey());
+                    ps.setString(3, p.hash());
+                    ps.setString(4, p.changeKey());
+                    ps.setBoolean(5, p.cancelled());
+                    ps.setTimestamp(6, timestamp(p.startsAt()));
+                    ps.setTimestamp(7, timestamp(p.endsAt()));
+                    ps.addBatch();
                 }
-                if (!deleted.isEmpty()) {
-                    try (PreparedStatement ps = c.prepareStatement(
-                            "delete from microsoft_sync.calendar_events where account_id = ? and event_id = any(?)")) {
-                        ps.setString(1, accountId);
-                        ps.setArray(2, c.createArrayOf("text", deleted.toArray()));
-                        ps.executeUpdate();
-                    }
-                }
+                ps.executeBatch();
+            }
+        }
+        if (!deleted.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "delete from microsoft_sync.calendar_events where account_id = ? and event_id = any(?)")) {
+                ps.setString(1, accountId);
+                ps.setArray(2, c.createArrayOf("text", deleted.toArray()));
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /**
+     * Saves the cursor together with the page's published events: {@code upserted} id → what was published,
+     * {@code deleted} ids.
+     */
+    public void save(String accountId, CalendarCursor k, Map<String, PublishedEvent> upserted, Collection<String> deleted) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                writeEvents(c, accountId, upserted, deleted);
                 try (PreparedStatement ps = c.prepareStatement("""
                         insert into microsoft_sync.calendar_cursors (account_id, sync_run_id, phase, window_start, window_end,
                             anchored_at, next_link, delta_link, fetched, published, started_at, last_synced_at, updated_at)

@@ -10,10 +10,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Mail delta cursors ({@code microsoft_sync.mail_cursors}), one per account × mailbox × folder. */
+/** Mail delta cursors ({@code microsoft_sync.mail_cursors}), one per account × mailbox × folder id. */
 @ApplicationScoped
 public class MailCursorRepository {
 
@@ -42,13 +44,22 @@ public class MailCursorRepository {
                         instant(rs.getTimestamp(9)), instant(rs.getTimestamp(10))));
             }
         } catch (SQLException e) {
-            throw new RepositoryException("could not load the mail cursor of " + mailbox + "/" + folder, e);
+            throw new RepositoryException("could not load the mail cursor of folder " + folder, e);
         }
     }
 
     /** Saves the cursor (after the Kafka acks of the records it covers). */
     public void save(MailCursor k) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+        try (Connection c = dataSource.getConnection()) {
+            save(c, k);
+        } catch (SQLException e) {
+            throw new RepositoryException("mail cursor write failed", e);
+        }
+    }
+
+    /** Saves the cursor on the caller's connection (inside its transaction). */
+    static void save(Connection c, MailCursor k) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
                 insert into microsoft_sync.mail_cursors (account_id, mailbox, folder, sync_run_id, phase, horizon, next_link,
                     delta_link, fetched, published, beyond_horizon, started_at, last_synced_at, updated_at)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
@@ -73,8 +84,35 @@ public class MailCursorRepository {
             ps.setTimestamp(i++, timestamp(k.startedAt()));
             ps.setTimestamp(i, timestamp(k.lastSyncedAt()));
             ps.executeUpdate();
+        }
+    }
+
+    /** The folders of a mailbox that have a cursor. */
+    public List<String> folders(String accountKey, String mailbox) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select folder from microsoft_sync.mail_cursors where account_id = ? and mailbox = ? order by folder")) {
+            ps.setString(1, accountKey);
+            ps.setString(2, mailbox.toLowerCase(Locale.ROOT));
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
         } catch (SQLException e) {
-            throw new RepositoryException("mail cursor write failed", e);
+            throw new RepositoryException("could not list the mail cursors (account " + accountKey + ")", e);
+        }
+    }
+
+    /** Drops a folder's cursor on the caller's connection. */
+    static void delete(Connection c, String accountKey, String mailbox, String folder) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "delete from microsoft_sync.mail_cursors where account_id = ? and mailbox = ? and folder = ?")) {
+            ps.setString(1, accountKey);
+            ps.setString(2, mailbox.toLowerCase(Locale.ROOT));
+            ps.setString(3, folder);
+            ps.executeUpdate();
         }
     }
 

@@ -126,6 +126,54 @@ public class SharedMailboxRepository {
         }
     }
 
+    /** The last completeness audit of a shared mailbox: when, and by whose job (its source_audits row's account). */
+    public record LastAudit(Instant at, String by) {
+    }
+
+    public Optional<LastAudit> lastAudit(String address) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select audited_at, audited_by from microsoft_sync.shared_mailboxes where address = ? and audited_at is not null")) {
+            ps.setString(1, address.toLowerCase(Locale.ROOT));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new LastAudit(rs.getTimestamp(1).toInstant(), rs.getString(2))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new RepositoryException("could not read shared mailbox " + address, e);
+        }
+    }
+
+    /**
+     * {@code accountId}'s job audited the mailbox (its result is saved under that account): recorded here, and the
+     * audits other subscribers' jobs saved for it before are dropped, so that one shared mailbox has one current audit
+     * (sync-core's {@code source_audits}, in this schema) and an old gap never keeps it incomplete.
+     */
+    public void audited(String address, String accountId, String source) {
+        String key = address.toLowerCase(Locale.ROOT);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement mark = c.prepareStatement("""
+                    update microsoft_sync.shared_mailboxes set audited_at = now(), audited_by = ?, updated_at = now()
+                    where address = ?
+                    """); PreparedStatement others = c.prepareStatement("""
+                    delete from microsoft_sync.source_audits where source = ? and mailbox = ? and account_id <> ?
+                    """)) {
+                mark.setString(1, accountId);
+                mark.setString(2, key);
+                mark.executeUpdate();
+                others.setString(1, source);
+                others.setString(2, key);
+                others.setString(3, accountId);
+                others.executeUpdate();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new RepositoryException("could not record the audit of shared mailbox " + address, e);
+        }
+    }
+
     private List<String> strings(String sql, String arg) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, arg);

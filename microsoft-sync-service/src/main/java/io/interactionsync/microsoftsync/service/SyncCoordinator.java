@@ -5,6 +5,9 @@ import io.interactionsync.sync.JobResult;
 import io.interactionsync.microsoftsync.graph.GraphScopes;
 import io.interactionsync.sync.JobControl;
 import io.interactionsync.sync.SyncJob;
+import io.interactionsync.sync.audit.AuditResult;
+import io.interactionsync.sync.audit.AuditTarget;
+import io.interactionsync.sync.audit.CompletenessAuditor;
 import io.interactionsync.sync.connector.AccessTokenHolder;
 import io.interactionsync.sync.connector.AccountToken;
 import io.interactionsync.sync.connector.ConnectorClient;
@@ -25,10 +28,17 @@ import io.interactionsync.sync.jobs.RepositoryException;
 import io.interactionsync.microsoftsync.repository.SharedMailboxRepository;
 import io.interactionsync.sync.RetryLaterException;
 import io.interactionsync.sync.SourceFailedException;
+import io.interactionsync.microsoftsync.source.calendar.CalendarAudit;
 import io.interactionsync.microsoftsync.source.calendar.CalendarCursor;
 import io.interactionsync.microsoftsync.source.calendar.CalendarDeltaSource;
+import io.interactionsync.microsoftsync.source.mail.MailAudit;
 import io.interactionsync.microsoftsync.source.mail.MailCursor;
 import io.interactionsync.microsoftsync.source.mail.MailDeltaSource;
+import io.interactionsync.microsoftsync.source.mail.MailFolderSource;
+import io.interactionsync.microsoftsync.source.mail.MailFolders;
+import io.interactionsync.microsoftsync.source.mail.MailRemovals;
+import io.interactionsync.microsoftsync.repository.MailboxRepository;
+import io.interactionsync.microsoftsync.repository.PublishedMessageRepository;
 import io.interactionsync.model.Source;
 import io.interactionsync.model.SyncRequest;
 import io.interactionsync.model.SyncStatus;
@@ -44,10 +54,12 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Runs one claimed job: a token from the connector, then for each requested source its delta rounds page by page
- * from the stored cursors, checking the lease and shutdown between pages. {@code outlook_mail} reads the account's
- * own folders, then each shared mailbox it subscribes to — unless another subscriber's job reads it now (lease)
+ * from the stored cursors, checking the lease and shutdown between pages. {@code outlook_mail} reads every synced
+ * folder of the account's own mailbox, then of each shared mailbox it subscribes to — unless another subscriber's job reads it now (lease)
  * or read it completely since this request (fetched once however many subscribe). A shared mailbox answering 403
- * is reported {@code access_denied} for that mailbox and the rest of the account goes on.
+ * is reported {@code access_denied} for that mailbox and the rest of the account goes on. After a mailbox's or the
+ * calendar's rounds, the completeness audit runs when due ({@link #auditDue}); its result (or the last one) goes out
+ * with every status, so a source stays {@code incomplete} until an audit finds nothing open.
  */
 @ApplicationScoped
 public class SyncCoordinator implements SyncJobRunner {
@@ -62,17 +74,27 @@ public class SyncCoordinator implements SyncJobRunner {
     private final SyncMetrics metrics;
     private final MailCursorRepository mailCursors;
     private final MailDeltaSource mail;
+    private final MailFolderSource folderSource;
+    private final MailRemovals removals;
+    private final MailboxRepository mailboxes;
+    private final PublishedMessageRepository publishedMessages;
     private final CalendarRepository calendarRepository;
     private final CalendarDeltaSource calendar;
     private final SharedMailboxRepository sharedMailboxes;
     private final SyncStatusPublisher statusPublisher;
+    private final CompletenessAuditor auditor;
+    private final MailAudit mailAudit;
+    private final CalendarAudit calendarAudit;
     private final MicrosoftSyncConfig config;
     private final Clock clock = Clock.systemUTC();
 
     public SyncCoordinator(AccountJobs jobs, GraphClients clients, GraphApi api, MailboxThrottle throttle,
                            SyncMetrics metrics, MailCursorRepository mailCursors, MailDeltaSource mail,
+                           MailFolderSource folderSource, MailRemovals removals, MailboxRepository mailboxes,
+                           PublishedMessageRepository publishedMessages,
                            CalendarRepository calendarRepository, CalendarDeltaSource calendar,
                            SharedMailboxRepository sharedMailboxes, SyncStatusPublisher statusPublisher,
+                           CompletenessAuditor auditor, MailAudit mailAudit, CalendarAudit calendarAudit,
                            MicrosoftSyncConfig config) {
         this.jobs = jobs;
         this.clients = clients;
@@ -81,10 +103,17 @@ public class SyncCoordinator implements SyncJobRunner {
         this.metrics = metrics;
         this.mailCursors = mailCursors;
         this.mail = mail;
+        this.folderSource = folderSource;
+        this.removals = removals;
+        this.mailboxes = mailboxes;
+        this.publishedMessages = publishedMessages;
         this.calendarRepository = calendarRepository;
         this.calendar = calendar;
         this.sharedMailboxes = sharedMailboxes;
         this.statusPublisher = statusPublisher;
+        this.auditor = auditor;
+        this.mailAudit = mailAudit;
+        this.calendarAudit = calendarAudit;
         this.config = config;
     }
 
@@ -137,13 +166,17 @@ public class SyncCoordinator implements SyncJobRunner {
         String leaseOwner = control.owner() + "/" + account.accountId();
         try {
             Optional<Instant> lastRead = sharedMailboxes.lastSyncedAt(address);
-            if (job.mode() != SyncRequest.Mode.FULL && lastRead.isPresent() && lastRead.get().isAfter(job.requestedAt())) {
-                Log.infof("shared mailbox %s was read by another subscriber at %s, after this request: skipped", address,
+            // An audit asked for is skipped only when another subscriber's job audited the mailbox since.
+            boolean auditPending = job.audit() && auditor.enabled() && sharedMailboxes.lastAudit(address)
+                    .map(a -> !a.at().isAfter(job.requestedAt())).orElse(true);
+            if (job.mode() != SyncRequest.Mode.FULL && lastRead.isPresent() && lastRead.get().isAfter(job.requestedAt())
+                    && !auditPending) {
+                Log.debugf("shared mailbox %s was read by another subscriber at %s, after this request: skipped", address,
                         lastRead.get());
                 return new JobResult.Completed();
             }
             if (!sharedMailboxes.tryLease(address, leaseOwner, config.worker().leaseDuration())) {
-                Log.infof("shared mailbox %s is being read by another subscriber's job: skipped", address);
+                Log.debugf("shared mailbox %s is being read by another subscriber's job: skipped", address);
                 return new JobResult.Completed();
             }
         } catch (RepositoryException e) {
@@ -161,28 +194,58 @@ public class SyncCoordinator implements SyncJobRunner {
                 sharedMailboxes.release(address, leaseOwner,
                         result instanceof JobResult.Completed ? account.accountId() : null);
             } catch (RepositoryException e) {
-                Log.warnf("could not release shared mailbox %s (its lease expires): %s", address, e.getMessage());
+                Log.warnf("could not release a shared mailbox lease (it expires): %s", e.getMessage());
             }
         }
     }
 
-    /** Every configured folder of one mailbox; permanent failures of a shared mailbox end only that mailbox. */
+    /**
+     * Every synced folder of one mailbox: the folder tree first (new folders start an initial round, folders gone or
+     * excluded are retired), then each folder's delta (those between rounds polled together in {@code $batch}es of
+     * 20), then the removals confirmed. Permanent failures of a shared mailbox end only that mailbox.
+     */
     private JobResult runMailbox(SyncJob job, JobControl control, GraphGateway graph, MailDeltaSource.Target target,
                                  String accountKey, StatusReporter status, BooleanSupplier extraLease) {
         long fetched = 0;
         Instant lastSyncedAt = null;
+        String which = target.shared() ? "shared mailbox" : "mailbox";
         try {
-            MailDeltaSource.BatchPoll batch = MailDeltaSource.BatchPoll.NONE;
-            List<MailCursor> between = betweenRounds(job, accountKey, target.mailbox());
-            if (between != null) {
-                JobResult interrupted = checkControl(control, extraLease);
+            JobResult interrupted = checkControl(control, extraLease);
+            if (interrupted != null) {
+                return interrupted;
+            }
+            boolean full = job.mode() == SyncRequest.Mode.FULL;
+            // The first complete run of a mailbox (or a full resync) is its backfill: an audit follows it.
+            boolean backfill = full || mailboxes.load(accountKey, target.mailbox()).map(m -> m.lastSyncedAt() == null)
+                    .orElse(true);
+            MailFolders folders = folderSource.discover(graph, accountKey, full);
+            AuditTarget audit = mailAudit.target(graph, target, accountKey, folders,
+                    () -> checkControl(control, extraLease) == null);
+            status.audit(lastAudit(target.accountId(), audit));
+            List<String> synced = folders.syncedIds();
+            List<String> retired = mailCursors.folders(accountKey, target.mailbox()).stream().filter(f -> !folders.synced(f))
+                    .toList();
+            if (!retired.isEmpty()) {
+                publishedMessages.retireFolders(accountKey, target.mailbox(), retired, java.util.UUID.randomUUID().toString(),
+                        clock.instant());
+                Log.infof("%s: %d folder(s) deleted or excluded since the last run: cursors dropped, their messages' removals "
+                        + "to confirm", which, retired.size());
+            }
+            java.util.Map<String, MailCursor> polled = new java.util.HashMap<>();
+            java.util.Set<String> expired = new java.util.HashSet<>();
+            List<MailCursor> between = full || !config.mail().batchPolls() ? List.of() : betweenRounds(accountKey, target.mailbox(), synced);
+            for (int from = 0; between.size() >= 2 && from < between.size(); from += GraphGateway.MAX_BATCH) {
+                interrupted = checkControl(control, extraLease);
                 if (interrupted != null) {
                     return interrupted;
                 }
-                batch = mail.pollBatched(graph, target, between); // one round trip instead of one per folder
+                // One round trip for up to 20 folders instead of one each.
+                MailDeltaSource.BatchPoll batch = mail.pollBatched(graph, target,
+                        between.subList(from, Math.min(between.size(), from + GraphGateway.MAX_BATCH)));
+                polled.putAll(batch.applied());
+                expired.addAll(batch.expired());
             }
-            java.util.Map<String, MailCursor> polled = batch.applied();
-            for (String folder : config.mail().folders()) {
+            for (String folder : synced) {
                 MailCursor cursor = polled.containsKey(folder) ? polled.get(folder)
                         : mailCursors.load(accountKey, target.mailbox(), folder).orElse(null);
                 if (polled.containsKey(folder)) {
@@ -192,24 +255,25 @@ public class SyncCoordinator implements SyncJobRunner {
                         lastSyncedAt = cursor.lastSyncedAt();
                         continue; // the batched poll completed this folder's round
                     }
-                } else if (cursor == null || job.mode() == SyncRequest.Mode.FULL) {
+                } else if (cursor == null || full) {
                     cursor = newMailRound(accountKey, target.mailbox(), folder, cursor);
-                    Log.infof("mail %s/%s: initial round (run %s, horizon %s)", target.mailbox(), folder, cursor.syncRunId(),
+                    Log.infof("%s folder %s: initial round (run %s, horizon %s)", which, folder, cursor.syncRunId(),
                             cursor.horizon());
+                    Log.debugf("folder %s of %s is %s", folder, target.mailbox(), folders.path(folder));
                 } else if (!cursor.midRound()) {
                     cursor = cursor.newRun();
                 }
                 boolean restarted = false;
-                if (batch.expired().contains(folder)) {
+                if (expired.contains(folder)) {
                     restarted = true;
-                    Log.warnf("mail delta of %s/%s no longer valid (410 in the batched poll): link dropped, folder restarts "
-                            + "once", target.mailbox(), folder);
+                    Log.warnf("mail delta of %s folder %s no longer valid (410 in the batched poll): link dropped, folder "
+                            + "restarts once", which, folder);
                     cursor = newMailRound(accountKey, target.mailbox(), folder, cursor);
                 }
                 while (true) {
                     try {
                         do {
-                            JobResult interrupted = checkControl(control, extraLease);
+                            interrupted = checkControl(control, extraLease);
                             if (interrupted != null) {
                                 return interrupted;
                             }
@@ -219,17 +283,29 @@ public class SyncCoordinator implements SyncJobRunner {
                         break;
                     } catch (GraphCallException.DeltaExpired e) {
                         if (restarted) {
-                            return jobs.retryLater("mail delta of " + target.mailbox() + "/" + folder
+                            return jobs.retryLater("mail delta of " + which + " folder " + folder
                                     + " expired again right after a restart: " + e.getMessage());
                         }
                         restarted = true;
-                        Log.warnf("mail delta of %s/%s no longer valid (%s): link dropped, folder restarts once",
-                                target.mailbox(), folder, e.getMessage());
+                        Log.warnf("mail delta of %s folder %s no longer valid (%s): link dropped, folder restarts once",
+                                which, folder, e.getMessage());
                         cursor = newMailRound(accountKey, target.mailbox(), folder, cursor);
                     }
                 }
                 fetched += cursor.fetched();
                 lastSyncedAt = cursor.lastSyncedAt();
+            }
+            int deletes = removals.confirm(graph, target, accountKey, folders, () -> checkControl(control, extraLease) == null);
+            if (deletes < 0) {
+                interrupted = checkControl(control, extraLease);
+                return interrupted != null ? interrupted : jobs.retryLater("removal confirmation interrupted");
+            }
+            mailboxes.completed(accountKey, target.mailbox(), clock.instant());
+            if (auditDue(job, target.accountId(), audit, backfill)) {
+                status.audit(auditor.audit(target.accountId(), audit, scoped(control, extraLease)));
+                if (target.shared()) {
+                    sharedMailboxes.audited(target.mailbox(), target.accountId(), Source.OUTLOOK_MAIL.wireName());
+                }
             }
             status.synced(fetched, lastSyncedAt);
             return new JobResult.Completed();
@@ -253,10 +329,13 @@ public class SyncCoordinator implements SyncJobRunner {
             status.error(fetched, lastSyncedAt, e.getMessage());
             return new JobResult.Failed(e.getMessage());
         } catch (RetryLaterException e) {
-            Log.infof("mail of %s paused until %s: %s", target.mailbox(), e.notBefore(), e.getMessage());
+            if (control.stopRequested()) {
+                return new JobResult.Stopped();
+            }
+            Log.infof("mail of the %s paused until %s: %s", which, e.notBefore(), e.getMessage());
             return new JobResult.RetryLater(e.notBefore(), e.getMessage());
         } catch (ConnectorClient.ConnectorUnavailableException | RepositoryException | RawRecordPublisher.PublishException e) {
-            Log.warnf("mail step of %s failed, will retry: %s", target.mailbox(), e.getMessage());
+            Log.warnf("mail step of the %s failed, will retry: %s", which, e.getMessage());
             return jobs.retryLater(e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -264,19 +343,14 @@ public class SyncCoordinator implements SyncJobRunner {
         }
     }
 
-    /** The folders' cursors for a batched poll: only when every folder is between two incremental rounds. */
-    private List<MailCursor> betweenRounds(SyncJob job, String accountKey, String mailbox) {
-        List<String> folders = config.mail().folders();
-        if (!config.mail().batchPolls() || job.mode() == SyncRequest.Mode.FULL || folders.size() < 2 || folders.size() > 20) {
-            return null;
-        }
+    /** The cursors of the synced folders between two incremental rounds, ready for a batched poll. */
+    private List<MailCursor> betweenRounds(String accountKey, String mailbox, List<String> synced) {
         List<MailCursor> out = new java.util.ArrayList<>();
-        for (String folder : folders) {
+        for (String folder : synced) {
             MailCursor c = mailCursors.load(accountKey, mailbox, folder).orElse(null);
-            if (c == null || c.phase() != MailCursor.Phase.INCREMENTAL || c.midRound() || c.deltaLink() == null) {
-                return null;
+            if (c != null && c.phase() == MailCursor.Phase.INCREMENTAL && !c.midRound() && c.deltaLink() != null) {
+                out.add(c.newRun());
             }
-            out.add(c.newRun());
         }
         return out;
     }
@@ -301,6 +375,8 @@ public class SyncCoordinator implements SyncJobRunner {
         CalendarCursor cursor = null;
         try {
             cursor = calendarRepository.load(account.accountId()).orElse(null);
+            // The first round (or a full resync) is the calendar's backfill: an audit follows it.
+            boolean backfill = cursor == null || job.mode() == SyncRequest.Mode.FULL;
             if (cursor == null || job.mode() == SyncRequest.Mode.FULL) {
                 if (cursor != null) {
                     calendarRepository.forgetEvents(account.accountId());
@@ -318,6 +394,7 @@ public class SyncCoordinator implements SyncJobRunner {
                 cursor = cursor.newRun();
             }
             GraphGateway graph = gateway(tokens, own, false);
+            status.audit(lastAudit(account.accountId(), calendarAudit.target(graph, target, cursor, () -> true)));
             boolean restarted = false;
             while (true) {
                 try {
@@ -339,6 +416,10 @@ public class SyncCoordinator implements SyncJobRunner {
                     cursor = calendar.start(cursor.lastSyncedAt());
                 }
             }
+            AuditTarget audit = calendarAudit.target(graph, target, cursor, () -> checkControl(control, () -> true) == null);
+            if (auditDue(job, account.accountId(), audit, backfill)) {
+                status.audit(auditor.audit(account.accountId(), audit, control));
+            }
             status.synced(cursor.fetched(), cursor.lastSyncedAt());
             return new JobResult.Completed();
         } catch (GraphCallException e) {
@@ -353,6 +434,9 @@ public class SyncCoordinator implements SyncJobRunner {
             status.error(cursor == null ? 0 : cursor.fetched(), cursor == null ? null : cursor.lastSyncedAt(), e.getMessage());
             return new JobResult.Failed(e.getMessage());
         } catch (RetryLaterException e) {
+            if (control.stopRequested()) {
+                return new JobResult.Stopped();
+            }
             Log.infof("calendar paused until %s: %s", e.notBefore(), e.getMessage());
             return new JobResult.RetryLater(e.notBefore(), e.getMessage());
         } catch (ConnectorClient.ConnectorUnavailableException | RepositoryException | RawRecordPublisher.PublishException e) {
@@ -362,6 +446,54 @@ public class SyncCoordinator implements SyncJobRunner {
             Thread.currentThread().interrupt();
             return new JobResult.Stopped();
         }
+    }
+
+    // ------------------------------------------------------------------------------------------ audit
+
+    /**
+     * Whether the source's completeness audit runs now: after its backfill, when the request asked for one, or when
+     * the last one is older than {@code audit.every}. A shared mailbox is audited once for all its subscribers: its
+     * last audit by any subscriber's job counts.
+     */
+    private boolean auditDue(SyncJob job, String accountId, AuditTarget target, boolean backfill) {
+        if (!auditor.enabled()) {
+            return false;
+        }
+        if (target.mailbox() == null) {
+            return auditor.due(accountId, target, job.audit() || backfill);
+        }
+        return job.audit() || backfill || sharedMailboxes.lastAudit(target.mailbox())
+                .map(a -> a.at().isBefore(clock.instant().minus(config.audit().every()))).orElse(true);
+    }
+
+    /** The source's last audit (a shared mailbox's by whichever subscriber's job ran it), so statuses keep carrying it. */
+    private AuditResult lastAudit(String accountId, AuditTarget target) {
+        if (!auditor.enabled()) {
+            return null;
+        }
+        String by = target.mailbox() == null ? accountId
+                : sharedMailboxes.lastAudit(target.mailbox()).map(SharedMailboxRepository.LastAudit::by).orElse(accountId);
+        return auditor.last(by, target).orElse(null);
+    }
+
+    /** The job's control with a shared mailbox's lease renewed alongside the job's. */
+    private static JobControl scoped(JobControl control, BooleanSupplier extraLease) {
+        return new JobControl() {
+            @Override
+            public boolean renewLease() {
+                return control.renewLease() && extraLease.getAsBoolean();
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return control.stopRequested();
+            }
+
+            @Override
+            public String owner() {
+                return control.owner();
+            }
+        };
     }
 
     // ------------------------------------------------------------------------------------------ helpers

@@ -56,7 +56,11 @@ public final class Outlook {
 
     /** Adds a message to {@code folder} (before {@link #load}); {@code expected}: it should be published. */
     public String message(String folder, Instant received, boolean expectedToPublish) {
-        Map<String, Object> m = message(received);
+        return message(folder, message(received), expectedToPublish);
+    }
+
+    /** Adds a given message (e.g. the same one to two test mailboxes) to {@code folder}, before {@link #load}. */
+    public String message(String folder, Map<String, Object> m, boolean expectedToPublish) {
         folders.computeIfAbsent(folder, f -> new ArrayList<>()).add(m);
         if (expectedToPublish) {
             expected.add((String) m.get("id"));
@@ -142,21 +146,65 @@ public final class Outlook {
 
     /** Graph mail delta requests the emulator counted for this user's tokens. */
     public int mailRequests(String emulator) {
+        return requests(emulator, upn, "graph.mail.delta");
+    }
+
+    /** Requests of {@code method} (e.g. {@code graph.messages.get}) the emulator counted for a user's tokens. */
+    public static int requests(String emulator, String upn, String method) {
         Integer n = given().baseUri(emulator).get("/_emulator/stats").then().statusCode(200).extract()
-                .path("users.'" + upn + "'.methods.'graph.mail.delta'.requests");
+                .path("users.'" + upn + "'.methods.'" + method + "'.requests");
         return n == null ? 0 : n;
+    }
+
+    /** Moves a message as Graph's move does; returns {@code {id, immutableId, previousId, parentFolderId, folder}}. */
+    public Map<String, Object> move(String emulator, String id, String destination) {
+        return move(emulator, "/_emulator/microsoft/users/" + upn, id, destination);
+    }
+
+    public static Map<String, Object> move(String emulator, String mailboxPath, String id, String destination) {
+        return given().baseUri(emulator).contentType(ContentType.JSON).body(Map.of("destination", destination))
+                .post(mailboxPath + "/messages/" + id + "/move").then().statusCode(200).extract().jsonPath().getMap("");
+    }
+
+    /** The id of a folder of this mailbox by display name ("Inbox", "Sent Items", "Clients", …). */
+    public String folderId(String emulator, String displayName) {
+        return folderId(emulator, "/_emulator/microsoft/users/" + upn, displayName);
+    }
+
+    public static String folderId(String emulator, String mailboxPath, String displayName) {
+        List<Map<String, Object>> folders = given().baseUri(emulator).get(mailboxPath + "/folders").then().statusCode(200)
+                .extract().jsonPath().getList("folders");
+        return folders.stream().filter(f -> displayName.equals(f.get("displayName"))).map(f -> (String) f.get("id"))
+                .findFirst().orElseThrow(() -> new AssertionError("no folder " + displayName));
+    }
+
+    /** Creates a custom folder under {@code parent} (a well-known name, display name or id); returns its id. */
+    public String createFolder(String emulator, String displayName, String parent) {
+        return given().baseUri(emulator).contentType(ContentType.JSON).body(Map.of("displayName", displayName, "parent", parent))
+                .post("/_emulator/microsoft/users/" + upn + "/folders").then().statusCode(201).extract().path("id");
+    }
+
+    /** Moves a whole folder (e.g. into deleteditems, as Outlook's folder delete does). */
+    public void moveFolder(String emulator, String folder, String destination) {
+        given().baseUri(emulator).contentType(ContentType.JSON).body(Map.of("destination", destination))
+                .post("/_emulator/microsoft/users/" + upn + "/folders/" + folder + "/move").then().statusCode(200);
     }
 
     /** A shared mailbox with {@code count} recent inbox messages; returns their ids. */
     public static Set<String> sharedMailbox(String emulator, String address, int count) {
-        List<Map<String, Object>> inbox = new ArrayList<>();
+        return sharedMailbox(emulator, address, count, "inbox");
+    }
+
+    /** A shared mailbox with {@code count} recent messages spread over {@code folders} in turn; returns their ids. */
+    public static Set<String> sharedMailbox(String emulator, String address, int count, String... folders) {
+        Map<String, List<Map<String, Object>>> byFolder = new LinkedHashMap<>();
         Set<String> ids = new LinkedHashSet<>();
         for (int i = 0; i < count; i++) {
             Map<String, Object> m = message(Instant.now().minusSeconds(600L * (i + 1)));
-            inbox.add(m);
+            byFolder.computeIfAbsent(folders[i % folders.length], f -> new ArrayList<>()).add(m);
             ids.add((String) m.get("id"));
         }
-        given().baseUri(emulator).contentType(ContentType.JSON).body(Map.of("folders", Map.of("inbox", inbox)))
+        given().baseUri(emulator).contentType(ContentType.JSON).body(Map.of("folders", byFolder))
                 .put("/_emulator/microsoft/shared-mailboxes/" + address).then().statusCode(200);
         return ids;
     }

@@ -18,7 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The Microsoft half of the control API (SPEC §3.6): users, shared mailboxes, folder messages, delta expiry. */
+/**
+ * The Microsoft half of the control API (SPEC §3.6): users, shared mailboxes, folders (well-known names, custom
+ * display names, ids), folder messages, moves (as Graph's move), delta expiry.
+ */
 final class MicrosoftControlRoutes {
 
     private static final Set<String> USER_KEYS = Set.of("id", "displayName", "tenantId", "personal", "folders", "events",
@@ -34,14 +37,28 @@ final class MicrosoftControlRoutes {
         router.get("/microsoft/users").handler(this::listUsers);
         router.put("/microsoft/users/:upn").blockingHandler(this::putUser, false);
         router.put("/microsoft/shared-mailboxes/:address").blockingHandler(this::putShared, false);
-        router.post("/microsoft/users/:upn/folders/:folder/messages").handler(this::addMessages);
-        router.delete("/microsoft/users/:upn/folders/:folder/messages/:id").handler(rc -> {
-            GraphMailbox mailbox = mailbox(rc.pathParam("upn"));
-            if (!mailbox.delete(rc.pathParam("folder"), rc.pathParam("id"))) {
-                throw new BadRequestException(404, "no message " + rc.pathParam("id") + " in that folder");
-            }
-            Responses.noContent(rc);
-        });
+        // Mail of a user or a shared mailbox: both prefixes name any mailbox by address.
+        for (String prefix : List.of("/microsoft/users/:upn", "/microsoft/shared-mailboxes/:upn")) {
+            router.get(prefix + "/folders").handler(this::listFolders);
+            router.post(prefix + "/folders").handler(this::createFolder);
+            router.delete(prefix + "/folders/:folder").handler(rc -> {
+                mailbox(rc.pathParam("upn")).deleteFolder(rc.pathParam("folder"));
+                Responses.noContent(rc);
+            });
+            router.post(prefix + "/folders/:folder/move").handler(rc -> {
+                GraphMailbox mailbox = mailbox(rc.pathParam("upn"));
+                Responses.json(rc, 200, folderJson(mailbox, mailbox.moveFolder(rc.pathParam("folder"), destination(rc))));
+            });
+            router.post(prefix + "/folders/:folder/messages").handler(this::addMessages);
+            router.delete(prefix + "/folders/:folder/messages/:id").handler(rc -> {
+                GraphMailbox mailbox = mailbox(rc.pathParam("upn"));
+                if (!mailbox.delete(rc.pathParam("folder"), rc.pathParam("id"))) {
+                    throw new BadRequestException(404, "no message " + rc.pathParam("id") + " in that folder");
+                }
+                Responses.noContent(rc);
+            });
+            router.post(prefix + "/messages/:id/move").handler(this::moveMessage);
+        }
         router.post("/microsoft/users/:upn/expire-delta").handler(rc -> {
             mailbox(rc.pathParam("upn")).expireDelta();
             ctx.store().microsoftUser(rc.pathParam("upn")).ifPresent(u -> u.calendar().expireDelta());
@@ -109,7 +126,7 @@ final class MicrosoftControlRoutes {
         String tenant = body.path("tenantId").asText(personal ? MicrosoftUser.PERSONAL_TENANT : MicrosoftUser.defaultTenant(domain));
         List<String> fullAccess = new ArrayList<>();
         body.path("fullAccessTo").forEach(a -> fullAccess.add(a.asText()));
-        GraphMailbox mailbox = new GraphMailbox();
+        GraphMailbox mailbox = new GraphMailbox(upn);
         loadFolders(mailbox, body.path("folders"));
         GraphCalendar calendar = new GraphCalendar();
         loadEvents(calendar, body.path("events"));
@@ -123,7 +140,7 @@ final class MicrosoftControlRoutes {
     private void putShared(RoutingContext rc) {
         JsonNode body = body(rc);
         rejectEvents(body);
-        GraphMailbox probe = new GraphMailbox();
+        GraphMailbox probe = new GraphMailbox(rc.pathParam("address"));
         loadFolders(probe, body.path("folders"));
         GraphMailbox mailbox = ctx.store().putSharedMailbox(rc.pathParam("address"));
         loadFolders(mailbox, body.path("folders"));
@@ -151,28 +168,77 @@ final class MicrosoftControlRoutes {
             return;
         }
         if (!folders.isObject()) {
-            throw new BadRequestException("folders must be an object {inbox: [...], sentitems: [...]}");
+            throw new BadRequestException("folders must be an object {inbox: [...], sentitems: [...], \"<custom display name>\": [...]}");
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = folders.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> folder = it.next();
             if (!folder.getValue().isArray()) {
                 throw new BadRequestException("folders." + folder.getKey() + " must be an array of Graph messages");
             }
-            folder.getValue().forEach(m -> mailbox.upsert(folder.getKey(), m));
+            String folderId = mailbox.findOrCreate(folder.getKey()).id();
+            folder.getValue().forEach(m -> mailbox.upsert(folderId, m));
         }
     }
 
     private void addMessages(RoutingContext rc) {
         GraphMailbox mailbox = mailbox(rc.pathParam("upn"));
         JsonNode body = body(rc);
-        String folder = GraphMailbox.folder(rc.pathParam("folder"));
+        String folder = mailbox.findOrCreate(rc.pathParam("folder")).id();
         ArrayNode ids = Json.array();
         if (body.isArray()) {
-            body.forEach(m -> ids.add(mailbox.upsert(folder, m).message().get("id").asText()));
+            body.forEach(m -> ids.add(mailbox.upsert(folder, m).immutableId()));
         } else {
-            ids.add(mailbox.upsert(folder, body).message().get("id").asText());
+            ids.add(mailbox.upsert(folder, body).immutableId());
         }
-        Responses.json(rc, 200, Json.object().set("ids", ids));
+        Responses.json(rc, 200, Json.object().put("parentFolderId", folder).set("ids", ids));
+    }
+
+    /** As Graph's move: answers the message's ids before and after (a new regular id, the same immutable one). */
+    private void moveMessage(RoutingContext rc) {
+        GraphMailbox mailbox = mailbox(rc.pathParam("upn"));
+        GraphMailbox.Moved moved = mailbox.move(rc.pathParam("id"), destination(rc))
+                .orElseThrow(() -> new BadRequestException(404, "no message " + rc.pathParam("id")));
+        Responses.json(rc, 200, Json.object().put("id", moved.id()).put("immutableId", moved.immutableId())
+                .put("previousId", moved.previousId()).put("parentFolderId", moved.destination().id())
+                .put("folder", moved.destination().displayName()));
+    }
+
+    private static String destination(RoutingContext rc) {
+        JsonNode destination = body(rc).path("destination");
+        if (!destination.isTextual() || destination.asText().isBlank()) {
+            throw new BadRequestException("body must be {\"destination\": \"<folder id, well-known name or display name>\"}");
+        }
+        return destination.asText();
+    }
+
+    /** {@code {displayName, parent?}}: a custom folder (under the root, or under {@code parent}). */
+    private void createFolder(RoutingContext rc) {
+        GraphMailbox mailbox = mailbox(rc.pathParam("upn"));
+        JsonNode body = body(rc);
+        if (!body.path("displayName").isTextual() || body.path("displayName").asText().isBlank()) {
+            throw new BadRequestException("body must be {\"displayName\": \"…\", \"parent\": optional folder}");
+        }
+        String parent = body.hasNonNull("parent") ? mailbox.find(body.get("parent").asText())
+                .orElseThrow(() -> new BadRequestException(404, "no folder " + body.get("parent").asText())).id() : mailbox.rootId();
+        Responses.json(rc, 201, folderJson(mailbox, mailbox.createFolder(body.get("displayName").asText(), parent)));
+    }
+
+    private void listFolders(RoutingContext rc) {
+        GraphMailbox mailbox = mailbox(rc.pathParam("upn"));
+        ArrayNode folders = Json.array();
+        List<GraphMailbox.Folder> queue = new ArrayList<>(mailbox.children(mailbox.rootId()));
+        for (int i = 0; i < queue.size(); i++) {
+            folders.add(folderJson(mailbox, queue.get(i)));
+            queue.addAll(mailbox.children(queue.get(i).id()));
+        }
+        mailbox.folder("recoverableitemsdeletions").ifPresent(f -> folders.add(folderJson(mailbox, f)));
+        Responses.json(rc, 200, Json.object().set("folders", folders));
+    }
+
+    private static ObjectNode folderJson(GraphMailbox mailbox, GraphMailbox.Folder folder) {
+        return Json.object().put("id", folder.id()).put("displayName", folder.displayName())
+                .put("parentFolderId", folder.parentId()).put("wellKnownName", folder.wellKnownName())
+                .put("totalItemCount", mailbox.totalItemCount(folder.id()));
     }
 
     private void listUsers(RoutingContext rc) {

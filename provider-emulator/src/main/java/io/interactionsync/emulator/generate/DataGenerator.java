@@ -103,15 +103,15 @@ public final class DataGenerator {
             Person person = e.getKey();
             if (person.email().equals(sharedMailbox())) {
                 GraphMailbox shared = store.putSharedMailbox(person.email());
-                e.getValue().forEach(m -> shared.upsert(GraphMessages.folder(m), GraphMessages.from(m, person.email())));
+                e.getValue().forEach(m -> shared.upsert(GraphMessages.folder(m, person.email()), GraphMessages.from(m, person.email())));
                 result.putArray("sharedMailboxes").addObject().put("address", person.email()).put("messages", shared.size());
                 continue;
             }
             if (isMicrosoft(generated.team(), person)) {
-                GraphMailbox mailbox = new GraphMailbox();
+                GraphMailbox mailbox = new GraphMailbox(person.email());
                 List<GmailMessage> sorted = new ArrayList<>(e.getValue());
                 sorted.sort(java.util.Comparator.comparingLong(GmailMessage::internalDate));
-                sorted.forEach(m -> mailbox.upsert(GraphMessages.folder(m), GraphMessages.from(m, person.email())));
+                sorted.forEach(m -> mailbox.upsert(GraphMessages.folder(m, person.email()), GraphMessages.from(m, person.email())));
                 String domain = person.email().substring(person.email().indexOf('@') + 1);
                 MicrosoftUser user = new MicrosoftUser(person.email(), MicrosoftUser.defaultId(person.email()), person.name(),
                         MicrosoftUser.defaultTenant(domain), false, mailbox, new GraphCalendar(), Set.of(sharedMailbox()), null);

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import java.util.Map;
 
 /** Turns a generated mailbox copy into the Graph message resource Exchange would hold for it. */
 final class GraphMessages {
@@ -18,8 +19,15 @@ final class GraphMessages {
     private GraphMessages() {
     }
 
-    /** The well-known folder the copy lives in. */
-    static String folder(GmailMessage m) {
+    /** Custom folders received mail is filed into, whole conversations at a time: display path → percent. */
+    static final Map<String, Integer> CUSTOM_FOLDERS = Map.of("Clients", 12, "Inbox/Deals", 8);
+
+    /**
+     * The folder the copy lives in: the well-known one its labels say (no INBOX → archive), except that received
+     * mail of some conversations is filed into custom folders ("Clients", and "Deals" under the inbox), chosen by a
+     * hash of mailbox and thread: deterministic per seed.
+     */
+    static String folder(GmailMessage m, String owner) {
         if (m.hasLabel("DRAFT")) {
             return "drafts";
         }
@@ -31,6 +39,13 @@ final class GraphMessages {
         }
         if (m.hasLabel("SENT")) {
             return "sentitems";
+        }
+        int bucket = Math.floorMod(hash(owner + "|filed|" + m.threadId(), 12).hashCode(), 100);
+        if (bucket < CUSTOM_FOLDERS.get("Clients")) {
+            return "Clients";
+        }
+        if (bucket < CUSTOM_FOLDERS.get("Clients") + CUSTOM_FOLDERS.get("Inbox/Deals")) {
+            return "Inbox/Deals";
         }
         return m.hasLabel("INBOX") ? "inbox" : "archive";
     }
@@ -61,7 +76,6 @@ final class GraphMessages {
         out.put("subject", m.header("Subject") == null ? "" : AddressParser.decode(m.header("Subject")));
         out.put("bodyPreview", m.snippet());
         out.put("importance", m.hasLabel("IMPORTANT") ? "high" : "normal");
-        out.put("parentFolderId", "AQMkAD" + hash(owner + "|" + folder(m), 40));
         out.put("conversationId", "AAQkAD" + hash(owner + "|" + m.threadId(), 60) + "=");
         out.put("isDeliveryReceiptRequested", false);
         out.put("isReadReceiptRequested", false);

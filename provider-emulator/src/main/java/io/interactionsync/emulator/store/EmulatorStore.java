@@ -35,7 +35,7 @@ public final class EmulatorStore {
 
     /** Creates or replaces a shared mailbox (an empty one; fill it with {@link GraphMailbox#upsert}). */
     public GraphMailbox putSharedMailbox(String address) {
-        GraphMailbox mailbox = new GraphMailbox();
+        GraphMailbox mailbox = new GraphMailbox(address);
         sharedMailboxes.put(address.toLowerCase(Locale.ROOT), mailbox);
         return mailbox;
     }

@@ -66,6 +66,24 @@ public final class GraphCalendar {
         return out;
     }
 
+    /** The event's current entry; empty when unknown or deleted. */
+    public synchronized java.util.Optional<Entry> get(String id) {
+        return java.util.Optional.ofNullable(entries.get(id)).filter(e -> !e.removed());
+    }
+
+    /** Every event that exists now (no tombstones), in insertion order. */
+    public synchronized List<Entry> current() {
+        return entries.values().stream().filter(e -> !e.removed()).toList();
+    }
+
+    /**
+     * The event's changeKey: a new value on every change of the event (Graph's outlookItem.changeKey); its
+     * {@code @odata.etag} is {@code W/"<changeKey>"}.
+     */
+    public static String changeKey(Entry entry) {
+        return "DwAAABYAAAA" + Long.toString(entry.sequence(), 36);
+    }
+
     public synchronized int size() {
         return (int) entries.values().stream().filter(e -> !e.removed()).count();
     }

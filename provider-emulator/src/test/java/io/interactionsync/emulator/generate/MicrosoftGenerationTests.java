@@ -46,8 +46,12 @@ class MicrosoftGenerationTests {
 
         Set<String> internetIds = new HashSet<>();
         int count = 0;
-        for (String folder : List.of("inbox", "sentitems", "archive", "drafts", "junkemail", "deleteditems")) {
-            for (JsonPath page : pages(token, "/graph.microsoft.com/v1.0/me/mailFolders/" + folder
+        Map<String, Integer> perFolder = new java.util.HashMap<>();
+        List<Map<String, Object>> folders = new ArrayList<>();
+        pages(token, "/graph.microsoft.com/v1.0/me/mailFolders/delta").forEach(p -> folders.addAll(p.getList("value")));
+        for (Map<String, Object> folder : folders) {
+            perFolder.put((String) folder.get("displayName"), (Integer) folder.get("totalItemCount"));
+            for (JsonPath page : pages(token, "/graph.microsoft.com/v1.0/me/mailFolders/" + folder.get("id")
                     + "/messages/delta?$select=subject,from,toRecipients,ccRecipients,bccRecipients,receivedDateTime,internetMessageId")) {
                 List<Map<String, Object>> value = page.getList("value");
                 count += value.size();
@@ -59,6 +63,16 @@ class MicrosoftGenerationTests {
             }
         }
         assertThat(count).isEqualTo(150);
+        // Received mail is partly archived and partly filed into custom folders ("Deals" is a child of the inbox).
+        assertThat(perFolder).containsKeys("Inbox", "Sent Items", "Archive", "Clients", "Deals");
+        assertThat(perFolder.get("Clients")).isPositive();
+        assertThat(perFolder.get("Deals")).isPositive();
+        assertThat(perFolder.get("Archive")).isPositive();
+        String inboxId = folders.stream().filter(f -> f.get("displayName").equals("Inbox")).findFirst().orElseThrow().get("id").toString();
+        assertThat(folders).anySatisfy(f -> {
+            assertThat(f.get("displayName")).isEqualTo("Deals");
+            assertThat(f.get("parentFolderId")).isEqualTo(inboxId);
+        });
         assertThat(pages(token, "/graph.microsoft.com/v1.0/users/" + shared + "/mailFolders/inbox/messages/delta"))
                 .anyMatch(p -> !p.getList("value").isEmpty());
 

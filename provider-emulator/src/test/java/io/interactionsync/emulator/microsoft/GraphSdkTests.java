@@ -92,6 +92,30 @@ class GraphSdkTests {
     }
 
     @Test
+    void mailFolderDeltaAndMessageGetWithImmutableIdsParse() {
+        given().contentType("application/json").body(message("c1", "2026-03-02T10:00:00Z", "Client"))
+                .post("/_emulator/microsoft/users/dana@contoso.test/folders/Clients/messages").then().statusCode(200);
+        var folders = graph.me().mailFolders().delta().get(rc -> rc.headers.add("Prefer", "odata.maxpagesize=100"));
+        var clients = folders.getValue().stream().filter(f -> "Clients".equals(f.getDisplayName())).findFirst().orElseThrow();
+        assertThat(clients.getTotalItemCount()).isEqualTo(1);
+        assertThat(folders.getOdataDeltaLink()).contains("$deltatoken=");
+
+        given().contentType("application/json").body(Map.of("destination", "archive"))
+                .post("/_emulator/microsoft/users/dana@contoso.test/messages/c1/move").then().statusCode(200);
+        Message moved = graph.me().messages().byMessageId("c1").get(rc -> {
+            rc.queryParameters.select = new String[] {"id", "parentFolderId"};
+            rc.headers.add("Prefer", "IdType=\"ImmutableId\"");
+        });
+        assertThat(moved.getId()).isEqualTo("c1");
+        assertThat(moved.getParentFolderId()).isEqualTo(graph.me().mailFolders().byMailFolderId("archive").get().getId());
+        var changes = graph.me().mailFolders().byMailFolderId(clients.getId()).messages().delta()
+                .get(rc -> rc.headers.add("Prefer", "IdType=\"ImmutableId\""));
+        assertThat(changes.getValue()).isEmpty(); // initial round of a now empty folder
+        assertThatThrownBy(() -> graph.me().messages().byMessageId("gone").get())
+                .isInstanceOfSatisfying(ODataError.class, e -> assertThat(e.getError().getCode()).isEqualTo("ErrorItemNotFound"));
+    }
+
+    @Test
     void expiredDeltaAndDeniedSharedMailboxRaiseODataErrors() {
         var delta = graph.me().mailFolders().byMailFolderId("inbox").messages().delta();
         var page = delta.get(rc -> rc.headers.add("Prefer", "odata.maxpagesize=100"));

@@ -12,8 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,10 +27,12 @@ import java.util.stream.Collectors;
  *   <li>what the normalizer processed ({@link IngestedClient}),</li>
  * </ol>
  * then the repair of every gap: provider records never published (or published deleted but present again) are
- * fetched and published; published records the normalizer never processed are published again; published records
- * the provider no longer has (confirmed one by one, since a listing may itself lose items) get a delete. The result
- * is saved ({@link AuditStore}) and counted; {@code missing − repaired} still open makes the source
- * {@code incomplete}.
+ * fetched and published; published records the normalizer never saw are published again; published records the
+ * provider no longer has (confirmed one by one, since a listing may itself lose items) get a delete. Records the
+ * normalizer dead-lettered are not published again (they would only be dead-lettered again, every day): they count
+ * as missing and stay open, named with the dead letter's code and reason, until a valid record of them reaches the
+ * normalizer (a later change at the provider, or a replay after a fix). The result is saved ({@link AuditStore}) and
+ * counted; {@code missing − repaired} still open makes the source {@code incomplete}.
  */
 @ApplicationScoped
 public class CompletenessAuditor {
@@ -101,7 +101,9 @@ public class CompletenessAuditor {
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         Set<String> publishedLive = provider.stream().filter(id -> Boolean.TRUE.equals(published.get(id)))
                 .collect(Collectors.toCollection(LinkedHashSet::new));
-        Set<String> notIngested = notIngested(accountId, target, publishedLive, control);
+        IngestedClient.Ingestion ingestion = notIngested(accountId, target, publishedLive, control);
+        Set<String> notIngested = ingestion.missing();
+        Map<String, String> deadLettered = ingestion.deadLettered();
         renew(control);
 
         // Repair, within the per-audit budget; what does not fit stays open for the next audit.
@@ -116,36 +118,41 @@ public class CompletenessAuditor {
 
         Set<String> notEligible = repair.notEligible();
         long providerCount = provider.stream().filter(id -> !notEligible.contains(id)).count();
-        long missing = toFetch.stream().filter(id -> !notEligible.contains(id)).count() + gone.size();
+        long missing = toFetch.stream().filter(id -> !notEligible.contains(id)).count() + gone.size()
+                + deadLettered.size();
         long repaired = repair.published().size() + deleted.size();
         Map<String, String> open = new LinkedHashMap<>();
+        // first: they stay open until something changes, so lastError names them even beside many transient failures
+        deadLettered.forEach((id, why) -> open.put(id, "dead-lettered by the normalizer (" + why + ")"));
         toFetch.stream().filter(id -> !notEligible.contains(id) && !repair.published().contains(id))
                 .forEach(id -> open.put(id, repair.failed().getOrDefault(id, "not repaired in this audit (limit "
                         + settings.maxRepairs() + ")")));
         gone.stream().filter(id -> !deleted.contains(id)).forEach(id -> open.put(id, "delete not published"));
-        long ingestedCount = publishedLive.size() - notIngested.size();
+        long ingestedCount = publishedLive.size() - notIngested.size() - deadLettered.size();
 
         Completeness completeness = new Completeness(clock.instant(), providerCount, ingestedCount, missing, repaired);
         AuditResult result = new AuditResult(completeness, open.keySet().stream().limit(AuditResult.SAMPLE).toList(),
                 open.isEmpty() ? null : describe(open));
         Log.infof("audit of %s%s: provider %d, ingested %d, missing %d (never published %d, not processed %d, "
-                        + "deletions %d), repaired %d%s", source, target.mailbox() == null ? "" : " (shared mailbox)",
-                providerCount, ingestedCount, missing, unpublished.size(), notIngested.size(), gone.size(), repaired,
+                        + "dead-lettered %d, deletions %d), repaired %d%s", source,
+                target.mailbox() == null ? "" : " (shared mailbox)", providerCount, ingestedCount, missing,
+                unpublished.size(), notIngested.size(), deadLettered.size(), gone.size(), repaired,
                 open.isEmpty() ? "" : ", still open " + open.size());
         return result;
     }
 
-    private Set<String> notIngested(String accountId, AuditTarget target, Set<String> ids, JobControl control)
-            throws InterruptedException {
-        Map<String, List<String>> byAccount = new HashMap<>();
+    private IngestedClient.Ingestion notIngested(String accountId, AuditTarget target, Set<String> ids,
+                                                 JobControl control) throws InterruptedException {
+        Map<String, List<String>> byAccount = new LinkedHashMap<>();
         for (String id : ids) {
             byAccount.computeIfAbsent(target.ingestAccount(accountId, id), k -> new ArrayList<>()).add(id);
         }
-        Set<String> missing = new HashSet<>();
+        IngestedClient.Ingestion out = IngestedClient.Ingestion.COMPLETE;
         for (Map.Entry<String, List<String>> e : byAccount.entrySet()) {
-            missing.addAll(ingested.awaitIngested(e.getKey(), target.source(), e.getValue(), settings.ingestWait(), control));
+            out = out.plus(ingested.awaitIngested(e.getKey(), target.source(), e.getValue(), settings.ingestWait(),
+                    control));
         }
-        return missing;
+        return out;
     }
 
     /** Between phases: a shutdown or a lost lease ends the audit (the job is released and the audit runs again). */

@@ -12,7 +12,7 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /**
  * The event-normalizer's internal API (raw client, rest client config key {@code normalizer}): which published
- * records it processed. Authenticated with this service's client-credentials JWT, like the connector's API.
+ * records it processed, never saw, or dead-lettered. Authenticated with this service's client-credentials JWT, like the connector's API.
  */
 @RegisterRestClient(configKey = "normalizer")
 @OidcClientFilter
@@ -30,7 +30,15 @@ public interface NormalizerRestClient {
     record IngestedRequest(String source, List<String> remoteIds) {
     }
 
-    /** @param missing the ids the normalizer never processed for that account and source */
-    record IngestedResponse(int checked, List<String> missing) {
+    /**
+     * @param missing      the ids the normalizer never saw for that account and source
+     * @param deadLettered the ids whose record it dead-lettered and never processed since (null from a normalizer
+     *                     that predates the field: none)
+     */
+    record IngestedResponse(int checked, List<String> missing, List<DeadLettered> deadLettered) {
+    }
+
+    /** An id the normalizer dead-lettered: the dead letter's code ({@code unparseable_payload}, …) and a short reason. */
+    record DeadLettered(String remoteId, String code, String reason) {
     }
 }

@@ -107,7 +107,18 @@ public final class StatusReporter {
                 estimatedTotal, lastSyncedAt, message, clock.instant(), audit == null ? null : audit.completeness()));
     }
 
+    /** No address in INFO logs: a shared mailbox is named by a short digest of its address (the same in every line). */
     private String label() {
-        return mailbox == null ? "" : " (shared mailbox " + mailbox + ")";
+        return mailbox == null ? "" : " (shared mailbox #" + digest(mailbox) + ")";
+    }
+
+    static String digest(String address) {
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(address.toLowerCase(java.util.Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(hash, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

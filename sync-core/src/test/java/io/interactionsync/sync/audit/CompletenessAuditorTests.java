@@ -75,10 +75,16 @@ class CompletenessAuditorTests {
     }
 
     private final Set<String> normalizerNeverSaw = new HashSet<>();
-    private final CompletenessAuditor auditor = new CompletenessAuditor(new IngestedClient(
-            (account, request) -> new NormalizerRestClient.IngestedResponse(request.remoteIds().size(),
-                    request.remoteIds().stream().filter(normalizerNeverSaw::contains).toList())),
-            null, service(), new SimpleMeterRegistry());
+    private final Map<String, String> normalizerDeadLettered = new LinkedHashMap<>(); // id → code
+    private final List<String> askedAbout = new ArrayList<>();
+    private final CompletenessAuditor auditor = new CompletenessAuditor(new IngestedClient((account, request) -> {
+        askedAbout.addAll(request.remoteIds());
+        return new NormalizerRestClient.IngestedResponse(request.remoteIds().size(),
+                request.remoteIds().stream().filter(normalizerNeverSaw::contains).toList(),
+                request.remoteIds().stream().filter(normalizerDeadLettered::containsKey)
+                        .map(id -> new NormalizerRestClient.DeadLettered(id, normalizerDeadLettered.get(id),
+                                "internalDate is missing")).toList());
+    }), null, service(), new SimpleMeterRegistry());
 
     @Test
     void shouldFindAndRepairEveryKindOfGap() throws InterruptedException {
@@ -99,6 +105,32 @@ class CompletenessAuditorTests {
         assertThat(result.completeness().repaired()).isEqualTo(4);
         assertThat(result.complete()).isTrue();
         assertThat(result.lastError()).isNull();
+    }
+
+    /**
+     * Re-publishing what the normalizer dead-lettered would only dead-letter it again (daily, and count it
+     * "repaired"): it is reported instead, and keeps the source incomplete.
+     */
+    @Test
+    void shouldReportWhatTheNormalizerDeadLetteredInsteadOfRepublishingIt() throws InterruptedException {
+        Target t = new Target();
+        t.listed.addAll(List.of("a", "b", "poison", "c"));
+        t.published.putAll(Map.of("a", true, "b", true, "poison", true));
+        normalizerNeverSaw.add("b");
+        normalizerDeadLettered.put("poison", "unparseable_payload");
+
+        AuditResult result = auditor.reconcile("acc-1", t, CONTROL);
+
+        assertThat(askedAbout).contains("poison");
+        assertThat(t.republished).containsExactlyInAnyOrder("b", "c").doesNotContain("poison");
+        assertThat(result.completeness().providerCount()).isEqualTo(4);
+        assertThat(result.completeness().ingestedCount()).isEqualTo(1); // of a, b, poison only a
+        assertThat(result.completeness().missing()).isEqualTo(3);
+        assertThat(result.completeness().repaired()).isEqualTo(2);
+        assertThat(result.complete()).isFalse();
+        assertThat(result.unresolvedIds()).containsExactly("poison");
+        assertThat(result.lastError()).isEqualTo("1 record still missing after repair: poison (dead-lettered by the "
+                + "normalizer (unparseable_payload: internalDate is missing))");
     }
 
     @Test

@@ -83,7 +83,7 @@ public class CalendarDeltaSource {
         Map<String, String> known = repository.hashes(target.accountId(), ids);
         Instant observedAt = clock.instant();
         List<RawRecord> records = new ArrayList<>();
-        Map<String, String> upserted = new HashMap<>();
+        Map<String, CalendarRepository.PublishedEvent> upserted = new HashMap<>();
         List<String> deleted = new ArrayList<>();
         int read = 0;
         for (JsonNode item : page.path("value")) {
@@ -104,8 +104,9 @@ public class CalendarDeltaSource {
                 if (hash.equals(known.get(id))) {
                     continue; // unchanged since it was published (re-anchored or restarted round)
                 }
-                op = item.path("isCancelled").asBoolean(false) ? RawRecord.Op.DELETE : RawRecord.Op.UPSERT;
-                upserted.put(id, hash);
+                boolean cancelled = item.path("isCancelled").asBoolean(false);
+                op = cancelled ? RawRecord.Op.DELETE : RawRecord.Op.UPSERT;
+                upserted.put(id, published(item, hash));
             }
             records.add(new RawRecord(RawRecord.SCHEMA_VERSION, Source.OUTLOOK_CALENDAR, op, target.accountId(),
                     target.userId(), target.mailbox(), false, id, observedAt, cursor.syncRunId(), item));
@@ -118,6 +119,26 @@ public class CalendarDeltaSource {
         return next;
     }
 
+    /** What the repository keeps of a published event (its changeKey, cancellation and times for the audit). */
+    static CalendarRepository.PublishedEvent published(JsonNode item, String hash) {
+        return new CalendarRepository.PublishedEvent(hash, text(item, "changeKey"), item.path("isCancelled").asBoolean(false),
+                utc(item.path("start")), utc(item.path("end")));
+    }
+
+    /** A Graph dateTimeTimeZone read in UTC ({@code Prefer: outlook.timezone="UTC"}); null when absent or unreadable. */
+    static Instant utc(JsonNode time) {
+        String at = time.path("dateTime").asText(null);
+        if (at == null) {
+            return null;
+        }
+        try {
+            java.time.ZoneId zone = java.time.ZoneId.of(time.path("timeZone").asText("UTC"));
+            return java.time.LocalDateTime.parse(at).atZone(zone).toInstant();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     static String hash(JsonNode item) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -127,7 +148,7 @@ public class CalendarDeltaSource {
         }
     }
 
-    private static String text(JsonNode node, String field) {
+    static String text(JsonNode node, String field) {
         JsonNode v = node.get(field);
         return v == null || v.isNull() ? null : v.asText();
     }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.interactionsync.microsoftsync.graph.GraphGateway;
 import io.interactionsync.microsoftsync.metrics.SyncMetrics;
 import io.interactionsync.sync.publish.RawRecordPublisher;
-import io.interactionsync.microsoftsync.repository.MailCursorRepository;
+import io.interactionsync.microsoftsync.repository.PublishedMessageRepository;
 import io.interactionsync.sync.SourceFailedException;
 import io.interactionsync.model.RawRecord;
 import io.interactionsync.model.Source;
@@ -15,24 +15,29 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Outlook mail delta of one folder, one page per step: messages → {@code upsert} (the initial round skips those
- * received before the horizon, client-side: a {@code receivedDateTime} $filter caps delta at 5,000 messages),
- * {@code @removed} → {@code delete}; the records are published and acknowledged by Kafka before the cursor
- * (nextLink, or the deltaLink that ends the round) is saved. Payloads are the Graph JSON objects as returned.
+ * Outlook mail delta of one folder (by id), one page per step: messages → {@code upsert} (the initial round skips
+ * those received before the horizon, client-side: a {@code receivedDateTime} $filter caps delta at 5,000 messages);
+ * {@code @removed} → a pending removal, not a delete: the message may have moved to another folder (immutable ids
+ * keep its id), which {@link MailRemovals} confirms at the end of the mailbox's run. The records are published and
+ * acknowledged by Kafka before the cursor (nextLink, or the deltaLink that ends the round) is saved, in one
+ * transaction with the published-messages rows and the pending removals. Payloads are the Graph JSON objects as
+ * returned.
  */
 @ApplicationScoped
 public class MailDeltaSource {
 
-    private final MailCursorRepository cursors;
+    private final PublishedMessageRepository publishedMessages;
     private final RawRecordPublisher publisher;
     private final SyncMetrics metrics;
     private final Clock clock = Clock.systemUTC();
 
-    public MailDeltaSource(MailCursorRepository cursors, RawRecordPublisher publisher, SyncMetrics metrics) {
-        this.cursors = cursors;
+    public MailDeltaSource(PublishedMessageRepository publishedMessages, RawRecordPublisher publisher, SyncMetrics metrics) {
+        this.publishedMessages = publishedMessages;
         this.publisher = publisher;
         this.metrics = metrics;
     }
@@ -82,37 +87,56 @@ public class MailDeltaSource {
             throw new SourceFailedException("Graph mail delta answered neither @odata.nextLink nor @odata.deltaLink");
         }
         Instant observedAt = clock.instant();
-        List<RawRecord> records = new ArrayList<>();
+        // The last word per id on this page (Graph may repeat an item).
+        Map<String, JsonNode> items = new LinkedHashMap<>();
         int read = 0;
-        int beyond = 0;
         for (JsonNode item : page.path("value")) {
             String id = text(item, "id");
-            if (id == null) {
+            if (id != null) {
+                read++;
+                items.remove(id);
+                items.put(id, item);
+            }
+        }
+        List<RawRecord> records = new ArrayList<>();
+        List<PublishedMessageRepository.Published> published = new ArrayList<>();
+        List<String> beyond = new ArrayList<>();
+        List<PublishedMessageRepository.PendingRemoval> removals = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> e : items.entrySet()) {
+            String id = e.getKey();
+            JsonNode item = e.getValue();
+            if (item.has("@removed")) {
+                // Left this folder: moved (not a delete) or deleted. Confirmed at the end of the mailbox's run.
+                removals.add(new PublishedMessageRepository.PendingRemoval(id, cursor.folder(), true, item.toString(),
+                        cursor.syncRunId(), observedAt));
                 continue;
             }
-            read++;
-            RawRecord.Op op;
-            if (item.has("@removed")) {
-                op = RawRecord.Op.DELETE;
-            } else {
-                if (cursor.phase() == MailCursor.Phase.INITIAL && before(item, cursor.horizon())) {
-                    beyond++;
-                    continue;
-                }
-                op = RawRecord.Op.UPSERT;
+            if (cursor.phase() == MailCursor.Phase.INITIAL && before(item, cursor.horizon())) {
+                beyond.add(id);
+                continue;
             }
-            records.add(new RawRecord(RawRecord.SCHEMA_VERSION, Source.OUTLOOK_MAIL, op, target.accountId(), target.userId(),
-                    target.mailbox(), target.shared(), id, observedAt, cursor.syncRunId(), item));
+            records.add(new RawRecord(RawRecord.SCHEMA_VERSION, Source.OUTLOOK_MAIL, RawRecord.Op.UPSERT, target.accountId(),
+                    target.userId(), target.mailbox(), target.shared(), id, observedAt, cursor.syncRunId(), item));
+            published.add(new PublishedMessageRepository.Published(id, cursor.folder(), received(item)));
         }
         publisher.publishAndAwait(records);
         metrics.published(Source.OUTLOOK_MAIL, target.shared(), records.size());
-        MailCursor next = cursor.afterPage(nextLink, deltaLink, read, records.size(), beyond, clock.instant());
-        cursors.save(next);
+        MailCursor next = cursor.afterPage(nextLink, deltaLink, read, records.size(), beyond.size(), clock.instant());
+        publishedMessages.commitPage(next, target.accountId(), published, beyond, removals);
         metrics.step(Source.OUTLOOK_MAIL, cursor.phase().wire(), Duration.ofNanos(System.nanoTime() - started));
         return next;
     }
 
-    private static boolean before(JsonNode message, Instant horizon) {
+    static Instant received(JsonNode message) {
+        String received = text(message, "receivedDateTime");
+        try {
+            return received == null ? null : OffsetDateTime.parse(received).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    static boolean before(JsonNode message, Instant horizon) {
         if (horizon == null) {
             return false;
         }

@@ -3,57 +3,44 @@ package io.interactionsync.emulator.microsoft.graph;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.interactionsync.emulator.EmulatorContext;
-import io.interactionsync.emulator.config.EmulatorConfig;
+import io.interactionsync.emulator.faults.Omission;
 import io.interactionsync.emulator.http.Json;
 import io.interactionsync.emulator.http.MicrosoftErrors;
 import io.interactionsync.emulator.http.Responses;
+import io.interactionsync.emulator.microsoft.graph.GraphAccess.Caller;
 import io.interactionsync.emulator.microsoft.identity.MicrosoftScopes;
-import io.interactionsync.emulator.microsoft.identity.MicrosoftTokens.Access;
-import io.interactionsync.emulator.store.GraphMailbox;
-import io.interactionsync.emulator.store.GraphMailbox.Entry;
+import io.interactionsync.emulator.store.GraphCalendar;
 import io.interactionsync.emulator.store.MicrosoftUser;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Microsoft Graph v1.0 ({@code graph.microsoft.com/v1.0}): {@code /me} and mail delta per well-known folder for
- * {@code /me} and {@code /users/{id|upn}} (shared mailboxes need a {@code .Shared} scope and FullAccess), with
- * {@code $select}, {@code $filter=receivedDateTime ge|gt}, {@code $top}, {@code Prefer: odata.maxpagesize},
- * opaque nextLink/deltaLink, {@code @removed}, expired tokens, Mail.ReadBasic hiding body fields, and Outlook
- * throttling per mailbox. Paths are accepted with and without the SDK's {@code ()} suffix.
+ * Microsoft Graph v1.0 ({@code graph.microsoft.com/v1.0}): {@code /me}, Outlook mail ({@link GraphMailRoutes}),
+ * calendarView delta, and {@code $batch}. Paths are accepted with and without the SDK's {@code ()} suffix.
  */
 public final class GraphRoutes {
 
-    private static final Pattern FILTER = Pattern.compile("receivedDateTime\\s+(ge|gt)\\s+(\\S+)", Pattern.CASE_INSENSITIVE);
-    private static final Set<String> BODY_FIELDS = Set.of("body", "uniqueBody", "bodyPreview");
-    private static final int DEFAULT_PAGE = 10;
-    private static final int MAX_PAGE = 1000;
+    private static final DateTimeFormatter GRAPH_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS");
 
     private final EmulatorContext ctx;
-    private final GraphThrottle throttle;
+    private final GraphAccess access;
 
     private GraphBatch batch;
 
     public GraphRoutes(EmulatorContext ctx) {
         this.ctx = ctx;
-        this.throttle = ctx.graphThrottle();
+        this.access = new GraphAccess(ctx);
     }
 
     /** Mounted at {@code /graph.microsoft.com}. */
@@ -62,40 +49,15 @@ public final class GraphRoutes {
         batch = new GraphBatch(ctx, vertx);
         router.get("/v1.0/me").handler(this::me);
         router.postWithRegex("/v1\\.0/(\\$|%24)batch").handler(rc -> batch.handle(rc));
-        router.getWithRegex("/v1\\.0/(?<owner>me|users/[^/]+)/mailFolders/(?<folder>[^/]+)/messages/delta(\\(\\)|%28%29)?")
-                .handler(this::mailDelta);
+        new GraphMailRoutes(access).register(router);
         router.getWithRegex("/v1\\.0/(?<owner>me|users/[^/]+)/calendarView/delta(\\(\\)|%28%29)?").handler(this::calendarDelta);
+        router.getWithRegex("/v1\\.0/(?<owner>me|users/[^/]+)(/calendar)?/calendarView").handler(this::calendarView);
+        router.getWithRegex("/v1\\.0/(?<owner>me|users/[^/]+)(/calendar)?/events/(?<id>[^/]+)").handler(this::getEvent);
         return router;
     }
 
-    private record Caller(Access access, MicrosoftUser user) {
-        boolean has(Set<String> scopes) {
-            return !Collections.disjoint(access.scopes(), scopes);
-        }
-    }
-
-    private Optional<Caller> authenticate(RoutingContext rc) {
-        String header = rc.request().getHeader("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
-            unauthorized(rc, "Access token is empty.");
-            return Optional.empty();
-        }
-        Optional<Access> access = ctx.microsoftTokens().access(header.substring(7).trim());
-        Optional<MicrosoftUser> user = access.flatMap(a -> ctx.store().microsoftUser(a.upn()));
-        if (access.isEmpty() || user.isEmpty()) {
-            unauthorized(rc, "Access token has expired or is not yet valid.");
-            return Optional.empty();
-        }
-        return Optional.of(new Caller(access.get(), user.get()));
-    }
-
-    private static void unauthorized(RoutingContext rc, String message) {
-        rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\"");
-        Responses.json(rc, 401, MicrosoftErrors.graph("InvalidAuthenticationToken", message));
-    }
-
     private void me(RoutingContext rc) {
-        Optional<Caller> found = authenticate(rc);
+        Optional<Caller> found = access.authenticate(rc);
         if (found.isEmpty()) {
             return;
         }
@@ -127,254 +89,55 @@ public final class GraphRoutes {
         Responses.json(rc, 200, body);
     }
 
-    // ---------------------------------------------------------------- mail delta
-
-    /**
-     * The state a nextLink/deltaLink carries. For calendarView, {@code select}/{@code filter} carry the
-     * startDateTime/endDateTime of the first request (query options live in the links, as in Graph).
-     */
-    private record DeltaState(String mailbox, String folder, long fromSequence, long snapshot, int offset, String select,
-            String filter, int top, String changeType) {
-
-        DeltaState(String mailbox, String folder, long fromSequence, long snapshot, int offset, String select, String filter, int top) {
-            this(mailbox, folder, fromSequence, snapshot, offset, select, filter, top, null);
-        }
-
-        DeltaState withPosition(long from, long snap, int newOffset, int newTop) {
-            return new DeltaState(mailbox, folder, from, snap, newOffset, select, filter, newTop, changeType);
-        }
-
-        String encode() {
-            String text = String.join("\u0001", "v1", mailbox, folder, Long.toString(fromSequence), Long.toString(snapshot),
-                    Integer.toString(offset), select == null ? "" : select, filter == null ? "" : filter, Integer.toString(top),
-                    changeType == null ? "" : changeType);
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
-        }
-
-        static Optional<DeltaState> decode(String token) {
-            try {
-                String[] p = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split("\u0001", -1);
-                if (p.length != 10 || !p[0].equals("v1")) {
-                    return Optional.empty();
-                }
-                return Optional.of(new DeltaState(p[1], p[2], Long.parseLong(p[3]), Long.parseLong(p[4]),
-                        Integer.parseInt(p[5]), p[6].isEmpty() ? null : p[6], p[7].isEmpty() ? null : p[7], Integer.parseInt(p[8]),
-                        p[9].isEmpty() ? null : p[9]));
-            } catch (IllegalArgumentException e) {
-                return Optional.empty();
-            }
-        }
-    }
-
-    private void mailDelta(RoutingContext rc) {
-        Optional<Caller> found = authenticate(rc);
-        if (found.isEmpty()) {
-            return;
-        }
-        Caller caller = found.get();
-        String owner = rc.pathParam("owner");
-        String address = owner.equals("me") ? caller.user().upn() : decodePath(owner.substring("users/".length()));
-        boolean self = address.equalsIgnoreCase(caller.user().upn()) || address.equalsIgnoreCase(caller.user().id());
-        GraphMailbox mailbox;
-        String mailboxKey;
-        if (self) {
-            if (!caller.has(MicrosoftScopes.MAIL_OWN)) {
-                accessDenied(rc);
-                return;
-            }
-            mailbox = caller.user().mailbox();
-            mailboxKey = caller.user().upn();
-        } else {
-            Optional<MicrosoftUser> other = ctx.store().microsoftUser(address);
-            Optional<GraphMailbox> target = other.map(MicrosoftUser::mailbox).or(() -> ctx.store().sharedMailbox(address));
-            if (target.isEmpty()) {
-                Responses.json(rc, 404, MicrosoftErrors.graph("ErrorInvalidUser", "The requested user '" + address + "' is invalid."));
-                return;
-            }
-            mailboxKey = other.map(MicrosoftUser::upn).orElse(address.toLowerCase(Locale.ROOT));
-            if (!caller.has(MicrosoftScopes.MAIL_SHARED) || !caller.user().hasFullAccessTo(mailboxKey)) {
-                accessDenied(rc);
-                return;
-            }
-            mailbox = target.get();
-        }
-        EmulatorConfig.Values config = ctx.config().get();
-        if (!throttle.enter(mailboxKey, config.graphConcurrentPerMailbox())) {
-            record(caller, true);
-            Responses.json(rc, 429, MicrosoftErrors.graph("ApplicationThrottled",
-                    "Application is over its MailboxConcurrency limit."));
-            return;
-        }
-        rc.addEndHandler(v -> throttle.leave(mailboxKey));
-        long retryAfter = throttle.admit(mailboxKey, config.graphRequestsPerMailbox10Min(), System.currentTimeMillis());
-        if (retryAfter > 0) {
-            record(caller, true);
-            rc.response().putHeader("Retry-After", Long.toString(retryAfter));
-            Responses.json(rc, 429, MicrosoftErrors.graph("TooManyRequests", "Please retry again later."));
-            return;
-        }
-        record(caller, false);
-        String folder;
-        try {
-            folder = GraphMailbox.folder(rc.pathParam("folder").replaceAll("^\\('?|'?\\)$", ""));
-        } catch (RuntimeException e) {
-            Responses.json(rc, 404, MicrosoftErrors.graph("ErrorInvalidIdMalformed", "Id is malformed."));
-            return;
-        }
-        delta(rc, caller, mailbox, mailboxKey, folder, self);
-    }
-
-    private void delta(RoutingContext rc, Caller caller, GraphMailbox mailbox, String mailboxKey, String folder, boolean self) {
-        var params = rc.request().params();
-        DeltaState state;
-        if (params.get("$skiptoken") != null || params.get("$deltatoken") != null) {
-            boolean skip = params.get("$skiptoken") != null;
-            Optional<DeltaState> decoded = DeltaState.decode(skip ? params.get("$skiptoken") : params.get("$deltatoken"));
-            if (decoded.isEmpty() || !decoded.get().mailbox().equals(mailboxKey) || !decoded.get().folder().equals(folder)) {
-                Responses.json(rc, 400, MicrosoftErrors.graph("ErrorInvalidUrlQuery", "The delta or skip token is invalid."));
-                return;
-            }
-            DeltaState d = decoded.get();
-            long oldest = mailbox.oldestValidSequence();
-            if (d.snapshot() < oldest || d.fromSequence() > 0 && d.fromSequence() < oldest) {
-                rc.response().putHeader("Location", link(rc, null, null));
-                Responses.json(rc, 410, MicrosoftErrors.graph("syncStateNotFound",
-                        "The sync state generation is not found or has expired. Resync from scratch."));
-                return;
-            }
-            state = skip ? d : d.withPosition(d.snapshot(), mailbox.sequence(), 0, 0);
-        } else {
-            String changeType = params.get("changeType");
-            if (changeType != null && !Set.of("created", "updated", "deleted").contains(changeType)) {
-                Responses.json(rc, 400, MicrosoftErrors.graph("ErrorInvalidUrlQuery", "changeType must be created, updated or deleted."));
-                return;
-            }
-            if (params.get("$search") != null) {
-                Responses.json(rc, 400, MicrosoftErrors.graph("ErrorInvalidUrlQuery", "$search is not supported on delta queries."));
-                return;
-            }
-            String orderBy = params.get("$orderby");
-            if (orderBy != null && !orderBy.trim().equalsIgnoreCase("receivedDateTime desc")) {
-                Responses.json(rc, 400, MicrosoftErrors.graph("ErrorInvalidUrlQuery", "Only $orderby=receivedDateTime desc is supported with delta."));
-                return;
-            }
-            String filter = params.get("$filter");
-            if (filter != null && !FILTER.matcher(filter.trim()).matches()) {
-                Responses.json(rc, 400, MicrosoftErrors.graph("ErrorInvalidUrlQueryFilter",
-                        "Only receivedDateTime ge|gt filters are supported with delta."));
-                return;
-            }
-            int top = 0;
-            if (params.get("$top") != null) {
-                try {
-                    top = Integer.parseInt(params.get("$top"));
-                } catch (NumberFormatException e) {
-                    Responses.json(rc, 400, MicrosoftErrors.graph("BadRequest", "Invalid $top value."));
-                    return;
-                }
-            }
-            state = new DeltaState(mailboxKey, folder, 0, mailbox.sequence(), 0, params.get("$select"), filter, top, changeType);
-        }
-        int pageSize = pageSize(rc);
-        List<Entry> changes = new ArrayList<>();
-        Instant since = null;
-        boolean strict = false;
-        if (state.filter() != null) {
-            Matcher m = FILTER.matcher(state.filter().trim());
-            if (m.matches()) {
-                try {
-                    since = OffsetDateTime.parse(m.group(2)).toInstant();
-                } catch (DateTimeParseException e) {
-                    Responses.json(rc, 400, MicrosoftErrors.graph("ErrorInvalidUrlQueryFilter", "Invalid date in $filter."));
-                    return;
-                }
-                strict = m.group(1).equalsIgnoreCase("gt");
-            }
-        }
-        for (Entry e : mailbox.folderEntries(folder)) {
-            if (e.sequence() <= state.fromSequence() || e.sequence() > state.snapshot()) {
-                continue;
-            }
-            if (state.fromSequence() == 0 && e.removed()) {
-                continue;
-            }
-            if (state.changeType() != null) {
-                String kind = e.removed() ? "deleted" : e.created() > state.fromSequence() ? "created" : "updated";
-                if (!kind.equals(state.changeType())) {
-                    continue;
-                }
-            }
-            if (since != null && !e.removed()) {
-                String received = e.message().path("receivedDateTime").asText(null);
-                if (received != null) {
-                    Instant at = OffsetDateTime.parse(received).toInstant();
-                    if (strict ? !at.isAfter(since) : at.isBefore(since)) {
-                        continue;
-                    }
-                }
-            }
-            changes.add(e);
-        }
-        changes.sort(java.util.Comparator.comparingLong(Entry::sequence));
-        if (state.top() > 0 && changes.size() > state.top()) {
-            changes = changes.subList(0, state.top());
-        }
-        boolean body = caller.has(MicrosoftScopes.MAIL_BODY) && (self || caller.access().scopes().stream()
-                .anyMatch(s -> s.equals("Mail.Read.Shared") || s.equals("Mail.ReadWrite.Shared")));
-        Set<String> select = select(state.select());
-        ArrayNode value = Json.array();
-        int end = Math.min(changes.size(), state.offset() + pageSize);
-        for (int i = state.offset(); i < end; i++) {
-            value.add(project(changes.get(i), select, body));
-        }
-        ObjectNode out = Json.object();
-        out.put("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#Collection(message)");
-        if (end < changes.size()) {
-            DeltaState next = state.withPosition(state.fromSequence(), state.snapshot(), end, state.top());
-            out.put("@odata.nextLink", link(rc, "$skiptoken", next.encode()));
-        } else {
-            DeltaState delta = state.withPosition(state.snapshot(), state.snapshot(), 0, 0);
-            out.put("@odata.deltaLink", link(rc, "$deltatoken", delta.encode()));
-        }
-        out.set("value", value);
-        rc.response().putHeader("Preference-Applied", "odata.maxpagesize=" + pageSize);
-        Responses.json(rc, 200, out);
-    }
-
     // ---------------------------------------------------------------- calendarView delta
 
     private static final Set<String> CALENDAR_OWN = Set.of("Calendars.ReadBasic", "Calendars.Read", "Calendars.ReadWrite");
     private static final Set<String> CALENDAR_SHARED = Set.of("Calendars.Read.Shared", "Calendars.ReadWrite.Shared");
-    private static final DateTimeFormatter GRAPH_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS");
+    /** The calendar a request reads (own, or another user's with Calendars.Read.Shared and FullAccess), counted under {@code method}. */
+    private record CalendarTarget(MicrosoftUser user, String key) {
+    }
 
-    private void calendarDelta(RoutingContext rc) {
-        Optional<Caller> found = authenticate(rc);
+    private Optional<CalendarTarget> calendar(RoutingContext rc, String method) {
+        Optional<Caller> found = access.authenticate(rc);
         if (found.isEmpty()) {
-            return;
+            return Optional.empty();
         }
         Caller caller = found.get();
         String owner = rc.pathParam("owner");
-        String address = owner.equals("me") ? caller.user().upn() : decodePath(owner.substring("users/".length()));
+        String address = owner.equals("me") ? caller.user().upn() : GraphAccess.decodePath(owner.substring("users/".length()));
         boolean self = address.equalsIgnoreCase(caller.user().upn()) || address.equalsIgnoreCase(caller.user().id());
         MicrosoftUser target;
         if (self) {
             if (!caller.has(CALENDAR_OWN)) {
-                accessDenied(rc);
-                return;
+                GraphAccess.accessDenied(rc);
+                return Optional.empty();
             }
             target = caller.user();
         } else {
             Optional<MicrosoftUser> other = ctx.store().microsoftUser(address);
             if (other.isEmpty()) {
                 Responses.json(rc, 404, MicrosoftErrors.graph("ErrorInvalidUser", "The requested user '" + address + "' is invalid."));
-                return;
+                return Optional.empty();
             }
             if (!caller.has(CALENDAR_SHARED) || !caller.user().hasFullAccessTo(other.get().upn())) {
-                accessDenied(rc);
-                return;
+                GraphAccess.accessDenied(rc);
+                return Optional.empty();
             }
             target = other.get();
         }
+        if (!access.admit(rc, caller, target.upn(), method)) {
+            return Optional.empty();
+        }
+        return Optional.of(new CalendarTarget(target, target.upn()));
+    }
+
+    private void calendarDelta(RoutingContext rc) {
+        Optional<CalendarTarget> found = calendar(rc, "graph.calendarView.delta");
+        if (found.isEmpty()) {
+            return;
+        }
+        MicrosoftUser target = found.get().user();
+        String mailboxKey = found.get().key();
         var params = rc.request().params();
         for (String unsupported : List.of("$select", "$filter", "$orderby", "$expand", "$search")) {
             if (params.contains(unsupported)) {
@@ -383,20 +146,6 @@ public final class GraphRoutes {
                 return;
             }
         }
-        EmulatorConfig.Values config = ctx.config().get();
-        String mailboxKey = target.upn();
-        if (!throttle.enter(mailboxKey, config.graphConcurrentPerMailbox())) {
-            Responses.json(rc, 429, MicrosoftErrors.graph("ApplicationThrottled", "Application is over its MailboxConcurrency limit."));
-            return;
-        }
-        rc.addEndHandler(v -> throttle.leave(mailboxKey));
-        long retryAfter = throttle.admit(mailboxKey, config.graphRequestsPerMailbox10Min(), System.currentTimeMillis());
-        if (retryAfter > 0) {
-            rc.response().putHeader("Retry-After", Long.toString(retryAfter));
-            Responses.json(rc, 429, MicrosoftErrors.graph("TooManyRequests", "Please retry again later."));
-            return;
-        }
-        ctx.stats().record(caller.user().upn(), "graph.calendarView.delta", 0, false);
         var calendar = target.calendar();
         DeltaState state;
         if (params.get("$skiptoken") != null || params.get("$deltatoken") != null) {
@@ -409,7 +158,7 @@ public final class GraphRoutes {
             DeltaState d = decoded.get();
             long oldest = calendar.oldestValidSequence();
             if (d.snapshot() < oldest || d.fromSequence() > 0 && d.fromSequence() < oldest) {
-                rc.response().putHeader("Location", link(rc, null, null));
+                rc.response().putHeader("Location", access.link(rc, null, null));
                 Responses.json(rc, 410, MicrosoftErrors.graph("syncStateNotFound",
                         "The sync state generation is not found or has expired. Resync from scratch."));
                 return;
@@ -449,37 +198,169 @@ public final class GraphRoutes {
             }
         }
         java.time.ZoneId zone = preferredZone(rc);
-        int pageSize = pageSize(rc);
+        int pageSize = GraphAccess.pageSize(rc);
         int end = Math.min(changes.size(), state.offset() + pageSize);
         ArrayNode value = Json.array();
-        for (int i = state.offset(); i < end; i++) {
-            var e = changes.get(i);
+        for (var e : Omission.of(rc).filter(changes.subList(state.offset(), end))) {
             ObjectNode item = Json.object();
             item.put("@odata.type", "#microsoft.graph.event");
             if (e.removed()) {
                 item.put("id", e.event().path("id").asText());
                 item.putObject("@removed").put("reason", "deleted");
             } else {
-                item.put("@odata.etag", "W/\"DwAAABYAAAA" + Long.toString(e.sequence(), 36) + "\"");
-                item.setAll(e.event().deepCopy());
-                item.set("start", zoned(e.event().path("start"), zone));
-                item.set("end", zoned(e.event().path("end"), zone));
+                item.setAll(eventJson(e, zone, Set.of()));
             }
             value.add(item);
         }
         ObjectNode out = Json.object();
         out.put("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#Collection(event)");
         if (end < changes.size()) {
-            out.put("@odata.nextLink", link(rc, "$skiptoken", new DeltaState(mailboxKey, "calendarView", state.fromSequence(),
+            out.put("@odata.nextLink", access.link(rc, "$skiptoken", new DeltaState(mailboxKey, "calendarView", state.fromSequence(),
                     state.snapshot(), end, state.select(), state.filter(), 0).encode()));
         } else {
-            out.put("@odata.deltaLink", link(rc, "$deltatoken", new DeltaState(mailboxKey, "calendarView", state.snapshot(),
+            out.put("@odata.deltaLink", access.link(rc, "$deltatoken", new DeltaState(mailboxKey, "calendarView", state.snapshot(),
                     state.snapshot(), 0, state.select(), state.filter(), 0).encode()));
         }
         out.set("value", value);
         rc.response().putHeader("Preference-Applied", "odata.maxpagesize=" + pageSize
                 + (zone == null ? "" : ", outlook.timezone=\"" + zone.getId() + "\""));
         Responses.json(rc, 200, out);
+    }
+
+    // ---------------------------------------------------------------- calendarView list, event get
+
+    /**
+     * {@code GET /calendarView?startDateTime&endDateTime}: the occurrences, exceptions and single instances
+     * overlapping the range (cancelled ones included, with {@code isCancelled}), by start time; {@code $select},
+     * {@code $top} (default 10, at most 1000) with {@code $skip} in the nextLink, {@code $orderby=start/dateTime};
+     * {@code Prefer: outlook.timezone}. Unlike calendarView delta, query options are supported.
+     */
+    private void calendarView(RoutingContext rc) {
+        Optional<CalendarTarget> found = calendar(rc, "graph.calendarView.list");
+        if (found.isEmpty()) {
+            return;
+        }
+        var params = rc.request().params();
+        String start = params.get("startDateTime");
+        String end = params.get("endDateTime");
+        if (start == null || end == null) {
+            Responses.json(rc, 400, MicrosoftErrors.graph("ErrorInvalidParameter",
+                    "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime."));
+            return;
+        }
+        Instant rangeStart;
+        Instant rangeEnd;
+        try {
+            rangeStart = graphInstant(start);
+            rangeEnd = graphInstant(end);
+        } catch (DateTimeParseException e) {
+            Responses.json(rc, 400, MicrosoftErrors.graph("ErrorInvalidParameter", "Invalid startDateTime or endDateTime."));
+            return;
+        }
+        if (params.get("$filter") != null || params.get("$search") != null) {
+            Responses.json(rc, 400, MicrosoftErrors.graph("ErrorInvalidUrlQuery",
+                    "$filter and $search on calendarView are not emulated; the window is the filter."));
+            return;
+        }
+        String orderBy = params.get("$orderby");
+        if (orderBy != null && !orderBy.trim().matches("(?i)start/dateTime( (asc|desc))?")) {
+            Responses.json(rc, 400, MicrosoftErrors.graph("ErrorInvalidUrlQuery", "Only $orderby=start/dateTime is emulated."));
+            return;
+        }
+        int top;
+        int skip;
+        try {
+            top = params.get("$top") == null ? GraphAccess.DEFAULT_PAGE : Integer.parseInt(params.get("$top"));
+            skip = params.get("$skip") == null ? 0 : Integer.parseInt(params.get("$skip"));
+            if (top < 1 || top > GraphAccess.MAX_PAGE || skip < 0) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            Responses.json(rc, 400, MicrosoftErrors.graph("ErrorInvalidUrlQuery",
+                    "$top must be 1 to " + GraphAccess.MAX_PAGE + " and $skip not negative."));
+            return;
+        }
+        java.util.Comparator<GraphCalendar.Entry> byStart = java.util.Comparator
+                .comparing((GraphCalendar.Entry e) -> graphInstant(e.event().path("start")))
+                .thenComparing(e -> e.event().path("id").asText());
+        if (orderBy != null && orderBy.toLowerCase(java.util.Locale.ROOT).endsWith("desc")) {
+            byStart = byStart.reversed();
+        }
+        List<GraphCalendar.Entry> events = found.get().user().calendar().current().stream()
+                .filter(e -> graphInstant(e.event().path("end")).isAfter(rangeStart)
+                        && graphInstant(e.event().path("start")).isBefore(rangeEnd))
+                .sorted(byStart).toList();
+        java.time.ZoneId zone = preferredZone(rc);
+        Set<String> select = GraphAccess.select(params.get("$select"));
+        ArrayNode value = Json.array();
+        for (GraphCalendar.Entry e : Omission.of(rc).filter(events.stream().skip(skip).limit(top).toList())) {
+            value.add(eventJson(e, zone, select));
+        }
+        ObjectNode out = Json.object();
+        out.put("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#Collection(event)");
+        out.set("value", value);
+        if (skip + top < events.size()) {
+            StringBuilder query = new StringBuilder();
+            params.forEach((name, v) -> {
+                if (!name.equals("$skip") && !name.equals("$top")) {
+                    query.append(query.isEmpty() ? "" : "&").append(name).append('=')
+                            .append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+                }
+            });
+            query.append(query.isEmpty() ? "" : "&").append("$top=").append(top).append("&$skip=").append(skip + top);
+            out.put("@odata.nextLink", access.base(rc) + "?" + query);
+        }
+        if (zone != null) {
+            rc.response().putHeader("Preference-Applied", "outlook.timezone=\"" + zone.getId() + "\"");
+        }
+        Responses.json(rc, 200, out);
+    }
+
+    /** {@code GET /events/{id}} (an occurrence's id too): 404 {@code ErrorItemNotFound} once deleted. */
+    private void getEvent(RoutingContext rc) {
+        Optional<CalendarTarget> found = calendar(rc, "graph.events.get");
+        if (found.isEmpty()) {
+            return;
+        }
+        Optional<GraphCalendar.Entry> entry = found.get().user().calendar().get(GraphAccess.decodePath(rc.pathParam("id")));
+        if (entry.isEmpty()) {
+            GraphAccess.itemNotFound(rc);
+            return;
+        }
+        java.time.ZoneId zone = preferredZone(rc);
+        ObjectNode out = Json.object();
+        out.put("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#users('" + found.get().key() + "')/events/$entity");
+        out.setAll(eventJson(entry.get(), zone, GraphAccess.select(rc.request().getParam("$select"))));
+        if (zone != null) {
+            rc.response().putHeader("Preference-Applied", "outlook.timezone=\"" + zone.getId() + "\"");
+        }
+        Responses.json(rc, 200, out);
+    }
+
+    /**
+     * An event as Graph shows it: {@code @odata.etag} and {@code changeKey} from its last change, start/end in the
+     * preferred zone, only the {@code select}ed fields (and the id) when a $select was given.
+     */
+    private static ObjectNode eventJson(GraphCalendar.Entry e, java.time.ZoneId zone, Set<String> select) {
+        ObjectNode all = Json.object();
+        String changeKey = GraphCalendar.changeKey(e);
+        all.put("@odata.etag", "W/\"" + changeKey + "\"");
+        all.setAll(e.event().deepCopy());
+        all.put("changeKey", changeKey);
+        all.set("start", zoned(e.event().path("start"), zone));
+        all.set("end", zoned(e.event().path("end"), zone));
+        if (select.isEmpty()) {
+            return all;
+        }
+        ObjectNode out = Json.object();
+        out.set("@odata.etag", all.get("@odata.etag"));
+        out.set("id", all.get("id"));
+        select.forEach(name -> {
+            if (all.has(name)) {
+                out.set(name, all.get(name));
+            }
+        });
+        return out;
     }
 
     private static Instant graphInstant(String text) {
@@ -523,69 +404,4 @@ public final class GraphRoutes {
                 .put("timeZone", zone.getId().equals("Z") ? "UTC" : zone.getId());
     }
 
-    private static int pageSize(RoutingContext rc) {
-        int size = DEFAULT_PAGE;
-        for (String prefer : rc.request().headers().getAll("Prefer")) {
-            Matcher m = Pattern.compile("odata\\.maxpagesize\\s*=\\s*(\\d+)").matcher(prefer);
-            if (m.find()) {
-                size = (int) Math.min(MAX_PAGE, Math.max(1, Long.parseLong(m.group(1))));
-            }
-        }
-        return size;
-    }
-
-    private static Set<String> select(String select) {
-        if (select == null || select.isBlank()) {
-            return Set.of();
-        }
-        Set<String> out = new LinkedHashSet<>();
-        for (String s : select.split(",")) {
-            out.add(s.trim());
-        }
-        return out;
-    }
-
-    private static ObjectNode project(Entry entry, Set<String> select, boolean bodyAllowed) {
-        ObjectNode out = Json.object();
-        out.put("@odata.type", "#microsoft.graph.message");
-        if (entry.removed()) {
-            out.put("id", entry.message().path("id").asText());
-            out.putObject("@removed").put("reason", "deleted");
-            return out;
-        }
-        ObjectNode message = entry.message();
-        out.put("@odata.etag", "W/\"CQAAABYAAAA" + Long.toString(entry.sequence(), 36) + "\"");
-        var fields = message.fields();
-        while (fields.hasNext()) {
-            var f = fields.next();
-            String name = f.getKey();
-            boolean wanted = select.isEmpty() ? !name.equals("internetMessageHeaders") : select.contains(name) || name.equals("id");
-            if (!wanted || !bodyAllowed && BODY_FIELDS.contains(name)) {
-                continue;
-            }
-            out.set(name, f.getValue().deepCopy());
-        }
-        return out;
-    }
-
-    private String link(RoutingContext rc, String tokenName, String token) {
-        String path = rc.request().path().substring("/graph.microsoft.com".length());
-        if (!path.startsWith("/")) {
-            path = "/" + path;
-        }
-        String base = ctx.baseUrl() + "/graph.microsoft.com" + path;
-        return tokenName == null ? base : base + "?" + tokenName + "=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
-    }
-
-    private static String decodePath(String segment) {
-        return java.net.URLDecoder.decode(segment, StandardCharsets.UTF_8).replaceAll("^\\('?|'?\\)$", "");
-    }
-
-    private static void accessDenied(RoutingContext rc) {
-        Responses.json(rc, 403, MicrosoftErrors.graph("ErrorAccessDenied", "Access is denied. Check credentials and try again."));
-    }
-
-    private void record(Caller caller, boolean throttled) {
-        ctx.stats().record(caller.user().upn(), "graph.mail.delta", 0, throttled);
-    }
 }
