@@ -83,7 +83,10 @@ public interface SyncSettings {
         @WithDefault("20h")
         Duration every();
 
-        /** How long the audit waits for the normalizer to process published records before re-publishing them. */
+        /**
+         * How long the audit waits without progress for the normalizer to process published records before it
+         * re-publishes them; while records keep arriving (a backlog after a backfill) it waits on, up to 30 minutes.
+         */
         @WithDefault("2m")
         Duration ingestWait();
 

@@ -25,7 +25,11 @@ public interface AuditTarget {
      */
     void listProvider(Consumer<String> sink) throws InterruptedException;
 
-    /** What this service published inside the horizon: id → {@code true} when its last record was an upsert. */
+    /**
+     * What this service published inside the horizon: id → {@code true} when its last record was an upsert. Called
+     * after {@link #listProvider}, so a target may use what the listing saw (e.g. etags that show a lost change: such
+     * an id is reported as not published).
+     */
     Map<String, Boolean> published();
 
     /**

@@ -94,7 +94,9 @@ public class CompletenessAuditor {
         // Published live, but not listed: gone for real, or only missing from the listing.
         List<String> unlisted = published.entrySet().stream()
                 .filter(e -> e.getValue() && !provider.contains(e.getKey())).map(Map.Entry::getKey).toList();
-        Set<String> gone = unlisted.isEmpty() ? Set.of() : target.confirmGone(unlisted);
+        // Each confirmation costs a provider call: at most max-repairs of them; the rest count as present this time.
+        List<String> toConfirm = unlisted.subList(0, Math.min(unlisted.size(), settings.maxRepairs()));
+        Set<String> gone = toConfirm.isEmpty() ? Set.of() : target.confirmGone(toConfirm);
         unlisted.stream().filter(id -> !gone.contains(id)).forEach(provider::add);
 
         Set<String> unpublished = provider.stream().filter(id -> !Boolean.TRUE.equals(published.get(id)))

@@ -28,6 +28,8 @@ public class IngestedClient {
     public static final int BATCH = 5_000;
     private static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
     private static final Duration LONGEST_PAUSE = Duration.ofSeconds(15);
+    /** The longest an audit waits for a normalizer that is still making progress. */
+    static final Duration PROGRESS_CAP = Duration.ofMinutes(30);
 
     /**
      * What the normalizer did not process of the ids asked about.
@@ -85,7 +87,10 @@ public class IngestedClient {
      */
     public Ingestion awaitIngested(String accountId, Source source, Collection<String> ids, Duration maxWait,
                                    JobControl control) throws InterruptedException {
-        Instant deadline = Instant.now().plus(maxWait);
+        // maxWait is the patience without progress: a normalizer working through a backlog (the backfill just
+        // published) keeps the wait going as long as records keep arriving, up to PROGRESS_CAP in all.
+        Instant started = Instant.now();
+        Instant deadline = started.plus(maxWait);
         Ingestion result = notIngested(accountId, source, ids);
         Duration pause = FIRST_PAUSE;
         while (!result.missing().isEmpty() && Instant.now().plus(pause).isBefore(deadline) && !control.stopRequested()) {
@@ -99,6 +104,11 @@ public class IngestedClient {
             // what arrived meanwhile drops out of missing; what arrived only to be dead-lettered moves over
             Map<String, String> deadLettered = new LinkedHashMap<>(result.deadLettered());
             deadLettered.putAll(again.deadLettered());
+            if (again.missing().size() < result.missing().size()) {
+                Instant extended = Instant.now().plus(maxWait);
+                Instant cap = started.plus(PROGRESS_CAP);
+                deadline = extended.isBefore(cap) ? extended : cap;
+            }
             result = new Ingestion(again.missing(), deadLettered);
             pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
         }

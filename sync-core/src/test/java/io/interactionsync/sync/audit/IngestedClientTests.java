@@ -43,6 +43,25 @@ class IngestedClientTests {
     }
 
     @Test
+    void shouldKeepWaitingWhileTheNormalizerMakesProgress() throws InterruptedException {
+        // a backlog drains one record per ask; the patience (2.1 s) is shorter than the whole drain (1 + 2 s of pauses)
+        List<String> backlog = new ArrayList<>(List.of("a", "b", "c"));
+        IngestedClient client = new IngestedClient((account, request) -> {
+            List<String> missing = List.copyOf(backlog);
+            if (!backlog.isEmpty()) {
+                backlog.remove(0);
+            }
+            return new NormalizerRestClient.IngestedResponse(request.remoteIds().size(), missing, List.of());
+        });
+
+        IngestedClient.Ingestion result = client.awaitIngested("acc-1", Source.GMAIL, List.of("a", "b", "c"),
+                Duration.ofMillis(2_100), CONTROL);
+
+        assertThat(result.missing()).as("what was still missing when the normalizer stopped making progress")
+                .containsExactly("c");
+    }
+
+    @Test
     void shouldReadAnAnswerWithoutDeadLettersAsNone() {
         IngestedClient client = new IngestedClient((account, request) ->
                 new NormalizerRestClient.IngestedResponse(2, List.of("b"), null));
