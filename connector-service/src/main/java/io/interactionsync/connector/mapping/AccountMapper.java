@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /** Builds the Account JSON, aggregating per-source sync status into {@code syncStatus}. */
 @ApplicationScoped
@@ -53,13 +54,30 @@ public class AccountMapper {
         boolean mailOn = enabled.contains(Source.OUTLOOK_MAIL);
         List<SharedMailboxStatus> shared = new ArrayList<>(sharedMailboxes.size());
         for (String address : sharedMailboxes) {
-            SourceSyncStatus s = find(account, statuses, Source.OUTLOOK_MAIL, address);
+            SourceSyncStatus s = sharedMailbox(account, statuses, address);
             shared.add(new SharedMailboxStatus(address, !mailOn ? "disabled" : s == null ? "pending" : s.state,
                     s == null ? null : s.lastSyncedAt, s == null ? null : s.lastError,
                     s == null ? null : CompletenessView.of(s.completeness())));
         }
         return new AccountView(account.id.toString(), account.provider.name().toLowerCase(Locale.ROOT), account.email,
                 account.scopeList(), sources, aggregate(account, states), shared, account.createdAt);
+    }
+
+    /**
+     * The state of a shared mailbox for this subscriber: its own report, unless another subscriber's job read the
+     * mailbox more recently (it is read once for all of them) — except that a refusal of this subscriber's own access
+     * (access_denied, reauth_required, error) is never hidden by someone else's success.
+     */
+    private static SourceSyncStatus sharedMailbox(Account account, Collection<SourceSyncStatus> statuses, String address) {
+        SourceSyncStatus own = find(account, statuses, Source.OUTLOOK_MAIL, address);
+        if (own != null && Set.of("access_denied", "reauth_required", "error").contains(own.state)) {
+            return own;
+        }
+        SourceSyncStatus newest = statuses.stream()
+                .filter(s -> s.key.source.equals(Source.OUTLOOK_MAIL.wireName()) && s.key.mailbox.equalsIgnoreCase(address)
+                        && Set.of("syncing", "synced", "incomplete").contains(s.state))
+                .max(java.util.Comparator.comparing((SourceSyncStatus s) -> s.reportedAt)).orElse(null);
+        return newest == null || own != null && !own.reportedAt.isBefore(newest.reportedAt) ? own : newest;
     }
 
     private static SourceSyncStatus find(Account account, Collection<SourceSyncStatus> statuses, Source source,

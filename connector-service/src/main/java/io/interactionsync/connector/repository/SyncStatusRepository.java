@@ -68,6 +68,18 @@ public class SyncStatusRepository implements PanacheRepositoryBase<SourceSyncSta
         return list("key.accountId in ?1", accountIds);
     }
 
+    /**
+     * Reports of these shared mailboxes from any subscriber: a shared mailbox is read once, by whichever subscriber's
+     * job gets to it, so the others learn its state from that report.
+     */
+    public List<SourceSyncStatus> listForMailboxes(Collection<String> addresses) {
+        if (addresses.isEmpty()) {
+            return List.of();
+        }
+        return list("key.source = ?1 and lower(key.mailbox) in ?2", "outlook_mail",
+                addresses.stream().map(a -> a.toLowerCase(java.util.Locale.ROOT)).distinct().toList());
+    }
+
     private static String wire(SyncStatus.State state) {
         return state.name().toLowerCase(java.util.Locale.ROOT);
     }

@@ -57,8 +57,9 @@ public class AccountService {
         return QuarkusTransaction.requiringNew().call(() -> {
             List<Account> owned = accounts.listOwned(userId, provider);
             List<UUID> ids = owned.stream().map(a -> a.id).toList();
-            var all = statuses.listFor(ids);
             var shared = sharedMailboxes.addresses(ids);
+            var all = new java.util.ArrayList<>(statuses.listFor(ids));
+            all.addAll(statuses.listForMailboxes(shared.values().stream().flatMap(List::stream).toList()));
             return owned.stream().map(a -> mapper.toView(a, all, shared.getOrDefault(a.id, List.of()))).toList();
         });
     }
@@ -66,7 +67,10 @@ public class AccountService {
     public AccountView get(String userId, Provider provider, UUID id) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Account a = owned(userId, id, provider);
-            return mapper.toView(a, statuses.listFor(List.of(a.id)), sharedMailboxes.addresses(a.id));
+            List<String> shared = sharedMailboxes.addresses(a.id);
+            var all = new java.util.ArrayList<>(statuses.listFor(List.of(a.id)));
+            all.addAll(statuses.listForMailboxes(shared));
+            return mapper.toView(a, all, shared);
         });
     }
 

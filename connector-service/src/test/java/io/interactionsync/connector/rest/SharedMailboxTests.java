@@ -126,6 +126,44 @@ class SharedMailboxTests {
     }
 
     @Test
+    void shouldShowEverySubscriberTheStateOfASharedMailboxReadByAnotherSubscribersJob() {
+        String shared = sharedAddress();
+        loadSharedMailbox(shared);
+        String readerUpn = uniqueUpn("reader");
+        String otherUpn = uniqueUpn("other");
+        loadMicrosoftUser(readerUpn, Map.of("fullAccessTo", List.of(shared)));
+        loadMicrosoftUser(otherUpn, Map.of("fullAccessTo", List.of(shared)));
+        String readerJwt = userJwt("u-" + UUID.randomUUID());
+        String otherJwt = userJwt("u-" + UUID.randomUUID());
+        String reader = connect(readerJwt, readerUpn, "mail,sharedMail", 201).get("id").asText();
+        String other = connect(otherJwt, otherUpn, "mail,sharedMail", 201).get("id").asText();
+        add(readerJwt, reader, shared).then().statusCode(201);
+        add(otherJwt, other, shared).then().statusCode(201);
+
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        try (KafkaTestClient kafka = KafkaTestClient.connect()) {
+            // the mailbox is read once, by the reader's job; the other subscriber was refused once, earlier
+            kafka.send(Topics.SYNC_STATUS, reader, new SyncStatus(1, reader, Source.OUTLOOK_MAIL, shared,
+                    SyncStatus.State.SYNCED, 40, null, now, null, now, new Completeness(now, 40, 40, 0, 0)));
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(otherJwt).get("/api/v1/microsoft-accounts/{id}", other).then().statusCode(200)
+                        .body("sharedMailboxes[0].state", equalTo("synced"))
+                        .body("sharedMailboxes[0].completeness.providerCount", equalTo(40)));
+
+        try (KafkaTestClient kafka = KafkaTestClient.connect()) {
+            kafka.send(Topics.SYNC_STATUS, other, new SyncStatus(1, other, Source.OUTLOOK_MAIL, shared,
+                    SyncStatus.State.ACCESS_DENIED, 0, null, null, "access_denied: no FullAccess", now.plusSeconds(1)));
+        }
+        // a subscriber's own refusal is never hidden by another subscriber's success
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(otherJwt).get("/api/v1/microsoft-accounts/{id}", other).then().statusCode(200)
+                        .body("sharedMailboxes[0].state", equalTo("access_denied")));
+        given().auth().oauth2(readerJwt).get("/api/v1/microsoft-accounts/{id}", reader).then().statusCode(200)
+                .body("sharedMailboxes[0].state", equalTo("synced"));
+    }
+
+    @Test
     void shouldRefuseAMailboxGraphDeniesOrDoesNotKnow() {
         String shared = sharedAddress();
         loadSharedMailbox(shared);
