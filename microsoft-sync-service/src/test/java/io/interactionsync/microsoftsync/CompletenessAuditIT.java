@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.interactionsync.microsoftsync.repository.MailCursorRepository;
 import io.interactionsync.microsoftsync.repository.MailboxRepository;
 import io.interactionsync.microsoftsync.repository.PublishedMessageRepository;
 import io.interactionsync.microsoftsync.repository.SharedMailboxRepository;
@@ -66,6 +67,9 @@ class CompletenessAuditIT {
 
     @Inject
     MailboxRepository mailboxes;
+
+    @Inject
+    MailCursorRepository cursors;
 
     @Inject
     PublishedMessageRepository published;
@@ -261,6 +265,140 @@ class CompletenessAuditIT {
     }
 
     @Test
+    void shouldSyncEveryFolderTheFolderDeltaLostOnceAnAuditListsTheTree() {
+        Outlook box = mailboxWithFolders();
+        String accountId = FakeConnectorResource.register(box.upn);
+        // The folder delta loses most folders, and the backfill's own audit cannot list folders either.
+        faults(Map.of("seed", 1546, "rules", List.of(
+                Map.of("provider", "microsoft", "user", box.upn, "pathRegex", "/mailFolders/delta", "omit", 0.6),
+                Map.of("provider", "microsoft", "user", box.upn, "pathRegex", "/mailFolders$|/childFolders$", "omit", 1.0))));
+
+        sync(accountId, box.upn, false);
+
+        Map<String, String> messageFolders = messageFolders(box);
+        List<String> lost = messageFolders.keySet().stream()
+                .filter(f -> cursors.load(accountId, box.upn, f).isEmpty()).toList();
+        assertThat(lost).as("the seeded folder delta lost some folders with messages, not all").isNotEmpty()
+                .hasSizeLessThan(messageFolders.size());
+        assertThat(liveIds(accountId)).isNotEqualTo(box.expectedIds());
+        assertThat(records(accountId)).as("a folder listing that loses folders never retires one")
+                .noneMatch(r -> r.get("op").asText().equals("delete"));
+
+        clearFaults();
+        Instant audited = sync(accountId, box.upn, true);
+
+        assertThat(liveIds(accountId)).isEqualTo(box.expectedIds());
+        for (String folder : messageFolders.keySet()) {
+            assertThat(cursors.load(accountId, box.upn, folder)).as("folder %s has a complete round", folder)
+                    .hasValueSatisfying(c -> assertThat(c.deltaLink()).contains("$deltatoken="));
+        }
+        JsonNode status = finalStatus(accountId, null, Source.OUTLOOK_MAIL, audited);
+        assertThat(status.get("state").asText()).isEqualTo("synced");
+        assertThat(status.at("/completeness/missing").asLong()).isPositive()
+                .isEqualTo(status.at("/completeness/repaired").asLong());
+        assertThat(status.at("/completeness/providerCount").asLong()).isEqualTo(box.expectedIds().size());
+
+        // A later message in a lost folder comes through that folder's delta (a run without an audit).
+        String later = box.addLive(emulator, lost.getFirst(), Instant.now());
+        int lists = Outlook.requests(emulator, box.upn, "graph.messages.list");
+        sync(accountId, box.upn, false);
+        assertThat(liveIds(accountId)).contains(later).isEqualTo(box.expectedIds());
+        assertThat(Outlook.requests(emulator, box.upn, "graph.messages.list")).as("no audit ran").isEqualTo(lists);
+    }
+
+    @Test
+    void shouldSyncTheFoldersTheFolderDeltaKeepsLosingThroughTheBackfillsOwnAudit() {
+        Outlook box = mailboxWithFolders();
+        String accountId = FakeConnectorResource.register(box.upn);
+        omit(box.upn, "/mailFolders/delta", 1.0); // on for the whole test: discovery never reports a folder
+
+        Instant backfill = sync(accountId, box.upn, false);
+
+        // The backfill found no folder; its audit listed the tree, repaired every message and started the rounds.
+        assertThat(liveIds(accountId)).isEqualTo(box.expectedIds());
+        Map<String, String> messageFolders = messageFolders(box);
+        for (String folder : messageFolders.keySet()) {
+            assertThat(cursors.load(accountId, box.upn, folder)).as("folder %s has a complete round", folder)
+                    .hasValueSatisfying(c -> assertThat(c.deltaLink()).contains("$deltatoken="));
+        }
+        JsonNode status = finalStatus(accountId, null, Source.OUTLOOK_MAIL, backfill);
+        assertThat(status.get("state").asText()).isEqualTo("synced");
+        assertThat(status.at("/completeness/missing").asLong()).isEqualTo(box.expectedIds().size())
+                .isEqualTo(status.at("/completeness/repaired").asLong());
+
+        String later = box.addLive(emulator, messageFolders.keySet().iterator().next(), Instant.now());
+        int lists = Outlook.requests(emulator, box.upn, "graph.messages.list");
+        Instant incremental = sync(accountId, box.upn, false);
+        assertThat(liveIds(accountId)).contains(later).isEqualTo(box.expectedIds());
+        assertThat(Outlook.requests(emulator, box.upn, "graph.messages.list")).as("no audit ran").isEqualTo(lists);
+        assertThat(finalStatus(accountId, null, Source.OUTLOOK_MAIL, incremental).get("state").asText()).isEqualTo("synced");
+    }
+
+    @Test
+    void shouldRetireFoldersDeletedOrTrashedWhoseChangesTheFolderDeltaLost() {
+        Outlook box = Outlook.standard(3, 0);
+        Instant now = Instant.now();
+        List<String> projects = new java.util.ArrayList<>();
+        List<String> old = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            projects.add(box.message("Projects", now.minusSeconds(600L * (i + 1)), true));
+            old.add(box.message("Old", now.minusSeconds(900L * (i + 1)), true));
+        }
+        box.load(emulator);
+        String accountId = FakeConnectorResource.register(box.upn);
+        sync(accountId, box.upn, false);
+        String projectsId = box.folderId(emulator, "Projects");
+        String oldId = box.folderId(emulator, "Old");
+        int before = records(accountId).size();
+        omit(box.upn, "/mailFolders/delta", 1.0);
+
+        // Outlook's folder delete (into deleted items) and a hard delete: the folder delta reports neither.
+        box.moveFolder(emulator, "Projects", "deleteditems");
+        given().baseUri(emulator).delete("/_emulator/microsoft/users/" + box.upn + "/folders/Old").then().statusCode(204);
+        String added = box.addLive(emulator, "inbox", Instant.now());
+        Instant plain = sync(accountId, box.upn, false);
+
+        // The hard-deleted folder's delta answers 404: retired (not a failed mailbox); the others go on.
+        assertThat(finalStatus(accountId, null, Source.OUTLOOK_MAIL, plain).get("state").asText()).isEqualTo("synced");
+        assertThat(cursors.load(accountId, box.upn, oldId)).isEmpty();
+        assertThat(opsAfter(accountId, before)).containsEntry(added, "upsert")
+                .containsAllEntriesOf(old.stream().collect(Collectors.toMap(id -> id, id -> "delete")));
+        assertThat(opsAfter(accountId, before)).doesNotContainKeys(projects.toArray(String[]::new));
+
+        // The trashed one still answers its delta; the audit's listing misses it and Graph says where it is now.
+        Instant audited = sync(accountId, box.upn, true);
+        assertThat(opsAfter(accountId, before))
+                .containsAllEntriesOf(projects.stream().collect(Collectors.toMap(id -> id, id -> "delete")));
+        assertThat(cursors.load(accountId, box.upn, projectsId)).isEmpty();
+        old.forEach(box.expectedIds()::remove);
+        projects.forEach(box.expectedIds()::remove);
+        assertThat(liveIds(accountId)).isEqualTo(box.expectedIds());
+        JsonNode status = finalStatus(accountId, null, Source.OUTLOOK_MAIL, audited);
+        assertThat(status.get("state").asText()).isEqualTo("synced");
+        assertThat(status.at("/completeness/missing").asLong()).isEqualTo(3);
+        assertThat(status.at("/completeness/repaired").asLong()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldKeepTheFoldersARestartedFolderRoundLostWhileGraphStillHasThem() {
+        Outlook box = mailboxWithFolders();
+        String accountId = FakeConnectorResource.register(box.upn);
+        sync(accountId, box.upn, false);
+        int before = records(accountId).size();
+        omit(box.upn, "/mailFolders/delta", 1.0);
+        box.expireDelta(emulator); // every delta link answers 410: the folder tree is listed from scratch
+
+        sync(accountId, box.upn, false);
+
+        assertThat(after(accountId, before)).as("re-read, never deleted").isNotEmpty()
+                .noneMatch(r -> r.get("op").asText().equals("delete"));
+        assertThat(liveIds(accountId)).isEqualTo(box.expectedIds());
+        for (String folder : messageFolders(box).keySet()) {
+            assertThat(cursors.load(accountId, box.upn, folder)).as("folder %s kept", folder).isPresent();
+        }
+    }
+
+    @Test
     void shouldAuditASharedMailboxOnceForItsSubscribersAndReportItWithTheMailbox() {
         String shared = "audit-" + UUID.randomUUID().toString().substring(0, 6) + "@contoso.test";
         Set<String> sharedIds = Outlook.sharedMailbox(emulator, shared, 9, "inbox", "archive");
@@ -300,6 +438,32 @@ class CompletenessAuditIT {
         assertThat(audits.last(a, Source.OUTLOOK_MAIL, shared)).isEmpty();
         assertThat(finalStatus(b, shared, Source.OUTLOOK_MAIL, bobAudit).at("/completeness/providerCount").asLong())
                 .isEqualTo(sharedIds.size());
+    }
+
+    @Test
+    void shouldSyncTheFoldersOfASharedMailboxThatTheFolderDeltaLost() {
+        String shared = "lost-" + UUID.randomUUID().toString().substring(0, 6) + "@contoso.test";
+        Set<String> sharedIds = Outlook.sharedMailbox(emulator, shared, 12, "inbox", "archive", "Partners", "Inbox/Leads");
+        Outlook carol = Outlook.standard(2, 0).fullAccessTo(shared).load(emulator);
+        String c = FakeConnectorResource.register(carol.upn);
+        kafka.send(Topics.ACCOUNT_EVENTS, c, new AccountEvent(AccountEvent.SCHEMA_VERSION,
+                AccountEvent.Type.SHARED_MAILBOX_ADDED, c, FakeConnectorResource.userId(c), Provider.MICROSOFT, null, null,
+                null, shared, null, null, Instant.now()));
+        await().atMost(WAIT).until(() -> sharedMailboxes.subscribers(shared).size() == 1);
+        omit(carol.upn, "/users/[^/]+/mailFolders/delta", 1.0); // the shared mailbox's folder delta only
+
+        Instant run = sync(c, carol.upn, false);
+
+        JsonNode status = finalStatus(c, shared, Source.OUTLOOK_MAIL, run);
+        assertThat(status.get("state").asText()).isEqualTo("synced");
+        assertThat(status.at("/completeness/missing").asLong()).isEqualTo(sharedIds.size())
+                .isEqualTo(status.at("/completeness/repaired").asLong());
+        assertThat(published.all("", shared).keySet()).isEqualTo(sharedIds);
+        String path = "/_emulator/microsoft/shared-mailboxes/" + shared;
+        for (String name : List.of("Inbox", "Archive", "Partners", "Leads")) {
+            assertThat(cursors.load("", shared, Outlook.folderId(emulator, path, name))).as(name).isPresent();
+        }
+        assertThat(liveIds(c)).containsAll(sharedIds);
     }
 
     @Test
@@ -356,6 +520,37 @@ class CompletenessAuditIT {
     private String inboxDelta(Outlook box) {
         String id = box.folderId(emulator, "Inbox");
         return "/mailFolders/" + java.util.regex.Pattern.quote(id.replace("=", "")) + "(=|%3D)*/messages/delta";
+    }
+
+    /** 20 inbox and 20 archive messages, sent items empty, and a custom folder with a child folder (5 each). */
+    private Outlook mailboxWithFolders() {
+        Outlook box = Outlook.create();
+        Instant now = Instant.now();
+        for (int i = 0; i < 20; i++) {
+            box.message("inbox", now.minusSeconds(3600L * (i + 1)), true);
+            box.message("archive", now.minusSeconds(5400L * (i + 1)), true);
+        }
+        for (int i = 0; i < 5; i++) {
+            box.message("Clients", now.minusSeconds(4000L * (i + 1)), true);
+            box.message("Clients/Key accounts", now.minusSeconds(4500L * (i + 1)), true);
+        }
+        return box.load(emulator);
+    }
+
+    /** The ids of the folders of {@link #mailboxWithFolders} that hold messages → display name. */
+    private Map<String, String> messageFolders(Outlook box) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String name : List.of("Inbox", "Archive", "Clients", "Key accounts")) {
+            out.put(box.folderId(emulator, name), name);
+        }
+        return out;
+    }
+
+    /** Each remote id's last op on raw-records after the first {@code before} records. */
+    private static Map<String, String> opsAfter(String accountId, int before) {
+        Map<String, String> out = new LinkedHashMap<>();
+        after(accountId, before).forEach(r -> out.put(r.get("remoteId").asText(), r.get("op").asText()));
+        return out;
     }
 
     private void faults(Map<String, Object> body) {

@@ -132,18 +132,19 @@ class MailBackfillBenchmark {
         long discoveryBound = 1 + Math.max(1, (tree.folders().size() + pageSize - 1) / pageSize);
         long throttled = stats.path("throttled").asLong();
         long auditLists = methods.path("graph.messages.list").path("requests").asLong();
+        long auditFolderLists = methods.path("graph.mailFolders.list").path("requests").asLong();
         System.out.printf("%n=== Outlook mail backfill benchmark (job %s) ===%n"
                         + "mailbox: %d messages generated over %d months; %d synced folders returned %d, published %d, %d beyond the horizon%n"
                         + "per folder: %s%nhorizon: %s%nwall time: %.1f s (incl. Kafka acks and cursor saves)%nthroughput: %.0f messages/s published, %.0f read/s%n"
                         + "Graph round trips: %d = message delta %d + folder delta %d + $batch %d (its %d steps: well-known folder ids)%n"
                         + "bound: ceil(n/%d) per synced folder %d + discovery %d = %d; ratio %.3f; per 1,000 messages %.2f%n"
                         + "throttled responses: %d%n"
-                        + "audit after the backfill: %.1f s (excluded from the wall time above), %d list requests%n%n",
+                        + "audit after the backfill: %.1f s (excluded from the wall time above), %d message list + %d folder list requests%n%n",
                 jobs.state(accountId).orElse("?"), messages, months, folders.size(), read, published, beyond, perFolder,
                 Boolean.getBoolean("bench.horizon-filter") ? "$filter=receivedDateTime ge …" : "client-side",
                 seconds, published / seconds, read / seconds, requests, delta, folderDelta, batches, steps, pageSize, bound,
                 discoveryBound, bound + discoveryBound, (double) requests / (bound + discoveryBound),
-                1000.0 * requests / Math.max(1, read), throttled, backfillAudit, auditLists);
+                1000.0 * requests / Math.max(1, read), throttled, backfillAudit, auditLists, auditFolderLists);
         if (Boolean.getBoolean("bench.audit")) {
             measureAudit(http, accountId, upn, published);
         }
@@ -173,6 +174,7 @@ class MailBackfillBenchmark {
         double audit = auditSeconds() - auditBefore;
         JsonNode after = stats(http, upn);
         long lists = delta(before, after, "graph.messages.list");
+        long folderLists = delta(before, after, "graph.mailFolders.list");
         long gets = delta(before, after, "graph.messages.get");
         long batches = delta(before, after, "graph.$batch");
         long pollSteps = delta(before, after, "graph.mail.delta");
@@ -183,12 +185,12 @@ class MailBackfillBenchmark {
         System.out.printf("%n=== Outlook mail completeness audit (on request, after the backfill) ===%n"
                         + "provider %d, ingested %d, missing %d, repaired %d (%d published)%n"
                         + "audit: %.2f s; whole run incl. the incremental poll: %.2f s%n"
-                        + "Graph requests of the audit: %d list pages ($select=id, $top=%d) + %d $batch (%d GETs inside)%n"
+                        + "Graph requests of the audit: %d message list pages ($select=id, $top=%d) + %d folder list pages + %d $batch (%d GETs inside)%n"
                         + "incremental poll before it: %d folder delta + %d $batch round trip(s) carrying %d delta links%n"
                         + "per 10,000 messages: %.1f Graph requests, %.2f s%n%n",
                 result.providerCount(), result.ingestedCount(), result.missing(), result.repaired(), published,
-                audit, run, lists, pageSize, auditBatches, gets, folderPolls, batches - auditBatches, pollSteps,
-                10_000.0 * (lists + auditBatches) / Math.max(1, result.providerCount()),
+                audit, run, lists, pageSize, folderLists, auditBatches, gets, folderPolls, batches - auditBatches, pollSteps,
+                10_000.0 * (lists + folderLists + auditBatches) / Math.max(1, result.providerCount()),
                 10_000.0 * audit / Math.max(1, result.providerCount()));
     }
 

@@ -32,4 +32,21 @@ public class GraphCallException extends SourceFailedException {
             super(message);
         }
     }
+
+    /**
+     * 404 {@code ErrorItemNotFound} for a folder's message delta: the folder is gone, and the folder delta lost its
+     * removal (else it would have been retired). The folder is retired; the rest of the mailbox goes on.
+     */
+    public static class FolderGone extends RuntimeException {
+        private final String folder;
+
+        public FolderGone(String folder) {
+            super("mail folder no longer exists (404)");
+            this.folder = folder;
+        }
+
+        public String folder() {
+            return folder;
+        }
+    }
 }

@@ -61,6 +61,20 @@ public final class GraphErrors {
         return null;
     }
 
+    /**
+     * A 404 about the requested item (message, folder, event), not about the mailbox: Graph answers 404 with
+     * {@code ErrorInvalidUser} or {@code MailboxNotEnabledForRESTAPI} for a mailbox it cannot serve, which must never
+     * read as "every folder is gone".
+     */
+    public static boolean itemMissing(int status, String code) {
+        if (status != 404) {
+            return false;
+        }
+        String lower = code == null ? "" : code.toLowerCase(Locale.ROOT);
+        return !lower.equals("errorinvaliduser") && !lower.contains("restapi") && !lower.contains("notlicensed")
+                && !lower.contains("mailboxnotenabled") && !lower.contains("mailboxinfostale");
+    }
+
     public static boolean deltaExpired(GraphOutcome.Failed f) {
         return f.status() == 410 || Set.of("syncstatenotfound", "resyncrequired", "syncstateinvalid")
                 .contains(f.code() == null ? "" : f.code().toLowerCase(Locale.ROOT));

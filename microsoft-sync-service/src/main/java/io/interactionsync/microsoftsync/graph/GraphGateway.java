@@ -86,7 +86,7 @@ public final class GraphGateway {
     /**
      * One page of mail delta of {@code folder}: the first request when {@code link} is null, else the link verbatim.
      * With {@code microsoft-sync.mail.horizon-filter} the first request carries {@code $filter=receivedDateTime ge
-     * horizon} (off by default: Graph then caps the round at 5,000 messages).
+     * horizon} (off by default: Graph then caps the round at 5,000 messages). Null when the folder no longer exists.
      */
     public JsonNode mailDelta(String folder, String link, Instant horizon) throws InterruptedException {
         String prefer = "odata.maxpagesize=" + config.mail().pageSize();
@@ -100,7 +100,7 @@ public final class GraphGateway {
                     rc.queryParameters.filter = filter;
                     rc.headers.add("Prefer", prefer);
                 })
-                : delta.withUrl(link).toGetRequestInformation(rc -> rc.headers.add("Prefer", prefer)));
+                : delta.withUrl(link).toGetRequestInformation(rc -> rc.headers.add("Prefer", prefer)), true);
     }
 
     /**
@@ -143,8 +143,8 @@ public final class GraphGateway {
         List<BatchAnswer> answers = batch(paths, null);
         for (int i = 0; i < names.size(); i++) {
             BatchAnswer a = answers.get(i);
-            JsonNode folder = a.status() == 200 ? a.body() : a.status() == 404 ? null : single(paths.get(i));
-            if (a.status() == 200 || a.status() == 404) {
+            JsonNode folder = a.status() == 200 ? a.body() : a.missing() ? null : single(paths.get(i));
+            if (a.status() == 200 || a.missing()) {
                 metrics.request("mail", a.status() == 200 ? "ok_batched" : "not_found");
             }
             if (folder != null && folder.hasNonNull("id")) {
@@ -167,7 +167,7 @@ public final class GraphGateway {
         for (int i = 0; i < messageIds.size(); i++) {
             BatchAnswer a = answers.get(i);
             JsonNode message;
-            if (a.status() == 200 || a.status() == 404) {
+            if (a.status() == 200 || a.missing()) {
                 metrics.request("mail", a.status() == 200 ? "ok_batched" : "not_found");
                 message = a.status() == 200 ? a.body() : null;
             } else {
@@ -227,7 +227,7 @@ public final class GraphGateway {
             BatchAnswer a = answers.get(i);
             String id = messageIds.get(i);
             JsonNode message;
-            if (a.status() == 200 || a.status() == 404) {
+            if (a.status() == 200 || a.missing()) {
                 metrics.request("mail", a.status() == 200 ? "ok_batched" : "not_found");
                 message = a.status() == 200 ? a.body() : null;
             } else {
@@ -290,6 +290,68 @@ public final class GraphGateway {
 
     private static final String[] FOLDER_SELECT = {"id", "displayName", "parentFolderId", "childFolderCount", "totalItemCount"};
 
+    /**
+     * One page of a folder list without delta (the audit's reconciliation): {@code GET /mailFolders} (the root's
+     * children) when {@code parentId} is null, else {@code GET /mailFolders/{parentId}/childFolders}, with
+     * {@code $select} and {@code $top=<page size>}; the nextLink verbatim when {@code link} is given. Hidden folders
+     * are left out, as Graph does by default. Null when the parent folder no longer exists (404).
+     */
+    public JsonNode folderList(String parentId, String link) throws InterruptedException {
+        int top = config.mail().pageSize();
+        if (parentId == null) {
+            var list = owner().mailFolders();
+            return call(Kind.MAIL, () -> link == null
+                    ? list.toGetRequestInformation(rc -> {
+                        rc.queryParameters.select = FOLDER_SELECT;
+                        rc.queryParameters.top = top;
+                    })
+                    : list.withUrl(link).toGetRequestInformation(), true);
+        }
+        var children = owner().mailFolders().byMailFolderId(parentId).childFolders();
+        return call(Kind.MAIL, () -> link == null
+                ? children.toGetRequestInformation(rc -> {
+                    rc.queryParameters.select = FOLDER_SELECT;
+                    rc.queryParameters.top = top;
+                })
+                : children.withUrl(link).toGetRequestInformation(), true);
+    }
+
+    /**
+     * Folders by id ({@code GET /mailFolders/{id}?$select=…}, in {@code $batch}es of 20): the folder, {@link #GONE_FOLDER}
+     * when Graph answered 404, absent from the map when no answer could be had (the caller keeps what it knows).
+     */
+    public Map<String, JsonNode> mailFolders(List<String> folderIds) throws InterruptedException {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        String select = String.join(",", FOLDER_SELECT);
+        List<String> paths = folderIds.stream()
+                .map(id -> ownerPath() + "/mailFolders/" + pathSegment(id) + "?$select=" + select).toList();
+        List<BatchAnswer> answers = batch(paths, null);
+        for (int i = 0; i < folderIds.size(); i++) {
+            BatchAnswer a = answers.get(i);
+            JsonNode folder;
+            if (a.status() == 200 || a.missing()) {
+                metrics.request("mail", a.status() == 200 ? "ok_batched" : "not_found");
+                folder = a.status() == 200 ? a.body() : null;
+            } else {
+                try {
+                    folder = single(paths.get(i));
+                } catch (GraphCallException e) {
+                    Log.debugf("folder not confirmed (%s): kept as known", e.code());
+                    continue;
+                }
+            }
+            if (folder == null) {
+                out.put(folderIds.get(i), GONE_FOLDER);
+            } else if (folder.hasNonNull("id")) {
+                out.put(folderIds.get(i), folder);
+            }
+        }
+        return out;
+    }
+
+    /** {@link #mailFolders}: the folder is gone (404). */
+    public static final JsonNode GONE_FOLDER = com.fasterxml.jackson.databind.node.NullNode.getInstance();
+
     /** A relative GET sent alone (after its batch step failed); null when Graph answered 404 for the item. */
     private JsonNode single(String relativePath) throws InterruptedException {
         return call(Kind.MAIL, () -> {
@@ -311,6 +373,10 @@ public final class GraphGateway {
 
     /** One step's answer inside a {@code $batch}. */
     private record BatchAnswer(int status, String code, JsonNode body) {
+        /** 404 for the item (not for the mailbox). */
+        boolean missing() {
+            return GraphErrors.itemMissing(status, code);
+        }
     }
 
     /**
@@ -406,7 +472,7 @@ public final class GraphGateway {
         return call(kind, prepare, false);
     }
 
-    /** @param notFoundIsAbsent a 404 for an item (not for the mailbox: ErrorInvalidUser) answers null */
+    /** @param notFoundIsAbsent a 404 for an item (not for the mailbox, see {@link GraphErrors#itemMissing}) answers null */
     private JsonNode call(Kind kind, Supplier<RequestInformation> prepare, boolean notFoundIsAbsent) throws InterruptedException {
         String api = kind == Kind.MAIL ? "mail" : "calendar";
         int attempt = 0;
@@ -474,7 +540,7 @@ public final class GraphGateway {
                         giveUpAfter(attempt, until, "Graph throttled mailbox " + mailbox + " (" + f.code() + ")");
                         continue;
                     }
-                    if (notFoundIsAbsent && f.status() == 404 && !"ErrorInvalidUser".equalsIgnoreCase(f.code())) {
+                    if (notFoundIsAbsent && GraphErrors.itemMissing(f.status(), f.code())) {
                         metrics.request(api, "not_found");
                         return null;
                     }

@@ -59,6 +59,15 @@ public class SyncMetrics {
                 .tag("outcome", outcome).register(registry).increment(count);
     }
 
+    /**
+     * Folders the audit's folder reconciliation changed: {@code found} (a synced folder the folder delta lost),
+     * {@code retired} (a synced folder gone or moved below an excluded one without the delta saying so).
+     */
+    public void auditFolders(String outcome, int count) {
+        Counter.builder("microsoftsync.audit.folders").description("Mail folders the completeness audit reconciled")
+                .tag("outcome", outcome).register(registry).increment(count);
+    }
+
     /** Duration of one sync step (one delta page, including the Kafka acks and the cursor save). */
     public void step(Source source, String phase, Duration duration) {
         Timer.builder("microsoftsync.step.duration").description("Sync step latency")

@@ -99,27 +99,7 @@ public class MailboxRepository {
                         ps.executeUpdate();
                     }
                 }
-                try (PreparedStatement ps = c.prepareStatement("""
-                        insert into microsoft_sync.mail_folders (account_id, mailbox, folder_id, display_name, parent_folder_id,
-                            removed, updated_at)
-                        values (?, ?, ?, ?, ?, ?, now())
-                        on conflict (account_id, mailbox, folder_id) do update set
-                            display_name = coalesce(excluded.display_name, mail_folders.display_name),
-                            parent_folder_id = case when excluded.removed then mail_folders.parent_folder_id
-                                                    else excluded.parent_folder_id end,
-                            removed = excluded.removed, updated_at = now()
-                        """)) {
-                    for (FolderChange f : changes) {
-                        ps.setString(1, accountKey);
-                        ps.setString(2, key(mailbox));
-                        ps.setString(3, f.id());
-                        ps.setString(4, f.displayName());
-                        ps.setString(5, f.parentId());
-                        ps.setBoolean(6, f.removed());
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
+                upsertFolders(c, accountKey, mailbox, changes);
                 try (PreparedStatement ps = c.prepareStatement("""
                         insert into microsoft_sync.mailboxes (account_id, mailbox, excluded_folder_ids, folders_delta_link, updated_at)
                         values (?, ?, ?, ?, now())
@@ -139,6 +119,46 @@ public class MailboxRepository {
             }
         } catch (SQLException e) {
             throw new RepositoryException("could not save the folders (account " + accountKey + ")", e);
+        }
+    }
+
+    /**
+     * Folder changes found outside a folder delta round (the audit's listing, a confirmation by GET), saved as the
+     * delta would have reported them; the folder delta's position is left as it is.
+     */
+    public void saveFolders(String accountKey, String mailbox, List<FolderChange> changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            upsertFolders(c, accountKey, mailbox, changes);
+        } catch (SQLException e) {
+            throw new RepositoryException("could not save the folders (account " + accountKey + ")", e);
+        }
+    }
+
+    private static void upsertFolders(Connection c, String accountKey, String mailbox, List<FolderChange> changes)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into microsoft_sync.mail_folders (account_id, mailbox, folder_id, display_name, parent_folder_id,
+                    removed, updated_at)
+                values (?, ?, ?, ?, ?, ?, now())
+                on conflict (account_id, mailbox, folder_id) do update set
+                    display_name = coalesce(excluded.display_name, mail_folders.display_name),
+                    parent_folder_id = case when excluded.removed then mail_folders.parent_folder_id
+                                            else excluded.parent_folder_id end,
+                    removed = excluded.removed, updated_at = now()
+                """)) {
+            for (FolderChange f : changes) {
+                ps.setString(1, accountKey);
+                ps.setString(2, key(mailbox));
+                ps.setString(3, f.id());
+                ps.setString(4, f.displayName());
+                ps.setString(5, f.parentId());
+                ps.setBoolean(6, f.removed());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 

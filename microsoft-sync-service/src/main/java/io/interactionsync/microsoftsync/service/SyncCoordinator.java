@@ -34,6 +34,7 @@ import io.interactionsync.microsoftsync.source.calendar.CalendarDeltaSource;
 import io.interactionsync.microsoftsync.source.mail.MailAudit;
 import io.interactionsync.microsoftsync.source.mail.MailCursor;
 import io.interactionsync.microsoftsync.source.mail.MailDeltaSource;
+import io.interactionsync.microsoftsync.source.mail.MailFolderAudit;
 import io.interactionsync.microsoftsync.source.mail.MailFolderSource;
 import io.interactionsync.microsoftsync.source.mail.MailFolders;
 import io.interactionsync.microsoftsync.source.mail.MailRemovals;
@@ -202,12 +203,13 @@ public class SyncCoordinator implements SyncJobRunner {
     /**
      * Every synced folder of one mailbox: the folder tree first (new folders start an initial round, folders gone or
      * excluded are retired), then each folder's delta (those between rounds polled together in {@code $batch}es of
-     * 20), then the removals confirmed. Permanent failures of a shared mailbox end only that mailbox.
+     * 20), then the removals confirmed; then the audit when due. Folders the audit's folder reconciliation found (lost
+     * by the folder delta) start their initial rounds right after it, in the same job, and those it retired are
+     * retired. Permanent failures of a shared mailbox end only that mailbox.
      */
     private JobResult runMailbox(SyncJob job, JobControl control, GraphGateway graph, MailDeltaSource.Target target,
                                  String accountKey, StatusReporter status, BooleanSupplier extraLease) {
-        long fetched = 0;
-        Instant lastSyncedAt = null;
+        Progress progress = new Progress();
         String which = target.shared() ? "shared mailbox" : "mailbox";
         try {
             JobResult interrupted = checkControl(control, extraLease);
@@ -219,86 +221,13 @@ public class SyncCoordinator implements SyncJobRunner {
             boolean backfill = full || mailboxes.load(accountKey, target.mailbox()).map(m -> m.lastSyncedAt() == null)
                     .orElse(true);
             MailFolders folders = folderSource.discover(graph, accountKey, full);
-            AuditTarget audit = mailAudit.target(graph, target, accountKey, folders,
+            MailAudit.Target audit = mailAudit.target(graph, target, accountKey, folders,
                     () -> checkControl(control, extraLease) == null);
             status.audit(lastAudit(target.accountId(), audit));
-            List<String> synced = folders.syncedIds();
-            List<String> retired = mailCursors.folders(accountKey, target.mailbox()).stream().filter(f -> !folders.synced(f))
-                    .toList();
-            if (!retired.isEmpty()) {
-                publishedMessages.retireFolders(accountKey, target.mailbox(), retired, java.util.UUID.randomUUID().toString(),
-                        clock.instant());
-                Log.infof("%s: %d folder(s) deleted or excluded since the last run: cursors dropped, their messages' removals "
-                        + "to confirm", which, retired.size());
-            }
-            java.util.Map<String, MailCursor> polled = new java.util.HashMap<>();
-            java.util.Set<String> expired = new java.util.HashSet<>();
-            List<MailCursor> between = full || !config.mail().batchPolls() ? List.of() : betweenRounds(accountKey, target.mailbox(), synced);
-            for (int from = 0; between.size() >= 2 && from < between.size(); from += GraphGateway.MAX_BATCH) {
-                interrupted = checkControl(control, extraLease);
-                if (interrupted != null) {
-                    return interrupted;
-                }
-                // One round trip for up to 20 folders instead of one each.
-                MailDeltaSource.BatchPoll batch = mail.pollBatched(graph, target,
-                        between.subList(from, Math.min(between.size(), from + GraphGateway.MAX_BATCH)));
-                polled.putAll(batch.applied());
-                expired.addAll(batch.expired());
-            }
-            for (String folder : synced) {
-                MailCursor cursor = polled.containsKey(folder) ? polled.get(folder)
-                        : mailCursors.load(accountKey, target.mailbox(), folder).orElse(null);
-                if (polled.containsKey(folder)) {
-                    status.progress(fetched + cursor.fetched(), cursor.lastSyncedAt());
-                    if (!cursor.midRound()) {
-                        fetched += cursor.fetched();
-                        lastSyncedAt = cursor.lastSyncedAt();
-                        continue; // the batched poll completed this folder's round
-                    }
-                } else if (cursor == null || full) {
-                    cursor = newMailRound(accountKey, target.mailbox(), folder, cursor);
-                    Log.infof("%s folder %s: initial round (run %s, horizon %s)", which, folder, cursor.syncRunId(),
-                            cursor.horizon());
-                    Log.debugf("folder %s of %s is %s", folder, target.mailbox(), folders.path(folder));
-                } else if (!cursor.midRound()) {
-                    cursor = cursor.newRun();
-                }
-                boolean restarted = false;
-                if (expired.contains(folder)) {
-                    restarted = true;
-                    Log.warnf("mail delta of %s folder %s no longer valid (410 in the batched poll): link dropped, folder "
-                            + "restarts once", which, folder);
-                    cursor = newMailRound(accountKey, target.mailbox(), folder, cursor);
-                }
-                while (true) {
-                    try {
-                        do {
-                            interrupted = checkControl(control, extraLease);
-                            if (interrupted != null) {
-                                return interrupted;
-                            }
-                            cursor = mail.step(graph, target, cursor);
-                            status.progress(fetched + cursor.fetched(), cursor.lastSyncedAt());
-                        } while (cursor.midRound());
-                        break;
-                    } catch (GraphCallException.DeltaExpired e) {
-                        if (restarted) {
-                            return jobs.retryLater("mail delta of " + which + " folder " + folder
-                                    + " expired again right after a restart: " + e.getMessage());
-                        }
-                        restarted = true;
-                        Log.warnf("mail delta of %s folder %s no longer valid (%s): link dropped, folder restarts once",
-                                which, folder, e.getMessage());
-                        cursor = newMailRound(accountKey, target.mailbox(), folder, cursor);
-                    }
-                }
-                fetched += cursor.fetched();
-                lastSyncedAt = cursor.lastSyncedAt();
-            }
-            int deletes = removals.confirm(graph, target, accountKey, folders, () -> checkControl(control, extraLease) == null);
-            if (deletes < 0) {
-                interrupted = checkControl(control, extraLease);
-                return interrupted != null ? interrupted : jobs.retryLater("removal confirmation interrupted");
+            interrupted = syncFolders(control, extraLease, graph, target, accountKey, status, folders, folders.syncedIds(),
+                    full, progress);
+            if (interrupted != null) {
+                return interrupted;
             }
             mailboxes.completed(accountKey, target.mailbox(), clock.instant());
             if (auditDue(job, target.accountId(), audit, backfill)) {
@@ -306,8 +235,18 @@ public class SyncCoordinator implements SyncJobRunner {
                 if (target.shared()) {
                     sharedMailboxes.audited(target.mailbox(), target.accountId(), Source.OUTLOOK_MAIL.wireName());
                 }
+                MailFolderAudit.Reconciled reconciled = audit.reconciled();
+                if (reconciled != null && reconciled.changed()) {
+                    Log.infof("%s: the audit found %d synced folder(s) the folder delta lost (initial rounds now) and retired %d",
+                            which, reconciled.found().size(), reconciled.retired().size());
+                    interrupted = syncFolders(control, extraLease, graph, target, accountKey, status, reconciled.folders(),
+                            List.copyOf(reconciled.found()), false, progress);
+                    if (interrupted != null) {
+                        return interrupted;
+                    }
+                }
             }
-            status.synced(fetched, lastSyncedAt);
+            status.synced(progress.fetched, progress.lastSyncedAt);
             return new JobResult.Completed();
         } catch (GraphCallException e) {
             if (target.shared()) {
@@ -315,18 +254,18 @@ public class SyncCoordinator implements SyncJobRunner {
                 if ("access_denied".equals(e.code())) {
                     status.state(SyncStatus.State.ACCESS_DENIED, e.getMessage());
                 } else {
-                    status.error(fetched, lastSyncedAt, e.getMessage());
+                    status.error(progress.fetched, progress.lastSyncedAt, e.getMessage());
                 }
                 return new JobResult.Completed();
             }
             if ("access_denied".equals(e.code())) {
                 status.state(SyncStatus.State.ACCESS_DENIED, e.getMessage());
             } else {
-                status.error(fetched, lastSyncedAt, e.getMessage());
+                status.error(progress.fetched, progress.lastSyncedAt, e.getMessage());
             }
             return new JobResult.Failed(e.getMessage());
         } catch (SourceFailedException e) {
-            status.error(fetched, lastSyncedAt, e.getMessage());
+            status.error(progress.fetched, progress.lastSyncedAt, e.getMessage());
             return new JobResult.Failed(e.getMessage());
         } catch (RetryLaterException e) {
             if (control.stopRequested()) {
@@ -340,6 +279,120 @@ public class SyncCoordinator implements SyncJobRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new JobResult.Stopped();
+        }
+    }
+
+    /** Messages read and the last complete round of the mailbox's folders in this job. */
+    private static final class Progress {
+        long fetched;
+        Instant lastSyncedAt;
+    }
+
+    /**
+     * Retires the folders with a cursor that {@code folders} no longer syncs, reads the delta of each folder of
+     * {@code toRead} (batched polls first), then confirms the pending removals. Returns null when done, else how the
+     * job ends (stopped, aborted, retry later). A folder whose delta answers 404 is gone without the folder delta
+     * saying so: it is marked removed and retired, and the others go on.
+     */
+    private JobResult syncFolders(JobControl control, BooleanSupplier extraLease, GraphGateway graph,
+                                  MailDeltaSource.Target target, String accountKey, StatusReporter status, MailFolders tree,
+                                  List<String> toRead, boolean full, Progress progress) throws InterruptedException {
+        String which = target.shared() ? "shared mailbox" : "mailbox";
+        MailFolders folders = tree;
+        retire(accountKey, target.mailbox(), folders, which);
+        java.util.Map<String, MailCursor> polled = new java.util.HashMap<>();
+        java.util.Set<String> expired = new java.util.HashSet<>();
+        List<MailCursor> between = full || !config.mail().batchPolls() ? List.of() : betweenRounds(accountKey, target.mailbox(), toRead);
+        for (int from = 0; between.size() >= 2 && from < between.size(); from += GraphGateway.MAX_BATCH) {
+            JobResult interrupted = checkControl(control, extraLease);
+            if (interrupted != null) {
+                return interrupted;
+            }
+            // One round trip for up to 20 folders instead of one each.
+            MailDeltaSource.BatchPoll batch = mail.pollBatched(graph, target,
+                    between.subList(from, Math.min(between.size(), from + GraphGateway.MAX_BATCH)));
+            polled.putAll(batch.applied());
+            expired.addAll(batch.expired());
+        }
+        for (String folder : toRead) {
+            MailCursor cursor = polled.containsKey(folder) ? polled.get(folder)
+                    : mailCursors.load(accountKey, target.mailbox(), folder).orElse(null);
+            if (polled.containsKey(folder)) {
+                status.progress(progress.fetched + cursor.fetched(), cursor.lastSyncedAt());
+                if (!cursor.midRound()) {
+                    progress.fetched += cursor.fetched();
+                    progress.lastSyncedAt = cursor.lastSyncedAt();
+                    continue; // the batched poll completed this folder's round
+                }
+            } else if (cursor == null || full) {
+                cursor = newMailRound(accountKey, target.mailbox(), folder, cursor);
+                Log.infof("%s folder %s: initial round (run %s, horizon %s)", which, folder, cursor.syncRunId(),
+                        cursor.horizon());
+                Log.debugf("folder %s of %s is %s", folder, target.mailbox(), folders.path(folder));
+            } else if (!cursor.midRound()) {
+                cursor = cursor.newRun();
+            }
+            boolean restarted = false;
+            if (expired.contains(folder)) {
+                restarted = true;
+                Log.warnf("mail delta of %s folder %s no longer valid (410 in the batched poll): link dropped, folder "
+                        + "restarts once", which, folder);
+                cursor = newMailRound(accountKey, target.mailbox(), folder, cursor);
+            }
+            boolean gone = false;
+            while (true) {
+                try {
+                    do {
+                        JobResult interrupted = checkControl(control, extraLease);
+                        if (interrupted != null) {
+                            return interrupted;
+                        }
+                        cursor = mail.step(graph, target, cursor);
+                        status.progress(progress.fetched + cursor.fetched(), cursor.lastSyncedAt());
+                    } while (cursor.midRound());
+                    break;
+                } catch (GraphCallException.DeltaExpired e) {
+                    if (restarted) {
+                        return jobs.retryLater("mail delta of " + which + " folder " + folder
+                                + " expired again right after a restart: " + e.getMessage());
+                    }
+                    restarted = true;
+                    Log.warnf("mail delta of %s folder %s no longer valid (%s): link dropped, folder restarts once",
+                            which, folder, e.getMessage());
+                    cursor = newMailRound(accountKey, target.mailbox(), folder, cursor);
+                } catch (GraphCallException.FolderGone e) {
+                    gone = true;
+                    break;
+                }
+            }
+            if (gone) {
+                Log.warnf("%s folder %s no longer exists (its removal never came through the folder delta): retired",
+                        which, folder);
+                mailboxes.saveFolders(accountKey, target.mailbox(),
+                        List.of(new MailboxRepository.FolderChange(folder, null, null, true)));
+                folders = mailboxes.folders(accountKey, target.mailbox(), List.copyOf(folders.excludedIds()));
+                retire(accountKey, target.mailbox(), folders, which);
+                continue;
+            }
+            progress.fetched += cursor.fetched();
+            progress.lastSyncedAt = cursor.lastSyncedAt();
+        }
+        int deletes = removals.confirm(graph, target, accountKey, folders, () -> checkControl(control, extraLease) == null);
+        if (deletes < 0) {
+            JobResult interrupted = checkControl(control, extraLease);
+            return interrupted != null ? interrupted : jobs.retryLater("removal confirmation interrupted");
+        }
+        return null;
+    }
+
+    /** Drops the cursors of folders no longer synced; their published messages become removals to confirm. */
+    private void retire(String accountKey, String mailbox, MailFolders folders, String which) {
+        List<String> retired = mailCursors.folders(accountKey, mailbox).stream().filter(f -> !folders.synced(f)).toList();
+        if (!retired.isEmpty()) {
+            publishedMessages.retireFolders(accountKey, mailbox, retired, java.util.UUID.randomUUID().toString(),
+                    clock.instant());
+            Log.infof("%s: %d folder(s) deleted or excluded since the last run: cursors dropped, their messages' removals "
+                    + "to confirm", which, retired.size());
         }
     }
 

@@ -29,4 +29,14 @@ class GraphErrorsTests {
         assertThat(GraphErrors.deltaExpired(failed(400, "resyncRequired"))).isTrue();
         assertThat(GraphErrors.deltaExpired(failed(403, "ErrorAccessDenied"))).isFalse();
     }
+
+    @Test
+    void shouldTellAMissingItemFromAMailboxGraphCannotServe() {
+        assertThat(GraphErrors.itemMissing(404, "ErrorItemNotFound")).isTrue();
+        assertThat(GraphErrors.itemMissing(404, null)).isTrue();
+        // A mailbox-level 404 must never read as "every folder and message is gone".
+        assertThat(GraphErrors.itemMissing(404, "ErrorInvalidUser")).isFalse();
+        assertThat(GraphErrors.itemMissing(404, "MailboxNotEnabledForRESTAPI")).isFalse();
+        assertThat(GraphErrors.itemMissing(410, "ErrorItemNotFound")).isFalse();
+    }
 }

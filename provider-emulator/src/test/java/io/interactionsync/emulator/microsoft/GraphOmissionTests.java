@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** {@code omit} faults on Graph: items of mail delta, folder delta, message lists and calendarView delta dropped. */
+/** {@code omit} faults on Graph: items of mail delta, folder delta, message and folder lists, calendarView delta dropped. */
 class GraphOmissionTests {
 
     @RegisterExtension
@@ -83,5 +83,17 @@ class GraphOmissionTests {
         assertThat(calendar.getList("value")).isEmpty();
         // Other paths are untouched.
         assertThat(get(GRAPH + "/me/mailFolders/inbox/messages/delta").getList("value")).hasSize(40);
+    }
+
+    @Test
+    void folderListsDropFoldersWhileTheirNextLinkMovesOn() {
+        omit("/mailFolders$|/childFolders$", 1.0);
+        JsonPath top = get(GRAPH + "/me/mailFolders?$top=5&includeHiddenFolders=false");
+        assertThat(top.getList("value")).isEmpty();
+        assertThat(top.getString("'@odata.nextLink'")).contains("$skip=5").contains("includeHiddenFolders=false");
+        assertThat(get(GRAPH + "/me/mailFolders/syncissues/childFolders").getList("value")).isEmpty();
+        given().delete("/_emulator/faults").then().statusCode(204);
+        assertThat(get(GRAPH + "/me/mailFolders?$top=5").getList("value")).hasSize(5);
+        assertThat(get(GRAPH + "/me/mailFolders/syncissues/childFolders").getList("value")).hasSize(3);
     }
 }

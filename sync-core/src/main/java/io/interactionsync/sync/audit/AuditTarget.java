@@ -52,6 +52,11 @@ public interface AuditTarget {
         return accountId;
     }
 
+    /** Appended to the audit's log line: what the target reconciled besides records (e.g. folders), or "". */
+    default String note() {
+        return "";
+    }
+
     /**
      * @param published   ids fetched and published (acks received)
      * @param notEligible ids that turned out not to belong (draft, chat, beyond the horizon): not gaps

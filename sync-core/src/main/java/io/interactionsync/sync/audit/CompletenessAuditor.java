@@ -136,10 +136,10 @@ public class CompletenessAuditor {
         AuditResult result = new AuditResult(completeness, open.keySet().stream().limit(AuditResult.SAMPLE).toList(),
                 open.isEmpty() ? null : describe(open));
         Log.infof("audit of %s%s: provider %d, ingested %d, missing %d (never published %d, not processed %d, "
-                        + "dead-lettered %d, deletions %d), repaired %d%s", source,
+                        + "dead-lettered %d, deletions %d), repaired %d%s%s", source,
                 target.mailbox() == null ? "" : " (shared mailbox)", providerCount, ingestedCount, missing,
                 unpublished.size(), notIngested.size(), deadLettered.size(), gone.size(), repaired,
-                open.isEmpty() ? "" : ", still open " + open.size());
+                open.isEmpty() ? "" : ", still open " + open.size(), target.note());
         return result;
     }
 

@@ -29,8 +29,11 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * The Outlook mail side of the completeness audit, per mailbox (own or shared), over the folders synced in this run:
+ * The Outlook mail side of the completeness audit, per mailbox (own or shared):
  * <ul>
+ * <li>folders: the tree listed without delta and reconciled with the known one first ({@link MailFolderAudit}), so a
+ * folder the folder delta lost is listed (its messages count as missing and are repaired now) and one gone or now
+ * excluded is left out (its messages are confirmed gone);</li>
  * <li>provider: {@code GET /mailFolders/{id}/messages?$select=id&$filter=receivedDateTime ge <horizon>} per synced
  * folder, nextLinks followed verbatim (pinned, throttled per mailbox, immutable ids);</li>
  * <li>published: {@code published_messages} received inside the horizon;</li>
@@ -49,14 +52,16 @@ public class MailAudit {
     static final int CHUNK = 200;
 
     private final PublishedMessageRepository publishedMessages;
+    private final MailFolderAudit folderAudit;
     private final RawRecordPublisher publisher;
     private final SyncMetrics metrics;
     private final MicrosoftSyncConfig config;
     private final Clock clock = Clock.systemUTC();
 
-    public MailAudit(PublishedMessageRepository publishedMessages, RawRecordPublisher publisher, SyncMetrics metrics,
-                     MicrosoftSyncConfig config) {
+    public MailAudit(PublishedMessageRepository publishedMessages, MailFolderAudit folderAudit, RawRecordPublisher publisher,
+                     SyncMetrics metrics, MicrosoftSyncConfig config) {
         this.publishedMessages = publishedMessages;
+        this.folderAudit = folderAudit;
         this.publisher = publisher;
         this.metrics = metrics;
         this.config = config;
@@ -64,21 +69,23 @@ public class MailAudit {
 
     /**
      * @param accountKey the account id for an own mailbox, {@code ""} for a shared one (as in the mail tables)
-     * @param folders    the folder tree of this run (what is synced)
+     * @param folders    the folder tree of this run (reconciled by the audit before its listing)
      * @param keepGoing  false once the job must stop (shutdown, a lease lost)
      */
-    public AuditTarget target(GraphGateway graph, MailDeltaSource.Target target, String accountKey, MailFolders folders,
+    public Target target(GraphGateway graph, MailDeltaSource.Target target, String accountKey, MailFolders folders,
                               BooleanSupplier keepGoing) {
         Instant horizon = clock.instant().atOffset(ZoneOffset.UTC).minusMonths(config.backfillMonths()).toInstant();
         return new Target(graph, target, accountKey, folders, horizon, keepGoing);
     }
 
-    private final class Target implements AuditTarget {
+    /** One mailbox's audit; after it ran, {@link #reconciled()} tells what the folder reconciliation changed. */
+    public final class Target implements AuditTarget {
 
         private final GraphGateway graph;
         private final MailDeltaSource.Target target;
         private final String accountKey;
-        private final MailFolders folders;
+        private MailFolders folders;
+        private MailFolderAudit.Reconciled reconciled;
         private final Instant horizon;
         private final BooleanSupplier keepGoing;
         private final String runId = UUID.randomUUID().toString();
@@ -104,8 +111,17 @@ public class MailAudit {
             return target.shared() ? target.mailbox() : null;
         }
 
+        /** What the folder reconciliation changed; null before {@link #listProvider} ran. */
+        public MailFolderAudit.Reconciled reconciled() {
+            return reconciled;
+        }
+
         @Override
         public void listProvider(Consumer<String> sink) throws InterruptedException {
+            reconciled = folderAudit.reconcile(graph, accountKey, folders, this::check);
+            folders = reconciled.folders();
+            metrics.auditFolders("found", reconciled.found().size());
+            metrics.auditFolders("retired", reconciled.retired().size());
             for (String folder : folders.syncedIds()) {
                 String link = null;
                 do {
@@ -198,6 +214,12 @@ public class MailAudit {
                 deleted.addAll(chunk);
             }
             return deleted;
+        }
+
+        @Override
+        public String note() {
+            return reconciled == null ? "" : "; folders found (lost by the folder delta) " + reconciled.found().size()
+                    + ", retired " + reconciled.retired().size();
         }
 
         /** A shared mailbox's records were published under the subscriber whose job read them. */

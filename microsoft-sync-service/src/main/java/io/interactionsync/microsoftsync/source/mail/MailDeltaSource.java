@@ -1,6 +1,7 @@
 package io.interactionsync.microsoftsync.source.mail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.interactionsync.microsoftsync.graph.GraphCallException;
 import io.interactionsync.microsoftsync.graph.GraphGateway;
 import io.interactionsync.microsoftsync.metrics.SyncMetrics;
 import io.interactionsync.sync.publish.RawRecordPublisher;
@@ -46,10 +47,13 @@ public class MailDeltaSource {
     public record Target(String accountId, String userId, String mailbox, boolean shared) {
     }
 
-    /** Reads one page from the cursor and returns the saved next cursor. */
+    /** Reads one page from the cursor and returns the saved next cursor; {@link GraphCallException.FolderGone} on a 404. */
     public MailCursor step(GraphGateway graph, Target target, MailCursor cursor) throws InterruptedException {
         long started = System.nanoTime();
         JsonNode page = graph.mailDelta(cursor.folder(), cursor.link(), cursor.horizon());
+        if (page == null) {
+            throw new GraphCallException.FolderGone(cursor.folder());
+        }
         return apply(target, cursor, page, started);
     }
 

@@ -13,24 +13,31 @@ import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A mailbox's folders: the excluded well-known folders' ids, resolved once by name ({@code GET
  * /mailFolders/{name}} in one {@code $batch}: Graph v1.0 folders carry no well-known name), and the whole folder tree
  * from mailFolders delta, whose deltaLink is stored so each run asks only for new, changed and removed folders
- * (one request when nothing changed). A 410 restarts the folder round once.
+ * (one request when nothing changed). A 410 restarts the folder round once. A round from scratch (mode full, a 410)
+ * marks the folders it did not list removed, except synced folders Graph confirms still exist
+ * ({@link MailFolderAudit#confirm}): a round that lost a folder must not retire it (its messages would be deleted).
  */
 @ApplicationScoped
 public class MailFolderSource {
 
     private final MailboxRepository mailboxes;
+    private final MailFolderAudit folderAudit;
     private final MicrosoftSyncConfig config;
     private final Clock clock = Clock.systemUTC();
 
-    public MailFolderSource(MailboxRepository mailboxes, MicrosoftSyncConfig config) {
+    public MailFolderSource(MailboxRepository mailboxes, MailFolderAudit folderAudit, MicrosoftSyncConfig config) {
         this.mailboxes = mailboxes;
+        this.folderAudit = folderAudit;
         this.config = config;
     }
 
@@ -68,6 +75,8 @@ public class MailFolderSource {
 
     /** One folder round from {@code link} (null: the whole tree), saved at its end with the new deltaLink. */
     private void round(GraphGateway graph, String accountKey, List<String> excluded, String link) throws InterruptedException {
+        // Before a round from scratch: the synced folders known so far, to confirm those the round does not list.
+        MailFolders known = link == null ? mailboxes.folders(accountKey, graph.mailbox(), excluded) : null;
         List<FolderChange> changes = new ArrayList<>();
         String next = link;
         String deltaLink;
@@ -87,6 +96,43 @@ public class MailFolderSource {
                 throw new SourceFailedException("Graph mail folder delta answered neither @odata.nextLink nor @odata.deltaLink");
             }
         } while (next != null);
+        if (known != null) {
+            changes.addAll(keepUnlisted(graph, known, changes, excluded));
+        }
         mailboxes.saveFolderRound(accountKey, graph.mailbox(), excluded, changes, link == null, deltaLink);
+    }
+
+    /** The synced folders a round from scratch did not list but Graph still has (or did not answer for): kept. */
+    private List<FolderChange> keepUnlisted(GraphGateway graph, MailFolders known, List<FolderChange> round,
+                                            List<String> excluded) throws InterruptedException {
+        Set<String> listed = new HashSet<>();
+        // Where a confirmed folder's parents lead is judged against the round, completed by what was known.
+        Map<String, MailFolders.Folder> tree = new HashMap<>(known.folders());
+        round.stream().filter(f -> !f.removed()).forEach(f -> {
+            listed.add(f.id());
+            tree.put(f.id(), new MailFolders.Folder(f.id(), f.displayName(), f.parentId()));
+        });
+        List<String> unlisted = known.syncedIds().stream().filter(id -> !listed.contains(id)).toList();
+        if (unlisted.isEmpty()) {
+            return List.of();
+        }
+        Map<String, List<FolderChange>> confirmed = folderAudit.confirm(graph, unlisted, tree, MailFolderAudit.tops(tree),
+                Set.copyOf(excluded), () -> { });
+        List<FolderChange> kept = new ArrayList<>();
+        int gone = 0;
+        for (String id : unlisted) {
+            List<FolderChange> verdict = confirmed.get(id);
+            if (verdict == null) {
+                MailFolders.Folder f = known.folders().get(id); // no answer: kept as known
+                kept.add(new FolderChange(id, f.displayName(), f.parentId(), false));
+            } else if (verdict.getFirst().removed()) {
+                gone++;
+            } else {
+                kept.addAll(verdict);
+            }
+        }
+        Log.warnf("the folder round from scratch did not list %d synced folder(s): %d gone, the others kept",
+                unlisted.size(), gone);
+        return kept;
     }
 }

@@ -266,9 +266,12 @@ final class GraphMailRoutes {
         Responses.json(rc, 200, out);
     }
 
-    /** {@code /mailFolders} (children of the root) and {@code /mailFolders/{id}/childFolders}, paged with $top/$skip. */
+    /**
+     * {@code /mailFolders} (children of the root) and {@code /mailFolders/{id}/childFolders}, paged with $top/$skip
+     * (the nextLink keeps {@code $select} and {@code includeHiddenFolders}).
+     */
     private void listFolders(RoutingContext rc) {
-        Optional<MailboxTarget> found = access.mailbox(rc, "graph.mailFolders");
+        Optional<MailboxTarget> found = access.mailbox(rc, "graph.mailFolders.list");
         if (found.isEmpty()) {
             return;
         }
@@ -289,7 +292,10 @@ final class GraphMailRoutes {
         List<Folder> children = mailbox.children(parent);
         Set<String> select = GraphAccess.select(rc.request().getParam("$select"));
         ArrayNode value = Json.array();
-        children.stream().skip(paging.skip()).limit(paging.top()).forEach(f -> value.add(folderJson(mailbox, f, select)));
+        // An omit fault drops folders silently; the nextLink still moves past them. No folder here is hidden, so
+        // includeHiddenFolders changes nothing.
+        Omission.of(rc).filter(children.stream().skip(paging.skip()).limit(paging.top()).toList())
+                .forEach(f -> value.add(folderJson(mailbox, f, select)));
         ObjectNode out = Json.object();
         out.put("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#Collection(mailFolder)");
         out.set("value", value);
