@@ -9,20 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
-found=
-for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-21-jdk-amd64 /usr/lib/jvm/*; do
-  if [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] && [ "$(java_major "$candidate")" -ge 21 ] 2>/dev/null; then
-    export JAVA_HOME="$candidate" PATH="$candidate/bin:$PATH"
-    found=1
-    break
-  fi
-done
-[ -n "$found" ] || { echo "error: no JDK >= 21 found (set JAVA_HOME)" >&2; exit 1; }
-if command -v pg_isready >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432; then
-  echo "error: PostgreSQL is not answering on 127.0.0.1:5432" >&2
-  exit 1
-fi
+source deploy/local/preflight.sh
+select_jdk
+require_postgres
 
 log=google-sync-service/target/gmail-backfill-benchmark.log
 mkdir -p "$(dirname "$log")"
