@@ -160,30 +160,19 @@ public final class GraphGateway {
      * the map when the answer could not be had (the caller asks again later).
      */
     public Map<String, String> messageFolders(List<String> messageIds) throws InterruptedException {
+        Fetched fetched = getEach(messageIds, ownerPath() + "/messages/", "?$select=id,parentFolderId");
         Map<String, String> out = new LinkedHashMap<>();
-        List<String> paths = messageIds.stream()
-                .map(id -> ownerPath() + "/messages/" + pathSegment(id) + "?$select=id,parentFolderId").toList();
-        List<BatchAnswer> answers = batch(paths, null);
-        for (int i = 0; i < messageIds.size(); i++) {
-            BatchAnswer a = answers.get(i);
-            JsonNode message;
-            if (a.status() == 200 || a.missing()) {
-                metrics.request("mail", a.status() == 200 ? "ok_batched" : "not_found");
-                message = a.status() == 200 ? a.body() : null;
-            } else {
-                try {
-                    message = single(paths.get(i));
-                } catch (GraphCallException e) {
-                    Log.debugf("message location not known (%s): asked again in a later run", e.code());
-                    continue;
-                }
-            }
+        for (String id : messageIds) {
+            JsonNode message = fetched.found().get(id);
             String folder = message == null ? null : message.path("parentFolderId").asText(null);
-            if (message == null) {
-                out.put(messageIds.get(i), GONE);
+            if (fetched.gone().contains(id)) {
+                out.put(id, GONE);
             } else if (folder != null) {
-                out.put(messageIds.get(i), folder);
+                out.put(id, folder);
             }
+        }
+        if (!fetched.failed().isEmpty()) {
+            Log.debugf("location of %d message(s) not known: asked again in a later run", fetched.failed().size());
         }
         return out;
     }
@@ -216,32 +205,38 @@ public final class GraphGateway {
      * @return found: id → message; gone: 404; failed: id → why it could not be had (a permanent per-mailbox answer)
      */
     public Fetched messages(List<String> messageIds) throws InterruptedException {
-        String select = String.join(",", config.mail().select());
-        List<String> paths = messageIds.stream()
-                .map(id -> ownerPath() + "/messages/" + pathSegment(id) + "?$select=" + select).toList();
+        return getEach(messageIds, ownerPath() + "/messages/", "?$select=" + String.join(",", config.mail().select()));
+    }
+
+    /**
+     * {@code GET <prefix><id><query>} for each id, in {@code $batch}es: 200 → found, 404 → gone; a step answered
+     * otherwise is asked again alone, and what still fails is reported with its reason.
+     */
+    private Fetched getEach(List<String> ids, String prefix, String query) throws InterruptedException {
+        List<String> paths = ids.stream().map(id -> prefix + pathSegment(id) + query).toList();
         List<BatchAnswer> answers = batch(paths, null);
         Map<String, JsonNode> found = new LinkedHashMap<>();
         java.util.Set<String> gone = new java.util.LinkedHashSet<>();
         Map<String, String> failed = new LinkedHashMap<>();
-        for (int i = 0; i < messageIds.size(); i++) {
+        for (int i = 0; i < ids.size(); i++) {
             BatchAnswer a = answers.get(i);
-            String id = messageIds.get(i);
-            JsonNode message;
+            String id = ids.get(i);
+            JsonNode resource;
             if (a.status() == 200 || a.missing()) {
                 metrics.request("mail", a.status() == 200 ? "ok_batched" : "not_found");
-                message = a.status() == 200 ? a.body() : null;
+                resource = a.status() == 200 ? a.body() : null;
             } else {
                 try {
-                    message = single(paths.get(i));
+                    resource = single(paths.get(i));
                 } catch (GraphCallException e) {
                     failed.put(id, "GET answered " + e.code() + " (HTTP " + e.status() + ")");
                     continue;
                 }
             }
-            if (message == null) {
+            if (resource == null) {
                 gone.add(id);
             } else {
-                found.put(id, message);
+                found.put(id, resource);
             }
         }
         return new Fetched(found, gone, failed);
@@ -321,30 +316,18 @@ public final class GraphGateway {
      * when Graph answered 404, absent from the map when no answer could be had (the caller keeps what it knows).
      */
     public Map<String, JsonNode> mailFolders(List<String> folderIds) throws InterruptedException {
+        Fetched fetched = getEach(folderIds, ownerPath() + "/mailFolders/", "?$select=" + String.join(",", FOLDER_SELECT));
         Map<String, JsonNode> out = new LinkedHashMap<>();
-        String select = String.join(",", FOLDER_SELECT);
-        List<String> paths = folderIds.stream()
-                .map(id -> ownerPath() + "/mailFolders/" + pathSegment(id) + "?$select=" + select).toList();
-        List<BatchAnswer> answers = batch(paths, null);
-        for (int i = 0; i < folderIds.size(); i++) {
-            BatchAnswer a = answers.get(i);
-            JsonNode folder;
-            if (a.status() == 200 || a.missing()) {
-                metrics.request("mail", a.status() == 200 ? "ok_batched" : "not_found");
-                folder = a.status() == 200 ? a.body() : null;
-            } else {
-                try {
-                    folder = single(paths.get(i));
-                } catch (GraphCallException e) {
-                    Log.debugf("folder not confirmed (%s): kept as known", e.code());
-                    continue;
-                }
+        for (String id : folderIds) {
+            JsonNode folder = fetched.found().get(id);
+            if (fetched.gone().contains(id)) {
+                out.put(id, GONE_FOLDER);
+            } else if (folder != null && folder.hasNonNull("id")) {
+                out.put(id, folder);
             }
-            if (folder == null) {
-                out.put(folderIds.get(i), GONE_FOLDER);
-            } else if (folder.hasNonNull("id")) {
-                out.put(folderIds.get(i), folder);
-            }
+        }
+        if (!fetched.failed().isEmpty()) {
+            Log.debugf("%d folder(s) not confirmed: kept as known", fetched.failed().size());
         }
         return out;
     }

@@ -15,8 +15,10 @@ public interface AuditTarget {
 
     Source source();
 
-    /** A shared mailbox's address, or null for the account's own data. */
-    String mailbox();
+    /** A shared mailbox's address, or null (the default) for the account's own data. */
+    default String mailbox() {
+        return null;
+    }
 
     /**
      * Lists the provider's ids inside the horizon (id-level: the cheapest listing the API has), calling {@code sink}

@@ -74,11 +74,6 @@ public final class CalendarAuditTarget implements AuditTarget {
     }
 
     @Override
-    public String mailbox() {
-        return null;
-    }
-
-    @Override
     public void listProvider(Consumer<String> sink) throws InterruptedException {
         listed.clear();
         String pageToken = null;

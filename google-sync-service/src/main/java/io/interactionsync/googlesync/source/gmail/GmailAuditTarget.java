@@ -81,11 +81,6 @@ public final class GmailAuditTarget implements AuditTarget {
     }
 
     @Override
-    public String mailbox() {
-        return null;
-    }
-
-    @Override
     public void listProvider(Consumer<String> sink) throws InterruptedException {
         long horizonMillis = horizon.toEpochMilli();
         List<String> undated = new ArrayList<>(); // listed, not known with a date yet; newest first

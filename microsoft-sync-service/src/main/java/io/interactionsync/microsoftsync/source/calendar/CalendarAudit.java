@@ -90,11 +90,6 @@ public class CalendarAudit {
         }
 
         @Override
-        public String mailbox() {
-            return null;
-        }
-
-        @Override
         public void listProvider(Consumer<String> sink) throws InterruptedException {
             String link = null;
             do {
