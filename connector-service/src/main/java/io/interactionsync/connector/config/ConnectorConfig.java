@@ -24,6 +24,8 @@ public interface ConnectorConfig {
 
     AccessTokens accessTokens();
 
+    Retention retention();
+
     interface TokenEncryption {
         /**
          * {@code kid:base64key[,kid:base64key…]}: AES-256 keys (32 bytes each, standard Base64). The first is
@@ -119,5 +121,27 @@ public interface ConnectorConfig {
         /** A stored access token closer than this to its expiry is refreshed before it is handed out. */
         @WithDefault("5m")
         Duration refreshSkew();
+    }
+
+    /** Global retention defaults; a team collection's policy ({@code PUT /api/v1/collections/{id}/retention}) overrides them. */
+    interface Retention {
+        /**
+         * What {@code DELETE …-accounts/{id}} does with the account's data when neither the request ({@code ?purge=})
+         * nor a team policy says: {@code purge} (erase events and raw data for good) or {@code keep}.
+         */
+        @WithDefault("purge")
+        OnDisconnect onDisconnect();
+
+        /**
+         * The global retention window shown in the account JSON for users without a team window (months; 0: none).
+         * The normalizer enforces its own {@code normalizer.retention.event-months}: set both to the same value.
+         */
+        @WithDefault("0")
+        int eventMonths();
+    }
+
+    /** Configured as {@code purge} / {@code keep}. */
+    enum OnDisconnect {
+        PURGE, KEEP
     }
 }
