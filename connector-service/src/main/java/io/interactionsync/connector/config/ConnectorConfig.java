@@ -133,10 +133,11 @@ public interface ConnectorConfig {
         OnDisconnect onDisconnect();
 
         /**
-         * The global retention window shown in the account JSON for users without a team window (months; 0: none).
-         * The normalizer enforces its own {@code normalizer.retention.event-months}: set both to the same value.
+         * The global retention window shown in the account JSON and a collection's defaults for users without a team
+         * window (months; 0: none). The normalizer enforces its own {@code normalizer.retention.event-months} (also 36
+         * by default): set both to the same value.
          */
-        @WithDefault("0")
+        @WithDefault("36")
         int eventMonths();
     }
 

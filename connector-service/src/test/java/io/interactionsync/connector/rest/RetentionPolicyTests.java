@@ -82,7 +82,7 @@ class RetentionPolicyTests {
         putCollection(List.of("alice@acme.test"));
         // no policy of its own yet: the global defaults are shown
         given().auth().oauth2(admin).get("/api/v1/collections/{id}/retention", collection).then().statusCode(200)
-                .body("onDisconnect", equalTo("purge")).body("eventMonths", nullValue()).body("defaults", equalTo(true));
+                .body("onDisconnect", equalTo("purge")).body("eventMonths", equalTo(36)).body("defaults", equalTo(true));
 
         putRetention(policy("keep", 18)).statusCode(200).body("collectionId", equalTo(collection))
                 .body("onDisconnect", equalTo("keep")).body("eventMonths", equalTo(18)).body("defaults", equalTo(false));
@@ -139,7 +139,8 @@ class RetentionPolicyTests {
         String id = connect(owner, email, "gmail", 201).get("id").asText();
         // the account JSON says what a disconnect would do: the default, until the team decides
         given().auth().oauth2(owner).get("/api/v1/google-accounts/{id}", id).then().statusCode(200)
-                .body("retention.onDisconnect", equalTo("purge")).body("retention.policy", equalTo("default"));
+                .body("retention.onDisconnect", equalTo("purge")).body("retention.eventMonths", equalTo(36))
+                .body("retention.policy", equalTo("default"));
 
         putCollection(List.of(email)); // the account's address makes its owner a member
         putRetention(policy("keep", 24)).statusCode(200);
