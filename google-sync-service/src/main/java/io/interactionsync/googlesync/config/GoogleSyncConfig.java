@@ -82,6 +82,13 @@ public interface GoogleSyncConfig extends SyncSettings {
                 + "List-Unsubscribe-Post,List-Id,Precedence,Delivered-To,Return-Path,Sender,Reply-To,Auto-Submitted,"
                 + "Feedback-ID,X-Auto-Response-Suppress,Mailing-List,X-Mailman-Version,X-Google-Group-Id,Content-Type")
         List<String> metadataHeaders();
+
+        /**
+         * The message fields requested (partial response, {@code fields}) by messages.get and, per message,
+         * threads.get: {@code format=metadata} would also return the {@code snippet}, a piece of the body.
+         */
+        @WithDefault("id,threadId,labelIds,historyId,internalDate,sizeEstimate,payload(mimeType,headers)")
+        String messageFields();
     }
 
     /** Google Calendar (primary calendar, events.list). */
