@@ -356,7 +356,7 @@ public final class BatchNormalizer {
         Map<String, Set<String>> sentIds = copy(lookups.sentIdsByUser());
         Map<String, Integer> outcomes = new HashMap<>(prepared.outcomes());
         Map<ContextKey, MailboxContext> contexts = new HashMap<>(); // per user × mailbox: the same for all its records
-        Map<ContextKey, Optional<Integer>> teamWindows = new HashMap<>(); // likewise: the team's retention window
+        Map<ContextKey, Optional<Instant>> cutoffs = new HashMap<>(); // likewise: the retention window's cutoff
         List<Parsed> current = new ArrayList<>(prepared.records().size());
         int stale = 0;
         for (Parsed v : prepared.records()) {
@@ -417,8 +417,7 @@ public final class BatchNormalizer {
                             history(rec.userId(), emailed, sentIds), contexts));
                     first = first == null ? m : first;
                     List<InteractionEvent> events = m.events();
-                    Instant cutoff = events.isEmpty() ? null
-                            : window.cutoff(teamMonths(rec, batchOwners, lookups, teamWindows));
+                    Instant cutoff = events.isEmpty() ? null : cutoff(rec, batchOwners, lookups, window, cutoffs);
                     if (cutoff != null && events.stream().anyMatch(e -> e.occurredAt().isBefore(cutoff))) {
                         events = events.stream().filter(e -> !e.occurredAt().isBefore(cutoff)).toList();
                         expired |= events.isEmpty();
@@ -505,21 +504,23 @@ public final class BatchNormalizer {
     }
 
     /**
-     * The retention window of the record's team, in months: the shortest window of the collections the mailbox's
-     * colleagues come from ({@link #context}); empty when none of them sets one.
+     * The oldest {@code occurredAt} kept for the record (null: no window), once per user × mailbox of the batch. The
+     * team's window is the shortest of the collections the mailbox's colleagues come from ({@link #context}).
      */
-    static Integer teamMonths(RawRecord rec, Map<String, Set<String>> batchOwners, Lookups lookups,
-                              Map<ContextKey, Optional<Integer>> memo) {
+    static Instant cutoff(RawRecord rec, Map<String, Set<String>> batchOwners, Lookups lookups, RetentionWindow window,
+                          Map<ContextKey, Optional<Instant>> memo) {
         return memo.computeIfAbsent(new ContextKey(rec.userId(), rec.mailbox(), rec.sharedMailbox()), k -> {
-            Set<String> memberKeys = memberKeys(rec, batchOwners, lookups);
             Integer months = null;
-            for (Collection c : lookups.collections()) {
-                if (c.eventMonths() != null && c.eventMonths() > 0
-                        && c.memberKeys().stream().anyMatch(memberKeys::contains)) {
-                    months = months == null ? c.eventMonths() : Math.min(months, c.eventMonths());
+            if (!lookups.collections().isEmpty()) {
+                Set<String> memberKeys = memberKeys(rec, batchOwners, lookups);
+                for (Collection c : lookups.collections()) {
+                    if (c.eventMonths() != null && c.eventMonths() > 0
+                            && c.memberKeys().stream().anyMatch(memberKeys::contains)) {
+                        months = months == null ? c.eventMonths() : Math.min(months, c.eventMonths());
+                    }
                 }
             }
-            return Optional.ofNullable(months);
+            return Optional.ofNullable(window.cutoff(months));
         }).orElse(null);
     }
 
