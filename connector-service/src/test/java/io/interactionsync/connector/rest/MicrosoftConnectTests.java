@@ -161,7 +161,7 @@ class MicrosoftConnectTests {
                 "code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
         Map<String, String> forgedCb = approve(forged, upn);
         post(jwt, Map.of("code", forgedCb.get("code"), "redirectUri", CALLBACK, "state", auth.get("state").asText()))
-                .then().statusCode(400).body("code", equalTo("authorization_code_invalid"));
+                .then().statusCode(400).body("code", equalTo("authorization_code_not_for_this_state"));
         given().auth().oauth2(jwt).get("/api/v1/microsoft-accounts").then().statusCode(200).body("size()", equalTo(0));
     }
 
