@@ -84,6 +84,9 @@ public final class IdTokenVerifier {
                     .build()
                     .processToClaims(idToken);
         } catch (InvalidJwtException e) {
+            if (jwksUnreachable(e)) {
+                throw new ProviderException(Kind.UNAVAILABLE, null, provider + " JWKS could not be fetched");
+            }
             throw invalid(reason(e));
         }
         try {
@@ -103,6 +106,16 @@ public final class IdTokenVerifier {
     /** A failure of a provider-specific claim check on verified claims. */
     public ProviderException invalid(String reason) {
         return new ProviderException(Kind.ID_TOKEN_INVALID, null, provider + " id_token rejected: " + reason);
+    }
+
+    /** The keys could not be fetched (network, 5xx): the provider is unavailable, the token is not at fault. */
+    private static boolean jwksUnreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String reason(InvalidJwtException e) {

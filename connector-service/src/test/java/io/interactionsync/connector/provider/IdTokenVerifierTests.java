@@ -140,6 +140,18 @@ class IdTokenVerifierTests {
     }
 
     @Test
+    void shouldCallAnUnreachableJwksEndpointUnavailableNotTheTokenInvalid() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        IdTokenVerifier unreachable = new IdTokenVerifier("Google", "http://127.0.0.1:" + closedPort + "/certs",
+                java.time.Duration.ofSeconds(2));
+        assertThatThrownBy(() -> unreachable.verify(token(c -> { }), CLIENT, (iss, c) -> true))
+                .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE));
+    }
+
+    @Test
     void shouldRefuseATokenOfAnotherIssuer() {
         assertRefused(token(c -> c.setIssuer("https://evil.example")), "issuer");
     }
