@@ -3,6 +3,7 @@ package io.interactionsync.normalizer.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Set;
 
 /** Typed configuration of the normalizer ({@code normalizer.*}). */
 @ConfigMapping(prefix = "normalizer")
@@ -38,6 +39,22 @@ public interface NormalizerConfig {
         /** Events deleted per transaction by the job (each batch is also published as deleted). */
         @WithDefault("2000")
         int batchSize();
+    }
+
+    Internal internal();
+
+    /** Who may call {@code /internal/v1/**}: client-credentials tokens of allow-listed service clients. */
+    interface Internal {
+        /** The audience ({@code aud}) a service token must carry. */
+        @WithDefault("interaction-sync-internal")
+        String audience();
+
+        /**
+         * Client ids ({@code client_id} = {@code sub} = {@code azp}) allowed on the internal ingested API: the sync
+         * services, whose completeness audits ask it. Any other bearer gets 403.
+         */
+        @WithDefault("google-sync-service,microsoft-sync-service")
+        Set<String> clients();
     }
 
     interface Startup {
