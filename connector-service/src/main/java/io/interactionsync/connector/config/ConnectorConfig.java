@@ -26,6 +26,8 @@ public interface ConnectorConfig {
 
     AccessTokens accessTokens();
 
+    Retention retention();
+
     Internal internal();
 
     RateLimits rateLimits();
@@ -194,5 +196,28 @@ public interface ConnectorConfig {
         /** A stored access token closer than this to its expiry is refreshed before it is handed out. */
         @WithDefault("5m")
         Duration refreshSkew();
+    }
+
+    /** Global retention defaults; a team collection's policy ({@code PUT /api/v1/collections/{id}/retention}) overrides them. */
+    interface Retention {
+        /**
+         * What {@code DELETE …-accounts/{id}} does with the account's data when neither the request ({@code ?purge=})
+         * nor a team policy says: {@code purge} (erase events and raw data for good) or {@code keep}.
+         */
+        @WithDefault("purge")
+        OnDisconnect onDisconnect();
+
+        /**
+         * The global retention window shown in the account JSON and a collection's defaults for users without a team
+         * window (months; 0: none). The normalizer enforces its own {@code normalizer.retention.event-months} (also 36
+         * by default): set both to the same value.
+         */
+        @WithDefault("36")
+        int eventMonths();
+    }
+
+    /** Configured as {@code purge} / {@code keep}. */
+    enum OnDisconnect {
+        PURGE, KEEP
     }
 }

@@ -78,7 +78,7 @@ public class GoogleConnectResource {
     @Path("/google-accounts")
     @Operation(summary = "The caller's Google accounts")
     public List<AccountView> list() {
-        return accounts.list(user.id(), Provider.GOOGLE);
+        return accounts.list(user.id(), user.email(), Provider.GOOGLE);
     }
 
     @GET
@@ -86,16 +86,20 @@ public class GoogleConnectResource {
     @Operation(summary = "One of the caller's Google accounts")
     @APIResponse(responseCode = "404", description = "account_not_found (also for other users' accounts)")
     public AccountView get(@PathParam("id") String id) {
-        return accounts.get(user.id(), Provider.GOOGLE, Ids.accountId(id));
+        return accounts.get(user.id(), user.email(), Provider.GOOGLE, Ids.accountId(id));
     }
 
     @DELETE
     @Path("/google-accounts/{id}")
-    @Operation(summary = "Disconnect: revoke at Google, erase tokens, stop syncing; purge=true also removes the row and asks the normalizer to delete the account's events")
-    @APIResponse(responseCode = "204", description = "Disconnected")
+    @Operation(summary = "Disconnect: revoke at Google, erase tokens, stop syncing. The account's data is purged (row "
+            + "removed; sync services and normalizer erase everything of it) unless purge=false where the team policy "
+            + "allows keeping, or the team policy (or connector.retention.on-disconnect) says keep; purge=true always purges")
+    @APIResponse(responseCode = "204", description = "Disconnected; headers Retention-Outcome: purged|kept and "
+            + "Retention-Reason: requested|team_policy|default_policy")
+    @APIResponse(responseCode = "400", description = "invalid_account_id, invalid_parameter (purge not true|false)")
     @APIResponse(responseCode = "404", description = "account_not_found")
-    public Response delete(@PathParam("id") String id, @QueryParam("purge") @DefaultValue("false") boolean purge) {
-        accounts.disconnect(user.id(), Provider.GOOGLE, Ids.accountId(id), purge);
-        return Response.noContent().build();
+    public Response delete(@PathParam("id") String id, @QueryParam("purge") String purge) {
+        return Disconnects.answer(accounts.disconnect(user.id(), user.email(), Provider.GOOGLE, Ids.accountId(id),
+                Disconnects.purgeParameter(purge)));
     }
 }

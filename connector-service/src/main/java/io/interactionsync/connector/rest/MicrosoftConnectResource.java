@@ -102,7 +102,7 @@ public class MicrosoftConnectResource {
     @APIResponse(responseCode = "200", description = "Account JSON list")
     @APIResponse(responseCode = "401", description = "unauthorized")
     public List<AccountView> list() {
-        return accounts.list(user.id(), Provider.MICROSOFT);
+        return accounts.list(user.id(), user.email(), Provider.MICROSOFT);
     }
 
     @GET
@@ -112,20 +112,22 @@ public class MicrosoftConnectResource {
     @APIResponse(responseCode = "400", description = "invalid_account_id")
     @APIResponse(responseCode = "404", description = "account_not_found (also for other users' accounts)")
     public AccountView get(@PathParam("id") String id) {
-        return accounts.get(user.id(), Provider.MICROSOFT, Ids.accountId(id));
+        return accounts.get(user.id(), user.email(), Provider.MICROSOFT, Ids.accountId(id));
     }
 
     @DELETE
     @Path("/microsoft-accounts/{id}")
     @Operation(summary = "Disconnect: erase the tokens (Microsoft has no refresh-token revocation endpoint; the user "
-            + "can remove the app at myapps.microsoft.com), stop syncing, publish disconnected; purge=true also removes "
-            + "the row and asks the normalizer to delete the account's events")
-    @APIResponse(responseCode = "204", description = "Disconnected")
-    @APIResponse(responseCode = "400", description = "invalid_account_id")
+            + "can remove the app at myapps.microsoft.com), stop syncing, publish disconnected. The account's data is "
+            + "purged unless purge=false where the team policy allows keeping, or the team policy (or "
+            + "connector.retention.on-disconnect) says keep; purge=true always purges")
+    @APIResponse(responseCode = "204", description = "Disconnected; headers Retention-Outcome: purged|kept and "
+            + "Retention-Reason: requested|team_policy|default_policy")
+    @APIResponse(responseCode = "400", description = "invalid_account_id, invalid_parameter (purge not true|false)")
     @APIResponse(responseCode = "404", description = "account_not_found")
-    public Response delete(@PathParam("id") String id, @QueryParam("purge") @DefaultValue("false") boolean purge) {
-        accounts.disconnect(user.id(), Provider.MICROSOFT, Ids.accountId(id), purge);
-        return Response.noContent().build();
+    public Response delete(@PathParam("id") String id, @QueryParam("purge") String purge) {
+        return Disconnects.answer(accounts.disconnect(user.id(), user.email(), Provider.MICROSOFT, Ids.accountId(id),
+                Disconnects.purgeParameter(purge)));
     }
 
     @GET

@@ -242,26 +242,17 @@ public class ConnectService {
             a.createdAt = now;
             created = true;
         } else {
+            // A live row (active or waiting for re-authorisation): the same account, reconnected.
             a = existing.get();
             if (!a.userId.equals(userId)) {
-                if (a.status != Account.Status.DISCONNECTED) {
-                    throw ApiException.conflict("account_connected_by_another_user",
-                            "This " + p.name().toLowerCase(Locale.ROOT) + " account is already connected by another user.");
-                }
-                // A disconnected row taken over by a new owner starts afresh.
-                statuses.delete("key.accountId", a.id);
-                sharedMailboxes.delete("key.accountId", a.id);
-                a.createdAt = now;
-                created = true;
-            } else {
-                created = a.status == Account.Status.DISCONNECTED;
-                if (a.status == Account.Status.ACTIVE && !new HashSet<>(a.scopeList()).equals(new HashSet<>(granted))) {
-                    type = AccountEvent.Type.SCOPES_CHANGED;
-                }
-                if (a.status != Account.Status.DISCONNECTED) {
-                    keptRefreshToken = cipher.open(a.refreshTokenEnc, a.tokenKeyId, a.refreshTokenAad());
-                }
+                throw ApiException.conflict("account_connected_by_another_user",
+                        "This " + p.name().toLowerCase(Locale.ROOT) + " account is already connected by another user.");
             }
+            created = false;
+            if (a.status == Account.Status.ACTIVE && !new HashSet<>(a.scopeList()).equals(new HashSet<>(granted))) {
+                type = AccountEvent.Type.SCOPES_CHANGED;
+            }
+            keptRefreshToken = cipher.open(a.refreshTokenEnc, a.tokenKeyId, a.refreshTokenAad());
         }
         a.userId = userId;
         a.provider = p;

@@ -307,7 +307,9 @@ class MicrosoftConnectTests {
         loadMicrosoftUser(upn);
         String id = connect(jwt, upn, "mail", 201).get("id").asText();
 
-        given().auth().oauth2(jwt).delete("/api/v1/microsoft-accounts/{id}", id).then().statusCode(204);
+        // keeping the data is allowed without a team policy: the row stays, disconnected, its tokens erased
+        given().auth().oauth2(jwt).queryParam("purge", false).delete("/api/v1/microsoft-accounts/{id}", id)
+                .then().statusCode(204).header("Retention-Outcome", "kept").header("Retention-Reason", "requested");
 
         given().auth().oauth2(jwt).get("/api/v1/microsoft-accounts/{id}", id).then().statusCode(404);
         try (Connection c = db(); PreparedStatement ps = c.prepareStatement(

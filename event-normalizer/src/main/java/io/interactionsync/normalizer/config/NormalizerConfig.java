@@ -19,6 +19,28 @@ public interface NormalizerConfig {
 
     Startup startup();
 
+    Retention retention();
+
+    /** The retention window of interaction events (issue 17). */
+    interface Retention {
+        /**
+         * Events that occurred more than this many months ago are deleted (published {@code deleted=true}) by the daily
+         * job and not stored at ingest; a team's {@code eventMonths} (from {@code directory_changed}) overrides it for
+         * its members. 0: no global window (team windows still apply). 36 keeps the 24-month backfill whole and a
+         * year of what follows, and bounds what a breach or a forgotten account exposes.
+         */
+        @WithDefault("36")
+        int eventMonths();
+
+        /** When the deletion job runs (Quartz cron, UTC); {@code off} disables it (ingest still applies the window). */
+        @WithDefault("0 30 3 * * ?")
+        String cron();
+
+        /** Events deleted per transaction by the job (each batch is also published as deleted). */
+        @WithDefault("2000")
+        int batchSize();
+    }
+
     Internal internal();
 
     /** Who may call {@code /internal/v1/**}: client-credentials tokens of allow-listed service clients. */
