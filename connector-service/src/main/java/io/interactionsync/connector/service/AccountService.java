@@ -36,12 +36,13 @@ public class AccountService {
     private final OAuthProviders providers;
     private final TokenCipher cipher;
     private final EventPublisher publisher;
+    private final DataKeyService dataKeys;
     private final Clock clock;
 
     public AccountService(AccountRepository accounts, SyncStatusRepository statuses,
                           SharedMailboxRepository sharedMailboxes, AccountMapper mapper,
                           SourcePolicy sourcePolicy, OAuthProviders providers, TokenCipher cipher,
-                          EventPublisher publisher, Clock clock) {
+                          EventPublisher publisher, DataKeyService dataKeys, Clock clock) {
         this.accounts = accounts;
         this.statuses = statuses;
         this.sharedMailboxes = sharedMailboxes;
@@ -50,6 +51,7 @@ public class AccountService {
         this.providers = providers;
         this.cipher = cipher;
         this.publisher = publisher;
+        this.dataKeys = dataKeys;
         this.clock = clock;
     }
 
@@ -76,7 +78,8 @@ public class AccountService {
 
     /**
      * Revokes the grant at the provider (best effort: a provider outage does not keep the tokens), erases the
-     * tokens, marks the account disconnected — or removes the row when {@code purge} — and publishes
+     * tokens, marks the account disconnected — or removes the row when {@code purge}, destroying in the same
+     * transaction the data keys of its raw records ({@link DataKeyService#destroyAccountKeys}) — and publishes
      * {@code disconnected}.
      */
     public void disconnect(String userId, Provider provider, UUID id, boolean purge) {
@@ -101,8 +104,11 @@ public class AccountService {
                     return;
                 }
                 if (purge) {
+                    List<String> shared = sharedMailboxes.addresses(id);
                     statuses.delete("key.accountId", id);
                     accounts.delete(a);
+                    // crypto-shredding: the account's raw records (and a shared mailbox's nobody else reads) for good
+                    dataKeys.destroyAccountKeys(id, shared);
                 } else {
                     a.status = Account.Status.DISCONNECTED;
                     a.accessTokenEnc = null;
