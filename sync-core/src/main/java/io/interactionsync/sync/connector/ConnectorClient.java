@@ -9,10 +9,10 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
- * Fresh access tokens, account data and data keys from the connector, with its problem+json errors turned into
- * exceptions the coordinator acts on: {@link AccountGoneException} (404; for a data key also 410 {@code erased}),
- * {@link ReauthRequiredException} (409 reauth_required) and {@link ConnectorUnavailableException} (anything else:
- * retry later).
+ * Fresh access tokens and account data from the connector, with its problem+json errors turned into
+ * exceptions the coordinator acts on: {@link AccountGoneException} (404), {@link ReauthRequiredException}
+ * (409 reauth_required) and {@link ConnectorUnavailableException} (anything else: retry later). Data keys:
+ * {@link DataKeyClient}.
  */
 @ApplicationScoped
 public class ConnectorClient {
@@ -31,47 +31,6 @@ public class ConnectorClient {
     /** A token other than {@code rejected}, which the provider answered 401 to. */
     public AccountToken refreshAfterRejection(String accountId, String rejected) {
         return call(accountId, rejected);
-    }
-
-    /** A data key: the AES-256 key that seals an owner's raw records. {@link #toString()} never shows the key. */
-    public record DataKey(String kid, byte[] key) {
-        @Override
-        public String toString() {
-            return "DataKey[" + kid + "]";
-        }
-    }
-
-    /**
-     * The data key of {@code owner} ({@code account:<id>} or {@code mailbox:<address>}). 410 {@code erased} (the
-     * account was purged, or the shared mailbox has no subscriber left) and 404 → {@link AccountGoneException}: what
-     * the job would publish may not be published any more.
-     */
-    public DataKey dataKey(String owner) {
-        String kind = owner.startsWith("mailbox:") ? "shared mailbox" : "account";
-        try {
-            ConnectorRestClient.DataKeyResponse r = rest.dataKey(new ConnectorRestClient.DataKeyRequest(owner));
-            byte[] key = r == null || r.kid() == null || r.key() == null ? null : java.util.Base64.getDecoder().decode(r.key());
-            if (key == null || key.length != 32) {
-                throw new ConnectorUnavailableException("the connector answered without a usable data key");
-            }
-            return new DataKey(r.kid(), key);
-        } catch (IllegalArgumentException e) {
-            throw new ConnectorUnavailableException("the connector answered a data key that is not Base64");
-        } catch (WebApplicationException e) {
-            Response response = e.getResponse();
-            int status = response.getStatus();
-            String code = problemCode(response);
-            if (status == 410) {
-                throw new AccountGoneException("the " + kind + "'s data was erased (" + code + ")");
-            }
-            if (status == 404) {
-                throw new AccountGoneException("the connector knows no " + kind + " for this data key (" + code + ")");
-            }
-            throw new ConnectorUnavailableException("the connector answered " + status + (code == null ? "" : " " + code)
-                    + " for a data key");
-        } catch (ProcessingException e) {
-            throw new ConnectorUnavailableException("the connector is unreachable: " + e.getClass().getSimpleName());
-        }
     }
 
     private AccountToken call(String accountId, String rejected) {
@@ -99,7 +58,7 @@ public class ConnectorClient {
         }
     }
 
-    private static String problemCode(Response response) {
+    static String problemCode(Response response) {
         try {
             if (!response.hasEntity()) {
                 return null;

@@ -10,38 +10,20 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /**
- * The connector's internal API (raw client): access tokens and the data keys that seal raw records. Authenticated with
- * this service's client-credentials JWT from the portal IdP ({@link OidcClientFilter}). Errors surface as
- * {@code WebApplicationException}; {@link ConnectorClient} maps them.
+ * The connector's internal token API (raw client). Authenticated with this service's client-credentials
+ * JWT from the portal IdP ({@link OidcClientFilter}). Errors surface as {@code WebApplicationException};
+ * {@link ConnectorClient} maps them.
  */
 @RegisterRestClient(configKey = "connector")
 @OidcClientFilter
-@Path("/internal/v1")
+@Path("/internal/v1/accounts")
 public interface ConnectorRestClient {
 
     @POST
-    @Path("/accounts/{id}/access-token")
+    @Path("/{id}/access-token")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     AccessTokenResponse accessToken(@PathParam("id") String accountId, AccessTokenRequest request);
-
-    /** The owner's data key ({@code account:<id>} or {@code mailbox:<address>}), created by the connector on first use. */
-    @POST
-    @Path("/data-keys")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Produces(MediaType.APPLICATION_JSON)
-    DataKeyResponse dataKey(DataKeyRequest request);
-
-    record DataKeyRequest(String owner) {
-    }
-
-    /** @param key 32 bytes, Base64 */
-    record DataKeyResponse(String kid, String key) {
-        @Override
-        public String toString() {
-            return "DataKeyResponse[kid=" + kid + ", key=***]";
-        }
-    }
 
     /** @param rejectedAccessToken a token the provider answered 401 to (forces a refresh), or null */
     record AccessTokenRequest(String rejectedAccessToken) {

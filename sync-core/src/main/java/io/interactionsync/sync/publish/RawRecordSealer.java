@@ -5,6 +5,7 @@ import io.interactionsync.model.RawRecordSeal;
 import io.interactionsync.sync.SyncServiceDefinition;
 import io.interactionsync.sync.SyncSettings;
 import io.interactionsync.sync.connector.ConnectorClient;
+import io.interactionsync.sync.connector.DataKeyClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -32,7 +33,7 @@ public class RawRecordSealer {
     /** Where data keys come from: the connector, or a stub in unit tests. */
     @FunctionalInterface
     public interface KeySource {
-        ConnectorClient.DataKey dataKey(String owner);
+        DataKeyClient.DataKey dataKey(String owner);
     }
 
     private record Cached(String kid, SecretKey key, Instant expiresAt) {
@@ -45,7 +46,7 @@ public class RawRecordSealer {
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     @Inject
-    public RawRecordSealer(ConnectorClient connector, SyncServiceDefinition service) {
+    public RawRecordSealer(DataKeyClient connector, SyncServiceDefinition service) {
         this(connector::dataKey, service.settings().rawRecords(), Clock.systemUTC());
     }
 
@@ -84,7 +85,7 @@ public class RawRecordSealer {
         if (cached != null && now.isBefore(cached.expiresAt())) {
             return cached;
         }
-        ConnectorClient.DataKey fresh = keys.dataKey(owner); // erased → AccountGoneException, down → unavailable
+        DataKeyClient.DataKey fresh = keys.dataKey(owner); // erased → AccountGoneException, down → unavailable
         Cached c = new Cached(fresh.kid(), RawRecordSeal.key(fresh.key()), now.plus(ttl));
         cache.put(owner, c);
         return c;

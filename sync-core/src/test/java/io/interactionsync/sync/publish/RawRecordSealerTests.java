@@ -11,6 +11,7 @@ import io.interactionsync.model.Source;
 import io.interactionsync.model.serde.JsonSerializer;
 import io.interactionsync.sync.SyncSettings;
 import io.interactionsync.sync.connector.ConnectorClient;
+import io.interactionsync.sync.connector.DataKeyClient;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -30,12 +31,12 @@ class RawRecordSealerTests {
 
     /** A fake connector: one key per owner, counting the requests; owners in {@code erased} answer 410. */
     static final class Keys implements RawRecordSealer.KeySource {
-        final Map<String, ConnectorClient.DataKey> byOwner = new HashMap<>();
+        final Map<String, DataKeyClient.DataKey> byOwner = new HashMap<>();
         final List<String> asked = new ArrayList<>();
         final List<String> erased = new ArrayList<>();
 
         @Override
-        public ConnectorClient.DataKey dataKey(String owner) {
+        public DataKeyClient.DataKey dataKey(String owner) {
             asked.add(owner);
             if (erased.contains(owner)) {
                 throw new ConnectorClient.AccountGoneException("the account's data was erased (erased)");
@@ -43,7 +44,7 @@ class RawRecordSealerTests {
             return byOwner.computeIfAbsent(owner, o -> {
                 byte[] key = new byte[32];
                 new SecureRandom().nextBytes(key);
-                return new ConnectorClient.DataKey("kid-" + byOwner.size(), key);
+                return new DataKeyClient.DataKey("kid-" + byOwner.size(), key);
             });
         }
     }
