@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a service that does not serve the fake connector itself — the normalizer, whose own {@code /internal/v1/accounts}
  * would collide with test-support's fakes. Same API and store as {@link FakeDataKeyResource}, plus test controls:
  * {@code DELETE /_test/data-keys?owner=} erases a key (a purge at the connector), {@code PUT /_test/unavailable?on=}
- * makes the key API answer 503, {@code GET /_test/stats} → {@code {reads, lastAuthorization}}. Tests use the static
+ * makes the key API answer 503, {@code GET /_test/stats} → {@code {reads, requests, lastAuthorization}}. Tests use the static
  * helpers, which talk HTTP: Quarkus may load this class in more than one class loader.
  */
 public final class DataKeyServer {
@@ -36,6 +36,7 @@ public final class DataKeyServer {
 
     private static volatile boolean unavailable;
     private static final AtomicInteger READS = new AtomicInteger();
+    private static final AtomicInteger REQUESTS = new AtomicInteger();
     private static volatile String lastAuthorization;
 
     private DataKeyServer() {
@@ -67,6 +68,7 @@ public final class DataKeyServer {
     private static void keys(HttpExchange x) throws IOException {
         try (x) {
             lastAuthorization = x.getRequestHeaders().getFirst("Authorization");
+            REQUESTS.incrementAndGet();
             if (unavailable) {
                 send(x, 503, problem(503, "unavailable", "the connector is down (test)"));
                 return;
@@ -107,6 +109,7 @@ public final class DataKeyServer {
             } else if ("GET".equals(x.getRequestMethod()) && path.equals("/_test/stats")) {
                 Map<String, Object> stats = new LinkedHashMap<>();
                 stats.put("reads", READS.get());
+                stats.put("requests", REQUESTS.get());
                 stats.put("lastAuthorization", lastAuthorization == null ? "" : lastAuthorization);
                 send(x, 200, stats);
             } else {
@@ -163,6 +166,11 @@ public final class DataKeyServer {
     /** How many keys were read by id so far. */
     public static int reads() {
         return call("GET", "/_test/stats", null).get("reads").asInt();
+    }
+
+    /** How many key API requests arrived so far (answered or refused). */
+    public static int requests() {
+        return call("GET", "/_test/stats", null).get("requests").asInt();
     }
 
     /** The Authorization header of the last key API request ("" if none). */
