@@ -317,6 +317,18 @@ class GmailBackfillIT {
     }
 
     @Test
+    void shouldEndTheJobAndPublishNothingWhenTheAccountsDataKeyWasErased() {
+        TestMailbox box = TestMailbox.standard().load(emulator);
+        String accountId = FakeConnectorResource.register(box.email);
+        io.interactionsync.testsupport.DataKeyStore.erase("account:" + accountId); // the connector purged it: 410
+
+        request(accountId, SyncRequest.Mode.AUTO);
+        awaitJob(accountId, "failed");
+
+        assertThat(TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId)).isEmpty();
+    }
+
+    @Test
     void shouldMarkTheSourceFailedWhenTheRefreshedTokenIsRejectedToo() {
         TestMailbox box = TestMailbox.standard().load(emulator);
         String accountId = FakeConnectorResource.register(box.email);

@@ -95,6 +95,18 @@ class SharedMailboxIT {
             assertThat(r.get("sharedMailbox").asBoolean()).isTrue();
             assertThat(ContractSchemas.validate(ContractSchemas.Contract.RAW_RECORD, r)).isEmpty();
         });
+        // As published: sealed, the shared mailbox's records with the mailbox's key (it outlives one subscriber's
+        // purge), each subscriber's own with its account's key; no address in clear.
+        String mailboxKid = io.interactionsync.testsupport.DataKeyStore.issue("mailbox:" + shared).kid();
+        for (String acc : List.of(a, b)) {
+            String accountKid = io.interactionsync.testsupport.DataKeyStore.issue("account:" + acc).kid();
+            assertThat(TopicReader.valuesWithKey(Topics.RAW_RECORDS, acc)).allSatisfy(r -> {
+                assertThat(r.path("sealed").path("kid").asText())
+                        .isEqualTo(r.get("sharedMailbox").asBoolean() ? mailboxKid : accountKid);
+                assertThat(r.has("mailbox") || r.has("payload")).isFalse();
+                assertThat(r.toString()).doesNotContain(shared);
+            });
+        }
         String sharedInbox = Outlook.folderId(emulator, "/_emulator/microsoft/shared-mailboxes/" + shared, "Inbox");
         assertThat(cursors.load("", shared, sharedInbox)).as("one cursor per shared mailbox and folder").isPresent();
 
