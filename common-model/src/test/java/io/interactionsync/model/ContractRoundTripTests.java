@@ -51,6 +51,10 @@ class ContractRoundTripTests {
                 Arguments.of(Contract.RAW_RECORD, new RawRecordDeserializer(),
                         new RawRecord(1, Source.GMAIL, RawRecord.Op.UPSERT, "acc-1", "user-1", "alice@acme.test",
                                 false, "18c1", AT, "run-1", gmailPayload)),
+                Arguments.of(Contract.RAW_RECORD, new RawRecordDeserializer(),
+                        new RawRecord(1, Source.GMAIL, RawRecord.Op.UPSERT, "acc-1", "user-1", null, false, "18c1", AT,
+                                "run-1", null, new RawRecord.Sealed(RawRecordSeal.ALG, "kid-1", "AAECAwQFBgcICQoL",
+                                "c2VhbGVkIGJ5dGVzIGFuZCBhIHRhZyE="))),
                 Arguments.of(Contract.SYNC_STATUS, new SyncStatusDeserializer(),
                         new SyncStatus(1, "acc-1", Source.OUTLOOK_MAIL, "shared@acme.test", SyncStatus.State.SYNCING,
                                 120, 900L, null, null, AT)),
@@ -129,9 +133,36 @@ class ContractRoundTripTests {
     }
 
     @Test
+    void shouldRequireEitherThePlaintextOrTheSealedPartNeverBoth() {
+        ObjectNode sealed = (ObjectNode) json("""
+                {"schemaVersion":1,"source":"gmail","op":"upsert","accountId":"a","userId":"u","sharedMailbox":false,
+                 "remoteId":"m1","observedAt":"2026-11-24T10:00:00Z",
+                 "sealed":{"alg":"A256GCM","kid":"k1","iv":"AAECAwQFBgcICQoL","ct":"c2VhbGVkIGJ5dGVzIGFuZCBhIHRhZyE="}}""");
+        assertThat(ContractSchemas.validate(Contract.RAW_RECORD, sealed)).isEmpty();
+
+        ObjectNode leaking = sealed.deepCopy();
+        leaking.put("mailbox", "alice@acme.test");
+        assertThat(ContractSchemas.validate(Contract.RAW_RECORD, leaking)).as("sealed and a clear mailbox").isNotEmpty();
+        ObjectNode leakingPayload = sealed.deepCopy();
+        leakingPayload.putObject("payload");
+        assertThat(ContractSchemas.validate(Contract.RAW_RECORD, leakingPayload)).as("sealed and a clear payload")
+                .isNotEmpty();
+
+        ObjectNode neither = sealed.deepCopy();
+        neither.remove("sealed");
+        assertThat(ContractSchemas.validate(Contract.RAW_RECORD, neither)).as("no payload, no mailbox, not sealed")
+                .isNotEmpty();
+
+        ObjectNode otherAlg = sealed.deepCopy();
+        ((ObjectNode) otherAlg.get("sealed")).put("alg", "A128CBC");
+        ((ObjectNode) otherAlg.get("sealed")).remove("kid");
+        assertThat(ContractSchemas.validate(Contract.RAW_RECORD, otherAlg)).hasSize(2);
+    }
+
+    @Test
     void shouldRejectAMeetingEventWithoutMeetingDetails() {
         ObjectNode event = (ObjectNode) json(new String(new JsonSerializer<InteractionEvent>().serialize("t",
-                (InteractionEvent) samples().skip(6).findFirst().orElseThrow().get()[2]), StandardCharsets.UTF_8));
+                (InteractionEvent) samples().skip(7).findFirst().orElseThrow().get()[2]), StandardCharsets.UTF_8));
         event.remove("meeting");
         assertThat(ContractSchemas.validate(Contract.INTERACTION_EVENT, event)).isNotEmpty();
     }

@@ -87,7 +87,7 @@ public final class ConnectorTestSupport {
     }
 
     /** The sync service token of the account's provider. */
-    private static String serviceTokenFor(String accountId) {
+    public static String serviceTokenFor(String accountId) {
         try (Connection c = db(); PreparedStatement ps = c.prepareStatement(
                 "select provider from connector.accounts where id = ?")) {
             ps.setObject(1, UUID.fromString(accountId));

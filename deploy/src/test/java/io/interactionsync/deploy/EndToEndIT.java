@@ -120,8 +120,10 @@ class EndToEndIT {
             JsonNode json = read(r.value());
             assertThat(ContractSchemas.validate(Contract.RAW_RECORD, json)).isEmpty();
             assertThat(json.get("userId").asText()).isEqualTo(ALICE_USER_ID);
-            assertThat(json.get("mailbox").asText()).isEqualTo(ALICE);
-            assertThat(json.at("/payload/payload/headers").isArray()).isTrue();
+            // sealed (crypto-shredding): mailbox and payload only inside the AES-256-GCM ciphertext
+            assertThat(json.at("/sealed/alg").asText()).isEqualTo("A256GCM");
+            assertThat(json.has("mailbox") || json.has("payload")).isFalse();
+            assertThat(r.value()).doesNotContain(ALICE);
             remoteIds.add(json.get("remoteId").asText());
         }
         // m5 is spam (never listed) and m6 is older than the 24-month horizon.
@@ -162,7 +164,8 @@ class EndToEndIT {
             // Eve sees the shared mailbox's message too, though it was fetched once, with one subscriber's token.
             assertThat(microsoftRows("user-eve-e2e")).containsExactly("outlook_mail|rosa@lp.example|from|inbound|true");
         });
-        long sharedRecords = kafka.awaitRecords(Topics.RAW_RECORDS, r -> r.value().contains("\"mailbox\":\"" + DEALS + "\""),
+        // sealed: the shared address is inside the ciphertext, the flag is clear
+        long sharedRecords = kafka.awaitRecords(Topics.RAW_RECORDS, r -> r.value().contains("\"sharedMailbox\":true"),
                 1, Duration.ofSeconds(30)).size();
         assertThat(sharedRecords).isEqualTo(1);
     }

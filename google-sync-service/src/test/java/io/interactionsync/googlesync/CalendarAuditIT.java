@@ -81,7 +81,7 @@ class CalendarAuditIT {
         JsonNode first = awaitAudit(accountId, backfillAt);
         assertThat(first.get("state").asText()).isEqualTo("synced");
         assertThat(first.get("completeness").get("providerCount").asLong()).isEqualTo(3);
-        assertThat(ops(TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId)))
+        assertThat(ops(TopicReader.rawRecords(accountId)))
                 .isEqualTo(Map.of(changed, "upsert", removed, "upsert", steady, "upsert"));
 
         // The sync token listing loses every item: the token moves past a change, a new event and a deletion.
@@ -96,7 +96,7 @@ class CalendarAuditIT {
             Instant syncAt = Instant.now();
             request(accountId, false);
             awaitFinished(accountId, syncAt);
-            assertThat(TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId)).as("all three lost").hasSize(3);
+            assertThat(TopicReader.rawRecords(accountId)).as("all three lost").hasSize(3);
         } finally {
             box.faults(emulator, "{\"rules\": []}");
         }
@@ -105,7 +105,7 @@ class CalendarAuditIT {
         request(accountId, true);
         JsonNode status = awaitAudit(accountId, auditAt);
 
-        List<JsonNode> all = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId);
+        List<JsonNode> all = TopicReader.rawRecords(accountId);
         List<JsonNode> fresh = all.subList(3, all.size());
         assertThat(ops(fresh)).isEqualTo(Map.of(changed, "upsert", added, "upsert", removed, "delete"));
         fresh.forEach(r -> assertThat(ContractSchemas.validate(ContractSchemas.Contract.RAW_RECORD, r)).isEmpty());
@@ -130,7 +130,7 @@ class CalendarAuditIT {
         request(accountId, true);
         JsonNode again = awaitAudit(accountId, againAt);
         assertThat(again.get("completeness").get("missing").asLong()).isZero();
-        assertThat(TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId)).hasSize(all.size());
+        assertThat(TopicReader.rawRecords(accountId)).hasSize(all.size());
     }
 
     private void request(String accountId, boolean audit) {

@@ -131,10 +131,10 @@ class CalendarSyncIT {
         kafka.send(Topics.SYNC_REQUESTS, accountId, SyncRequest.of(accountId, Provider.GOOGLE,
                 List.of(Source.GOOGLE_CALENDAR), SyncRequest.Mode.FULL, SyncRequest.Reason.MANUAL, Instant.now()));
         await().atMost(WAIT).pollInterval(Duration.ofMillis(300))
-                .until(() -> TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId), l -> l.stream().skip(7)
+                .until(() -> TopicReader.rawRecords(accountId), l -> l.stream().skip(7)
                         .anyMatch(r -> r.get("remoteId").asText().equals(future)));
         awaitDone(accountId);
-        List<JsonNode> fourth = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId);
+        List<JsonNode> fourth = TopicReader.rawRecords(accountId);
         assertThat(ops(fourth.subList(7, fourth.size()))).isEqualTo(Map.of(later, "upsert", added, "upsert",
                 cancelled, "delete", future, "delete"));
         JsonNode vanished = fourth.stream().skip(7).filter(r -> r.get("remoteId").asText().equals(future))
@@ -154,9 +154,9 @@ class CalendarSyncIT {
     private List<JsonNode> syncAndAwait(String accountId, int before, int expected) {
         request(accountId);
         await().atMost(WAIT).pollInterval(Duration.ofMillis(300))
-                .until(() -> TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId), l -> l.size() >= before + expected);
+                .until(() -> TopicReader.rawRecords(accountId), l -> l.size() >= before + expected);
         awaitDone(accountId);
-        List<JsonNode> all = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId);
+        List<JsonNode> all = TopicReader.rawRecords(accountId);
         assertThat(all).hasSize(before + expected);
         return all.subList(before, all.size());
     }

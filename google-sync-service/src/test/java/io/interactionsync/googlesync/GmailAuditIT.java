@@ -104,7 +104,7 @@ class GmailAuditIT {
         request(accountId, true);
         JsonNode status = awaitAudit(accountId, auditAt);
 
-        List<JsonNode> records = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId);
+        List<JsonNode> records = TopicReader.rawRecords(accountId);
         assertThat(records).allSatisfy(r -> assertThat(r.get("op").asText()).isEqualTo("upsert"));
         assertThat(records.stream().map(r -> r.get("remoteId").asText()).toList())
                 .as("every in-scope message published live exactly once, none deleted")
@@ -133,7 +133,7 @@ class GmailAuditIT {
             Instant syncAt = Instant.now();
             request(accountId, false);
             awaitDone(accountId, syncAt);
-            assertThat(TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId)).as("the history lost both")
+            assertThat(TopicReader.rawRecords(accountId)).as("the history lost both")
                     .hasSize(before);
         } finally {
             box.faults(emulator, "{\"rules\": []}");
@@ -232,7 +232,7 @@ class GmailAuditIT {
         assertThat(incomplete.get("lastError").asText()).contains(unreachable);
         assertThat(incomplete.get("completeness").get("missing").asLong()).isEqualTo(1);
         assertThat(incomplete.get("completeness").get("repaired").asLong()).isZero();
-        assertThat(TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId)).hasSize(before);
+        assertThat(TopicReader.rawRecords(accountId)).hasSize(before);
 
         // A sync without an audit keeps the source incomplete: its state comes from the last audit.
         Instant syncAt = Instant.now();
@@ -271,7 +271,7 @@ class GmailAuditIT {
         long confirmations = box.stats(emulator).path("methods").path("users.messages.get").path("requests").asLong()
                 - getsBefore;
         assertThat(confirmations).as("each unlisted published id looked up before any delete").isPositive();
-        assertThat(TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId)).as("nothing deleted or re-published")
+        assertThat(TopicReader.rawRecords(accountId)).as("nothing deleted or re-published")
                 .hasSize(before);
         assertThat(status.get("state").asText()).isEqualTo("synced");
         assertThat(status.get("completeness").get("missing").asLong()).isZero();
@@ -285,7 +285,7 @@ class GmailAuditIT {
         request(accountId, false);
         JsonNode status = awaitAudit(accountId, at);
         assertThat(status.get("state").asText()).isEqualTo("synced");
-        assertThat(TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId)).hasSize(box.expectedIds().size());
+        assertThat(TopicReader.rawRecords(accountId)).hasSize(box.expectedIds().size());
         return accountId;
     }
 
@@ -333,7 +333,7 @@ class GmailAuditIT {
     }
 
     private static List<JsonNode> recordsAfter(String accountId, int before) {
-        List<JsonNode> all = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId);
+        List<JsonNode> all = TopicReader.rawRecords(accountId);
         return new ArrayList<>(all.subList(before, all.size()));
     }
 

@@ -88,6 +88,36 @@ class GmailBackfillIT {
     }
 
     @Test
+    void shouldPublishEveryRecordSealedWithTheAccountsKeyAndNoAddressInClearText() {
+        TestMailbox box = TestMailbox.standard().load(emulator);
+        String accountId = FakeConnectorResource.register(box.email);
+
+        request(accountId, SyncRequest.Mode.AUTO);
+        awaitJob(accountId, "done");
+
+        List<JsonNode> published = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId);
+        assertThat(published).hasSize(box.expectedIds().size());
+        String kid = io.interactionsync.testsupport.DataKeyStore.issue("account:" + accountId).kid();
+        for (JsonNode r : published) {
+            assertThat(ContractSchemas.validate(ContractSchemas.Contract.RAW_RECORD, r)).isEmpty();
+            assertThat(r.has("payload")).isFalse();
+            assertThat(r.has("mailbox")).isFalse();
+            assertThat(r.path("sealed").path("alg").asText()).isEqualTo("A256GCM");
+            assertThat(r.path("sealed").path("kid").asText()).isEqualTo(kid);
+            // userId is the portal's subject (the fake connector makes it "user-<email>"): everything else names nobody
+            com.fasterxml.jackson.databind.node.ObjectNode rest = r.deepCopy();
+            rest.remove("userId");
+            assertThat(rest.toString()).doesNotContain("@").doesNotContain(box.email);
+        }
+        assertThat(published.stream().map(r -> r.path("sealed").path("iv").asText()).distinct()).as("a fresh IV each")
+                .hasSize(published.size());
+        assertThat(TopicReader.rawRecords(accountId)).allSatisfy(r -> {
+            assertThat(r.get("mailbox").asText()).isEqualTo(box.email);
+            assertThat(r.path("payload").path("id").asText()).isEqualTo(r.get("remoteId").asText());
+        });
+    }
+
+    @Test
     void shouldPublishAllMailWithinTheHorizonExactlyOnceArchivedAndLabelledIncludedDraftsChatsSpamAndTrashNot() {
         TestMailbox box = TestMailbox.standard().load(emulator);
         String accountId = FakeConnectorResource.register(box.email);
@@ -95,7 +125,7 @@ class GmailBackfillIT {
         request(accountId, SyncRequest.Mode.AUTO);
         awaitJob(accountId, "done");
 
-        List<JsonNode> records = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId);
+        List<JsonNode> records = TopicReader.rawRecords(accountId);
         assertThat(records).hasSize(box.expectedIds().size());
         assertThat(records.stream().map(r -> r.get("remoteId").asText()).collect(Collectors.toSet()))
                 .isEqualTo(box.expectedIds());
@@ -171,7 +201,7 @@ class GmailBackfillIT {
         request(accountId, SyncRequest.Mode.AUTO);
         awaitJob(accountId, "done");
 
-        List<JsonNode> records = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId);
+        List<JsonNode> records = TopicReader.rawRecords(accountId);
         assertThat(records.stream().map(r -> r.get("remoteId").asText()).toList())
                 .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(box.expectedIds());
         records.forEach(r -> assertThat(ContractSchemas.validate(ContractSchemas.Contract.RAW_RECORD, r)).isEmpty());
@@ -203,7 +233,7 @@ class GmailBackfillIT {
             cursor = backfill.step(first, cursor);
         }
         assertThat(cursor.phase()).isEqualTo(GmailCursor.Phase.BACKFILL);
-        long publishedBeforeCrash = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).size();
+        long publishedBeforeCrash = TopicReader.rawRecords(accountId).size();
         assertThat(publishedBeforeCrash).isPositive().isLessThan(box.expectedIds().size());
 
         // The process dies: nothing in memory survives. A new one rebuilds the cursor from storage.
@@ -214,7 +244,7 @@ class GmailBackfillIT {
             reloaded = backfill.step(second, reloaded);
         }
 
-        List<String> ids = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).stream()
+        List<String> ids = TopicReader.rawRecords(accountId).stream()
                 .map(r -> r.get("remoteId").asText()).toList();
         assertThat(Set.copyOf(ids)).isEqualTo(box.expectedIds());
         assertThat(ids).doesNotHaveDuplicates();
@@ -243,7 +273,7 @@ class GmailBackfillIT {
             legacy = backfill.step(session, legacy);
         }
 
-        List<String> ids = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).stream()
+        List<String> ids = TopicReader.rawRecords(accountId).stream()
                 .map(r -> r.get("remoteId").asText()).toList();
         assertThat(ids).doesNotHaveDuplicates();
         assertThat(Set.copyOf(ids)).isEqualTo(box.expectedIds());
@@ -270,7 +300,7 @@ class GmailBackfillIT {
             assertThat(row[0]).isEqualTo(deleted);
             assertThat(row[1]).startsWith("not_found");
         });
-        Set<String> ids = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).stream()
+        Set<String> ids = TopicReader.rawRecords(accountId).stream()
                 .map(r -> r.get("remoteId").asText()).collect(Collectors.toSet());
         assertThat(ids).isEqualTo(box.expectedIds()).doesNotContain(deleted);
     }
@@ -284,9 +314,21 @@ class GmailBackfillIT {
         request(accountId, SyncRequest.Mode.AUTO);
         awaitJob(accountId, "done");
 
-        Set<String> ids = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).stream()
+        Set<String> ids = TopicReader.rawRecords(accountId).stream()
                 .map(r -> r.get("remoteId").asText()).collect(Collectors.toSet());
         assertThat(ids).isEqualTo(box.expectedIds());
+    }
+
+    @Test
+    void shouldEndTheJobAndPublishNothingWhenTheAccountsDataKeyWasErased() {
+        TestMailbox box = TestMailbox.standard().load(emulator);
+        String accountId = FakeConnectorResource.register(box.email);
+        io.interactionsync.testsupport.DataKeyStore.erase("account:" + accountId); // the connector purged it: 410
+
+        request(accountId, SyncRequest.Mode.AUTO);
+        awaitJob(accountId, "failed");
+
+        assertThat(TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId)).isEmpty();
     }
 
     @Test
@@ -300,7 +342,7 @@ class GmailBackfillIT {
 
         JsonNode error = awaitStatus(accountId, "error").getLast();
         assertThat(error.get("lastError").asText()).contains("401").doesNotContain("bad-token");
-        assertThat(TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId)).isEmpty();
+        assertThat(TopicReader.rawRecords(accountId)).isEmpty();
     }
 
     @Test
@@ -317,8 +359,8 @@ class GmailBackfillIT {
         awaitJob(healthyId, "done");
 
         assertThat(awaitStatus(revokedId, "reauth_required")).isNotEmpty();
-        assertThat(TopicReader.valuesWithKey(Topics.RAW_RECORDS, revokedId)).isEmpty();
-        assertThat(TopicReader.valuesWithKey(Topics.RAW_RECORDS, healthyId)).hasSize(healthy.expectedIds().size());
+        assertThat(TopicReader.rawRecords(revokedId)).isEmpty();
+        assertThat(TopicReader.rawRecords(healthyId)).hasSize(healthy.expectedIds().size());
     }
 
     @Test
@@ -335,7 +377,7 @@ class GmailBackfillIT {
 
         awaitJob(accountId, "done");
 
-        assertThat(TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).stream()
+        assertThat(TopicReader.rawRecords(accountId).stream()
                 .map(r -> r.get("remoteId").asText()).collect(Collectors.toSet())).isEqualTo(box.expectedIds());
     }
 
@@ -355,7 +397,7 @@ class GmailBackfillIT {
         } finally {
             box.faults(emulator, "{\"rules\": []}");
         }
-        List<String> ids = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).stream()
+        List<String> ids = TopicReader.rawRecords(accountId).stream()
                 .map(r -> r.get("remoteId").asText()).toList();
         assertThat(Set.copyOf(ids)).isEqualTo(box.expectedIds());
         assertThat(ids).doesNotHaveDuplicates();

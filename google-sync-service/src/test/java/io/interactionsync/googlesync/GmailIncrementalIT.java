@@ -222,14 +222,14 @@ class GmailIncrementalIT {
         List<JsonNode> all = awaitRecords(accountId, before + expected);
         await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
                 .until(() -> jobs.state(accountId).filter("done"::equals).isPresent());
-        all = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId);
+        all = TopicReader.rawRecords(accountId);
         assertThat(all).as("exactly the new records").hasSize(before + expected);
         return all.subList(before, all.size());
     }
 
     private static List<JsonNode> awaitRecords(String accountId, int count) {
         return await().atMost(WAIT).pollInterval(Duration.ofMillis(300))
-                .until(() -> TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId), list -> list.size() >= count);
+                .until(() -> TopicReader.rawRecords(accountId), list -> list.size() >= count);
     }
 
     private void request(String accountId, SyncRequest.Mode mode) {

@@ -131,7 +131,7 @@ class RevokedTokenIT {
     }
 
     private static List<String> ids(String accountId) {
-        return TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).stream()
+        return TopicReader.rawRecords(accountId).stream()
                 .map(r -> r.get("remoteId").asText()).collect(Collectors.toList());
     }
 }

@@ -101,7 +101,7 @@ class CalendarSyncIT {
 
         sync(accountId);
 
-        List<JsonNode> records = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId);
+        List<JsonNode> records = TopicReader.rawRecords(accountId);
         Map<String, String> ops = records.stream().collect(Collectors.toMap(r -> r.get("remoteId").asText(),
                 r -> r.get("op").asText()));
         assertThat(ops).containsExactlyInAnyOrderEntriesOf(Map.of(utc, "upsert", pacific, "upsert", cancelled, "delete"));
@@ -123,7 +123,7 @@ class CalendarSyncIT {
         given().baseUri(emulator).delete("/_emulator/microsoft/users/" + user.upn + "/events/" + tooOld).then().statusCode(204);
         given().baseUri(emulator).delete("/_emulator/microsoft/users/" + user.upn + "/events/" + utc).then().statusCode(204);
         sync(accountId);
-        List<JsonNode> after = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId);
+        List<JsonNode> after = TopicReader.rawRecords(accountId);
         List<JsonNode> fresh = after.subList(records.size(), after.size());
         assertThat(fresh).hasSize(1);
         assertThat(fresh.getFirst().get("remoteId").asText()).isEqualTo(utc);
@@ -152,12 +152,12 @@ class CalendarSyncIT {
         do {
             cursor = source.step(graph, target, cursor);
         } while (cursor.nextLink() != null);
-        assertThat(TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).stream().map(r -> r.get("remoteId").asText()))
+        assertThat(TopicReader.rawRecords(accountId).stream().map(r -> r.get("remoteId").asText()))
                 .containsExactly(soon);
 
         sync(accountId);
 
-        List<JsonNode> all = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId);
+        List<JsonNode> all = TopicReader.rawRecords(accountId);
         assertThat(all.stream().map(r -> r.get("remoteId").asText()).toList())
                 .as("the later meeting appears; the unchanged one is not published again").containsExactly(soon, nineMonthsAhead);
         CalendarCursor reanchored = calendars.load(accountId).orElseThrow();

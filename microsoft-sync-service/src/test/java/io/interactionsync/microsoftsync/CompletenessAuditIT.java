@@ -142,7 +142,7 @@ class CompletenessAuditIT {
         assertThat(status.at("/completeness/missing").asLong()).isPositive()
                 .isEqualTo(status.at("/completeness/repaired").asLong());
         assertThat(status.at("/completeness/providerCount").asLong()).isEqualTo(box.expectedIds().size());
-        assertThat(TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId))
+        assertThat(TopicReader.rawRecords(accountId))
                 .allSatisfy(r -> assertThat(ContractSchemas.validate(ContractSchemas.Contract.RAW_RECORD, r)).isEmpty());
     }
 
@@ -562,7 +562,7 @@ class CompletenessAuditIT {
     }
 
     private static List<JsonNode> records(String accountId) {
-        return TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId);
+        return TopicReader.rawRecords(accountId);
     }
 
     private static List<JsonNode> after(String accountId, int before) {

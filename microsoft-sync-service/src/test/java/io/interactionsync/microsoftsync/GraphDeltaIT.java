@@ -125,7 +125,7 @@ class GraphDeltaIT {
         GraphGateway first = gateway(accountId, box.upn, false);
         cursor = source.step(first, target, cursor);
         cursor = source.step(first, target, cursor);
-        int beforeCrash = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).size();
+        int beforeCrash = TopicReader.rawRecords(accountId).size();
         assertThat(beforeCrash).isEqualTo(14);
 
         // The process dies: nothing in memory survives. A new one rebuilds the cursor from storage.
@@ -137,7 +137,7 @@ class GraphDeltaIT {
             reloaded = source.step(second, target, reloaded);
         }
 
-        List<String> ids = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).stream()
+        List<String> ids = TopicReader.rawRecords(accountId).stream()
                 .map(r -> r.get("remoteId").asText()).toList();
         assertThat(ids).doesNotHaveDuplicates();
         assertThat(Set.copyOf(ids)).isEqualTo(box.expectedIds());
@@ -159,7 +159,7 @@ class GraphDeltaIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> jobs.state(accountId).filter("done"::equals).isPresent());
         Duration took = Duration.between(started, Instant.now());
 
-        List<String> ids = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).stream()
+        List<String> ids = TopicReader.rawRecords(accountId).stream()
                 .map(r -> r.get("remoteId").asText()).toList();
         assertThat(ids).doesNotHaveDuplicates();
         assertThat(Set.copyOf(ids)).isEqualTo(box.expectedIds());
@@ -191,7 +191,7 @@ class GraphDeltaIT {
         } while (cursor.midRound());
 
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
-        assertThat(TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).stream().map(r -> r.get("remoteId").asText())
+        assertThat(TopicReader.rawRecords(accountId).stream().map(r -> r.get("remoteId").asText())
                 .toList()).containsExactlyInAnyOrderElementsOf(box.expectedIds());
         assertThat(throttle.pausedUntil(box.upn)).isBefore(Instant.now());
         given().get("/q/metrics").then().statusCode(200)

@@ -82,7 +82,7 @@ class MailSyncIT {
 
         sync(accountId, box.upn);
 
-        List<JsonNode> records = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId);
+        List<JsonNode> records = TopicReader.rawRecords(accountId);
         List<String> ids = records.stream().map(r -> r.get("remoteId").asText()).toList();
         assertThat(ids).doesNotHaveDuplicates();
         assertThat(Set.copyOf(ids)).isEqualTo(box.expectedIds());
@@ -148,9 +148,9 @@ class MailSyncIT {
         sync(filedAccount, filed.upn);
         sync(flatAccount, flat.upn);
 
-        List<JsonNode> filedRecords = TopicReader.valuesWithKey(Topics.RAW_RECORDS, filedAccount);
+        List<JsonNode> filedRecords = TopicReader.rawRecords(filedAccount);
         Set<String> filedIds = filedRecords.stream().map(r -> r.get("remoteId").asText()).collect(Collectors.toSet());
-        Set<String> flatIds = TopicReader.valuesWithKey(Topics.RAW_RECORDS, flatAccount).stream()
+        Set<String> flatIds = TopicReader.rawRecords(flatAccount).stream()
                 .map(r -> r.get("remoteId").asText()).collect(Collectors.toSet());
         assertThat(filedIds).hasSize(30).isEqualTo(flatIds).isEqualTo(filed.expectedIds());
         assertThat(filedRecords.stream().map(r -> r.get("remoteId").asText()).toList()).doesNotHaveDuplicates();
@@ -167,7 +167,7 @@ class MailSyncIT {
         Outlook box = Outlook.standard(5, 2).load(emulator);
         String accountId = FakeConnectorResource.register(box.upn);
         sync(accountId, box.upn);
-        int before = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).size();
+        int before = TopicReader.rawRecords(accountId).size();
         String victim = box.expectedIds().iterator().next();
 
         String added = box.addLive(emulator, "sentitems", Instant.now());
@@ -191,7 +191,7 @@ class MailSyncIT {
         Outlook box = Outlook.standard(3, 1).load(emulator);
         String accountId = FakeConnectorResource.register(box.upn);
         sync(accountId, box.upn);
-        int before = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).size();
+        int before = TopicReader.rawRecords(accountId).size();
 
         String first = box.addLive(emulator, "Projects", Instant.now().minusSeconds(60));
         String second = box.addLive(emulator, box.createFolder(emulator, "Board", "inbox"), Instant.now());
@@ -212,7 +212,7 @@ class MailSyncIT {
         box.load(emulator);
         String accountId = FakeConnectorResource.register(box.upn);
         sync(accountId, box.upn);
-        int before = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).size();
+        int before = TopicReader.rawRecords(accountId).size();
         List<String> ids = List.copyOf(box.expectedIds());
 
         Map<String, Object> archived = box.move(emulator, ids.get(0), "archive");
@@ -238,7 +238,7 @@ class MailSyncIT {
         String accountId = FakeConnectorResource.register(box.upn);
         sync(accountId, box.upn);
         List<String> ids = List.copyOf(box.expectedIds());
-        int before = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).size();
+        int before = TopicReader.rawRecords(accountId).size();
         int gets = Outlook.requests(emulator, box.upn, "graph.messages.get");
 
         box.move(emulator, ids.get(0), "deleteditems");
@@ -254,7 +254,7 @@ class MailSyncIT {
         assertThat(Outlook.requests(emulator, box.upn, "graph.messages.get") - gets).isEqualTo(3);
         assertThat(published.all(accountId, box.upn).get(ids.get(0)).deleted()).isTrue();
 
-        int restored = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).size();
+        int restored = TopicReader.rawRecords(accountId).size();
         box.move(emulator, ids.get(0), "inbox");
         sync(accountId, box.upn);
 
@@ -278,7 +278,7 @@ class MailSyncIT {
         sync(accountId, box.upn);
         String clients = box.folderId(emulator, "Clients");
         assertThat(cursors.folders(accountId, box.upn)).contains(clients);
-        int before = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).size();
+        int before = TopicReader.rawRecords(accountId).size();
 
         box.move(emulator, moved, "archive"); // saved before the folder went
         box.moveFolder(emulator, "Clients", "deleteditems"); // Outlook's folder delete
@@ -307,19 +307,19 @@ class MailSyncIT {
         MailCursor inbox = cursors.load(accountId, box.upn, inboxId).orElseThrow();
         assertThat(inbox.syncRunId()).isNotEqualTo(runBefore);
         assertThat(inbox.phase()).isEqualTo(MailCursor.Phase.INCREMENTAL);
-        Set<String> ids = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).stream()
+        Set<String> ids = TopicReader.rawRecords(accountId).stream()
                 .map(r -> r.get("remoteId").asText()).collect(Collectors.toSet());
         assertThat(ids).contains(added).isEqualTo(box.expectedIds());
         // Per folder (inbox, sent items, archive): the 410 inside one $batch, then a fresh initial round of one page
         // each: 6 delta requests, none repeated after its 410.
         assertThat(box.mailRequests(emulator) - requestsBefore).isEqualTo(6);
-        assertThat(TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId)).noneSatisfy(r ->
+        assertThat(TopicReader.rawRecords(accountId)).noneSatisfy(r ->
                 assertThat(r.get("op").asText()).isEqualTo("delete"));
     }
 
     /** The records published for the account after the first {@code before}. */
     private static List<JsonNode> after(String accountId, int before) {
-        List<JsonNode> all = TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId);
+        List<JsonNode> all = TopicReader.rawRecords(accountId);
         return all.subList(before, all.size());
     }
 

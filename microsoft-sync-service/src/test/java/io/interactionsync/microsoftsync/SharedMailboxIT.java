@@ -86,7 +86,7 @@ class SharedMailboxIT {
         }
 
         List<JsonNode> sharedRecords = new ArrayList<>();
-        Stream.of(a, b).forEach(acc -> TopicReader.valuesWithKey(Topics.RAW_RECORDS, acc).stream()
+        Stream.of(a, b).forEach(acc -> TopicReader.rawRecords(acc).stream()
                 .filter(r -> r.path("mailbox").asText().equals(shared)).forEach(sharedRecords::add));
         List<String> ids = sharedRecords.stream().map(r -> r.get("remoteId").asText()).toList();
         assertThat(ids).as("fetched once for both subscribers").doesNotHaveDuplicates();
@@ -95,11 +95,23 @@ class SharedMailboxIT {
             assertThat(r.get("sharedMailbox").asBoolean()).isTrue();
             assertThat(ContractSchemas.validate(ContractSchemas.Contract.RAW_RECORD, r)).isEmpty();
         });
+        // As published: sealed, the shared mailbox's records with the mailbox's key (it outlives one subscriber's
+        // purge), each subscriber's own with its account's key; no address in clear.
+        String mailboxKid = io.interactionsync.testsupport.DataKeyStore.issue("mailbox:" + shared).kid();
+        for (String acc : List.of(a, b)) {
+            String accountKid = io.interactionsync.testsupport.DataKeyStore.issue("account:" + acc).kid();
+            assertThat(TopicReader.valuesWithKey(Topics.RAW_RECORDS, acc)).allSatisfy(r -> {
+                assertThat(r.path("sealed").path("kid").asText())
+                        .isEqualTo(r.get("sharedMailbox").asBoolean() ? mailboxKid : accountKid);
+                assertThat(r.has("mailbox") || r.has("payload")).isFalse();
+                assertThat(r.toString()).doesNotContain(shared);
+            });
+        }
         String sharedInbox = Outlook.folderId(emulator, "/_emulator/microsoft/shared-mailboxes/" + shared, "Inbox");
         assertThat(cursors.load("", shared, sharedInbox)).as("one cursor per shared mailbox and folder").isPresent();
 
         // Carol: her own mail is synced, the shared mailbox is access_denied (and nothing of it is published for her).
-        List<JsonNode> carols = TopicReader.valuesWithKey(Topics.RAW_RECORDS, c);
+        List<JsonNode> carols = TopicReader.rawRecords(c);
         assertThat(carols.stream().map(r -> r.get("remoteId").asText()).toList())
                 .containsExactlyInAnyOrderElementsOf(carol.expectedIds());
         List<JsonNode> status = TopicReader.valuesWithKey(Topics.SYNC_STATUS, c);
@@ -139,7 +151,7 @@ class SharedMailboxIT {
             await().atMost(WAIT).failFast(() -> Stream.of(d, e).anyMatch(acc -> jobs.state(acc).filter("failed"::equals).isPresent()))
                     .until(() -> Stream.of(d, e).allMatch(acc -> jobs.state(acc).filter("done"::equals).isPresent()));
         }
-        List<String> ids = Stream.of(d, e).flatMap(acc -> TopicReader.valuesWithKey(Topics.RAW_RECORDS, acc).stream())
+        List<String> ids = Stream.of(d, e).flatMap(acc -> TopicReader.rawRecords(acc).stream())
                 .filter(r -> r.path("mailbox").asText().equals(shared)).map(r -> r.get("remoteId").asText()).toList();
         assertThat(ids).doesNotHaveDuplicates();
         assertThat(Set.copyOf(ids)).isEqualTo(sharedIds);
@@ -187,7 +199,7 @@ class SharedMailboxIT {
     }
 
     private static List<JsonNode> sharedRecords(String accountId, String shared) {
-        return TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).stream()
+        return TopicReader.rawRecords(accountId).stream()
                 .filter(r -> r.path("mailbox").asText().equals(shared)).toList();
     }
 

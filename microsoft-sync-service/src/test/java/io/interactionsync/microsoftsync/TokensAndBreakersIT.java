@@ -101,7 +101,7 @@ class TokensAndBreakersIT {
         await().atMost(WAIT).until(() -> jobs.state(recovers).filter("done"::equals).isPresent()
                 && jobs.state(fails).filter("failed"::equals).isPresent());
 
-        assertThat(TopicReader.valuesWithKey(Topics.RAW_RECORDS, recovers).stream().map(r -> r.get("remoteId").asText())
+        assertThat(TopicReader.rawRecords(recovers).stream().map(r -> r.get("remoteId").asText())
                 .collect(Collectors.toSet())).isEqualTo(once.expectedIds());
         assertThat(TopicReader.valuesWithKey(Topics.SYNC_STATUS, fails)).anySatisfy(s -> {
             assertThat(s.get("state").asText()).isEqualTo("error");
@@ -125,7 +125,7 @@ class TokensAndBreakersIT {
         List<JsonNode> status = TopicReader.valuesWithKey(Topics.SYNC_STATUS, stops);
         assertThat(status.stream().filter(s -> s.get("state").asText().equals("reauth_required"))
                 .map(s -> s.get("source").asText()).collect(Collectors.toSet())).isEqualTo(Set.of("outlook_mail", "outlook_calendar"));
-        assertThat(TopicReader.valuesWithKey(Topics.RAW_RECORDS, goesOn)).hasSize(2);
+        assertThat(TopicReader.rawRecords(goesOn)).hasSize(2);
     }
 
     @Test

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The settings sync-core reads: worker pool, retries of one provider call, status cadence. Not a config mapping
+ * The settings sync-core reads: worker pool, retries of one provider call, status cadence, sealing of raw records. Not a config mapping
  * itself: each service's {@code @ConfigMapping} extends it, so the keys keep the service's prefix
  * ({@code google-sync.worker.concurrency}, {@code MICROSOFT_SYNC_WORKER_CONCURRENCY}, …) and the service hands
  * its mapping to sync-core through {@link SyncServiceDefinition#settings()}.
@@ -19,6 +19,22 @@ public interface SyncSettings {
     Status status();
 
     Audit audit();
+
+    RawRecords rawRecords();
+
+    /** The raw records this service publishes ({@code <prefix>.raw-records.*}). */
+    interface RawRecords {
+        /**
+         * Seal every record (AES-256-GCM of its mailbox and payload with the owner's data key from the connector), so
+         * that a purge, which destroys the key, makes all its copies unreadable. Off only for tests and benchmarks.
+         */
+        @WithDefault("true")
+        boolean seal();
+
+        /** How long a data key from the connector is reused before it is asked for again. */
+        @WithDefault("10m")
+        Duration keyCacheTtl();
+    }
 
     /** Retries of one provider call (rate limits, 5xx, timeouts). */
     interface Retry {

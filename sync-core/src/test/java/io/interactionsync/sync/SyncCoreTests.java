@@ -108,6 +108,7 @@ class SyncCoreTests {
             public Worker worker() { return worker; }
             public Status status() { return null; }
             public Audit audit() { return null; }
+            public RawRecords rawRecords() { return null; }
         };
     }
 }

@@ -46,5 +46,7 @@ class SyncSettingsMappingTests {
         assertThat(settings.worker().replicaId()).isEmpty();
         assertThat(settings.status().everyRecords()).isEqualTo(200);
         assertThat(demo.backfillMonths()).isEqualTo(24);
+        assertThat(settings.rawRecords().seal()).as("raw records are sealed unless switched off").isTrue();
+        assertThat(settings.rawRecords().keyCacheTtl()).isEqualTo(Duration.ofMinutes(10));
     }
 }

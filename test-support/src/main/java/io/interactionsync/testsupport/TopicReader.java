@@ -21,6 +21,16 @@ public final class TopicReader {
     private TopicReader() {
     }
 
+    /**
+     * The account's raw records as the normalizer reads them: every {@code raw-records} record with that key, sealed
+     * ones opened with their test data key ({@link DataKeyStore#unseal}), so tests can look at {@code mailbox} and
+     * {@code payload}. Only in an app that serves {@link FakeDataKeyResource} (the keys are in its store).
+     */
+    public static List<JsonNode> rawRecords(String accountId) {
+        return valuesWithKey(io.interactionsync.model.Topics.RAW_RECORDS, accountId).stream()
+                .map(DataKeyStore::unseal).toList();
+    }
+
     public static List<JsonNode> valuesWithKey(String topic, String key) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());

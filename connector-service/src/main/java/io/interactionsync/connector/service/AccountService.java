@@ -37,12 +37,14 @@ public class AccountService {
     private final TokenCipher cipher;
     private final EventPublisher publisher;
     private final RetentionService retention;
+    private final DataKeyService dataKeys;
     private final Clock clock;
 
     public AccountService(AccountRepository accounts, SyncStatusRepository statuses,
                           SharedMailboxRepository sharedMailboxes, AccountMapper mapper,
                           SourcePolicy sourcePolicy, OAuthProviders providers, TokenCipher cipher,
-                          EventPublisher publisher, RetentionService retention, Clock clock) {
+                          EventPublisher publisher, RetentionService retention, DataKeyService dataKeys,
+                          Clock clock) {
         this.retention = retention;
         this.accounts = accounts;
         this.statuses = statuses;
@@ -52,6 +54,7 @@ public class AccountService {
         this.providers = providers;
         this.cipher = cipher;
         this.publisher = publisher;
+        this.dataKeys = dataKeys;
         this.clock = clock;
     }
 
@@ -97,11 +100,13 @@ public class AccountService {
 
     /**
      * Revokes the grant at the provider (best effort: a provider outage does not keep the tokens), erases the
-     * tokens and publishes {@code disconnected}. Whether the account's data is purged — the row removed and the
-     * {@code disconnected} record carrying {@code purge: true}, so that the sync services and the normalizer erase
-     * everything of it — or kept (the row marked disconnected) is decided by {@link RetentionService#decide}:
-     * {@code requestedPurge} (the {@code ?purge=} parameter, null when absent) and the owner's team policy.
-     * Either way the account id is finished: the same mailbox connected again is a new account.
+     * tokens and publishes {@code disconnected}. Whether the account's data is purged — the row removed, the data
+     * keys of its raw records destroyed in the same transaction ({@link DataKeyService#destroyAccountKeys},
+     * crypto-shredding) and the {@code disconnected} record carrying {@code purge: true}, so that the sync services
+     * and the normalizer erase everything of it — or kept (the row marked disconnected) is decided by
+     * {@link RetentionService#decide}: {@code requestedPurge} (the {@code ?purge=} parameter, null when absent) and
+     * the owner's team policy. Either way the account id is finished: the same mailbox connected again is a new
+     * account.
      *
      * @return what was decided, and why
      */
@@ -131,8 +136,11 @@ public class AccountService {
                     return;
                 }
                 if (purge) {
+                    List<String> shared = sharedMailboxes.addresses(id);
                     statuses.delete("key.accountId", id);
                     accounts.delete(a);
+                    // crypto-shredding: the account's raw records (and a shared mailbox's nobody else reads) for good
+                    dataKeys.destroyAccountKeys(id, shared);
                 } else {
                     a.status = Account.Status.DISCONNECTED;
                     a.accessTokenEnc = null;

@@ -36,11 +36,12 @@ public class SharedMailboxService {
     private final SourcePolicy sourcePolicy;
     private final EventPublisher publisher;
     private final ConnectorConfig config;
+    private final DataKeyService dataKeys;
     private final Clock clock;
 
     public SharedMailboxService(AccountRepository accounts, SharedMailboxRepository mailboxes, OAuthProviders providers,
                                 AccessTokenService tokens, GraphProbe graph, SourcePolicy sourcePolicy,
-                                EventPublisher publisher, ConnectorConfig config, Clock clock) {
+                                EventPublisher publisher, ConnectorConfig config, DataKeyService dataKeys, Clock clock) {
         this.accounts = accounts;
         this.mailboxes = mailboxes;
         this.providers = providers;
@@ -49,6 +50,7 @@ public class SharedMailboxService {
         this.sourcePolicy = sourcePolicy;
         this.publisher = publisher;
         this.config = config;
+        this.dataKeys = dataKeys;
         this.clock = clock;
     }
 
@@ -118,8 +120,13 @@ public class SharedMailboxService {
             throw ApiException.badRequest("invalid_email", "address must be a plain e-mail address (local@domain).");
         }
         Account account = QuarkusTransaction.requiringNew().call(() -> owned(userId, accountId));
-        boolean removed = QuarkusTransaction.requiringNew().call(
-                () -> mailboxes.deleteById(new SharedMailbox.Key(accountId, address)));
+        boolean removed = QuarkusTransaction.requiringNew().call(() -> {
+            boolean deleted = mailboxes.deleteById(new SharedMailbox.Key(accountId, address));
+            if (deleted) {
+                dataKeys.destroyMailboxKeyIfUnsubscribed(address); // its last subscriber left: its records for good
+            }
+            return deleted;
+        });
         if (!removed) {
             throw ApiException.notFound("shared_mailbox_not_found", "This shared mailbox is not on the account.");
         }

@@ -21,15 +21,17 @@ public class TokenKeyRotationService {
 
     private final AccountRepository accounts;
     private final TokenCipher cipher;
+    private final DataKeyService dataKeys;
     private final Clock clock;
 
-    public TokenKeyRotationService(AccountRepository accounts, TokenCipher cipher, Clock clock) {
+    public TokenKeyRotationService(AccountRepository accounts, TokenCipher cipher, DataKeyService dataKeys, Clock clock) {
         this.accounts = accounts;
         this.cipher = cipher;
+        this.dataKeys = dataKeys;
         this.clock = clock;
     }
 
-    /** Re-seals every row written under a non-active key; returns how many rows were re-sealed. */
+    /** Re-seals every row (accounts, then data keys) written under a non-active key; returns how many were re-sealed. */
     public int reencryptAll() {
         int total = 0;
         int done;
@@ -40,7 +42,11 @@ public class TokenKeyRotationService {
         if (total > 0) {
             Log.infof("re-sealed the tokens of %d accounts with key '%s'", total, cipher.activeKeyId());
         }
-        return total;
+        int keys = dataKeys.rewrapAll(); // the raw records' data keys are wrapped with the same keyring
+        if (keys > 0) {
+            Log.infof("re-wrapped %d data keys with key '%s'", keys, cipher.activeKeyId());
+        }
+        return total + keys;
     }
 
     private int reencryptBatch() {

@@ -57,6 +57,27 @@ public interface NormalizerConfig {
         Set<String> clients();
     }
 
+    DataKeys dataKeys();
+
+    /** The data keys of sealed raw records, read from the connector by kid and cached. */
+    interface DataKeys {
+        /** How long a key is reused before the connector is asked again (a key destroyed meanwhile then answers 410). */
+        @WithDefault("10m")
+        Duration cacheTtl();
+
+        /** How long an unknown kid (404) is remembered before it is asked for again. */
+        @WithDefault("1m")
+        Duration unknownTtl();
+
+        /** Keys held at most (a key per account and shared mailbox in flight). */
+        @WithDefault("100000")
+        int cacheSize();
+
+        /** Longest wait for the connector's answers of one batch; then the batch fails and is retried. */
+        @WithDefault("10s")
+        Duration timeout();
+    }
+
     interface Startup {
         /**
          * How long raw-records wait at startup for the account-events already in Kafka to be applied (the directory

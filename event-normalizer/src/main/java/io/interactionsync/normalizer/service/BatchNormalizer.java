@@ -115,7 +115,22 @@ public final class BatchNormalizer {
                            Set<String> sharedMailboxKeys,
                            Map<String, Integer> outcomes, Map<String, Set<String>> batchOwnersByUser,
                            Map<String, Map<String, Integer>> folderVotes, List<AliasCandidate> aliasCandidates,
-                           Map<RecordKey, DeadLetter> deadLettered) {
+                           Map<RecordKey, DeadLetter> deadLettered, Map<String, Integer> erased) {
+
+        /**
+         * The accounts the batch would write for or dead-letter under (envelope account ids, Kafka keys of dead
+         * letters): a purge of one of them committed since {@link #prepare} means the batch must be prepared again.
+         */
+        public Set<String> touchedAccounts() {
+            Set<String> out = new HashSet<>(accountIds);
+            deadLetters.forEach(dl -> {
+                if (dl.key() != null) {
+                    out.add(dl.key());
+                }
+            });
+            deadLettered.keySet().forEach(k -> out.add(k.accountId()));
+            return out;
+        }
 
         public Set<RecordKey> recordKeys() {
             Set<RecordKey> keys = new java.util.LinkedHashSet<>();
@@ -166,12 +181,18 @@ public final class BatchNormalizer {
     /**
      * Counters for metrics and logs. {@code stale}: records older than the version already applied (a replay
      * behind the live consumer), skipped. {@code outcomes}: records by {@code source/outcome} (outcome: events,
-     * no_events, expired — every event older than the retention window —, delete, stale, dead_letter; source
-     * {@code unknown} when the envelope could not be read).
+     * no_events, expired — every event older than the retention window —, delete, stale, dead_letter, erased;
+     * source {@code unknown} when the envelope could not be read). {@code erased}: records dropped because their data
+     * was erased, by reason ({@code key_erased}, {@code account_erased}).
      */
     public record Stats(int records, int deletes, Map<SkipReason, Integer> skipped, int droppedAddresses, int stale,
-                        Map<String, Integer> outcomes) {
+                        Map<String, Integer> outcomes, Map<String, Integer> erased) {
     }
+
+    /** Why a record was dropped unread: its data key was destroyed at the connector. */
+    public static final String KEY_ERASED = "key_erased";
+    /** Why a record was dropped unread: its account was purged here ({@code erased_accounts}). */
+    public static final String ACCOUNT_ERASED = "account_erased";
 
     /** The pseudo user under which a shared mailbox's history questions are collected until its subscribers are known. */
     public static String sharedOwner(String mailboxKey) {
@@ -191,7 +212,40 @@ public final class BatchNormalizer {
         this.mappers = mappers;
     }
 
+    /** A batch of plaintext records (or sealed ones with unknown keys), no account erased. */
     public Prepared prepare(List<IncomingRecord> batch) {
+        return prepare(batch, DataKeys.NONE, Set.of());
+    }
+
+    /**
+     * Decodes the batch: envelopes read, the data keys of the sealed ones resolved together ({@code keys}, may block
+     * or throw {@link DataKeys.UnavailableException}), opened, bound. A record of an {@code erasedAccounts} account
+     * (by Kafka key or envelope) or sealed with a destroyed key is dropped before anything else — never mapped, never
+     * dead-lettered — and counted in {@link Prepared#erased()}.
+     */
+    public Prepared prepare(List<IncomingRecord> batch, DataKeys keys, Set<String> erasedAccounts) {
+        Map<String, Integer> erased = new HashMap<>();
+        Map<String, Integer> outcomes = new HashMap<>();
+        List<RecordDecoder.Read> reads = new ArrayList<>(batch.size());
+        Set<String> kids = new HashSet<>();
+        for (IncomingRecord in : batch) {
+            if (in.key() != null && erasedAccounts.contains(in.key())) {
+                erased.merge(ACCOUNT_ERASED, 1, Integer::sum);
+                count(outcomes, null, "erased");
+                continue;
+            }
+            RecordDecoder.Read read = decoder.read(in);
+            if (read instanceof RecordDecoder.Envelope e && erasedAccounts.contains(e.accountId())) {
+                erased.merge(ACCOUNT_ERASED, 1, Integer::sum);
+                count(outcomes, null, "erased");
+                continue;
+            }
+            if (read instanceof RecordDecoder.Envelope e && e.kid() != null) {
+                kids.add(e.kid());
+            }
+            reads.add(read);
+        }
+        Map<String, DataKeys.Lookup> resolved = kids.isEmpty() ? Map.of() : keys.resolve(kids);
         List<Parsed> valid = new ArrayList<>(batch.size());
         List<DeadLetter> dead = new ArrayList<>();
         Set<OwnerAddress> owners = new java.util.LinkedHashSet<>();
@@ -201,12 +255,22 @@ public final class BatchNormalizer {
         Map<String, Set<String>> senders = new HashMap<>();
         Map<String, Set<String>> refs = new HashMap<>();
         Set<String> shared = new HashSet<>();
-        Map<String, Integer> outcomes = new HashMap<>();
         Map<String, Map<String, Integer>> folderVotes = new HashMap<>();
         List<AliasCandidate> aliasCandidates = new ArrayList<>();
         Map<RecordKey, DeadLetter> keyed = new LinkedHashMap<>();
-        for (IncomingRecord in : batch) {
-            Decoded d = decoder.decode(in);
+        for (RecordDecoder.Read read : reads) {
+            IncomingRecord in = read.incoming();
+            Decoded d = read instanceof RecordDecoder.Envelope e ? decoder.finish(e, resolved) : (Rejected) read;
+            if (d instanceof RecordDecoder.Erased x) {
+                erased.merge(KEY_ERASED, 1, Integer::sum);
+                count(outcomes, x.source(), "erased");
+                continue;
+            }
+            if (d instanceof Rejected r && r.key() != null && erasedAccounts.contains(r.key().accountId())) {
+                erased.merge(ACCOUNT_ERASED, 1, Integer::sum); // not even its dead letter is kept
+                count(outcomes, null, "erased");
+                continue;
+            }
             if (d instanceof Rejected r) {
                 deadLetter(r, dead, keyed);
                 count(outcomes, null, "dead_letter");
@@ -275,7 +339,7 @@ public final class BatchNormalizer {
             ownersByUser.computeIfAbsent(o.userId(), u -> new HashSet<>()).add(o.key());
         }
         return new Prepared(valid, dead, owners, accounts, mailboxes, users, senders, refs, shared, outcomes,
-                ownersByUser, folderVotes, aliasCandidates, keyed);
+                ownersByUser, folderVotes, aliasCandidates, keyed, erased);
     }
 
     /** Collects a dead letter, and by resource when its record named one (the last of a resource wins). */
@@ -459,8 +523,10 @@ public final class BatchNormalizer {
         keyed.keySet().removeAll(versions.keySet());
         keyed.keySet().removeAll(lookups.versions().keySet());
         return new Plan(desired, ownerAddresses, dead,
-                new Stats(prepared.records().size() + prepared.deadLetters().size(), deletes, skipped, dropped, stale,
-                        outcomes), versions, mayHaveEvents, lookups.versions().keySet(), prepared.folderVotes(), keyed);
+                new Stats(prepared.records().size() + prepared.deadLetters().size()
+                        + prepared.erased().values().stream().mapToInt(Integer::intValue).sum(), deletes, skipped,
+                        dropped, stale, outcomes, prepared.erased()), versions, mayHaveEvents,
+                lookups.versions().keySet(), prepared.folderVotes(), keyed);
     }
 
     /**

@@ -8,6 +8,7 @@ import io.interactionsync.normalizer.outbox.OutboxRepository.OutboxMessage;
 import io.interactionsync.normalizer.parse.AddressKeys;
 import io.interactionsync.normalizer.repository.DeadLetteredRepository;
 import io.interactionsync.normalizer.repository.DirectoryRepository;
+import io.interactionsync.normalizer.repository.ErasedAccountRepository;
 import io.interactionsync.normalizer.repository.EventRepository;
 import io.interactionsync.normalizer.repository.VersionRepository;
 import io.quarkus.logging.Log;
@@ -37,9 +38,14 @@ public class DirectoryService {
     private final OutboxRelay relay;
     private final VersionRepository versions;
     private final DeadLetteredRepository deadLettered;
+    private final ErasedAccountRepository erasedAccounts;
+    private final DataKeyCache dataKeys;
 
     public DirectoryService(Pool pool, DirectoryRepository directory, EventRepository events, OutboxRepository outbox,
-                            OutboxRelay relay, VersionRepository versions, DeadLetteredRepository deadLettered) {
+                            OutboxRelay relay, VersionRepository versions, DeadLetteredRepository deadLettered,
+                            ErasedAccountRepository erasedAccounts, DataKeyCache dataKeys) {
+        this.erasedAccounts = erasedAccounts;
+        this.dataKeys = dataKeys;
         this.versions = versions;
         this.deadLettered = deadLettered;
         this.pool = pool;
@@ -55,8 +61,16 @@ public class DirectoryService {
             return Uni.createFrom().voidItem();
         }
         List<Runnable> afterCommit = new ArrayList<>();
+        // The purged accounts' locks first, in sorted order like a raw-records batch takes them: a batch of such an
+        // account commits before the purge (whose delete then covers it) or sees it (erased_accounts) and drops it.
+        Set<String> purged = new java.util.TreeSet<>();
+        for (AccountEvent e : batch) {
+            if (e.type() == AccountEvent.Type.DISCONNECTED && Boolean.TRUE.equals(e.purge()) && e.accountId() != null) {
+                purged.add(e.accountId());
+            }
+        }
         return pool.withTransaction(conn -> {
-            Uni<Void> chain = Uni.createFrom().voidItem();
+            Uni<Void> chain = versions.lockAccounts(conn, purged);
             for (AccountEvent event : batch) {
                 chain = chain.flatMap(v -> apply(conn, event, afterCommit));
             }
@@ -165,10 +179,12 @@ public class DirectoryService {
 
     /**
      * Deletes the account's events, aliases, versions and dead-lettered resources; downstream learns it through
-     * deleted=true events.
+     * deleted=true events. The account is remembered in {@code erased_accounts}, so that none of its records —
+     * replayed, redelivered, late, sealed or not — is ever mapped again, and its cached data keys are forgotten.
      */
     private Uni<Void> purge(SqlConnection conn, String accountId, List<Runnable> afterCommit) {
-        return events.deleteAccount(conn, accountId)
+        return erasedAccounts.add(conn, accountId)
+                .flatMap(v -> events.deleteAccount(conn, accountId))
                 .flatMap(deleted -> outbox.append(conn, OutboxMessage.events(deleted.stream().map(e -> new InteractionEvent(
                                 e.schemaVersion(), e.id(), e.userId(), e.accountId(), e.provider(), e.source(), e.kind(),
                                 e.direction(), e.contactEmail(), e.contactName(), e.role(), e.occurredAt(), e.remoteId(),
@@ -179,7 +195,8 @@ public class DirectoryService {
                 .call(n -> versions.deleteAccount(conn, accountId))
                 .call(n -> deadLettered.deleteAccount(conn, accountId))
                 .invoke(n -> afterCommit.add(() -> {
-                    Log.infof("account %s purged: %d events deleted", accountId, n);
+                    dataKeys.evictOwner("account:" + accountId);
+                    Log.infof("account %s purged: %d events deleted; its later records are dropped", accountId, n);
                     relay.wake();
                 }))
                 .replaceWithVoid();

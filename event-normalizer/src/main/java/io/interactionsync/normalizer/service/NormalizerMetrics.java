@@ -31,6 +31,19 @@ public class NormalizerMetrics {
         registry.counter("normalizer_dead_letters_total", "code", code).increment();
     }
 
+    /**
+     * Records dropped because their data was erased — never mapped, never dead-lettered: {@code key_erased} (the
+     * connector destroyed the record's data key) or {@code account_erased} (the account was purged here).
+     */
+    public void erased(String reason, int n) {
+        registry.counter("normalizer_erased_records_total", "reason", reason).increment(n);
+    }
+
+    /** Data keys asked of the connector by outcome: found, erased, unknown, failed. */
+    public void dataKeyFetch(String outcome, int n) {
+        registry.counter("normalizer_data_key_fetches_total", "outcome", outcome).increment(n);
+    }
+
     public void skipped(SkipReason reason, int n) {
         registry.counter("normalizer_skipped_messages_total", "reason", reason.tag(), "rule", reason.rule()).increment(n);
     }

@@ -13,6 +13,7 @@ import io.interactionsync.normalizer.repository.DeadLetteredRepository;
 import io.interactionsync.normalizer.repository.DirectoryRepository;
 import io.interactionsync.normalizer.repository.EventRepository;
 import io.interactionsync.normalizer.repository.EventRepository.EventKey;
+import io.interactionsync.normalizer.repository.ErasedAccountRepository;
 import io.interactionsync.normalizer.repository.EventRows;
 import io.interactionsync.normalizer.repository.SqlStates;
 import io.interactionsync.normalizer.repository.VersionRepository;
@@ -54,12 +55,17 @@ public class NormalizerService {
     private final DeadLetteredRepository deadLettered;
     private final NormalizerMetrics metrics;
     private final NormalizerConfig config;
+    private final DataKeys dataKeys;
+    private final ErasedAccountRepository erasedAccounts;
     private final RecordDecoder decoder = new RecordDecoder(Clock.systemUTC());
     private final BatchNormalizer normalizer = new BatchNormalizer(decoder, Mappers.all());
 
     public NormalizerService(Pool pool, EventRepository events, DirectoryRepository directory, OutboxRepository outbox,
                              OutboxRelay relay, VersionRepository versions, DeadLetteredRepository deadLettered,
-                             NormalizerMetrics metrics, NormalizerConfig config) {
+                             NormalizerMetrics metrics, NormalizerConfig config, DataKeyCache dataKeys,
+                             ErasedAccountRepository erasedAccounts) {
+        this.dataKeys = dataKeys;
+        this.erasedAccounts = erasedAccounts;
         this.versions = versions;
         this.deadLettered = deadLettered;
         this.pool = pool;
@@ -111,16 +117,60 @@ public class NormalizerService {
      * inserts (no per-row conflict check); false: upserts only, the fallback when such a row existed after all.
      */
     private Uni<Void> commit(List<IncomingRecord> batch, boolean replay, boolean insertNew) {
-        // Decoding and mapping are CPU work: on a worker thread, never on the event loop that runs the Kafka
-        // consumer and the database client (with several consumers, batches are prepared in parallel).
-        return Uni.createFrom().item(() -> normalizer.prepare(batch))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .flatMap(prepared -> pool.withTransaction(conn -> write(conn, prepared, replay, insertNew)))
-                .invoke(written -> {
-                    record(written.plan());
-                    relay.committed(written.outboxRowId(), written.announced());
-                })
-                .replaceWithVoid();
+        return commit(batch, replay, insertNew, Set.of());
+    }
+
+    /**
+     * Erasure first: the purged accounts among the batch's keys are looked up, and their records dropped while the
+     * batch is prepared (sealed ones with a destroyed key too). Under the batch's account locks — which a purge takes as
+     * well — the accounts are checked again: one purged in between makes the whole batch prepared again without it.
+     */
+    private Uni<Void> commit(List<IncomingRecord> batch, boolean replay, boolean insertNew, Set<String> knownErased) {
+        Set<String> keys = new HashSet<>();
+        batch.forEach(r -> {
+            if (r.key() != null) {
+                keys.add(r.key());
+            }
+        });
+        return erasedAccounts.erased(pool, keys).flatMap(found -> {
+            Set<String> erased = union(knownErased, found);
+            // Decoding (with the data keys) and mapping are CPU work and may wait for the connector: on a worker
+            // thread, never on the event loop that runs the Kafka consumer and the database client (with several
+            // consumers, batches are prepared in parallel).
+            return Uni.createFrom().item(() -> normalizer.prepare(batch, dataKeys, erased))
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                    .flatMap(prepared -> pool.withTransaction(conn -> write(conn, prepared, replay, insertNew, erased)))
+                    .invoke(written -> {
+                        record(written.plan());
+                        relay.committed(written.outboxRowId(), written.announced());
+                    })
+                    .replaceWithVoid()
+                    .onFailure(ErasedMeanwhile.class).recoverWithUni(e -> {
+                        Set<String> now = ((ErasedMeanwhile) e).accounts;
+                        Log.infof("%d accounts of a batch were purged while it was prepared; preparing it again",
+                                now.size());
+                        return commit(batch, replay, insertNew, union(erased, now));
+                    });
+        });
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        Set<String> out = new HashSet<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    /** Accounts purged between a batch's preparation and its transaction (rolled back, prepared again). */
+    static final class ErasedMeanwhile extends RuntimeException {
+        final Set<String> accounts;
+
+        ErasedMeanwhile(Set<String> accounts) {
+            super("accounts purged meanwhile: " + accounts.size(), null, false, false);
+            this.accounts = accounts;
+        }
     }
 
     private Uni<Void> oneByOne(List<IncomingRecord> batch, boolean replay) {
@@ -134,8 +184,8 @@ public class NormalizerService {
     }
 
     private Uni<Void> writeFailed(IncomingRecord r, Throwable e) {
-        // it decoded before (or it would not have reached the database), so its resource is known
-        RecordKey key = decoder.decode(r) instanceof RecordDecoder.Valid v ? RecordKey.of(v.record()) : null;
+        // it decoded before (or it would not have reached the database), so its resource is known (clear fields)
+        RecordKey key = decoder.resourceOf(r);
         DeadLetter dl = decoder.reject(r, key, RecordDecoder.WRITE_FAILED, "PostgreSQL rejected the record's rows: "
                 + e.getMessage()).deadLetter();
         return pool.withTransaction(conn -> Uni.combine().all().unis(
@@ -158,9 +208,21 @@ public class NormalizerService {
         return false;
     }
 
-    private Uni<Written> write(SqlConnection conn, Prepared prepared, boolean replay, boolean insertNew) {
+    private Uni<Written> write(SqlConnection conn, Prepared prepared, boolean replay, boolean insertNew,
+                               Set<String> erased) {
+        Set<String> touched = prepared.touchedAccounts();
         return versions.lockAccounts(conn, prepared.accountIds())
-                .flatMap(v -> lookups(conn, prepared))
+                // pipelined with the lookups: purged since the batch was prepared? (the purge takes the same locks)
+                .flatMap(v -> Uni.combine().all().unis(erasedAccounts.erased(conn, touched), lookups(conn, prepared))
+                        .asTuple())
+                .map(t -> {
+                    Set<String> meanwhile = new HashSet<>(t.getItem1());
+                    meanwhile.removeAll(erased);
+                    if (!meanwhile.isEmpty()) {
+                        throw new ErasedMeanwhile(meanwhile);
+                    }
+                    return t.getItem2();
+                })
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(lookups -> normalizer.plan(prepared, lookups, retentionWindow()))
                 .flatMap(plan -> apply(conn, plan, replay, insertNew));
@@ -297,6 +359,7 @@ public class NormalizerService {
         metrics.droppedAddresses(plan.stats().droppedAddresses());
         plan.stats().skipped().forEach(metrics::skipped);
         plan.stats().outcomes().forEach(metrics::outcome);
+        plan.stats().erased().forEach(metrics::erased);
         for (DeadLetter dl : plan.deadLetters()) {
             metrics.deadLetter(dl.code());
             Log.warnf("raw record %s-%d@%d (key %s) dead-lettered: %s %s", dl.sourceTopic(), dl.partition(),

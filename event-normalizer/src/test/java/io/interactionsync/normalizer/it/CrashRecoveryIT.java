@@ -9,6 +9,7 @@ import io.interactionsync.model.Topics;
 import io.interactionsync.normalizer.fixtures.GmailFixtures;
 import io.interactionsync.normalizer.service.IncomingRecord;
 import io.interactionsync.normalizer.service.NormalizerService;
+import io.interactionsync.testsupport.DataKeyServerTestResource;
 import io.interactionsync.testsupport.EmulatorTestResource;
 import io.interactionsync.testsupport.KafkaTestClient;
 import io.interactionsync.testsupport.KafkaTestResource;
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(EmulatorTestResource.class)
+@WithTestResource(DataKeyServerTestResource.class)
 class CrashRecoveryIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

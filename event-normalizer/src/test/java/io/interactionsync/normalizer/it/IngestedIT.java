@@ -19,6 +19,7 @@ import io.interactionsync.normalizer.fixtures.CalendarFixtures;
 import io.interactionsync.normalizer.fixtures.GmailFixtures;
 import io.interactionsync.normalizer.repository.IngestedRepository;
 import io.interactionsync.normalizer.rest.IngestedResource;
+import io.interactionsync.testsupport.DataKeyServerTestResource;
 import io.interactionsync.testsupport.EmulatorTestResource;
 import io.interactionsync.testsupport.KafkaTestClient;
 import io.interactionsync.testsupport.KafkaTestResource;
@@ -51,6 +52,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(EmulatorTestResource.class)
+@WithTestResource(DataKeyServerTestResource.class)
 class IngestedIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

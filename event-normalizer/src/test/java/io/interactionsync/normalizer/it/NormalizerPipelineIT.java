@@ -19,6 +19,7 @@ import io.interactionsync.model.Source;
 import io.interactionsync.model.Topics;
 import io.interactionsync.normalizer.fixtures.GmailFixtures;
 import io.interactionsync.normalizer.fixtures.GraphMailFixtures;
+import io.interactionsync.testsupport.DataKeyServerTestResource;
 import io.interactionsync.testsupport.EmulatorTestResource;
 import io.interactionsync.testsupport.KafkaTestClient;
 import io.interactionsync.testsupport.KafkaTestResource;
@@ -49,6 +50,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(EmulatorTestResource.class)
+@WithTestResource(DataKeyServerTestResource.class)
 class NormalizerPipelineIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -6,11 +6,14 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.interactionsync.model.Json;
 import io.interactionsync.model.RawRecord;
+import io.interactionsync.model.RawRecordSeal;
 import io.interactionsync.model.Topics;
 import io.interactionsync.normalizer.fixtures.GmailFixtures;
 import io.interactionsync.normalizer.repository.EventRows;
 import io.interactionsync.normalizer.service.IncomingRecord;
 import io.interactionsync.normalizer.service.NormalizerService;
+import io.interactionsync.testsupport.DataKeyServer;
+import io.interactionsync.testsupport.DataKeyServerTestResource;
 import io.interactionsync.testsupport.EmulatorTestResource;
 import io.interactionsync.testsupport.KafkaTestResource;
 import io.interactionsync.testsupport.PostgresTestResource;
@@ -43,7 +46,8 @@ import org.postgresql.PGConnection;
  * its name matches neither *Tests nor *IT, so it only runs when asked for:
  * <pre>
  * mvn -B -pl event-normalizer verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Dit.test=NormalizerThroughputBenchmark -Dbench.records=1000000 [-Dbench.batch=500] [-Dbench.users=1000]
+ *     -Dit.test=NormalizerThroughputBenchmark -Dbench.records=1000000 [-Dbench.batch=500] [-Dbench.users=1000] \
+ *     [-Dbench.sealed=true]
  * </pre>
  * Generated Gmail raw records (as google-sync publishes them, serialized to bytes) go through
  * {@link NormalizerService#process} in batches of 2,000 (or {@code bench.batch}) — what the raw-records listener hands over: decode, schema
@@ -55,6 +59,7 @@ import org.postgresql.PGConnection;
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(EmulatorTestResource.class)
+@WithTestResource(DataKeyServerTestResource.class)
 class NormalizerThroughputBenchmark {
 
     /** Records per process() call: the listener's max.poll.records (2,000 by default). */
@@ -66,8 +71,38 @@ class NormalizerThroughputBenchmark {
     @Inject
     NormalizerService service;
 
+    /**
+     * {@code -Dbench.sealed=true}: every record sealed with its account's data key (as the sync services publish them;
+     * 1,000 keys from test-support's DataKeyServer, fetched and cached by the normalizer like the connector's). The
+     * sealing runs inline with the generation, as the generation does: SealingCostBenchmark separates the two sides.
+     */
+    private static final boolean SEALED = Boolean.getBoolean("bench.sealed");
+    private static final java.util.Map<String, DataKeyServer.Issued> KEYS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** One generated record, serialized: plaintext, or sealed with {@code -Dbench.sealed=true}. */
+    static byte[] benchRecord(String run, long i, int users) {
+        if (!SEALED) {
+            return record(run, i, users);
+        }
+        RawRecord r = envelope(run, i, users);
+        DataKeyServer.Issued key = KEYS.computeIfAbsent(r.accountId(), a -> DataKeyServer.issue("account:" + a));
+        try {
+            return Json.mapper().writeValueAsBytes(RawRecordSeal.seal(r, key.kid(), RawRecordSeal.key(key.key())));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** One generated record: a mix of received mail (1–2 events), sent mail (3 events) and newsletters (1 event). */
     static byte[] record(String run, long i, int users) {
+        try {
+            return Json.mapper().writeValueAsBytes(envelope(run, i, users));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static RawRecord envelope(String run, long i, int users) {
         long u = i % users;
         String user = run + "-u" + u;
         String account = run + "-a" + u;
@@ -92,13 +127,7 @@ class NormalizerThroughputBenchmark {
                     .header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click").header("Precedence", "bulk");
         }
         JsonNode payload = m.json();
-        RawRecord r = GmailFixtures.envelope(RawRecord.Op.UPSERT, payload.get("id").asText(), payload, mailbox, account,
-                user);
-        try {
-            return Json.mapper().writeValueAsBytes(r);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return GmailFixtures.envelope(RawRecord.Op.UPSERT, payload.get("id").asText(), payload, mailbox, account, user);
     }
 
     private static Connection jdbc() throws Exception {
@@ -165,7 +194,7 @@ class NormalizerThroughputBenchmark {
                         continue;
                     }
                     batch.add(new IncomingRecord(Topics.RAW_RECORDS, me, offset++, run + "-a" + (i % users),
-                            record(run, i, users)));
+                            benchRecord(run, i, users)));
                     if (batch.size() == BATCH || i == n - 1) {
                         service.process(batch).await().atMost(Duration.ofMinutes(5));
                         long done = progress.addAndGet(batch.size());
@@ -257,7 +286,7 @@ class NormalizerThroughputBenchmark {
         double copyRps = copied / (copyNanos / 1e9);
         System.out.printf(Locale.ROOT, """
                 BENCH ================= NormalizerThroughputBenchmark =================
-                BENCH raw records           %,d (%d users, batches of %d)
+                BENCH raw records           %,d (%d users, batches of %d)%s
                 BENCH events written        %,d (%.2f per record)
                 BENCH normalizer            %.1f s wall (%d concurrent streams, each generating its records inline)
                 BENCH normalizer            %,.0f records/s, %,.0f events/s
@@ -267,7 +296,7 @@ class NormalizerThroughputBenchmark {
                 BENCH CPU during COPY       PostgreSQL %.1f s
                 BENCH ratio                 %.2f (normalizer events/s ÷ COPY rows/s)
                 BENCH test JVM (app + Kafka broker + emulator): max heap used %,d MiB, max RSS %,d MiB (Xmx %,d MiB)
-                """, n, users, BATCH, events, events / (double) n, inNormalizer / 1e9, STREAMS, n / (inNormalizer / 1e9),
+                """, n, users, BATCH, SEALED ? ", SEALED (AES-256-GCM, one data key per account)" : "", events, events / (double) n, inNormalizer / 1e9, STREAMS, n / (inNormalizer / 1e9),
                 normalizerEps, drain / 1e9, copied, copyNanos / 1e9, copyRps, jvmCpu, pgCpu, copyPgCpu,
                 normalizerEps / copyRps,
                 maxHeap.get() >> 20, maxRss.get() >> 10, Runtime.getRuntime().maxMemory() >> 20);

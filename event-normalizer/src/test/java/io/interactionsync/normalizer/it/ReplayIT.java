@@ -18,6 +18,7 @@ import io.interactionsync.normalizer.replay.ReplayRepository;
 import io.interactionsync.normalizer.replay.ReplayService;
 import io.interactionsync.normalizer.replay.ReplayService.Status;
 import io.interactionsync.normalizer.rest.Problem;
+import io.interactionsync.testsupport.DataKeyServerTestResource;
 import io.interactionsync.testsupport.EmulatorTestResource;
 import io.interactionsync.testsupport.KafkaTestClient;
 import io.interactionsync.testsupport.KafkaTestResource;
@@ -53,6 +54,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(EmulatorTestResource.class)
+@WithTestResource(DataKeyServerTestResource.class)
 class ReplayIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

@@ -11,7 +11,8 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 /**
  * Fresh access tokens and account data from the connector, with its problem+json errors turned into
  * exceptions the coordinator acts on: {@link AccountGoneException} (404), {@link ReauthRequiredException}
- * (409 reauth_required) and {@link ConnectorUnavailableException} (anything else: retry later).
+ * (409 reauth_required) and {@link ConnectorUnavailableException} (anything else: retry later). Data keys:
+ * {@link DataKeyClient}.
  */
 @ApplicationScoped
 public class ConnectorClient {
@@ -57,7 +58,7 @@ public class ConnectorClient {
         }
     }
 
-    private static String problemCode(Response response) {
+    static String problemCode(Response response) {
         try {
             if (!response.hasEntity()) {
                 return null;
@@ -71,7 +72,7 @@ public class ConnectorClient {
         }
     }
 
-    /** 404 account_not_found: the account was deleted; its job ends. */
+    /** 404 account_not_found, or its data key erased (410): the account was deleted; its job ends. */
     public static class AccountGoneException extends RuntimeException {
         public AccountGoneException(String message) {
             super(message);

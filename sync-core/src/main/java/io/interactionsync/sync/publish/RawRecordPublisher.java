@@ -17,8 +17,8 @@ import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 /**
- * Publishes a step's raw records keyed by account id and waits for Kafka to acknowledge all of them: only
- * then may the cursor that covers them be saved.
+ * Publishes a step's raw records keyed by account id, sealed with their owner's data key ({@link RawRecordSealer}),
+ * and waits for Kafka to acknowledge all of them: only then may the cursor that covers them be saved.
  */
 @ApplicationScoped
 public class RawRecordPublisher {
@@ -29,17 +29,24 @@ public class RawRecordPublisher {
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
 
     private final MutinyEmitter<RawRecord> emitter;
+    private final RawRecordSealer sealer;
 
     public RawRecordPublisher(@Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
-                              MutinyEmitter<RawRecord> emitter) {
+                              MutinyEmitter<RawRecord> emitter, RawRecordSealer sealer) {
         this.emitter = emitter;
+        this.sealer = sealer;
     }
 
-    /** Sends all records and returns once every one is acknowledged; throws if any is not. */
-    public void publishAndAwait(List<RawRecord> records) throws InterruptedException {
-        if (records.isEmpty()) {
+    /**
+     * Seals and sends all records and returns once every one is acknowledged; throws if any is not. A data key the
+     * connector reports erased throws {@code AccountGoneException} (nothing is sent), an unreachable connector
+     * {@code ConnectorUnavailableException}.
+     */
+    public void publishAndAwait(List<RawRecord> plain) throws InterruptedException {
+        if (plain.isEmpty()) {
             return;
         }
+        List<RawRecord> records = sealer.seal(plain);
         CompletableFuture<?>[] acks = records.stream().map(r -> emitter.sendMessage(Message.of(r, Metadata.of(
                         OutgoingKafkaRecordMetadata.<String>builder().withKey(r.accountId()).build())))
                 .subscribeAsCompletionStage()).toArray(CompletableFuture[]::new);

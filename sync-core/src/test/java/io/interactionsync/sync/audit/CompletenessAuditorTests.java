@@ -178,6 +178,7 @@ class CompletenessAuditorTests {
             public Worker worker() { return null; }
             public Status status() { return null; }
             public Audit audit() { return audit; }
+            public RawRecords rawRecords() { return null; }
         };
         return new SyncServiceDefinition("test-sync", Provider.GOOGLE, Set.of(Source.GMAIL), "test_sync", "testsync",
                 List.of(), settings);
