@@ -84,7 +84,10 @@ public enum StackService {
                 serviceClient(env, e);
                 env.put("MICROSOFT_SYNC_GRAPH_BASE_URL", emulator + "/graph.microsoft.com/v1.0");
             }
-            case NORMALIZER -> portalJwt(env, e);
+            case NORMALIZER -> {
+                portalJwt(env, e);
+                serviceClient(env, e); // reads raw-record data keys from the connector as client event-normalizer
+            }
         }
         return env;
     }
