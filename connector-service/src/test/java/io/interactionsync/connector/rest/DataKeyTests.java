@@ -80,11 +80,11 @@ class DataKeyTests {
         String owner = "account:" + accountId;
         issue(owner, microsoftSyncToken()).then().statusCode(403).body("code", equalTo("provider_not_allowed"));
         issue(owner, serviceToken("event-normalizer")).then().statusCode(403).body("code", equalTo("provider_not_allowed"));
-        issue(owner, TestJwts.user("google-sync-service", null, "service")).then().statusCode(403)
+        issue(owner, TestJwts.user("google-sync-service", "svc@portal.test", "service")).then().statusCode(403)
                 .body("code", equalTo("service_client_required"));
         String kid = issue(owner).then().statusCode(200).extract().path("kid");
         read(kid, serviceJwt()).statusCode(403).body("code", equalTo("data_keys_not_allowed"));
-        read(kid, TestJwts.user("event-normalizer", null, "service")).statusCode(403)
+        read(kid, TestJwts.user("event-normalizer", "svc@portal.test", "service")).statusCode(403)
                 .body("code", equalTo("service_client_required"));
         read(kid).statusCode(200).body("owner", equalTo(owner));
     }
@@ -167,7 +167,8 @@ class DataKeyTests {
         String accountId = googleAccount(jwt);
         Response issued = issue("account:" + accountId);
 
-        given().auth().oauth2(jwt).delete("/api/v1/google-accounts/{id}", accountId).then().statusCode(204);
+        given().auth().oauth2(jwt).queryParam("purge", false).delete("/api/v1/google-accounts/{id}", accountId)
+                .then().statusCode(204).header("Retention-Outcome", "kept");
 
         read(issued.jsonPath().getString("kid")).statusCode(200).body("key", equalTo(issued.jsonPath().getString("key")));
     }
