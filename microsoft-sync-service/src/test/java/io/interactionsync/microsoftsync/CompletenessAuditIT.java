@@ -19,6 +19,7 @@ import io.interactionsync.model.Topics;
 import io.interactionsync.sync.audit.AuditResult;
 import io.interactionsync.sync.audit.AuditStore;
 import io.interactionsync.sync.jobs.SyncJobRepository;
+import io.interactionsync.testsupport.ManagementInterface;
 import io.interactionsync.testsupport.EmulatorTestResource;
 import io.interactionsync.testsupport.FakeConnectorResource;
 import io.interactionsync.testsupport.FakeNormalizerResource;
@@ -220,7 +221,7 @@ class CompletenessAuditIT {
                 .contains("access_denied (HTTP 403)");
         assertThat(incomplete.at("/completeness/missing").asLong()).isEqualTo(1);
         assertThat(incomplete.at("/completeness/repaired").asLong()).isZero();
-        given().get("/q/health/well").then().body("checks.find { it.name == 'microsoft-sync-completeness' }.status",
+        given().get(ManagementInterface.url("/q/health/well")).then().body("checks.find { it.name == 'microsoft-sync-completeness' }.status",
                 org.hamcrest.Matchers.equalTo("DOWN"));
         // A run without an audit keeps reporting the open gap.
         Instant plain = sync(accountId, box.upn, false);

@@ -8,6 +8,7 @@ import io.interactionsync.microsoftsync.repository.MailCursorRepository;
 import io.interactionsync.microsoftsync.repository.MailboxRepository;
 import io.interactionsync.microsoftsync.repository.PublishedMessageRepository;
 import io.interactionsync.microsoftsync.source.mail.MailCursor;
+import io.interactionsync.testsupport.ManagementInterface;
 import io.interactionsync.testsupport.FakeConnectorResource;
 import io.interactionsync.microsoftsync.support.Outlook;
 import io.interactionsync.model.ContractSchemas;
@@ -173,7 +174,7 @@ class MailSyncIT {
         assertThat(fresh.stream().collect(Collectors.toMap(r -> r.get("remoteId").asText(), r -> r.get("op").asText())))
                 .containsExactlyInAnyOrderEntriesOf(Map.of(added, "upsert", victim, "delete"));
         // The folders were between rounds: their delta links went out together in one $batch.
-        io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString(
+        io.restassured.RestAssured.given().get(ManagementInterface.url("/q/metrics")).then().statusCode(200).body(org.hamcrest.Matchers.containsString(
                 "microsoftsync_graph_requests_total{api=\"mail\",outcome=\"ok_batched\"}"));
         JsonNode delete = fresh.stream().filter(r -> r.get("op").asText().equals("delete")).findFirst().orElseThrow();
         assertThat(delete.path("payload").path("@removed").path("reason").asText()).isEqualTo("deleted");

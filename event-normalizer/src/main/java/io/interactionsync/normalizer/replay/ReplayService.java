@@ -1,6 +1,7 @@
 package io.interactionsync.normalizer.replay;
 
 import io.interactionsync.model.Topics;
+import io.interactionsync.normalizer.config.KafkaClientSecurity;
 import io.interactionsync.normalizer.config.NormalizerConfig;
 import io.interactionsync.normalizer.service.IncomingRecord;
 import io.interactionsync.normalizer.service.NormalizerService;
@@ -348,6 +349,7 @@ public class ReplayService {
 
     private Properties properties() {
         Properties p = new Properties();
+        p.putAll(KafkaClientSecurity.properties());
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, config.replay().groupId());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

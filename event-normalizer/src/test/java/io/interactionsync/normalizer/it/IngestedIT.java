@@ -19,6 +19,7 @@ import io.interactionsync.normalizer.fixtures.CalendarFixtures;
 import io.interactionsync.normalizer.fixtures.GmailFixtures;
 import io.interactionsync.normalizer.repository.IngestedRepository;
 import io.interactionsync.normalizer.rest.IngestedResource;
+import io.interactionsync.testsupport.ManagementInterface;
 import io.interactionsync.testsupport.EmulatorTestResource;
 import io.interactionsync.testsupport.KafkaTestClient;
 import io.interactionsync.testsupport.KafkaTestResource;
@@ -147,7 +148,7 @@ class IngestedIT {
                 .body("checked", equalTo(0)).body("missing", equalTo(List.of()))
                 .body("deadLettered", equalTo(List.of()));
 
-        given().get("/q/metrics").then().statusCode(200)
+        given().get(ManagementInterface.url("/q/metrics")).then().statusCode(200)
                 .body(containsString("normalizer_ingested_checks_total{source=\"gmail\"}"))
                 .body(containsString("normalizer_ingested_ids_total{outcome=\"missing\",source=\"google_calendar\"}"))
                 .body(containsString("normalizer_ingested_ids_total{outcome=\"dead_lettered\",source=\"gmail\"}"));
