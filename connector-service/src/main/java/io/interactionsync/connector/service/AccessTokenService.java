@@ -1,5 +1,6 @@
 package io.interactionsync.connector.service;
 
+import io.interactionsync.model.LogSafe;
 import io.interactionsync.connector.Account;
 import io.interactionsync.connector.config.ConnectorConfig;
 import io.interactionsync.connector.crypto.TokenCipher;
@@ -129,7 +130,7 @@ public class AccessTokenService {
                     return new ReauthRequired(a);
                 }
                 count("provider_unavailable");
-                Log.warnf("token refresh for account %s failed: %s (%s)", id, e.kind(), e.providerError());
+                Log.warnf("token refresh for account %s failed: %s (%s)", id, e.kind(), LogSafe.redact(e.providerError()));
                 throw new ApiException(502, "provider_unavailable", "The provider could not refresh the token; retry later.");
             }
             String newRefresh = grant.refreshToken() != null ? grant.refreshToken() : refreshToken;

@@ -1,5 +1,6 @@
 package io.interactionsync.connector.service;
 
+import io.interactionsync.model.LogSafe;
 import io.interactionsync.connector.Account;
 import io.interactionsync.connector.OAuthState;
 import io.interactionsync.connector.config.ConnectorConfig;
@@ -296,7 +297,7 @@ public class ConnectService {
 
     private static ApiException exchangeFailure(Provider p, ProviderException e) {
         String name = p.name().toLowerCase(Locale.ROOT);
-        Log.warnf("%s code exchange failed: %s (%s)", name, e.kind(), e.providerError());
+        Log.warnf("%s code exchange failed: %s (%s)", name, e.kind(), LogSafe.redact(e.providerError()));
         return switch (e.kind()) {
             case INVALID_GRANT -> ApiException.badRequest("authorization_code_invalid",
                     "The authorization code is invalid, expired or already used; start the connect flow again.");

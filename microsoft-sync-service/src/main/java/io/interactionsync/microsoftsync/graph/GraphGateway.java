@@ -1,5 +1,6 @@
 package io.interactionsync.microsoftsync.graph;
 
+import io.interactionsync.model.LogSafe;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.graph.users.item.UserItemRequestBuilder;
@@ -472,7 +473,7 @@ public final class GraphGateway {
             }
             if (!links.allows(url)) {
                 metrics.linkRefused(api);
-                Log.errorf("refusing a Graph link outside %s: %s (no request sent)", links.baseUrl(), GraphLinks.describe(url));
+                Log.errorf("refusing a Graph link outside %s: %s (no request sent)", links.baseUrl(), LogSafe.redact(GraphLinks.describe(url)));
                 throw new GraphCallException("graph_link_refused", 0,
                         "a Graph link points outside the configured base URL: " + GraphLinks.describe(url));
             }

@@ -1,5 +1,6 @@
 package io.interactionsync.connector.rest.problem;
 
+import io.interactionsync.model.LogSafe;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -92,7 +93,7 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e, UriInfo uri) {
         // Class name only: exception messages of libraries could echo request data.
-        Log.errorf("unexpected %s on %s", e.getClass().getName(), uri.getPath());
+        Log.errorf("unexpected %s on %s", e.getClass().getName(), LogSafe.redact(uri.getPath()));
         Log.debug("unexpected failure", e);
         return problem(500, "internal_error", "An unexpected error occurred.", uri, Map.of());
     }

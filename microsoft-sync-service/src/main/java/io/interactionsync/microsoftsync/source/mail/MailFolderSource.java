@@ -1,5 +1,6 @@
 package io.interactionsync.microsoftsync.source.mail;
 
+import io.interactionsync.model.LogSafe;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.interactionsync.microsoftsync.config.MicrosoftSyncConfig;
 import io.interactionsync.microsoftsync.graph.GraphCallException;
@@ -63,7 +64,7 @@ public class MailFolderSource {
                             clock.instant().plus(config.worker().retryDelay()));
                 }
                 restarted = true;
-                Log.warnf("mail folder delta no longer valid (%s): the folder tree is listed again", e.getMessage());
+                Log.warnf("mail folder delta no longer valid (%s): the folder tree is listed again", LogSafe.redact(e.getMessage()));
                 link = null;
             }
         }
