@@ -7,7 +7,6 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.interactionsync.googlesync.client.gmail.GmailApiClient;
 import io.interactionsync.sync.jobs.SyncJobRepository;
-import io.interactionsync.testsupport.ManagementInterface;
 import io.interactionsync.testsupport.FakeConnectorResource;
 import io.interactionsync.googlesync.support.TestMailbox;
 import io.interactionsync.model.Provider;
@@ -17,6 +16,7 @@ import io.interactionsync.model.Topics;
 import io.interactionsync.testsupport.EmulatorTestResource;
 import io.interactionsync.testsupport.KafkaTestClient;
 import io.interactionsync.testsupport.KafkaTestResource;
+import io.interactionsync.testsupport.ManagementInterface;
 import io.interactionsync.testsupport.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;

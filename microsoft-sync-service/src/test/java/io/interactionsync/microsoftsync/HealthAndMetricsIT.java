@@ -9,7 +9,6 @@ import static org.hamcrest.Matchers.hasItems;
 
 import io.interactionsync.microsoftsync.graph.GraphApi;
 import io.interactionsync.sync.jobs.SyncJobRepository;
-import io.interactionsync.testsupport.ManagementInterface;
 import io.interactionsync.testsupport.FakeConnectorResource;
 import io.interactionsync.microsoftsync.support.Outlook;
 import io.interactionsync.model.Provider;
@@ -19,6 +18,7 @@ import io.interactionsync.model.Topics;
 import io.interactionsync.testsupport.EmulatorTestResource;
 import io.interactionsync.testsupport.KafkaTestClient;
 import io.interactionsync.testsupport.KafkaTestResource;
+import io.interactionsync.testsupport.ManagementInterface;
 import io.interactionsync.testsupport.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;

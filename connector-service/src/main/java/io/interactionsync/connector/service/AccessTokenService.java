@@ -1,6 +1,5 @@
 package io.interactionsync.connector.service;
 
-import io.interactionsync.model.LogSafe;
 import io.interactionsync.connector.Account;
 import io.interactionsync.connector.config.ConnectorConfig;
 import io.interactionsync.connector.crypto.TokenCipher;
@@ -11,6 +10,7 @@ import io.interactionsync.connector.repository.AccountRepository;
 import io.interactionsync.connector.rest.dto.AccessTokenResponse;
 import io.interactionsync.connector.rest.problem.ApiException;
 import io.interactionsync.model.AccountEvent;
+import io.interactionsync.model.LogSafe;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;

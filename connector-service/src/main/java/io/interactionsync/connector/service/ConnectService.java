@@ -1,6 +1,5 @@
 package io.interactionsync.connector.service;
 
-import io.interactionsync.model.LogSafe;
 import io.interactionsync.connector.Account;
 import io.interactionsync.connector.OAuthState;
 import io.interactionsync.connector.config.ConnectorConfig;
@@ -20,6 +19,7 @@ import io.interactionsync.connector.rest.dto.AuthorizeUrlResponse;
 import io.interactionsync.connector.rest.dto.ConnectRequest;
 import io.interactionsync.connector.rest.problem.ApiException;
 import io.interactionsync.model.AccountEvent;
+import io.interactionsync.model.LogSafe;
 import io.interactionsync.model.Provider;
 import io.interactionsync.model.Source;
 import io.interactionsync.model.SyncRequest;

@@ -11,10 +11,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.interactionsync.connector.crypto.TokenCipher;
 import io.interactionsync.model.Topics;
-import io.interactionsync.testsupport.ManagementInterface;
 import io.interactionsync.testsupport.EmulatorTestResource;
 import io.interactionsync.testsupport.KafkaTestClient;
 import io.interactionsync.testsupport.KafkaTestResource;
+import io.interactionsync.testsupport.ManagementInterface;
 import io.interactionsync.testsupport.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,8 +1,8 @@
 package io.interactionsync.normalizer.listener;
 
-import io.interactionsync.model.LogSafe;
 import io.interactionsync.model.AccountEvent;
 import io.interactionsync.model.Json;
+import io.interactionsync.model.LogSafe;
 import io.interactionsync.model.Topics;
 import io.interactionsync.normalizer.service.DirectoryService;
 import io.quarkus.logging.Log;

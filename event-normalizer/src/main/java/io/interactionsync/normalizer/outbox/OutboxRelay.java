@@ -1,7 +1,7 @@
 package io.interactionsync.normalizer.outbox;
 
-import io.interactionsync.model.LogSafe;
 import io.interactionsync.model.InteractionEvent;
+import io.interactionsync.model.LogSafe;
 import io.interactionsync.normalizer.config.NormalizerConfig;
 import io.interactionsync.normalizer.outbox.OutboxRepository.OutboxMessage;
 import io.interactionsync.normalizer.outbox.OutboxRepository.OutboxRow;

@@ -1,9 +1,9 @@
 package io.interactionsync.normalizer.service;
 
-import io.interactionsync.model.LogSafe;
 import io.interactionsync.model.DeadLetter;
 import io.interactionsync.model.InteractionEvent;
 import io.interactionsync.model.Json;
+import io.interactionsync.model.LogSafe;
 import io.interactionsync.model.Topics;
 import io.interactionsync.normalizer.config.NormalizerConfig;
 import io.interactionsync.normalizer.mapper.Mappers;

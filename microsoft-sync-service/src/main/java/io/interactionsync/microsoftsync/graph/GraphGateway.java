@@ -1,10 +1,10 @@
 package io.interactionsync.microsoftsync.graph;
 
-import io.interactionsync.model.LogSafe;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.graph.users.item.UserItemRequestBuilder;
 import com.microsoft.kiota.RequestInformation;
+import io.interactionsync.model.LogSafe;
 import io.interactionsync.sync.connector.AccessTokenHolder;
 import io.interactionsync.sync.RetryBackoff;
 import io.interactionsync.microsoftsync.config.MicrosoftSyncConfig;

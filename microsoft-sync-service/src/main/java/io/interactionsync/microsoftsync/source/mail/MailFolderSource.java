@@ -1,6 +1,5 @@
 package io.interactionsync.microsoftsync.source.mail;
 
-import io.interactionsync.model.LogSafe;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.interactionsync.microsoftsync.config.MicrosoftSyncConfig;
 import io.interactionsync.microsoftsync.graph.GraphCallException;
@@ -8,6 +7,7 @@ import io.interactionsync.microsoftsync.graph.GraphGateway;
 import io.interactionsync.microsoftsync.repository.MailboxRepository;
 import io.interactionsync.microsoftsync.repository.MailboxRepository.FolderChange;
 import io.interactionsync.microsoftsync.repository.MailboxRepository.MailboxState;
+import io.interactionsync.model.LogSafe;
 import io.interactionsync.sync.RetryLaterException;
 import io.interactionsync.sync.SourceFailedException;
 import io.quarkus.logging.Log;
