@@ -255,7 +255,8 @@ class KubernetesManifestsTests {
         assertThat(policies.get("connector-service-ingress").at("/spec/ingress/0/from"))
                 .extracting(f -> f.at("/podSelector/matchLabels/app.kubernetes.io~1name").asText(
                         f.at("/namespaceSelector/matchLabels/kubernetes.io~1metadata.name").asText()))
-                .containsExactlyInAnyOrder("ingress-nginx", "google-sync-service", "microsoft-sync-service");
+                .containsExactlyInAnyOrder("ingress-nginx", "google-sync-service", "microsoft-sync-service",
+                        "event-normalizer");
         assertThat(policies.get("allow-prometheus-scrape").at("/spec/ingress/0/ports/0/port").asInt()).isEqualTo(MANAGEMENT_PORT);
         assertThat(policies.get("allow-dns").at("/spec/egress/0/ports")).extracting(p -> p.get("port").asInt()).containsOnly(53);
         JsonNode egress = policies.get("services-egress").at("/spec/egress");
@@ -271,12 +272,19 @@ class KubernetesManifestsTests {
         for (JsonNode d : byKind.get("Deployment")) {
             String name = d.at("/metadata/name").asText();
             JsonNode container = d.at("/spec/template/spec/containers/0");
-            String configFile = env(container, "QUARKUS_CONFIG_LOCATIONS");
-            String key = Path.of(configFile).getFileName().toString();
-            assertThat(key).as(name).isEqualTo(API_SERVICES.contains(name) ? "server.properties" : "client.properties");
+            List<String> configFiles = List.of(env(container, "QUARKUS_CONFIG_LOCATIONS").split(","));
+            Set<String> keys = new HashSet<>();
             Properties properties = new Properties();
-            properties.load(new java.io.StringReader(tls.get(key).asText()));
-            assertThat(mountedConfigMap(d, configFile)).isEqualTo("interaction-sync-tls");
+            for (String configFile : configFiles) {
+                String key = Path.of(configFile).getFileName().toString();
+                keys.add(key);
+                properties.load(new java.io.StringReader(tls.get(key).asText()));
+                assertThat(mountedConfigMap(d, configFile)).isEqualTo("interaction-sync-tls");
+            }
+            // The API services serve TLS; every service that calls an internal API trusts the internal CA.
+            assertThat(keys).as(name).isEqualTo(name.equals("connector-service") ? Set.of("server.properties")
+                    : name.equals("event-normalizer") ? Set.of("server.properties", "client.properties")
+                    : Set.of("client.properties"));
             // Every file the TLS settings name is in the service's own certificate Secret.
             for (String file : properties.stringPropertyNames().stream().filter(k -> k.contains(".pem.")).map(properties::getProperty).toList()) {
                 String secret = mountedSecret(d, file);
