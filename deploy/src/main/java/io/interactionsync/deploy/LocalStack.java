@@ -213,7 +213,7 @@ public final class LocalStack {
                   events written       %d  (normalizer.interaction_events)
                   backfill             %d s   (whole start %d s)%s
                   connector  http://127.0.0.1:%d   normalizer  http://127.0.0.1:%d
-                  health and metrics   %s/q/health  …/q/metrics  (ports 9081–9084)
+                  health and metrics   %s/q/health  …/q/metrics  (management ports 9081–9084 only)
                   emulator   %s   Kafka %s   logs .local/logs/
                   Query events: curl -H "Authorization: Bearer $(curl -s -XPOST %s/idp/token \\
                       -H 'Content-Type: application/json' -d '{"sub":"%s","email":"%s","roles":["user"]}' | jq -r .access_token)" \\
