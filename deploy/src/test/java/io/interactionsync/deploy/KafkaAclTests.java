@@ -4,19 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.interactionsync.model.Topics;
 import io.interactionsync.testsupport.EmbeddedKafka;
-import java.nio.file.Path;
+import io.interactionsync.testsupport.KafkaUsers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -31,16 +25,10 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
-import org.apache.kafka.common.acl.AclOperation;
-import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
-import org.apache.kafka.common.resource.PatternType;
-import org.apache.kafka.common.resource.ResourcePattern;
-import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -56,7 +44,6 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KafkaAclTests {
 
-    static final Path KAFKA_USERS = Path.of("k8s/base/kafka-users.yaml");
     static final String ADMIN = "admin";
     static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -93,7 +80,7 @@ class KafkaAclTests {
     }
 
     @Test
-    void shouldDeclareOneScramUserPerServiceWithAcls() throws Exception {
+    void shouldDeclareOneScramUserPerServiceWithAcls() {
         assertThat(kafkaUserAcls()).containsOnlyKeys(KubernetesManifestsTests.SERVICES.toArray(String[]::new))
                 .allSatisfy((user, acls) -> assertThat(acls).isNotEmpty());
     }
@@ -134,37 +121,8 @@ class KafkaAclTests {
                 .satisfies(e -> assertThat(causes(e)).hasAtLeastOneElementOfType(TopicAuthorizationException.class));
     }
 
-    /** The ACLs of each KafkaUser in the manifest, as the Strimzi User Operator writes them (host *, allow). */
-    static Map<String, List<AclBinding>> kafkaUserAcls() throws Exception {
-        Map<String, List<AclBinding>> users = new LinkedHashMap<>();
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-        try (MappingIterator<JsonNode> docs = yaml.readerFor(JsonNode.class).readValues(KAFKA_USERS.toFile())) {
-            while (docs.hasNext()) {
-                JsonNode user = docs.next();
-                assertThat(user.at("/kind").asText()).isEqualTo("KafkaUser");
-                assertThat(user.at("/spec/authentication/type").asText()).isEqualTo("scram-sha-512");
-                String name = user.at("/metadata/name").asText();
-                List<AclBinding> acls = new ArrayList<>();
-                for (JsonNode acl : user.at("/spec/authorization/acls")) {
-                    ResourcePattern pattern = new ResourcePattern(
-                            ResourceType.fromString(acl.at("/resource/type").asText().toUpperCase(Locale.ROOT)),
-                            acl.at("/resource/name").asText(),
-                            switch (acl.at("/resource/patternType").asText("literal")) {
-                                case "literal" -> PatternType.LITERAL;
-                                case "prefix" -> PatternType.PREFIXED; // Strimzi's name for it
-                                default -> throw new AssertionError("pattern type " + acl.at("/resource/patternType"));
-                            });
-                    for (JsonNode operation : acl.get("operations")) {
-                        AclOperation op = AclOperation.fromString(operation.asText().toUpperCase(Locale.ROOT));
-                        assertThat(op).as(operation.asText()).isNotEqualTo(AclOperation.UNKNOWN);
-                        acls.add(new AclBinding(pattern, new AccessControlEntry("User:" + name,
-                                acl.path("host").asText("*"), op, AclPermissionType.ALLOW)));
-                    }
-                }
-                users.put(name, acls);
-            }
-        }
-        return users;
+    static Map<String, List<AclBinding>> kafkaUserAcls() {
+        return KafkaUsers.acls();
     }
 
     private void send(String user, String topic) throws Exception {
