@@ -45,8 +45,19 @@ public record AccountEvent(
         @JsonProperty("directory_changed") DIRECTORY_CHANGED
     }
 
-    /** A team collection: who counts as a colleague. */
-    public record Directory(String collectionId, String name, List<String> memberEmails, List<String> internalDomains) {
+    /**
+     * A team collection: who counts as a colleague, and how long its members' interaction events are kept.
+     *
+     * @param eventMonths the team's retention window: events that occurred more than this many months ago are
+     *                    deleted and no longer stored (null: the normalizer's global window applies)
+     */
+    public record Directory(String collectionId, String name, List<String> memberEmails, List<String> internalDomains,
+                            Integer eventMonths) {
+
+        /** A collection without a retention window of its own. */
+        public Directory(String collectionId, String name, List<String> memberEmails, List<String> internalDomains) {
+            this(collectionId, name, memberEmails, internalDomains, null);
+        }
     }
 
     /** An event about one account (connected, scopes_changed, reauth_required…). */

@@ -75,7 +75,21 @@ class ContractRoundTripTests {
                                 "2 messages still missing after repair", AT, new Completeness(AT, 1200, 1190, 12, 10))),
                 Arguments.of(Contract.SYNC_REQUEST, new SyncRequestDeserializer(),
                         SyncRequest.of("acc-1", Provider.MICROSOFT, List.of(Source.OUTLOOK_MAIL),
-                                SyncRequest.Mode.AUTO, SyncRequest.Reason.MANUAL, AT).withAudit()));
+                                SyncRequest.Mode.AUTO, SyncRequest.Reason.MANUAL, AT).withAudit()),
+                Arguments.of(Contract.ACCOUNT_EVENT, new AccountEventDeserializer(),
+                        new AccountEvent(1, AccountEvent.Type.DIRECTORY_CHANGED, "col-2", null, null, null, null, null,
+                                null, null, new AccountEvent.Directory("col-2", "Acme Ventures",
+                                List.of("alice@acme.test"), List.of(), 18), AT)));
+    }
+
+    @Test
+    void shouldRejectADirectoryRetentionWindowBelowOneMonth() {
+        ObjectNode event = (ObjectNode) json("""
+                {"schemaVersion":1,"type":"directory_changed","accountId":"col-1","at":"2026-11-24T10:00:00Z",
+                 "directory":{"collectionId":"col-1","memberEmails":[],"internalDomains":[],"eventMonths":0}}""");
+        assertThat(ContractSchemas.validate(Contract.ACCOUNT_EVENT, event)).anySatisfy(m -> assertThat(m).contains("eventMonths"));
+        ((ObjectNode) event.get("directory")).put("eventMonths", 24);
+        assertThat(ContractSchemas.validate(Contract.ACCOUNT_EVENT, event)).isEmpty();
     }
 
     @ParameterizedTest(name = "{0} #{index}")
