@@ -213,6 +213,7 @@ public final class LocalStack {
                   events written       %d  (normalizer.interaction_events)
                   backfill             %d s   (whole start %d s)%s
                   connector  http://127.0.0.1:%d   normalizer  http://127.0.0.1:%d
+                  health and metrics   %s/q/health  …/q/metrics  (management ports 9081–9084 only)
                   emulator   %s   Kafka %s   logs .local/logs/
                   Query events: curl -H "Authorization: Bearer $(curl -s -XPOST %s/idp/token \\
                       -H 'Content-Type: application/json' -d '{"sub":"%s","email":"%s","roles":["user"]}' | jq -r .access_token)" \\
@@ -221,7 +222,8 @@ public final class LocalStack {
                 last.accounts(), last.accountsSynced(), last.accountsFailed() > 0 ? ", " + last.accountsFailed() + " failed" : "",
                 last.messagesRead(), last.eventsWritten(), seconds, Duration.between(started, Instant.now()).toSeconds(),
                 last.settled() ? "" : "\n  (not settled after " + BACKFILL_TIMEOUT.toMinutes() + " min — see the logs)",
-                endpoints.connectorPort(), endpoints.normalizerPort(), endpoints.emulatorUrl(), endpoints.kafkaBootstrap(),
+                endpoints.connectorPort(), endpoints.normalizerPort(), StackService.CONNECTOR.managementUrl(endpoints),
+                endpoints.emulatorUrl(), endpoints.kafkaBootstrap(),
                 endpoints.emulatorUrl(), userJwts.keySet().iterator().next(), team.get(0),
                 endpoints.normalizerPort());
         return last;
@@ -266,6 +268,7 @@ public final class LocalStack {
         ports.put(StackEndpoints.EMULATOR_PORT, "provider-emulator");
         for (StackService s : StackService.values()) {
             ports.put(s.port(e), s.artifact());
+            ports.put(e.managementPort(s), s.artifact() + " management");
         }
         List<String> taken = new ArrayList<>();
         ports.forEach((port, owner) -> {

@@ -44,13 +44,20 @@ public enum StackService {
         };
     }
 
+    /** The readiness check, on the management interface (the API port answers 404 there). */
     public String healthUrl(StackEndpoints e) {
-        return "http://127.0.0.1:" + port(e) + "/q/health/ready";
+        return managementUrl(e) + "/q/health/ready";
+    }
+
+    /** The management interface: {@code /q/health}, {@code /q/metrics} (and the connector's {@code /q/openapi}). */
+    public String managementUrl(StackEndpoints e) {
+        return "http://127.0.0.1:" + e.managementPort(this);
     }
 
     public Map<String, String> environment(StackEndpoints e) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port(e)));
+        env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(e.managementPort(this)));
         env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false"); // production logs JSON; people read these
         env.put("KAFKA_BOOTSTRAP_SERVERS", e.kafkaBootstrap());
         env.put("QUARKUS_DATASOURCE_JDBC_URL", e.database().jdbcUrl());

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.interactionsync.model.Topics;
 import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,14 +17,18 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * Validates {@code deploy/k8s} without a cluster: the Kustomize structure resolves, every service is
- * deployed with health probes, resources and a disruption budget, secrets come only from Secrets, and
- * the Kafka topics match the contract and the local stack's partition counts.
+ * deployed with health probes on the management port, resources and a disruption budget, secrets come only from
+ * Secrets, the Kafka topics match the contract and the local stack's partition counts, and the cluster trust boundary
+ * holds together: a KafkaUser per service whose ACLs cover exactly what the service's channels use (only the connector
+ * writes account-events), SCRAM over TLS, default-deny NetworkPolicies with the SPEC §2 flows, HTTPS for the internal
+ * APIs, one database role per schema.
  */
 class KubernetesManifestsTests {
 
@@ -29,6 +36,9 @@ class KubernetesManifestsTests {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     static final Set<String> SERVICES = Set.of("connector-service", "google-sync-service", "microsoft-sync-service",
             "event-normalizer");
+    /** The services that serve an API (portal users, internal calls) over HTTPS on 8443. */
+    static final Set<String> API_SERVICES = Set.of("connector-service", "event-normalizer");
+    static final int MANAGEMENT_PORT = 9000;
 
     @Test
     void shouldListEveryBaseFileInTheKustomizationAndResolveOverlays() throws IOException {
@@ -37,9 +47,11 @@ class KubernetesManifestsTests {
         base.get("resources").forEach(r -> listed.add(r.asText()));
         try (Stream<Path> files = Files.list(K8S.resolve("base"))) {
             Set<String> present = new HashSet<>(files.map(p -> p.getFileName().toString())
-                    .filter(n -> !n.equals("kustomization.yaml")).toList());
+                    .filter(n -> n.endsWith(".yaml") && !n.equals("kustomization.yaml")).toList());
             assertThat(listed).isEqualTo(present);
         }
+        base.get("configMapGenerator").forEach(g -> g.get("files").forEach(f ->
+                assertThat(K8S.resolve("base").resolve(f.asText())).exists()));
         for (String overlay : List.of("production", "staging")) {
             JsonNode k = single(K8S.resolve("overlays/" + overlay + "/kustomization.yaml"));
             assertThat(k.get("namespace").asText()).isNotBlank();
@@ -59,6 +71,7 @@ class KubernetesManifestsTests {
             JsonNode container = d.at("/spec/template/spec/containers/0");
             assertThat(container.at("/readinessProbe/httpGet/path").asText()).as(name).isEqualTo("/q/health/ready");
             assertThat(container.at("/livenessProbe/httpGet/path").asText()).as(name).isEqualTo("/q/health/live");
+            assertThat(container.at("/startupProbe/httpGet/path").asText()).as(name).isEqualTo("/q/health/started");
             assertThat(container.at("/resources/requests/memory").asText()).as(name).isNotBlank();
             assertThat(container.at("/resources/limits/memory").asText()).as(name).isNotBlank();
             assertThat(d.at("/spec/selector/matchLabels")).isEqualTo(d.at("/spec/template/metadata/labels"));
@@ -73,30 +86,255 @@ class KubernetesManifestsTests {
     }
 
     @Test
+    void shouldProbeAndScrapeOnlyTheManagementPort() throws IOException {
+        Map<String, List<JsonNode>> byKind = baseResources();
+        for (JsonNode d : byKind.get("Deployment")) {
+            String name = d.at("/metadata/name").asText();
+            JsonNode container = d.at("/spec/template/spec/containers/0");
+            assertThat(containerPort(container, "management")).as(name).isEqualTo(MANAGEMENT_PORT);
+            assertThat(env(container, "QUARKUS_MANAGEMENT_PORT")).as(name).isEqualTo(String.valueOf(MANAGEMENT_PORT));
+            for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
+                assertThat(container.at("/" + probe + "/httpGet/port").asText()).as(name + " " + probe)
+                        .isEqualTo("management");
+            }
+            assertThat(d.at("/spec/template/metadata/annotations/prometheus.io~1port").asText()).as(name)
+                    .isEqualTo(String.valueOf(MANAGEMENT_PORT));
+            // The API port serves no /q/*; the sync services serve no API at all.
+            Set<String> ports = new HashSet<>();
+            container.get("ports").forEach(p -> ports.add(p.get("name").asText()));
+            assertThat(ports).as(name).isEqualTo(API_SERVICES.contains(name) ? Set.of("https", "management")
+                    : Set.of("management"));
+        }
+        for (JsonNode s : byKind.get("Service")) {
+            Map<String, Integer> ports = new HashMap<>();
+            s.at("/spec/ports").forEach(p -> ports.put(p.get("name").asText(), p.get("port").asInt()));
+            assertThat(ports).as(s.at("/metadata/name").asText()).containsEntry("management", MANAGEMENT_PORT);
+        }
+        JsonNode monitor = byKind.get("ServiceMonitor").getFirst();
+        assertThat(monitor.at("/spec/endpoints/0/port").asText()).isEqualTo("management");
+        assertThat(monitor.at("/spec/endpoints/0/path").asText()).isEqualTo("/q/metrics");
+    }
+
+    @Test
     void shouldTakeSecretsOnlyFromSecretReferences() throws IOException {
         for (JsonNode d : baseResources().get("Deployment")) {
+            String service = d.at("/metadata/name").asText();
+            // Shared OAuth secrets, the service's own database role, the service's own KafkaUser.
+            Set<String> allowed = Set.of("interaction-sync-secrets", service + "-db", service);
             for (JsonNode env : d.at("/spec/template/spec/containers/0/env")) {
                 String name = env.get("name").asText();
-                if (name.matches(".*(SECRET|PASSWORD|KEYRING|TOKEN).*")) {
-                    assertThat(env.has("value")).as(name + " in " + d.at("/metadata/name")).isFalse();
-                    assertThat(env.at("/valueFrom/secretKeyRef/name").asText()).isEqualTo("interaction-sync-secrets");
+                if (name.matches(".*(SECRET|PASSWORD|KEYRING|TOKEN|JAAS|USERNAME).*")) {
+                    assertThat(env.has("value")).as(name + " in " + service).isFalse();
+                    assertThat(env.at("/valueFrom/secretKeyRef/name").asText()).as(name + " in " + service).isIn(allowed);
                 }
             }
         }
-        JsonNode config = baseResources().get("ConfigMap").get(0);
-        config.get("data").fieldNames().forEachRemaining(k -> assertThat(k).doesNotContainPattern("SECRET|PASSWORD|KEYRING"));
+        JsonNode config = configMap("interaction-sync-config");
+        config.get("data").fieldNames().forEachRemaining(k ->
+                assertThat(k).doesNotContainPattern("SECRET|PASSWORD|KEYRING|JAAS|USERNAME"));
     }
 
     @Test
     void shouldDeclareTheContractTopicsWithTheLocalStacksPartitionCounts() throws IOException {
         Map<String, Integer> declared = new HashMap<>();
         for (JsonNode t : baseResources().get("KafkaTopic")) {
+            assertThat(t.get("apiVersion").asText()).isEqualTo("kafka.strimzi.io/v1");
             declared.put(t.at("/metadata/name").asText(), t.at("/spec/partitions").asInt());
         }
         assertThat(declared).isEqualTo(StackTopics.PARTITIONS);
     }
 
-    private static Map<String, List<JsonNode>> baseResources() throws IOException {
+    @Test
+    void shouldConnectEveryServiceToKafkaOverTlsAsItsOwnScramUser() throws IOException {
+        Map<String, List<JsonNode>> byKind = baseResources();
+        JsonNode kafka = byKind.get("Kafka").getFirst();
+        assertThat(kafka.at("/spec/kafka/authorization/type").asText()).isEqualTo("simple");
+        assertThat(kafka.at("/spec/kafka/listeners")).allSatisfy(listener -> {
+            assertThat(listener.get("tls").asBoolean()).isTrue();
+            assertThat(listener.at("/authentication/type").asText()).isEqualTo("scram-sha-512");
+        });
+        int listenerPort = kafka.at("/spec/kafka/listeners/0/port").asInt();
+        JsonNode config = configMap("interaction-sync-config").get("data");
+        assertThat(config.get("KAFKA_BOOTSTRAP_SERVERS").asText())
+                .isEqualTo(kafka.at("/metadata/name").asText() + "-kafka-bootstrap:" + listenerPort);
+        assertThat(config.get("KAFKA_SECURITY_PROTOCOL").asText()).isEqualTo("SASL_SSL");
+        assertThat(config.get("KAFKA_SASL_MECHANISM").asText()).isEqualTo("SCRAM-SHA-512");
+
+        assertThat(names(byKind.get("KafkaUser"))).isEqualTo(SERVICES);
+        for (JsonNode user : byKind.get("KafkaUser")) {
+            assertThat(user.get("apiVersion").asText()).isEqualTo("kafka.strimzi.io/v1");
+            assertThat(user.at("/metadata/labels/strimzi.io~1cluster").asText()).isEqualTo(kafka.at("/metadata/name").asText());
+        }
+        for (JsonNode d : byKind.get("Deployment")) {
+            String name = d.at("/metadata/name").asText();
+            JsonNode container = d.at("/spec/template/spec/containers/0");
+            JsonNode jaas = envEntry(container, "KAFKA_SASL_JAAS_CONFIG");
+            assertThat(jaas.at("/valueFrom/secretKeyRef/name").asText()).as(name).isEqualTo(name);
+            assertThat(jaas.at("/valueFrom/secretKeyRef/key").asText()).as(name).isEqualTo("sasl.jaas.config");
+            assertThat(mountedSecret(d, config.get("KAFKA_SSL_TRUSTSTORE_LOCATION").asText()))
+                    .as(name).isEqualTo(kafka.at("/metadata/name").asText() + "-cluster-ca-cert");
+        }
+    }
+
+    @Test
+    void shouldLetOnlyTheConnectorWriteAccountEvents() throws Exception {
+        Map<String, Set<String>> writers = new HashMap<>();
+        for (JsonNode user : baseResources().get("KafkaUser")) {
+            for (JsonNode acl : user.at("/spec/authorization/acls")) {
+                if (acl.at("/resource/type").asText().equals("topic") && grants(acl, "Write")
+                        && matches(acl, Topics.ACCOUNT_EVENTS)) {
+                    writers.computeIfAbsent(Topics.ACCOUNT_EVENTS, t -> new HashSet<>()).add(user.at("/metadata/name").asText());
+                }
+            }
+        }
+        assertThat(writers).containsExactly(Map.entry(Topics.ACCOUNT_EVENTS, Set.of("connector-service")));
+    }
+
+    /** A service that adds a channel without its ACL would be refused by the broker in production: caught here. */
+    @Test
+    void shouldGrantEachServiceExactlyTheTopicsAndGroupsItsChannelsUse() throws IOException {
+        Map<String, JsonNode> users = new HashMap<>();
+        baseResources().get("KafkaUser").forEach(u -> users.put(u.at("/metadata/name").asText(), u));
+        for (String service : SERVICES) {
+            Properties p = applicationProperties(service);
+            Set<String> needed = new HashSet<>();
+            for (String key : p.stringPropertyNames()) {
+                if (key.matches("mp\\.messaging\\.incoming\\.[^.]+\\.topic")) {
+                    needed.add("topic:" + p.getProperty(key) + ":Read");
+                    needed.add("group:" + p.getProperty(key.replace(".topic", ".group.id")) + ":Read");
+                } else if (key.matches("mp\\.messaging\\.outgoing\\.[^.]+\\.topic")) {
+                    needed.add("topic:" + p.getProperty(key) + ":Write");
+                }
+            }
+            if (service.equals("event-normalizer")) {
+                needed.add("topic:" + Topics.RAW_RECORDS_DLQ + ":Write"); // the outbox sets the topic per message
+                needed.add("group:event-normalizer-replay:Read"); // normalizer.replay.group-id
+            }
+            JsonNode user = users.get(service);
+            for (String need : needed) {
+                String[] n = need.split(":");
+                assertThat(user.at("/spec/authorization/acls")).as(service + " needs " + need)
+                        .anySatisfy(acl -> {
+                            assertThat(acl.at("/resource/type").asText()).isEqualTo(n[0]);
+                            assertThat(matches(acl, n[1])).isTrue();
+                            assertThat(grants(acl, n[2])).isTrue();
+                        });
+            }
+            // Nothing beyond the SPEC §3.1 flows: Read, Write (and Describe) only, no cluster or wildcard resource.
+            assertThat(user.at("/spec/authorization/acls")).allSatisfy(acl -> {
+                assertThat(acl.at("/resource/type").asText()).isIn("topic", "group");
+                assertThat(acl.at("/resource/name").asText()).isNotIn("*", "");
+                acl.get("operations").forEach(op -> assertThat(op.asText()).isIn("Read", "Write", "Describe"));
+            });
+        }
+    }
+
+    @Test
+    void shouldDenyAllTrafficButTheSpecFlows() throws IOException {
+        Map<String, JsonNode> policies = new HashMap<>();
+        baseResources().get("NetworkPolicy").forEach(p -> policies.put(p.at("/metadata/name").asText(), p));
+        JsonNode deny = policies.get("default-deny");
+        assertThat(deny).isNotNull();
+        assertThat(deny.at("/spec/podSelector").isEmpty()).isTrue();
+        assertThat(deny.at("/spec/policyTypes")).extracting(JsonNode::asText).containsExactlyInAnyOrder("Ingress", "Egress");
+        assertThat(deny.at("/spec/ingress").isMissingNode() && deny.at("/spec/egress").isMissingNode()).isTrue();
+
+        // Ingress to a service pod: only its API (8443) and the management port (9000), never the plain HTTP ports.
+        for (JsonNode policy : policies.values()) {
+            for (JsonNode rule : policy.at("/spec/ingress")) {
+                if (selectsAService(policy)) {
+                    assertThat(rule.get("ports")).as(policy.at("/metadata/name").asText())
+                            .allSatisfy(port -> assertThat(port.get("port").asInt()).isIn(8443, MANAGEMENT_PORT));
+                }
+            }
+        }
+        // The sync services' calls to the internal APIs, and who may call the connector.
+        JsonNode toApis = policies.get("sync-services-to-internal-apis");
+        assertThat(toApis.at("/spec/egress/0/to")).extracting(t -> t.at("/podSelector/matchLabels/app.kubernetes.io~1name").asText())
+                .containsExactlyInAnyOrder("connector-service", "event-normalizer");
+        assertThat(policies.get("connector-service-ingress").at("/spec/ingress/0/from"))
+                .extracting(f -> f.at("/podSelector/matchLabels/app.kubernetes.io~1name").asText(
+                        f.at("/namespaceSelector/matchLabels/kubernetes.io~1metadata.name").asText()))
+                .containsExactlyInAnyOrder("ingress-nginx", "google-sync-service", "microsoft-sync-service",
+                        "event-normalizer");
+        assertThat(policies.get("allow-prometheus-scrape").at("/spec/ingress/0/ports/0/port").asInt()).isEqualTo(MANAGEMENT_PORT);
+        assertThat(policies.get("allow-dns").at("/spec/egress/0/ports")).extracting(p -> p.get("port").asInt()).containsOnly(53);
+        JsonNode egress = policies.get("services-egress").at("/spec/egress");
+        assertThat(egress).extracting(rule -> rule.at("/ports/0/port").asInt()).containsExactlyInAnyOrder(9093, 5432, 443);
+    }
+
+    @Test
+    void shouldServeTheInternalApisOverTlsWithCertManagerCertificates() throws IOException {
+        Map<String, List<JsonNode>> byKind = baseResources();
+        Map<String, JsonNode> certificates = new HashMap<>();
+        byKind.get("Certificate").forEach(c -> certificates.put(c.at("/spec/secretName").asText(), c));
+        JsonNode tls = configMap("interaction-sync-tls").get("data");
+        for (JsonNode d : byKind.get("Deployment")) {
+            String name = d.at("/metadata/name").asText();
+            JsonNode container = d.at("/spec/template/spec/containers/0");
+            List<String> configFiles = List.of(env(container, "QUARKUS_CONFIG_LOCATIONS").split(","));
+            Set<String> keys = new HashSet<>();
+            Properties properties = new Properties();
+            for (String configFile : configFiles) {
+                String key = Path.of(configFile).getFileName().toString();
+                keys.add(key);
+                properties.load(new java.io.StringReader(tls.get(key).asText()));
+                assertThat(mountedConfigMap(d, configFile)).isEqualTo("interaction-sync-tls");
+            }
+            // The API services serve TLS; every service that calls an internal API trusts the internal CA.
+            assertThat(keys).as(name).isEqualTo(name.equals("connector-service") ? Set.of("server.properties")
+                    : name.equals("event-normalizer") ? Set.of("server.properties", "client.properties")
+                    : Set.of("client.properties"));
+            // Every file the TLS settings name is in the service's own certificate Secret.
+            for (String file : properties.stringPropertyNames().stream().filter(k -> k.contains(".pem.")).map(properties::getProperty).toList()) {
+                String secret = mountedSecret(d, file);
+                assertThat(certificates).as(name + ": " + file).containsKey(secret);
+                assertThat(secret).isEqualTo(name + "-tls");
+            }
+            if (API_SERVICES.contains(name)) {
+                assertThat(properties.getProperty("quarkus.http.insecure-requests")).isEqualTo("disabled");
+                assertThat(properties.getProperty("quarkus.http.ssl-port")).isEqualTo(String.valueOf(containerPort(container, "https")));
+                assertThat(certificates.get(name + "-tls").at("/spec/dnsNames")).extracting(JsonNode::asText).contains(name);
+            }
+        }
+        // The clients call those names and ports over https.
+        JsonNode config = configMap("interaction-sync-config").get("data");
+        for (String client : List.of("QUARKUS_REST_CLIENT_CONNECTOR_URL", "QUARKUS_REST_CLIENT_NORMALIZER_URL")) {
+            URI url = URI.create(config.get(client).asText());
+            assertThat(url.getScheme()).isEqualTo("https");
+            assertThat(API_SERVICES).contains(url.getHost());
+            assertThat(byKind.get("Service")).filteredOn(s -> s.at("/metadata/name").asText().equals(url.getHost()))
+                    .singleElement().satisfies(s -> assertThat(s.at("/spec/ports")).anySatisfy(p -> {
+                        assertThat(p.get("port").asInt()).isEqualTo(url.getPort());
+                        assertThat(p.get("targetPort").asText()).isEqualTo("https");
+                    }));
+        }
+    }
+
+    @Test
+    void shouldGiveEachServiceItsOwnDatabaseRoleOnItsOwnSchema() throws IOException {
+        String roles = Files.readString(K8S.resolve("base/postgres/roles.sql"));
+        Set<String> secrets = new HashSet<>();
+        for (JsonNode d : baseResources().get("Deployment")) {
+            String name = d.at("/metadata/name").asText();
+            JsonNode container = d.at("/spec/template/spec/containers/0");
+            assertThat(envEntry(container, "QUARKUS_DATASOURCE_USERNAME").at("/valueFrom/secretKeyRef/name").asText())
+                    .isEqualTo(name + "-db");
+            assertThat(envEntry(container, "QUARKUS_DATASOURCE_PASSWORD").at("/valueFrom/secretKeyRef/name").asText())
+                    .isEqualTo(name + "-db");
+            String schema = applicationProperties(name).getProperty("quarkus.flyway.schemas");
+            String role = name.replace('-', '_');
+            assertThat(roles).contains("CREATE SCHEMA IF NOT EXISTS " + schema + " AUTHORIZATION " + role + ";")
+                    .contains("('" + schema + "', '" + role + "')");
+            secrets.add(name + "-db");
+        }
+        JsonNode job = baseResources().get("Job").getFirst();
+        Set<String> used = new HashSet<>();
+        job.at("/spec/template/spec/containers/0/env").forEach(e -> used.add(e.at("/valueFrom/secretKeyRef/name").asText()));
+        assertThat(used).containsAll(secrets);
+    }
+
+    static Map<String, List<JsonNode>> baseResources() throws IOException {
         Map<String, List<JsonNode>> byKind = new HashMap<>();
         for (JsonNode file : single(K8S.resolve("base/kustomization.yaml")).get("resources")) {
             try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class)
@@ -109,6 +347,95 @@ class KubernetesManifestsTests {
             }
         }
         return byKind;
+    }
+
+    private static JsonNode configMap(String name) throws IOException {
+        return baseResources().get("ConfigMap").stream().filter(c -> c.at("/metadata/name").asText().equals(name))
+                .findFirst().orElseThrow();
+    }
+
+    private static Properties applicationProperties(String service) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(Path.of("..", service, "src/main/resources/application.properties"))) {
+            p.load(r);
+        }
+        return p;
+    }
+
+    private static boolean grants(JsonNode acl, String operation) {
+        for (JsonNode op : acl.get("operations")) {
+            if (op.asText().equals(operation) || op.asText().equals("All")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean matches(JsonNode acl, String name) {
+        String pattern = acl.at("/resource/name").asText();
+        return switch (acl.at("/resource/patternType").asText("literal")) {
+            case "prefix" -> name.startsWith(pattern);
+            default -> pattern.equals(name) || pattern.equals("*");
+        };
+    }
+
+    private static boolean selectsAService(JsonNode policy) {
+        JsonNode selector = policy.at("/spec/podSelector");
+        if (SERVICES.contains(selector.at("/matchLabels/app.kubernetes.io~1name").asText())) {
+            return true;
+        }
+        for (JsonNode e : selector.path("matchExpressions")) {
+            for (JsonNode v : e.path("values")) {
+                if (SERVICES.contains(v.asText())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static int containerPort(JsonNode container, String name) {
+        for (JsonNode p : container.get("ports")) {
+            if (p.get("name").asText().equals(name)) {
+                return p.get("containerPort").asInt();
+            }
+        }
+        throw new AssertionError("no port " + name);
+    }
+
+    private static JsonNode envEntry(JsonNode container, String name) {
+        for (JsonNode e : container.get("env")) {
+            if (e.get("name").asText().equals(name)) {
+                return e;
+            }
+        }
+        throw new AssertionError("no env " + name);
+    }
+
+    private static String env(JsonNode container, String name) {
+        return envEntry(container, name).get("value").asText();
+    }
+
+    /** The Secret mounted where {@code file} lives in the Deployment's container. */
+    private static String mountedSecret(JsonNode deployment, String file) {
+        return mountedVolume(deployment, file).at("/secret/secretName").asText();
+    }
+
+    private static String mountedConfigMap(JsonNode deployment, String file) {
+        return mountedVolume(deployment, file).at("/configMap/name").asText();
+    }
+
+    private static JsonNode mountedVolume(JsonNode deployment, String file) {
+        for (JsonNode m : deployment.at("/spec/template/spec/containers/0/volumeMounts")) {
+            if (file.startsWith(m.get("mountPath").asText() + "/")) {
+                for (JsonNode v : deployment.at("/spec/template/spec/volumes")) {
+                    if (v.get("name").asText().equals(m.get("name").asText())) {
+                        return v;
+                    }
+                }
+            }
+        }
+        throw new AssertionError(file + " is not mounted in " + deployment.at("/metadata/name").asText());
     }
 
     private static JsonNode single(Path file) throws IOException {

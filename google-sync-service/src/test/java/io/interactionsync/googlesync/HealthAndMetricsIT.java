@@ -16,6 +16,7 @@ import io.interactionsync.model.Topics;
 import io.interactionsync.testsupport.EmulatorTestResource;
 import io.interactionsync.testsupport.KafkaTestClient;
 import io.interactionsync.testsupport.KafkaTestResource;
+import io.interactionsync.testsupport.ManagementInterface;
 import io.interactionsync.testsupport.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -39,8 +40,16 @@ class HealthAndMetricsIT {
     SyncJobRepository jobs;
 
     @Test
+    void shouldAnswerOperationsEndpointsOnlyOnTheManagementPort() {
+        for (String path : java.util.List.of("/q/health", "/q/health/ready", "/q/metrics")) {
+            given().get(path).then().statusCode(404); // the API port
+            given().get(ManagementInterface.url(path)).then().statusCode(200);
+        }
+    }
+
+    @Test
     void shouldReportHealthWithTheWorkerPool() {
-        given().when().get("/q/health").then().statusCode(200)
+        given().when().get(ManagementInterface.url("/q/health")).then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body(containsString("google-sync-workers"));
     }
@@ -57,7 +66,7 @@ class HealthAndMetricsIT {
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> jobs.state(accountId).filter("done"::equals).isPresent());
 
-        given().when().get("/q/metrics").then().statusCode(200)
+        given().when().get(ManagementInterface.url("/q/metrics")).then().statusCode(200)
                 .body(containsString("googlesync_records_published_total{source=\"gmail\""))
                 .body(containsString("googlesync_quota_units_total{method=\"users.messages.get\""))
                 .body(containsString("googlesync_gmail_requests_total"))

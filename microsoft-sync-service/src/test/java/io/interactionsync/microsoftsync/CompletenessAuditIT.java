@@ -24,6 +24,7 @@ import io.interactionsync.testsupport.FakeConnectorResource;
 import io.interactionsync.testsupport.FakeNormalizerResource;
 import io.interactionsync.testsupport.KafkaTestClient;
 import io.interactionsync.testsupport.KafkaTestResource;
+import io.interactionsync.testsupport.ManagementInterface;
 import io.interactionsync.testsupport.PostgresTestResource;
 import io.interactionsync.testsupport.TopicReader;
 import io.quarkus.test.common.WithTestResource;
@@ -220,7 +221,7 @@ class CompletenessAuditIT {
                 .contains("access_denied (HTTP 403)");
         assertThat(incomplete.at("/completeness/missing").asLong()).isEqualTo(1);
         assertThat(incomplete.at("/completeness/repaired").asLong()).isZero();
-        given().get("/q/health/well").then().body("checks.find { it.name == 'microsoft-sync-completeness' }.status",
+        given().get(ManagementInterface.url("/q/health/well")).then().body("checks.find { it.name == 'microsoft-sync-completeness' }.status",
                 org.hamcrest.Matchers.equalTo("DOWN"));
         // A run without an audit keeps reporting the open gap.
         Instant plain = sync(accountId, box.upn, false);

@@ -21,6 +21,7 @@ import io.interactionsync.microsoftsync.source.mail.MailCursor;
 import io.interactionsync.microsoftsync.source.mail.MailDeltaSource;
 import io.interactionsync.testsupport.FakeConnectorResource;
 import io.interactionsync.microsoftsync.support.Outlook;
+import io.interactionsync.testsupport.ManagementInterface;
 import io.interactionsync.testsupport.TopicReader;
 import io.interactionsync.model.Provider;
 import io.interactionsync.model.Source;
@@ -168,7 +169,7 @@ class GraphDeltaIT {
         assertThat(throttled).isEqualTo(4);
         // Four 429s with Retry-After: 1 on consecutive requests: the mailbox waited at least 4 × 1 s.
         assertThat(took).isGreaterThanOrEqualTo(Duration.ofSeconds(4));
-        given().get("/q/metrics").then().statusCode(200)
+        given().get(ManagementInterface.url("/q/metrics")).then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("microsoftsync_graph_throttled_total{api=\"mail\",status=\"429\"}"));
     }
 
@@ -194,7 +195,7 @@ class GraphDeltaIT {
         assertThat(TopicReader.rawRecords(accountId).stream().map(r -> r.get("remoteId").asText())
                 .toList()).containsExactlyInAnyOrderElementsOf(box.expectedIds());
         assertThat(throttle.pausedUntil(box.upn)).isBefore(Instant.now());
-        given().get("/q/metrics").then().statusCode(200)
+        given().get(ManagementInterface.url("/q/metrics")).then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("microsoftsync_graph_throttled_total{api=\"mail\",status=\"503\"}"))
                 .body(org.hamcrest.Matchers.containsString("microsoftsync_circuit_state{circuitBreaker=\"ms_graph_mail\"} 0.0"));
     }

@@ -19,6 +19,7 @@ import io.interactionsync.sync.jobs.SyncJobRepository;
 import io.interactionsync.testsupport.EmulatorTestResource;
 import io.interactionsync.testsupport.KafkaTestClient;
 import io.interactionsync.testsupport.KafkaTestResource;
+import io.interactionsync.testsupport.ManagementInterface;
 import io.interactionsync.testsupport.PostgresTestResource;
 import io.interactionsync.testsupport.TopicReader;
 import io.quarkus.test.common.WithTestResource;
@@ -178,7 +179,7 @@ class MailSyncIT {
         assertThat(fresh.stream().collect(Collectors.toMap(r -> r.get("remoteId").asText(), r -> r.get("op").asText())))
                 .containsExactlyInAnyOrderEntriesOf(Map.of(added, "upsert", victim, "delete"));
         // The folders were between rounds: their delta links went out together in one $batch.
-        io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString(
+        io.restassured.RestAssured.given().get(ManagementInterface.url("/q/metrics")).then().statusCode(200).body(org.hamcrest.Matchers.containsString(
                 "microsoftsync_graph_requests_total{api=\"mail\",outcome=\"ok_batched\"}"));
         JsonNode delete = fresh.stream().filter(r -> r.get("op").asText().equals("delete")).findFirst().orElseThrow();
         assertThat(delete.path("payload").path("@removed").path("reason").asText()).isEqualTo("deleted");

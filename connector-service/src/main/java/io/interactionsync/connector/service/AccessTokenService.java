@@ -10,6 +10,7 @@ import io.interactionsync.connector.repository.AccountRepository;
 import io.interactionsync.connector.rest.dto.AccessTokenResponse;
 import io.interactionsync.connector.rest.problem.ApiException;
 import io.interactionsync.model.AccountEvent;
+import io.interactionsync.model.LogSafe;
 import io.interactionsync.model.Provider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -144,7 +145,7 @@ public class AccessTokenService {
                     return new ReauthRequired(a);
                 }
                 count("provider_unavailable");
-                Log.warnf("token refresh for account %s failed: %s (%s)", id, e.kind(), e.providerError());
+                Log.warnf("token refresh for account %s failed: %s (%s)", id, e.kind(), LogSafe.redact(e.providerError()));
                 throw new ApiException(502, "provider_unavailable", "The provider could not refresh the token; retry later.");
             }
             String newRefresh = grant.refreshToken() != null ? grant.refreshToken() : refreshToken;

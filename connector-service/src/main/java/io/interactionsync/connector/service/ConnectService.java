@@ -19,6 +19,7 @@ import io.interactionsync.connector.rest.dto.AuthorizeUrlResponse;
 import io.interactionsync.connector.rest.dto.ConnectRequest;
 import io.interactionsync.connector.rest.problem.ApiException;
 import io.interactionsync.model.AccountEvent;
+import io.interactionsync.model.LogSafe;
 import io.interactionsync.model.Provider;
 import io.interactionsync.model.Source;
 import io.interactionsync.model.SyncRequest;
@@ -293,7 +294,7 @@ public class ConnectService {
 
     private static ApiException exchangeFailure(Provider p, ProviderException e) {
         String name = p.name().toLowerCase(Locale.ROOT);
-        Log.warnf("%s code exchange failed: %s (%s)", name, e.kind(), e.providerError());
+        Log.warnf("%s code exchange failed: %s (%s)", name, e.kind(), LogSafe.redact(e.providerError()));
         return switch (e.kind()) {
             case INVALID_GRANT -> ApiException.badRequest("authorization_code_invalid",
                     "The authorization code is invalid, expired or already used; start the connect flow again.");

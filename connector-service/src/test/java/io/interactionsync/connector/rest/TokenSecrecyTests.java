@@ -14,6 +14,7 @@ import io.interactionsync.model.Topics;
 import io.interactionsync.testsupport.EmulatorTestResource;
 import io.interactionsync.testsupport.KafkaTestClient;
 import io.interactionsync.testsupport.KafkaTestResource;
+import io.interactionsync.testsupport.ManagementInterface;
 import io.interactionsync.testsupport.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -81,6 +82,14 @@ class TokenSecrecyTests {
     @AfterEach
     void stopCapturing() {
         Logger.getLogger("").removeHandler(capture);
+    }
+
+    @Test
+    void shouldAnswerOperationsEndpointsOnlyOnTheManagementPort() {
+        for (String path : java.util.List.of("/q/health", "/q/health/ready", "/q/metrics", "/q/openapi")) {
+            given().get(path).then().statusCode(404); // the API port
+            given().get(ManagementInterface.url(path)).then().statusCode(200);
+        }
     }
 
     @Test
@@ -187,11 +196,11 @@ class TokenSecrecyTests {
     @Test
     void shouldServeHealthMetricsAndOpenApi() {
         given().get("/api/v1/google-accounts").then().statusCode(401);
-        given().get("/q/health").then().statusCode(200);
-        given().get("/q/health/ready").then().statusCode(200);
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        given().get(ManagementInterface.url("/q/health")).then().statusCode(200);
+        given().get(ManagementInterface.url("/q/health/ready")).then().statusCode(200);
+        String metrics = given().get(ManagementInterface.url("/q/metrics")).then().statusCode(200).extract().asString();
         assertThat(metrics).contains("http_server_requests", "jvm_memory_used_bytes");
-        String openapi = given().get("/q/openapi").then().statusCode(200).extract().asString();
+        String openapi = given().get(ManagementInterface.url("/q/openapi")).then().statusCode(200).extract().asString();
         assertThat(openapi).contains("/api/v1/google-accounts", "/api/v1/google/authorize-url",
                 "/internal/v1/accounts/{id}/access-token", "/api/v1/collections/{id}", "/api/v1/accounts/{id}/sync",
                 "/api/v1/microsoft/authorize-url", "/api/v1/microsoft-accounts", "/api/v1/microsoft-accounts/{id}",

@@ -312,8 +312,19 @@ public final class NormalizerProcessBenchmark {
      * port (the query API is not used; the key is fetched on the first authenticated request only).
      */
     private StackEndpoints endpoints(String bootstrap, int port) {
-        return new StackEndpoints(bootstrap, "http://127.0.0.1:9", database, 0, 0, 0, port, "unused");
+        int management = managementPorts.computeIfAbsent(port, p -> {
+            try {
+                return LocalFiles.freePort();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        return new StackEndpoints(bootstrap, "http://127.0.0.1:9", database, 0, 0, 0, port, "unused",
+                Map.of(StackService.NORMALIZER, management));
     }
+
+    /** The normalizer's management port (health) per API port: one each, the same on every call. */
+    private final Map<Integer, Integer> managementPorts = new java.util.concurrent.ConcurrentHashMap<>();
 
     private void measure(Admin admin, String bootstrap, int normalizerPort, long brokerPid,
             GmailBacklog.Produced produced, Map<TopicPartition, Long> ends, Path aotCache) throws Exception {

@@ -2,6 +2,7 @@ package io.interactionsync.normalizer.listener;
 
 import io.interactionsync.model.AccountEvent;
 import io.interactionsync.model.Json;
+import io.interactionsync.model.LogSafe;
 import io.interactionsync.model.Topics;
 import io.interactionsync.normalizer.service.DirectoryService;
 import io.quarkus.logging.Log;
@@ -43,7 +44,7 @@ public class AccountEventListener {
                 }
             } catch (java.io.IOException | RuntimeException e) {
                 Log.warnf("skipping unreadable account-event at %s-%d@%d: %s", record.topic(), record.partition(),
-                        record.offset(), e.getMessage());
+                        record.offset(), LogSafe.redact(e.getMessage()));
             }
         }
         return directory.apply(batch).invoke(() -> {

@@ -1,6 +1,7 @@
 package io.interactionsync.normalizer.listener;
 
 import io.interactionsync.model.Topics;
+import io.interactionsync.normalizer.config.KafkaClientSecurity;
 import io.interactionsync.normalizer.config.NormalizerConfig;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
@@ -94,7 +95,9 @@ public class AccountEventsCatchUp {
 
     private void await() {
         long start = System.nanoTime();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        Map<String, Object> adminConfig = new java.util.HashMap<>(KafkaClientSecurity.properties());
+        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(adminConfig)) {
             Map<TopicPartition, Long> ends = endOffsets(admin);
             Map<TopicPartition, OffsetAndMetadata> committed = committed(admin);
             long polledAt = System.nanoTime();

@@ -1,6 +1,7 @@
 package io.interactionsync.normalizer.outbox;
 
 import io.interactionsync.model.InteractionEvent;
+import io.interactionsync.model.LogSafe;
 import io.interactionsync.normalizer.config.NormalizerConfig;
 import io.interactionsync.normalizer.outbox.OutboxRepository.OutboxMessage;
 import io.interactionsync.normalizer.outbox.OutboxRepository.OutboxRow;
@@ -84,14 +85,14 @@ public class OutboxRelay {
 
     /** Called after each commit: drain now rather than at the next tick. */
     public void wake() {
-        drain().subscribe().with(v -> { }, e -> Log.warnf(e, "outbox relay round failed; will retry"));
+        drain().subscribe().with(v -> { }, e -> Log.warnf(LogSafe.redact(e), "outbox relay round failed; will retry"));
     }
 
     @Scheduled(every = "${normalizer.outbox.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> tick() {
         return drain().onFailure().recoverWithUni(e -> {
-            Log.warnf(e, "outbox relay round failed; will retry");
+            Log.warnf(LogSafe.redact(e), "outbox relay round failed; will retry");
             return Uni.createFrom().voidItem();
         });
     }

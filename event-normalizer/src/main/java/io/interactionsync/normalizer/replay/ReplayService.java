@@ -1,6 +1,8 @@
 package io.interactionsync.normalizer.replay;
 
+import io.interactionsync.model.LogSafe;
 import io.interactionsync.model.Topics;
+import io.interactionsync.normalizer.config.KafkaClientSecurity;
 import io.interactionsync.normalizer.config.NormalizerConfig;
 import io.interactionsync.normalizer.service.IncomingRecord;
 import io.interactionsync.normalizer.service.NormalizerService;
@@ -200,7 +202,7 @@ public class ReplayService {
                 Log.warnf("marked %d replay(s) of this replica's previous run (%s) interrupted", n, owner);
             }
         } catch (RuntimeException e) {
-            Log.warnf(e, "could not check for replays interrupted by a restart; the heartbeat timeout will catch them");
+            Log.warnf(LogSafe.redact(e), "could not check for replays interrupted by a restart; the heartbeat timeout will catch them");
         }
     }
 
@@ -226,7 +228,7 @@ public class ReplayService {
                 Log.warnf("marked %d replay(s) without a heartbeat for %s interrupted", n, staleAfter);
             }
         }).flatMap(n -> resumeNewestInterrupted(config.replay().autoResumes()))
-                .onFailure().invoke(e -> Log.warnf(e, "replay heartbeat failed; will retry"))
+                .onFailure().invoke(e -> Log.warnf(LogSafe.redact(e), "replay heartbeat failed; will retry"))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
@@ -301,7 +303,7 @@ public class ReplayService {
         } catch (RuntimeException e) {
             state = "failed";
             error = e.getClass().getSimpleName() + ": " + e.getMessage();
-            Log.errorf(e, "replay %s failed", run.id);
+            Log.errorf(LogSafe.redact(e), "replay %s failed", run.id);
         }
         run.done = true;
         try {
@@ -311,7 +313,7 @@ public class ReplayService {
             Log.infof("replay %s %s: %d records read, %d replayed%s", run.id, state, run.read.get(),
                     run.replayed.get(), recorded ? "" : " (its row had already been marked interrupted)");
         } catch (RuntimeException e) {
-            Log.errorf(e, "replay %s %s, but its final state could not be stored; it will show as interrupted "
+            Log.errorf(LogSafe.redact(e), "replay %s %s, but its final state could not be stored; it will show as interrupted "
                     + "once its heartbeat is older than %s", run.id, state, staleAfter);
         }
     }
@@ -348,6 +350,7 @@ public class ReplayService {
 
     private Properties properties() {
         Properties p = new Properties();
+        p.putAll(KafkaClientSecurity.properties());
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, config.replay().groupId());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -317,7 +317,7 @@ public final class BatchNormalizer {
                 count(outcomes, rec.source(), "dead_letter");
                 continue;
             } catch (RuntimeException e) {
-                deadLetter(decoder.reject(in, RecordKey.of(rec), RecordDecoder.MAPPING_FAILED, e.toString()), dead,
+                deadLetter(decoder.reject(in, RecordKey.of(rec), RecordDecoder.MAPPING_FAILED, DeadLetterReasons.mappingFailed(e)), dead,
                         keyed);
                 count(outcomes, rec.source(), "dead_letter");
                 continue;
@@ -503,7 +503,7 @@ public final class BatchNormalizer {
                 count(outcomes, v.record().source(), "dead_letter");
                 failed.add(v);
             } catch (RuntimeException e) {
-                deadLetter(decoder.reject(v.incoming(), v.key(), RecordDecoder.MAPPING_FAILED, e.toString()), dead,
+                deadLetter(decoder.reject(v.incoming(), v.key(), RecordDecoder.MAPPING_FAILED, DeadLetterReasons.mappingFailed(e)), dead,
                         keyed);
                 count(outcomes, v.record().source(), "dead_letter");
                 failed.add(v);

@@ -3,6 +3,7 @@ package io.interactionsync.normalizer.service;
 import io.interactionsync.model.DeadLetter;
 import io.interactionsync.model.InteractionEvent;
 import io.interactionsync.model.Json;
+import io.interactionsync.model.LogSafe;
 import io.interactionsync.model.Topics;
 import io.interactionsync.normalizer.config.NormalizerConfig;
 import io.interactionsync.normalizer.mapper.Mappers;
@@ -100,15 +101,15 @@ public class NormalizerService {
                 .onFailure(SqlStates::isUniqueViolation).recoverWithUni(e -> {
                     // A first-seen resource had rows after all (e.g. written before versions were kept): upserts only.
                     Log.infof("batch of %d raw records found stored rows for resources it had not seen (%s); "
-                            + "writing it again with upserts", batch.size(), e.getMessage());
+                            + "writing it again with upserts", batch.size(), LogSafe.redact(e.getMessage()));
                     return commit(batch, replay, false);
                 })
                 .onFailure(NormalizerService::isDataError).recoverWithUni(e -> {
                     Log.warnf("batch of %d raw records rejected by PostgreSQL (%s); writing them one by one",
-                            batch.size(), e.getMessage());
+                            batch.size(), DeadLetterReasons.writeFailed(e));
                     return oneByOne(batch, replay);
                 })
-                .onFailure().invoke(e -> Log.warnf(e, "batch of %d raw records failed to commit; retrying", batch.size()))
+                .onFailure().invoke(e -> Log.warnf(LogSafe.redact(e), "batch of %d raw records failed to commit; retrying", batch.size()))
                 .onFailure().retry().withBackOff(config.write().initialBackoff()).atMost(config.write().maxRetries());
     }
 
@@ -186,8 +187,7 @@ public class NormalizerService {
     private Uni<Void> writeFailed(IncomingRecord r, Throwable e) {
         // it decoded before (or it would not have reached the database), so its resource is known (clear fields)
         RecordKey key = decoder.resourceOf(r);
-        DeadLetter dl = decoder.reject(r, key, RecordDecoder.WRITE_FAILED, "PostgreSQL rejected the record's rows: "
-                + e.getMessage()).deadLetter();
+        DeadLetter dl = decoder.reject(r, key, RecordDecoder.WRITE_FAILED, DeadLetterReasons.writeFailed(e)).deadLetter();
         return pool.withTransaction(conn -> Uni.combine().all().unis(
                         outbox.append(conn, List.of(OutboxMessage.of(Topics.RAW_RECORDS_DLQ, dl.key(), json(dl)))),
                         deadLettered.save(conn, key == null ? Map.of() : Map.of(key, dl))).discardItems())

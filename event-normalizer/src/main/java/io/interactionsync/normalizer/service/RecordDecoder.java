@@ -115,7 +115,7 @@ public final class RecordDecoder {
         try {
             tree = Json.mapper().readTree(in.value());
         } catch (IOException | RuntimeException e) {
-            return reject(in, INVALID_JSON, "not valid JSON: " + e.getMessage());
+            return reject(in, INVALID_JSON, DeadLetterReasons.invalidJson(e));
         }
         if (tree == null || tree.isMissingNode()) {
             return reject(in, INVALID_JSON, "empty value");
@@ -124,10 +124,10 @@ public final class RecordDecoder {
         try {
             errors = ContractSchemas.validate(Contract.RAW_RECORD, tree);
         } catch (RuntimeException e) {
-            return reject(in, keyOf(tree), SCHEMA_VIOLATION, "schema validation failed: " + e.getMessage());
+            return reject(in, keyOf(tree), SCHEMA_VIOLATION, "schema validation failed (" + e.getClass().getSimpleName() + ")");
         }
         if (!errors.isEmpty()) {
-            return reject(in, keyOf(tree), SCHEMA_VIOLATION, String.join("; ", errors));
+            return reject(in, keyOf(tree), SCHEMA_VIOLATION, DeadLetterReasons.schemaViolation(errors));
         }
         return new Envelope(in, tree);
     }
@@ -176,7 +176,7 @@ public final class RecordDecoder {
         try {
             record = bind(tree, mailbox, payload);
         } catch (RuntimeException e) {
-            return reject(in, keyOf(tree), SCHEMA_VIOLATION, "envelope does not bind: " + e.getMessage());
+            return reject(in, keyOf(tree), SCHEMA_VIOLATION, DeadLetterReasons.doesNotBind(e));
         }
         for (String[] id : new String[][] {{"accountId", record.accountId()}, {"userId", record.userId()},
                 {"remoteId", record.remoteId()}, {"mailbox", record.mailbox()}}) {

@@ -23,6 +23,7 @@ import io.interactionsync.testsupport.DataKeyServerTestResource;
 import io.interactionsync.testsupport.EmulatorTestResource;
 import io.interactionsync.testsupport.KafkaTestClient;
 import io.interactionsync.testsupport.KafkaTestResource;
+import io.interactionsync.testsupport.ManagementInterface;
 import io.interactionsync.testsupport.PostgresTestResource;
 import io.interactionsync.testsupport.TestJwts;
 import io.quarkus.test.common.WithTestResource;
@@ -153,7 +154,7 @@ class IngestedIT {
                 .body("checked", equalTo(0)).body("missing", equalTo(List.of()))
                 .body("deadLettered", equalTo(List.of()));
 
-        given().get("/q/metrics").then().statusCode(200)
+        given().get(ManagementInterface.url("/q/metrics")).then().statusCode(200)
                 .body(containsString("normalizer_ingested_checks_total{source=\"gmail\"}"))
                 .body(containsString("normalizer_ingested_ids_total{outcome=\"missing\",source=\"google_calendar\"}"))
                 .body(containsString("normalizer_ingested_ids_total{outcome=\"dead_lettered\",source=\"gmail\"}"));

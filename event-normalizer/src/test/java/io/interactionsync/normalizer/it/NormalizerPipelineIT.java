@@ -23,6 +23,7 @@ import io.interactionsync.testsupport.DataKeyServerTestResource;
 import io.interactionsync.testsupport.EmulatorTestResource;
 import io.interactionsync.testsupport.KafkaTestClient;
 import io.interactionsync.testsupport.KafkaTestResource;
+import io.interactionsync.testsupport.ManagementInterface;
 import io.interactionsync.testsupport.PostgresTestResource;
 import io.interactionsync.testsupport.TestJwts;
 import io.quarkus.test.common.WithTestResource;
@@ -102,6 +103,14 @@ class NormalizerPipelineIT {
 
     private static List<ConsumerRecord<String, String>> published(Who who, int atLeast) {
         return kafka.awaitRecords(Topics.INTERACTION_EVENTS, r -> who.user().equals(r.key()), atLeast, WAIT);
+    }
+
+    @Test
+    void shouldAnswerOperationsEndpointsOnlyOnTheManagementPort() {
+        for (String path : java.util.List.of("/q/health", "/q/health/ready", "/q/metrics")) {
+            given().get(path).then().statusCode(404); // the API port
+            given().get(ManagementInterface.url(path)).then().statusCode(200);
+        }
     }
 
     @Test
@@ -324,9 +333,9 @@ class NormalizerPipelineIT {
         });
         assertThat(dead).extracting(r -> readTree(r.value()).get("code").asText())
                 .containsOnly("invalid_json", "schema_violation", "unparseable_payload", "null_value");
-        given().when().get("/q/metrics").then().statusCode(200)
+        given().when().get(ManagementInterface.url("/q/metrics")).then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("normalizer_dead_letters_total{code=\"invalid_json\""));
-        given().when().get("/q/health/ready").then().statusCode(200);
+        given().when().get(ManagementInterface.url("/q/health/ready")).then().statusCode(200);
         JsonNode firstBroken = readTree(dead.stream().filter(r -> r.key().equals(who.account() + "-p0")).findFirst()
                 .orElseThrow().value());
         assertThat(new String(java.util.Base64.getDecoder().decode(firstBroken.get("originalBase64").asText()),

@@ -1,5 +1,6 @@
 package io.interactionsync.googlesync.service;
 
+import io.interactionsync.model.LogSafe;
 import io.interactionsync.sync.SyncJobRunner;
 import io.interactionsync.googlesync.client.GoogleScopes;
 import io.interactionsync.sync.JobResult;
@@ -147,7 +148,7 @@ public class SyncCoordinator implements SyncJobRunner {
                     resynced = true;
                     cursor = gmailBackfill.start(account.accountId(), cursor.lastSyncedAt(), true);
                     Log.warnf("gmail %s; full resync (run %s) without re-publishing unchanged messages",
-                            e.getMessage(), cursor.syncRunId());
+                            LogSafe.redact(e.getMessage()), cursor.syncRunId());
                 }
             }
             current[0] = cursor;
@@ -162,11 +163,11 @@ public class SyncCoordinator implements SyncJobRunner {
                     cursor == null ? null : cursor.lastSyncedAt(), e.getMessage());
             return new JobResult.Failed(e.getMessage());
         } catch (RetryLaterException e) {
-            Log.infof("gmail sync paused until %s: %s", e.notBefore(), e.getMessage());
+            Log.infof("gmail sync paused until %s: %s", e.notBefore(), LogSafe.redact(e.getMessage()));
             return new JobResult.RetryLater(e.notBefore(), e.getMessage());
         } catch (ConnectorClient.ConnectorUnavailableException | RepositoryException
                  | RawRecordPublisher.PublishException e) {
-            Log.warnf("gmail step failed, will retry: %s", e.getMessage());
+            Log.warnf("gmail step failed, will retry: %s", LogSafe.redact(e.getMessage()));
             return jobs.retryLater(e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -229,11 +230,11 @@ public class SyncCoordinator implements SyncJobRunner {
                     cursor == null ? null : cursor.lastSyncedAt(), e.getMessage());
             return new JobResult.Failed(e.getMessage());
         } catch (RetryLaterException e) {
-            Log.infof("calendar sync paused until %s: %s", e.notBefore(), e.getMessage());
+            Log.infof("calendar sync paused until %s: %s", e.notBefore(), LogSafe.redact(e.getMessage()));
             return new JobResult.RetryLater(e.notBefore(), e.getMessage());
         } catch (ConnectorClient.ConnectorUnavailableException | RepositoryException
                  | RawRecordPublisher.PublishException e) {
-            Log.warnf("calendar step failed, will retry: %s", e.getMessage());
+            Log.warnf("calendar step failed, will retry: %s", LogSafe.redact(e.getMessage()));
             return jobs.retryLater(e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

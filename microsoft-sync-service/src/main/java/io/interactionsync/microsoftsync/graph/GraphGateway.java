@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.graph.users.item.UserItemRequestBuilder;
 import com.microsoft.kiota.RequestInformation;
+import io.interactionsync.model.LogSafe;
 import io.interactionsync.sync.connector.AccessTokenHolder;
 import io.interactionsync.sync.RetryBackoff;
 import io.interactionsync.microsoftsync.config.MicrosoftSyncConfig;
@@ -492,7 +493,7 @@ public final class GraphGateway {
             }
             if (!links.allows(url)) {
                 metrics.linkRefused(api);
-                Log.errorf("refusing a Graph link outside %s: %s (no request sent)", links.baseUrl(), GraphLinks.describe(url));
+                Log.errorf("refusing a Graph link outside %s: %s (no request sent)", links.baseUrl(), LogSafe.redact(GraphLinks.describe(url)));
                 throw new GraphCallException("graph_link_refused", 0,
                         "a Graph link points outside the configured base URL: " + GraphLinks.describe(url));
             }

@@ -1,5 +1,6 @@
 package io.interactionsync.microsoftsync.service;
 
+import io.interactionsync.model.LogSafe;
 import io.interactionsync.sync.SyncJobRunner;
 import io.interactionsync.sync.JobResult;
 import io.interactionsync.microsoftsync.graph.GraphScopes;
@@ -201,7 +202,7 @@ public class SyncCoordinator implements SyncJobRunner {
                 // The last subscriber left while this read ran: what it wrote since goes with the mailbox's state.
                 accountState.eraseIfUnsubscribed(address);
             } catch (RepositoryException e) {
-                Log.warnf("could not release a shared mailbox lease (it expires): %s", e.getMessage());
+                Log.warnf("could not release a shared mailbox lease (it expires): %s", LogSafe.redact(e.getMessage()));
             }
         }
     }
@@ -277,10 +278,10 @@ public class SyncCoordinator implements SyncJobRunner {
             if (control.stopRequested()) {
                 return new JobResult.Stopped();
             }
-            Log.infof("mail of the %s paused until %s: %s", which, e.notBefore(), e.getMessage());
+            Log.infof("mail of the %s paused until %s: %s", which, e.notBefore(), LogSafe.redact(e.getMessage()));
             return new JobResult.RetryLater(e.notBefore(), e.getMessage());
         } catch (ConnectorClient.ConnectorUnavailableException | RepositoryException | RawRecordPublisher.PublishException e) {
-            Log.warnf("mail step of the %s failed, will retry: %s", which, e.getMessage());
+            Log.warnf("mail step of the %s failed, will retry: %s", which, LogSafe.redact(e.getMessage()));
             return jobs.retryLater(e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -364,7 +365,7 @@ public class SyncCoordinator implements SyncJobRunner {
                     }
                     restarted = true;
                     Log.warnf("mail delta of %s folder %s no longer valid (%s): link dropped, folder restarts once",
-                            which, folder, e.getMessage());
+                            which, folder, LogSafe.redact(e.getMessage()));
                     cursor = newMailRound(accountKey, target.mailbox(), folder, cursor);
                 } catch (GraphCallException.FolderGone e) {
                     gone = true;
@@ -471,7 +472,7 @@ public class SyncCoordinator implements SyncJobRunner {
                         return jobs.retryLater("calendar delta expired again right after a restart: " + e.getMessage());
                     }
                     restarted = true;
-                    Log.warnf("calendar delta no longer valid (%s): link dropped, new round (deduplicated)", e.getMessage());
+                    Log.warnf("calendar delta no longer valid (%s): link dropped, new round (deduplicated)", LogSafe.redact(e.getMessage()));
                     cursor = calendar.start(cursor.lastSyncedAt());
                 }
             }
@@ -496,10 +497,10 @@ public class SyncCoordinator implements SyncJobRunner {
             if (control.stopRequested()) {
                 return new JobResult.Stopped();
             }
-            Log.infof("calendar paused until %s: %s", e.notBefore(), e.getMessage());
+            Log.infof("calendar paused until %s: %s", e.notBefore(), LogSafe.redact(e.getMessage()));
             return new JobResult.RetryLater(e.notBefore(), e.getMessage());
         } catch (ConnectorClient.ConnectorUnavailableException | RepositoryException | RawRecordPublisher.PublishException e) {
-            Log.warnf("calendar step failed, will retry: %s", e.getMessage());
+            Log.warnf("calendar step failed, will retry: %s", LogSafe.redact(e.getMessage()));
             return jobs.retryLater(e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

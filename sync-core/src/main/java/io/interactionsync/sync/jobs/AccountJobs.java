@@ -1,5 +1,6 @@
 package io.interactionsync.sync.jobs;
 
+import io.interactionsync.model.LogSafe;
 import io.interactionsync.model.Provider;
 import io.interactionsync.model.Source;
 import io.interactionsync.model.SyncStatus;
@@ -78,7 +79,7 @@ public class AccountJobs {
         } catch (ConnectorClient.ReauthRequiredException e) {
             return reauthRequired(job, e.getMessage());
         } catch (ConnectorClient.AccountGoneException e) {
-            Log.infof("account is gone, dropping its sync: %s", e.getMessage());
+            Log.infof("account is gone, dropping its sync: %s", LogSafe.redact(e.getMessage()));
             return new JobResult.Failed(e.getMessage());
         } catch (ConnectorClient.ConnectorUnavailableException e) {
             return retryLater(e.getMessage());
@@ -114,7 +115,7 @@ public class AccountJobs {
 
     /** Every requested source reports {@code reauth_required}; the account stops until the user reconnects. */
     public JobResult reauthRequired(SyncJob job, String message) {
-        Log.warnf("account needs to be reconnected; its sync stops: %s", message);
+        Log.warnf("account needs to be reconnected; its sync stops: %s", LogSafe.redact(message));
         for (Source source : job.sources()) {
             new StatusReporter(statusPublisher, job.accountId(), source, 1, settings.status().every(), clock)
                     .state(SyncStatus.State.REAUTH_REQUIRED, message);

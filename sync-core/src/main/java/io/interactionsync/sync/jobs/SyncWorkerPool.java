@@ -1,5 +1,6 @@
 package io.interactionsync.sync.jobs;
 
+import io.interactionsync.model.LogSafe;
 import io.interactionsync.sync.SyncJob;
 import io.interactionsync.sync.JobControl;
 import io.interactionsync.sync.JobResult;
@@ -71,7 +72,7 @@ public class SyncWorkerPool {
                 try {
                     claimDueJobs();
                 } catch (RuntimeException e) {
-                    Log.warnf("could not start sync jobs: %s", e.getMessage());
+                    Log.warnf("could not start sync jobs: %s", LogSafe.redact(e.getMessage()));
                 }
                 Thread.sleep(config.pollInterval());
             }
@@ -92,7 +93,7 @@ public class SyncWorkerPool {
         try {
             claimed = jobs.claim(replicaId, free, config.leaseDuration());
         } catch (RuntimeException e) {
-            Log.warnf("could not claim sync jobs: %s", e.getMessage());
+            Log.warnf("could not claim sync jobs: %s", LogSafe.redact(e.getMessage()));
             return;
         }
         for (SyncJob job : claimed) {
@@ -109,7 +110,7 @@ public class SyncWorkerPool {
                     SyncJob.wire(job.sources()), job.attempts());
             result = runner.run(job, new Control(job));
         } catch (RuntimeException e) {
-            Log.errorf(e, "sync job failed unexpectedly");
+            Log.errorf(LogSafe.redact(e), "sync job failed unexpectedly");
             result = new JobResult.RetryLater(Instant.now().plus(config.retryDelay()), e.getClass().getSimpleName());
         }
         try {
@@ -126,7 +127,7 @@ public class SyncWorkerPool {
                     .tag("result", name(result)).register(registry).increment();
             Log.infof("sync job ended: %s", name(result));
         } catch (RuntimeException e) {
-            Log.warnf("could not record the end of the sync job (its lease will expire): %s", e.getMessage());
+            Log.warnf("could not record the end of the sync job (its lease will expire): %s", LogSafe.redact(e.getMessage()));
         } finally {
             active.decrementAndGet();
             MDC.remove("accountId");

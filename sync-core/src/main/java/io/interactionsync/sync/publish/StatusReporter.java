@@ -1,5 +1,6 @@
 package io.interactionsync.sync.publish;
 
+import io.interactionsync.model.LogSafe;
 import io.interactionsync.model.Source;
 import io.interactionsync.sync.audit.AuditResult;
 import io.interactionsync.model.SyncStatus;
@@ -88,7 +89,7 @@ public final class StatusReporter {
     }
 
     public void error(long fetched, Long estimatedTotal, Instant lastSyncedAt, String message) {
-        Log.warnf("%s%s failed: %s", source.wireName(), label(), message);
+        Log.warnf("%s%s failed: %s", source.wireName(), label(), LogSafe.redact(message));
         publish(SyncStatus.State.ERROR, fetched, estimatedTotal, lastSyncedAt, message);
     }
 
@@ -98,7 +99,7 @@ public final class StatusReporter {
 
     /** A terminal state other than synced/error ({@code reauth_required}, {@code access_denied}). */
     public void state(SyncStatus.State state, String message) {
-        Log.infof("%s%s: %s (%s)", source.wireName(), label(), state, message);
+        Log.infof("%s%s: %s (%s)", source.wireName(), label(), state, LogSafe.redact(message));
         publish(state, 0, null, null, message);
     }
 
@@ -109,16 +110,6 @@ public final class StatusReporter {
 
     /** No address in INFO logs: a shared mailbox is named by a short digest of its address (the same in every line). */
     private String label() {
-        return mailbox == null ? "" : " (shared mailbox #" + digest(mailbox) + ")";
-    }
-
-    static String digest(String address) {
-        try {
-            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(address.toLowerCase(java.util.Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(hash, 0, 4);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return mailbox == null ? "" : " (shared mailbox " + LogSafe.hash(mailbox) + ")";
     }
 }

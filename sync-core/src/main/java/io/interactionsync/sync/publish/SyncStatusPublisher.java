@@ -1,5 +1,6 @@
 package io.interactionsync.sync.publish;
 
+import io.interactionsync.model.LogSafe;
 import io.interactionsync.model.SyncStatus;
 import io.interactionsync.model.Topics;
 import io.quarkus.logging.Log;
@@ -29,6 +30,6 @@ public class SyncStatusPublisher {
                         OutgoingKafkaRecordMetadata.<String>builder().withKey(status.accountId()).build())))
                 .subscribe().with(ignored -> {
                 }, failure -> Log.warnf("could not publish sync status of account %s: %s", status.accountId(),
-                        failure.getMessage()));
+                        LogSafe.redact(failure.getMessage())));
     }
 }

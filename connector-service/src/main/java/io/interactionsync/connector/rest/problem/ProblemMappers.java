@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.interactionsync.connector.security.CallerPolicies;
+import io.interactionsync.model.LogSafe;
 import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -106,7 +107,7 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e, UriInfo uri) {
         // Class name only: exception messages of libraries could echo request data.
-        Log.errorf("unexpected %s on %s", e.getClass().getName(), uri.getPath());
+        Log.errorf("unexpected %s on %s", e.getClass().getName(), LogSafe.redact(uri.getPath()));
         Log.debug("unexpected failure", e);
         return problem(500, "internal_error", "An unexpected error occurred.", uri, Map.of());
     }

@@ -7,6 +7,7 @@ import io.interactionsync.microsoftsync.graph.GraphGateway;
 import io.interactionsync.microsoftsync.repository.MailboxRepository;
 import io.interactionsync.microsoftsync.repository.MailboxRepository.FolderChange;
 import io.interactionsync.microsoftsync.repository.MailboxRepository.MailboxState;
+import io.interactionsync.model.LogSafe;
 import io.interactionsync.sync.RetryLaterException;
 import io.interactionsync.sync.SourceFailedException;
 import io.quarkus.logging.Log;
@@ -63,7 +64,7 @@ public class MailFolderSource {
                             clock.instant().plus(config.worker().retryDelay()));
                 }
                 restarted = true;
-                Log.warnf("mail folder delta no longer valid (%s): the folder tree is listed again", e.getMessage());
+                Log.warnf("mail folder delta no longer valid (%s): the folder tree is listed again", LogSafe.redact(e.getMessage()));
                 link = null;
             }
         }
