@@ -69,7 +69,7 @@ public class DirectoryService {
                 .orElseThrow(() -> ApiException.notFound("collection_not_found", "No such collection.")));
     }
 
-    private static void requireValidId(String id) {
+    static void requireValidId(String id) {
         if (id == null || !COLLECTION_ID.matcher(id).matches()) {
             throw ApiException.badRequest("invalid_collection_id",
                     "A collection id is 1-64 characters of letters, digits, '.', '_' or '-'.");
