@@ -12,6 +12,7 @@ import io.interactionsync.normalizer.mapper.RecordMapper.HistoryQuestions;
 import io.interactionsync.normalizer.mapper.RecordMapper.SentFacts;
 import io.interactionsync.normalizer.parse.AddressKeys;
 import io.interactionsync.normalizer.repository.ResourceIds;
+import io.interactionsync.normalizer.rules.Blocklists;
 import io.interactionsync.normalizer.rules.History;
 import io.interactionsync.normalizer.rules.MailFacts;
 import io.interactionsync.normalizer.rules.MailboxContext;
@@ -117,14 +118,29 @@ public final class BatchNormalizer {
 
     /**
      * What the database knows about the batch's users; {@code ownerKeysByUser}: every account's owner addresses;
-     * {@code subscribersByMailbox}: the subscribers of each shared mailbox (identity key) of the batch.
+     * {@code subscribersByMailbox}: the active subscribers of each shared mailbox (identity key) of the batch;
+     * {@code blocklists}: the users' own and their teams' blocklists.
      */
     public record Lookups(Map<String, Set<String>> ownerKeysByUser, List<Collection> collections,
                           Map<String, Set<String>> emailedByUser, Map<String, Set<String>> sentIdsByUser,
                           Map<String, List<Subscriber>> subscribersByMailbox, Map<RecordKey, Version> versions,
-                          Map<String, Map<String, Long>> folderVotes) {
+                          Map<String, Map<String, Long>> folderVotes, Blocklists blocklists) {
         public static final Lookups EMPTY = new Lookups(Map.of(), List.of(), Map.of(), Map.of(), Map.of(), Map.of(),
                 Map.of());
+
+        /** Without blocklists. */
+        public Lookups(Map<String, Set<String>> ownerKeysByUser, List<Collection> collections,
+                       Map<String, Set<String>> emailedByUser, Map<String, Set<String>> sentIdsByUser,
+                       Map<String, List<Subscriber>> subscribersByMailbox, Map<RecordKey, Version> versions,
+                       Map<String, Map<String, Long>> folderVotes) {
+            this(ownerKeysByUser, collections, emailedByUser, sentIdsByUser, subscribersByMailbox, versions, folderVotes,
+                    Blocklists.NONE);
+        }
+
+        public Lookups withBlocklists(Blocklists lists) {
+            return new Lookups(ownerKeysByUser, collections, emailedByUser, sentIdsByUser, subscribersByMailbox, versions,
+                    folderVotes, lists);
+        }
 
         public Lookups(Map<String, Set<String>> ownerKeysByUser, List<Collection> collections,
                        Map<String, Set<String>> emailedByUser, Map<String, Set<String>> sentIdsByUser) {
@@ -158,9 +174,10 @@ public final class BatchNormalizer {
      * Counters for metrics and logs. {@code stale}: records older than the version already applied (a replay
      * behind the live consumer), skipped. {@code outcomes}: records by {@code source/outcome} (outcome: events,
      * no_events, delete, stale, dead_letter; source {@code unknown} when the envelope could not be read).
+     * {@code blocked}: events not produced because their contact is on the user's or the team's blocklist.
      */
     public record Stats(int records, int deletes, Map<SkipReason, Integer> skipped, int droppedAddresses, int stale,
-                        Map<String, Integer> outcomes) {
+                        Map<String, Integer> outcomes, int blocked) {
     }
 
     /** The pseudo user under which a shared mailbox's history questions are collected until its subscribers are known. */
@@ -371,6 +388,9 @@ public final class BatchNormalizer {
             }
         }
         Set<RemoteKey> mayHaveEvents = new HashSet<>();
+        Map<String, Blocklists.Matcher> blockedByUser = new HashMap<>(); // per user: own list ∪ the teams' lists
+        Map<String, Set<String>> owners = batchOwners;
+        int blocked = 0;
         for (Parsed v : current) {
             List<RawRecord> attributed = attributions(v.record(), lookups);
             if (v.record().sharedMailbox() || lookups.versions().containsKey(v.key())) {
@@ -395,7 +415,22 @@ public final class BatchNormalizer {
                     Mapping m = mapper.map(rec, v.facts(), context(rec, batchOwners, lookups,
                             history(rec.userId(), emailed, sentIds), contexts));
                     first = first == null ? m : first;
-                    mapped.put(new RemoteKey(rec.userId(), rec.source(), rec.remoteId()), m.events());
+                    List<InteractionEvent> events = m.events();
+                    if (!events.isEmpty() && !lookups.blocklists().isEmpty()) {
+                        Blocklists.Matcher b = blockedByUser.computeIfAbsent(rec.userId(),
+                                u -> lookups.blocklists().forUser(u, ownerKeys(u, lookups, owners)));
+                        if (!b.isEmpty()) {
+                            List<InteractionEvent> kept = new ArrayList<>(events.size());
+                            for (InteractionEvent e : events) {
+                                if (!b.blocks(e.contactEmail())) {
+                                    kept.add(e);
+                                }
+                            }
+                            blocked += events.size() - kept.size();
+                            events = kept;
+                        }
+                    }
+                    mapped.put(new RemoteKey(rec.userId(), rec.source(), rec.remoteId()), events);
                 }
                 dropped += first.droppedAddresses();
                 count(outcomes, v.record().source(), mapped.values().stream().anyMatch(l -> !l.isEmpty())
@@ -433,7 +468,14 @@ public final class BatchNormalizer {
         keyed.keySet().removeAll(lookups.versions().keySet());
         return new Plan(desired, ownerAddresses, dead,
                 new Stats(prepared.records().size() + prepared.deadLetters().size(), deletes, skipped, dropped, stale,
-                        outcomes), versions, mayHaveEvents, lookups.versions().keySet(), prepared.folderVotes(), keyed);
+                        outcomes, blocked), versions, mayHaveEvents, lookups.versions().keySet(), prepared.folderVotes(), keyed);
+    }
+
+    /** A user's owner addresses (identity keys), stored and learned in this batch: whose teams' blocklists apply. */
+    private static Set<String> ownerKeys(String userId, Lookups lookups, Map<String, Set<String>> batchOwners) {
+        Set<String> keys = new HashSet<>(lookups.ownerKeysByUser().getOrDefault(userId, Set.of()));
+        keys.addAll(batchOwners.getOrDefault(userId, Set.of()));
+        return keys;
     }
 
     /**
