@@ -13,7 +13,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 /**
  * Consumes {@code account-events} (group {@code microsoft-sync-service}) to know who subscribes to which shared
  * mailbox: {@code shared_mailbox_added/removed} update {@code shared_mailbox_subscribers}, {@code disconnected} drops
- * the account's subscriptions and its completeness audits. Acked once the rows are committed.
+ * the account's subscriptions and its completeness audits, {@code shared_mailbox_access_changed} to {@code active}
+ * subscribes again (a reconnected account). Acked once the rows are committed.
  */
 @ApplicationScoped
 public class AccountEventListener {
@@ -48,6 +49,13 @@ public class AccountEventListener {
                 if (event.sharedMailbox() != null) {
                     sharedMailboxes.unsubscribe(event.sharedMailbox(), event.accountId());
                     Log.debugf("account %s unsubscribed from shared mailbox %s", event.accountId(), event.sharedMailbox());
+                }
+            }
+            case SHARED_MAILBOX_ACCESS_CHANGED -> {
+                // active again after a reconnect: the disconnect had dropped the subscription
+                if (event.state() == AccountEvent.SharedMailboxState.ACTIVE && event.sharedMailbox() != null
+                        && !event.sharedMailbox().isBlank()) {
+                    sharedMailboxes.subscribe(event.sharedMailbox(), event.accountId());
                 }
             }
             case DISCONNECTED -> {
