@@ -98,8 +98,19 @@ public record AccountEvent(
                 null, null, at, blocklist, null);
     }
 
-    /** A team collection: who counts as a colleague. */
-    public record Directory(String collectionId, String name, List<String> memberEmails, List<String> internalDomains) {
+    /**
+     * A team collection: who counts as a colleague, and how long its members' interaction events are kept.
+     *
+     * @param eventMonths the team's retention window: events that occurred more than this many months ago are
+     *                    deleted and no longer stored (null: the normalizer's global window applies)
+     */
+    public record Directory(String collectionId, String name, List<String> memberEmails, List<String> internalDomains,
+                            Integer eventMonths) {
+
+        /** A collection without a retention window of its own. */
+        public Directory(String collectionId, String name, List<String> memberEmails, List<String> internalDomains) {
+            this(collectionId, name, memberEmails, internalDomains, null);
+        }
     }
 
     /** {@code shared_mailbox_access_changed}: the account's subscription to {@code sharedMailbox} is now {@code state}. */

@@ -77,6 +77,10 @@ class ContractRoundTripTests {
                         SyncRequest.of("acc-1", Provider.MICROSOFT, List.of(Source.OUTLOOK_MAIL),
                                 SyncRequest.Mode.AUTO, SyncRequest.Reason.MANUAL, AT).withAudit()),
                 Arguments.of(Contract.ACCOUNT_EVENT, new AccountEventDeserializer(),
+                        new AccountEvent(1, AccountEvent.Type.DIRECTORY_CHANGED, "col-2", null, null, null, null, null,
+                                null, null, new AccountEvent.Directory("col-2", "Acme Ventures",
+                                List.of("alice@acme.test"), List.of(), 18), AT)),
+                Arguments.of(Contract.ACCOUNT_EVENT, new AccountEventDeserializer(),
                         AccountEvent.blocklistChanged(new AccountEvent.Blocklist(AccountEvent.Blocklist.Scope.USER,
                                 "user-1", List.of("bob@example.com", "@spam.example")), AT)),
                 Arguments.of(Contract.ACCOUNT_EVENT, new AccountEventDeserializer(),
@@ -85,6 +89,16 @@ class ContractRoundTripTests {
                 Arguments.of(Contract.ACCOUNT_EVENT, new AccountEventDeserializer(),
                         AccountEvent.sharedMailboxAccessChanged("acc-1", "user-1", Provider.MICROSOFT,
                                 "alice@acme.test", "deals@acme.test", AccountEvent.SharedMailboxState.ACCESS_DENIED, AT)));
+    }
+
+    @Test
+    void shouldRejectADirectoryRetentionWindowBelowOneMonth() {
+        ObjectNode event = (ObjectNode) json("""
+                {"schemaVersion":1,"type":"directory_changed","accountId":"col-1","at":"2026-11-24T10:00:00Z",
+                 "directory":{"collectionId":"col-1","memberEmails":[],"internalDomains":[],"eventMonths":0}}""");
+        assertThat(ContractSchemas.validate(Contract.ACCOUNT_EVENT, event)).anySatisfy(m -> assertThat(m).contains("eventMonths"));
+        ((ObjectNode) event.get("directory")).put("eventMonths", 24);
+        assertThat(ContractSchemas.validate(Contract.ACCOUNT_EVENT, event)).isEmpty();
     }
 
     @ParameterizedTest(name = "{0} #{index}")

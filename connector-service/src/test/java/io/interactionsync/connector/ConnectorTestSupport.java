@@ -70,17 +70,53 @@ public final class ConnectorTestSupport {
         return TestJwts.user(sub, sub + "@portal.test", "admin");
     }
 
+    /** A client-credentials token of {@code clientId} from the emulator's IdP, as quarkus-oidc-client gets it. */
+    public static String serviceToken(String clientId) {
+        return given().baseUri(emulator()).formParam("grant_type", "client_credentials")
+                .formParam("client_id", clientId).formParam("client_secret", "local-service-secret")
+                .post("/idp/token").then().statusCode(200).extract().path("access_token");
+    }
+
+    /** google-sync-service's token: the internal API hands it Google accounts' tokens only. */
     public static String serviceJwt() {
-        return TestJwts.user("google-sync-service", "google-sync-service@services.test", "service");
+        return serviceToken("google-sync-service");
+    }
+
+    public static String microsoftSyncToken() {
+        return serviceToken("microsoft-sync-service");
+    }
+
+    /** The sync service token of the account's provider. */
+    private static String serviceTokenFor(String accountId) {
+        try (Connection c = db(); PreparedStatement ps = c.prepareStatement(
+                "select provider from connector.accounts where id = ?")) {
+            ps.setObject(1, UUID.fromString(accountId));
+            try (var rs = ps.executeQuery()) {
+                return rs.next() && "MICROSOFT".equals(rs.getString(1)) ? microsoftSyncToken() : serviceJwt();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** authorize-url → emulator approval (login_hint, no redirect following) → {code, state} from the Location. */
     public static Map<String, String> authorize(String jwt, String email, String scopes) {
+        return authorize(jwt, email, scopes, true);
+    }
+
+    /**
+     * authorize-url → {code, state}; with {@code approve} false only the state (and the URL) of a flow that is
+     * never completed — an attacker's own, for instance.
+     */
+    public static Map<String, String> authorize(String jwt, String email, String scopes, boolean approve) {
         JsonNode auth = Json.mapper().valueToTree(given().auth().oauth2(jwt)
                 .queryParam("scopes", scopes).queryParam("redirectUri", CALLBACK)
                 .get("/api/v1/google/authorize-url")
                 .then().statusCode(200).extract().as(Map.class));
         String url = auth.get("url").asText();
+        if (!approve) {
+            return Map.of("state", auth.get("state").asText(), "url", url);
+        }
         Response consent = given().redirects().follow(false).urlEncodingEnabled(false)
                 .get(url + "&login_hint=" + encode(email));
         assertThat(consent.statusCode()).as(consent.asString()).isEqualTo(302);
@@ -101,7 +137,7 @@ public final class ConnectorTestSupport {
     }
 
     public static JsonNode accessToken(String accountId, String rejected) {
-        var request = given().auth().oauth2(serviceJwt()).contentType(ContentType.JSON);
+        var request = given().auth().oauth2(serviceTokenFor(accountId)).contentType(ContentType.JSON);
         if (rejected != null) {
             request = request.body(Map.of("rejectedAccessToken", rejected));
         }

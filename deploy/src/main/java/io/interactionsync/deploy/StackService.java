@@ -66,6 +66,7 @@ public enum StackService {
                 env.put("CONNECTOR_GOOGLE_AUTHORIZE_URL", emulator + "/accounts.google.com/o/oauth2/v2/auth");
                 env.put("CONNECTOR_GOOGLE_TOKEN_URL", emulator + "/oauth2.googleapis.com/token");
                 env.put("CONNECTOR_GOOGLE_REVOKE_URL", emulator + "/oauth2.googleapis.com/revoke");
+                env.put("CONNECTOR_GOOGLE_JWKS_URL", emulator + "/www.googleapis.com/oauth2/v3/certs");
                 env.put("CONNECTOR_MICROSOFT_CLIENT_ID", "local-ms-client");
                 env.put("CONNECTOR_MICROSOFT_CLIENT_SECRET", "local-ms-secret");
                 env.put("CONNECTOR_MICROSOFT_AUTHORITY_URL", emulator + "/login.microsoftonline.com");

@@ -10,6 +10,9 @@ import io.interactionsync.testsupport.KafkaTestClient;
 import io.interactionsync.testsupport.KafkaTestResource;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,15 +25,19 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Two connector replicas on one database and one broker, both firing the daily fan-out schedule
  * (here every two seconds): every slot is run by exactly one of them, so each account gets one
- * scheduled sync request per slot, never two.
+ * scheduled sync request per slot, never two. The per-user rate limits hold across the two replicas too.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConnectorReplicasIT {
 
     static final String EVERY_TWO_SECONDS = "*/2 * * * * ?";
@@ -40,6 +47,7 @@ class ConnectorReplicasIT {
     StackEndpoints replicaA;
     StackEndpoints replicaB;
     String accountId;
+    String ritasJwt;
 
     @BeforeAll
     void startTwoConnectorsAndConnectOneAccount() throws IOException {
@@ -57,8 +65,8 @@ class ConnectorReplicasIT {
                 .awaitHttpOk(URI.create(StackService.CONNECTOR.healthUrl(replicaA)), Duration.ofSeconds(180));
         StackClient client = new StackClient(replicaA);
         client.putGoogleUser(RITA, Map.of("name", "Rita Replica", "messages", List.of(), "events", List.of()));
-        accountId = client.connectGoogle(client.mintJwt("user-rita-replica", RITA, List.of("user")), RITA, "gmail")
-                .get("id").asText();
+        ritasJwt = client.mintJwt("user-rita-replica", RITA, List.of("user"));
+        accountId = client.connectGoogle(ritasJwt, RITA, "gmail").get("id").asText();
         stack.start(StackService.CONNECTOR, replicaB, "connector-replica-b", schedule)
                 .awaitHttpOk(URI.create(StackService.CONNECTOR.healthUrl(replicaB)), Duration.ofSeconds(180));
     }
@@ -71,6 +79,32 @@ class ConnectorReplicasIT {
     }
 
     @Test
+    @Order(1)
+    void shouldCountOneUsersManualSyncsAcrossBothReplicas() throws Exception {
+        // Default limit 10 per hour per user, counted in PostgreSQL: alternating replicas, 10 pass and then both
+        // replicas answer 429 with Retry-After.
+        HttpClient http = HttpClient.newHttpClient();
+        int accepted = 0;
+        for (int i = 0; i < 14; i++) {
+            StackEndpoints replica = i % 2 == 0 ? replicaA : replicaB;
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(replica.connectorUrl()
+                            + "/api/v1/accounts/" + accountId + "/sync"))
+                    .header("Authorization", "Bearer " + ritasJwt).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (i < 10) {
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+                accepted++;
+            } else {
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(429);
+                assertThat(response.body()).contains("\"rate_limited\"");
+                assertThat(response.headers().firstValue("Retry-After")).isPresent();
+            }
+        }
+        assertThat(accepted).isEqualTo(10);
+    }
+
+    @Test
+    @Order(2)
     void shouldRunEachScheduledSlotOnExactlyOneReplica() throws Exception {
         // Both replicas fire every slot. Which one wins is a race that one of them may win every time (it started
         // first, its JIT is warmer), so wait for both to have fired and for several lost races in total.

@@ -109,8 +109,12 @@ class CalendarAuditIT {
         List<JsonNode> fresh = all.subList(3, all.size());
         assertThat(ops(fresh)).isEqualTo(Map.of(changed, "upsert", added, "upsert", removed, "delete"));
         fresh.forEach(r -> assertThat(ContractSchemas.validate(ContractSchemas.Contract.RAW_RECORD, r)).isEmpty());
-        assertThat(fresh.stream().filter(r -> r.get("remoteId").asText().equals(changed)).findFirst().orElseThrow()
-                .path("payload").path("summary").asText()).endsWith("(moved)");
+        JsonNode repaired = fresh.stream().filter(r -> r.get("remoteId").asText().equals(changed)).findFirst().orElseThrow();
+        JsonNode original = all.subList(0, 3).stream().filter(r -> r.get("remoteId").asText().equals(changed))
+                .findFirst().orElseThrow();
+        assertThat(repaired.path("payload").path("etag").asText()).as("the changed version")
+                .isNotEqualTo(original.path("payload").path("etag").asText());
+        assertThat(repaired.path("payload").has("summary")).as("events.get asks for no summary either").isFalse();
         assertThat(fresh.stream().filter(r -> r.get("remoteId").asText().equals(removed)).findFirst().orElseThrow()
                 .path("payload").path("status").asText()).isEqualTo("cancelled");
         assertThat(status.get("state").asText()).isEqualTo("synced");

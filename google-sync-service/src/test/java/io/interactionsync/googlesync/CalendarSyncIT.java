@@ -108,8 +108,12 @@ class CalendarSyncIT {
         box.changeEventLive(emulator, added);
         List<JsonNode> third = syncAndAwait(accountId, 5, 2);
         assertThat(ops(third)).isEqualTo(Map.of(later, "upsert", added, "upsert"));
-        assertThat(third.stream().filter(r -> r.get("remoteId").asText().equals(added)).findFirst().orElseThrow()
-                .path("payload").path("summary").asText()).endsWith("(moved)");
+        JsonNode moved = third.stream().filter(r -> r.get("remoteId").asText().equals(added)).findFirst().orElseThrow();
+        JsonNode before = second.stream().filter(r -> r.get("remoteId").asText().equals(added)).findFirst().orElseThrow();
+        assertThat(moved.path("payload").path("etag").asText()).as("the changed version")
+                .isNotEqualTo(before.path("payload").path("etag").asText());
+        assertThat(moved.path("payload").has("summary")).as("no summary is requested (issue 17)").isFalse();
+        assertThat(moved.path("payload").path("start").path("dateTime").isMissingNode()).isFalse();
         CalendarCursor afterRelist = cursors.load(accountId).orElseThrow();
         assertThat(afterRelist.phase()).isEqualTo(CalendarCursor.Phase.INCREMENTAL);
         assertThat(afterRelist.syncToken()).isNotEqualTo(tokenAfterIncremental);

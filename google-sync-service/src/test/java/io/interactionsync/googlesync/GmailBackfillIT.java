@@ -125,7 +125,9 @@ class GmailBackfillIT {
             assertThat(payload.path("labelIds").toString()).doesNotContain("SPAM").doesNotContain("TRASH")
                     .doesNotContain("DRAFT").doesNotContain("CHAT");
             assertThat(payload.path("payload").path("headers").toString()).contains("Message-ID")
-                    .doesNotContain("X-Not-Requested");
+                    .doesNotContain("X-Not-Requested").as("no subject line is requested (issue 17)")
+                    .doesNotContain("\"Subject\"");
+            assertThat(payload.has("snippet")).as("nor the snippet, a piece of the body").isFalse();
         }
 
         GmailCursor cursor = cursors.load(accountId).orElseThrow();
@@ -175,7 +177,8 @@ class GmailBackfillIT {
         records.forEach(r -> assertThat(ContractSchemas.validate(ContractSchemas.Contract.RAW_RECORD, r)).isEmpty());
         assertThat(records).filteredOn(r -> r.path("payload").path("threadId").asText().equals(thread)).hasSize(5)
                 .allSatisfy(r -> assertThat(r.path("payload").path("payload").path("headers").toString())
-                        .contains("Message-ID").doesNotContain("X-Not-Requested"));
+                        .contains("Message-ID").doesNotContain("X-Not-Requested").doesNotContain("\"Subject\""));
+        assertThat(records).allSatisfy(r -> assertThat(r.path("payload").has("snippet")).isFalse());
         GmailCursor cursor = cursors.load(accountId).orElseThrow();
         assertThat(cursor.published()).isEqualTo(box.expectedIds().size());
         JsonNode methods = box.stats(emulator).path("methods");

@@ -108,6 +108,10 @@ class CalendarSyncIT {
         assertThat(ops).doesNotContainKeys(tooOld, tooFar);
         JsonNode p = records.stream().filter(r -> r.get("remoteId").asText().equals(pacific)).findFirst().orElseThrow();
         assertThat(p.path("payload").path("start").path("timeZone").asText()).isEqualTo("UTC");
+        assertThat(records).as("only the fields the rules read: no subject, preview or location (issue 17)")
+                .allSatisfy(r -> assertThat(r.path("payload").has("subject") || r.path("payload").has("bodyPreview")
+                        || r.path("payload").has("location")).isFalse());
+        assertThat(p.path("payload").path("attendees").isArray()).isTrue();
         assertThat(p.get("source").asText()).isEqualTo("outlook_calendar");
         assertThat(p.get("mailbox").asText()).isEqualTo(user.upn);
         assertThat(records).allSatisfy(r -> assertThat(ContractSchemas.validate(ContractSchemas.Contract.RAW_RECORD, r)).isEmpty());

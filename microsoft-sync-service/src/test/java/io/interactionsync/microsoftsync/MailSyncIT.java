@@ -94,6 +94,11 @@ class MailSyncIT {
         assertThat(r.get("userId").asText()).isEqualTo(FakeConnectorResource.userId(accountId));
         assertThat(r.path("payload").path("internetMessageHeaders").isArray()).isTrue();
         assertThat(r.path("payload").has("body")).as("only the $select fields").isFalse();
+        assertThat(records).as("no subject line is requested or published (issue 17)").allSatisfy(rec -> {
+            assertThat(rec.path("payload").has("subject")).isFalse();
+            assertThat(rec.path("payload").path("internetMessageHeaders").toString()).contains("Message-ID")
+                    .doesNotContain("Subject").doesNotContain("Thread-Topic");
+        });
         assertThat(records).allSatisfy(rec -> assertThat(ContractSchemas.validate(ContractSchemas.Contract.RAW_RECORD, rec)).isEmpty());
         String inbox = box.folderId(emulator, "Inbox");
         String sent = box.folderId(emulator, "Sent Items");

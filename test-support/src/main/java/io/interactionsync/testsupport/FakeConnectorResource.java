@@ -32,8 +32,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * with REAL OAuth against the provider emulator: authorize with login_hint → code → token endpoint with the local
  * client of the provider named by {@code fake-connector.provider} ({@code google} or {@code microsoft}), and the
  * refresh_token grant when the caller reports a rejected token (keeping a rotated refresh token). Unknown account →
- * 404 problem; a refresh answered invalid_grant → 409 reauth_required. It also remembers the Authorization header it
- * was called with (the service JWT the OIDC client filter adds).
+ * 404 problem; a refresh answered invalid_grant → 409 reauth_required; a bearer that is not this provider's sync
+ * service's client-credentials token with the internal audience → 403 {@code client_not_allowed}, as the connector
+ * answers. It also remembers the Authorization header it was called with (the service JWT the OIDC client filter adds).
  *
  * <p>A test app serves it when its test profile indexes this module and names the provider:
  * {@code %test.quarkus.index-dependency.test-support.group-id=io.interactionsync},
@@ -90,6 +91,9 @@ public class FakeConnectorResource {
         }
     }
 
+    /** The audience the connector requires of service tokens. */
+    public static final String INTERNAL_AUDIENCE = "interaction-sync-internal";
+
     /** accountId → account. Tests register theirs with {@link #register}. */
     private static final Map<String, Account> ACCOUNTS = new ConcurrentHashMap<>();
     private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
@@ -139,6 +143,10 @@ public class FakeConnectorResource {
     public Response accessToken(@PathParam("id") String id, @HeaderParam("Authorization") String authorization,
                                 String body) throws IOException, InterruptedException {
         lastAuthorization = authorization;
+        String refusal = refusal(authorization, provider.id + "-sync-service");
+        if (refusal != null) {
+            return problem(403, "client_not_allowed", refusal);
+        }
         Account account = ACCOUNTS.get(id);
         if (account == null) {
             return problem(404, "account_not_found", "no such account");
@@ -171,6 +179,36 @@ public class FakeConnectorResource {
                 }
             }
             return ok(account, account.accessToken, account.expiresAt);
+        }
+    }
+
+    /**
+     * What the connector checks of the caller (issue 17), without the signature: a client-credentials token of this
+     * provider's sync service — {@code sub} = {@code client_id} (= {@code azp}) and {@code aud} holding
+     * {@value #INTERNAL_AUDIENCE}. Null when it fits; so a sync service whose OIDC client config would be refused by
+     * the real connector fails its tests here.
+     */
+    static String refusal(String authorization, String expectedClient) {
+        if (authorization == null || !authorization.startsWith("Bearer ")) {
+            return "no bearer token";
+        }
+        String[] parts = authorization.substring(7).trim().split("\\.");
+        if (parts.length != 3) {
+            return "not a JWT";
+        }
+        try {
+            JsonNode claims = Json.mapper().readTree(java.util.Base64.getUrlDecoder().decode(parts[1]));
+            String clientId = claims.path("client_id").asText(null);
+            JsonNode aud = claims.path("aud");
+            boolean audience = aud.isArray() ? java.util.stream.StreamSupport.stream(aud.spliterator(), false)
+                    .anyMatch(a -> INTERNAL_AUDIENCE.equals(a.asText())) : INTERNAL_AUDIENCE.equals(aud.asText());
+            if (!expectedClient.equals(clientId) || !clientId.equals(claims.path("sub").asText())
+                    || (claims.has("azp") && !clientId.equals(claims.path("azp").asText())) || !audience) {
+                return "not a client-credentials token of " + expectedClient + " for " + INTERNAL_AUDIENCE;
+            }
+            return null;
+        } catch (IOException | IllegalArgumentException e) {
+            return "unreadable JWT";
         }
     }
 

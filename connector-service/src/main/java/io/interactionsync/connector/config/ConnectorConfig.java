@@ -4,7 +4,9 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** All connector settings ({@code connector.*}). Provider URLs default to the real endpoints. */
 @ConfigMapping(prefix = "connector")
@@ -23,6 +25,12 @@ public interface ConnectorConfig {
     SyncSchedule syncSchedule();
 
     AccessTokens accessTokens();
+
+    Retention retention();
+
+    Internal internal();
+
+    RateLimits rateLimits();
 
     interface TokenEncryption {
         /**
@@ -55,6 +63,14 @@ public interface ConnectorConfig {
         @WithDefault("https://oauth2.googleapis.com/revoke")
         String revokeUrl();
 
+        /** Google's signing keys for id_tokens (JWKS). */
+        @WithDefault("https://www.googleapis.com/oauth2/v3/certs")
+        String jwksUrl();
+
+        /** Accepted id_token issuers (Google documents both forms). */
+        @WithDefault("https://accounts.google.com,accounts.google.com")
+        List<String> idTokenIssuers();
+
         /** Connect and read timeout of calls to Google's OAuth endpoints. */
         @WithDefault("10s")
         Duration timeout();
@@ -74,6 +90,19 @@ public interface ConnectorConfig {
         /** Tenant audience: {@code organizations} (work/school accounts of any tenant), a tenant id, or {@code common}. */
         @WithDefault("organizations")
         String tenant();
+
+        /**
+         * Signing keys for id_tokens (JWKS); default {@code <authority-url>/<tenant>/discovery/v2.0/keys}
+         * (e.g. {@code https://login.microsoftonline.com/organizations/discovery/v2.0/keys}).
+         */
+        Optional<String> jwksUrl();
+
+        /**
+         * The id_token issuer, {@code {tenantid}} standing for the token's {@code tid} (Microsoft's multi-tenant
+         * issuer template; it names the real host even when the authority is an emulator).
+         */
+        @WithDefault("https://login.microsoftonline.com/{tenantid}/v2.0")
+        String idTokenIssuer();
 
         /** Microsoft Graph base URL (shared-mailbox probe). */
         @WithDefault("https://graph.microsoft.com/v1.0")
@@ -95,6 +124,54 @@ public interface ConnectorConfig {
         /** How long an authorize-url {@code state} (and its PKCE verifier) stays usable. */
         @WithDefault("10m")
         Duration stateTtl();
+
+        /**
+         * Unused, unexpired states one user may hold; a new authorize-url beyond it drops that user's oldest, so the
+         * table stays bounded whatever a client does.
+         */
+        @WithDefault("10")
+        int maxPendingStates();
+    }
+
+    /** Who may call {@code /internal/v1/**}: client-credentials tokens of allow-listed service clients. */
+    interface Internal {
+        /** The audience ({@code aud}) a service token must carry. */
+        @WithDefault("interaction-sync-internal")
+        String audience();
+
+        /**
+         * Allow-listed client ids ({@code client_id} = {@code sub} = {@code azp} of the token) and what each may do,
+         * e.g. {@code connector.internal.clients."google-sync-service".providers=google}. A client not listed here,
+         * or a user token whatever its roles, gets 403.
+         */
+        Map<String, InternalClient> clients();
+    }
+
+    interface InternalClient {
+        /** Providers ({@code google}, {@code microsoft}) whose accounts' access tokens and data keys it may get. */
+        Optional<Set<String>> providers();
+
+        /** Whether it may read any data key by key id (the normalizer, which opens sealed raw records). */
+        @WithDefault("false")
+        boolean readDataKeys();
+    }
+
+    /**
+     * Per-user limits, {@code <requests>/<period>} (e.g. {@code 20/10m}) or {@code off}; counted in PostgreSQL, so
+     * they hold across replicas. Over the limit → 429 {@code rate_limited} with {@code Retry-After}.
+     */
+    interface RateLimits {
+        /** {@code GET /api/v1/{google,microsoft}/authorize-url} (each call creates a state row). */
+        @WithDefault("20/10m")
+        String authorizeUrl();
+
+        /** {@code POST /api/v1/accounts/{id}/sync}. */
+        @WithDefault("10/1h")
+        String sync();
+
+        /** {@code POST /api/v1/accounts/{id}/audit}. */
+        @WithDefault("4/1h")
+        String audit();
     }
 
     /** Global source switches (SPEC §4 feature flags). */
@@ -119,5 +196,28 @@ public interface ConnectorConfig {
         /** A stored access token closer than this to its expiry is refreshed before it is handed out. */
         @WithDefault("5m")
         Duration refreshSkew();
+    }
+
+    /** Global retention defaults; a team collection's policy ({@code PUT /api/v1/collections/{id}/retention}) overrides them. */
+    interface Retention {
+        /**
+         * What {@code DELETE …-accounts/{id}} does with the account's data when neither the request ({@code ?purge=})
+         * nor a team policy says: {@code purge} (erase events and raw data for good) or {@code keep}.
+         */
+        @WithDefault("purge")
+        OnDisconnect onDisconnect();
+
+        /**
+         * The global retention window shown in the account JSON and a collection's defaults for users without a team
+         * window (months; 0: none). The normalizer enforces its own {@code normalizer.retention.event-months} (also 36
+         * by default): set both to the same value.
+         */
+        @WithDefault("36")
+        int eventMonths();
+    }
+
+    /** Configured as {@code purge} / {@code keep}. */
+    enum OnDisconnect {
+        PURGE, KEEP
     }
 }

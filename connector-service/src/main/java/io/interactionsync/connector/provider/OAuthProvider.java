@@ -35,8 +35,18 @@ public interface OAuthProvider {
     /** The URL the user's browser is sent to. */
     String authorizeUrl(AuthorizationRequest request);
 
-    /** Authorization-code exchange (with the PKCE verifier when the flow used one). */
+    /**
+     * Authorization-code exchange with the PKCE verifier of the state the code was issued for (always: a code the
+     * provider issued without our challenge is refused, so a code from another flow can never be redeemed), and
+     * verification of the id_token (signature against the provider's JWKS, issuer, audience, expiry).
+     */
     TokenGrant exchangeCode(String code, String redirectUri, String codeVerifier);
+
+    /**
+     * The scopes to record when a token response has no {@code scope}: only what the provider documents for that
+     * case, never "everything requested" unless the provider says so.
+     */
+    List<String> scopesWhenUnreported(List<String> requested);
 
     /** Refresh-token grant; the result carries a new refresh token when the provider rotated it. */
     TokenGrant refresh(String refreshToken);

@@ -17,7 +17,19 @@ public class ProviderException extends RuntimeException {
         /** A personal (consumer) account where only work or school accounts are allowed. */
         PERSONAL_ACCOUNT,
         /** The tenant requires an administrator to consent to the requested permissions. */
-        CONSENT_REQUIRED
+        CONSENT_REQUIRED,
+        /**
+         * The id_token failed verification (signature against the provider's JWKS, {@code iss}, {@code aud},
+         * {@code exp}, or a required claim such as Microsoft's {@code tid}/{@code oid}).
+         */
+        ID_TOKEN_INVALID,
+        /** Google: the account's address is not verified ({@code email_verified} false or missing). */
+        EMAIL_NOT_VERIFIED,
+        /**
+         * The code was issued without our PKCE challenge (the provider refused our verifier, e.g. Google's
+         * "code_verifier or verifier is not needed."): it did not come from our authorize URL.
+         */
+        PKCE_MISMATCH
     }
 
     private final Kind kind;

@@ -23,8 +23,13 @@ public class AccountRepository implements PanacheRepositoryBase<Account, UUID> {
                 Account.Status.DISCONNECTED);
     }
 
+    /**
+     * The live (not disconnected) row of a provider identity. A disconnected row is history: the same mailbox
+     * connected again becomes a new account with a new id (one live row per identity, a partial unique index).
+     */
     public Optional<Account> findByProviderIdentityForUpdate(Provider provider, String providerUserId) {
-        return find("provider = ?1 and providerUserId = ?2", provider, providerUserId)
+        return find("provider = ?1 and providerUserId = ?2 and status <> ?3", provider, providerUserId,
+                Account.Status.DISCONNECTED)
                 .withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
     }
 

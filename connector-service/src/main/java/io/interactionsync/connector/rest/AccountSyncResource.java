@@ -3,6 +3,7 @@ package io.interactionsync.connector.rest;
 import io.interactionsync.connector.rest.dto.SyncAccepted;
 import io.interactionsync.connector.security.CurrentUser;
 import io.interactionsync.connector.service.AccountService;
+import io.interactionsync.connector.service.RateLimiter;
 import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.ws.rs.POST;
@@ -25,10 +26,12 @@ public class AccountSyncResource {
 
     private final AccountService accounts;
     private final CurrentUser user;
+    private final RateLimiter rateLimiter;
 
-    public AccountSyncResource(AccountService accounts, CurrentUser user) {
+    public AccountSyncResource(AccountService accounts, CurrentUser user, RateLimiter rateLimiter) {
         this.accounts = accounts;
         this.user = user;
+        this.rateLimiter = rateLimiter;
     }
 
     @POST
@@ -37,7 +40,9 @@ public class AccountSyncResource {
     @APIResponse(responseCode = "202", description = "Requested")
     @APIResponse(responseCode = "404", description = "account_not_found")
     @APIResponse(responseCode = "409", description = "reauth_required, no_sources_enabled")
+    @APIResponse(responseCode = "429", description = "rate_limited (per user, connector.rate-limits.sync), with Retry-After")
     public Response sync(@PathParam("id") String id) {
+        rateLimiter.acquire(user.id(), RateLimiter.Action.SYNC);
         SyncAccepted accepted = accounts.requestSync(user.id(), Ids.accountId(id));
         return Response.accepted(accepted).build();
     }
@@ -49,7 +54,9 @@ public class AccountSyncResource {
     @APIResponse(responseCode = "202", description = "Requested")
     @APIResponse(responseCode = "404", description = "account_not_found")
     @APIResponse(responseCode = "409", description = "reauth_required, no_sources_enabled")
+    @APIResponse(responseCode = "429", description = "rate_limited (per user, connector.rate-limits.audit), with Retry-After")
     public Response audit(@PathParam("id") String id) {
+        rateLimiter.acquire(user.id(), RateLimiter.Action.AUDIT);
         SyncAccepted accepted = accounts.requestAudit(user.id(), Ids.accountId(id));
         return Response.accepted(accepted).build();
     }

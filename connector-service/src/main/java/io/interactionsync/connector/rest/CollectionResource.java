@@ -4,9 +4,12 @@ import io.interactionsync.connector.rest.dto.BlocklistRequest;
 import io.interactionsync.connector.rest.dto.BlocklistView;
 import io.interactionsync.connector.rest.dto.CollectionRequest;
 import io.interactionsync.connector.rest.dto.CollectionView;
+import io.interactionsync.connector.rest.dto.RetentionRequest;
+import io.interactionsync.connector.rest.dto.RetentionView;
 import io.interactionsync.connector.security.CurrentUser;
 import io.interactionsync.connector.service.BlocklistService;
 import io.interactionsync.connector.service.DirectoryService;
+import io.interactionsync.connector.service.RetentionService;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -31,11 +34,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class CollectionResource {
 
     private final DirectoryService directory;
+    private final RetentionService retention;
     private final BlocklistService blocklists;
     private final CurrentUser user;
 
-    public CollectionResource(DirectoryService directory, BlocklistService blocklists, CurrentUser user) {
+    public CollectionResource(DirectoryService directory, RetentionService retention, BlocklistService blocklists,
+                              CurrentUser user) {
         this.directory = directory;
+        this.retention = retention;
         this.blocklists = blocklists;
         this.user = user;
     }
@@ -57,6 +63,28 @@ public class CollectionResource {
     @APIResponse(responseCode = "404", description = "collection_not_found")
     public CollectionView get(@PathParam("id") String id) {
         return directory.get(id);
+    }
+
+    @PUT
+    @Path("/{id}/retention")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Set the team's retention policy: what a disconnect does by default (purge or keep) and how many "
+            + "months of events its members keep; publishes account-events directory_changed with the window")
+    @APIResponse(responseCode = "200", description = "Stored")
+    @APIResponse(responseCode = "400", description = "validation_failed (onDisconnect not purge|keep, eventMonths not 1..1200), "
+            + "invalid_collection_id, unknown_field, malformed_json")
+    @APIResponse(responseCode = "403", description = "forbidden (not an admin)")
+    @APIResponse(responseCode = "404", description = "collection_not_found")
+    public RetentionView putRetention(@PathParam("id") String id, @Valid @NotNull RetentionRequest request) {
+        return retention.put(id, request, user.id());
+    }
+
+    @GET
+    @Path("/{id}/retention")
+    @Operation(summary = "The team's retention policy (defaults: true when it has none and the global defaults apply)")
+    @APIResponse(responseCode = "404", description = "collection_not_found")
+    public RetentionView getRetention(@PathParam("id") String id) {
+        return retention.get(id);
     }
 
     @PUT

@@ -2,10 +2,11 @@ package io.interactionsync.connector.rest;
 
 import io.interactionsync.connector.rest.dto.AccessTokenRequest;
 import io.interactionsync.connector.rest.dto.AccessTokenResponse;
-import io.interactionsync.connector.security.CurrentUser;
+import io.interactionsync.connector.security.InternalCallers;
+import io.interactionsync.connector.security.ServiceCaller;
 import io.interactionsync.connector.service.AccessTokenService;
 import io.smallrye.common.annotation.RunOnVirtualThread;
-import jakarta.annotation.security.RolesAllowed;
+import io.quarkus.security.Authenticated;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.validation.ConstraintViolationException;
@@ -23,9 +24,12 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Service-to-service API: only JWTs with role {@code service} (client-credentials tokens of the sync services). */
+/**
+ * Service-to-service API: only client-credentials tokens of allow-listed service clients with the internal audience
+ * ({@link InternalCallers}), each for its own provider's accounts; user tokens are refused whatever their roles.
+ */
 @Path("/internal/v1/accounts")
-@RolesAllowed(CurrentUser.SERVICE)
+@Authenticated
 @RunOnVirtualThread
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Internal")
@@ -34,11 +38,14 @@ public class InternalAccessTokenResource {
     private final AccessTokenService tokens;
     private final ObjectMapper mapper;
     private final Validator validator;
+    private final InternalCallers callers;
 
-    public InternalAccessTokenResource(AccessTokenService tokens, ObjectMapper mapper, Validator validator) {
+    public InternalAccessTokenResource(AccessTokenService tokens, ObjectMapper mapper, Validator validator,
+                                       InternalCallers callers) {
         this.tokens = tokens;
         this.mapper = mapper;
         this.validator = validator;
+        this.callers = callers;
     }
 
     @POST
@@ -48,11 +55,14 @@ public class InternalAccessTokenResource {
             schema = @Schema(implementation = AccessTokenRequest.class)))
     @Operation(summary = "A usable access token, refreshed when within the skew of expiry or when the caller reports it rejected")
     @APIResponse(responseCode = "200", description = "{accountId, userId, provider, email, accessToken, expiresAt, scopes}")
-    @APIResponse(responseCode = "403", description = "forbidden (not a service token)")
+    @APIResponse(responseCode = "403", description = "service_client_required (a user token, whatever its roles), "
+            + "client_not_allowed (client not allow-listed, audience missing), provider_not_allowed (another "
+            + "provider's account)")
     @APIResponse(responseCode = "404", description = "account_not_found")
     @APIResponse(responseCode = "409", description = "reauth_required")
     @APIResponse(responseCode = "502", description = "provider_unavailable")
     public AccessTokenResponse accessToken(@PathParam("id") String id, String body) throws JsonProcessingException {
+        ServiceCaller caller = callers.require();
         // The body is optional, so callers may send none (and no Content-Type): parse it here.
         AccessTokenRequest request = body == null || body.isBlank() ? null
                 : mapper.readValue(body, AccessTokenRequest.class);
@@ -62,6 +72,7 @@ public class InternalAccessTokenResource {
                 throw new ConstraintViolationException(violations);
             }
         }
-        return tokens.accessToken(Ids.accountId(id), request == null ? null : request.rejectedAccessToken());
+        return tokens.accessToken(Ids.accountId(id), request == null ? null : request.rejectedAccessToken(),
+                caller::requireProvider);
     }
 }

@@ -61,6 +61,7 @@ public class MicrosoftConnectResource {
     @APIResponse(responseCode = "200", description = "{url, state}")
     @APIResponse(responseCode = "400", description = "redirect_uri_not_allowed, redirect_uri_required, unknown_scope, scopes_required")
     @APIResponse(responseCode = "401", description = "unauthorized")
+    @APIResponse(responseCode = "429", description = "rate_limited (per user, connector.rate-limits.authorize-url), with Retry-After")
     @APIResponse(responseCode = "503", description = "provider_not_configured")
     public AuthorizeUrlResponse authorizeUrl(@QueryParam("scopes") @DefaultValue("mail,calendar") String scopes,
                                              @QueryParam("redirectUri") String redirectUri) {
@@ -75,12 +76,12 @@ public class MicrosoftConnectResource {
             + "to get them classified")
     @APIResponse(responseCode = "201", description = "Account connected")
     @APIResponse(responseCode = "200", description = "Account already connected by the caller: updated")
-    @APIResponse(responseCode = "400", description = "authorization_code_invalid, authorization_rejected, invalid_state, state_expired, state_already_used, state_required, redirect_uri_mismatch, redirect_uri_not_allowed, validation_failed, unknown_field, malformed_json")
+    @APIResponse(responseCode = "400", description = "authorization_code_invalid, authorization_code_not_for_this_state, authorization_rejected, invalid_state, state_expired, state_already_used, state_required, redirect_uri_mismatch, redirect_uri_not_allowed, validation_failed, unknown_field, malformed_json")
     @APIResponse(responseCode = "401", description = "unauthorized")
     @APIResponse(responseCode = "403", description = "admin_consent_required, with adminConsentUrl (the tenant's v2 adminconsent URL for an administrator)")
     @APIResponse(responseCode = "409", description = "account_connected_by_another_user")
     @APIResponse(responseCode = "422", description = "personal_account_not_allowed (outlook.com / hotmail.com / live.com accounts)")
-    @APIResponse(responseCode = "502", description = "provider_unavailable, provider_configuration_error, provider_response_invalid")
+    @APIResponse(responseCode = "502", description = "provider_unavailable, provider_configuration_error, provider_response_invalid, id_token_invalid (signature, iss/tid, aud, exp, oid)")
     @APIResponse(responseCode = "503", description = "provider_not_configured, event_publish_failed")
     public Response connect(@Valid @NotNull MicrosoftConnectRequest request) {
         if (request.error() != null && !request.error().isBlank()) {
@@ -101,7 +102,7 @@ public class MicrosoftConnectResource {
     @APIResponse(responseCode = "200", description = "Account JSON list")
     @APIResponse(responseCode = "401", description = "unauthorized")
     public List<AccountView> list() {
-        return accounts.list(user.id(), Provider.MICROSOFT);
+        return accounts.list(user.id(), user.email(), Provider.MICROSOFT);
     }
 
     @GET
@@ -111,20 +112,22 @@ public class MicrosoftConnectResource {
     @APIResponse(responseCode = "400", description = "invalid_account_id")
     @APIResponse(responseCode = "404", description = "account_not_found (also for other users' accounts)")
     public AccountView get(@PathParam("id") String id) {
-        return accounts.get(user.id(), Provider.MICROSOFT, Ids.accountId(id));
+        return accounts.get(user.id(), user.email(), Provider.MICROSOFT, Ids.accountId(id));
     }
 
     @DELETE
     @Path("/microsoft-accounts/{id}")
     @Operation(summary = "Disconnect: erase the tokens (Microsoft has no refresh-token revocation endpoint; the user "
-            + "can remove the app at myapps.microsoft.com), stop syncing, publish disconnected; purge=true also removes "
-            + "the row and asks the normalizer to delete the account's events")
-    @APIResponse(responseCode = "204", description = "Disconnected")
-    @APIResponse(responseCode = "400", description = "invalid_account_id")
+            + "can remove the app at myapps.microsoft.com), stop syncing, publish disconnected. The account's data is "
+            + "purged unless purge=false where the team policy allows keeping, or the team policy (or "
+            + "connector.retention.on-disconnect) says keep; purge=true always purges")
+    @APIResponse(responseCode = "204", description = "Disconnected; headers Retention-Outcome: purged|kept and "
+            + "Retention-Reason: requested|team_policy|default_policy")
+    @APIResponse(responseCode = "400", description = "invalid_account_id, invalid_parameter (purge not true|false)")
     @APIResponse(responseCode = "404", description = "account_not_found")
-    public Response delete(@PathParam("id") String id, @QueryParam("purge") @DefaultValue("false") boolean purge) {
-        accounts.disconnect(user.id(), Provider.MICROSOFT, Ids.accountId(id), purge);
-        return Response.noContent().build();
+    public Response delete(@PathParam("id") String id, @QueryParam("purge") String purge) {
+        return Disconnects.answer(accounts.disconnect(user.id(), user.email(), Provider.MICROSOFT, Ids.accountId(id),
+                Disconnects.purgeParameter(purge)));
     }
 
     @GET

@@ -1,6 +1,7 @@
 package io.interactionsync.connector.scheduler;
 
 import io.interactionsync.connector.repository.OAuthStateRepository;
+import io.interactionsync.connector.repository.RateLimitRepository;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,15 +9,20 @@ import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Duration;
 
-/** Deletes OAuth states a day after they expired (they are useless then, and hold sealed PKCE verifiers). */
+/**
+ * Deletes OAuth states a day after they expired (they are useless then, and hold sealed PKCE verifiers), and
+ * per-user rate-limit counters idle for a day.
+ */
 @ApplicationScoped
 public class OAuthStateCleanupJob {
 
     private final OAuthStateRepository states;
+    private final RateLimitRepository rateLimits;
     private final Clock clock;
 
-    public OAuthStateCleanupJob(OAuthStateRepository states, Clock clock) {
+    public OAuthStateCleanupJob(OAuthStateRepository states, RateLimitRepository rateLimits, Clock clock) {
         this.states = states;
+        this.rateLimits = rateLimits;
         this.clock = clock;
     }
 
@@ -27,5 +33,6 @@ public class OAuthStateCleanupJob {
         if (deleted > 0) {
             Log.infof("deleted %d expired OAuth states", deleted);
         }
+        rateLimits.deleteIdle();
     }
 }

@@ -8,7 +8,6 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class CurrentUser {
 
     public static final String ADMIN = "admin";
-    public static final String SERVICE = "service";
 
     private final JsonWebToken jwt;
 

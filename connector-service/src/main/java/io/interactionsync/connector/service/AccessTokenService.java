@@ -10,6 +10,7 @@ import io.interactionsync.connector.repository.AccountRepository;
 import io.interactionsync.connector.rest.dto.AccessTokenResponse;
 import io.interactionsync.connector.rest.problem.ApiException;
 import io.interactionsync.model.AccountEvent;
+import io.interactionsync.model.Provider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -21,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jboss.logging.MDC;
 
@@ -56,10 +58,23 @@ public class AccessTokenService {
         this.meters = meters;
     }
 
+    /** For the connector's own use (shared-mailbox probe): no caller grant to check. */
     public AccessTokenResponse accessToken(UUID id, String rejectedAccessToken) {
+        return accessToken(id, rejectedAccessToken, provider -> { });
+    }
+
+    /**
+     * @param allowed checks the account's provider against the caller's grant (throws when refused), before any
+     *                token is decrypted or refreshed
+     */
+    public AccessTokenResponse accessToken(UUID id, String rejectedAccessToken, Consumer<Provider> allowed) {
         MDC.put("accountId", id.toString());
         try {
             Account a = QuarkusTransaction.requiringNew().call(() -> accounts.findById(id));
+            if (a == null || a.status == Account.Status.DISCONNECTED) {
+                throw ApiException.notFound("account_not_found", "No such account.");
+            }
+            allowed.accept(a.provider);
             requireUsable(a);
             String current = cipher.open(a.accessTokenEnc, a.tokenKeyId, a.accessTokenAad());
             if (usable(a, current, rejectedAccessToken)) {

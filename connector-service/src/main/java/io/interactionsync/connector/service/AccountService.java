@@ -36,12 +36,14 @@ public class AccountService {
     private final OAuthProviders providers;
     private final TokenCipher cipher;
     private final EventPublisher publisher;
+    private final RetentionService retention;
     private final Clock clock;
 
     public AccountService(AccountRepository accounts, SyncStatusRepository statuses,
                           SharedMailboxRepository sharedMailboxes, AccountMapper mapper,
                           SourcePolicy sourcePolicy, OAuthProviders providers, TokenCipher cipher,
-                          EventPublisher publisher, Clock clock) {
+                          EventPublisher publisher, RetentionService retention, Clock clock) {
+        this.retention = retention;
         this.accounts = accounts;
         this.statuses = statuses;
         this.sharedMailboxes = sharedMailboxes;
@@ -53,7 +55,7 @@ public class AccountService {
         this.clock = clock;
     }
 
-    public List<AccountView> list(String userId, Provider provider) {
+    public List<AccountView> list(String userId, String userEmail, Provider provider) {
         return QuarkusTransaction.requiringNew().call(() -> {
             List<Account> owned = accounts.listOwned(userId, provider);
             List<UUID> ids = owned.stream().map(a -> a.id).toList();
@@ -61,29 +63,57 @@ public class AccountService {
             var all = new java.util.ArrayList<>(statuses.listFor(ids));
             all.addAll(statuses.listForMailboxes(shared.values().stream().flatMap(List::stream)
                     .map(m -> m.key.address).toList()));
-            return owned.stream().map(a -> mapper.toView(a, all, shared.getOrDefault(a.id, List.of()))).toList();
+            return owned.stream().map(a -> mapper.toView(a, all, shared.getOrDefault(a.id, List.of()))
+                    .withRetention(retentionInfo(userEmail, a.email))).toList();
         });
     }
 
-    public AccountView get(String userId, Provider provider, UUID id) {
+    public AccountView get(String userId, String userEmail, Provider provider, UUID id) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Account a = owned(userId, id, provider);
             var shared = sharedMailboxes.forAccount(a.id);
             var all = new java.util.ArrayList<>(statuses.listFor(List.of(a.id)));
             all.addAll(statuses.listForMailboxes(shared.stream().map(m -> m.key.address).toList()));
-            return mapper.toView(a, all, shared);
+            return mapper.toView(a, all, shared).withRetention(retentionInfo(userEmail, a.email));
         });
+    }
+
+    /** The Account JSON's {@code retention}: the policy of the teams listing the user's or the account's address. */
+    public AccountView.RetentionInfo retentionInfo(String userEmail, String accountEmail) {
+        RetentionService.Effective e = retention.effectiveFor(addresses(userEmail, accountEmail));
+        return new AccountView.RetentionInfo(e.onDisconnect(), e.eventMonths(),
+                e.origin().name().toLowerCase(java.util.Locale.ROOT), e.collections());
+    }
+
+    private static List<String> addresses(String userEmail, String accountEmail) {
+        List<String> out = new java.util.ArrayList<>(2);
+        if (userEmail != null) {
+            out.add(userEmail);
+        }
+        if (accountEmail != null) {
+            out.add(accountEmail);
+        }
+        return out;
     }
 
     /**
      * Revokes the grant at the provider (best effort: a provider outage does not keep the tokens), erases the
-     * tokens, marks the account disconnected — or removes the row when {@code purge} — and publishes
-     * {@code disconnected}.
+     * tokens and publishes {@code disconnected}. Whether the account's data is purged — the row removed and the
+     * {@code disconnected} record carrying {@code purge: true}, so that the sync services and the normalizer erase
+     * everything of it — or kept (the row marked disconnected) is decided by {@link RetentionService#decide}:
+     * {@code requestedPurge} (the {@code ?purge=} parameter, null when absent) and the owner's team policy.
+     * Either way the account id is finished: the same mailbox connected again is a new account.
+     *
+     * @return what was decided, and why
      */
-    public void disconnect(String userId, Provider provider, UUID id, boolean purge) {
+    public RetentionService.Decision disconnect(String userId, String userEmail, Provider provider, UUID id,
+                                                Boolean requestedPurge) {
         Account snapshot = QuarkusTransaction.requiringNew().call(() -> owned(userId, id, provider));
         MDC.put("accountId", id.toString());
         try {
+            RetentionService.Decision decision = RetentionService.decide(requestedPurge,
+                    retention.effectiveFor(addresses(userEmail, snapshot.email)));
+            boolean purge = decision.purge();
             String refresh = cipher.open(snapshot.refreshTokenEnc, snapshot.tokenKeyId, snapshot.refreshTokenAad());
             String access = cipher.open(snapshot.accessTokenEnc, snapshot.tokenKeyId, snapshot.accessTokenAad());
             String toRevoke = refresh != null ? refresh : access;
@@ -116,7 +146,9 @@ public class AccountService {
             publisher.publish(new AccountEvent(AccountEvent.SCHEMA_VERSION, AccountEvent.Type.DISCONNECTED,
                     id.toString(), snapshot.userId, snapshot.provider, snapshot.email, snapshot.scopeList(), sources,
                     null, purge, null, clock.instant()));
-            Log.infof("account %s disconnected (purge=%s)", id, purge);
+            Log.infof("account %s disconnected: data %s (%s)", id, purge ? "purged" : "kept",
+                    decision.reason().wireName());
+            return decision;
         } finally {
             MDC.remove("accountId");
         }

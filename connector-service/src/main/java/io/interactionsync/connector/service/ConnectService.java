@@ -51,8 +51,6 @@ import org.jboss.logging.MDC;
 @ApplicationScoped
 public class ConnectService {
 
-    public static final String POSTMESSAGE = "postmessage";
-
     private final ConnectorConfig config;
     private final OAuthProviders providers;
     private final TokenCipher cipher;
@@ -65,12 +63,14 @@ public class ConnectService {
     private final EventPublisher publisher;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final RateLimiter rateLimiter;
     private final SecureRandom random = new SecureRandom();
 
     public ConnectService(ConnectorConfig config, OAuthProviders providers, TokenCipher cipher, OAuthStateRepository states,
                           AccountRepository accounts, SyncStatusRepository statuses,
                           SharedMailboxRepository sharedMailboxes, AccountMapper mapper,
-                          SourcePolicy sourcePolicy, EventPublisher publisher, Clock clock, MeterRegistry meters) {
+                          SourcePolicy sourcePolicy, EventPublisher publisher, Clock clock, MeterRegistry meters,
+                          RateLimiter rateLimiter) {
         this.config = config;
         this.providers = providers;
         this.cipher = cipher;
@@ -83,6 +83,7 @@ public class ConnectService {
         this.publisher = publisher;
         this.clock = clock;
         this.meters = meters;
+        this.rateLimiter = rateLimiter;
     }
 
     /** Result of a connect: whether the row (for this user) is new, and the Account JSON. */
@@ -90,6 +91,7 @@ public class ConnectService {
     }
 
     public AuthorizeUrlResponse authorizeUrl(Provider p, String userId, String scopeChoices, String redirectUri) {
+        rateLimiter.acquire(userId, RateLimiter.Action.AUTHORIZE_URL);
         OAuthProvider provider = configured(p);
         requireAllowedRedirect(redirectUri);
         List<String> choices = scopeChoices == null || scopeChoices.isBlank() ? List.of()
@@ -107,6 +109,11 @@ public class ConnectService {
         String verifier = randomToken(64);
         Instant now = clock.instant();
         QuarkusTransaction.requiringNew().run(() -> {
+            int dropped = states.makeRoomFor(userId, config.oauth().maxPendingStates(), now);
+            if (dropped > 0) {
+                Log.debugf("dropped %d pending OAuth states of one user (cap %d)", dropped,
+                        config.oauth().maxPendingStates());
+            }
             OAuthState s = new OAuthState();
             s.state = state;
             s.userId = userId;
@@ -126,25 +133,24 @@ public class ConnectService {
     public ConnectResult connect(Provider p, String userId, ConnectRequest request) {
         OAuthProvider provider = configured(p);
         requireAllowedRedirect(request.redirectUri());
-        String verifier = null;
-        List<String> requestedScopes = null;
-        if (request.state() != null) {
-            ConsumedState consumed = QuarkusTransaction.requiringNew().call(
-                    () -> consumeState(request.state(), userId, p, request.redirectUri()));
-            verifier = consumed.verifier();
-            requestedScopes = consumed.requestedScopes();
-        } else if (!POSTMESSAGE.equals(request.redirectUri())) {
-            throw ApiException.badRequest("state_required",
-                    "The state returned by the authorize URL is required for this redirect URI.");
+        // Every exchange — redirectUri "postmessage" included — needs the state our authorize-url issued to this
+        // user; its PKCE verifier goes to the token endpoint, so only the code of that very authorization request
+        // can be redeemed (a code stolen from someone else's flow fails PKCE at the provider).
+        if (request.state() == null) {
+            throw ApiException.badRequest("state_required", "The state returned by GET …/authorize-url is required: "
+                    + "start the connect flow there (the popup flow too).");
         }
+        ConsumedState consumed = QuarkusTransaction.requiringNew().call(
+                () -> consumeState(request.state(), userId, p, request.redirectUri()));
         TokenGrant grant;
         try {
-            grant = provider.exchangeCode(request.code(), request.redirectUri(), verifier);
+            grant = provider.exchangeCode(request.code(), request.redirectUri(), consumed.verifier());
         } catch (ProviderException e) {
             throw exchangeFailure(p, e);
         }
+        // Scopes only from the token response; without one, only what the provider documents for that case.
         List<String> granted = grant.scopes() != null ? grant.scopes()
-                : requestedScopes != null ? requestedScopes : List.of();
+                : provider.scopesWhenUnreported(consumed.requestedScopes());
         Upserted upserted;
         try {
             upserted = QuarkusTransaction.requiringNew().call(() -> upsert(userId, p, grant, granted));
@@ -237,26 +243,17 @@ public class ConnectService {
             a.createdAt = now;
             created = true;
         } else {
+            // A live row (active or waiting for re-authorisation): the same account, reconnected.
             a = existing.get();
             if (!a.userId.equals(userId)) {
-                if (a.status != Account.Status.DISCONNECTED) {
-                    throw ApiException.conflict("account_connected_by_another_user",
-                            "This " + p.name().toLowerCase(Locale.ROOT) + " account is already connected by another user.");
-                }
-                // A disconnected row taken over by a new owner starts afresh.
-                statuses.delete("key.accountId", a.id);
-                sharedMailboxes.delete("key.accountId", a.id);
-                a.createdAt = now;
-                created = true;
-            } else {
-                created = a.status == Account.Status.DISCONNECTED;
-                if (a.status == Account.Status.ACTIVE && !new HashSet<>(a.scopeList()).equals(new HashSet<>(granted))) {
-                    type = AccountEvent.Type.SCOPES_CHANGED;
-                }
-                if (a.status != Account.Status.DISCONNECTED) {
-                    keptRefreshToken = cipher.open(a.refreshTokenEnc, a.tokenKeyId, a.refreshTokenAad());
-                }
+                throw ApiException.conflict("account_connected_by_another_user",
+                        "This " + p.name().toLowerCase(Locale.ROOT) + " account is already connected by another user.");
             }
+            created = false;
+            if (a.status == Account.Status.ACTIVE && !new HashSet<>(a.scopeList()).equals(new HashSet<>(granted))) {
+                type = AccountEvent.Type.SCOPES_CHANGED;
+            }
+            keptRefreshToken = cipher.open(a.refreshTokenEnc, a.tokenKeyId, a.refreshTokenAad());
         }
         a.userId = userId;
         a.provider = p;
@@ -312,6 +309,13 @@ public class ConnectService {
             case PERSONAL_ACCOUNT -> new ApiException(422, "personal_account_not_allowed",
                     "Personal Microsoft accounts (outlook.com, hotmail.com, live.com) can't be connected. "
                             + "Sign in with your work or school account instead.");
+            case PKCE_MISMATCH -> ApiException.badRequest("authorization_code_not_for_this_state",
+                    "The authorization code was not issued for the authorize URL of this state (PKCE verification "
+                            + "failed); start the connect flow again from GET …/authorize-url.");
+            case ID_TOKEN_INVALID -> new ApiException(502, "id_token_invalid",
+                    "The provider's id_token failed verification; the account was not connected.");
+            case EMAIL_NOT_VERIFIED -> new ApiException(422, "email_not_verified",
+                    "The account's email address is not verified with the provider; verify it, then connect again.");
             case CONSENT_REQUIRED -> new ApiException(403, "admin_consent_required",
                     "Your organisation requires an administrator to approve this app before you can connect. "
                             + "Send the adminConsentUrl to your IT administrator, then connect again.",

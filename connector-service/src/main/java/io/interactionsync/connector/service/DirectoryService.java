@@ -2,6 +2,7 @@ package io.interactionsync.connector.service;
 
 import io.interactionsync.connector.TeamCollection;
 import io.interactionsync.connector.repository.CollectionRepository;
+import io.interactionsync.connector.repository.RetentionPolicyRepository;
 import io.interactionsync.connector.rest.dto.CollectionRequest;
 import io.interactionsync.connector.rest.dto.CollectionView;
 import io.interactionsync.connector.rest.problem.ApiException;
@@ -26,11 +27,14 @@ public class DirectoryService {
     private static final Pattern COLLECTION_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private final CollectionRepository collections;
+    private final RetentionPolicyRepository retention;
     private final EventPublisher publisher;
     private final Clock clock;
 
-    public DirectoryService(CollectionRepository collections, EventPublisher publisher, Clock clock) {
+    public DirectoryService(CollectionRepository collections, RetentionPolicyRepository retention,
+                            EventPublisher publisher, Clock clock) {
         this.collections = collections;
+        this.retention = retention;
         this.publisher = publisher;
         this.clock = clock;
     }
@@ -41,7 +45,7 @@ public class DirectoryService {
         List<String> domains = normalise(request.internalDomains(), Addresses::normaliseDomain, "internalDomains", "domain");
         String name = request.name().trim();
         Instant now = clock.instant();
-        QuarkusTransaction.requiringNew().run(() -> {
+        Integer eventMonths = QuarkusTransaction.requiringNew().call(() -> {
             TeamCollection c = collections.findByIdOptional(id).orElseGet(() -> {
                 TeamCollection fresh = new TeamCollection();
                 fresh.id = id;
@@ -55,11 +59,23 @@ public class DirectoryService {
             if (!collections.isPersistent(c)) {
                 collections.persist(c);
             }
+            return retention.findByIdOptional(id).map(r -> r.eventMonths).orElse(null);
         });
-        publisher.publish(new AccountEvent(AccountEvent.SCHEMA_VERSION, AccountEvent.Type.DIRECTORY_CHANGED, id, null,
-                null, null, null, null, null, null, new AccountEvent.Directory(id, name, members, domains), now));
+        publish(id, name, members, domains, eventMonths, now);
         Log.infof("collection %s updated: %d members, %d internal domains", id, members.size(), domains.size());
         return new CollectionView(id, name, members, domains, now);
+    }
+
+    /** Announces a collection's state, its team retention window included ({@code directory_changed}). */
+    public void publish(TeamCollection c, Integer eventMonths, Instant at) {
+        publish(c.id, c.name, c.memberEmails, c.internalDomains, eventMonths, at);
+    }
+
+    private void publish(String id, String name, List<String> members, List<String> domains, Integer eventMonths,
+                         Instant at) {
+        publisher.publish(new AccountEvent(AccountEvent.SCHEMA_VERSION, AccountEvent.Type.DIRECTORY_CHANGED, id, null,
+                null, null, null, null, null, null,
+                new AccountEvent.Directory(id, name, List.copyOf(members), List.copyOf(domains), eventMonths), at));
     }
 
     public CollectionView get(String id) {

@@ -3,6 +3,7 @@ package io.interactionsync.connector.rest;
 import static io.interactionsync.connector.ConnectorTestSupport.connect;
 import static io.interactionsync.connector.ConnectorTestSupport.loadGoogleUser;
 import static io.interactionsync.connector.ConnectorTestSupport.uniqueEmail;
+import static io.interactionsync.connector.ConnectorTestSupport.adminJwt;
 import static io.interactionsync.connector.ConnectorTestSupport.userJwt;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -73,10 +74,12 @@ class AccountIsolationTests {
     void shouldCloseTheInternalApiToUserTokens() {
         given().auth().oauth2(owner).contentType(ContentType.JSON).body(Map.of())
                 .post("/internal/v1/accounts/{id}/access-token", accountId)
-                .then().statusCode(403).contentType("application/problem+json").body("code", equalTo("forbidden"));
-        given().auth().oauth2(userJwt("admin-" + UUID.randomUUID())).contentType(ContentType.JSON).body(Map.of())
+                .then().statusCode(403).contentType("application/problem+json")
+                .body("code", equalTo("service_client_required"));
+        given().auth().oauth2(adminJwt("admin-" + UUID.randomUUID())).contentType(ContentType.JSON).body(Map.of())
                 .post("/internal/v1/accounts/{id}/access-token", accountId)
-                .then().statusCode(403);
+                .then().statusCode(403).contentType("application/problem+json")
+                .body("code", equalTo("service_client_required"));
     }
 
     @Test

@@ -168,26 +168,95 @@ class GoogleConnectTests {
         assertValid(Contract.ACCOUNT_EVENT, changed);
     }
 
-    @Test
-    void shouldConnectWithAPopupCodeAndRedirectUriPostmessageWithoutState() {
-        String jwt = userJwt("u-" + UUID.randomUUID());
-        String email = uniqueEmail("popup");
-        loadGoogleUser(email);
-        // The Google Identity Services popup builds its own authorize request (no PKCE, no server state).
-        String code = given().redirects().follow(false)
+    /** GET authorize-url for the popup flow: {url, state}, the URL with redirect_uri=postmessage, state and PKCE. */
+    private static JsonNode popupAuthorizeUrl(String jwt, String scopes) {
+        return io.interactionsync.model.Json.mapper().valueToTree(given().auth().oauth2(jwt)
+                .queryParam("scopes", scopes).queryParam("redirectUri", "postmessage")
+                .get("/api/v1/google/authorize-url").then().statusCode(200).extract().as(Map.class));
+    }
+
+    /** The popup's code: Google answers the authorize request with a page that posts {code, state} to the opener. */
+    private static String popupCode(String authorizeUrl, String email) {
+        return given().redirects().follow(false).urlEncodingEnabled(false)
+                .get(authorizeUrl + "&login_hint=" + java.net.URLEncoder.encode(email, StandardCharsets.UTF_8))
+                .then().statusCode(200).extract().header("X-Emulator-Authorization-Code");
+    }
+
+    /** A code as the Google Identity Services popup gets it: its own authorize request, no PKCE, no state of ours. */
+    private static String gisPopupCode(String email) {
+        return given().redirects().follow(false)
                 .queryParam("client_id", "local-google-client").queryParam("redirect_uri", "postmessage")
                 .queryParam("response_type", "code").queryParam("access_type", "offline")
                 .queryParam("scope", "openid email https://www.googleapis.com/auth/gmail.metadata")
                 .queryParam("login_hint", email)
                 .get(emulator() + "/accounts.google.com/o/oauth2/v2/auth")
                 .then().statusCode(200).extract().header("X-Emulator-Authorization-Code");
+    }
+
+    @Test
+    void shouldConnectThroughThePopupWithTheStateAndPkceOfItsAuthorizeUrl() {
+        String jwt = userJwt("u-" + UUID.randomUUID());
+        String email = uniqueEmail("popup");
+        loadGoogleUser(email);
+        JsonNode auth = popupAuthorizeUrl(jwt, "gmail");
+        Map<String, String> q = query(auth.get("url").asText());
+        assertThat(q).containsEntry("redirect_uri", "postmessage").containsEntry("code_challenge_method", "S256")
+                .containsEntry("state", auth.get("state").asText());
+        String code = popupCode(auth.get("url").asText(), email);
 
         given().auth().oauth2(jwt).contentType(ContentType.JSON)
-                .body(Map.of("code", code, "redirectUri", "postmessage"))
+                .body(Map.of("code", code, "redirectUri", "postmessage", "state", auth.get("state").asText()))
                 .post("/api/v1/google-accounts")
                 .then().statusCode(201).body("email", equalTo(email))
                 .body("sources.gmail.enabled", equalTo(true))
                 .body("sources.google_calendar.enabled", equalTo(false));
+    }
+
+    @Test
+    void shouldRefuseAPostmessageCodeWithoutOurState() {
+        // The attack of issue 17: a popup code redeemed by any portal user, with no state at all.
+        String victim = uniqueEmail("victim");
+        loadGoogleUser(victim);
+        String attacker = userJwt("attacker-" + UUID.randomUUID());
+        given().auth().oauth2(attacker).contentType(ContentType.JSON)
+                .body(Map.of("code", gisPopupCode(victim), "redirectUri", "postmessage"))
+                .post("/api/v1/google-accounts")
+                .then().statusCode(400).contentType("application/problem+json").body("code", equalTo("state_required"));
+        given().auth().oauth2(attacker).get("/api/v1/google-accounts").then().statusCode(200).body("size()", equalTo(0));
+    }
+
+    @Test
+    void shouldRefuseAStolenPopupCodeRedeemedUnderTheAttackersOwnState() {
+        // The attacker starts a flow of his own to get a valid state, then submits the victim's code with it: the
+        // state's PKCE verifier goes to Google, which refuses it for a code issued without our challenge.
+        String victim = uniqueEmail("victim");
+        loadGoogleUser(victim);
+        String attacker = userJwt("attacker-" + UUID.randomUUID());
+        String attackersState = popupAuthorizeUrl(attacker, "gmail").get("state").asText();
+        given().auth().oauth2(attacker).contentType(ContentType.JSON)
+                .body(Map.of("code", gisPopupCode(victim), "redirectUri", "postmessage", "state", attackersState))
+                .post("/api/v1/google-accounts")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("code", equalTo("authorization_code_not_for_this_state"));
+        given().auth().oauth2(attacker).get("/api/v1/google-accounts").then().statusCode(200).body("size()", equalTo(0));
+    }
+
+    @Test
+    void shouldRefuseACodeOfTheVictimsFlowRedeemedUnderTheAttackersOwnState() {
+        // The victim's code came from our authorize URL (the victim's PKCE challenge); the attacker's state holds
+        // another verifier: Google refuses it, the account stays unconnected.
+        String victimEmail = uniqueEmail("victim");
+        loadGoogleUser(victimEmail);
+        Map<String, String> victimsCallback = authorize(userJwt("victim-" + UUID.randomUUID()), victimEmail, "gmail");
+        String attacker = userJwt("attacker-" + UUID.randomUUID());
+        Map<String, String> attackersCallback = authorize(attacker, uniqueEmail("own"), "gmail", false);
+        given().auth().oauth2(attacker).contentType(ContentType.JSON)
+                .body(Map.of("code", victimsCallback.get("code"), "redirectUri", CALLBACK,
+                        "state", attackersCallback.get("state")))
+                .post("/api/v1/google-accounts")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("code", equalTo("authorization_code_not_for_this_state"));
+        given().auth().oauth2(attacker).get("/api/v1/google-accounts").then().statusCode(200).body("size()", equalTo(0));
     }
 
     @Test
@@ -267,7 +336,7 @@ class GoogleConnectTests {
     }
 
     @Test
-    void shouldRequireStateForARedirectUriOtherThanPostmessage() {
+    void shouldRequireStateForARedirectUri() {
         given().auth().oauth2(userJwt("u-" + UUID.randomUUID())).contentType(ContentType.JSON)
                 .body(Map.of("code", "4/0Aabc", "redirectUri", CALLBACK))
                 .post("/api/v1/google-accounts")
@@ -276,8 +345,10 @@ class GoogleConnectTests {
 
     @Test
     void shouldAnswerAuthorizationCodeInvalidWhenGoogleSaysInvalidGrant() {
-        given().auth().oauth2(userJwt("u-" + UUID.randomUUID())).contentType(ContentType.JSON)
-                .body(Map.of("code", "not-a-real-code", "redirectUri", "postmessage"))
+        String jwt = userJwt("u-" + UUID.randomUUID());
+        given().auth().oauth2(jwt).contentType(ContentType.JSON)
+                .body(Map.of("code", "not-a-real-code", "redirectUri", "postmessage",
+                        "state", popupAuthorizeUrl(jwt, "gmail").get("state").asText()))
                 .post("/api/v1/google-accounts")
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("code", equalTo("authorization_code_invalid"))

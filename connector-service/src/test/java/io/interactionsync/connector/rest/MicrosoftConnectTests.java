@@ -6,7 +6,7 @@ import static io.interactionsync.connector.ConnectorTestSupport.db;
 import static io.interactionsync.connector.ConnectorTestSupport.emulator;
 import static io.interactionsync.connector.ConnectorTestSupport.json;
 import static io.interactionsync.connector.ConnectorTestSupport.query;
-import static io.interactionsync.connector.ConnectorTestSupport.serviceJwt;
+import static io.interactionsync.connector.ConnectorTestSupport.microsoftSyncToken;
 import static io.interactionsync.connector.ConnectorTestSupport.userJwt;
 import static io.interactionsync.connector.MicrosoftTestSupport.CALLBACK;
 import static io.interactionsync.connector.MicrosoftTestSupport.approve;
@@ -161,7 +161,7 @@ class MicrosoftConnectTests {
                 "code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
         Map<String, String> forgedCb = approve(forged, upn);
         post(jwt, Map.of("code", forgedCb.get("code"), "redirectUri", CALLBACK, "state", auth.get("state").asText()))
-                .then().statusCode(400).body("code", equalTo("authorization_code_invalid"));
+                .then().statusCode(400).body("code", equalTo("authorization_code_not_for_this_state"));
         given().auth().oauth2(jwt).get("/api/v1/microsoft-accounts").then().statusCode(200).body("size()", equalTo(0));
     }
 
@@ -288,7 +288,7 @@ class MicrosoftConnectTests {
         given().baseUri(emulator()).contentType(ContentType.JSON).body(Map.of("email", upn))
                 .post("/_emulator/revoke").then().statusCode(200);
 
-        given().auth().oauth2(serviceJwt()).contentType(ContentType.JSON).body(Map.of("rejectedAccessToken", access))
+        given().auth().oauth2(microsoftSyncToken()).contentType(ContentType.JSON).body(Map.of("rejectedAccessToken", access))
                 .post("/internal/v1/accounts/{id}/access-token", id)
                 .then().statusCode(409).contentType("application/problem+json").body("code", equalTo("reauth_required"));
         given().auth().oauth2(jwt).get("/api/v1/microsoft-accounts/{id}", id)
@@ -307,7 +307,9 @@ class MicrosoftConnectTests {
         loadMicrosoftUser(upn);
         String id = connect(jwt, upn, "mail", 201).get("id").asText();
 
-        given().auth().oauth2(jwt).delete("/api/v1/microsoft-accounts/{id}", id).then().statusCode(204);
+        // keeping the data is allowed without a team policy: the row stays, disconnected, its tokens erased
+        given().auth().oauth2(jwt).queryParam("purge", false).delete("/api/v1/microsoft-accounts/{id}", id)
+                .then().statusCode(204).header("Retention-Outcome", "kept").header("Retention-Reason", "requested");
 
         given().auth().oauth2(jwt).get("/api/v1/microsoft-accounts/{id}", id).then().statusCode(404);
         try (Connection c = db(); PreparedStatement ps = c.prepareStatement(

@@ -16,6 +16,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.interactionsync.connector.ConnectorTestSupport;
 import io.interactionsync.connector.service.SyncFanOutService;
 import io.interactionsync.model.Completeness;
 import io.interactionsync.model.ContractSchemas.Contract;
@@ -36,6 +37,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -234,7 +236,8 @@ class SyncLifecycleTests {
     @Test
     void shouldRevokeEraseTokensAndPublishDisconnected() throws Exception {
         String token = accessToken(accountId, null).get("accessToken").asText();
-        given().auth().oauth2(owner).delete("/api/v1/google-accounts/{id}", accountId).then().statusCode(204);
+        given().auth().oauth2(owner).queryParam("purge", false).delete("/api/v1/google-accounts/{id}", accountId)
+                .then().statusCode(204).header("Retention-Outcome", "kept").header("Retention-Reason", "requested");
 
         given().auth().oauth2(owner).get("/api/v1/google-accounts/{id}", accountId).then().statusCode(404);
         given().auth().oauth2(serviceJwt()).post("/internal/v1/accounts/{id}/access-token", accountId)
@@ -261,25 +264,95 @@ class SyncLifecycleTests {
     @Test
     void shouldRemoveTheRowWhenPurging() throws Exception {
         given().auth().oauth2(owner).queryParam("purge", true)
-                .delete("/api/v1/google-accounts/{id}", accountId).then().statusCode(204);
-        try (Connection c = db(); PreparedStatement ps = c.prepareStatement(
-                "select count(*) from connector.accounts where id = ?")) {
-            ps.setObject(1, UUID.fromString(accountId));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                assertThat(rs.getInt(1)).isZero();
-            }
-        }
+                .delete("/api/v1/google-accounts/{id}", accountId).then().statusCode(204)
+                .header("Retention-Outcome", "purged").header("Retention-Reason", "requested");
+        assertThat(rows(accountId)).isZero();
         JsonNode event = json(kafka.awaitRecords(Topics.ACCOUNT_EVENTS,
                 r -> accountId.equals(r.key()) && r.value().contains("disconnected"), 1, Duration.ofSeconds(30)).get(0));
         assertThat(event.get("purge").asBoolean()).isTrue();
     }
 
     @Test
-    void shouldReconnectADisconnectedAccountAsNew() {
-        given().auth().oauth2(owner).delete("/api/v1/google-accounts/{id}", accountId).then().statusCode(204);
+    void shouldPurgeByDefaultWhenDisconnecting() throws Exception {
+        given().auth().oauth2(owner).delete("/api/v1/google-accounts/{id}", accountId).then().statusCode(204)
+                .header("Retention-Outcome", "purged").header("Retention-Reason", "default_policy");
+        assertThat(rows(accountId)).isZero();
+        JsonNode event = json(kafka.awaitRecords(Topics.ACCOUNT_EVENTS,
+                r -> accountId.equals(r.key()) && r.value().contains("disconnected"), 1, Duration.ofSeconds(30)).get(0));
+        assertValid(Contract.ACCOUNT_EVENT, event);
+        assertThat(event.get("purge").asBoolean()).isTrue();
+    }
+
+    @Test
+    void shouldRefuseAPurgeParameterThatIsNotABoolean() throws Exception {
+        given().auth().oauth2(owner).queryParam("purge", "maybe").delete("/api/v1/google-accounts/{id}", accountId)
+                .then().statusCode(400).contentType("application/problem+json").body("code", equalTo("invalid_parameter"));
+        assertThat(rows(accountId)).isOne();
+    }
+
+    @Test
+    void shouldReconnectADisconnectedAccountAsANewAccount() throws Exception {
+        // kept: the old row stays disconnected (history), the reconnect is a new account with a new id
+        given().auth().oauth2(owner).queryParam("purge", false).delete("/api/v1/google-accounts/{id}", accountId)
+                .then().statusCode(204);
         JsonNode again = connect(owner, email, "gmail", 201);
-        assertThat(again.get("id").asText()).isEqualTo(accountId);
-        given().auth().oauth2(owner).get("/api/v1/google-accounts/{id}", accountId).then().statusCode(200);
+        String second = again.get("id").asText();
+        assertThat(second).isNotEqualTo(accountId);
+        given().auth().oauth2(owner).get("/api/v1/google-accounts/{id}", accountId).then().statusCode(404);
+        given().auth().oauth2(owner).get("/api/v1/google-accounts/{id}", second).then().statusCode(200);
+        assertThat(status(accountId)).isEqualTo("DISCONNECTED");
+        assertThat(status(second)).isEqualTo("ACTIVE");
+        // the new account is announced as connected and asks for a sync of its own
+        JsonNode connected = json(kafka.awaitRecords(Topics.ACCOUNT_EVENTS,
+                r -> second.equals(r.key()) && r.value().contains("\"connected\""), 1, Duration.ofSeconds(30)).get(0));
+        assertThat(connected.get("email").asText()).isEqualTo(email);
+        kafka.awaitRecords(Topics.SYNC_REQUESTS, r -> second.equals(r.key()) && r.value().contains("\"connect\""), 1,
+                Duration.ofSeconds(30));
+        // a reconnect of the live account keeps its id
+        assertThat(connect(owner, email, "gmail,calendar", 200).get("id").asText()).isEqualTo(second);
+
+        // purged: no row left, and the next connect is new again
+        given().auth().oauth2(owner).delete("/api/v1/google-accounts/{id}", second).then().statusCode(204)
+                .header("Retention-Outcome", "purged");
+        String third = connect(owner, email, "gmail", 201).get("id").asText();
+        assertThat(third).isNotIn(accountId, second);
+        assertThat(rows(second)).isZero();
+        assertThat(rows(accountId)).isOne();
+    }
+
+    @Test
+    void shouldLetAnotherUserConnectAMailboxWhoseOwnerDisconnected() {
+        given().auth().oauth2(owner).queryParam("purge", false).delete("/api/v1/google-accounts/{id}", accountId)
+                .then().statusCode(204);
+        String other = userJwt("u-" + UUID.randomUUID());
+        String id = connect(other, email, "gmail", 201).get("id").asText();
+        assertThat(id).isNotEqualTo(accountId);
+        given().auth().oauth2(owner).get("/api/v1/google-accounts/{id}", id).then().statusCode(404);
+        // while it is live, nobody else can take it
+        Map<String, String> cb = ConnectorTestSupport.authorize(owner, email, "gmail");
+        given().auth().oauth2(owner).contentType(io.restassured.http.ContentType.JSON)
+                .body(Map.of("code", cb.get("code"), "redirectUri", ConnectorTestSupport.CALLBACK, "state", cb.get("state")))
+                .post("/api/v1/google-accounts").then().statusCode(409).body("code", equalTo("account_connected_by_another_user"));
+    }
+
+    private static int rows(String id) throws Exception {
+        try (Connection c = db(); PreparedStatement ps = c.prepareStatement(
+                "select count(*) from connector.accounts where id = ?")) {
+            ps.setObject(1, UUID.fromString(id));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private static String status(String id) throws Exception {
+        try (Connection c = db(); PreparedStatement ps = c.prepareStatement(
+                "select status from connector.accounts where id = ?")) {
+            ps.setObject(1, UUID.fromString(id));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
     }
 }

@@ -49,7 +49,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class GmailBacklog {
 
     /** google-sync's default {@code google-sync.gmail.metadata-headers} (GoogleSyncConfig). */
-    static final Set<String> METADATA_HEADERS = Set.of("From", "To", "Cc", "Bcc", "Subject", "Date", "Message-ID",
+    static final Set<String> METADATA_HEADERS = Set.of("From", "To", "Cc", "Bcc", "Date", "Message-ID",
             "In-Reply-To", "References", "List-Unsubscribe", "List-Unsubscribe-Post", "List-Id", "Precedence",
             "Delivered-To", "Return-Path", "Sender", "Reply-To", "Auto-Submitted", "Feedback-ID",
             "X-Auto-Response-Suppress", "Mailing-List", "X-Mailman-Version", "X-Google-Group-Id", "Content-Type")

@@ -3,6 +3,7 @@ package io.interactionsync.normalizer.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Set;
 
 /** Typed configuration of the normalizer ({@code normalizer.*}). */
 @ConfigMapping(prefix = "normalizer")
@@ -17,6 +18,44 @@ public interface NormalizerConfig {
     Replay replay();
 
     Startup startup();
+
+    Retention retention();
+
+    /** The retention window of interaction events (issue 17). */
+    interface Retention {
+        /**
+         * Events that occurred more than this many months ago are deleted (published {@code deleted=true}) by the daily
+         * job and not stored at ingest; a team's {@code eventMonths} (from {@code directory_changed}) overrides it for
+         * its members. 0: no global window (team windows still apply). 36 keeps the 24-month backfill whole and a
+         * year of what follows, and bounds what a breach or a forgotten account exposes.
+         */
+        @WithDefault("36")
+        int eventMonths();
+
+        /** When the deletion job runs (Quartz cron, UTC); {@code off} disables it (ingest still applies the window). */
+        @WithDefault("0 30 3 * * ?")
+        String cron();
+
+        /** Events deleted per transaction by the job (each batch is also published as deleted). */
+        @WithDefault("2000")
+        int batchSize();
+    }
+
+    Internal internal();
+
+    /** Who may call {@code /internal/v1/**}: client-credentials tokens of allow-listed service clients. */
+    interface Internal {
+        /** The audience ({@code aud}) a service token must carry. */
+        @WithDefault("interaction-sync-internal")
+        String audience();
+
+        /**
+         * Client ids ({@code client_id} = {@code sub} = {@code azp}) allowed on the internal ingested API: the sync
+         * services, whose completeness audits ask it. Any other bearer gets 403.
+         */
+        @WithDefault("google-sync-service,microsoft-sync-service")
+        Set<String> clients();
+    }
 
     interface Startup {
         /**

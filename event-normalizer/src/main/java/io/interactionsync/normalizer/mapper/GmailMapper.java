@@ -141,8 +141,7 @@ public final class GmailMapper implements RecordMapper {
             return trimmed;
         }
         List<String> recipients = Stream.of(m.to(), m.cc()).flatMap(List::stream).map(ParsedAddress::key).toList();
-        return MessageIds.synthetic(record.mailbox(), m.headers().first("From"), m.headers().first("Date"),
-                m.headers().first("Subject"), recipients);
+        return MessageIds.synthetic(record.mailbox(), m.headers().first("From"), m.headers().first("Date"), recipients);
     }
 
     private static Headers headers(JsonNode payload) {

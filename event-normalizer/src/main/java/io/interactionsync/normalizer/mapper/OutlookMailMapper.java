@@ -37,7 +37,7 @@ import java.util.stream.Stream;
 
 /**
  * Graph mail delta messages (the seed's {@code $select}) → events: {@code from, sender, toRecipients,
- * ccRecipients, bccRecipients, replyTo, subject, receivedDateTime, sentDateTime, internetMessageId, conversationId,
+ * ccRecipients, bccRecipients, replyTo, receivedDateTime, sentDateTime, internetMessageId, conversationId,
  * internetMessageHeaders (may be absent), parentFolderId, isDraft}; a removal is {@code {id, "@removed"}}.
  * Recipients are {@code {emailAddress{name, address}}} objects, validated like parsed header addresses (R-A2).
  *
@@ -232,7 +232,7 @@ public final class OutlookMailMapper implements RecordMapper {
         List<String> recipients = Stream.of(m.to(), m.cc()).flatMap(List::stream).map(ParsedAddress::key).toList();
         String from = m.from() == null ? null : m.from().key();
         String date = Optional.ofNullable(text(payload, "sentDateTime")).orElse(m.headers().first("Date"));
-        return MessageIds.synthetic(record.mailbox(), from, date, text(payload, "subject"), recipients);
+        return MessageIds.synthetic(record.mailbox(), from, date, recipients);
     }
 
     private static Headers headers(JsonNode payload) {

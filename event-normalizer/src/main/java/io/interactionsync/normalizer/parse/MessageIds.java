@@ -36,13 +36,16 @@ public final class MessageIds {
     }
 
     /**
-     * A synthetic id for a message without Message-ID: a hash of From, Date, Subject and the sorted To/Cc keys,
-     * salted with the mailbox so that it is never merged across mailboxes.
+     * A synthetic id for a message without Message-ID (R-E1): a hash of From, Date and the sorted To/Cc keys, salted
+     * with the mailbox so that it is never merged across mailboxes. Unlike NORMALIZATION-RULES' hash, the Subject is
+     * left out: subject lines are neither requested from the providers nor read (issue 17). Two messages without
+     * Message-ID from one sender, in one second, to the same recipients would share the id — only their
+     * internetMessageId (events stay apart: uniqueness is per remoteId), and only a team-level merge would read it,
+     * which never merges synthetic ids.
      */
-    public static String synthetic(String mailbox, String from, String date, String subject, List<String> recipientKeys) {
+    public static String synthetic(String mailbox, String from, String date, List<String> recipientKeys) {
         String material = String.join("\u0000", Objects.toString(mailbox, ""), Objects.toString(from, ""),
-                Objects.toString(date, ""), Objects.toString(subject, ""),
-                recipientKeys.stream().sorted().collect(Collectors.joining(",")));
+                Objects.toString(date, ""), recipientKeys.stream().sorted().collect(Collectors.joining(",")));
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));
             return SYNTHETIC_PREFIX + HexFormat.of().formatHex(digest, 0, 16);

@@ -19,16 +19,20 @@ import java.util.Set;
 @ApplicationScoped
 public class DirectoryRepository {
 
-    /** Replaces a collection's members and internal domains (identity keys / lower-case domains). */
+    /**
+     * Replaces a collection's members and internal domains (identity keys / lower-case domains) and its retention
+     * window ({@code eventMonths}, null: none of its own).
+     */
     public Uni<Void> saveCollection(SqlClient sql, String collectionId, String name, Set<String> memberKeys,
-                                    Set<String> internalDomains) {
+                                    Set<String> internalDomains, Integer eventMonths) {
         return sql.preparedQuery("insert into normalizer.directory_collections "
-                        + "(collection_id, name, member_emails, internal_domains, updated_at) values ($1, $2, $3, $4, now()) "
+                        + "(collection_id, name, member_emails, internal_domains, event_months, updated_at) "
+                        + "values ($1, $2, $3, $4, $5, now()) "
                         + "on conflict (collection_id) do update set name = excluded.name, "
                         + "member_emails = excluded.member_emails, internal_domains = excluded.internal_domains, "
-                        + "updated_at = now()")
+                        + "event_months = excluded.event_months, updated_at = now()")
                 .execute(Tuple.of(collectionId, name, memberKeys.toArray(String[]::new),
-                        internalDomains.toArray(String[]::new)))
+                        internalDomains.toArray(String[]::new), eventMonths))
                 .replaceWithVoid();
     }
 
@@ -37,14 +41,14 @@ public class DirectoryRepository {
         if (memberKeys.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        return sql.preparedQuery("select collection_id, member_emails, internal_domains "
+        return sql.preparedQuery("select collection_id, member_emails, internal_domains, event_months "
                         + "from normalizer.directory_collections where member_emails && $1::text[]")
                 .execute(Tuple.of((Object) memberKeys.toArray(String[]::new)))
                 .map(rows -> {
                     List<Collection> out = new ArrayList<>();
                     for (Row r : rows) {
                         out.add(new Collection(r.getString(0), Set.of(r.getArrayOfStrings(1)),
-                                Set.of(r.getArrayOfStrings(2))));
+                                Set.of(r.getArrayOfStrings(2)), r.getInteger(3)));
                     }
                     return out;
                 });

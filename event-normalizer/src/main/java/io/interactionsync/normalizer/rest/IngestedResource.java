@@ -10,7 +10,7 @@ import io.interactionsync.normalizer.repository.ResourceIds;
 import io.interactionsync.normalizer.service.NormalizerMetrics;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
-import jakarta.annotation.security.RolesAllowed;
+import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -25,9 +25,9 @@ import java.util.UUID;
 
 /**
  * Internal, service-to-service: which of a list of provider ids the normalizer never processed for an account and
- * source, and which it dead-lettered — the normalizer's side of the sync services' completeness audit. Only
- * client-credentials JWTs with role {@code service} (issued by the portal IdP, like the connector's internal API) may
- * call it; a user JWT gets 403.
+ * source, and which it dead-lettered — the normalizer's side of the sync services' completeness audit. Only the sync
+ * services' client-credentials JWTs (issued by the portal IdP, with the internal audience; see
+ * {@code security/CallerPolicies}) may call it; a user JWT gets 403 whatever its roles.
  *
  * <p>{@code POST /internal/v1/accounts/{accountId}/ingested} {@code {"source": "gmail", "remoteIds": ["…"]}} (at most
  * {@value #MAX_REMOTE_IDS} ids) → {@code {"checked": n, "missing": ["…"], "deadLettered": [{"remoteId": "…",
@@ -37,11 +37,10 @@ import java.util.UUID;
  * is the envelope's {@code accountId} (for a shared mailbox: the account the record was published under).
  */
 @Path("/internal/v1/accounts")
-@RolesAllowed(IngestedResource.SERVICE_ROLE)
+@Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class IngestedResource {
 
-    public static final String SERVICE_ROLE = "service";
     /** Ids per call: a sync service pages its audit in chunks of this size. */
     public static final int MAX_REMOTE_IDS = 5_000;
 

@@ -3,8 +3,12 @@ package io.interactionsync.normalizer.rest;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.interactionsync.normalizer.security.CallerPolicies;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
+import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
 
 /**
  * 401 and 403 as {@code application/problem+json} with a {@code code}, like every other error. Authentication is lazy
@@ -23,7 +27,13 @@ public class SecurityProblems {
     }
 
     @ServerExceptionMapper
-    public Response forbidden(ForbiddenException e) {
+    public Response forbidden(ForbiddenException e, ServerRequestContext request) {
+        // A refusal of the caller policies (wrong kind of bearer for the path) carries its own code.
+        Problem refusal = request instanceof ResteasyReactiveRequestContext r
+                ? CallerPolicies.refusal(r.serverRequest().unwrap(RoutingContext.class)) : null;
+        if (refusal != null) {
+            return Response.status(403).type(Problem.MEDIA_TYPE).entity(refusal).build();
+        }
         return Response.status(403).type(Problem.MEDIA_TYPE).entity(new Problem("about:blank", "Forbidden", 403,
                 "Your credentials do not allow this operation.", "forbidden")).build();
     }

@@ -20,6 +20,7 @@ import io.interactionsync.normalizer.rules.SkipReason;
 import io.interactionsync.normalizer.service.RecordDecoder.Decoded;
 import io.interactionsync.normalizer.service.RecordDecoder.Rejected;
 import io.interactionsync.normalizer.service.RecordDecoder.Valid;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -46,8 +47,16 @@ public final class BatchNormalizer {
     public record OwnerAddress(String accountId, String userId, String key) {
     }
 
-    /** A team collection from the directory (R-B2), as identity keys and lower-case domains. */
-    public record Collection(String collectionId, Set<String> memberKeys, Set<String> internalDomains) {
+    /**
+     * A team collection from the directory (R-B2), as identity keys and lower-case domains, with the team's retention
+     * window in months (null: the global one).
+     */
+    public record Collection(String collectionId, Set<String> memberKeys, Set<String> internalDomains,
+                             Integer eventMonths) {
+
+        public Collection(String collectionId, Set<String> memberKeys, Set<String> internalDomains) {
+            this(collectionId, memberKeys, internalDomains, null);
+        }
     }
 
     /**
@@ -173,8 +182,9 @@ public final class BatchNormalizer {
     /**
      * Counters for metrics and logs. {@code stale}: records older than the version already applied (a replay
      * behind the live consumer), skipped. {@code outcomes}: records by {@code source/outcome} (outcome: events,
-     * no_events, delete, stale, dead_letter; source {@code unknown} when the envelope could not be read).
-     * {@code blocked}: events not produced because their contact is on the user's or the team's blocklist.
+     * no_events, expired — every event older than the retention window —, delete, stale, dead_letter; source
+     * {@code unknown} when the envelope could not be read). {@code blocked}: events not produced because their contact
+     * is on the user's or the team's blocklist.
      */
     public record Stats(int records, int deletes, Map<SkipReason, Integer> skipped, int droppedAddresses, int stale,
                         Map<String, Integer> outcomes, int blocked) {
@@ -332,6 +342,15 @@ public final class BatchNormalizer {
     }
 
     public Plan plan(Prepared prepared, Lookups lookups) {
+        return plan(prepared, lookups, RetentionWindow.NONE);
+    }
+
+    /**
+     * The batch's plan; events older than the retention window of their user's team ({@code window}) are left out, so
+     * that a late record, a redelivery or a replay never stores (or revives) what the window erased. A record whose
+     * events are all left out still counts as processed (its version is kept), like a rule skip.
+     */
+    public Plan plan(Prepared prepared, Lookups lookups, RetentionWindow window) {
         Set<OwnerAddress> learned = outlookAliases(prepared, lookups);
         Set<OwnerAddress> ownerAddresses = prepared.ownerAddresses();
         Map<String, Set<String>> batchOwners = prepared.batchOwnersByUser();
@@ -354,6 +373,7 @@ public final class BatchNormalizer {
         Map<String, Set<String>> sentIds = copy(lookups.sentIdsByUser());
         Map<String, Integer> outcomes = new HashMap<>(prepared.outcomes());
         Map<ContextKey, MailboxContext> contexts = new HashMap<>(); // per user × mailbox: the same for all its records
+        Map<ContextKey, Optional<Instant>> cutoffs = new HashMap<>(); // likewise: the retention window's cutoff
         List<Parsed> current = new ArrayList<>(prepared.records().size());
         int stale = 0;
         for (Parsed v : prepared.records()) {
@@ -411,11 +431,17 @@ public final class BatchNormalizer {
                 // Map every attribution first: a payload that cannot be mapped changes nobody's events.
                 Map<RemoteKey, List<InteractionEvent>> mapped = new LinkedHashMap<>();
                 Mapping first = null;
+                boolean expired = false;
                 for (RawRecord rec : attributed) {
                     Mapping m = mapper.map(rec, v.facts(), context(rec, batchOwners, lookups,
                             history(rec.userId(), emailed, sentIds), contexts));
                     first = first == null ? m : first;
                     List<InteractionEvent> events = m.events();
+                    Instant cutoff = events.isEmpty() ? null : cutoff(rec, batchOwners, lookups, window, cutoffs);
+                    if (cutoff != null && events.stream().anyMatch(e -> e.occurredAt().isBefore(cutoff))) {
+                        events = events.stream().filter(e -> !e.occurredAt().isBefore(cutoff)).toList();
+                        expired |= events.isEmpty();
+                    }
                     if (!events.isEmpty() && !lookups.blocklists().isEmpty()) {
                         Blocklists.Matcher b = blockedByUser.computeIfAbsent(rec.userId(),
                                 u -> lookups.blocklists().forUser(u, ownerKeys(u, lookups, owners)));
@@ -434,7 +460,7 @@ public final class BatchNormalizer {
                 }
                 dropped += first.droppedAddresses();
                 count(outcomes, v.record().source(), mapped.values().stream().anyMatch(l -> !l.isEmpty())
-                        ? "events" : "no_events");
+                        ? "events" : expired ? "expired" : "no_events");
                 if (first.skip() != null) {
                     skipped.merge(first.skip(), 1, Integer::sum);
                 }
@@ -518,6 +544,38 @@ public final class BatchNormalizer {
         return new MailboxContext(base.ownerKeys(), base.colleagueKeys(), base.internalDomains(), history);
     }
 
+    /**
+     * The oldest {@code occurredAt} kept for the record (null: no window), once per user × mailbox of the batch. The
+     * team's window is the shortest of the collections the mailbox's colleagues come from ({@link #context}).
+     */
+    static Instant cutoff(RawRecord rec, Map<String, Set<String>> batchOwners, Lookups lookups, RetentionWindow window,
+                          Map<ContextKey, Optional<Instant>> memo) {
+        return memo.computeIfAbsent(new ContextKey(rec.userId(), rec.mailbox(), rec.sharedMailbox()), k -> {
+            Integer months = null;
+            if (!lookups.collections().isEmpty()) {
+                Set<String> memberKeys = memberKeys(rec, batchOwners, lookups);
+                for (Collection c : lookups.collections()) {
+                    if (c.eventMonths() != null && c.eventMonths() > 0
+                            && c.memberKeys().stream().anyMatch(memberKeys::contains)) {
+                        months = months == null ? c.eventMonths() : Math.min(months, c.eventMonths());
+                    }
+                }
+            }
+            return Optional.ofNullable(window.cutoff(months));
+        }).orElse(null);
+    }
+
+    /** Whose team a record belongs to: its mailbox address; for a shared mailbox also the subscriber's addresses. */
+    private static Set<String> memberKeys(RawRecord rec, Map<String, Set<String>> batchOwners, Lookups lookups) {
+        Set<String> memberKeys = new HashSet<>();
+        AddressKeys.key(rec.mailbox()).ifPresent(memberKeys::add);
+        if (rec.sharedMailbox()) {
+            memberKeys.addAll(lookups.ownerKeysByUser().getOrDefault(rec.userId(), Set.of()));
+            memberKeys.addAll(batchOwners.getOrDefault(rec.userId(), Set.of()));
+        }
+        return memberKeys;
+    }
+
     private static MailboxContext context(RawRecord rec, Map<String, Set<String>> batchOwners, Lookups lookups) {
         Set<String> owners = new HashSet<>();
         String mailboxKey = AddressKeys.key(rec.mailbox()).orElse(null);
@@ -530,14 +588,9 @@ public final class BatchNormalizer {
         }
         // Whose colleagues: the mailbox's; for a shared mailbox also the subscriber's (by any of their addresses,
         // stored or learned in this batch). The subscriber's own addresses are never contacts either.
-        Set<String> memberKeys = new HashSet<>();
-        if (mailboxKey != null) {
-            memberKeys.add(mailboxKey);
-        }
+        Set<String> memberKeys = memberKeys(rec, batchOwners, lookups);
         Set<String> colleagues = new HashSet<>();
         if (rec.sharedMailbox()) {
-            memberKeys.addAll(lookups.ownerKeysByUser().getOrDefault(rec.userId(), Set.of()));
-            memberKeys.addAll(batchOwners.getOrDefault(rec.userId(), Set.of()));
             colleagues.addAll(memberKeys);
             colleagues.remove(mailboxKey);
         }

@@ -114,12 +114,14 @@ public class DirectoryService {
         for (String domain : Objects.requireNonNullElse(d.internalDomains(), List.<String>of())) {
             AddressKeys.normalizeDomain(domain).ifPresent(domains::add);
         }
-        return directory.saveCollection(conn, id, d.name(), members, domains)
+        Integer eventMonths = d.eventMonths() != null && d.eventMonths() > 0 ? d.eventMonths() : null;
+        return directory.saveCollection(conn, id, d.name(), members, domains, eventMonths)
                 .flatMap(v -> events.retractColleagues(conn, members, domains))
                 .call(retracted -> outbox.append(conn, OutboxMessage.events(retracted)))
                 .invoke(retracted -> afterCommit.add(() -> {
-                    Log.infof("directory collection %s: %d members, %d internal domains; %d events with a colleague as "
-                            + "contact retracted", id, members.size(), domains.size(), retracted.size());
+                    Log.infof("directory collection %s: %d members, %d internal domains, retention window %s; %d events "
+                            + "with a colleague as contact retracted", id, members.size(), domains.size(),
+                            eventMonths == null ? "global" : eventMonths + " months", retracted.size());
                     if (!retracted.isEmpty()) {
                         relay.wake();
                     }

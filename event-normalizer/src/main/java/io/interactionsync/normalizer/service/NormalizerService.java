@@ -168,8 +168,13 @@ public class NormalizerService {
                 .discardItems()
                 .flatMap(v -> lookups(conn, prepared))
                 .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(lookups -> normalizer.plan(prepared, lookups))
+                .map(lookups -> normalizer.plan(prepared, lookups, retentionWindow()))
                 .flatMap(plan -> apply(conn, plan, replay, insertNew));
+    }
+
+    /** The retention window now: events older than it are not stored (nor revived by a replay or a late record). */
+    RetentionWindow retentionWindow() {
+        return new RetentionWindow(java.time.Instant.now(), config.retention().eventMonths());
     }
 
     /**

@@ -69,8 +69,12 @@ class IngestedIT {
 
     /** A token as the sync services get it: client credentials at the portal IdP (quarkus-oidc-client does the same). */
     private static String serviceToken() {
+        return serviceToken("google-sync-service");
+    }
+
+    private static String serviceToken(String clientId) {
         return given().baseUri(EmulatorTestResource.baseUrl()).contentType(ContentType.URLENC)
-                .formParam("grant_type", "client_credentials").formParam("client_id", "google-sync-service")
+                .formParam("grant_type", "client_credentials").formParam("client_id", clientId)
                 .formParam("client_secret", "local-service-secret")
                 .post("/idp/token").then().statusCode(200).extract().path("access_token");
     }
@@ -204,12 +208,34 @@ class IngestedIT {
         Map<String, Object> body = body(Source.GMAIL, List.of("x"));
         ask(null, "acc-1", body).statusCode(401).contentType(Problem.TYPE).body("code", equalTo("unauthorized"));
         ask("not-a-jwt", "acc-1", body).statusCode(401).contentType(Problem.TYPE).body("code", equalTo("unauthorized"));
-        // a user JWT is refused, whoever the user is and even with the admin role
+        // a user JWT is refused, whoever the user is and whatever its roles (role "service" included)
         ask(TestJwts.user("user-1", "alice@acme.test"), "acc-1", body)
-                .statusCode(403).contentType(Problem.TYPE).body("code", equalTo("forbidden"));
+                .statusCode(403).contentType(Problem.TYPE).body("code", equalTo("service_client_required"));
         ask(TestJwts.user("ops", "ops@acme.test", "admin"), "acc-1", body)
-                .statusCode(403).contentType(Problem.TYPE).body("code", equalTo("forbidden"));
+                .statusCode(403).contentType(Problem.TYPE).body("code", equalTo("service_client_required"));
+        ask(TestJwts.user("google-sync-service", "g@services.test", "service"), "acc-1", body)
+                .statusCode(403).contentType(Problem.TYPE).body("code", equalTo("service_client_required"));
+        // only the sync services' clients: not the normalizer's own, not the connector's
+        ask(serviceToken("event-normalizer"), "acc-1", body)
+                .statusCode(403).contentType(Problem.TYPE).body("code", equalTo("client_not_allowed"));
+        ask(serviceToken("connector-service"), "acc-1", body)
+                .statusCode(403).contentType(Problem.TYPE).body("code", equalTo("client_not_allowed"));
         ask(serviceToken(), "acc-1", body).statusCode(200).body("missing", equalTo(List.of("x")));
+        ask(serviceToken("microsoft-sync-service"), "acc-1", body).statusCode(200);
+    }
+
+    @Test
+    void refusesServiceTokensOnTheQueryApiAndReplays() {
+        String token = serviceToken();
+        given().auth().oauth2(token).get("/api/v1/interaction-events")
+                .then().statusCode(403).contentType(Problem.TYPE).body("code", equalTo("service_token_not_allowed"));
+        given().auth().oauth2(token).post("/api/v1/admin/replays")
+                .then().statusCode(403).contentType(Problem.TYPE).body("code", equalTo("service_token_not_allowed"));
+        given().auth().oauth2(token).get("/api/v1/admin/replays")
+                .then().statusCode(403).contentType(Problem.TYPE).body("code", equalTo("service_token_not_allowed"));
+        // a user still reads their own events
+        given().auth().oauth2(TestJwts.user("u-" + java.util.UUID.randomUUID(), "u@acme.test"))
+                .get("/api/v1/interaction-events").then().statusCode(200);
     }
 
     @Test

@@ -18,6 +18,7 @@ import io.interactionsync.normalizer.service.BatchNormalizer.Plan;
 import io.interactionsync.normalizer.service.BatchNormalizer.RemoteKey;
 import io.interactionsync.normalizer.service.IncomingRecord;
 import io.interactionsync.normalizer.service.RecordDecoder;
+import io.interactionsync.normalizer.service.RetentionWindow;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -351,5 +352,38 @@ class BatchNormalizerTests {
         Plan plan = plan(List.of(in(up), in(cancelled)), Lookups.EMPTY);
         assertThat(plan.desired().get(key)).isEmpty();
         assertThat(plan.deadLetters()).isEmpty();
+    }
+
+    @Test
+    void retentionWindowLeavesOutEventsOlderThanTheTeamsOrTheGlobalWindowAndKeepsTheRecordProcessed() {
+        Instant now = Instant.parse("2026-11-26T12:00:00Z");
+        String old = Long.toString(now.atOffset(ZoneOffset.UTC).minusMonths(20).toInstant().toEpochMilli());
+        String recent = Long.toString(now.minusSeconds(86_400).toEpochMilli());
+        RawRecord oldMail = message("old").internalDate(old).labels("INBOX").from("jane@client.example")
+                .to("alice@acme.test").record();
+        RawRecord newMail = message("new").internalDate(recent).labels("INBOX").from("joe@client.example")
+                .to("alice@acme.test").record();
+        List<IncomingRecord> batch = List.of(in(oldMail), in(newMail));
+        Lookups team12 = new Lookups(Map.of(), List.of(
+                new BatchNormalizer.Collection("team", Set.of("alice@acme.test"), Set.of(), 12),
+                new BatchNormalizer.Collection("longer", Set.of("alice@acme.test"), Set.of(), 48)), Map.of(), Map.of());
+
+        Lookups noTeam = new Lookups(Map.of(), List.of(), Map.of(), Map.of());
+        // no window at all: both stored
+        assertThat(normalizer.plan(normalizer.prepare(batch), noTeam, new RetentionWindow(now, 0)).desired().values())
+                .flatMap(l -> l).hasSize(2);
+        // the shortest team window (12 months) applies, whatever the global one
+        Plan byTeam = normalizer.plan(normalizer.prepare(batch), team12, new RetentionWindow(now, 36));
+        assertThat(byTeam.desired().values()).flatMap(l -> l).extracting(InteractionEvent::remoteId)
+                .containsExactly("new");
+        assertThat(byTeam.desired()).as("the old message decides: no events (an older row would be retracted)")
+                .containsKey(new RemoteKey(GmailFixtures.USER, Source.GMAIL, "old"));
+        assertThat(byTeam.versions()).as("processed: the audit must not re-publish it").hasSize(2);
+        assertThat(byTeam.stats().outcomes()).containsEntry("gmail/expired", 1).containsEntry("gmail/events", 1);
+        // no team window: the global one (24 months keeps the 20-month-old message, 18 does not)
+        assertThat(normalizer.plan(normalizer.prepare(batch), noTeam, new RetentionWindow(now, 24)).desired().values())
+                .flatMap(l -> l).hasSize(2);
+        assertThat(normalizer.plan(normalizer.prepare(batch), noTeam, new RetentionWindow(now, 18)).desired().values())
+                .flatMap(l -> l).extracting(InteractionEvent::remoteId).containsExactly("new");
     }
 }

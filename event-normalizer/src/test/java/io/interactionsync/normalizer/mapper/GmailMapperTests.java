@@ -252,6 +252,17 @@ class GmailMapperTests {
     }
 
     @Test
+    void R_E1_theSyntheticIdNeedsNoSubjectSoSubjectsAreNeverRequested() {
+        Mapping withSubject = map(message("x").labels("INBOX").header("Message-ID", "").from("jane@client.example")
+                .to("alice@acme.test").header("Subject", "Term sheet v3").record());
+        Mapping without = map(message("x").labels("INBOX").header("Message-ID", "").from("jane@client.example")
+                .to("alice@acme.test").record());
+        assertThat(without.events().get(0).internetMessageId()).startsWith("synthetic:")
+                .isEqualTo(withSubject.events().get(0).internetMessageId());
+        assertThat(Json.mapper().valueToTree(withSubject.events()).toString()).doesNotContain("Term sheet");
+    }
+
+    @Test
     void producedEventsValidateAgainstTheContractSchema() {
         Mapping m = map(GmailFixtures.upsert(GmailFixtures.resource("inbound-from-client")));
         assertThat(m.events()).isNotEmpty().allSatisfy(e -> {

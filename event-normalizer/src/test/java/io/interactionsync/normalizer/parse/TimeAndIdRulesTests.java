@@ -39,9 +39,10 @@ class TimeAndIdRulesTests {
 
     @Test
     void R_E1_syntheticIdWhenMissingIsStableAndPerMailbox() {
-        String a = MessageIds.synthetic("alice@acme.test", "x@y.com", "Mon, 24 Nov 2025", "Hi", List.of("b@c.com", "a@c.com"));
-        String same = MessageIds.synthetic("alice@acme.test", "x@y.com", "Mon, 24 Nov 2025", "Hi", List.of("a@c.com", "b@c.com"));
-        String otherMailbox = MessageIds.synthetic("bob@acme.test", "x@y.com", "Mon, 24 Nov 2025", "Hi", List.of("a@c.com", "b@c.com"));
-        assertThat(a).startsWith(MessageIds.SYNTHETIC_PREFIX).isEqualTo(same).isNotEqualTo(otherMailbox);
+        String a = MessageIds.synthetic("alice@acme.test", "x@y.com", "Mon, 24 Nov 2025", List.of("b@c.com", "a@c.com"));
+        String same = MessageIds.synthetic("alice@acme.test", "x@y.com", "Mon, 24 Nov 2025", List.of("a@c.com", "b@c.com"));
+        String otherMailbox = MessageIds.synthetic("bob@acme.test", "x@y.com", "Mon, 24 Nov 2025", List.of("a@c.com", "b@c.com"));
+        String otherDate = MessageIds.synthetic("alice@acme.test", "x@y.com", "Mon, 24 Nov 2025 10:01", List.of("a@c.com", "b@c.com"));
+        assertThat(a).startsWith(MessageIds.SYNTHETIC_PREFIX).isEqualTo(same).isNotEqualTo(otherMailbox).isNotEqualTo(otherDate);
     }
 }

@@ -74,11 +74,21 @@ public interface GoogleSyncConfig extends SyncSettings {
         @WithDefault("30s")
         Duration readTimeout();
 
-        /** {@code metadataHeaders} of messages.get(format=metadata): what the normalizer needs, nothing more. */
-        @WithDefault("From,To,Cc,Bcc,Subject,Date,Message-ID,In-Reply-To,References,List-Unsubscribe,"
+        /**
+         * {@code metadataHeaders} of messages.get(format=metadata): what the normalizer's rules read, nothing more —
+         * no {@code Subject} (no rule needs it: R-E1's synthetic id does without, see event-normalizer docs).
+         */
+        @WithDefault("From,To,Cc,Bcc,Date,Message-ID,In-Reply-To,References,List-Unsubscribe,"
                 + "List-Unsubscribe-Post,List-Id,Precedence,Delivered-To,Return-Path,Sender,Reply-To,Auto-Submitted,"
                 + "Feedback-ID,X-Auto-Response-Suppress,Mailing-List,X-Mailman-Version,X-Google-Group-Id,Content-Type")
         List<String> metadataHeaders();
+
+        /**
+         * The message fields requested (partial response, {@code fields}) by messages.get and, per message,
+         * threads.get: {@code format=metadata} would also return the {@code snippet}, a piece of the body.
+         */
+        @WithDefault("id,threadId,labelIds,historyId,internalDate,sizeEstimate,payload(mimeType,headers)")
+        String messageFields();
     }
 
     /** Google Calendar (primary calendar, events.list). */
@@ -98,6 +108,16 @@ public interface GoogleSyncConfig extends SyncSettings {
         /** Burst allowance of the Calendar bucket, in requests (taken out of the minute's budget). */
         @WithDefault("10")
         int burstRequests();
+
+        /**
+         * The event fields requested (partial response, {@code fields}) by the listings and events.get: what the
+         * normalizer's meeting rules (R-D) and this service read, nothing more — no {@code summary}, description,
+         * location or conference data.
+         */
+        @WithDefault("id,status,eventType,start,end,originalStartTime,recurringEventId,iCalUID,"
+                + "organizer(email,displayName,self),attendees(email,displayName,self,resource,organizer,responseStatus),"
+                + "attendeesOmitted,etag,updated")
+        String eventFields();
     }
 
     /** Pacing to the Gmail quotas per user and per project (units: getProfile 1, messages.list/get 5, threads.get 10). */

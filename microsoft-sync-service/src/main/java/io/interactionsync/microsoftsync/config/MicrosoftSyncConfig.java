@@ -50,10 +50,24 @@ public interface MicrosoftSyncConfig extends SyncSettings {
         @WithDefault("deleteditems,junkemail,drafts,outbox,conversationhistory,syncissues,recoverableitemsdeletions")
         List<String> excludedFolders();
 
-        /** {@code $select} of the first delta request (the links carry it afterwards). */
+        /**
+         * {@code $select} of the first delta request (the links carry it afterwards) and of message GETs: what the
+         * normalizer's rules read — no {@code subject} (no rule needs it, see event-normalizer docs), no body.
+         */
         @WithDefault("id,conversationId,from,toRecipients,ccRecipients,bccRecipients,sentDateTime,receivedDateTime,"
-                + "subject,internetMessageId,isRead,internetMessageHeaders,parentFolderId")
+                + "internetMessageId,isRead,internetMessageHeaders,parentFolderId")
         List<String> select();
+
+        /**
+         * The internet message headers kept in a published message ({@code internetMessageHeaders} comes whole from
+         * Graph, Subject and Thread-Topic included): those the normalizer's rules read, as Gmail's metadataHeaders.
+         * Matched case-insensitively; the others are dropped before publishing.
+         */
+        @WithDefault("From,To,Cc,Bcc,Date,Message-ID,In-Reply-To,References,List-Unsubscribe,List-Unsubscribe-Post,"
+                + "List-Id,Precedence,Delivered-To,Return-Path,Sender,Reply-To,Auto-Submitted,Feedback-ID,"
+                + "X-Auto-Response-Suppress,Mailing-List,X-Mailman-Version,X-Google-Group-Id,Content-Type,Content-Class,"
+                + "X-MS-Exchange-Calendar-Series-Instance-Id")
+        List<String> headers();
 
         /** {@code Prefer: odata.maxpagesize}: the largest page Graph serves for delta (the emulator caps at 1000). */
         @WithDefault("1000")
@@ -90,6 +104,15 @@ public interface MicrosoftSyncConfig extends SyncSettings {
 
         @WithDefault("1000")
         int pageSize();
+
+        /**
+         * The event fields published (and {@code $select}ed by event GETs): what the normalizer's meeting rules (R-D)
+         * and this service read. calendarView delta supports no {@code $select}, so its events are cut down to these
+         * before publishing: no {@code subject}, body preview, location or join links. Annotations ({@code @…}) stay.
+         */
+        @WithDefault("id,type,isCancelled,showAs,start,end,isAllDay,organizer,attendees,isOrganizer,hideAttendees,"
+                + "responseStatus,iCalUId,seriesMasterId,changeKey")
+        List<String> fields();
     }
 
     /** Outlook limits per app and mailbox. */

@@ -48,6 +48,7 @@ public final class GraphGateway {
     private final MailboxThrottle throttle;
     private final SyncMetrics metrics;
     private final MicrosoftSyncConfig config;
+    private final PayloadMinimiser minimiser;
     private final Clock clock;
     private final String mailbox;
     private final boolean shared;
@@ -66,6 +67,7 @@ public final class GraphGateway {
         this.throttle = throttle;
         this.metrics = metrics;
         this.config = config;
+        this.minimiser = new PayloadMinimiser(config);
         this.clock = clock;
         this.mailbox = mailbox;
         this.shared = shared;
@@ -105,13 +107,14 @@ public final class GraphGateway {
         String[] select = config.mail().select().toArray(String[]::new);
         String filter = config.mail().horizonFilter() && horizon != null
                 ? "receivedDateTime ge " + WINDOW_TIME.format(horizon.truncatedTo(ChronoUnit.SECONDS)) : null;
-        return call(Kind.MAIL, () -> link == null
+        return PayloadMinimiser.page(call(Kind.MAIL, () -> link == null
                 ? delta.toGetRequestInformation(rc -> {
                     rc.queryParameters.select = select;
                     rc.queryParameters.filter = filter;
                     rc.headers.add("Prefer", prefer);
                 })
-                : delta.withUrl(link).toGetRequestInformation(rc -> rc.headers.add("Prefer", prefer)), true);
+                : delta.withUrl(link).toGetRequestInformation(rc -> rc.headers.add("Prefer", prefer)), true),
+                minimiser::message);
     }
 
     /**
@@ -133,7 +136,7 @@ public final class GraphGateway {
         for (BatchAnswer a : batch(relative, "odata.maxpagesize=" + config.mail().pageSize())) {
             if (a.status() == 200) {
                 metrics.request("mail", "ok_batched");
-                pages.add(a.body());
+                pages.add(PayloadMinimiser.page(a.body(), minimiser::message));
             } else if (GraphErrors.deltaExpired(new GraphOutcome.Failed(a.status(), a.code(), null, null))) {
                 metrics.request("mail", "delta_expired");
                 pages.add(EXPIRED);
@@ -216,7 +219,10 @@ public final class GraphGateway {
      * @return found: id → message; gone: 404; failed: id → why it could not be had (a permanent per-mailbox answer)
      */
     public Fetched messages(List<String> messageIds) throws InterruptedException {
-        return getEach(messageIds, ownerPath() + "/messages/", "?$select=" + String.join(",", config.mail().select()));
+        Fetched fetched = getEach(messageIds, ownerPath() + "/messages/",
+                "?$select=" + String.join(",", config.mail().select()));
+        fetched.found().values().forEach(minimiser::message);
+        return fetched;
     }
 
     /**
@@ -275,11 +281,18 @@ public final class GraphGateway {
                 : view.withUrl(link).toGetRequestInformation());
     }
 
-    /** One event ({@code GET /events/{id}}, times in UTC as the delta reads them); null when Graph no longer has it. */
+    /**
+     * One event ({@code GET /events/{id}?$select=<calendar fields>}, times in UTC as the delta reads them); null when
+     * Graph no longer has it.
+     */
     public JsonNode event(String eventId) throws InterruptedException {
         var item = owner().events().byEventId(eventId);
-        return call(Kind.CALENDAR, () -> item.toGetRequestInformation(rc -> rc.headers.add("Prefer", "outlook.timezone=\"UTC\"")),
-                true);
+        String[] select = config.calendar().fields().toArray(String[]::new);
+        JsonNode event = call(Kind.CALENDAR, () -> item.toGetRequestInformation(rc -> {
+            rc.queryParameters.select = select;
+            rc.headers.add("Prefer", "outlook.timezone=\"UTC\"");
+        }), true);
+        return event == null ? null : minimiser.event(event);
     }
 
     /** One page of mailFolders delta (the whole folder tree): the first request when {@code link} is null. */
@@ -444,8 +457,15 @@ public final class GraphGateway {
         return batchPage == EXPIRED;
     }
 
-    /** One page of calendarView delta (no $select: unsupported), times in UTC. */
+    /**
+     * One page of calendarView delta (no $select: unsupported, so its events are cut down to the configured fields
+     * here), times in UTC.
+     */
     public JsonNode calendarDelta(Instant start, Instant end, String link) throws InterruptedException {
+        return PayloadMinimiser.page(calendarDeltaPage(start, end, link), minimiser::event);
+    }
+
+    private JsonNode calendarDeltaPage(Instant start, Instant end, String link) throws InterruptedException {
         String pageSize = "odata.maxpagesize=" + config.calendar().pageSize();
         String utc = "outlook.timezone=\"UTC\"";
         var delta = owner().calendarView().delta();

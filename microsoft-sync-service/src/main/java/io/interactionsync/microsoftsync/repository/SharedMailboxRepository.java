@@ -37,8 +37,11 @@ public class SharedMailboxRepository {
                 address.toLowerCase(Locale.ROOT));
     }
 
+    /** The subscription ends, with the audit the account's job saved for the mailbox. */
     public void unsubscribe(String address, String accountId) {
         update("delete from microsoft_sync.shared_mailbox_subscribers where address = ? and account_id = ?",
+                address.toLowerCase(Locale.ROOT), accountId);
+        update("delete from microsoft_sync.source_audits where mailbox = ? and account_id = ?",
                 address.toLowerCase(Locale.ROOT), accountId);
     }
 

@@ -22,6 +22,7 @@ import io.interactionsync.microsoftsync.metrics.SyncMetrics;
 import io.interactionsync.sync.publish.RawRecordPublisher;
 import io.interactionsync.sync.publish.StatusReporter;
 import io.interactionsync.sync.publish.SyncStatusPublisher;
+import io.interactionsync.microsoftsync.repository.AccountStateRepository;
 import io.interactionsync.microsoftsync.repository.CalendarRepository;
 import io.interactionsync.microsoftsync.repository.MailCursorRepository;
 import io.interactionsync.sync.jobs.RepositoryException;
@@ -84,6 +85,7 @@ public class SyncCoordinator implements SyncJobRunner {
     private final CalendarRepository calendarRepository;
     private final CalendarDeltaSource calendar;
     private final SharedMailboxRepository sharedMailboxes;
+    private final AccountStateRepository accountState;
     private final SyncStatusPublisher statusPublisher;
     private final CompletenessAuditor auditor;
     private final MailAudit mailAudit;
@@ -97,7 +99,8 @@ public class SyncCoordinator implements SyncJobRunner {
                            MailFolderSource folderSource, MailRemovals removals, MailboxRepository mailboxes,
                            PublishedMessageRepository publishedMessages,
                            CalendarRepository calendarRepository, CalendarDeltaSource calendar,
-                           SharedMailboxRepository sharedMailboxes, SyncStatusPublisher statusPublisher,
+                           SharedMailboxRepository sharedMailboxes, AccountStateRepository accountState,
+                           SyncStatusPublisher statusPublisher,
                            CompletenessAuditor auditor, MailAudit mailAudit, CalendarAudit calendarAudit,
                            MicrosoftSyncConfig config, SharedMailboxAccess access) {
         this.access = access;
@@ -115,6 +118,7 @@ public class SyncCoordinator implements SyncJobRunner {
         this.calendarRepository = calendarRepository;
         this.calendar = calendar;
         this.sharedMailboxes = sharedMailboxes;
+        this.accountState = accountState;
         this.statusPublisher = statusPublisher;
         this.auditor = auditor;
         this.mailAudit = mailAudit;
@@ -213,6 +217,8 @@ public class SyncCoordinator implements SyncJobRunner {
             try {
                 sharedMailboxes.release(address, leaseOwner,
                         result instanceof JobResult.Completed ? account.accountId() : null);
+                // The last subscriber left while this read ran: what it wrote since goes with the mailbox's state.
+                accountState.eraseIfUnsubscribed(address);
             } catch (RepositoryException e) {
                 Log.warnf("could not release a shared mailbox lease (it expires): %s", e.getMessage());
             }

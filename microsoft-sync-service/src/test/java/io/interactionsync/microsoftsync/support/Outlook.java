@@ -82,7 +82,9 @@ public final class Outlook {
         m.put("ccRecipients", List.of());
         m.put("bccRecipients", List.of());
         m.put("internetMessageId", "<" + id + "@ext.example>");
-        m.put("internetMessageHeaders", List.of(Map.of("name", "Message-ID", "value", "<" + id + "@ext.example>")));
+        m.put("internetMessageHeaders", List.of(Map.of("name", "Message-ID", "value", "<" + id + "@ext.example>"),
+                Map.of("name", "Subject", "value", "Subject " + id.substring(4, 10)),
+                Map.of("name", "Thread-Topic", "value", "Subject " + id.substring(4, 10))));
         m.put("body", Map.of("contentType", "text", "content", "secret body"));
         return m;
     }
@@ -99,6 +101,8 @@ public final class Outlook {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("id", id);
         e.put("subject", "Meeting " + id.substring(6, 12));
+        e.put("bodyPreview", "Agenda of meeting " + id.substring(6, 12));
+        e.put("location", Map.of("displayName", "Room 12"));
         e.put("isCancelled", cancelled);
         e.put("isAllDay", false);
         e.put("start", Map.of("dateTime", GRAPH_TIME.withZone(zone).format(start), "timeZone", timeZone));

@@ -31,8 +31,10 @@ public final class EmulatorConfig {
             boolean calendarShortPages,
             String serviceClientSecret,
             List<String> serviceClients,
+            List<String> serviceAudiences,
             List<OAuthClient> googleClients,
-            List<OAuthClient> microsoftClients) {
+            List<OAuthClient> microsoftClients,
+            boolean omitTokenScope) {
     }
 
     public static final List<String> LOCAL_REDIRECT_URIS = List.of("postmessage",
@@ -43,8 +45,9 @@ public final class EmulatorConfig {
     public static Values defaults() {
         return new Values(15_000, 1_200_000, 10, "userRateLimitExceeded", 4, 10_000, 3600, 600, 3600, 0, false, "local-service-secret",
                 List.of("connector-service", "google-sync-service", "microsoft-sync-service", "event-normalizer"),
+                List.of("interaction-sync-internal"),
                 List.of(new OAuthClient("local-google-client", "local-google-secret", LOCAL_REDIRECT_URIS)),
-                List.of(new OAuthClient("local-ms-client", "local-ms-secret", LOCAL_REDIRECT_URIS)));
+                List.of(new OAuthClient("local-ms-client", "local-ms-secret", LOCAL_REDIRECT_URIS)), false);
     }
 
     public Values get() {
@@ -74,6 +77,8 @@ public final class EmulatorConfig {
         boolean shortPages = v.calendarShortPages();
         String secret = v.serviceClientSecret();
         List<String> serviceClients = v.serviceClients();
+        List<String> serviceAudiences = v.serviceAudiences();
+        boolean omitTokenScope = v.omitTokenScope();
         List<OAuthClient> googleClients = v.googleClients();
         List<OAuthClient> microsoftClients = v.microsoftClients();
         for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext();) {
@@ -103,13 +108,20 @@ public final class EmulatorConfig {
                 }
                 case "serviceClientSecret" -> secret = text(e.getKey(), n);
                 case "serviceClients" -> serviceClients = strings(e.getKey(), n);
+                case "serviceAudiences" -> serviceAudiences = strings(e.getKey(), n);
+                case "omitTokenScope" -> {
+                    if (!n.isBoolean()) {
+                        throw new BadRequestException("omitTokenScope must be true or false");
+                    }
+                    omitTokenScope = n.asBoolean();
+                }
                 case "googleClients" -> googleClients = clients("googleClients", n);
                 case "microsoftClients" -> microsoftClients = clients("microsoftClients", n);
                 default -> throw new BadRequestException("unknown config key: " + e.getKey());
             }
         }
         values = new Values(unitsUser, unitsProject, gmailConcurrent, reason, concurrent, graph10, ttl, codeTtl, idpTtl, latency, shortPages, secret,
-                serviceClients, googleClients, microsoftClients);
+                serviceClients, serviceAudiences, googleClients, microsoftClients, omitTokenScope);
         return values;
     }
 

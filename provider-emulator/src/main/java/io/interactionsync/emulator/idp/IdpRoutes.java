@@ -20,10 +20,15 @@ import org.jose4j.jwt.NumericDate;
 
 /**
  * The portal's identity provider (a test and demo helper): OIDC discovery, JWKS and {@code POST /idp/token},
- * which mints RS256 JWTs either for a user ({@code {sub, email, roles[]}} as JSON) or for a service
- * (OAuth 2.0 client_credentials with client_secret_post or HTTP Basic). Issuer = {@code <baseUrl>/idp}.
+ * which mints RS256 JWTs either for a user ({@code {sub, email, roles[]}} as JSON; never a {@code client_id}, so a
+ * user token can never pass for a service) or for a service (OAuth 2.0 client_credentials with client_secret_post or
+ * HTTP Basic: {@code sub} = {@code client_id} = {@code azp} = the client id, {@code aud} = the requested
+ * {@code audience}, by default {@value #INTERNAL_AUDIENCE}). Issuer = {@code <baseUrl>/idp}.
  */
 public final class IdpRoutes {
+
+    /** The audience of the services' internal APIs, put into client-credentials tokens unless another is asked for. */
+    public static final String INTERNAL_AUDIENCE = "interaction-sync-internal";
 
     private final EmulatorContext ctx;
 
@@ -54,8 +59,8 @@ public final class IdpRoutes {
         doc.set("response_types_supported", Json.array().add("token"));
         doc.set("subject_types_supported", Json.array().add("public"));
         doc.set("id_token_signing_alg_values_supported", Json.array().add("RS256"));
-        doc.set("claims_supported", Json.array().add("iss").add("sub").add("email").add("groups").add("roles")
-                .add("iat").add("exp").add("jti"));
+        doc.set("claims_supported", Json.array().add("iss").add("sub").add("aud").add("azp").add("client_id")
+                .add("email").add("groups").add("roles").add("iat").add("exp").add("jti"));
         Responses.json(rc, 200, doc);
     }
 
@@ -87,7 +92,7 @@ public final class IdpRoutes {
         rolesNode.forEach(r -> roles.add(r.asText()));
         long ttl = body.path("expiresInSeconds").asLong(ctx.config().get().idpTokenTtlSeconds());
         String email = body.path("email").isTextual() ? body.get("email").asText() : null;
-        issue(rc, sub, email, roles, ttl);
+        issue(rc, sub, email, roles, ttl, null, List.of());
     }
 
     private void clientCredentials(RoutingContext rc) {
@@ -118,13 +123,34 @@ public final class IdpRoutes {
             Responses.json(rc, 401, GoogleErrors.oauth("invalid_client", "client authentication failed"));
             return;
         }
-        issue(rc, clientId, null, List.of("service"), config.idpTokenTtlSeconds());
+        // The audience (Auth0 style "audience", or RFC 8707 "resource"): only audiences this IdP knows.
+        String audience = rc.request().getFormAttribute("audience");
+        if (audience == null) {
+            audience = rc.request().getFormAttribute("resource");
+        }
+        if (audience == null || audience.isBlank()) {
+            audience = INTERNAL_AUDIENCE;
+        }
+        if (!config.serviceAudiences().contains(audience)) {
+            Responses.json(rc, 400, GoogleErrors.oauth("invalid_target", "unknown audience: " + audience));
+            return;
+        }
+        issue(rc, clientId, null, List.of("service"), config.idpTokenTtlSeconds(), clientId, List.of(audience));
     }
 
-    private void issue(RoutingContext rc, String sub, String email, List<String> roles, long ttlSeconds) {
+    /** @param clientId set (with {@code azp}) only on client-credentials tokens; user tokens never carry one */
+    private void issue(RoutingContext rc, String sub, String email, List<String> roles, long ttlSeconds,
+                       String clientId, List<String> audiences) {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(issuer());
         claims.setSubject(sub);
+        if (clientId != null) {
+            claims.setStringClaim("client_id", clientId);
+            claims.setStringClaim("azp", clientId);
+        }
+        if (!audiences.isEmpty()) {
+            claims.setAudience(audiences);
+        }
         if (email != null) {
             claims.setStringClaim("email", email);
         }

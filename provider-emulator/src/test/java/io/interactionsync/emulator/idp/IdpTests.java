@@ -78,8 +78,34 @@ class IdpTests {
                 .extract().path("access_token");
         JwtClaims claims = verify(jwt);
         assertThat(claims.getSubject()).isEqualTo("google-sync-service");
+        assertThat(claims.getStringClaimValue("client_id")).isEqualTo("google-sync-service");
+        assertThat(claims.getStringClaimValue("azp")).isEqualTo("google-sync-service");
+        assertThat(claims.getAudience()).containsExactly("interaction-sync-internal");
         assertThat(claims.getStringListClaimValue("groups")).containsExactly("service");
         assertThat(claims.hasClaim("email")).isFalse();
+    }
+
+    @Test
+    void clientCredentialsNamesTheRequestedAudienceAndRefusesAnUnknownOne() throws Exception {
+        String jwt = given().formParam("grant_type", "client_credentials").formParam("client_id", "event-normalizer")
+                .formParam("client_secret", "local-service-secret").formParam("audience", "interaction-sync-internal")
+                .post("/idp/token").then().statusCode(200).extract().path("access_token");
+        assertThat(verify(jwt).getAudience()).containsExactly("interaction-sync-internal");
+        given().formParam("grant_type", "client_credentials").formParam("client_id", "event-normalizer")
+                .formParam("client_secret", "local-service-secret").formParam("audience", "https://elsewhere.test")
+                .post("/idp/token").then().statusCode(400).body("error", equalTo("invalid_target"));
+    }
+
+    @Test
+    void aUserTokenNeverCarriesAClientIdOrAudienceWhateverTheBodySays() throws Exception {
+        String jwt = given().contentType(ContentType.JSON)
+                .body(Map.of("sub", "google-sync-service", "email", "x@acme.test", "roles", List.of("service"),
+                        "client_id", "google-sync-service", "aud", "interaction-sync-internal"))
+                .post("/idp/token").then().statusCode(200).extract().path("access_token");
+        JwtClaims claims = verify(jwt);
+        assertThat(claims.hasClaim("client_id")).isFalse();
+        assertThat(claims.hasClaim("azp")).isFalse();
+        assertThat(claims.hasAudience()).isFalse();
     }
 
     @Test

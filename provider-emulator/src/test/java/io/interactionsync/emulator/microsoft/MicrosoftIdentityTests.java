@@ -58,6 +58,15 @@ class MicrosoftIdentityTests {
     }
 
     @Test
+    void omitTokenScopeLeavesScopeOutOfTokenResponses() {
+        given().contentType("application/json").body(Map.of("omitTokenScope", true)).put("/_emulator/config")
+                .then().statusCode(200);
+        JsonPath body = MicrosoftFlow.tokens("dana@contoso.test", SCOPES);
+        assertThat(body.getString("access_token")).isNotBlank();
+        assertThat(body.getMap("")).doesNotContainKey("scope");
+    }
+
+    @Test
     void refreshRotatesTheRefreshToken() {
         JsonPath first = MicrosoftFlow.tokens("dana@contoso.test", SCOPES);
         JsonPath second = given().formParam("grant_type", "refresh_token").formParam("refresh_token", first.getString("refresh_token"))

@@ -23,7 +23,8 @@ import java.util.function.Function;
  * The account-level frame of a job, the same in every service: one token from the connector (404 → the job is
  * dropped, 409 → every requested source reports {@code reauth_required}, unavailable → retry later), the account's
  * provider checked, then the service's sources one after the other — an aborted or stopped source ends the job at
- * once, otherwise the worst outcome wins (failed over retry-later, the earliest retry).
+ * once, otherwise the worst outcome wins (failed over retry-later, the earliest retry). A disconnected account
+ * ({@link ClosedAccounts}) does not run, and its state is erased again after a job that was running at the disconnect.
  */
 @ApplicationScoped
 public class AccountJobs {
@@ -36,12 +37,15 @@ public class AccountJobs {
 
     private final ConnectorClient connector;
     private final SyncStatusPublisher statusPublisher;
+    private final ClosedAccounts closed;
     private final Provider provider;
     private final SyncSettings settings;
     private final Clock clock = Clock.systemUTC();
 
-    public AccountJobs(ConnectorClient connector, SyncStatusPublisher statusPublisher, SyncServiceDefinition service) {
+    public AccountJobs(ConnectorClient connector, SyncStatusPublisher statusPublisher, ClosedAccounts closed,
+                       SyncServiceDefinition service) {
         this.connector = connector;
+        this.closed = closed;
         this.statusPublisher = statusPublisher;
         this.provider = service.provider();
         this.settings = service.settings();
@@ -53,6 +57,20 @@ public class AccountJobs {
      * @param refusal why this account cannot be synced at all (then the job fails), or null
      */
     public JobResult run(SyncJob job, Function<AccountToken, String> refusal, SourceRun sources) {
+        String accountId = job.accountId();
+        if (closed.isClosed(accountId)) {
+            closed.afterJob(accountId);
+            return new JobResult.Failed("account " + accountId + " was disconnected");
+        }
+        try {
+            return runOpen(job, refusal, sources);
+        } finally {
+            // A disconnect while the job ran: whatever it wrote after the erasure goes too.
+            closed.afterJob(accountId);
+        }
+    }
+
+    private JobResult runOpen(SyncJob job, Function<AccountToken, String> refusal, SourceRun sources) {
         String accountId = job.accountId();
         AccountToken account;
         try {

@@ -23,11 +23,13 @@ public class SyncRequestListener {
     public static final String CHANNEL = Topics.SYNC_REQUESTS;
 
     private final SyncJobRepository jobs;
+    private final ClosedAccounts closed;
     private final Provider provider;
     private final Set<Source> defaultSources;
 
-    public SyncRequestListener(SyncJobRepository jobs, SyncServiceDefinition service) {
+    public SyncRequestListener(SyncJobRepository jobs, ClosedAccounts closed, SyncServiceDefinition service) {
         this.jobs = jobs;
+        this.closed = closed;
         this.provider = service.provider();
         this.defaultSources = Set.copyOf(service.defaultSources());
     }
@@ -49,6 +51,10 @@ public class SyncRequestListener {
             request.sources().stream().filter(s -> s != null && s.provider() == provider).forEach(sources::add);
         }
         if (sources.isEmpty()) {
+            return;
+        }
+        if (closed.isClosed(request.accountId())) {
+            Log.infof("sync request for disconnected account %s ignored", request.accountId());
             return;
         }
         jobs.enqueue(request, sources);

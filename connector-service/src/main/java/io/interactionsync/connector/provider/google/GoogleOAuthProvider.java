@@ -3,7 +3,6 @@ package io.interactionsync.connector.provider.google;
 import com.google.api.client.auth.oauth2.TokenResponseException;
 import com.google.api.client.googleapis.auth.oauth2.GoogleAuthorizationCodeRequestUrl;
 import com.google.api.client.googleapis.auth.oauth2.GoogleAuthorizationCodeTokenRequest;
-import com.google.api.client.googleapis.auth.oauth2.GoogleIdToken;
 import com.google.api.client.googleapis.auth.oauth2.GoogleRefreshTokenRequest;
 import com.google.api.client.googleapis.auth.oauth2.GoogleTokenResponse;
 import com.google.api.client.http.GenericUrl;
@@ -11,6 +10,7 @@ import com.google.api.client.http.HttpRequest;
 import com.google.api.client.http.HttpResponse;
 import com.google.api.client.http.UrlEncodedContent;
 import io.interactionsync.connector.config.ConnectorConfig;
+import io.interactionsync.connector.provider.IdTokenVerifier;
 import io.interactionsync.connector.provider.AuthorizationRequest;
 import io.interactionsync.connector.provider.OAuthHttpClient;
 import io.interactionsync.connector.provider.OAuthProvider;
@@ -32,7 +32,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
 
 /**
  * Google OAuth 2.0 through Google's own client library ({@code google-api-client}): authorize URL,
@@ -55,9 +58,13 @@ public class GoogleOAuthProvider implements OAuthProvider {
     }
 
     private static final long DEFAULT_EXPIRES_IN_SECONDS = 3600;
+    /** Google's error_description when the verifier does not fit the code (wrong one, or the code had no challenge). */
+    private static final Set<String> PKCE_FAILURES = Set.of("Invalid code verifier.",
+            "code_verifier or verifier is not needed.");
 
     private final ConnectorConfig.Google config;
     private final OAuthHttpClient http;
+    private final IdTokenVerifier idTokens;
     private final Clock clock;
 
     public GoogleOAuthProvider(ConnectorConfig config, Clock clock) {
@@ -65,6 +72,7 @@ public class GoogleOAuthProvider implements OAuthProvider {
         this.clock = clock;
         this.http = new OAuthHttpClient("connector.google", this.config.clientId(), this.config.clientSecret(),
                 this.config.timeout());
+        this.idTokens = new IdTokenVerifier("Google", this.config.jwksUrl(), this.config.timeout());
     }
 
     @Override
@@ -124,28 +132,41 @@ public class GoogleOAuthProvider implements OAuthProvider {
         GoogleAuthorizationCodeTokenRequest request = new GoogleAuthorizationCodeTokenRequest(http.transport(),
                 http.json(), config.tokenUrl(), http.clientId(), http.clientSecret(), code, redirectUri);
         request.setRequestInitializer(http.timeouts());
-        if (codeVerifier != null) {
-            request.set("code_verifier", codeVerifier);
-        }
+        request.set("code_verifier", Objects.requireNonNull(codeVerifier, "codeVerifier"));
         GoogleTokenResponse response = execute(() -> request.execute(), "authorization code exchange");
         if (response.getIdToken() == null) {
             throw new ProviderException(Kind.INVALID_RESPONSE, null, "Google token response has no id_token");
         }
-        ProviderIdentity identity;
-        try {
-            GoogleIdToken idToken = GoogleIdToken.parse(http.json(), response.getIdToken());
-            GoogleIdToken.Payload payload = idToken.getPayload();
-            if (payload.getAudience() != null && !idToken.verifyAudience(List.of(http.clientId()))) {
-                throw new ProviderException(Kind.INVALID_RESPONSE, null, "Google id_token is for another client");
-            }
-            if (payload.getSubject() == null || payload.getEmail() == null) {
-                throw new ProviderException(Kind.INVALID_RESPONSE, null, "Google id_token lacks sub or email");
-            }
-            identity = new ProviderIdentity(payload.getSubject(), payload.getEmail().toLowerCase(Locale.ROOT));
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ProviderException(Kind.INVALID_RESPONSE, null, "Google id_token is not a valid JWT");
-        }
+        JwtClaims claims = idTokens.verify(response.getIdToken(), http.clientId(),
+                (issuer, c) -> config.idTokenIssuers().contains(issuer));
+        ProviderIdentity identity = identity(claims, idTokens);
         return toGrant(response, identity);
+    }
+
+    /**
+     * The identity in verified id_token claims: {@code sub} and an address Google has verified
+     * ({@code email_verified} true — an unverified address could be anyone's).
+     */
+    static ProviderIdentity identity(JwtClaims claims, IdTokenVerifier idTokens) {
+        try {
+            String email = claims.getStringClaimValue("email");
+            if (email == null || email.isBlank()) {
+                throw idTokens.invalid("no email (the email scope was not granted)");
+            }
+            Object verified = claims.getClaimValue("email_verified");
+            if (!(Boolean.TRUE.equals(verified) || "true".equals(verified))) {
+                throw new ProviderException(Kind.EMAIL_NOT_VERIFIED, null, "Google id_token: email not verified");
+            }
+            return new ProviderIdentity(claims.getSubject(), email.toLowerCase(Locale.ROOT));
+        } catch (MalformedClaimException e) {
+            throw idTokens.invalid("malformed sub or email");
+        }
+    }
+
+    /** Google documents {@code scope} in every token response: without it, nothing counts as granted. */
+    @Override
+    public List<String> scopesWhenUnreported(List<String> requested) {
+        return List.of();
     }
 
     @Override
@@ -199,6 +220,11 @@ public class GoogleOAuthProvider implements OAuthProvider {
         } catch (TokenResponseException e) {
             String error = e.getDetails() == null ? null : e.getDetails().getError();
             int status = e.getStatusCode();
+            String description = e.getDetails() == null ? null : e.getDetails().getErrorDescription();
+            if ("invalid_grant".equals(error) && PKCE_FAILURES.contains(description)) {
+                // Our verifier does not belong to the code: it was issued for another authorize request (or none).
+                throw new ProviderException(Kind.PKCE_MISMATCH, error, "Google " + what + ": " + description);
+            }
             if ("invalid_grant".equals(error)) {
                 throw new ProviderException(Kind.INVALID_GRANT, error, "Google " + what + ": invalid_grant");
             }

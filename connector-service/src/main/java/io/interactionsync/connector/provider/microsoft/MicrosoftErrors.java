@@ -17,7 +17,9 @@ final class MicrosoftErrors {
     static final Set<String> CONSENT = Set.of("AADSTS65001", "AADSTS90094", "AADSTS90095");
     /** Refresh token revoked, expired or inactive. */
     static final Set<String> GRANT_GONE = Set.of("AADSTS50173", "AADSTS70008", "AADSTS700082", "AADSTS54005",
-            "AADSTS70000", "AADSTS50148", "AADSTS9002313");
+            "AADSTS70000", "AADSTS9002313");
+    /** The code_verifier does not match the code's code_challenge: the code came from another authorize request. */
+    static final Set<String> PKCE = Set.of("AADSTS50148", "AADSTS501481");
 
     private MicrosoftErrors() {
     }

@@ -6,10 +6,10 @@ import com.google.api.client.auth.oauth2.ClientParametersAuthentication;
 import com.google.api.client.auth.oauth2.RefreshTokenRequest;
 import com.google.api.client.auth.oauth2.TokenResponse;
 import com.google.api.client.auth.oauth2.TokenResponseException;
-import com.google.api.client.auth.openidconnect.IdToken;
 import com.google.api.client.http.GenericUrl;
 import io.interactionsync.connector.config.ConnectorConfig;
 import io.interactionsync.connector.provider.AuthorizationRequest;
+import io.interactionsync.connector.provider.IdTokenVerifier;
 import io.interactionsync.connector.provider.OAuthHttpClient;
 import io.interactionsync.connector.provider.OAuthProvider;
 import io.interactionsync.connector.provider.ProviderException;
@@ -33,7 +33,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
 
 /**
  * Microsoft identity platform v2 (work and school accounts) with the generic OAuth 2.0 client of
@@ -57,8 +61,11 @@ public class MicrosoftOAuthProvider implements OAuthProvider {
     private static final Set<String> OIDC = Set.of("offline_access", "openid", "profile", "email");
     private static final long DEFAULT_EXPIRES_IN_SECONDS = 3600;
 
+    private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
     private final ConnectorConfig.Microsoft config;
     private final OAuthHttpClient http;
+    private final IdTokenVerifier idTokens;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
@@ -67,6 +74,8 @@ public class MicrosoftOAuthProvider implements OAuthProvider {
         this.clock = clock;
         this.http = new OAuthHttpClient("connector.microsoft", this.config.clientId(), this.config.clientSecret(),
                 this.config.timeout());
+        this.idTokens = new IdTokenVerifier("Microsoft", this.config.jwksUrl()
+                .orElseGet(() -> authority() + "/" + this.config.tenant() + "/discovery/v2.0/keys"), this.config.timeout());
     }
 
     @Override
@@ -134,37 +143,62 @@ public class MicrosoftOAuthProvider implements OAuthProvider {
                 .setRedirectUri(redirectUri)
                 .setClientAuthentication(new ClientParametersAuthentication(http.clientId(), http.clientSecret()))
                 .setRequestInitializer(http.timeouts());
-        if (codeVerifier != null) {
-            request.set("code_verifier", codeVerifier);
-        }
+        request.set("code_verifier", Objects.requireNonNull(codeVerifier, "codeVerifier"));
         TokenResponse response = execute(request::execute, "authorization code exchange", redirectUri);
         Object rawIdToken = response.get("id_token");
         if (!(rawIdToken instanceof String idTokenText)) {
             throw new ProviderException(Kind.INVALID_RESPONSE, null, "Microsoft token response has no id_token");
         }
-        ProviderIdentity identity;
+        ProviderIdentity identity = identity(idTokens.verify(idTokenText, http.clientId(), issuerOfTenant(config.idTokenIssuer())),
+                config.tenant(), idTokens);
+        return toGrant(response, identity);
+    }
+
+    /** {@code iss} = the issuer template with the token's own {@code tid} (Microsoft's multi-tenant rule). */
+    static IdTokenVerifier.IssuerRule issuerOfTenant(String template) {
+        return (issuer, claims) -> {
+            String tid = claims.getStringClaimValue("tid");
+            return tid != null && issuer != null && issuer.equals(template.replace("{tenantid}", tid));
+        };
+    }
+
+    /**
+     * The identity in verified id_token claims: {@code oid} and {@code tid} (both GUIDs; the account key is
+     * {@code oid.tid}, as MSAL's home account id — {@code oid} alone is unique only within a tenant), a work or
+     * school tenant (not the consumer one), the configured tenant when it names one, and
+     * {@code preferred_username} as the address.
+     */
+    static ProviderIdentity identity(JwtClaims claims, String configuredTenant, IdTokenVerifier idTokens) {
         try {
-            IdToken idToken = IdToken.parse(http.json(), idTokenText);
-            IdToken.Payload payload = idToken.getPayload();
-            if (payload.getAudience() != null && !idToken.verifyAudience(List.of(http.clientId()))) {
-                throw new ProviderException(Kind.INVALID_RESPONSE, null, "Microsoft id_token is for another client");
+            String tid = claims.getStringClaimValue("tid");
+            String oid = claims.getStringClaimValue("oid");
+            String username = claims.getStringClaimValue("preferred_username");
+            if (tid == null || !GUID.matcher(tid).matches() || oid == null || !GUID.matcher(oid).matches()) {
+                throw idTokens.invalid("tid or oid missing or not a GUID");
             }
-            Object tid = payload.get("tid");
-            Object oid = payload.get("oid");
-            Object username = payload.get("preferred_username");
             if (MicrosoftErrors.CONSUMER_TENANT_ID.equals(tid)) {
                 throw new ProviderException(Kind.PERSONAL_ACCOUNT, "consumer_tenant", "Microsoft personal account");
             }
-            if (!(tid instanceof String t) || !(oid instanceof String o) || !(username instanceof String u)) {
-                throw new ProviderException(Kind.INVALID_RESPONSE, null,
-                        "Microsoft id_token lacks tid, oid or preferred_username");
+            if (GUID.matcher(configuredTenant).matches() && !configuredTenant.equalsIgnoreCase(tid)) {
+                throw idTokens.invalid("tid is not the configured tenant");
             }
-            // MSAL's home account id form: oid.tid (oid alone is only unique within a tenant's directory).
-            identity = new ProviderIdentity(o + "." + t, u.toLowerCase(Locale.ROOT));
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ProviderException(Kind.INVALID_RESPONSE, null, "Microsoft id_token is not a valid JWT");
+            if (username == null || username.isBlank()) {
+                throw idTokens.invalid("no preferred_username");
+            }
+            return new ProviderIdentity(oid + "." + tid, username.toLowerCase(Locale.ROOT));
+        } catch (MalformedClaimException e) {
+            throw idTokens.invalid("malformed tid, oid or preferred_username");
         }
-        return toGrant(response, identity);
+    }
+
+    /**
+     * Microsoft: "if omitted, the token is for the scopes requested on the initial leg of the flow" (identity
+     * platform token response). Incremental consent cannot drop a scope silently there, unlike Google's granular
+     * consent.
+     */
+    @Override
+    public List<String> scopesWhenUnreported(List<String> requested) {
+        return requested;
     }
 
     @Override
@@ -262,6 +296,9 @@ public class MicrosoftOAuthProvider implements OAuthProvider {
         }
         if ((aadsts != null && MicrosoftErrors.CONSENT.contains(aadsts)) || "consent_required".equals(error)) {
             return new ProviderException(Kind.CONSENT_REQUIRED, code, message, adminConsentUrl(redirectUri));
+        }
+        if (aadsts != null && MicrosoftErrors.PKCE.contains(aadsts)) {
+            return new ProviderException(Kind.PKCE_MISMATCH, code, message);
         }
         if ("invalid_grant".equals(error) || "interaction_required".equals(error)
                 || (aadsts != null && MicrosoftErrors.GRANT_GONE.contains(aadsts))) {

@@ -1,14 +1,35 @@
 package io.interactionsync.connector.rest.dto;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.interactionsync.model.Completeness;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** Account JSON (SPEC §3.3). Never carries a token. */
+/**
+ * Account JSON (SPEC §3.3). Never carries a token. {@code retention} (beyond SPEC): what a disconnect of this account
+ * would do with its data and how long its events are kept — the policy of the owner's teams, or the defaults.
+ */
 public record AccountView(String id, String provider, String email, List<String> scopes,
                          Map<String, SourceView> sources, String syncStatus, List<SharedMailboxStatus> sharedMailboxes,
-                         Instant createdAt) {
+                         Instant createdAt, @JsonInclude(JsonInclude.Include.NON_NULL) RetentionInfo retention) {
+
+    public AccountView(String id, String provider, String email, List<String> scopes, Map<String, SourceView> sources,
+                       String syncStatus, List<SharedMailboxStatus> sharedMailboxes, Instant createdAt) {
+        this(id, provider, email, scopes, sources, syncStatus, sharedMailboxes, createdAt, null);
+    }
+
+    public AccountView withRetention(RetentionInfo info) {
+        return new AccountView(id, provider, email, scopes, sources, syncStatus, sharedMailboxes, createdAt, info);
+    }
+
+    /**
+     * The retention that applies to the account: {@code onDisconnect} ({@code purge}|{@code keep}: what {@code DELETE}
+     * without {@code ?purge=} does), {@code eventMonths} (null: no window), {@code policy} ({@code team}|{@code default})
+     * and the team {@code collections} that set it.
+     */
+    public record RetentionInfo(String onDisconnect, Integer eventMonths, String policy, List<String> collections) {
+    }
 
     /**
      * One source of an account; {@code state} is {@code disabled} when the source is not enabled, {@code incomplete}

@@ -3,6 +3,7 @@ package io.interactionsync.connector.rest.problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.interactionsync.connector.security.CallerPolicies;
 import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -14,7 +15,10 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.Map;
 import java.util.stream.Collectors;
+import io.vertx.ext.web.RoutingContext;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
+import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
 
 /** Every error leaves as {@code application/problem+json} with a {@code code}. */
 public class ProblemMappers {
@@ -27,7 +31,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response api(ApiException e, UriInfo uri) {
-        return problem(e.status(), e.code(), e.getMessage(), uri, e.extensions());
+        Response response = problem(e.status(), e.code(), e.getMessage(), uri, e.extensions());
+        if (e instanceof RateLimitedException limited) {
+            return Response.fromResponse(response).header("Retry-After", limited.retryAfterSeconds()).build();
+        }
+        return response;
     }
 
     @ServerExceptionMapper
@@ -41,7 +49,13 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response forbidden(ForbiddenException e, UriInfo uri) {
+    public Response forbidden(ForbiddenException e, UriInfo uri, ServerRequestContext request) {
+        // A refusal of the caller policies (wrong kind of bearer for the path) carries its own code.
+        ApiException refusal = request instanceof ResteasyReactiveRequestContext r
+                ? CallerPolicies.refusal(r.serverRequest().unwrap(RoutingContext.class)) : null;
+        if (refusal != null) {
+            return api(refusal, uri);
+        }
         return problem(403, "forbidden", "Your credentials do not allow this operation.", uri, Map.of());
     }
 

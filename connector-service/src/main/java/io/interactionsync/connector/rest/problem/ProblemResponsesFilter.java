@@ -9,7 +9,8 @@ import org.eclipse.microprofile.openapi.models.PathItem;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
 /**
- * Adds the answers every API operation can give (401 without a valid bearer token, 413 for an oversize body, 500)
+ * Adds the answers every API operation can give (401 without a valid bearer token, 403 for the wrong kind of bearer,
+ * 413 for an oversize body, 500)
  * to the OpenAPI document, and states that all errors are {@code application/problem+json} with a {@code code}.
  */
 public class ProblemResponsesFilter implements OASFilter {
@@ -28,7 +29,11 @@ public class ProblemResponsesFilter implements OASFilter {
                     }
                     add(responses, "401", "unauthorized: missing or invalid bearer token (problem+json, WWW-Authenticate: Bearer)");
                     if (path.startsWith("/internal/")) {
-                        add(responses, "403", "forbidden: only the role service may call /internal/**");
+                        add(responses, "403", "service_client_required (a user token, whatever its roles), "
+                                + "client_not_allowed: only allow-listed service clients with the internal audience");
+                    } else {
+                        add(responses, "403", "service_token_not_allowed: service (client-credentials) tokens are "
+                                + "refused on the user API");
                     }
                     if (e.getKey() == PathItem.HttpMethod.POST || e.getKey() == PathItem.HttpMethod.PUT) {
                         add(responses, "413", "body_too_large (problem+json)");

@@ -44,18 +44,25 @@ public class CalendarGateway {
         this.config = config;
     }
 
-    /** Full listing: primary calendar, singleEvents, showDeleted, timeMin = horizon, no orderBy (so a nextSyncToken comes). */
+    /**
+     * Full listing: primary calendar, singleEvents, showDeleted, timeMin = horizon, no orderBy (so a nextSyncToken
+     * comes); only the configured event fields ({@code google-sync.calendar.event-fields}: no summary).
+     */
     public Events listFrom(Instant timeMin, String pageToken) throws InterruptedException {
         return call(token -> authorize(calendar.events().list(PRIMARY).setSingleEvents(true).setShowDeleted(true)
                 .setTimeMin(new DateTime(timeMin.toEpochMilli())).setMaxResults(config.calendar().pageSize())
-                .setPageToken(pageToken), token), false);
+                .setPageToken(pageToken).setFields(listFields()), token), false);
     }
 
-    /** Incremental listing with a sync token (deleted events always included). */
+    /** Incremental listing with a sync token (deleted events always included), the same fields. */
     public Events listChanges(String syncToken, String pageToken) throws InterruptedException {
         return call(token -> authorize(calendar.events().list(PRIMARY).setSingleEvents(true).setShowDeleted(true)
-                .setSyncToken(syncToken).setMaxResults(config.calendar().pageSize()).setPageToken(pageToken), token),
-                false);
+                .setSyncToken(syncToken).setMaxResults(config.calendar().pageSize()).setPageToken(pageToken)
+                .setFields(listFields()), token), false);
+    }
+
+    private String listFields() {
+        return "items(" + config.calendar().eventFields() + "),nextPageToken,nextSyncToken";
     }
 
     /**
@@ -68,9 +75,10 @@ public class CalendarGateway {
                 .setPageToken(pageToken).setFields("items(id,etag,updated,status),nextPageToken"), token), false);
     }
 
-    /** events.get of the primary calendar; 404 or 410 → {@link EventGoneException}. */
+    /** events.get of the primary calendar, the configured event fields; 404 or 410 → {@link EventGoneException}. */
     public Event get(String eventId) throws InterruptedException {
-        return call(token -> authorize(calendar.events().get(PRIMARY, eventId), token), true);
+        return call(token -> authorize(calendar.events().get(PRIMARY, eventId).setFields(config.calendar().eventFields()),
+                token), true);
     }
 
     /** The resource as JSON exactly as the API returned it. */

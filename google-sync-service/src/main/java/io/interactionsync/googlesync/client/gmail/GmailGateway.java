@@ -71,7 +71,8 @@ public class GmailGateway implements GmailPort {
     @Override
     public Message getMessageMetadata(String id) throws InterruptedException {
         return call(GmailMethod.MESSAGES_GET, token -> authorize(gmail.users().messages().get(ME, id)
-                .setFormat("metadata").setMetadataHeaders(config.gmail().metadataHeaders()), token));
+                .setFormat("metadata").setMetadataHeaders(config.gmail().metadataHeaders())
+                .setFields(config.gmail().messageFields()), token));
     }
 
     @Override
@@ -83,7 +84,8 @@ public class GmailGateway implements GmailPort {
     @Override
     public com.google.api.services.gmail.model.Thread getThreadMetadata(String threadId) throws InterruptedException {
         return call(GmailMethod.THREADS_GET, token -> authorize(gmail.users().threads().get(ME, threadId)
-                .setFormat("metadata").setMetadataHeaders(config.gmail().metadataHeaders()), token));
+                .setFormat("metadata").setMetadataHeaders(config.gmail().metadataHeaders())
+                .setFields("id,historyId,messages(" + config.gmail().messageFields() + ")"), token));
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.interactionsync.emulator.google.GoogleApiGate.Caller;
 import io.interactionsync.emulator.google.oauth.GoogleScopes;
 import io.interactionsync.emulator.http.GoogleErrors;
 import io.interactionsync.emulator.http.Json;
+import io.interactionsync.emulator.http.PartialResponse;
 import io.interactionsync.emulator.http.Responses;
 import io.interactionsync.emulator.quota.GmailQuota;
 import io.interactionsync.emulator.store.GmailMailbox;
@@ -182,7 +183,13 @@ public final class GmailRoutes {
             Responses.json(rc, 404, GoogleErrors.notFound());
             return;
         }
-        Responses.json(rc, 200, message.get().toJson(format, headerFilter(rc)));
+        partial(rc, message.get().toJson(format, headerFilter(rc)));
+    }
+
+    /** 200 with the partial response asked for ({@code fields}, as Google serves it); a bad selection → 400. */
+    private static void partial(RoutingContext rc, com.fasterxml.jackson.databind.JsonNode body) {
+        PartialResponse.apply(rc, body).ifPresentOrElse(b -> Responses.json(rc, 200, b), () -> Responses.json(rc, 400,
+                GoogleErrors.badRequest("Invalid field selection " + rc.request().getParam("fields"))));
     }
 
     private void listThreads(RoutingContext rc, Caller caller) {
@@ -232,7 +239,7 @@ public final class GmailRoutes {
         body.put("historyId", Long.toString(messages.stream().mapToLong(GmailMessage::historyId).max().orElse(0)));
         ArrayNode array = body.putArray("messages");
         messages.forEach(m -> array.add(m.toJson(format, filter)));
-        Responses.json(rc, 200, body);
+        partial(rc, body);
     }
 
     private static final List<String> SYSTEM_LABELS = List.of("CHAT", "SENT", "INBOX", "IMPORTANT", "TRASH", "DRAFT",

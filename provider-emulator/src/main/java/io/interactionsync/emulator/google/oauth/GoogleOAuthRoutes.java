@@ -331,8 +331,8 @@ public final class GoogleOAuthRoutes {
             Responses.json(rc, 400, GoogleErrors.oauth("redirect_uri_mismatch", "Bad Request"));
             return;
         }
+        String verifier = form.get("code_verifier");
         if (code.codeChallenge() != null) {
-            String verifier = form.get("code_verifier");
             if (verifier == null || verifier.isEmpty()) {
                 Responses.json(rc, 400, GoogleErrors.oauth("invalid_grant", "Missing code verifier."));
                 return;
@@ -342,6 +342,10 @@ public final class GoogleOAuthRoutes {
                 Responses.json(rc, 400, GoogleErrors.oauth("invalid_grant", "Invalid code verifier."));
                 return;
             }
+        } else if (verifier != null) {
+            // Google refuses a verifier for a code issued without a challenge (RFC 9700 §4.8.2: no PKCE downgrade).
+            Responses.json(rc, 400, GoogleErrors.oauth("invalid_grant", "code_verifier or verifier is not needed."));
+            return;
         }
         RefreshGrant refresh = null;
         boolean newRefreshToken = false;
@@ -383,7 +387,9 @@ public final class GoogleOAuthRoutes {
         if (includeRefreshToken) {
             body.put("refresh_token", refresh.token());
         }
-        body.put("scope", String.join(" ", scopes));
+        if (!config.omitTokenScope()) {
+            body.put("scope", String.join(" ", scopes));
+        }
         body.put("token_type", "Bearer");
         if (scopes.contains("openid")) {
             ctx.store().googleUser(email).ifPresent(user ->

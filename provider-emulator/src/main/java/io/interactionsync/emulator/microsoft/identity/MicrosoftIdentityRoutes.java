@@ -365,7 +365,9 @@ public final class MicrosoftIdentityRoutes {
         var access = ctx.microsoftTokens().issueAccess(client.clientId(), user.upn(), scopes, Instant.now().plusSeconds(ttl));
         ObjectNode body = Json.object();
         body.put("token_type", "Bearer");
-        body.put("scope", String.join(" ", reported));
+        if (!ctx.config().get().omitTokenScope()) {
+            body.put("scope", String.join(" ", reported));
+        }
         body.put("expires_in", ttl);
         body.put("ext_expires_in", ttl);
         body.put("access_token", access.token());

@@ -219,6 +219,25 @@ class GmailTests {
     }
 
     @Test
+    void getAndThreadsGetHonourFieldsSoTheSnippetCanBeLeftOut() {
+        JsonPath m = authed().queryParam("format", "metadata").queryParam("metadataHeaders", "from")
+                .queryParam("fields", "id,threadId,labelIds,internalDate,payload(mimeType,headers)")
+                .get(USERS + "me/messages/a1").then().statusCode(200).extract().jsonPath();
+        assertThat(m.getString("id")).isEqualTo("a1");
+        assertThat(m.getString("snippet")).isNull();
+        assertThat(m.getString("historyId")).isNull();
+        assertThat(m.getList("payload.headers.name")).containsExactly("From");
+        JsonPath t = authed().queryParam("format", "metadata")
+                .queryParam("fields", "id,messages(id,payload/headers)")
+                .get(USERS + "me/threads/a1").then().statusCode(200).extract().jsonPath();
+        assertThat(t.getString("id")).isEqualTo("a1");
+        assertThat(t.getString("messages[0].id")).isEqualTo("a1");
+        assertThat(t.getString("messages[0].snippet")).isNull();
+        authed().queryParam("format", "metadata").queryParam("fields", "id,(")
+                .get(USERS + "me/messages/a1").then().statusCode(400);
+    }
+
+    @Test
     void getMetadataWithoutFilterReturnsAllHeaders() {
         authed().queryParam("format", "metadata").get(USERS + "me/messages/a1").then().statusCode(200)
                 .body("payload.headers.name", contains("From", "To", "Subject", "X-Other"));

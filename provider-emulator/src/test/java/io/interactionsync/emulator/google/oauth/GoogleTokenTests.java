@@ -116,6 +116,38 @@ class GoogleTokenTests {
                 .body("error", equalTo("invalid_grant")).body("error_description", equalTo("Missing code verifier."));
     }
 
+    /** An authorization without PKCE (as the Google Identity Services popup makes it): its code's redirect query. */
+    private static Map<String, String> authorizeWithoutPkce() {
+        var response = given().redirects().follow(false)
+                .queryParams(Map.of("client_id", CLIENT_ID, "redirect_uri", REDIRECT, "response_type", "code",
+                        "scope", SCOPES, "state", "st-2", "login_hint", "alice@acme.test", "access_type", "offline"))
+                .get("/accounts.google.com/o/oauth2/v2/auth");
+        assertThat(response.statusCode()).isEqualTo(302);
+        return GoogleFlow.query(response.header("Location"));
+    }
+
+    @Test
+    void aCodeIssuedWithoutChallengeIsExchangedWithoutVerifier() {
+        exchangeRequest(authorizeWithoutPkce().get("code")).post(TOKEN).then().statusCode(200);
+    }
+
+    @Test
+    void aVerifierForACodeIssuedWithoutChallengeIsRefused() {
+        // Google's answer when a client sends PKCE for a code that had none (RFC 9700 §4.8.2, no PKCE downgrade).
+        exchangeRequest(authorizeWithoutPkce().get("code")).formParam("code_verifier", VERIFIER).post(TOKEN)
+                .then().statusCode(400).body("error", equalTo("invalid_grant"))
+                .body("error_description", equalTo("code_verifier or verifier is not needed."));
+    }
+
+    @Test
+    void omitTokenScopeLeavesScopeOutOfTokenResponses() {
+        given().contentType("application/json").body(Map.of("omitTokenScope", true)).put("/_emulator/config")
+                .then().statusCode(200);
+        JsonPath body = GoogleFlow.exchange(code(Map.of()));
+        assertThat(body.getString("access_token")).isNotBlank();
+        assertThat(body.getMap("")).doesNotContainKey("scope");
+    }
+
     @Test
     void clientMayAuthenticateWithHttpBasic() {
         given().auth().preemptive().basic(CLIENT_ID, CLIENT_SECRET)
