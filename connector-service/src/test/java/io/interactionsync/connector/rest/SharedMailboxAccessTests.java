@@ -3,7 +3,7 @@ package io.interactionsync.connector.rest;
 import static io.interactionsync.connector.ConnectorTestSupport.assertValid;
 import static io.interactionsync.connector.ConnectorTestSupport.emulator;
 import static io.interactionsync.connector.ConnectorTestSupport.json;
-import static io.interactionsync.connector.ConnectorTestSupport.serviceJwt;
+import static io.interactionsync.connector.ConnectorTestSupport.microsoftSyncToken;
 import static io.interactionsync.connector.ConnectorTestSupport.setAccessTokenExpiry;
 import static io.interactionsync.connector.ConnectorTestSupport.userJwt;
 import static io.interactionsync.connector.MicrosoftTestSupport.connect;
@@ -117,7 +117,7 @@ class SharedMailboxAccessTests {
         given().baseUri(emulator()).contentType(ContentType.JSON).body(Map.of("email", s.upn()))
                 .post("/_emulator/revoke").then().statusCode(200);
         setAccessTokenExpiry(s.accountId(), Instant.now().plusSeconds(10));
-        given().auth().oauth2(serviceJwt()).contentType(ContentType.JSON).body(Map.of())
+        given().auth().oauth2(microsoftSyncToken()).contentType(ContentType.JSON).body(Map.of())
                 .post("/internal/v1/accounts/{id}/access-token", s.accountId())
                 .then().statusCode(409).body("code", equalTo("reauth_required"));
 
@@ -139,7 +139,7 @@ class SharedMailboxAccessTests {
         given().auth().oauth2(s.jwt()).get("/api/v1/microsoft-accounts/{id}", s.accountId()).then()
                 .body("sharedMailboxes[0].state", equalTo("access_denied"));
 
-        given().auth().oauth2(s.jwt()).delete("/api/v1/microsoft-accounts/{id}", s.accountId()).then().statusCode(204);
+        given().auth().oauth2(s.jwt()).delete("/api/v1/microsoft-accounts/{id}?purge=false", s.accountId()).then().statusCode(204);
         assertThat(announcedStates(s, 2)).containsExactly("access_denied", "suspended");
     }
 }

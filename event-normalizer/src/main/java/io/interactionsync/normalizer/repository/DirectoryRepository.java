@@ -121,8 +121,8 @@ public class DirectoryRepository {
 
     /**
      * Sets a subscription's state ({@code active}, {@code access_denied}, {@code suspended}). An {@code active} one is
-     * (re)created if missing — a reconnected account's subscriptions come back this way after its disconnect removed
-     * them; another state only changes an existing subscription. Returns whether a row changed.
+     * created if missing (a {@code shared_mailbox_added} this service missed); another state only changes an existing
+     * subscription. Returns whether a row changed.
      */
     public Uni<Boolean> setSubscriberState(SqlClient sql, String mailboxKey, String accountId, String userId,
                                            String state) {

@@ -200,7 +200,7 @@ public class DirectoryService {
     /**
      * Issue 17 item 5: a subscription that is not {@code active} (access denied, account suspended) is no longer
      * attributed from now on — its past events stay (removing the mailbox still retracts them); {@code active}
-     * resumes it, and brings back a subscription a disconnect removed (the account was reconnected).
+     * resumes it, and creates the subscription if this service lacks it (an add it missed).
      */
     private Uni<Void> sharedMailboxAccessChanged(SqlConnection conn, AccountEvent event, List<Runnable> afterCommit) {
         String key = event.sharedMailbox() == null ? null : AddressKeys.key(event.sharedMailbox()).orElse(null);
