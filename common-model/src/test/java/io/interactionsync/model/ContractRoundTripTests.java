@@ -83,7 +83,16 @@ class ContractRoundTripTests {
                 Arguments.of(Contract.ACCOUNT_EVENT, new AccountEventDeserializer(),
                         new AccountEvent(1, AccountEvent.Type.DIRECTORY_CHANGED, "col-2", null, null, null, null, null,
                                 null, null, new AccountEvent.Directory("col-2", "Acme Ventures",
-                                List.of("alice@acme.test"), List.of(), 18), AT)));
+                                List.of("alice@acme.test"), List.of(), 18), AT)),
+                Arguments.of(Contract.ACCOUNT_EVENT, new AccountEventDeserializer(),
+                        AccountEvent.blocklistChanged(new AccountEvent.Blocklist(AccountEvent.Blocklist.Scope.USER,
+                                "user-1", List.of("bob@example.com", "@spam.example")), AT)),
+                Arguments.of(Contract.ACCOUNT_EVENT, new AccountEventDeserializer(),
+                        AccountEvent.blocklistChanged(new AccountEvent.Blocklist(AccountEvent.Blocklist.Scope.COLLECTION,
+                                "col-1", List.of()), AT)),
+                Arguments.of(Contract.ACCOUNT_EVENT, new AccountEventDeserializer(),
+                        AccountEvent.sharedMailboxAccessChanged("acc-1", "user-1", Provider.MICROSOFT,
+                                "alice@acme.test", "deals@acme.test", AccountEvent.SharedMailboxState.ACCESS_DENIED, AT)));
     }
 
     @Test
@@ -165,6 +174,41 @@ class ContractRoundTripTests {
                 (InteractionEvent) samples().skip(7).findFirst().orElseThrow().get()[2]), StandardCharsets.UTF_8));
         event.remove("meeting");
         assertThat(ContractSchemas.validate(Contract.INTERACTION_EVENT, event)).isNotEmpty();
+    }
+
+    @Test
+    void shouldWriteTheNewAccountEventTypesWithTheirWireNames() {
+        String blocklist = new String(new JsonSerializer<AccountEvent>().serialize("t", AccountEvent.blocklistChanged(
+                new AccountEvent.Blocklist(AccountEvent.Blocklist.Scope.COLLECTION, "col-1", List.of("@x.test")), AT)),
+                StandardCharsets.UTF_8);
+        assertThat(blocklist).isEqualTo("{\"schemaVersion\":1,\"type\":\"blocklist_changed\",\"accountId\":\"col-1\","
+                + "\"at\":\"2026-11-24T10:00:00Z\",\"blocklist\":{\"scope\":\"collection\",\"ownerId\":\"col-1\","
+                + "\"entries\":[\"@x.test\"]}}");
+        String access = new String(new JsonSerializer<AccountEvent>().serialize("t",
+                AccountEvent.sharedMailboxAccessChanged("acc-1", "user-1", Provider.MICROSOFT, null, "deals@acme.test",
+                        AccountEvent.SharedMailboxState.SUSPENDED, AT)), StandardCharsets.UTF_8);
+        assertThat(access).contains("\"type\":\"shared_mailbox_access_changed\"", "\"state\":\"suspended\"",
+                "\"sharedMailbox\":\"deals@acme.test\"");
+    }
+
+    @Test
+    void shouldRejectNewAccountEventTypesWithoutTheirPayload() {
+        ObjectNode blocklist = (ObjectNode) json("{\"schemaVersion\":1,\"type\":\"blocklist_changed\","
+                + "\"accountId\":\"user-1\",\"at\":\"2026-11-24T10:00:00Z\"}");
+        assertThat(ContractSchemas.validate(Contract.ACCOUNT_EVENT, blocklist)).anySatisfy(m -> assertThat(m).contains("blocklist"));
+        blocklist.putObject("blocklist").put("scope", "team").put("ownerId", "user-1").putArray("entries").add("a@x.test");
+        assertThat(ContractSchemas.validate(Contract.ACCOUNT_EVENT, blocklist)).anySatisfy(m -> assertThat(m).contains("scope"));
+        ((ObjectNode) blocklist.get("blocklist")).put("scope", "user");
+        assertThat(ContractSchemas.validate(Contract.ACCOUNT_EVENT, blocklist)).isEmpty();
+
+        ObjectNode access = (ObjectNode) json("{\"schemaVersion\":1,\"type\":\"shared_mailbox_access_changed\","
+                + "\"accountId\":\"acc-1\",\"userId\":\"user-1\",\"provider\":\"microsoft\","
+                + "\"sharedMailbox\":\"deals@acme.test\",\"at\":\"2026-11-24T10:00:00Z\"}");
+        assertThat(ContractSchemas.validate(Contract.ACCOUNT_EVENT, access)).anySatisfy(m -> assertThat(m).contains("state"));
+        access.put("state", "revoked");
+        assertThat(ContractSchemas.validate(Contract.ACCOUNT_EVENT, access)).isNotEmpty();
+        access.put("state", "access_denied");
+        assertThat(ContractSchemas.validate(Contract.ACCOUNT_EVENT, access)).isEmpty();
     }
 
     @Test

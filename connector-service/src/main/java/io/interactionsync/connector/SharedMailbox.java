@@ -11,16 +11,31 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
 
-/** A shared mailbox (normalised address) a Microsoft account reads through Graph with a {@code .Shared} scope. */
+/**
+ * A shared mailbox (normalised address) a Microsoft account reads through Graph with a {@code .Shared} scope, and the
+ * state of that subscription ({@link io.interactionsync.model.AccountEvent.SharedMailboxState} wire names: only an
+ * {@code active} one is attributed).
+ */
 @Entity
 @Table(name = "shared_mailboxes")
 public class SharedMailbox extends PanacheEntityBase {
+
+    public static final String ACTIVE = "active";
+    public static final String ACCESS_DENIED = "access_denied";
+    public static final String SUSPENDED = "suspended";
 
     @EmbeddedId
     public Key key;
 
     @Column(name = "added_at", nullable = false)
     public Instant addedAt;
+
+    /** {@code active}, {@code access_denied} or {@code suspended}. */
+    @Column(nullable = false)
+    public String state = ACTIVE;
+
+    @Column(name = "state_changed_at")
+    public Instant stateChangedAt;
 
     @Embeddable
     public static class Key implements Serializable {

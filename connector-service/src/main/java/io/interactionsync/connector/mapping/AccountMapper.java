@@ -1,6 +1,7 @@
 package io.interactionsync.connector.mapping;
 
 import io.interactionsync.connector.Account;
+import io.interactionsync.connector.SharedMailbox;
 import io.interactionsync.connector.SourceSyncStatus;
 import io.interactionsync.connector.provider.OAuthProviders;
 import io.interactionsync.connector.rest.dto.AccountView;
@@ -34,7 +35,7 @@ public class AccountMapper {
         return toView(account, statuses, List.of());
     }
 
-    public AccountView toView(Account account, Collection<SourceSyncStatus> statuses, List<String> sharedMailboxes) {
+    public AccountView toView(Account account, Collection<SourceSyncStatus> statuses, List<SharedMailbox> sharedMailboxes) {
         List<Source> enabled = sourcePolicy.enabledSources(account);
         Map<String, SourceView> sources = new LinkedHashMap<>();
         List<String> states = new ArrayList<>();
@@ -53,9 +54,10 @@ public class AccountMapper {
         // may read a mailbox, so one account may never get a report of its own for it).
         boolean mailOn = enabled.contains(Source.OUTLOOK_MAIL);
         List<SharedMailboxStatus> shared = new ArrayList<>(sharedMailboxes.size());
-        for (String address : sharedMailboxes) {
+        for (SharedMailbox m : sharedMailboxes) {
+            String address = m.key.address;
             SourceSyncStatus s = sharedMailbox(account, statuses, address);
-            shared.add(new SharedMailboxStatus(address, !mailOn ? "disabled" : s == null ? "pending" : s.state,
+            shared.add(new SharedMailboxStatus(address, m.state, !mailOn ? "disabled" : s == null ? "pending" : s.state,
                     s == null ? null : s.lastSyncedAt, s == null ? null : s.lastError,
                     s == null ? null : CompletenessView.of(s.completeness())));
         }

@@ -27,6 +27,30 @@ public class SharedMailboxRepository implements PanacheRepositoryBase<SharedMail
         return out;
     }
 
+    /** The account's subscriptions, by address. */
+    public List<SharedMailbox> forAccount(UUID accountId) {
+        return list("key.accountId = ?1 order by key.address", accountId);
+    }
+
+    /** Subscriptions per account, for listing several accounts at once. */
+    public Map<UUID, List<SharedMailbox>> forAccounts(Collection<UUID> accountIds) {
+        Map<UUID, List<SharedMailbox>> out = new LinkedHashMap<>();
+        if (accountIds.isEmpty()) {
+            return out;
+        }
+        list("key.accountId in ?1 order by key.address", accountIds)
+                .forEach(m -> out.computeIfAbsent(m.key.accountId, k -> new java.util.ArrayList<>()).add(m));
+        return out;
+    }
+
+    /** The account's subscriptions (one, or all when {@code address} is null), locked until the transaction ends. */
+    public List<SharedMailbox> lockForAccount(UUID accountId, String address) {
+        return (address == null
+                ? find("key.accountId = ?1 order by key.address", accountId)
+                : find("key.accountId = ?1 and key.address = ?2", accountId, address))
+                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).list();
+    }
+
     public long countFor(UUID accountId) {
         return count("key.accountId", accountId);
     }

@@ -80,6 +80,16 @@ public class SyncStatusRepository implements PanacheRepositoryBase<SourceSyncSta
                 addresses.stream().map(a -> a.toLowerCase(java.util.Locale.ROOT)).distinct().toList());
     }
 
+    /** The account's own reports of its shared mailboxes' mail, by lower-cased address. */
+    public java.util.Map<String, SourceSyncStatus> ownSharedMailboxReports(UUID accountId) {
+        java.util.Map<String, SourceSyncStatus> out = new java.util.HashMap<>();
+        list("key.accountId = ?1 and key.source = ?2 and key.mailbox <> ?3", accountId, "outlook_mail",
+                SourceSyncStatus.OWN_MAILBOX)
+                .forEach(s -> out.merge(s.key.mailbox.toLowerCase(java.util.Locale.ROOT), s,
+                        (a, b) -> a.reportedAt.isAfter(b.reportedAt) ? a : b));
+        return out;
+    }
+
     private static String wire(SyncStatus.State state) {
         return state.name().toLowerCase(java.util.Locale.ROOT);
     }

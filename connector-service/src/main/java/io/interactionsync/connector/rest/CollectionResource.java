@@ -1,10 +1,13 @@
 package io.interactionsync.connector.rest;
 
+import io.interactionsync.connector.rest.dto.BlocklistRequest;
+import io.interactionsync.connector.rest.dto.BlocklistView;
 import io.interactionsync.connector.rest.dto.CollectionRequest;
 import io.interactionsync.connector.rest.dto.CollectionView;
 import io.interactionsync.connector.rest.dto.RetentionRequest;
 import io.interactionsync.connector.rest.dto.RetentionView;
 import io.interactionsync.connector.security.CurrentUser;
+import io.interactionsync.connector.service.BlocklistService;
 import io.interactionsync.connector.service.DirectoryService;
 import io.interactionsync.connector.service.RetentionService;
 import io.smallrye.common.annotation.RunOnVirtualThread;
@@ -22,7 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The team directory (role {@code admin}). */
+/** The team directory and the team's blocklist (role {@code admin}). */
 @Path("/api/v1/collections")
 @RolesAllowed(CurrentUser.ADMIN)
 @RunOnVirtualThread
@@ -32,11 +35,14 @@ public class CollectionResource {
 
     private final DirectoryService directory;
     private final RetentionService retention;
+    private final BlocklistService blocklists;
     private final CurrentUser user;
 
-    public CollectionResource(DirectoryService directory, RetentionService retention, CurrentUser user) {
+    public CollectionResource(DirectoryService directory, RetentionService retention, BlocklistService blocklists,
+                              CurrentUser user) {
         this.directory = directory;
         this.retention = retention;
+        this.blocklists = blocklists;
         this.user = user;
     }
 
@@ -79,5 +85,27 @@ public class CollectionResource {
     @APIResponse(responseCode = "404", description = "collection_not_found")
     public RetentionView getRetention(@PathParam("id") String id) {
         return retention.get(id);
+    }
+
+    @PUT
+    @Path("/{id}/blocklist")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Replace the team's blocklist (applies to every member of the collection); publishes "
+            + "account-events blocklist_changed keyed by the collection id")
+    @APIResponse(responseCode = "200", description = "Stored (entries lower-cased, duplicates dropped)")
+    @APIResponse(responseCode = "400", description = "invalid_blocklist_entries (invalidEntries: [{index, reason}]), "
+            + "invalid_collection_id, validation_failed")
+    @APIResponse(responseCode = "403", description = "forbidden (not an admin)")
+    @APIResponse(responseCode = "404", description = "collection_not_found")
+    public BlocklistView putBlocklist(@PathParam("id") String id, @Valid @NotNull BlocklistRequest request) {
+        return blocklists.putForCollection(id, request.entries(), user.id());
+    }
+
+    @GET
+    @Path("/{id}/blocklist")
+    @Operation(summary = "The team's blocklist")
+    @APIResponse(responseCode = "404", description = "collection_not_found")
+    public BlocklistView getBlocklist(@PathParam("id") String id) {
+        return blocklists.getForCollection(id);
     }
 }

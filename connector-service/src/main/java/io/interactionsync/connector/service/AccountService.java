@@ -62,9 +62,10 @@ public class AccountService {
         return QuarkusTransaction.requiringNew().call(() -> {
             List<Account> owned = accounts.listOwned(userId, provider);
             List<UUID> ids = owned.stream().map(a -> a.id).toList();
-            var shared = sharedMailboxes.addresses(ids);
+            var shared = sharedMailboxes.forAccounts(ids);
             var all = new java.util.ArrayList<>(statuses.listFor(ids));
-            all.addAll(statuses.listForMailboxes(shared.values().stream().flatMap(List::stream).toList()));
+            all.addAll(statuses.listForMailboxes(shared.values().stream().flatMap(List::stream)
+                    .map(m -> m.key.address).toList()));
             return owned.stream().map(a -> mapper.toView(a, all, shared.getOrDefault(a.id, List.of()))
                     .withRetention(retentionInfo(userEmail, a.email))).toList();
         });
@@ -73,9 +74,9 @@ public class AccountService {
     public AccountView get(String userId, String userEmail, Provider provider, UUID id) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Account a = owned(userId, id, provider);
-            List<String> shared = sharedMailboxes.addresses(a.id);
+            var shared = sharedMailboxes.forAccount(a.id);
             var all = new java.util.ArrayList<>(statuses.listFor(List.of(a.id)));
-            all.addAll(statuses.listForMailboxes(shared));
+            all.addAll(statuses.listForMailboxes(shared.stream().map(m -> m.key.address).toList()));
             return mapper.toView(a, all, shared).withRetention(retentionInfo(userEmail, a.email));
         });
     }

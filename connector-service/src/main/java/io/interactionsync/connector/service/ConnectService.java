@@ -1,6 +1,7 @@
 package io.interactionsync.connector.service;
 
 import io.interactionsync.connector.Account;
+import io.interactionsync.connector.SharedMailbox;
 import io.interactionsync.connector.OAuthState;
 import io.interactionsync.connector.config.ConnectorConfig;
 import io.interactionsync.connector.crypto.TokenCipher;
@@ -181,8 +182,8 @@ public class ConnectService {
                 throw new ApiException(503, "event_publish_failed", "The account was connected but its sync could "
                         + "not be requested; retry with POST /api/v1/accounts/" + account.id + "/sync.");
             }
-            List<String> shared = upserted.created() ? List.of()
-                    : QuarkusTransaction.requiringNew().call(() -> sharedMailboxes.addresses(account.id));
+            List<SharedMailbox> shared = upserted.created() ? List.of()
+                    : QuarkusTransaction.requiringNew().call(() -> sharedMailboxes.forAccount(account.id));
             return new ConnectResult(upserted.created(), mapper.toView(account, List.of(), shared));
         } finally {
             MDC.remove("accountId");

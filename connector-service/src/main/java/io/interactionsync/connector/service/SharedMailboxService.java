@@ -62,7 +62,7 @@ public class SharedMailboxService {
         return QuarkusTransaction.requiringNew().call(() -> {
             owned(userId, accountId);
             return mailboxes.list("key.accountId = ?1 order by key.address", accountId).stream()
-                    .map(m -> new SharedMailboxView(m.key.address, m.addedAt)).toList();
+                    .map(m -> new SharedMailboxView(m.key.address, m.addedAt, m.state)).toList();
         });
     }
 
@@ -77,7 +77,7 @@ public class SharedMailboxService {
             SharedMailbox existing = QuarkusTransaction.requiringNew().call(
                     () -> mailboxes.findById(new SharedMailbox.Key(accountId, address)));
             if (existing != null) {
-                return new Added(false, new SharedMailboxView(address, existing.addedAt));
+                return new Added(false, new SharedMailboxView(address, existing.addedAt, existing.state));
             }
             if (account.status == Account.Status.REAUTH_REQUIRED) {
                 throw ApiException.conflict("reauth_required", "The account must be reconnected first.");
@@ -101,6 +101,8 @@ public class SharedMailboxService {
                 SharedMailbox m = new SharedMailbox();
                 m.key = new SharedMailbox.Key(accountId, address);
                 m.addedAt = now;
+                m.state = SharedMailbox.ACTIVE; // the probe just read it with this account's token
+                m.stateChangedAt = now;
                 mailboxes.persist(m);
                 return true;
             });
@@ -108,7 +110,7 @@ public class SharedMailboxService {
                 publish(AccountEvent.Type.SHARED_MAILBOX_ADDED, account, address);
                 Log.infof("shared mailbox added to account %s", accountId);
             }
-            return new Added(created, new SharedMailboxView(address, now));
+            return new Added(created, new SharedMailboxView(address, now, SharedMailbox.ACTIVE));
         } finally {
             MDC.remove("accountId");
         }

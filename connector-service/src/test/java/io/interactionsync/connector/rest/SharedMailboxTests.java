@@ -66,7 +66,8 @@ class SharedMailboxTests {
         add(jwt, id, shared).then().statusCode(200).body("address", equalTo(shared)); // idempotent
 
         given().auth().oauth2(jwt).get("/api/v1/microsoft-accounts/{id}/shared-mailboxes", id)
-                .then().statusCode(200).body("size()", equalTo(1)).body("[0].address", equalTo(shared));
+                .then().statusCode(200).body("size()", equalTo(1)).body("[0].address", equalTo(shared))
+                .body("[0].state", equalTo("active"));
         given().auth().oauth2(jwt).get("/api/v1/microsoft-accounts/{id}", id)
                 .then().statusCode(200).body("sharedMailboxes.address", equalTo(List.of(shared)));
 
@@ -100,7 +101,8 @@ class SharedMailboxTests {
         add(jwt, id, shared).then().statusCode(201);
         given().auth().oauth2(jwt).get("/api/v1/microsoft-accounts/{id}", id).then().statusCode(200)
                 .body("sharedMailboxes[0].address", equalTo(shared))
-                .body("sharedMailboxes[0].state", equalTo("pending"))
+                .body("sharedMailboxes[0].state", equalTo("active"))
+                .body("sharedMailboxes[0].syncState", equalTo("pending"))
                 .body("sharedMailboxes[0].completeness", org.hamcrest.Matchers.nullValue());
 
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
@@ -115,7 +117,7 @@ class SharedMailboxTests {
                 given().auth().oauth2(jwt).get("/api/v1/microsoft-accounts/{id}", id).then().statusCode(200)
                         .body("sources.outlook_mail.state", equalTo("synced"))
                         .body("sources.outlook_mail.completeness.providerCount", equalTo(12))
-                        .body("sharedMailboxes[0].state", equalTo("incomplete"))
+                        .body("sharedMailboxes[0].syncState", equalTo("incomplete"))
                         .body("sharedMailboxes[0].lastError", equalTo("1 id still fails after repair"))
                         .body("sharedMailboxes[0].lastSyncedAt", equalTo(now.toString()))
                         .body("sharedMailboxes[0].completeness.checkedAt", equalTo(now.toString()))
@@ -148,7 +150,8 @@ class SharedMailboxTests {
         }
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 given().auth().oauth2(otherJwt).get("/api/v1/microsoft-accounts/{id}", other).then().statusCode(200)
-                        .body("sharedMailboxes[0].state", equalTo("synced"))
+                        .body("sharedMailboxes[0].syncState", equalTo("synced"))
+                        .body("sharedMailboxes[0].state", equalTo("active"))
                         .body("sharedMailboxes[0].completeness.providerCount", equalTo(40)));
 
         try (KafkaTestClient kafka = KafkaTestClient.connect()) {
@@ -158,9 +161,12 @@ class SharedMailboxTests {
         // a subscriber's own refusal is never hidden by another subscriber's success
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 given().auth().oauth2(otherJwt).get("/api/v1/microsoft-accounts/{id}", other).then().statusCode(200)
+                        .body("sharedMailboxes[0].syncState", equalTo("access_denied"))
                         .body("sharedMailboxes[0].state", equalTo("access_denied")));
+        // the other subscriber's refusal is its own: the reader's subscription stays active
         given().auth().oauth2(readerJwt).get("/api/v1/microsoft-accounts/{id}", reader).then().statusCode(200)
-                .body("sharedMailboxes[0].state", equalTo("synced"));
+                .body("sharedMailboxes[0].syncState", equalTo("synced"))
+                .body("sharedMailboxes[0].state", equalTo("active"));
     }
 
     @Test

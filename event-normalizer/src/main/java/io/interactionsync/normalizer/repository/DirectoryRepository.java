@@ -92,13 +92,16 @@ public class DirectoryRepository {
                 .replaceWithVoid();
     }
 
-    /** R-B5: subscribers of the given shared mailboxes (identity keys), by mailbox. */
+    /**
+     * R-B5: the active subscribers of the given shared mailboxes (identity keys), by mailbox. A subscription whose
+     * access was denied or whose account is suspended is not attributed (issue 17 item 5).
+     */
     public Uni<Map<String, List<Subscriber>>> subscribers(SqlClient sql, Set<String> mailboxKeys) {
         if (mailboxKeys.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
         return sql.preparedQuery("select address, account_id, user_id from normalizer.shared_mailbox_subscribers "
-                        + "where address = any($1) order by added_at, account_id")
+                        + "where address = any($1) and state = 'active' order by added_at, account_id")
                 .execute(Tuple.of((Object) mailboxKeys.toArray(String[]::new)))
                 .map(rows -> {
                     Map<String, List<Subscriber>> out = new HashMap<>();
@@ -114,6 +117,25 @@ public class DirectoryRepository {
         return sql.preparedQuery("insert into normalizer.shared_mailbox_subscribers (address, account_id, user_id) "
                         + "values ($1, $2, $3) on conflict (address, account_id) do update set user_id = excluded.user_id")
                 .execute(Tuple.of(mailboxKey, accountId, userId)).replaceWithVoid();
+    }
+
+    /**
+     * Sets a subscription's state ({@code active}, {@code access_denied}, {@code suspended}). An {@code active} one is
+     * created if missing (a {@code shared_mailbox_added} this service missed); another state only changes an existing
+     * subscription. Returns whether a row changed.
+     */
+    public Uni<Boolean> setSubscriberState(SqlClient sql, String mailboxKey, String accountId, String userId,
+                                           String state) {
+        if ("active".equals(state) && userId != null) {
+            return sql.preparedQuery("insert into normalizer.shared_mailbox_subscribers (address, account_id, user_id, state) "
+                            + "values ($1, $2, $3, 'active') on conflict (address, account_id) do update set state = 'active', "
+                            + "user_id = excluded.user_id where shared_mailbox_subscribers.state <> 'active' "
+                            + "or shared_mailbox_subscribers.user_id <> excluded.user_id")
+                    .execute(Tuple.of(mailboxKey, accountId, userId)).map(r -> r.rowCount() > 0);
+        }
+        return sql.preparedQuery("update normalizer.shared_mailbox_subscribers set state = $3 "
+                        + "where address = $1 and account_id = $2 and state <> $3")
+                .execute(Tuple.of(mailboxKey, accountId, state)).map(r -> r.rowCount() > 0);
     }
 
     /** Removes one subscription, or all of an account's when {@code mailboxKey} is null. */

@@ -12,6 +12,7 @@ import io.interactionsync.normalizer.mapper.RecordMapper.HistoryQuestions;
 import io.interactionsync.normalizer.mapper.RecordMapper.SentFacts;
 import io.interactionsync.normalizer.parse.AddressKeys;
 import io.interactionsync.normalizer.repository.ResourceIds;
+import io.interactionsync.normalizer.rules.Blocklists;
 import io.interactionsync.normalizer.rules.History;
 import io.interactionsync.normalizer.rules.MailFacts;
 import io.interactionsync.normalizer.rules.MailboxContext;
@@ -141,14 +142,29 @@ public final class BatchNormalizer {
 
     /**
      * What the database knows about the batch's users; {@code ownerKeysByUser}: every account's owner addresses;
-     * {@code subscribersByMailbox}: the subscribers of each shared mailbox (identity key) of the batch.
+     * {@code subscribersByMailbox}: the active subscribers of each shared mailbox (identity key) of the batch;
+     * {@code blocklists}: the users' own and their teams' blocklists.
      */
     public record Lookups(Map<String, Set<String>> ownerKeysByUser, List<Collection> collections,
                           Map<String, Set<String>> emailedByUser, Map<String, Set<String>> sentIdsByUser,
                           Map<String, List<Subscriber>> subscribersByMailbox, Map<RecordKey, Version> versions,
-                          Map<String, Map<String, Long>> folderVotes) {
+                          Map<String, Map<String, Long>> folderVotes, Blocklists blocklists) {
         public static final Lookups EMPTY = new Lookups(Map.of(), List.of(), Map.of(), Map.of(), Map.of(), Map.of(),
                 Map.of());
+
+        /** Without blocklists. */
+        public Lookups(Map<String, Set<String>> ownerKeysByUser, List<Collection> collections,
+                       Map<String, Set<String>> emailedByUser, Map<String, Set<String>> sentIdsByUser,
+                       Map<String, List<Subscriber>> subscribersByMailbox, Map<RecordKey, Version> versions,
+                       Map<String, Map<String, Long>> folderVotes) {
+            this(ownerKeysByUser, collections, emailedByUser, sentIdsByUser, subscribersByMailbox, versions, folderVotes,
+                    Blocklists.NONE);
+        }
+
+        public Lookups withBlocklists(Blocklists lists) {
+            return new Lookups(ownerKeysByUser, collections, emailedByUser, sentIdsByUser, subscribersByMailbox, versions,
+                    folderVotes, lists);
+        }
 
         public Lookups(Map<String, Set<String>> ownerKeysByUser, List<Collection> collections,
                        Map<String, Set<String>> emailedByUser, Map<String, Set<String>> sentIdsByUser) {
@@ -183,10 +199,11 @@ public final class BatchNormalizer {
      * behind the live consumer), skipped. {@code outcomes}: records by {@code source/outcome} (outcome: events,
      * no_events, expired — every event older than the retention window —, delete, stale, dead_letter, erased;
      * source {@code unknown} when the envelope could not be read). {@code erased}: records dropped because their data
-     * was erased, by reason ({@code key_erased}, {@code account_erased}).
+     * was erased, by reason ({@code key_erased}, {@code account_erased}). {@code blocked}: events not produced because
+     * their contact is on the user's or the team's blocklist.
      */
     public record Stats(int records, int deletes, Map<SkipReason, Integer> skipped, int droppedAddresses, int stale,
-                        Map<String, Integer> outcomes, Map<String, Integer> erased) {
+                        Map<String, Integer> outcomes, Map<String, Integer> erased, int blocked) {
     }
 
     /** Why a record was dropped unread: its data key was destroyed at the connector. */
@@ -455,6 +472,9 @@ public final class BatchNormalizer {
             }
         }
         Set<RemoteKey> mayHaveEvents = new HashSet<>();
+        Map<String, Blocklists.Matcher> blockedByUser = new HashMap<>(); // per user: own list ∪ the teams' lists
+        Map<String, Set<String>> owners = batchOwners;
+        int blocked = 0;
         for (Parsed v : current) {
             List<RawRecord> attributed = attributions(v.record(), lookups);
             if (v.record().sharedMailbox() || lookups.versions().containsKey(v.key())) {
@@ -485,6 +505,20 @@ public final class BatchNormalizer {
                     if (cutoff != null && events.stream().anyMatch(e -> e.occurredAt().isBefore(cutoff))) {
                         events = events.stream().filter(e -> !e.occurredAt().isBefore(cutoff)).toList();
                         expired |= events.isEmpty();
+                    }
+                    if (!events.isEmpty() && !lookups.blocklists().isEmpty()) {
+                        Blocklists.Matcher b = blockedByUser.computeIfAbsent(rec.userId(),
+                                u -> lookups.blocklists().forUser(u, ownerKeys(u, lookups, owners)));
+                        if (!b.isEmpty()) {
+                            List<InteractionEvent> kept = new ArrayList<>(events.size());
+                            for (InteractionEvent e : events) {
+                                if (!b.blocks(e.contactEmail())) {
+                                    kept.add(e);
+                                }
+                            }
+                            blocked += events.size() - kept.size();
+                            events = kept;
+                        }
                     }
                     mapped.put(new RemoteKey(rec.userId(), rec.source(), rec.remoteId()), events);
                 }
@@ -525,8 +559,15 @@ public final class BatchNormalizer {
         return new Plan(desired, ownerAddresses, dead,
                 new Stats(prepared.records().size() + prepared.deadLetters().size()
                         + prepared.erased().values().stream().mapToInt(Integer::intValue).sum(), deletes, skipped,
-                        dropped, stale, outcomes, prepared.erased()), versions, mayHaveEvents,
+                        dropped, stale, outcomes, prepared.erased(), blocked), versions, mayHaveEvents,
                 lookups.versions().keySet(), prepared.folderVotes(), keyed);
+    }
+
+    /** A user's owner addresses (identity keys), stored and learned in this batch: whose teams' blocklists apply. */
+    private static Set<String> ownerKeys(String userId, Lookups lookups, Map<String, Set<String>> batchOwners) {
+        Set<String> keys = new HashSet<>(lookups.ownerKeysByUser().getOrDefault(userId, Set.of()));
+        keys.addAll(batchOwners.getOrDefault(userId, Set.of()));
+        return keys;
     }
 
     /**

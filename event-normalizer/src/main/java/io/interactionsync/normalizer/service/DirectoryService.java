@@ -6,6 +6,8 @@ import io.interactionsync.normalizer.outbox.OutboxRelay;
 import io.interactionsync.normalizer.outbox.OutboxRepository;
 import io.interactionsync.normalizer.outbox.OutboxRepository.OutboxMessage;
 import io.interactionsync.normalizer.parse.AddressKeys;
+import io.interactionsync.normalizer.rules.Blocklists;
+import io.interactionsync.normalizer.repository.BlocklistRepository;
 import io.interactionsync.normalizer.repository.DeadLetteredRepository;
 import io.interactionsync.normalizer.repository.DirectoryRepository;
 import io.interactionsync.normalizer.repository.ErasedAccountRepository;
@@ -24,7 +26,7 @@ import java.util.Set;
 
 /**
  * The account-events the normalizer acts on: the team directory (R-B2), the accounts' own addresses (R-B1), shared
- * mailbox subscriptions (R-B5) and purges of disconnected accounts. A consumer batch is applied in order in ONE
+ * mailbox subscriptions and their access states (R-B5), blocklists and purges of disconnected accounts. A consumer batch is applied in order in ONE
  * transaction: a backlog of a thousand connects is one commit, not a thousand, and raw-records wait for it at startup
  * ({@code AccountEventsCatchUp}).
  */
@@ -40,12 +42,17 @@ public class DirectoryService {
     private final DeadLetteredRepository deadLettered;
     private final ErasedAccountRepository erasedAccounts;
     private final DataKeyCache dataKeys;
+    private final BlocklistRepository blocklists;
+    private final NormalizerMetrics metrics;
 
     public DirectoryService(Pool pool, DirectoryRepository directory, EventRepository events, OutboxRepository outbox,
                             OutboxRelay relay, VersionRepository versions, DeadLetteredRepository deadLettered,
-                            ErasedAccountRepository erasedAccounts, DataKeyCache dataKeys) {
+                            ErasedAccountRepository erasedAccounts, DataKeyCache dataKeys,
+                            BlocklistRepository blocklists, NormalizerMetrics metrics) {
         this.erasedAccounts = erasedAccounts;
         this.dataKeys = dataKeys;
+        this.blocklists = blocklists;
+        this.metrics = metrics;
         this.versions = versions;
         this.deadLettered = deadLettered;
         this.pool = pool;
@@ -61,7 +68,7 @@ public class DirectoryService {
             return Uni.createFrom().voidItem();
         }
         List<Runnable> afterCommit = new ArrayList<>();
-        // The purged accounts' locks first, in sorted order like a raw-records batch takes them: a batch of such an
+        // The purged accounts' locks, in sorted order like a raw-records batch takes them: a batch of such an
         // account commits before the purge (whose delete then covers it) or sees it (erased_accounts) and drops it.
         Set<String> purged = new java.util.TreeSet<>();
         for (AccountEvent e : batch) {
@@ -69,8 +76,14 @@ public class DirectoryService {
                 purged.add(e.accountId());
             }
         }
+        // A blocklist or a collection's members change what raw-record batches must leave out: wait for the batches in
+        // flight (they hold the lock shared), before any write of this transaction, so what they wrote is erased too.
+        // Same order as a batch: the blocklist lock, then the accounts'.
+        boolean exclusive = batch.stream().anyMatch(e -> e.type() == AccountEvent.Type.BLOCKLIST_CHANGED
+                || e.type() == AccountEvent.Type.DIRECTORY_CHANGED);
         return pool.withTransaction(conn -> {
-            Uni<Void> chain = versions.lockAccounts(conn, purged);
+            Uni<Void> chain = (exclusive ? blocklists.lockExclusive(conn) : Uni.createFrom().voidItem())
+                    .flatMap(v -> versions.lockAccounts(conn, purged));
             for (AccountEvent event : batch) {
                 chain = chain.flatMap(v -> apply(conn, event, afterCommit));
             }
@@ -88,6 +101,8 @@ public class DirectoryService {
             case CONNECTED -> accountConnected(conn, event);
             case SHARED_MAILBOX_ADDED -> accountConnected(conn, event).flatMap(v -> sharedMailboxAdded(conn, event));
             case SHARED_MAILBOX_REMOVED -> sharedMailboxRemoved(conn, event, afterCommit);
+            case SHARED_MAILBOX_ACCESS_CHANGED -> sharedMailboxAccessChanged(conn, event, afterCommit);
+            case BLOCKLIST_CHANGED -> blocklistChanged(conn, event, afterCommit);
             default -> Uni.createFrom().voidItem(); // not the normalizer's business
         };
     }
@@ -127,6 +142,92 @@ public class DirectoryService {
                         relay.wake();
                     }
                 }))
+                // the team's blocklist applies to its members as they are now
+                .flatMap(v -> blocklists.entries(conn, BlocklistRepository.COLLECTION, id))
+                .flatMap(list -> list.isEmpty() ? Uni.createFrom().voidItem()
+                        : eraseBlocked(conn, BlocklistRepository.COLLECTION, id, list.get(), afterCommit));
+    }
+
+    /**
+     * Issue 17 item 2: stores the complete new list, then erases — as a purge erases: rows deleted, published with
+     * {@code deleted=true} — every event it now blocks: the user's for a user's list, every member's for a team's.
+     * New records with a blocked contact produce nothing (checked when mapped), replays included. An entry removed
+     * from a list does not bring its erased events back; a replay of the user's accounts does.
+     */
+    private Uni<Void> blocklistChanged(SqlConnection conn, AccountEvent event, List<Runnable> afterCommit) {
+        AccountEvent.Blocklist list = event.blocklist();
+        if (list == null || list.scope() == null || list.ownerId() == null || list.ownerId().isBlank()) {
+            Log.warn("blocklist_changed without a scope, owner or list: ignored");
+            return Uni.createFrom().voidItem();
+        }
+        Set<String> entries = new LinkedHashSet<>();
+        int unusable = 0;
+        for (String raw : Objects.requireNonNullElse(list.entries(), List.<String>of())) {
+            var entry = Blocklists.normalizeEntry(raw);
+            if (entry.isPresent()) {
+                entries.add(entry.get());
+            } else {
+                unusable++;
+            }
+        }
+        if (unusable > 0) {
+            Log.warnf("blocklist_changed for %s %s: %d entries are neither an address nor @domain, left out",
+                    scopeName(list.scope()), list.ownerId(), unusable);
+        }
+        String scope = list.scope() == AccountEvent.Blocklist.Scope.USER ? BlocklistRepository.USER
+                : BlocklistRepository.COLLECTION;
+        return blocklists.save(conn, scope, list.ownerId(), entries)
+                .flatMap(v -> eraseBlocked(conn, scope, list.ownerId(), entries, afterCommit));
+    }
+
+    private Uni<Void> eraseBlocked(SqlConnection conn, String scope, String ownerId, Set<String> entries,
+                                   List<Runnable> afterCommit) {
+        if (entries.isEmpty()) {
+            afterCommit.add(() -> Log.infof("%s blocklist %s: empty, nothing erased", scope, ownerId));
+            return Uni.createFrom().voidItem();
+        }
+        Uni<List<String>> users = BlocklistRepository.USER.equals(scope) ? Uni.createFrom().item(List.of(ownerId))
+                : blocklists.usersOfCollection(conn, ownerId);
+        return users.flatMap(u -> blocklists.erase(conn, u, entries)
+                .call(erased -> outbox.append(conn, OutboxMessage.events(asDeleted(erased))))
+                .invoke(erased -> afterCommit.add(() -> {
+                    Log.infof("%s blocklist %s: %d entries for %d user(s); %d events with a blocked contact erased",
+                            scope, ownerId, entries.size(), u.size(), erased.size());
+                    metrics.blocklistErased(erased.size());
+                    if (!erased.isEmpty()) {
+                        relay.wake();
+                    }
+                })))
+                .replaceWithVoid();
+    }
+
+    private static String scopeName(AccountEvent.Blocklist.Scope scope) {
+        return scope == AccountEvent.Blocklist.Scope.USER ? "user" : "collection";
+    }
+
+    /** Erased rows as downstream learns of them: the same events with {@code deleted=true}. */
+    private static List<InteractionEvent> asDeleted(List<InteractionEvent> rows) {
+        return rows.stream().map(e -> new InteractionEvent(e.schemaVersion(), e.id(), e.userId(), e.accountId(),
+                e.provider(), e.source(), e.kind(), e.direction(), e.contactEmail(), e.contactName(), e.role(),
+                e.occurredAt(), e.remoteId(), e.internetMessageId(), e.threadId(), e.mailbox(), e.viaSharedMailbox(),
+                e.classification(), e.newsletter(), e.meeting(), true)).toList();
+    }
+
+    /**
+     * Issue 17 item 5: a subscription that is not {@code active} (access denied, account suspended) is no longer
+     * attributed from now on — its past events stay (removing the mailbox still retracts them); {@code active}
+     * resumes it, and creates the subscription if this service lacks it (an add it missed).
+     */
+    private Uni<Void> sharedMailboxAccessChanged(SqlConnection conn, AccountEvent event, List<Runnable> afterCommit) {
+        String key = event.sharedMailbox() == null ? null : AddressKeys.key(event.sharedMailbox()).orElse(null);
+        if (key == null || event.accountId() == null || event.state() == null) {
+            Log.warn("shared_mailbox_access_changed without a valid address, account or state: ignored");
+            return Uni.createFrom().voidItem();
+        }
+        String state = event.state().wireName();
+        return directory.setSubscriberState(conn, key, event.accountId(), event.userId(), state)
+                .invoke(changed -> afterCommit.add(() -> Log.infof("account %s: a shared mailbox subscription is now %s%s",
+                        event.accountId(), state, changed ? "" : " (unchanged)")))
                 .replaceWithVoid();
     }
 

@@ -65,6 +65,16 @@ public class NormalizerMetrics {
         registry.counter("normalizer_dropped_addresses_total").increment(n);
     }
 
+    /** Events not produced because their contact is blocked (the user's or a team's blocklist). */
+    public void blocked(int n) {
+        registry.counter("normalizer_blocked_events_total").increment(n);
+    }
+
+    /** Events erased because a blocklist change now blocks their contact. */
+    public void blocklistErased(int n) {
+        registry.counter("normalizer_blocklist_erased_events_total").increment(n);
+    }
+
     public void published(int n) {
         registry.counter("normalizer_outbox_published_total").increment(n);
     }

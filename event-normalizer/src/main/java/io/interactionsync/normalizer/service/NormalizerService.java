@@ -10,6 +10,7 @@ import io.interactionsync.normalizer.mapper.Mappers;
 import io.interactionsync.normalizer.outbox.OutboxRelay;
 import io.interactionsync.normalizer.outbox.OutboxRepository;
 import io.interactionsync.normalizer.outbox.OutboxRepository.OutboxMessage;
+import io.interactionsync.normalizer.repository.BlocklistRepository;
 import io.interactionsync.normalizer.repository.DeadLetteredRepository;
 import io.interactionsync.normalizer.repository.DirectoryRepository;
 import io.interactionsync.normalizer.repository.EventRepository;
@@ -58,15 +59,17 @@ public class NormalizerService {
     private final NormalizerConfig config;
     private final DataKeys dataKeys;
     private final ErasedAccountRepository erasedAccounts;
+    private final BlocklistRepository blocklists;
     private final RecordDecoder decoder = new RecordDecoder(Clock.systemUTC());
     private final BatchNormalizer normalizer = new BatchNormalizer(decoder, Mappers.all());
 
     public NormalizerService(Pool pool, EventRepository events, DirectoryRepository directory, OutboxRepository outbox,
                              OutboxRelay relay, VersionRepository versions, DeadLetteredRepository deadLettered,
                              NormalizerMetrics metrics, NormalizerConfig config, DataKeyCache dataKeys,
-                             ErasedAccountRepository erasedAccounts) {
+                             ErasedAccountRepository erasedAccounts, BlocklistRepository blocklists) {
         this.dataKeys = dataKeys;
         this.erasedAccounts = erasedAccounts;
+        this.blocklists = blocklists;
         this.versions = versions;
         this.deadLettered = deadLettered;
         this.pool = pool;
@@ -211,7 +214,10 @@ public class NormalizerService {
     private Uni<Written> write(SqlConnection conn, Prepared prepared, boolean replay, boolean insertNew,
                                Set<String> erased) {
         Set<String> touched = prepared.touchedAccounts();
-        return versions.lockAccounts(conn, prepared.accountIds())
+        // The blocklist lock (shared) first, then the accounts: a blocklist change (exclusive) waits for the batches
+        // that read the old lists and erases what they wrote; the next batches read the new lists. Pipelined.
+        return Uni.combine().all().unis(blocklists.lockShared(conn), versions.lockAccounts(conn, prepared.accountIds()))
+                .discardItems()
                 // pipelined with the lookups: purged since the batch was prepared? (the purge takes the same locks)
                 .flatMap(v -> Uni.combine().all().unis(erasedAccounts.erased(conn, touched), lookups(conn, prepared))
                         .asTuple())
@@ -245,9 +251,10 @@ public class NormalizerService {
                             directory.collectionsOf(conn, prepared.mailboxKeys()),
                             events.emailedContacts(conn, questions(prepared.senderKeys(), none)),
                             events.sentMessageIds(conn, questions(prepared.referencedIds(), none)),
-                            directory.folderVotes(conn, folderAccounts(prepared)))
-                    .with((applied, aliases, collections, emailed, sentIds, folders) ->
-                            new Lookups(aliases, collections, emailed, sentIds, none, applied, folders));
+                            directory.folderVotes(conn, folderAccounts(prepared)),
+                            blocklists.forBatch(conn, prepared.userIds(), batchMembers(prepared)))
+                    .with((applied, aliases, collections, emailed, sentIds, folders, lists) ->
+                            new Lookups(aliases, collections, emailed, sentIds, none, applied, folders, lists));
         }
         return versions.versions(conn, prepared.recordKeys()).flatMap(applied ->
                 directory.subscribers(conn, prepared.sharedMailboxKeys()).flatMap(subscribers -> {
@@ -261,11 +268,19 @@ public class NormalizerService {
                 return Uni.combine().all().unis(directory.collectionsOf(conn, members),
                                 events.emailedContacts(conn, questions(prepared.senderKeys(), subscribers)),
                                 events.sentMessageIds(conn, questions(prepared.referencedIds(), subscribers)),
-                                directory.folderVotes(conn, folderAccounts(prepared)))
-                        .with((collections, emailed, sentIds, folders) -> new Lookups(aliases, collections, emailed,
-                                sentIds, subscribers, applied, folders));
+                                directory.folderVotes(conn, folderAccounts(prepared)),
+                                blocklists.forBatch(conn, users, members))
+                        .with((collections, emailed, sentIds, folders, lists) -> new Lookups(aliases, collections, emailed,
+                                sentIds, subscribers, applied, folders, lists));
             });
         }));
+    }
+
+    /** The batch's mailboxes and the owner addresses it teaches: members of the teams whose blocklists may apply. */
+    private static Set<String> batchMembers(Prepared prepared) {
+        Set<String> members = new HashSet<>(prepared.mailboxKeys());
+        prepared.batchOwnersByUser().values().forEach(members::addAll);
+        return members;
     }
 
     /** The accounts whose folders may name their Sent Items (R-B1, Outlook): those with alias candidates. */
@@ -357,6 +372,7 @@ public class NormalizerService {
         metrics.records(plan.stats().records());
         metrics.deletes(plan.stats().deletes());
         metrics.droppedAddresses(plan.stats().droppedAddresses());
+        metrics.blocked(plan.stats().blocked());
         plan.stats().skipped().forEach(metrics::skipped);
         plan.stats().outcomes().forEach(metrics::outcome);
         plan.stats().erased().forEach(metrics::erased);

@@ -213,8 +213,19 @@ class NormalizerThroughputBenchmark {
         streams.forEach(java.util.concurrent.CompletableFuture::join);
     }
 
+    /** A user blocklist of 20 addresses and domains for each of the run's users (issue 17 item 2). */
+    private static void blocklists(String run, int users) throws Exception {
+        try (Connection c = jdbc(); Statement st = c.createStatement()) {
+            st.execute("insert into normalizer.blocklists (scope, owner_id, entries) select 'user', '" + run
+                    + "-u' || u, array(select case when j % 2 = 0 then 'nobody' || j || '@blocked.example' "
+                    + "else '@blocked' || j || '.example' end from generate_series(1, 20) j) "
+                    + "from generate_series(0, " + (users - 1) + ") u on conflict do nothing");
+        }
+    }
+
     private static void cleanUp(String run) throws Exception {
         try (Connection c = jdbc(); Statement st = c.createStatement()) {
+            st.execute("delete from normalizer.blocklists where owner_id like '" + run + "-%'");
             st.execute("delete from normalizer.interaction_events where user_id like '" + run + "-%'");
             st.execute("delete from normalizer.record_versions where account_id like '" + run + "-%'");
             st.execute("delete from normalizer.owner_aliases where account_id like '" + run + "-%'");
@@ -234,6 +245,13 @@ class NormalizerThroughputBenchmark {
             maxRss.accumulateAndGet(rssKb(), Math::max);
         }, 0, 200, TimeUnit.MILLISECONDS);
 
+        // -Dbench.blocklists=true: every user has a blocklist of 20 entries none of the records match, so each event
+        // is checked against it (the lookup per batch and the matcher per event) and the event count stays the same
+        boolean blocklists = Boolean.getBoolean("bench.blocklists");
+        if (blocklists) {
+            blocklists(run, users);
+            blocklists(run + "w", users);
+        }
         // 0. warm-up (JIT, caches, connections), not timed: a throughput benchmark measures the steady state
         long warmup = Long.getLong("bench.warmup", 20_000L);
         if (warmup > 0) {
@@ -286,7 +304,7 @@ class NormalizerThroughputBenchmark {
         double copyRps = copied / (copyNanos / 1e9);
         System.out.printf(Locale.ROOT, """
                 BENCH ================= NormalizerThroughputBenchmark =================
-                BENCH raw records           %,d (%d users, batches of %d)%s
+                BENCH raw records           %,d (%d users, batches of %d%s%s)
                 BENCH events written        %,d (%.2f per record)
                 BENCH normalizer            %.1f s wall (%d concurrent streams, each generating its records inline)
                 BENCH normalizer            %,.0f records/s, %,.0f events/s
@@ -296,7 +314,7 @@ class NormalizerThroughputBenchmark {
                 BENCH CPU during COPY       PostgreSQL %.1f s
                 BENCH ratio                 %.2f (normalizer events/s ÷ COPY rows/s)
                 BENCH test JVM (app + Kafka broker + emulator): max heap used %,d MiB, max RSS %,d MiB (Xmx %,d MiB)
-                """, n, users, BATCH, SEALED ? ", SEALED (AES-256-GCM, one data key per account)" : "", events, events / (double) n, inNormalizer / 1e9, STREAMS, n / (inNormalizer / 1e9),
+                """, n, users, BATCH, SEALED ? ", SEALED (AES-256-GCM, one data key per account)" : "", blocklists ? ", each user a 20-entry blocklist" : "", events, events / (double) n, inNormalizer / 1e9, STREAMS, n / (inNormalizer / 1e9),
                 normalizerEps, drain / 1e9, copied, copyNanos / 1e9, copyRps, jvmCpu, pgCpu, copyPgCpu,
                 normalizerEps / copyRps,
                 maxHeap.get() >> 20, maxRss.get() >> 10, Runtime.getRuntime().maxMemory() >> 20);

@@ -87,6 +87,17 @@ public final class GraphGateway {
     }
 
     /**
+     * Whether this gateway's token may read the mailbox: {@code GET …/mailFolders/inbox?$select=id}, one cheap request
+     * (issue 17 item 5: a shared mailbox's subscribers are checked on every sync). Returns normally when allowed;
+     * throws {@link GraphCallException} {@code access_denied} on a 403 (Exchange FullAccess removed, or no
+     * {@code .Shared} scope), other codes as every call.
+     */
+    public void checkAccess() throws InterruptedException {
+        var inbox = owner().mailFolders().byMailFolderId("inbox");
+        call(Kind.MAIL, () -> inbox.toGetRequestInformation(rc -> rc.queryParameters.select = new String[] {"id"}));
+    }
+
+    /**
      * One page of mail delta of {@code folder}: the first request when {@code link} is null, else the link verbatim.
      * With {@code microsoft-sync.mail.horizon-filter} the first request carries {@code $filter=receivedDateTime ge
      * horizon} (off by default: Graph then caps the round at 5,000 messages). Null when the folder no longer exists.

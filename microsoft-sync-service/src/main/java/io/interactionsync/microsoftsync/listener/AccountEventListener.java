@@ -16,7 +16,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * mailbox: {@code shared_mailbox_added/removed} update {@code shared_mailbox_subscribers} (a mailbox whose last
  * subscriber left loses its sync state); {@code disconnected} (purge or keep) erases every row this service holds for
  * the account, its subscriptions included ({@link ClosedAccounts}); {@code connected} reopens an id closed before
- * reconnects got new ids. Acked once the rows are committed.
+ * reconnects got new ids; {@code shared_mailbox_access_changed} to {@code active} subscribes again. Acked once the
+ * rows are committed.
  */
 @ApplicationScoped
 public class AccountEventListener {
@@ -55,6 +56,13 @@ public class AccountEventListener {
                     sharedMailboxes.unsubscribe(event.sharedMailbox(), event.accountId());
                     Log.debugf("account %s unsubscribed from shared mailbox %s", event.accountId(), event.sharedMailbox());
                     state.eraseIfUnsubscribed(event.sharedMailbox());
+                }
+            }
+            case SHARED_MAILBOX_ACCESS_CHANGED -> {
+                // active again (after a reauthorization): make sure the subscription is there
+                if (event.state() == AccountEvent.SharedMailboxState.ACTIVE && event.sharedMailbox() != null
+                        && !event.sharedMailbox().isBlank()) {
+                    sharedMailboxes.subscribe(event.sharedMailbox(), event.accountId());
                 }
             }
             case DISCONNECTED -> closed.close(event.accountId(), Boolean.TRUE.equals(event.purge()));

@@ -37,6 +37,12 @@ public class SyncMetrics {
                 .tag("api", api).tag("outcome", outcome).register(registry).increment();
     }
 
+    /** A check of one subscriber's access to a shared mailbox: allowed, denied, unknown (no answer), skipped. */
+    public void sharedAccessCheck(String outcome) {
+        Counter.builder("microsoftsync.shared_access.checks").description("Checks of a subscriber's access to a shared mailbox")
+                .tag("outcome", outcome).register(registry).increment();
+    }
+
     /** A 429 or 503 answer that paused a mailbox. */
     public void throttled(String api, int status) {
         Counter.builder("microsoftsync.graph.throttled").description("Graph answers that paused a mailbox (429/503)")

@@ -62,6 +62,47 @@ public class SharedMailboxRepository {
                 address.toLowerCase(Locale.ROOT));
     }
 
+    /**
+     * Records the result of a check of {@code accountId}'s access to the mailbox ({@code allowed} or {@code denied});
+     * returns the previous result ({@code unknown} before the first check), or empty when the account no longer
+     * subscribes.
+     */
+    public Optional<String> recordAccess(String address, String accountId, boolean allowed) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                update microsoft_sync.shared_mailbox_subscribers s set access = ?, access_checked_at = now()
+                from (select access from microsoft_sync.shared_mailbox_subscribers
+                      where address = ? and account_id = ? for update) prev
+                where s.address = ? and s.account_id = ?
+                returning prev.access
+                """)) {
+            String key = address.toLowerCase(Locale.ROOT);
+            ps.setString(1, allowed ? "allowed" : "denied");
+            ps.setString(2, key);
+            ps.setString(3, accountId);
+            ps.setString(4, key);
+            ps.setString(5, accountId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new RepositoryException("could not record an access check of shared mailbox " + address, e);
+        }
+    }
+
+    /** The last access check of {@code accountId} to the mailbox: {@code allowed}, {@code denied} or {@code unknown}. */
+    public Optional<String> access(String address, String accountId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select access from microsoft_sync.shared_mailbox_subscribers where address = ? and account_id = ?")) {
+            ps.setString(1, address.toLowerCase(Locale.ROOT));
+            ps.setString(2, accountId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new RepositoryException("could not read shared mailbox " + address, e);
+        }
+    }
+
     /** Takes the mailbox's lease if free or expired; false when another job reads it now. */
     public boolean tryLease(String address, String owner, Duration lease) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""

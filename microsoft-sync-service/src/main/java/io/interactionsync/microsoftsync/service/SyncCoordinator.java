@@ -59,8 +59,10 @@ import java.util.function.BooleanSupplier;
  * Runs one claimed job: a token from the connector, then for each requested source its delta rounds page by page
  * from the stored cursors, checking the lease and shutdown between pages. {@code outlook_mail} reads every synced
  * folder of the account's own mailbox, then of each shared mailbox it subscribes to — unless another subscriber's job reads it now (lease)
- * or read it completely since this request (fetched once however many subscribe). A shared mailbox answering 403
- * is reported {@code access_denied} for that mailbox and the rest of the account goes on. After a mailbox's or the
+ * or read it completely since this request (fetched once however many subscribe). Before that, the subscriber's own
+ * access is checked with its own token, and the other subscribers' before a read ({@link SharedMailboxAccess}): a
+ * refused one is reported {@code access_denied} for that mailbox and its token is not used for it; the rest of the
+ * account goes on. After a mailbox's or the
  * calendar's rounds, the completeness audit runs when due ({@link #auditDue}); its result (or the last one) goes out
  * with every status, so a source stays {@code incomplete} until an audit finds nothing open.
  */
@@ -90,6 +92,7 @@ public class SyncCoordinator implements SyncJobRunner {
     private final MailAudit mailAudit;
     private final CalendarAudit calendarAudit;
     private final MicrosoftSyncConfig config;
+    private final SharedMailboxAccess access;
     private final Clock clock = Clock.systemUTC();
 
     public SyncCoordinator(AccountJobs jobs, GraphClients clients, GraphApi api, MailboxThrottle throttle,
@@ -100,7 +103,8 @@ public class SyncCoordinator implements SyncJobRunner {
                            SharedMailboxRepository sharedMailboxes, AccountStateRepository accountState,
                            SyncStatusPublisher statusPublisher,
                            CompletenessAuditor auditor, MailAudit mailAudit, CalendarAudit calendarAudit,
-                           MicrosoftSyncConfig config) {
+                           MicrosoftSyncConfig config, SharedMailboxAccess access) {
+        this.access = access;
         this.jobs = jobs;
         this.clients = clients;
         this.api = api;
@@ -163,9 +167,15 @@ public class SyncCoordinator implements SyncJobRunner {
     private JobResult runSharedMailbox(SyncJob job, AccessTokenHolder tokens, JobControl control, String address) {
         AccountToken account = tokens.account();
         StatusReporter status = status(account.accountId(), Source.OUTLOOK_MAIL, address);
-        if (!GraphScopes.granted(account, GraphScopes.SHARED_MAIL)) {
-            status.state(SyncStatus.State.ACCESS_DENIED, "access_denied: the account did not grant Mail.ReadBasic.Shared");
-            return new JobResult.Completed();
+        // This subscriber's own access first, with its own token (issue 17 item 5): denied (no .Shared scope, or
+        // Exchange answers 403) → reported access_denied, and this token is not used for the mailbox.
+        try {
+            if (access.checkOwn(tokens, address) == SharedMailboxAccess.Outcome.DENIED) {
+                return new JobResult.Completed();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new JobResult.Stopped();
         }
         // The lease names this job, not only the replica: two subscribers' jobs on one replica must not read
         // the mailbox at once (the first to finish would release the other's lease and abort its whole job).
@@ -190,6 +200,15 @@ public class SyncCoordinator implements SyncJobRunner {
         }
         JobResult result = null;
         try {
+            // read once for all subscribers: each of the others' access is checked with its own token first
+            try {
+                access.checkOthers(account.accountId(), address);
+            } catch (RepositoryException e) {
+                Log.warnf("the other subscribers' access to a shared mailbox was not checked: %s", e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return result = new JobResult.Stopped();
+            }
             GraphGateway graph = gateway(tokens, address, true);
             result = runMailbox(job, control, graph, new MailDeltaSource.Target(account.accountId(), account.userId(), address,
                     true), SHARED, status, () -> sharedMailboxes.renewLease(address, leaseOwner,

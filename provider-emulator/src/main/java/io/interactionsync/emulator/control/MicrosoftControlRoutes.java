@@ -37,6 +37,11 @@ final class MicrosoftControlRoutes {
         router.get("/microsoft/users").handler(this::listUsers);
         router.put("/microsoft/users/:upn").blockingHandler(this::putUser, false);
         router.put("/microsoft/shared-mailboxes/:address").blockingHandler(this::putShared, false);
+        // Exchange FullAccess of a user, changed without touching the user's mail (an admin granting or removing it):
+        // Graph answers 403 ErrorAccessDenied for that mailbox from the next request on.
+        router.put("/microsoft/users/:upn/full-access").handler(this::putFullAccess);
+        router.post("/microsoft/users/:upn/full-access").handler(this::grantFullAccess);
+        router.delete("/microsoft/users/:upn/full-access/:address").handler(this::revokeFullAccess);
         // Mail of a user or a shared mailbox: both prefixes name any mailbox by address.
         for (String prefix : List.of("/microsoft/users/:upn", "/microsoft/shared-mailboxes/:upn")) {
             router.get(prefix + "/folders").handler(this::listFolders);
@@ -135,6 +140,47 @@ final class MicrosoftControlRoutes {
                 Set.copyOf(fullAccess), consentError);
         ctx.store().putMicrosoftUser(user);
         Responses.json(rc, 200, summary(user));
+    }
+
+    /** {@code {fullAccessTo: [addresses]}}: replaces the user's FullAccess grants. */
+    private void putFullAccess(RoutingContext rc) {
+        MicrosoftUser user = user(rc.pathParam("upn"));
+        JsonNode list = body(rc).path("fullAccessTo");
+        if (!list.isArray()) {
+            throw new BadRequestException("body must be {\"fullAccessTo\": [addresses]}");
+        }
+        Set<String> access = new java.util.HashSet<>();
+        list.forEach(a -> access.add(a.asText()));
+        MicrosoftUser changed = user.withFullAccessTo(access);
+        ctx.store().putMicrosoftUser(changed);
+        Responses.json(rc, 200, summary(changed));
+    }
+
+    /** {@code {address}}: grants FullAccess to one more mailbox. */
+    private void grantFullAccess(RoutingContext rc) {
+        MicrosoftUser user = user(rc.pathParam("upn"));
+        JsonNode address = body(rc).path("address");
+        if (!address.isTextual() || address.asText().isBlank()) {
+            throw new BadRequestException("body must be {\"address\": \"<mailbox address>\"}");
+        }
+        Set<String> access = new java.util.HashSet<>(user.fullAccessTo());
+        access.add(address.asText());
+        MicrosoftUser changed = user.withFullAccessTo(access);
+        ctx.store().putMicrosoftUser(changed);
+        Responses.json(rc, 200, summary(changed));
+    }
+
+    /** Removes FullAccess to one mailbox; 404 when the user had none to it. */
+    private void revokeFullAccess(RoutingContext rc) {
+        MicrosoftUser user = user(rc.pathParam("upn"));
+        String address = rc.pathParam("address");
+        if (!user.hasFullAccessTo(address)) {
+            throw new BadRequestException(404, user.upn() + " has no FullAccess to " + address);
+        }
+        Set<String> access = new java.util.HashSet<>(user.fullAccessTo());
+        access.remove(address.toLowerCase(java.util.Locale.ROOT));
+        ctx.store().putMicrosoftUser(user.withFullAccessTo(access));
+        Responses.noContent(rc);
     }
 
     private void putShared(RoutingContext rc) {

@@ -30,6 +30,11 @@ public record MicrosoftUser(String upn, String id, String displayName, String te
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
     }
 
+    /** The same user (same mailbox, calendar and tokens) with FullAccess to exactly {@code addresses}. */
+    public MicrosoftUser withFullAccessTo(Set<String> addresses) {
+        return new MicrosoftUser(upn, id, displayName, tenantId, personal, mailbox, calendar, addresses, consentError);
+    }
+
     public boolean hasFullAccessTo(String address) {
         return fullAccessTo.contains(address.toLowerCase(Locale.ROOT));
     }

@@ -166,6 +166,35 @@ class GraphMailDeltaTests {
     }
 
     @Test
+    void fullAccessRevokedThroughTheControlApiDeniesTheSameTokenAtOnceAndAGrantRestoresIt() {
+        String inboxOfShared = GRAPH + "/users/support@contoso.test/mailFolders/inbox?$select=id";
+        authed().get(inboxOfShared).then().statusCode(200);
+
+        given().delete("/_emulator/microsoft/users/dana@contoso.test/full-access/SUPPORT@contoso.test").then().statusCode(204);
+        authed().get(inboxOfShared).then().statusCode(403).body("error.code", equalTo("ErrorAccessDenied"))
+                .body("error.message", equalTo("Access is denied. Check credentials and try again."));
+        authed().get(GRAPH + "/users/support@contoso.test/mailFolders/inbox/messages/delta").then().statusCode(403);
+        given().delete("/_emulator/microsoft/users/dana@contoso.test/full-access/support@contoso.test").then().statusCode(404);
+        // the user's own mailbox, messages and tokens are untouched
+        authed().header("Prefer", "odata.maxpagesize=100").get(GRAPH + "/me/mailFolders/inbox/messages/delta").then()
+                .statusCode(200).body("value.size()", equalTo(25));
+
+        given().contentType("application/json").body(Map.of("address", "support@contoso.test"))
+                .post("/_emulator/microsoft/users/dana@contoso.test/full-access").then().statusCode(200)
+                .body("fullAccessTo", equalTo(List.of("support@contoso.test")));
+        authed().get(inboxOfShared).then().statusCode(200);
+
+        given().contentType("application/json").body(Map.of("fullAccessTo", List.of("finance@contoso.test")))
+                .put("/_emulator/microsoft/users/dana@contoso.test/full-access").then().statusCode(200)
+                .body("fullAccessTo", equalTo(List.of("finance@contoso.test")));
+        authed().get(inboxOfShared).then().statusCode(403);
+        authed().get(GRAPH + "/users/finance@contoso.test/mailFolders/inbox?$select=id").then().statusCode(200);
+        given().contentType("application/json").body(Map.of("fullAccessTo", "x"))
+                .put("/_emulator/microsoft/users/dana@contoso.test/full-access").then().statusCode(400);
+        given().delete("/_emulator/microsoft/users/nobody@contoso.test/full-access/support@contoso.test").then().statusCode(404);
+    }
+
+    @Test
     void mailboxRequestLimitAnswers429WithRetryAfter() {
         given().contentType("application/json").body(Map.of("graphRequestsPerMailbox10Min", 2)).put("/_emulator/config");
         authed().get(GRAPH + "/me/mailFolders/inbox/messages/delta").then().statusCode(200);

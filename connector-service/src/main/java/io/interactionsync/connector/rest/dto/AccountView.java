@@ -39,9 +39,16 @@ public record AccountView(String id, String provider, String email, List<String>
                              String lastError, CompletenessView completeness) {
     }
 
-    /** A shared mailbox the account reads, with the last report of its mail (SPEC §3.3 {@code sharedMailboxes[]}). */
-    public record SharedMailboxStatus(String address, String state, Instant lastSyncedAt, String lastError,
-                                      CompletenessView completeness) {
+    /**
+     * A shared mailbox the account subscribes to (SPEC §3.3 {@code sharedMailboxes[]}). {@code state} is the
+     * subscription's: {@code active} (its mail is attributed to this user), {@code access_denied} (Exchange refused this
+     * account's access at the last check), {@code suspended} (the account is reauth_required or disconnected).
+     * {@code syncState} is the mailbox's last sync report ({@code pending}, {@code syncing}, {@code synced},
+     * {@code incomplete}, {@code error}, {@code access_denied}; {@code disabled} while outlook_mail is off), with its
+     * {@code lastSyncedAt}, {@code lastError} and {@code completeness}.
+     */
+    public record SharedMailboxStatus(String address, String state, String syncState, Instant lastSyncedAt,
+                                      String lastError, CompletenessView completeness) {
     }
 
     /** The last completeness audit of a source; null until one was reported. */
