@@ -154,6 +154,52 @@ public final class StackClient {
                 + encode(folder) + "/messages", null, message, 200, 201, 204);
     }
 
+    /** An answer of any status, for tests that expect refusals: status, {@code Content-Type}, headers and body. */
+    public record Answer(int status, String contentType, java.net.http.HttpHeaders headers, String body) {
+        public JsonNode json() {
+            try {
+                return body.isBlank() ? Json.mapper().createObjectNode() : Json.mapper().readTree(body);
+            } catch (IOException e) {
+                throw new IllegalStateException("not JSON (" + status + "): " + body, e);
+            }
+        }
+    }
+
+    /** Any request, whatever it answers (a bearer token when {@code bearer} is not null). */
+    public Answer call(String method, String url, String bearer, Object body) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                    .header("Accept", "application/json");
+            if (bearer != null) {
+                request.header("Authorization", "Bearer " + bearer);
+            }
+            if (body != null) {
+                request.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofByteArray(Json.mapper().writeValueAsBytes(body)));
+            } else {
+                request.method(method, HttpRequest.BodyPublishers.noBody());
+            }
+            HttpResponse<String> response = exchange(request.build());
+            return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    response.headers(), response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + url + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** A service's client-credentials token at the portal IdP, as quarkus-oidc-client gets it. */
+    public String serviceToken(String clientId, String secret) {
+        HttpResponse<String> response = exchange(HttpRequest.newBuilder(URI.create(endpoints.idpUrl() + "/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id=" + encode(clientId)
+                        + "&client_secret=" + encode(secret))).build());
+        try {
+            return Json.mapper().readTree(response.body()).path("access_token").asText();
+        } catch (IOException e) {
+            throw new IllegalStateException("the IdP answered " + response.statusCode(), e);
+        }
+    }
+
     private JsonNode send(String method, String url, String jwt, Object body, int... expected) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))

@@ -28,8 +28,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The record is the truth of the mailbox, end to end (packaged services, real Kafka, PostgreSQL, the emulator): mail
@@ -38,7 +36,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * caught by the completeness audit, which repairs every gap, so the final events equal the mailbox's.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(CompletenessIT.LogsOnFailure.class)
+@ExtendWith(StackLogsOnFailure.class)
 class CompletenessIT {
 
     static final String GRACE = "grace@acme.test";
@@ -62,6 +60,7 @@ class CompletenessIT {
         endpoints.database().recreate();
         StackTopics.ensure(endpoints.kafkaBootstrap());
         stack = new Stack(Path.of("..").toAbsolutePath().normalize(), Path.of("target/completeness-logs").toAbsolutePath());
+        StackLogsOnFailure.running = stack;
         stack.startServices(endpoints, List.of(StackService.values()), Duration.ofSeconds(180));
         client = new StackClient(endpoints);
         String admin = client.mintJwt("admin-completeness", "admin@acme.test", List.of("admin"));
@@ -286,17 +285,5 @@ class CompletenessIT {
 
     private static Map<String, Object> person(String name, String address) {
         return Map.of("emailAddress", Map.of("name", name, "address", address));
-    }
-
-    /** On a failure, the services' last log lines are the first thing anyone needs. */
-    static class LogsOnFailure implements TestWatcher {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            if (stack != null) {
-                for (ManagedProcess p : stack.processes()) {
-                    System.err.println("──── " + p.name() + " (" + p.logFile() + ") ────\n" + p.logTail(80));
-                }
-            }
-        }
     }
 }

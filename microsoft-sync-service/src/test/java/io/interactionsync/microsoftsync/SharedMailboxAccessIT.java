@@ -130,7 +130,7 @@ class SharedMailboxAccessIT {
     }
 
     private static List<JsonNode> sharedRecords(String accountId, String shared) {
-        return TopicReader.valuesWithKey(Topics.RAW_RECORDS, accountId).stream()
+        return TopicReader.rawRecords(accountId).stream() // sealed records, opened with the test's data keys
                 .filter(r -> r.path("mailbox").asText().equals(shared)).toList();
     }
 
