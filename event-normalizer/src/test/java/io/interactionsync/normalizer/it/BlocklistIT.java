@@ -18,6 +18,7 @@ import io.interactionsync.normalizer.fixtures.GmailFixtures;
 import io.interactionsync.testsupport.EmulatorTestResource;
 import io.interactionsync.testsupport.KafkaTestClient;
 import io.interactionsync.testsupport.KafkaTestResource;
+import io.interactionsync.testsupport.ManagementInterface;
 import io.interactionsync.testsupport.PostgresTestResource;
 import io.interactionsync.testsupport.TestJwts;
 import io.quarkus.test.common.WithTestResource;
@@ -159,7 +160,7 @@ class BlocklistIT {
         assertThat(who.rows("bob@client.example")).isZero();
         assertThat(who.rows("jane@other.example")).isEqualTo(1);
         assertThat(who.published("bob@client.example")).hasSize(4);
-        given().when().get("/q/metrics").then().statusCode(200)
+        given().when().get(ManagementInterface.url("/q/metrics")).then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("normalizer_blocked_events_total"));
     }
 
