@@ -23,10 +23,17 @@ public final class Stack implements AutoCloseable {
     private final Path repoRoot;
     private final Path logDir;
     private final Deque<ManagedProcess> processes = new ArrayDeque<>();
+    private final Map<String, String> serviceEnv = new HashMap<>();
 
     public Stack(Path repoRoot, Path logDir) {
         this.repoRoot = repoRoot;
         this.logDir = logDir;
+    }
+
+    /** Environment every service of this stack gets on top of its own (e.g. the capture tool's plaintext records). */
+    public Stack withServiceEnv(Map<String, String> env) {
+        serviceEnv.putAll(env);
+        return this;
     }
 
     public Path repoRoot() {
@@ -63,6 +70,7 @@ public final class Stack implements AutoCloseable {
         command.add("-jar");
         command.add(jar.toString());
         Map<String, String> env = new HashMap<>(service.environment(endpoints));
+        env.putAll(serviceEnv);
         env.putAll(extraEnv);
         return adopt(ManagedProcess.start(name, ManagedProcess.java(command.toArray(String[]::new)), env,
                 logDir.resolve(name + ".log")));

@@ -126,7 +126,9 @@ public final class CaptureRawRecords {
         Files.createDirectories(dump);
         Files.deleteIfExists(dump.resolve(INFO_FILE)); // a failed capture must not pass for the previous one
         Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        Stack stack = new Stack(root, root.resolve(".local/logs"));
+        // The captured records are test fixtures: provider payloads in clear, so the sync services do not seal them.
+        Stack stack = new Stack(root, root.resolve(".local/logs")).withServiceEnv(Map.of(
+                "GOOGLE_SYNC_RAW_RECORDS_SEAL", "false", "MICROSOFT_SYNC_RAW_RECORDS_SEAL", "false"));
         Thread onCtrlC = new Thread(stack::close, "capture-shutdown");
         Runtime.getRuntime().addShutdownHook(onCtrlC);
         try {
