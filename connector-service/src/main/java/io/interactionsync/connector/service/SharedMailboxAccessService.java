@@ -7,6 +7,7 @@ import io.interactionsync.connector.repository.AccountRepository;
 import io.interactionsync.connector.repository.SharedMailboxRepository;
 import io.interactionsync.connector.repository.SyncStatusRepository;
 import io.interactionsync.model.AccountEvent;
+import io.interactionsync.model.LogSafe;
 import io.interactionsync.model.Provider;
 import io.interactionsync.model.Source;
 import io.interactionsync.model.SyncStatus;
@@ -91,7 +92,7 @@ public class SharedMailboxAccessService {
             reconcile(accountId, address);
         } catch (RuntimeException e) {
             // the next report or lifecycle event of the account works it out again
-            Log.warnf("shared mailbox states of account %s not updated now: %s", accountId, e.getMessage());
+            Log.warnf("shared mailbox states of account %s not updated now: %s", accountId, LogSafe.redact(e.getMessage()));
         }
     }
 

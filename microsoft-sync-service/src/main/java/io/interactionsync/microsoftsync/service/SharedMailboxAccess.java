@@ -9,6 +9,7 @@ import io.interactionsync.microsoftsync.graph.GraphScopes;
 import io.interactionsync.microsoftsync.graph.MailboxThrottle;
 import io.interactionsync.microsoftsync.metrics.SyncMetrics;
 import io.interactionsync.microsoftsync.repository.SharedMailboxRepository;
+import io.interactionsync.model.LogSafe;
 import io.interactionsync.model.Source;
 import io.interactionsync.model.SyncStatus;
 import io.interactionsync.sync.RetryLaterException;
@@ -122,7 +123,7 @@ public class SharedMailboxAccess {
         try {
             before = sharedMailboxes.recordAccess(address, accountId, outcome == Outcome.ALLOWED).orElse(null);
         } catch (RepositoryException e) {
-            Log.warnf("access check of account %s to a shared mailbox not recorded: %s", accountId, e.getMessage());
+            Log.warnf("access check of account %s to a shared mailbox not recorded: %s", accountId, LogSafe.redact(e.getMessage()));
             before = null;
         }
         StatusReporter status = new StatusReporter(statusPublisher, accountId, Source.OUTLOOK_MAIL, address,

@@ -204,7 +204,7 @@ public class SyncCoordinator implements SyncJobRunner {
             try {
                 access.checkOthers(account.accountId(), address);
             } catch (RepositoryException e) {
-                Log.warnf("the other subscribers' access to a shared mailbox was not checked: %s", e.getMessage());
+                Log.warnf("the other subscribers' access to a shared mailbox was not checked: %s", LogSafe.redact(e.getMessage()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return result = new JobResult.Stopped();
