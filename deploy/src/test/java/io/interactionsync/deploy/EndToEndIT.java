@@ -142,7 +142,7 @@ class EndToEndIT {
 
         for (String topic : List.of(Topics.ACCOUNT_EVENTS, Topics.SYNC_REQUESTS, Topics.RAW_RECORDS, Topics.SYNC_STATUS)) {
             kafka.awaitRecords(topic, r -> true, 1, Duration.ofSeconds(30))
-                    .forEach(r -> assertThat(r.value()).as(topic).doesNotContain("ya29.").doesNotContain("1//"));
+                    .forEach(r -> assertThat(clearText(r.value())).as(topic).doesNotContain("ya29.").doesNotContain("1//"));
         }
         try (Connection c = endpoints.database().connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("select row_to_json(a)::text from connector.accounts a")) {
@@ -284,6 +284,23 @@ class EndToEndIT {
                     System.err.println("──── " + p.name() + " (" + p.logFile() + ") ────\n" + p.logTail(60));
                 }
             }
+        }
+    }
+
+    /**
+     * A record's clear text: a sealed raw record's ciphertext is Base64, where "1//" turns up by chance; what it seals
+     * cannot be read without the connector's data key, so only the clear fields are searched.
+     */
+    private static String clearText(String value) {
+        try {
+            JsonNode json = io.interactionsync.model.Json.mapper().readTree(value);
+            if (json instanceof com.fasterxml.jackson.databind.node.ObjectNode object && object.has("sealed")) {
+                object.remove("sealed");
+                return object.toString();
+            }
+            return value;
+        } catch (java.io.IOException e) {
+            return value;
         }
     }
 }
