@@ -21,6 +21,44 @@ public interface NormalizerConfig {
 
     Retention retention();
 
+    Rederive rederive();
+
+    /** Re-derivation of resources whose evidence changed (issue 18: order-independent rules). */
+    interface Rederive {
+        /** Whether this replica drains {@code rederive_queue} (every replica may; claims keep them apart). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Resources claimed, fetched from {@code raw-records} and re-processed per round (one transaction). */
+        @WithDefault("500")
+        int batchSize();
+
+        /** How often an idle worker looks at the queue (it is also woken by this replica's commits that enqueue). */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** How long a claim holds; a replica that dies leaves its claims to the others after this. */
+        @WithDefault("60s")
+        Duration lease();
+
+        /** How long one round may spend fetching its records from Kafka before the rest count as unavailable. */
+        @WithDefault("30s")
+        Duration fetchTimeout();
+    }
+
+    FanOut fanOut();
+
+    /** Bounded fan-out (issue 18 item 5). */
+    interface FanOut {
+        /**
+         * Recipients of one message that become events, at most: a message to more people is a broadcast, not a
+         * relationship. The sender and the first this-many recipients (To, then Cc, then Bcc, in header order) are
+         * kept, the message is classified bulk and its events say {@code recipientsTruncated}.
+         */
+        @WithDefault("100")
+        int maxRecipients();
+    }
+
     /** The retention window of interaction events (issue 17). */
     interface Retention {
         /**

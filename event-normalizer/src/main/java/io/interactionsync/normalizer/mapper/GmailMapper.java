@@ -55,16 +55,6 @@ public final class GmailMapper implements RecordMapper {
     }
 
     @Override
-    public SentFacts sentFacts(RawRecord record, MailFacts m, MailboxContext context) {
-        if (m == null || !Participants.isOutbound(m, context) || SkipRules.evaluate(m, true).isPresent()) {
-            return SentFacts.NONE;
-        }
-        Set<String> recipients = new LinkedHashSet<>();
-        Stream.of(m.to(), m.cc(), m.bcc()).flatMap(List::stream).forEach(a -> recipients.add(a.normalized()));
-        return new SentFacts(recipients, MessageIds.trim(m.headers().first("Message-ID")));
-    }
-
-    @Override
     public HistoryQuestions historyQuestions(RawRecord record, MailFacts m) {
         return m == null ? HistoryQuestions.NONE : BulkClassifier.historyQuestions(m);
     }

@@ -70,20 +70,6 @@ public final class OutlookMailMapper implements RecordMapper {
     }
 
     @Override
-    public SentFacts sentFacts(RawRecord record, MailFacts parsed, MailboxContext context) {
-        if (parsed == null) {
-            return SentFacts.NONE;
-        }
-        MailFacts m = in(parsed, record.payload(), context);
-        if (!Participants.isOutbound(m, context) || SkipRules.evaluate(m, true).isPresent()) {
-            return SentFacts.NONE;
-        }
-        Set<String> recipients = new LinkedHashSet<>();
-        Stream.of(m.to(), m.cc(), m.bcc()).flatMap(List::stream).forEach(a -> recipients.add(a.normalized()));
-        return new SentFacts(recipients, messageIdField(record.payload(), m));
-    }
-
-    @Override
     public Optional<FolderEvidence> folderEvidence(RawRecord record, MailFacts parsed) {
         String folder = parsed == null || record.sharedMailbox() || parsed.folders().contains("drafts") ? null
                 : text(record.payload(), "parentFolderId");

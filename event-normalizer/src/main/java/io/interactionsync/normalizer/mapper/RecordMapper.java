@@ -44,11 +44,6 @@ public interface RecordMapper {
         return Optional.empty();
     }
 
-    /** Addresses (normalised, as stored) the owner sent to in this record, and its Message-ID (history for R-C6). */
-    default SentFacts sentFacts(RawRecord record, MailFacts facts, MailboxContext context) {
-        return SentFacts.NONE;
-    }
-
     /** What the history lookup must answer for this record: the sender's key and the Message-IDs it replies to. */
     default HistoryQuestions historyQuestions(RawRecord record, MailFacts facts) {
         return HistoryQuestions.NONE;
@@ -73,10 +68,5 @@ public interface RecordMapper {
 
     /** See {@link #folderEvidence}. */
     record FolderEvidence(String folderId, String fromKey, boolean sentByOwner) {
-    }
-
-    /** What an outbound record tells about the user's history. */
-    record SentFacts(Set<String> recipients, String internetMessageId) {
-        public static final SentFacts NONE = new SentFacts(Set.of(), null);
     }
 }

@@ -54,6 +54,32 @@ public class DirectoryRepository {
                 });
     }
 
+    /** A collection as stored: its member keys, internal domains and retention window. */
+    public record StoredCollection(Set<String> memberKeys, Set<String> internalDomains, Integer eventMonths) {
+        /**
+         * Whether this state is narrower than the new one: a member or domain the new one lacks, or a shorter window —
+         * the changes after which a user's mail can give events it gave none for.
+         */
+        public boolean narrowerThan(Set<String> members, Set<String> domains, Integer months) {
+            return !members.containsAll(memberKeys) || !domains.containsAll(internalDomains)
+                    || eventMonths != null && (months == null || months > eventMonths);
+        }
+    }
+
+    public Uni<java.util.Optional<StoredCollection>> collection(SqlClient sql, String collectionId) {
+        return sql.preparedQuery("select member_emails, internal_domains, event_months from normalizer.directory_collections "
+                        + "where collection_id = $1")
+                .execute(Tuple.of(collectionId))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return java.util.Optional.<StoredCollection>empty();
+                    }
+                    Row r = rows.iterator().next();
+                    return java.util.Optional.of(new StoredCollection(Set.of(r.getArrayOfStrings(0)),
+                            Set.of(r.getArrayOfStrings(1)), r.getInteger(2)));
+                });
+    }
+
     /** Every owner address of the given users' accounts, by user. */
     public Uni<Map<String, Set<String>>> ownerAddresses(SqlClient sql, Set<String> userIds) {
         if (userIds.isEmpty()) {
@@ -70,10 +96,14 @@ public class DirectoryRepository {
                 });
     }
 
-    /** Records owner addresses (idempotent; the user of an account is refreshed). */
-    public Uni<Void> addOwnerAddresses(SqlClient sql, Set<OwnerAddress> owners) {
+    /**
+     * Records owner addresses (idempotent; the user of an account is refreshed); returns those that were new (or moved
+     * to another user), by user: addresses that just became a user's own (R-B1), whose past events must be derived
+     * again.
+     */
+    public Uni<Map<String, Set<String>>> addOwnerAddresses(SqlClient sql, Set<OwnerAddress> owners) {
         if (owners.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(Map.of());
         }
         List<String> accounts = new ArrayList<>();
         List<String> users = new ArrayList<>();
@@ -86,10 +116,16 @@ public class DirectoryRepository {
         return sql.preparedQuery("insert into normalizer.owner_aliases (account_id, user_id, address) "
                         + "select * from unnest($1::text[], $2::text[], $3::text[]) "
                         + "on conflict (account_id, address) do update set user_id = excluded.user_id "
-                        + "where owner_aliases.user_id is distinct from excluded.user_id")
+                        + "where owner_aliases.user_id is distinct from excluded.user_id returning user_id, address")
                 .execute(Tuple.of(accounts.toArray(String[]::new), users.toArray(String[]::new),
                         addresses.toArray(String[]::new)))
-                .replaceWithVoid();
+                .map(rows -> {
+                    Map<String, Set<String>> out = new HashMap<>();
+                    for (Row r : rows) {
+                        out.computeIfAbsent(r.getString(0), k -> new HashSet<>()).add(r.getString(1));
+                    }
+                    return out;
+                });
     }
 
     /**

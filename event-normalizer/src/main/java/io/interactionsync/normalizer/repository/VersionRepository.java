@@ -23,17 +23,27 @@ import java.util.UUID;
 public class VersionRepository {
 
     /**
-     * Transaction-scoped advisory locks on the batch's accounts, taken in sorted order (no lock-order deadlock
-     * between two batches). Held until commit or rollback.
+     * Transaction-scoped advisory locks on the batch's accounts, taken in one statement in the order of their lock keys
+     * (no lock-order deadlock between two batches). Held until commit or rollback.
      */
     public Uni<Void> lockAccounts(SqlClient sql, Set<String> accountIds) {
-        if (accountIds.isEmpty()) {
+        return lock(sql, accountIds, Set.of());
+    }
+
+    /**
+     * The account locks and, in the same ordered statement, one lock per user: what decides a user's events across
+     * accounts (the history of R-C6/R-C7, owner aliases) is read and written by one transaction at a time, so two
+     * partitions carrying the same user's accounts cannot each miss what the other is writing.
+     */
+    public Uni<Void> lock(SqlClient sql, Set<String> accountIds, Set<String> userIds) {
+        if (accountIds.isEmpty() && userIds.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        String[] sorted = new TreeSet<>(accountIds).toArray(String[]::new);
-        return sql.preparedQuery("select count(pg_advisory_xact_lock(8084002, hashtext(a))) "
-                        + "from unnest($1::text[]) with ordinality as t(a, n)")
-                .execute(Tuple.of((Object) sorted)).replaceWithVoid();
+        Set<String> keys = new TreeSet<>(accountIds);
+        userIds.forEach(u -> keys.add("user:" + u));
+        return sql.preparedQuery("select count(pg_advisory_xact_lock(8084002, h)) from "
+                        + "(select distinct hashtext(a) as h from unnest($1::text[]) as t(a) order by 1) k")
+                .execute(Tuple.of((Object) keys.toArray(String[]::new))).replaceWithVoid();
     }
 
     public Uni<Map<RecordKey, Version>> versions(SqlClient sql, Collection<RecordKey> keys) {
@@ -63,16 +73,24 @@ public class VersionRepository {
      * the batch again with {@code stored} = every key, i.e. upserts only.
      */
     public Uni<Void> save(SqlClient sql, Map<RecordKey, Version> versions, Set<RecordKey> stored) {
+        return save(sql, versions, stored, Map.of());
+    }
+
+    /** As {@link #save(SqlClient, Map, Set)}; {@code sharedMailboxes}: the shared mailbox (identity key) of a resource read from one. */
+    public Uni<Void> save(SqlClient sql, Map<RecordKey, Version> versions, Set<RecordKey> stored,
+                          Map<RecordKey, String> sharedMailboxes) {
         Map<RecordKey, Version> fresh = new HashMap<>();
         Map<RecordKey, Version> known = new HashMap<>();
         versions.forEach((k, v) -> (stored.contains(k) ? known : fresh).put(k, v));
-        return Uni.combine().all().unis(write(sql, fresh, ""), write(sql, known, " on conflict (resource_id) "
-                        + "do update set kafka_partition = excluded.kafka_partition, kafka_offset = excluded.kafka_offset "
+        return Uni.combine().all().unis(write(sql, fresh, sharedMailboxes, ""), write(sql, known, sharedMailboxes,
+                        " on conflict (resource_id) do update set kafka_partition = excluded.kafka_partition, "
+                        + "kafka_offset = excluded.kafka_offset, shared_mailbox = excluded.shared_mailbox "
                         + "where v.kafka_partition <> excluded.kafka_partition or v.kafka_offset < excluded.kafka_offset"))
                 .discardItems();
     }
 
-    private static Uni<Void> write(SqlClient sql, Map<RecordKey, Version> versions, String onConflict) {
+    private static Uni<Void> write(SqlClient sql, Map<RecordKey, Version> versions, Map<RecordKey, String> sharedMailboxes,
+                                   String onConflict) {
         if (versions.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -81,8 +99,10 @@ public class VersionRepository {
         String[] accounts = new String[n];
         Integer[] partitions = new Integer[n];
         Long[] offsets = new Long[n];
+        String[] shared = new String[n];
         int i = 0;
         for (Map.Entry<RecordKey, Version> e : versions.entrySet()) {
+            shared[i] = sharedMailboxes.get(e.getKey());
             ids[i] = e.getKey().resourceId();
             accounts[i] = e.getKey().accountId();
             partitions[i] = e.getValue().partition();
@@ -90,11 +110,11 @@ public class VersionRepository {
             i++;
         }
         return sql.preparedQuery("insert into normalizer.record_versions as v "
-                        + "(resource_id, account_id, kafka_partition, kafka_offset) "
+                        + "(resource_id, account_id, kafka_partition, kafka_offset, shared_mailbox) "
                         // unnest in the select list: no tuplestore per array (see EventRepository.INSERT)
-                        + "select unnest($1::uuid[]), unnest($2::text[]), unnest($3::integer[]), unnest($4::bigint[])"
-                        + onConflict)
-                .execute(Tuple.tuple(List.<Object>of(ids, accounts, partitions, offsets))).replaceWithVoid();
+                        + "select unnest($1::uuid[]), unnest($2::text[]), unnest($3::integer[]), unnest($4::bigint[]), "
+                        + "unnest($5::text[])" + onConflict)
+                .execute(Tuple.tuple(List.<Object>of(ids, accounts, partitions, offsets, shared))).replaceWithVoid();
     }
 
     /**

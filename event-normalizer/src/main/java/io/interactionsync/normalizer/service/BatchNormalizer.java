@@ -9,7 +9,6 @@ import io.interactionsync.normalizer.mapper.Mappers;
 import io.interactionsync.normalizer.mapper.PayloadException;
 import io.interactionsync.normalizer.mapper.RecordMapper;
 import io.interactionsync.normalizer.mapper.RecordMapper.HistoryQuestions;
-import io.interactionsync.normalizer.mapper.RecordMapper.SentFacts;
 import io.interactionsync.normalizer.parse.AddressKeys;
 import io.interactionsync.normalizer.repository.ResourceIds;
 import io.interactionsync.normalizer.rules.Blocklists;
@@ -92,8 +91,26 @@ public final class BatchNormalizer {
     public record Subscriber(String accountId, String userId) {
     }
 
-    /** A decoded record with its key and mail facts, derived once for all the passes over the batch (facts null: none). */
-    public record Parsed(Valid valid, MailFacts facts, RecordKey key) {
+    /**
+     * R-C6/R-C7: the class of a user's copy of a resource depends on one piece of that user's history, {@code to:} an
+     * address (has the user written to this sender?) or {@code id:} a Message-ID (did the user send the message this
+     * one replies to?). Stored, so that the user's first outbound event for it re-derives the resource.
+     */
+    public record HistoryDependent(String userId, String evidence, RecordKey resource) {
+        public static String wroteTo(String address) {
+            return "to:" + address;
+        }
+
+        public static String sent(String internetMessageId) {
+            return "id:" + internetMessageId;
+        }
+    }
+
+    /**
+     * A decoded record with its key, mail facts and history questions, derived once for all the passes over the batch
+     * (facts null: none).
+     */
+    public record Parsed(Valid valid, MailFacts facts, RecordKey key, HistoryQuestions questions) {
         public RawRecord record() {
             return valid.record();
         }
@@ -187,11 +204,14 @@ public final class BatchNormalizer {
      * the batch's resources that already have a version row. {@code deadLettered}: the resources to remember as
      * dead-lettered for the completeness audit, each with its last dead letter — those whose dead letter names them
      * and that have no version (stored or from this batch: a resource with a version counts as processed).
+     * {@code historyDependents}: which piece of history each mapped record's class depends on (R-C6/R-C7);
+     * {@code sharedMailboxes}: the shared mailbox (identity key) of each resource read from one (R-B5).
      */
     public record Plan(Map<RemoteKey, List<InteractionEvent>> desired, Set<OwnerAddress> ownerAddresses,
                        List<DeadLetter> deadLetters, Stats stats, Map<RecordKey, Version> versions,
                        Set<RemoteKey> mayHaveEvents, Set<RecordKey> storedVersions,
-                       Map<String, Map<String, Integer>> folderVotes, Map<RecordKey, DeadLetter> deadLettered) {
+                       Map<String, Map<String, Integer>> folderVotes, Map<RecordKey, DeadLetter> deadLettered,
+                       List<HistoryDependent> historyDependents, Map<RecordKey, String> sharedMailboxes) {
     }
 
     /**
@@ -302,6 +322,7 @@ public final class BatchNormalizer {
                 continue;
             }
             MailFacts facts = null;
+            HistoryQuestions questions = HistoryQuestions.NONE;
             try {
                 if (rec.op() == RawRecord.Op.UPSERT) {
                     facts = mapper.facts(rec);
@@ -317,6 +338,7 @@ public final class BatchNormalizer {
                         }
                     });
                     HistoryQuestions q = mapper.historyQuestions(rec, facts);
+                    questions = q;
                     List<String> askers = rec.sharedMailbox()
                             ? List.of(rec.userId(), sharedOwner(AddressKeys.key(rec.mailbox()).orElse(rec.mailbox())))
                             : List.of(rec.userId());
@@ -339,7 +361,7 @@ public final class BatchNormalizer {
                 count(outcomes, rec.source(), "dead_letter");
                 continue;
             }
-            valid.add(new Parsed(v, facts, RecordKey.of(rec)));
+            valid.add(new Parsed(v, facts, RecordKey.of(rec), questions));
             accounts.add(rec.accountId());
             users.add(rec.userId());
             AddressKeys.key(rec.mailbox()).ifPresent(k -> {
@@ -432,9 +454,11 @@ public final class BatchNormalizer {
         Map<SkipReason, Integer> skipped = new EnumMap<>(SkipReason.class);
         int deletes = 0;
         int dropped = 0;
-        // History known before this batch, plus what the batch's own sent mail adds (sent first, then received).
-        Map<String, Set<String>> emailed = copy(lookups.emailedByUser());
-        Map<String, Set<String>> sentIds = copy(lookups.sentIdsByUser());
+        // History as stored (the user's outbound events), never what this batch adds: the same answer whatever the
+        // batching. The batch's first outbound events for an address or Message-ID re-derive their dependents after
+        // the commit (NormalizerService → rederive_queue), this batch's own included.
+        Map<String, Set<String>> emailed = lookups.emailedByUser();
+        Map<String, Set<String>> sentIds = lookups.sentIdsByUser();
         Map<String, Integer> outcomes = new HashMap<>(prepared.outcomes());
         Map<ContextKey, MailboxContext> contexts = new HashMap<>(); // per user × mailbox: the same for all its records
         Map<ContextKey, Optional<Instant>> cutoffs = new HashMap<>(); // likewise: the retention window's cutoff
@@ -453,30 +477,25 @@ public final class BatchNormalizer {
         }
         // Records that fail to map below decide nothing: they get no version (see the versions loop at the end).
         Set<Parsed> failed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (Parsed v : current) {
-            if (v.record().op() != RawRecord.Op.UPSERT) {
-                continue;
-            }
-            for (RawRecord rec : attributions(v.record(), lookups)) {
-                try {
-                    RecordMapper mapper = mappers.forSource(rec.source()).orElseThrow();
-                    SentFacts sent = mapper.sentFacts(rec, v.facts(),
-                            context(rec, batchOwners, lookups, History.NONE, contexts));
-                    emailed.computeIfAbsent(rec.userId(), u -> new HashSet<>()).addAll(sent.recipients());
-                    if (sent.internetMessageId() != null) {
-                        sentIds.computeIfAbsent(rec.userId(), u -> new HashSet<>()).add(sent.internetMessageId());
-                    }
-                } catch (RuntimeException e) {
-                    // reported by map() below
-                }
-            }
-        }
+        List<HistoryDependent> dependents = new ArrayList<>();
+        Map<RecordKey, String> sharedMailboxes = new HashMap<>();
         Set<RemoteKey> mayHaveEvents = new HashSet<>();
         Map<String, Blocklists.Matcher> blockedByUser = new HashMap<>(); // per user: own list ∪ the teams' lists
         Map<String, Set<String>> owners = batchOwners;
         int blocked = 0;
         for (Parsed v : current) {
             List<RawRecord> attributed = attributions(v.record(), lookups);
+            if (v.record().sharedMailbox()) {
+                AddressKeys.key(v.record().mailbox()).ifPresent(k -> sharedMailboxes.put(v.key(), k));
+            }
+            if (v.record().op() == RawRecord.Op.UPSERT && !v.questions().equals(HistoryQuestions.NONE)) {
+                for (RawRecord rec : attributed) {
+                    v.questions().senderKeys().forEach(a -> dependents.add(
+                            new HistoryDependent(rec.userId(), HistoryDependent.wroteTo(a), v.key())));
+                    v.questions().referencedMessageIds().forEach(id -> dependents.add(
+                            new HistoryDependent(rec.userId(), HistoryDependent.sent(id), v.key())));
+                }
+            }
             if (v.record().sharedMailbox() || lookups.versions().containsKey(v.key())) {
                 attributed.forEach(rec -> mayHaveEvents.add(new RemoteKey(rec.userId(), rec.source(), rec.remoteId())));
             }
@@ -560,7 +579,7 @@ public final class BatchNormalizer {
                 new Stats(prepared.records().size() + prepared.deadLetters().size()
                         + prepared.erased().values().stream().mapToInt(Integer::intValue).sum(), deletes, skipped,
                         dropped, stale, outcomes, prepared.erased(), blocked), versions, mayHaveEvents,
-                lookups.versions().keySet(), prepared.folderVotes(), keyed);
+                lookups.versions().keySet(), prepared.folderVotes(), keyed, dependents, sharedMailboxes);
     }
 
     /** A user's owner addresses (identity keys), stored and learned in this batch: whose teams' blocklists apply. */

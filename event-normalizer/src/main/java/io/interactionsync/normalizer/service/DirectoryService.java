@@ -5,6 +5,8 @@ import io.interactionsync.model.InteractionEvent;
 import io.interactionsync.normalizer.outbox.OutboxRelay;
 import io.interactionsync.normalizer.outbox.OutboxRepository;
 import io.interactionsync.normalizer.outbox.OutboxRepository.OutboxMessage;
+import io.interactionsync.normalizer.rederive.RederiveRepository;
+import io.interactionsync.normalizer.rederive.RederiveWorker;
 import io.interactionsync.normalizer.parse.AddressKeys;
 import io.interactionsync.normalizer.rules.Blocklists;
 import io.interactionsync.normalizer.repository.BlocklistRepository;
@@ -44,11 +46,16 @@ public class DirectoryService {
     private final DataKeyCache dataKeys;
     private final BlocklistRepository blocklists;
     private final NormalizerMetrics metrics;
+    private final RederiveRepository rederive;
+    private final RederiveWorker rederiveWorker;
 
     public DirectoryService(Pool pool, DirectoryRepository directory, EventRepository events, OutboxRepository outbox,
                             OutboxRelay relay, VersionRepository versions, DeadLetteredRepository deadLettered,
                             ErasedAccountRepository erasedAccounts, DataKeyCache dataKeys,
-                            BlocklistRepository blocklists, NormalizerMetrics metrics) {
+                            BlocklistRepository blocklists, NormalizerMetrics metrics, RederiveRepository rederive,
+                            RederiveWorker rederiveWorker) {
+        this.rederive = rederive;
+        this.rederiveWorker = rederiveWorker;
         this.erasedAccounts = erasedAccounts;
         this.dataKeys = dataKeys;
         this.blocklists = blocklists;
@@ -98,8 +105,9 @@ public class DirectoryService {
         return switch (event.type()) {
             case DIRECTORY_CHANGED -> directoryChanged(conn, event, afterCommit);
             case DISCONNECTED -> event.accountId() == null ? Uni.createFrom().voidItem() : disconnected(conn, event, afterCommit);
-            case CONNECTED -> accountConnected(conn, event);
-            case SHARED_MAILBOX_ADDED -> accountConnected(conn, event).flatMap(v -> sharedMailboxAdded(conn, event));
+            case CONNECTED -> accountConnected(conn, event, afterCommit);
+            case SHARED_MAILBOX_ADDED -> accountConnected(conn, event, afterCommit)
+                    .flatMap(v -> sharedMailboxAdded(conn, event, afterCommit));
             case SHARED_MAILBOX_REMOVED -> sharedMailboxRemoved(conn, event, afterCommit);
             case SHARED_MAILBOX_ACCESS_CHANGED -> sharedMailboxAccessChanged(conn, event, afterCommit);
             case BLOCKLIST_CHANGED -> blocklistChanged(conn, event, afterCommit);
@@ -110,7 +118,9 @@ public class DirectoryService {
     /**
      * Stores the collection's new state: member emails as identity keys (R-A5), internal domains normalised. Past
      * events whose contact is now a colleague are retracted at once (published deleted): colleagues never count as
-     * contacts. The other way round — someone who left the directory — needs a replay to bring their past mail back.
+     * contacts. The other way round — a member or domain removed, or a longer retention window — can give the team's
+     * users events where their mail gave none, so all their resources are re-derived (issue 18: the record is a function
+     * of the mailboxes and the directory as they are, whatever came first).
      */
     private Uni<Void> directoryChanged(SqlConnection conn, AccountEvent event, List<Runnable> afterCommit) {
         AccountEvent.Directory d = event.directory();
@@ -131,7 +141,12 @@ public class DirectoryService {
             AddressKeys.normalizeDomain(domain).ifPresent(domains::add);
         }
         Integer eventMonths = d.eventMonths() != null && d.eventMonths() > 0 ? d.eventMonths() : null;
-        return directory.saveCollection(conn, id, d.name(), members, domains, eventMonths)
+        return directory.collection(conn, id)
+                .flatMap(before -> before.isEmpty() || !before.get().narrowerThan(members, domains, eventMonths)
+                        ? Uni.createFrom().voidItem()
+                        : blocklists.usersOfCollection(conn, id).flatMap(users -> enqueueUsers(conn, users,
+                                RederiveRepository.Reason.DIRECTORY, afterCommit)))
+                .flatMap(v -> directory.saveCollection(conn, id, d.name(), members, domains, eventMonths))
                 .flatMap(v -> events.retractColleagues(conn, members, domains))
                 .call(retracted -> outbox.append(conn, OutboxMessage.events(retracted)))
                 .invoke(retracted -> afterCommit.add(() -> {
@@ -152,7 +167,7 @@ public class DirectoryService {
      * Issue 17 item 2: stores the complete new list, then erases — as a purge erases: rows deleted, published with
      * {@code deleted=true} — every event it now blocks: the user's for a user's list, every member's for a team's.
      * New records with a blocked contact produce nothing (checked when mapped), replays included. An entry removed
-     * from a list does not bring its erased events back; a replay of the user's accounts does.
+     * from a list re-derives the users' resources, so what it blocked comes back as their mail has it.
      */
     private Uni<Void> blocklistChanged(SqlConnection conn, AccountEvent event, List<Runnable> afterCommit) {
         AccountEvent.Blocklist list = event.blocklist();
@@ -176,7 +191,12 @@ public class DirectoryService {
         }
         String scope = list.scope() == AccountEvent.Blocklist.Scope.USER ? BlocklistRepository.USER
                 : BlocklistRepository.COLLECTION;
-        return blocklists.save(conn, scope, list.ownerId(), entries)
+        return blocklists.entries(conn, scope, list.ownerId())
+                .flatMap(before -> before.isEmpty() || entries.containsAll(before.get()) ? Uni.createFrom().voidItem()
+                        : (BlocklistRepository.USER.equals(scope) ? Uni.createFrom().item(List.of(list.ownerId()))
+                                : blocklists.usersOfCollection(conn, list.ownerId()))
+                        .flatMap(users -> enqueueUsers(conn, users, RederiveRepository.Reason.BLOCKLIST, afterCommit)))
+                .flatMap(v -> blocklists.save(conn, scope, list.ownerId(), entries))
                 .flatMap(v -> eraseBlocked(conn, scope, list.ownerId(), entries, afterCommit));
     }
 
@@ -228,31 +248,60 @@ public class DirectoryService {
         return directory.setSubscriberState(conn, key, event.accountId(), event.userId(), state)
                 .invoke(changed -> afterCommit.add(() -> Log.infof("account %s: a shared mailbox subscription is now %s%s",
                         event.accountId(), state, changed ? "" : " (unchanged)")))
-                .replaceWithVoid();
+                // active again: what the mailbox received meanwhile is attributed to the subscriber now
+                .flatMap(changed -> changed && "active".equals(state)
+                        ? enqueueSharedMailbox(conn, key, afterCommit) : Uni.createFrom().voidItem());
     }
 
     /**
      * R-B1: the account's own address is an owner address of its user from the start — before any of its mail is
      * read — so a shared mailbox's first records already know the subscriber's team (R-B2, R-B5).
      */
-    private Uni<Void> accountConnected(SqlConnection conn, AccountEvent event) {
+    private Uni<Void> accountConnected(SqlConnection conn, AccountEvent event, List<Runnable> afterCommit) {
         String key = event.email() == null ? null : AddressKeys.key(event.email()).orElse(null);
         if (key == null || event.accountId() == null || event.userId() == null) {
             return Uni.createFrom().voidItem();
         }
+        // R-B1 across accounts: mail the user's other accounts exchanged with this address is the user's own now
         return directory.addOwnerAddresses(conn,
-                Set.of(new BatchNormalizer.OwnerAddress(event.accountId(), event.userId(), key)));
+                        Set.of(new BatchNormalizer.OwnerAddress(event.accountId(), event.userId(), key)))
+                .flatMap(added -> rederive.enqueueContacts(conn, added, RederiveRepository.Reason.ALIAS))
+                .invoke(n -> queued(RederiveRepository.Reason.ALIAS, n, afterCommit))
+                .replaceWithVoid();
+    }
+
+    /** Queues every resource of {@code users} (their accounts and shared mailboxes) for re-derivation. */
+    private Uni<Void> enqueueUsers(SqlConnection conn, List<String> users, RederiveRepository.Reason reason,
+                                   List<Runnable> afterCommit) {
+        return rederive.enqueueUsers(conn, users, reason).invoke(n -> queued(reason, n, afterCommit)).replaceWithVoid();
+    }
+
+    /** R-B5: a subscriber joined or is active again: the mailbox's past messages are attributed to them too. */
+    private Uni<Void> enqueueSharedMailbox(SqlConnection conn, String mailboxKey, List<Runnable> afterCommit) {
+        return rederive.enqueueSharedMailbox(conn, mailboxKey, RederiveRepository.Reason.SUBSCRIBER)
+                .invoke(n -> queued(RederiveRepository.Reason.SUBSCRIBER, n, afterCommit)).replaceWithVoid();
+    }
+
+    private void queued(RederiveRepository.Reason reason, int n, List<Runnable> afterCommit) {
+        if (n > 0) {
+            afterCommit.add(() -> {
+                Log.infof("%d resources queued for re-derivation (%s changed)", n, reason.label);
+                metrics.rederiveEnqueued(reason.label, n);
+                rederiveWorker.wake();
+            });
+        }
     }
 
     /** R-B5: the account now subscribes to a shared mailbox; its later records are attributed to the account's user. */
-    private Uni<Void> sharedMailboxAdded(SqlConnection conn, AccountEvent event) {
+    private Uni<Void> sharedMailboxAdded(SqlConnection conn, AccountEvent event, List<Runnable> afterCommit) {
         String key = event.sharedMailbox() == null ? null : AddressKeys.key(event.sharedMailbox()).orElse(null);
         if (key == null || event.accountId() == null || event.userId() == null) {
             Log.warn("shared_mailbox_added without a valid address, account or user: ignored");
             return Uni.createFrom().voidItem();
         }
         return directory.addSubscriber(conn, key, event.accountId(), event.userId())
-                .invoke(() -> Log.infof("account %s subscribes to a shared mailbox", event.accountId()));
+                .invoke(() -> Log.infof("account %s subscribes to a shared mailbox", event.accountId()))
+                .flatMap(v -> enqueueSharedMailbox(conn, key, afterCommit));
     }
 
     /** R-B5: the subscription ends; the account's events from that mailbox are retracted (published deleted). */
@@ -275,7 +324,7 @@ public class DirectoryService {
     private Uni<Void> disconnected(SqlConnection conn, AccountEvent event, List<Runnable> afterCommit) {
         Uni<Void> unsubscribe = directory.removeSubscriber(conn, null, event.accountId());
         return Boolean.TRUE.equals(event.purge())
-                ? unsubscribe.flatMap(v -> purge(conn, event.accountId(), afterCommit)) : unsubscribe;
+                ? unsubscribe.flatMap(v -> purge(conn, event.accountId(), event.userId(), afterCommit)) : unsubscribe;
     }
 
     /**
@@ -283,7 +332,7 @@ public class DirectoryService {
      * deleted=true events. The account is remembered in {@code erased_accounts}, so that none of its records —
      * replayed, redelivered, late, sealed or not — is ever mapped again, and its cached data keys are forgotten.
      */
-    private Uni<Void> purge(SqlConnection conn, String accountId, List<Runnable> afterCommit) {
+    private Uni<Void> purge(SqlConnection conn, String accountId, String userId, List<Runnable> afterCommit) {
         return erasedAccounts.add(conn, accountId)
                 .flatMap(v -> events.deleteAccount(conn, accountId))
                 .flatMap(deleted -> outbox.append(conn, OutboxMessage.events(deleted.stream().map(e -> new InteractionEvent(
@@ -295,6 +344,10 @@ public class DirectoryService {
                 .call(n -> directory.forgetOwnerEvidence(conn, accountId))
                 .call(n -> versions.deleteAccount(conn, accountId))
                 .call(n -> deadLettered.deleteAccount(conn, accountId))
+                .call(n -> rederive.deleteAccount(conn, accountId))
+                // what the account's sent mail taught about the user's history is gone with it (R-C6/R-C7)
+                .call(n -> rederive.enqueueHistoryOf(conn, userId, accountId)
+                        .invoke(q -> queued(RederiveRepository.Reason.HISTORY, q, afterCommit)))
                 .invoke(n -> afterCommit.add(() -> {
                     dataKeys.evictOwner("account:" + accountId);
                     Log.infof("account %s purged: %d events deleted; its later records are dropped", accountId, n);

@@ -75,6 +75,20 @@ public class NormalizerMetrics {
         registry.counter("normalizer_blocklist_erased_events_total").increment(n);
     }
 
+    /** Resources queued for re-derivation because evidence they depend on changed, by rule (issue 18). */
+    public void rederiveEnqueued(String reason, int n) {
+        if (n > 0) {
+            registry.counter("normalizer_rederive_enqueued_total", "reason", reason).increment(n);
+        }
+    }
+
+    /** Queued resources handled: {@code rederived}, or {@code unavailable} (no record to read any more). */
+    public void rederived(String outcome, int n) {
+        if (n > 0) {
+            registry.counter("normalizer_rederived_total", "outcome", outcome).increment(n);
+        }
+    }
+
     public void published(int n) {
         registry.counter("normalizer_outbox_published_total").increment(n);
     }

@@ -10,6 +10,8 @@ import io.interactionsync.normalizer.mapper.Mappers;
 import io.interactionsync.normalizer.outbox.OutboxRelay;
 import io.interactionsync.normalizer.outbox.OutboxRepository;
 import io.interactionsync.normalizer.outbox.OutboxRepository.OutboxMessage;
+import io.interactionsync.normalizer.rederive.RederiveRepository;
+import io.interactionsync.normalizer.rederive.RederiveWorker;
 import io.interactionsync.normalizer.repository.BlocklistRepository;
 import io.interactionsync.normalizer.repository.DeadLetteredRepository;
 import io.interactionsync.normalizer.repository.DirectoryRepository;
@@ -60,13 +62,18 @@ public class NormalizerService {
     private final DataKeys dataKeys;
     private final ErasedAccountRepository erasedAccounts;
     private final BlocklistRepository blocklists;
+    private final RederiveRepository rederive;
+    private final RederiveWorker rederiveWorker;
     private final RecordDecoder decoder = new RecordDecoder(Clock.systemUTC());
     private final BatchNormalizer normalizer = new BatchNormalizer(decoder, Mappers.all());
 
     public NormalizerService(Pool pool, EventRepository events, DirectoryRepository directory, OutboxRepository outbox,
                              OutboxRelay relay, VersionRepository versions, DeadLetteredRepository deadLettered,
                              NormalizerMetrics metrics, NormalizerConfig config, DataKeyCache dataKeys,
-                             ErasedAccountRepository erasedAccounts, BlocklistRepository blocklists) {
+                             ErasedAccountRepository erasedAccounts, BlocklistRepository blocklists,
+                             RederiveRepository rederive, RederiveWorker rederiveWorker) {
+        this.rederive = rederive;
+        this.rederiveWorker = rederiveWorker;
         this.dataKeys = dataKeys;
         this.erasedAccounts = erasedAccounts;
         this.blocklists = blocklists;
@@ -93,6 +100,14 @@ public class NormalizerService {
 
     /** A replayed batch: like {@link #process(List)}, but poison records are not dead-lettered a second time. */
     public Uni<Void> replay(List<IncomingRecord> batch) {
+        return process(batch, true);
+    }
+
+    /**
+     * Records processed again because evidence their resources depend on changed ({@link RederiveWorker}): a replay of
+     * just those records, with the evidence as it is now.
+     */
+    public Uni<Void> rederive(List<IncomingRecord> batch) {
         return process(batch, true);
     }
 
@@ -147,6 +162,9 @@ public class NormalizerService {
                     .invoke(written -> {
                         record(written.plan());
                         relay.committed(written.outboxRowId(), written.announced());
+                        if (written.enqueued() > 0) {
+                            rederiveWorker.wake();
+                        }
                     })
                     .replaceWithVoid()
                     .onFailure(ErasedMeanwhile.class).recoverWithUni(e -> {
@@ -214,10 +232,18 @@ public class NormalizerService {
     private Uni<Written> write(SqlConnection conn, Prepared prepared, boolean replay, boolean insertNew,
                                Set<String> erased) {
         Set<String> touched = prepared.touchedAccounts();
-        // The blocklist lock (shared) first, then the accounts: a blocklist change (exclusive) waits for the batches
-        // that read the old lists and erases what they wrote; the next batches read the new lists. Pipelined.
-        return Uni.combine().all().unis(blocklists.lockShared(conn), versions.lockAccounts(conn, prepared.accountIds()))
-                .discardItems()
+        // The users whose events the batch decides: the envelopes' and the subscribers' of its shared mailboxes (read
+        // before the locks; one that subscribes meanwhile has the mailbox re-derived by its own transaction).
+        Uni<Set<String>> users = prepared.sharedMailboxKeys().isEmpty() ? Uni.createFrom().item(prepared.userIds())
+                : directory.subscribers(conn, prepared.sharedMailboxKeys()).map(subscribers -> {
+                    Set<String> all = new HashSet<>(prepared.userIds());
+                    subscribers.values().forEach(list -> list.forEach(sub -> all.add(sub.userId())));
+                    return all;
+                });
+        // The blocklist lock (shared) first, then the accounts and users: a blocklist change (exclusive) waits for the
+        // batches that read the old lists and erases what they wrote; the next batches read the new lists. Pipelined.
+        return users.flatMap(u -> Uni.combine().all().unis(blocklists.lockShared(conn),
+                        versions.lock(conn, prepared.accountIds(), u)).discardItems())
                 // pipelined with the lookups: purged since the batch was prepared? (the purge takes the same locks)
                 .flatMap(v -> Uni.combine().all().unis(erasedAccounts.erased(conn, touched), lookups(conn, prepared))
                         .asTuple())
@@ -323,11 +349,18 @@ public class NormalizerService {
         Set<RecordKey> storedVersions = insertNew ? plan.storedVersions() : plan.versions().keySet();
         // pipelined: the aliases, the versions, the dead-lettered resources (a statement only when the batch has
         // some; a replay remembers them too) and the live keys do not depend on each other
+        Map<String, Set<String>> newOwners = new java.util.HashMap<>();
         return Uni.combine().all().unis(directory.addOwnerAddresses(conn, plan.ownerAddresses()),
                         directory.addFolderVotes(conn, plan.folderVotes()),
-                        versions.save(conn, plan.versions(), storedVersions), deadLettered.save(conn, plan.deadLettered()),
+                        versions.save(conn, plan.versions(), storedVersions, plan.sharedMailboxes()),
+                        deadLettered.save(conn, plan.deadLettered()), rederive.saveDependents(conn, plan.historyDependents()),
                         events.liveKeys(conn, plan.mayHaveEvents()))
-                .with((a, f, v, d, live) -> live)
+                .with((owners, f, v, d, h, live) -> {
+                    newOwners.putAll(owners);
+                    @SuppressWarnings("unchecked")
+                    Set<EventKey> keys = (Set<EventKey>) live;
+                    return keys;
+                })
                 .flatMap(live -> {
                     Set<EventKey> retracted = new HashSet<>(live);
                     retracted.removeAll(desiredKeys);
@@ -348,8 +381,38 @@ public class NormalizerService {
                         deadLetters.add(OutboxMessage.of(Topics.RAW_RECORDS_DLQ, dl.key(), json(dl)));
                     }
                     return Uni.combine().all().unis(outbox.appendEvents(conn, announced.stream().map(InteractionEvent::id).toList()),
-                            outbox.append(conn, deadLetters)).with((rowId, v) -> new Written(plan, rowId, announced));
+                                    outbox.append(conn, deadLetters), enqueueChanged(conn, announced, written, newOwners))
+                            .with((rowId, v, enqueued) -> new Written(plan, rowId, announced, (Integer) enqueued));
                 }));
+    }
+
+    /**
+     * Order independence (issue 18): evidence this transaction changed re-derives what depends on it. The first outbound
+     * event of a user for an address or a Message-ID flips R-C6/R-C7 history for the messages that asked about it; an
+     * address that became the user's own (R-B1) changes every past event that had it as the contact. Queued in this
+     * transaction (after its own writes, so this batch's dependents are found too), drained after the commit.
+     */
+    private Uni<Integer> enqueueChanged(SqlConnection conn, List<InteractionEvent> announced, List<UUID> written,
+                                        Map<String, Set<String>> newOwners) {
+        List<String> users = new ArrayList<>();
+        List<String> evidence = new ArrayList<>();
+        for (InteractionEvent e : announced) {
+            if (!e.deleted() && e.direction() == InteractionEvent.Direction.OUTBOUND) {
+                users.add(e.userId());
+                evidence.add(BatchNormalizer.HistoryDependent.wroteTo(e.contactEmail()));
+                if (e.internetMessageId() != null) {
+                    users.add(e.userId());
+                    evidence.add(BatchNormalizer.HistoryDependent.sent(e.internetMessageId()));
+                }
+            }
+        }
+        return rederive.enqueueHistoryChanges(conn, users, evidence, written)
+                .flatMap(history -> rederive.enqueueContacts(conn, newOwners, RederiveRepository.Reason.ALIAS)
+                        .map(aliases -> {
+                            metrics.rederiveEnqueued(RederiveRepository.Reason.HISTORY.label, history);
+                            metrics.rederiveEnqueued(RederiveRepository.Reason.ALIAS.label, aliases);
+                            return history + aliases;
+                        }));
     }
 
     /** Upserts {@code desired}, inserts {@code firstSeen} (pipelined); the ids of the rows inserted or changed. */
@@ -365,7 +428,7 @@ public class NormalizerService {
     }
 
     /** A committed batch: its plan, and the outbox row announcing its changed events (0: none). */
-    private record Written(Plan plan, long outboxRowId, List<InteractionEvent> announced) {
+    private record Written(Plan plan, long outboxRowId, List<InteractionEvent> announced, int enqueued) {
     }
 
     private void record(Plan plan) {

@@ -171,9 +171,10 @@ class CapturedPayloadsTests {
                 }
             }
         }
-        lookups = new Lookups(accountEmailsByUser, collections, Map.of(), Map.of(), subscribersByMailbox, Map.of(),
-                Map.of());
+        // History as stored once the rules converged (issue 18): whom each user's outbound mail went to.
         sentItemsByMailbox = sentItems(records);
+        lookups = new Lookups(accountEmailsByUser, collections, sentTo(records), Map.of(), subscribersByMailbox, Map.of(),
+                Map.of());
         plan = plan(records.stream().map(CapturedPayloadsTests::incoming).toList());
     }
 
@@ -600,19 +601,7 @@ class CapturedPayloadsTests {
 
     @Test
     void rC7_listPostsAreListsFromKnownPeopleElseBulk() {
-        // history here is what the batch's own sent mail says (the service adds stored history; none is stored)
-        Map<String, Set<String>> emailed = new HashMap<>();
-        for (Captured r : records) {
-            if (r.mail() && r.upsert()) {
-                Mail m = Mail.of(r);
-                if (m.outbound() && !isAutoSubmitted(m)) {
-                    for (String user : users(r)) {
-                        emailed.computeIfAbsent(user, u -> new HashSet<>())
-                                .addAll(Stream.of(m.to(), m.cc(), m.bcc()).flatMap(List::stream).toList());
-                    }
-                }
-            }
-        }
+        Map<String, Set<String>> emailed = sentTo(records);
         int lists = 0;
         int bulk = 0;
         for (Captured r : records) {
@@ -1009,6 +998,23 @@ class CapturedPayloadsTests {
         BatchNormalizer normalizer = new BatchNormalizer(
                 new RecordDecoder(Clock.fixed(Instant.parse("2026-11-26T12:00:00Z"), ZoneOffset.UTC)), Mappers.all());
         return normalizer.plan(normalizer.prepare(batch), lookups);
+    }
+
+    /** Per user, the addresses their outbound (not automated) mail went to: the history R-C6/R-C7 read. */
+    private static Map<String, Set<String>> sentTo(List<Captured> records) {
+        Map<String, Set<String>> emailed = new HashMap<>();
+        for (Captured r : records) {
+            if (r.mail() && r.upsert()) {
+                Mail m = Mail.of(r);
+                if (m.outbound() && !isAutoSubmitted(m)) {
+                    for (String user : users(r)) {
+                        emailed.computeIfAbsent(user, u -> new HashSet<>())
+                                .addAll(Stream.of(m.to(), m.cc(), m.bcc()).flatMap(List::stream).toList());
+                    }
+                }
+            }
+        }
+        return emailed;
     }
 
     static IncomingRecord incoming(Captured r) {
