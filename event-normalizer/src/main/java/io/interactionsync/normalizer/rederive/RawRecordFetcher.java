@@ -1,6 +1,5 @@
 package io.interactionsync.normalizer.rederive;
 
-import io.interactionsync.model.Topics;
 import io.interactionsync.normalizer.config.KafkaClientSecurity;
 import io.interactionsync.normalizer.service.IncomingRecord;
 import java.time.Duration;
@@ -18,7 +17,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Reads given records of {@code raw-records} by their coordinates (random access: assign, seek, no consumer group),
+ * Reads given records of {@code raw-records} (the topic the live consumer reads) by their coordinates (random access: assign, seek, no consumer group),
  * for the re-derivation of resources whose evidence changed. Close offsets are read in one pass, far ones are sought.
  * Not thread-safe (one Kafka consumer): used by the worker's single thread.
  */
@@ -27,10 +26,12 @@ final class RawRecordFetcher implements AutoCloseable {
     /** A gap up to this many offsets is read through rather than sought. */
     private static final long READ_THROUGH = 2_000;
 
+    private final String topic;
     private final Properties properties;
     private KafkaConsumer<String, byte[]> consumer;
 
-    RawRecordFetcher(String bootstrapServers, String isolationLevel, int fetchMaxBytes) {
+    RawRecordFetcher(String topic, String bootstrapServers, String isolationLevel, int fetchMaxBytes) {
+        this.topic = topic;
         properties = new Properties();
         properties.putAll(KafkaClientSecurity.properties());
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -53,7 +54,7 @@ final class RawRecordFetcher implements AutoCloseable {
         List<IncomingRecord> out = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         for (Map.Entry<Integer, NavigableSet<Long>> e : new java.util.TreeMap<>(wanted).entrySet()) {
-            TopicPartition tp = new TopicPartition(Topics.RAW_RECORDS, e.getKey());
+            TopicPartition tp = new TopicPartition(topic, e.getKey());
             NavigableSet<Long> remaining = new TreeSet<>(e.getValue());
             c.assign(List.of(tp));
             long end = c.endOffsets(List.of(tp)).getOrDefault(tp, 0L);

@@ -1,6 +1,5 @@
 package io.interactionsync.normalizer.rederive;
 
-import io.interactionsync.normalizer.repository.EventRepository;
 import io.interactionsync.normalizer.service.BatchNormalizer.HistoryDependent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -12,8 +11,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -42,12 +39,6 @@ public class RederiveRepository {
 
     private static final String ON_CONFLICT = " on conflict (resource_id) do update set "
             + "enqueued_at = clock_timestamp(), claimed_until = null, reason = excluded.reason";
-
-    /** The resource id of an event row's resource read by {@code account} (SQL twin of ResourceIds). */
-    private static String resourceId(String account, String source, String remoteId) {
-        return "(left(md5(" + account + "), 8) || substr(md5(" + account + " || E'\\n' || " + source + " || E'\\n' || "
-                + remoteId + "), 9))::uuid";
-    }
 
     /** Remembers which piece of history each resource's class depends on (idempotent). */
     public Uni<Void> saveDependents(SqlClient sql, List<HistoryDependent> dependents) {
@@ -97,39 +88,6 @@ public class RederiveRepository {
                 .map(rows -> rows.rowCount());
     }
 
-    /**
-     * R-B1: queues the resources that gave {@code userId} events with one of {@code addressKeys} (identity keys) as the
-     * contact — addresses that just became the user's own. An event read from a shared mailbox is the resource of the
-     * account that read it: each account that read that mailbox is tried.
-     */
-    public Uni<Integer> enqueueContacts(SqlClient sql, Map<String, Set<String>> addressKeysByUser, Reason reason) {
-        List<String> users = new ArrayList<>();
-        List<String> keys = new ArrayList<>();
-        addressKeysByUser.forEach((u, ks) -> ks.forEach(k -> {
-            users.add(u);
-            keys.add(k);
-        }));
-        if (users.isEmpty()) {
-            return Uni.createFrom().item(0);
-        }
-        String mailboxKey = EventRepository.keyOf("lower(btrim(h.mailbox))");
-        return sql.preparedQuery("with hit as (select distinct i.account_id, i.source, i.remote_id, i.via_shared_mailbox, "
-                        + "i.mailbox from unnest($1::text[], $2::text[]) as q(user_id, address) "
-                        + "join normalizer.interaction_events i on i.user_id = q.user_id "
-                        + "and " + EventRepository.keyOf("i.contact_email") + " = q.address), "
-                        + "candidate as (select " + resourceId("h.account_id", "h.source", "h.remote_id") + " as id "
-                        + "from hit h where not h.via_shared_mailbox union "
-                        + "select " + resourceId("r.account_id", "h.source", "h.remote_id") + " from hit h "
-                        + "join (select distinct shared_mailbox, account_id from normalizer.record_versions "
-                        + "where shared_mailbox is not null) r on r.shared_mailbox = " + mailboxKey
-                        + " where h.via_shared_mailbox) "
-                        + "insert into normalizer.rederive_queue (resource_id, account_id, reason) "
-                        + "select v.resource_id, v.account_id, $3 from candidate c "
-                        + "join normalizer.record_versions v on v.resource_id = c.id" + ON_CONFLICT)
-                .execute(Tuple.of(users.toArray(String[]::new), keys.toArray(String[]::new), reason.label))
-                .map(rows -> rows.rowCount());
-    }
-
     /** R-B5: queues every resource read from the shared mailbox {@code mailboxKey} (a subscriber joined or came back). */
     public Uni<Integer> enqueueSharedMailbox(SqlClient sql, String mailboxKey, Reason reason) {
         return sql.preparedQuery("insert into normalizer.rederive_queue (resource_id, account_id, reason) "
@@ -140,8 +98,9 @@ public class RederiveRepository {
 
     /**
      * Queues everything the given users' events can come from: every resource of their accounts and of the shared
-     * mailboxes they subscribe to. For the rare changes that can give a user events where there were none (a colleague
-     * left the directory, a blocklist entry was removed): a message that produced nothing names nobody to look up.
+     * mailboxes they subscribe to. For the rare changes that can change any of a user's events, also where a message
+     * produced none (a new owner address, a colleague who left the directory, a blocklist entry removed): such a
+     * message names nobody to look up.
      */
     public Uni<Integer> enqueueUsers(SqlClient sql, Collection<String> userIds, Reason reason) {
         if (userIds.isEmpty()) {

@@ -52,6 +52,7 @@ public class RederiveWorker {
 
     public RederiveWorker(Pool pool, RederiveRepository queue, Provider<NormalizerService> normalizer,
                           NormalizerMetrics metrics, NormalizerConfig config, MeterRegistry registry,
+                          @ConfigProperty(name = "mp.messaging.incoming.raw-records.topic") String topic,
                           @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
                           @ConfigProperty(name = "mp.messaging.incoming.raw-records.isolation.level") String isolationLevel,
                           @ConfigProperty(name = "mp.messaging.incoming.raw-records.fetch.max.bytes") int fetchMaxBytes) {
@@ -60,7 +61,7 @@ public class RederiveWorker {
         this.normalizer = normalizer;
         this.metrics = metrics;
         this.config = config.rederive();
-        this.fetcher = new RawRecordFetcher(bootstrapServers, isolationLevel, fetchMaxBytes);
+        this.fetcher = new RawRecordFetcher(topic, bootstrapServers, isolationLevel, fetchMaxBytes);
         Gauge.builder("normalizer_rederive_pending", pending, AtomicLong::get)
                 .description("Resources queued for re-derivation (0: every order-sensitive rule has converged)")
                 .register(registry);

@@ -203,7 +203,7 @@ public class EventRepository {
      * The identity key (R-A5, {@code AddressKeys.key}) of a stored address, in SQL: addresses are stored normalised
      * (local part lower-cased, domain normalised), so only Gmail's dots and {@code +tag} remain to drop.
      */
-    public static String keyOf(String column) {
+    static String keyOf(String column) {
         return "(case when split_part(" + column + ", '@', 2) in ('gmail.com', 'googlemail.com') then replace(split_part("
                 + "split_part(" + column + ", '@', 1), '+', 1), '.', '') || '@' || split_part(" + column + ", '@', 2) else "
                 + column + " end)";

@@ -27,20 +27,23 @@ public class VersionRepository {
      * (no lock-order deadlock between two batches). Held until commit or rollback.
      */
     public Uni<Void> lockAccounts(SqlClient sql, Set<String> accountIds) {
-        return lock(sql, accountIds, Set.of());
+        return lock(sql, accountIds, Set.of(), Set.of());
     }
 
     /**
-     * The account locks and, in the same ordered statement, one lock per user: what decides a user's events across
-     * accounts (the history of R-C6/R-C7, owner aliases) is read and written by one transaction at a time, so two
-     * partitions carrying the same user's accounts cannot each miss what the other is writing.
+     * The account locks and, in the same ordered statement, one lock per user and per shared mailbox (identity key):
+     * what decides a user's events across accounts (the history of R-C6/R-C7, owner addresses) and who a shared
+     * mailbox's messages are attributed to (R-B5) are read and written by one transaction at a time. Without them, a
+     * batch and a change of that evidence committed side by side could each miss what the other was writing: the batch
+     * maps with the old evidence, the change re-derives what was committed before the batch.
      */
-    public Uni<Void> lock(SqlClient sql, Set<String> accountIds, Set<String> userIds) {
-        if (accountIds.isEmpty() && userIds.isEmpty()) {
+    public Uni<Void> lock(SqlClient sql, Set<String> accountIds, Set<String> userIds, Set<String> mailboxKeys) {
+        if (accountIds.isEmpty() && userIds.isEmpty() && mailboxKeys.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         Set<String> keys = new TreeSet<>(accountIds);
         userIds.forEach(u -> keys.add("user:" + u));
+        mailboxKeys.forEach(m -> keys.add("mailbox:" + m));
         return sql.preparedQuery("select count(pg_advisory_xact_lock(8084002, h)) from "
                         + "(select distinct hashtext(a) as h from unnest($1::text[]) as t(a) order by 1) k")
                 .execute(Tuple.of((Object) keys.toArray(String[]::new))).replaceWithVoid();

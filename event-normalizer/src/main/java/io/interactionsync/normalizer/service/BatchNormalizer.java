@@ -84,6 +84,14 @@ public final class BatchNormalizer {
      * A message From another address than its mailbox's, in folder {@code folderId} (Outlook, R-B1): an alias of the
      * account if that folder is its Sent Items.
      */
+    /**
+     * R-B1 (Outlook): a message that looks like the owner's own sent copy, in folder {@code folderId}: a vote for that
+     * folder being Sent Items. Counted once per resource, when it is first seen, so a redelivery or a re-derivation
+     * never counts it again.
+     */
+    public record FolderVote(RecordKey resource, String userId, String folderId) {
+    }
+
     public record AliasCandidate(String accountId, String userId, String folderId, String key) {
     }
 
@@ -132,7 +140,7 @@ public final class BatchNormalizer {
                            Map<String, Set<String>> senderKeys, Map<String, Set<String>> referencedIds,
                            Set<String> sharedMailboxKeys,
                            Map<String, Integer> outcomes, Map<String, Set<String>> batchOwnersByUser,
-                           Map<String, Map<String, Integer>> folderVotes, List<AliasCandidate> aliasCandidates,
+                           List<FolderVote> folderVotes, List<AliasCandidate> aliasCandidates,
                            Map<RecordKey, DeadLetter> deadLettered, Map<String, Integer> erased) {
 
         /**
@@ -205,13 +213,15 @@ public final class BatchNormalizer {
      * dead-lettered for the completeness audit, each with its last dead letter — those whose dead letter names them
      * and that have no version (stored or from this batch: a resource with a version counts as processed).
      * {@code historyDependents}: which piece of history each mapped record's class depends on (R-C6/R-C7);
-     * {@code sharedMailboxes}: the shared mailbox (identity key) of each resource read from one (R-B5).
+     * {@code sharedMailboxes}: the shared mailbox (identity key) of each resource read from one (R-B5);
+     * {@code sentFolderMoved}: users whose Outlook Sent Items this batch decided or changed (R-B1).
      */
     public record Plan(Map<RemoteKey, List<InteractionEvent>> desired, Set<OwnerAddress> ownerAddresses,
                        List<DeadLetter> deadLetters, Stats stats, Map<RecordKey, Version> versions,
                        Set<RemoteKey> mayHaveEvents, Set<RecordKey> storedVersions,
                        Map<String, Map<String, Integer>> folderVotes, Map<RecordKey, DeadLetter> deadLettered,
-                       List<HistoryDependent> historyDependents, Map<RecordKey, String> sharedMailboxes) {
+                       List<HistoryDependent> historyDependents, Map<RecordKey, String> sharedMailboxes,
+                       Set<String> sentFolderMoved) {
     }
 
     /**
@@ -292,7 +302,7 @@ public final class BatchNormalizer {
         Map<String, Set<String>> senders = new HashMap<>();
         Map<String, Set<String>> refs = new HashMap<>();
         Set<String> shared = new HashSet<>();
-        Map<String, Map<String, Integer>> folderVotes = new HashMap<>();
+        List<FolderVote> folderVotes = new ArrayList<>();
         List<AliasCandidate> aliasCandidates = new ArrayList<>();
         Map<RecordKey, DeadLetter> keyed = new LinkedHashMap<>();
         for (RecordDecoder.Read read : reads) {
@@ -331,8 +341,7 @@ public final class BatchNormalizer {
                     }
                     mapper.folderEvidence(rec, facts).ifPresent(f -> {
                         if (f.sentByOwner()) {
-                            folderVotes.computeIfAbsent(rec.accountId(), a -> new HashMap<>())
-                                    .merge(f.folderId(), 1, Integer::sum);
+                            folderVotes.add(new FolderVote(RecordKey.of(rec), rec.userId(), f.folderId()));
                         } else if (f.fromKey() != null) {
                             aliasCandidates.add(new AliasCandidate(rec.accountId(), rec.userId(), f.folderId(), f.fromKey()));
                         }
@@ -395,12 +404,12 @@ public final class BatchNormalizer {
      * the most of the owner's own sent copies, stored and in this batch; or one named {@code sentitems}): the From of
      * every other message in that folder that is not the mailbox's own address.
      */
-    static Set<OwnerAddress> outlookAliases(Prepared prepared, Lookups lookups) {
+    static Set<OwnerAddress> outlookAliases(Prepared prepared, Lookups lookups, Map<String, Map<String, Integer>> votes) {
         Set<OwnerAddress> out = new java.util.LinkedHashSet<>();
         Map<String, Optional<String>> sentFolders = new HashMap<>();
         for (AliasCandidate c : prepared.aliasCandidates()) {
             Optional<String> sent = sentFolders.computeIfAbsent(c.accountId(), a -> sentFolder(
-                    lookups.folderVotes().getOrDefault(a, Map.of()), prepared.folderVotes().getOrDefault(a, Map.of())));
+                    lookups.folderVotes().getOrDefault(a, Map.of()), votes.getOrDefault(a, Map.of())));
             if (c.folderId().equalsIgnoreCase("sentitems") || sent.filter(c.folderId()::equals).isPresent()) {
                 out.add(new OwnerAddress(c.accountId(), c.userId(), c.key()));
             }
@@ -437,7 +446,10 @@ public final class BatchNormalizer {
      * events are all left out still counts as processed (its version is kept), like a rule skip.
      */
     public Plan plan(Prepared prepared, Lookups lookups, RetentionWindow window) {
-        Set<OwnerAddress> learned = outlookAliases(prepared, lookups);
+        Map<String, Map<String, Integer>> votes = new HashMap<>();
+        Set<String> sentFolderMoved = new HashSet<>();
+        firstVotes(prepared, lookups, votes, sentFolderMoved);
+        Set<OwnerAddress> learned = outlookAliases(prepared, lookups, votes);
         Set<OwnerAddress> ownerAddresses = prepared.ownerAddresses();
         Map<String, Set<String>> batchOwners = prepared.batchOwnersByUser();
         if (!learned.isEmpty()) {
@@ -579,7 +591,30 @@ public final class BatchNormalizer {
                 new Stats(prepared.records().size() + prepared.deadLetters().size()
                         + prepared.erased().values().stream().mapToInt(Integer::intValue).sum(), deletes, skipped,
                         dropped, stale, outcomes, prepared.erased(), blocked), versions, mayHaveEvents,
-                lookups.versions().keySet(), prepared.folderVotes(), keyed, dependents, sharedMailboxes);
+                lookups.versions().keySet(), votes, keyed, dependents, sharedMailboxes, sentFolderMoved);
+    }
+
+    /**
+     * The batch's Sent Items votes of resources seen for the first time (once each), by account and folder; and the
+     * users of the accounts whose Sent Items these votes decide or change — their messages must be derived again, as
+     * a message's direction and aliases depend on it (R-B1).
+     */
+    private static void firstVotes(Prepared prepared, Lookups lookups, Map<String, Map<String, Integer>> votes,
+                                   Set<String> sentFolderMoved) {
+        Set<RecordKey> counted = new HashSet<>();
+        Map<String, String> userOf = new HashMap<>();
+        for (FolderVote v : prepared.folderVotes()) {
+            if (!lookups.versions().containsKey(v.resource()) && counted.add(v.resource())) {
+                votes.computeIfAbsent(v.resource().accountId(), a -> new HashMap<>()).merge(v.folderId(), 1, Integer::sum);
+                userOf.put(v.resource().accountId(), v.userId());
+            }
+        }
+        votes.forEach((account, batch) -> {
+            Map<String, Long> stored = lookups.folderVotes().getOrDefault(account, Map.of());
+            if (!sentFolder(stored, Map.of()).equals(sentFolder(stored, batch))) {
+                sentFolderMoved.add(userOf.get(account));
+            }
+        });
     }
 
     /** A user's owner addresses (identity keys), stored and learned in this batch: whose teams' blocklists apply. */

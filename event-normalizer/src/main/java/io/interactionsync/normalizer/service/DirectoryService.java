@@ -88,9 +88,23 @@ public class DirectoryService {
         // Same order as a batch: the blocklist lock, then the accounts'.
         boolean exclusive = batch.stream().anyMatch(e -> e.type() == AccountEvent.Type.BLOCKLIST_CHANGED
                 || e.type() == AccountEvent.Type.DIRECTORY_CHANGED);
+        // A new owner address (connected, shared_mailbox_added) and a subscription change take the user's and the
+        // mailbox's locks, as a raw-records batch of that user or mailbox does (VersionRepository.lock): the batch
+        // either sees the change or is committed before it, and then the change re-derives what the batch wrote.
+        Set<String> users = new java.util.TreeSet<>();
+        Set<String> mailboxes = new java.util.TreeSet<>();
+        for (AccountEvent e : batch) {
+            if ((e.type() == AccountEvent.Type.CONNECTED || e.type() == AccountEvent.Type.SHARED_MAILBOX_ADDED
+                    || e.type() == AccountEvent.Type.DISCONNECTED && Boolean.TRUE.equals(e.purge())) && e.userId() != null) {
+                users.add(e.userId());
+            }
+            if (e.sharedMailbox() != null) {
+                AddressKeys.key(e.sharedMailbox()).ifPresent(mailboxes::add);
+            }
+        }
         return pool.withTransaction(conn -> {
             Uni<Void> chain = (exclusive ? blocklists.lockExclusive(conn) : Uni.createFrom().voidItem())
-                    .flatMap(v -> versions.lockAccounts(conn, purged));
+                    .flatMap(v -> versions.lock(conn, purged, users, mailboxes));
             for (AccountEvent event : batch) {
                 chain = chain.flatMap(v -> apply(conn, event, afterCommit));
             }
@@ -265,9 +279,8 @@ public class DirectoryService {
         // R-B1 across accounts: mail the user's other accounts exchanged with this address is the user's own now
         return directory.addOwnerAddresses(conn,
                         Set.of(new BatchNormalizer.OwnerAddress(event.accountId(), event.userId(), key)))
-                .flatMap(added -> rederive.enqueueContacts(conn, added, RederiveRepository.Reason.ALIAS))
-                .invoke(n -> queued(RederiveRepository.Reason.ALIAS, n, afterCommit))
-                .replaceWithVoid();
+                .flatMap(added -> enqueueUsers(conn, List.copyOf(added.keySet()), RederiveRepository.Reason.ALIAS,
+                        afterCommit));
     }
 
     /** Queues every resource of {@code users} (their accounts and shared mailboxes) for re-derivation. */

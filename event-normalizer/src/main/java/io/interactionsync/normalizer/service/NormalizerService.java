@@ -243,7 +243,7 @@ public class NormalizerService {
         // The blocklist lock (shared) first, then the accounts and users: a blocklist change (exclusive) waits for the
         // batches that read the old lists and erases what they wrote; the next batches read the new lists. Pipelined.
         return users.flatMap(u -> Uni.combine().all().unis(blocklists.lockShared(conn),
-                        versions.lock(conn, prepared.accountIds(), u)).discardItems())
+                        versions.lock(conn, prepared.accountIds(), u, prepared.sharedMailboxKeys())).discardItems())
                 // pipelined with the lookups: purged since the batch was prepared? (the purge takes the same locks)
                 .flatMap(v -> Uni.combine().all().unis(erasedAccounts.erased(conn, touched), lookups(conn, prepared))
                         .asTuple())
@@ -309,10 +309,11 @@ public class NormalizerService {
         return members;
     }
 
-    /** The accounts whose folders may name their Sent Items (R-B1, Outlook): those with alias candidates. */
+    /** The accounts whose folders may name their Sent Items (R-B1, Outlook): those with alias candidates or votes. */
     private static Set<String> folderAccounts(Prepared prepared) {
         Set<String> out = new HashSet<>();
         prepared.aliasCandidates().forEach(c -> out.add(c.accountId()));
+        prepared.folderVotes().forEach(v -> out.add(v.resource().accountId()));
         return out;
     }
 
@@ -381,7 +382,7 @@ public class NormalizerService {
                         deadLetters.add(OutboxMessage.of(Topics.RAW_RECORDS_DLQ, dl.key(), json(dl)));
                     }
                     return Uni.combine().all().unis(outbox.appendEvents(conn, announced.stream().map(InteractionEvent::id).toList()),
-                                    outbox.append(conn, deadLetters), enqueueChanged(conn, announced, written, newOwners))
+                                    outbox.append(conn, deadLetters), enqueueChanged(conn, announced, written, newOwners, plan.sentFolderMoved()))
                             .with((rowId, v, enqueued) -> new Written(plan, rowId, announced, (Integer) enqueued));
                 }));
     }
@@ -393,7 +394,7 @@ public class NormalizerService {
      * transaction (after its own writes, so this batch's dependents are found too), drained after the commit.
      */
     private Uni<Integer> enqueueChanged(SqlConnection conn, List<InteractionEvent> announced, List<UUID> written,
-                                        Map<String, Set<String>> newOwners) {
+                                        Map<String, Set<String>> newOwners, Set<String> sentFolderMoved) {
         List<String> users = new ArrayList<>();
         List<String> evidence = new ArrayList<>();
         for (InteractionEvent e : announced) {
@@ -406,8 +407,10 @@ public class NormalizerService {
                 }
             }
         }
+        Set<String> ownersMoved = new HashSet<>(newOwners.keySet());
+        ownersMoved.addAll(sentFolderMoved);
         return rederive.enqueueHistoryChanges(conn, users, evidence, written)
-                .flatMap(history -> rederive.enqueueContacts(conn, newOwners, RederiveRepository.Reason.ALIAS)
+                .flatMap(history -> rederive.enqueueUsers(conn, ownersMoved, RederiveRepository.Reason.ALIAS)
                         .map(aliases -> {
                             metrics.rederiveEnqueued(RederiveRepository.Reason.HISTORY.label, history);
                             metrics.rederiveEnqueued(RederiveRepository.Reason.ALIAS.label, aliases);
