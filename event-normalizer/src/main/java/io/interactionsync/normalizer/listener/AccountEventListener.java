@@ -27,10 +27,12 @@ public class AccountEventListener {
 
     private final DirectoryService directory;
     private final AccountEventsCatchUp catchUp;
+    private final GracefulDrain drain;
 
-    public AccountEventListener(DirectoryService directory, AccountEventsCatchUp catchUp) {
+    public AccountEventListener(DirectoryService directory, AccountEventsCatchUp catchUp, GracefulDrain drain) {
         this.directory = directory;
         this.catchUp = catchUp;
+        this.drain = drain;
     }
 
     @Incoming(Topics.ACCOUNT_EVENTS)
@@ -47,7 +49,7 @@ public class AccountEventListener {
                         record.offset(), LogSafe.redact(e.getMessage()));
             }
         }
-        return directory.apply(batch).invoke(() -> {
+        return drain.track(directory.apply(batch)).invoke(() -> {
             for (TopicPartition tp : records.partitions()) {
                 catchUp.applied(tp, records.records(tp).getLast().offset());
             }

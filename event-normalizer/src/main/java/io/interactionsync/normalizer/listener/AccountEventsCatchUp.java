@@ -67,6 +67,11 @@ public class AccountEventsCatchUp {
         return caughtUp.isDone() ? Uni.createFrom().voidItem() : Uni.createFrom().completionStage(caughtUp);
     }
 
+    /** Whether raw-records may flow: the account-events present at startup are applied, or the wait ran out. */
+    public boolean done() {
+        return caughtUp.isDone();
+    }
+
     /** Called after this replica committed the account-events of {@code partition} up to {@code lastOffset}. */
     public void applied(TopicPartition partition, long lastOffset) {
         if (caughtUp.isDone()) {

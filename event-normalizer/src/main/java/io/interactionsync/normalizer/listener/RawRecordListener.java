@@ -22,10 +22,12 @@ public class RawRecordListener {
 
     private final NormalizerService service;
     private final AccountEventsCatchUp accountEvents;
+    private final GracefulDrain drain;
 
-    public RawRecordListener(NormalizerService service, AccountEventsCatchUp accountEvents) {
+    public RawRecordListener(NormalizerService service, AccountEventsCatchUp accountEvents, GracefulDrain drain) {
         this.service = service;
         this.accountEvents = accountEvents;
+        this.drain = drain;
     }
 
     @Incoming(Topics.RAW_RECORDS)
@@ -34,6 +36,6 @@ public class RawRecordListener {
         for (ConsumerRecord<String, byte[]> r : records) {
             batch.add(new IncomingRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value()));
         }
-        return accountEvents.awaited().flatMap(v -> service.process(batch)); // at startup: the directory first
+        return drain.track(accountEvents.awaited().flatMap(v -> service.process(batch))); // at startup: the directory first
     }
 }

@@ -335,7 +335,8 @@ class NormalizerPipelineIT {
                 .containsOnly("invalid_json", "schema_violation", "unparseable_payload", "null_value");
         given().when().get(ManagementInterface.url("/q/metrics")).then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("normalizer_dead_letters_total{code=\"invalid_json\""));
-        given().when().get(ManagementInterface.url("/q/health/ready")).then().statusCode(200);
+        given().when().get(ManagementInterface.url("/q/health/ready")).then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("kafka-consumers-assigned"));
         JsonNode firstBroken = readTree(dead.stream().filter(r -> r.key().equals(who.account() + "-p0")).findFirst()
                 .orElseThrow().value());
         assertThat(new String(java.util.Base64.getDecoder().decode(firstBroken.get("originalBase64").asText()),
