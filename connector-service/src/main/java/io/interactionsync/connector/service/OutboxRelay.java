@@ -1,5 +1,6 @@
 package io.interactionsync.connector.service;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.interactionsync.connector.config.ConnectorConfig;
 import io.interactionsync.model.AccountEvent;
 import io.interactionsync.model.Json;
@@ -31,6 +32,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -40,7 +43,9 @@ import org.eclipse.microprofile.reactive.messaging.Message;
  * replica at a time the relay, {@code select … order by id for update} takes a batch, the sends are pipelined and their
  * acks awaited together, and the acknowledged rows are deleted — except, per key, everything from the first failed
  * send on, so a key's records are retried in their order. Delivery is at least once: a send whose ack was lost is sent
- * again. After the commit, {@link EventPublisher.Published} is fired for each account-event sent.
+ * again. A row that can never be sent (unreadable, or over the broker's record size limit) is dropped with an error
+ * log and {@code connector.outbox.dropped}, so it cannot block its key. After the commit,
+ * {@link EventPublisher.Published} is fired for each account-event sent.
  * <p>
  * The relay runs on its own thread: right after a commit that queued rows (woken), every
  * {@code connector.outbox.poll-interval} (rows of other replicas, retries) and at startup (rows left by a crash).
@@ -279,8 +284,15 @@ public class OutboxRelay {
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
             String keyOfTopic = row.topic() + "/" + row.key();
-            boolean acked = await(acks.get(i), deadline);
-            if (acked && !failedKeys.contains(keyOfTopic)) {
+            Throwable failure = await(acks.get(i), deadline);
+            if (failure != null && unsendable(failure)) {
+                // Retrying cannot help (unreadable row, record over the broker's size limit): it would block its key
+                // for good. Dropped loudly instead.
+                deletable.add(row.id());
+                meters.counter("connector.outbox.dropped", "topic", row.topic()).increment();
+                Log.errorf("outbox row %d (%s, key %s) can never be sent (%s); dropped", row.id(), row.topic(), row.key(),
+                        rootCause(failure).getClass().getSimpleName());
+            } else if (failure == null && !failedKeys.contains(keyOfTopic)) {
                 deletable.add(row.id());
                 meters.counter("connector.outbox.published", "topic", row.topic()).increment();
                 if (events.get(i) != null) {
@@ -299,16 +311,33 @@ public class OutboxRelay {
         return deletable;
     }
 
-    private static boolean await(CompletableFuture<Void> ack, long deadlineNanos) {
+    /** Null once acknowledged, else why not. */
+    private static Throwable await(CompletableFuture<Void> ack, long deadlineNanos) {
         try {
             ack.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-            return true;
-        } catch (ExecutionException | TimeoutException e) {
-            return false;
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause() == null ? e : e.getCause();
+        } catch (TimeoutException e) {
+            return e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return e;
         }
+    }
+
+    static boolean unsendable(Throwable failure) {
+        Throwable root = rootCause(failure);
+        return root instanceof RecordTooLargeException || root instanceof SerializationException
+                || root instanceof JsonProcessingException;
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     private void measure() {
