@@ -36,6 +36,7 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.MDC;
 
 /**
  * Sends {@code connector.event_outbox} rows to Kafka in id order and deletes them once the broker acknowledged them
@@ -210,6 +211,7 @@ public class OutboxRelay {
             boolean leader = (Boolean) entityManager.createNativeQuery("select pg_try_advisory_xact_lock(:lock)")
                     .setParameter("lock", RELAY_LOCK).getSingleResult();
             if (!leader) {
+                measure(); // every replica reports the backlog, not only the relaying one
                 return false;
             }
             List<Row> rows = lockBatch();
@@ -297,7 +299,12 @@ public class OutboxRelay {
                 meters.counter("connector.outbox.published", "topic", row.topic()).increment();
                 if (events.get(i) != null) {
                     sentAccountEvents.add(events.get(i));
-                    Log.infof("published account-event %s for %s", events.get(i).type(), row.key());
+                    MDC.put("accountId", row.key());
+                    try {
+                        Log.infof("published account-event %s for %s", events.get(i).type(), row.key());
+                    } finally {
+                        MDC.remove("accountId");
+                    }
                 }
             } else {
                 failedKeys.add(keyOfTopic);
