@@ -34,6 +34,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,9 +68,7 @@ class OutboxTests {
         relay.suspend(); // nothing reaches the broker from here on
 
         // An API call answers as usual (after its bounded wait); its blocklist is committed and its event queued.
-        given().auth().oauth2(userJwt(user)).contentType(ContentType.JSON)
-                .body(Map.of("entries", List.of("first@spam.test")))
-                .put("/api/v1/blocklist").then().statusCode(200);
+        putBlocklist(user, "first@spam.test");
         // More changes of the same key, each in its own transaction, while the relay still cannot send.
         for (int i = 2; i <= 6; i++) {
             String entry = "entry" + i + "@spam.test";
@@ -90,6 +90,42 @@ class OutboxTests {
         assertThat(delivered).containsExactlyElementsOf(expected); // none lost, none twice, in commit order
         given().get(ManagementInterface.url("/q/metrics")).then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("connector_outbox_published_total{topic=\"account-events\"}"));
+    }
+
+    @Test
+    void shouldAnswerAnApiCallOnlyOnceItsEventIsOnKafka() {
+        String user = "u-" + UUID.randomUUID();
+        putBlocklist(user, "now@spam.test");
+        // Read right after the 200, without waiting: the record is already there.
+        assertThat(TopicReader.valuesWithKey(Topics.ACCOUNT_EVENTS, user)).hasSize(1);
+    }
+
+    @Test
+    void shouldLeaveTheRowsToTheReplicaThatHoldsTheRelayLock() throws Exception {
+        String user = "u-" + UUID.randomUUID();
+        try (Connection otherReplica = db()) {
+            otherReplica.setAutoCommit(false);
+            try (PreparedStatement lock = otherReplica.prepareStatement("select pg_advisory_xact_lock(?)")) {
+                lock.setLong(1, OutboxRelay.RELAY_LOCK);
+                lock.executeQuery().close();
+            }
+            CompletableFuture<Void> answered = CompletableFuture.runAsync(() -> putBlocklist(user, "x@spam.test"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> queuedFor(user) == 1);
+            // This replica does not send while the other one is the relay; its request keeps waiting.
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> queuedFor(user) == 1);
+            assertThat(answered).isNotDone();
+
+            // The other replica's round sends the row and deletes it: the waiting request is released at once,
+            // well before its 5 s bound.
+            try (Connection c = db(); PreparedStatement ps = c.prepareStatement(
+                    "delete from connector.event_outbox where record_key = ?")) {
+                ps.setString(1, user);
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+            answered.get(2, TimeUnit.SECONDS);
+            assertThat(TopicReader.valuesWithKey(Topics.ACCOUNT_EVENTS, user)).as("sent by this replica").isEmpty();
+            otherReplica.rollback();
+        }
     }
 
     @Test
@@ -141,6 +177,11 @@ class OutboxTests {
         AccountEvent event = directory("c-" + UUID.randomUUID(), "x", List.of());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> publisher.publish(event))
                 .isInstanceOf(IllegalStateException.class);
+    }
+
+    private static void putBlocklist(String user, String entry) {
+        given().auth().oauth2(userJwt(user)).contentType(ContentType.JSON).body(Map.of("entries", List.of(entry)))
+                .put("/api/v1/blocklist").then().statusCode(200);
     }
 
     private static AccountEvent directory(String id, String name, List<String> members) {
