@@ -32,6 +32,8 @@ public interface ConnectorConfig {
 
     RateLimits rateLimits();
 
+    Outbox outbox();
+
     interface TokenEncryption {
         /**
          * {@code kid:base64key[,kid:base64key…]}: AES-256 keys (32 bytes each, standard Base64). The first is
@@ -219,5 +221,31 @@ public interface ConnectorConfig {
     /** Configured as {@code purge} / {@code keep}. */
     enum OnDisconnect {
         PURGE, KEEP
+    }
+
+    /** The relay of {@code event_outbox} to Kafka (account-events and sync-requests). */
+    interface Outbox {
+        /** How often the relay looks for rows besides being woken by a commit (rows of other replicas, retries). */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** Rows sent per round (one transaction; acks awaited together). */
+        @WithDefault("100")
+        int batchSize();
+
+        /** Longest wait for a round's acks; the producer's delivery timeout (20 s) ends every send before it. */
+        @WithDefault("25s")
+        Duration ackTimeout();
+
+        /**
+         * How long an API request waits, after its commit, for its records to be published before it answers (its
+         * records stay in the outbox and are sent later when the broker is slow or down; {@code 0s} does not wait).
+         */
+        @WithDefault("5s")
+        Duration awaitPublish();
+
+        /** Longest wait for the relay's round in flight at shutdown. */
+        @WithDefault("30s")
+        Duration drainTimeout();
     }
 }

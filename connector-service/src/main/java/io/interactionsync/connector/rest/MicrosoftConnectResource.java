@@ -82,7 +82,7 @@ public class MicrosoftConnectResource {
     @APIResponse(responseCode = "409", description = "account_connected_by_another_user")
     @APIResponse(responseCode = "422", description = "personal_account_not_allowed (outlook.com / hotmail.com / live.com accounts)")
     @APIResponse(responseCode = "502", description = "provider_unavailable, provider_configuration_error, provider_response_invalid, id_token_invalid (signature, iss/tid, aud, exp, oid)")
-    @APIResponse(responseCode = "503", description = "provider_not_configured, event_publish_failed")
+    @APIResponse(responseCode = "503", description = "provider_not_configured")
     public Response connect(@Valid @NotNull MicrosoftConnectRequest request) {
         if (request.error() != null && !request.error().isBlank()) {
             throw connect.authorizationFailed(Provider.MICROSOFT, user.id(), request.state(), request.redirectUri(),

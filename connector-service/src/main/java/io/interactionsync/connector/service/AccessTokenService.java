@@ -118,7 +118,8 @@ public class AccessTokenService {
     private record Fresh(AccessTokenResponse response) implements Outcome {
     }
 
-    private record ReauthRequired(Account account) implements Outcome {
+    /** The account was marked and its {@code reauth_required} queued (outbox row {@code queued}) in that transaction. */
+    private record ReauthRequired(Account account, long queued) implements Outcome {
     }
 
     private AccessTokenResponse refreshUnderLock(UUID id, String rejectedAccessToken) {
@@ -132,8 +133,7 @@ public class AccessTokenService {
             }
             String refreshToken = cipher.open(a.refreshTokenEnc, a.tokenKeyId, a.refreshTokenAad());
             if (refreshToken == null) {
-                markReauthRequired(a);
-                return new ReauthRequired(a);
+                return new ReauthRequired(a, markReauthRequired(a));
             }
             TokenGrant grant;
             try {
@@ -141,8 +141,7 @@ public class AccessTokenService {
             } catch (ProviderException e) {
                 // Consent withdrawn (AADSTS65001 on refresh) also needs the user back in the connect flow.
                 if (e.kind() == ProviderException.Kind.INVALID_GRANT || e.kind() == ProviderException.Kind.CONSENT_REQUIRED) {
-                    markReauthRequired(a);
-                    return new ReauthRequired(a);
+                    return new ReauthRequired(a, markReauthRequired(a));
                 }
                 count("provider_unavailable");
                 Log.warnf("token refresh for account %s failed: %s (%s)", id, e.kind(), LogSafe.redact(e.providerError()));
@@ -164,19 +163,21 @@ public class AccessTokenService {
         if (outcome instanceof Fresh fresh) {
             return fresh.response();
         }
-        Account a = ((ReauthRequired) outcome).account();
+        ReauthRequired reauth = (ReauthRequired) outcome;
         count("reauth_required");
         Log.warnf("account %s needs re-authorization (refresh token invalid or revoked)", id);
-        publisher.publish(AccountEvent.of(AccountEvent.Type.REAUTH_REQUIRED, a.id.toString(), a.userId, a.provider,
-                a.email, a.scopeList(), sourcePolicy.enabledSources(a), clock.instant()));
+        publisher.awaitPublished(reauth.queued());
         throw reauthRequired();
     }
 
-    private void markReauthRequired(Account a) {
+    /** Marks the account and queues {@code reauth_required} in the same transaction; returns the outbox row's id. */
+    private long markReauthRequired(Account a) {
         a.status = Account.Status.REAUTH_REQUIRED;
         a.accessTokenEnc = null;
         a.accessTokenExpiresAt = null;
         a.updatedAt = clock.instant();
+        return publisher.publish(AccountEvent.of(AccountEvent.Type.REAUTH_REQUIRED, a.id.toString(), a.userId,
+                a.provider, a.email, a.scopeList(), sourcePolicy.enabledSources(a), a.updatedAt));
     }
 
     private boolean usable(Account a, String current, String rejectedAccessToken) {

@@ -131,12 +131,12 @@ public class AccountService {
                 }
             }
             List<Source> sources = sourcePolicy.enabledSources(snapshot);
-            QuarkusTransaction.requiringNew().run(() -> {
+            // The disconnected record (purge or not) is queued with the change it announces: a crash cannot lose it.
+            long queued = QuarkusTransaction.requiringNew().call(() -> {
                 Account a = accounts.findForUpdate(id).orElse(null);
                 if (a == null) {
-                    return;
-                }
-                if (purge) {
+                    // disconnected concurrently: announced again, harmlessly
+                } else if (purge) {
                     List<String> shared = sharedMailboxes.addresses(id);
                     statuses.delete("key.accountId", id);
                     accounts.delete(a);
@@ -150,10 +150,11 @@ public class AccountService {
                     a.tokenKeyId = null;
                     a.updatedAt = clock.instant();
                 }
+                return publisher.publish(new AccountEvent(AccountEvent.SCHEMA_VERSION, AccountEvent.Type.DISCONNECTED,
+                        id.toString(), snapshot.userId, snapshot.provider, snapshot.email, snapshot.scopeList(), sources,
+                        null, purge, null, clock.instant()));
             });
-            publisher.publish(new AccountEvent(AccountEvent.SCHEMA_VERSION, AccountEvent.Type.DISCONNECTED,
-                    id.toString(), snapshot.userId, snapshot.provider, snapshot.email, snapshot.scopeList(), sources,
-                    null, purge, null, clock.instant()));
+            publisher.awaitPublished(queued);
             Log.infof("account %s disconnected: data %s (%s)", id, purge ? "purged" : "kept",
                     decision.reason().wireName());
             return decision;
@@ -186,7 +187,10 @@ public class AccountService {
         Instant now = clock.instant();
         SyncRequest request = SyncRequest.of(a.id.toString(), a.provider, sources, SyncRequest.Mode.AUTO,
                 SyncRequest.Reason.MANUAL, now);
-        publisher.publish(audit ? request.withAudit() : request);
+        SyncRequest queued = audit ? request.withAudit() : request;
+        publisher.awaitPublished(QuarkusTransaction.requiringNew().call(() -> publisher.publish(queued)));
+        Log.infof("queued sync-request %s %s%s for %s", queued.reason(), queued.sources(),
+                queued.auditRequested() ? " with audit" : "", queued.accountId());
         return new SyncAccepted(a.id.toString(), sources.stream().map(Source::wireName).toList(), now);
     }
 

@@ -72,7 +72,7 @@ public class BlocklistService {
                               String updatedBy) {
         List<String> entries = normalise(rawEntries);
         Instant now = clock.instant();
-        QuarkusTransaction.requiringNew().run(() -> {
+        long queued = QuarkusTransaction.requiringNew().call(() -> {
             Blocklist b = blocklists.findByIdOptional(key(scope, ownerId)).orElse(null);
             if (b == null) {
                 b = new Blocklist();
@@ -84,9 +84,11 @@ public class BlocklistService {
             if (!blocklists.isPersistent(b)) {
                 blocklists.persist(b);
             }
+            // In the same transaction (outbox): the normalizer learns every committed list, even after a crash.
+            return publisher.publish(AccountEvent.blocklistChanged(new AccountEvent.Blocklist(scope, ownerId, entries),
+                    now));
         });
-        // After the commit, as every account-event: a failed publish answers 500 and the caller repeats the PUT.
-        publisher.publish(AccountEvent.blocklistChanged(new AccountEvent.Blocklist(scope, ownerId, entries), now));
+        publisher.awaitPublished(queued);
         Log.infof("%s blocklist %s replaced: %d entries", scope == AccountEvent.Blocklist.Scope.USER ? "user" : "collection",
                 ownerId, entries.size());
         return view(scope, ownerId, entries, now);

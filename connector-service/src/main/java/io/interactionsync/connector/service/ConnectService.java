@@ -167,21 +167,7 @@ public class ConnectService {
                     upserted.created() ? "connected" : "reconnected", upserted.eventType());
             meters.counter("connector.accounts.connected", "provider", p.name().toLowerCase(Locale.ROOT),
                     "outcome", upserted.created() ? "created" : "updated").increment();
-            List<Source> sources = sourcePolicy.enabledSources(account);
-            Instant now = clock.instant();
-            try {
-                publisher.publish(AccountEvent.of(upserted.eventType(), account.id.toString(), account.userId,
-                        account.provider, account.email, account.scopeList(), sources, now));
-                if (!sources.isEmpty()) {
-                    publisher.publish(SyncRequest.of(account.id.toString(), account.provider, sources,
-                            SyncRequest.Mode.AUTO, SyncRequest.Reason.CONNECT, now));
-                }
-            } catch (RuntimeException e) {
-                Log.errorf("account %s stored but its events could not be published (%s)", account.id,
-                        e.getClass().getSimpleName());
-                throw new ApiException(503, "event_publish_failed", "The account was connected but its sync could "
-                        + "not be requested; retry with POST /api/v1/accounts/" + account.id + "/sync.");
-            }
+            publisher.awaitPublished(upserted.queued());
             List<SharedMailbox> shared = upserted.created() ? List.of()
                     : QuarkusTransaction.requiringNew().call(() -> sharedMailboxes.forAccount(account.id));
             return new ConnectResult(upserted.created(), mapper.toView(account, List.of(), shared));
@@ -228,7 +214,8 @@ public class ConnectService {
                 List.of(s.requestedScopes.split(" ")));
     }
 
-    private record Upserted(Account account, boolean created, AccountEvent.Type eventType) {
+    /** The stored account, and the outbox ids of its {@code connected}/{@code scopes_changed} and sync request. */
+    private record Upserted(Account account, boolean created, AccountEvent.Type eventType, List<Long> queued) {
     }
 
     private Upserted upsert(String userId, Provider p, TokenGrant grant, List<String> granted) {
@@ -271,7 +258,16 @@ public class ConnectService {
         if (existing.isEmpty()) {
             accounts.persistAndFlush(a); // a unique-key race surfaces here, inside the transaction
         }
-        return new Upserted(a, created, type);
+        // Announced in the same transaction (outbox): a stored account always gets its event and its first sync.
+        List<Source> sources = sourcePolicy.enabledSources(a);
+        List<Long> queued = new java.util.ArrayList<>(2);
+        queued.add(publisher.publish(AccountEvent.of(type, a.id.toString(), a.userId, a.provider, a.email,
+                a.scopeList(), sources, now)));
+        if (!sources.isEmpty()) {
+            queued.add(publisher.publish(SyncRequest.of(a.id.toString(), a.provider, sources, SyncRequest.Mode.AUTO,
+                    SyncRequest.Reason.CONNECT, now)));
+        }
+        return new Upserted(a, created, type, queued);
     }
 
     private OAuthProvider configured(Provider p) {

@@ -45,7 +45,7 @@ public class DirectoryService {
         List<String> domains = normalise(request.internalDomains(), Addresses::normaliseDomain, "internalDomains", "domain");
         String name = request.name().trim();
         Instant now = clock.instant();
-        Integer eventMonths = QuarkusTransaction.requiringNew().call(() -> {
+        long queued = QuarkusTransaction.requiringNew().call(() -> {
             TeamCollection c = collections.findByIdOptional(id).orElseGet(() -> {
                 TeamCollection fresh = new TeamCollection();
                 fresh.id = id;
@@ -59,21 +59,25 @@ public class DirectoryService {
             if (!collections.isPersistent(c)) {
                 collections.persist(c);
             }
-            return retention.findByIdOptional(id).map(r -> r.eventMonths).orElse(null);
+            Integer eventMonths = retention.findByIdOptional(id).map(r -> r.eventMonths).orElse(null);
+            return publish(id, name, members, domains, eventMonths, now);
         });
-        publish(id, name, members, domains, eventMonths, now);
+        publisher.awaitPublished(queued);
         Log.infof("collection %s updated: %d members, %d internal domains", id, members.size(), domains.size());
         return new CollectionView(id, name, members, domains, now);
     }
 
-    /** Announces a collection's state, its team retention window included ({@code directory_changed}). */
-    public void publish(TeamCollection c, Integer eventMonths, Instant at) {
-        publish(c.id, c.name, c.memberEmails, c.internalDomains, eventMonths, at);
+    /**
+     * Queues a collection's state, its team retention window included ({@code directory_changed}), in the caller's
+     * transaction; returns the outbox id.
+     */
+    public long publish(TeamCollection c, Integer eventMonths, Instant at) {
+        return publish(c.id, c.name, c.memberEmails, c.internalDomains, eventMonths, at);
     }
 
-    private void publish(String id, String name, List<String> members, List<String> domains, Integer eventMonths,
+    private long publish(String id, String name, List<String> members, List<String> domains, Integer eventMonths,
                          Instant at) {
-        publisher.publish(new AccountEvent(AccountEvent.SCHEMA_VERSION, AccountEvent.Type.DIRECTORY_CHANGED, id, null,
+        return publisher.publish(new AccountEvent(AccountEvent.SCHEMA_VERSION, AccountEvent.Type.DIRECTORY_CHANGED, id, null,
                 null, null, null, null, null, null,
                 new AccountEvent.Directory(id, name, List.copyOf(members), List.copyOf(domains), eventMonths), at));
     }

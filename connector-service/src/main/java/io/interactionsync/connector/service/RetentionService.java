@@ -36,11 +36,13 @@ public class RetentionService {
     private final RetentionPolicyRepository policies;
     private final CollectionRepository collections;
     private final DirectoryService directory;
+    private final EventPublisher publisher;
     private final ConnectorConfig config;
     private final Clock clock;
 
     public RetentionService(RetentionPolicyRepository policies, CollectionRepository collections,
-                            DirectoryService directory, ConnectorConfig config, Clock clock) {
+                            DirectoryService directory, EventPublisher publisher, ConnectorConfig config, Clock clock) {
+        this.publisher = publisher;
         this.policies = policies;
         this.collections = collections;
         this.directory = directory;
@@ -131,7 +133,7 @@ public class RetentionService {
         String onDisconnect = request.onDisconnect();
         Integer months = request.eventMonths();
         Instant now = clock.instant();
-        TeamCollection collection = QuarkusTransaction.requiringNew().call(() -> {
+        long queued = QuarkusTransaction.requiringNew().call(() -> {
             TeamCollection c = collections.findByIdOptional(collectionId).orElseThrow(RetentionService::noCollection);
             RetentionPolicy p = policies.findByIdOptional(collectionId).orElseGet(() -> {
                 RetentionPolicy fresh = new RetentionPolicy();
@@ -145,10 +147,10 @@ public class RetentionService {
             if (!policies.isPersistent(p)) {
                 policies.persist(p);
             }
-            return c;
+            // The normalizer learns the team's window with the collection's directory (directory_changed).
+            return directory.publish(c, months, now);
         });
-        // The normalizer learns the team's window with the collection's directory (directory_changed).
-        directory.publish(collection, months, now);
+        publisher.awaitPublished(queued);
         Log.infof("collection %s retention: on disconnect %s, events %s", collectionId, onDisconnect,
                 months == null ? "global window" : months + " months");
         return new RetentionView(collectionId, onDisconnect, months, false, now);

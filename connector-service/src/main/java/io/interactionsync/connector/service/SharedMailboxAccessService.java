@@ -34,10 +34,10 @@ import java.util.UUID;
  *   <li>else {@code active}.</li>
  * </ul>
  * It is worked out again after each shared-mailbox sync-status and after each lifecycle account-event of the account
- * (reauth_required, connected, scopes_changed, disconnected). The event is published under the subscription's row
- * lock, before the commit: a concurrent removal of the mailbox then publishes {@code shared_mailbox_removed} after it,
- * never before (consumers apply a state only to a subscription they have). A failed publish rolls the state back, so
- * the next report tries again; republishing the same state is harmless.
+ * (reauth_required, connected, scopes_changed, disconnected — observed once the relay delivered them). The event is
+ * queued (outbox) under the subscription's row lock, in the transaction that stores the state: a concurrent removal of
+ * the mailbox then queues {@code shared_mailbox_removed} after it, never before (consumers apply a state only to a
+ * subscription they have), and a stored state is always announced.
  */
 @ApplicationScoped
 public class SharedMailboxAccessService {

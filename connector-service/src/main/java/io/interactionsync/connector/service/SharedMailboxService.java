@@ -92,10 +92,10 @@ public class SharedMailboxService {
             requireBelowLimit(QuarkusTransaction.requiringNew().call(() -> mailboxes.countFor(accountId)));
             probe(accountId, address);
             Instant now = clock.instant();
-            boolean created = QuarkusTransaction.requiringNew().call(() -> {
+            Long queued = QuarkusTransaction.requiringNew().call(() -> {
                 accounts.findForUpdate(accountId); // serialises concurrent adds for the limit
                 if (mailboxes.findById(new SharedMailbox.Key(accountId, address)) != null) {
-                    return false;
+                    return null;
                 }
                 requireBelowLimit(mailboxes.countFor(accountId));
                 SharedMailbox m = new SharedMailbox();
@@ -104,10 +104,11 @@ public class SharedMailboxService {
                 m.state = SharedMailbox.ACTIVE; // the probe just read it with this account's token
                 m.stateChangedAt = now;
                 mailboxes.persist(m);
-                return true;
+                return publish(AccountEvent.Type.SHARED_MAILBOX_ADDED, account, address);
             });
+            boolean created = queued != null;
             if (created) {
-                publish(AccountEvent.Type.SHARED_MAILBOX_ADDED, account, address);
+                publisher.awaitPublished(queued);
                 Log.infof("shared mailbox added to account %s", accountId);
             }
             return new Added(created, new SharedMailboxView(address, now, SharedMailbox.ACTIVE));
@@ -122,17 +123,18 @@ public class SharedMailboxService {
             throw ApiException.badRequest("invalid_email", "address must be a plain e-mail address (local@domain).");
         }
         Account account = QuarkusTransaction.requiringNew().call(() -> owned(userId, accountId));
-        boolean removed = QuarkusTransaction.requiringNew().call(() -> {
+        Long queued = QuarkusTransaction.requiringNew().call(() -> {
             boolean deleted = mailboxes.deleteById(new SharedMailbox.Key(accountId, address));
-            if (deleted) {
-                dataKeys.destroyMailboxKeyIfUnsubscribed(address); // its last subscriber left: its records for good
+            if (!deleted) {
+                return null;
             }
-            return deleted;
+            dataKeys.destroyMailboxKeyIfUnsubscribed(address); // its last subscriber left: its records for good
+            return publish(AccountEvent.Type.SHARED_MAILBOX_REMOVED, account, address);
         });
-        if (!removed) {
+        if (queued == null) {
             throw ApiException.notFound("shared_mailbox_not_found", "This shared mailbox is not on the account.");
         }
-        publish(AccountEvent.Type.SHARED_MAILBOX_REMOVED, account, address);
+        publisher.awaitPublished(queued);
         Log.infof("shared mailbox removed from account %s", accountId);
     }
 
@@ -163,8 +165,9 @@ public class SharedMailboxService {
         }
     }
 
-    private void publish(AccountEvent.Type type, Account a, String address) {
-        publisher.publish(new AccountEvent(AccountEvent.SCHEMA_VERSION, type, a.id.toString(), a.userId, a.provider,
+    /** Queues the account-event in the caller's transaction; returns its outbox id. */
+    private long publish(AccountEvent.Type type, Account a, String address) {
+        return publisher.publish(new AccountEvent(AccountEvent.SCHEMA_VERSION, type, a.id.toString(), a.userId, a.provider,
                 a.email, a.scopeList(), sourcePolicy.enabledSources(a), address, null, null, clock.instant()));
     }
 

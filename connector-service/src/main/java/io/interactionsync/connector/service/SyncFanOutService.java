@@ -14,7 +14,7 @@ import java.util.List;
 
 /**
  * The daily fan-out: one {@code sync-requests} record (reason {@code schedule}) per active account with at
- * least one enabled source. Each cron slot is claimed in PostgreSQL first, so with several replicas exactly one
+ * least one enabled source, queued through the outbox. Each cron slot is claimed in PostgreSQL first, so with several replicas exactly one
  * of them runs it.
  */
 @ApplicationScoped
@@ -35,32 +35,34 @@ public class SyncFanOutService {
         this.clock = clock;
     }
 
-    /** Runs the slot unless another replica (or an earlier call) claimed it; returns the number of requests sent. */
+    /**
+     * Runs the slot unless another replica (or an earlier call) claimed it; returns the number of requests queued. The
+     * claim and the requests are one transaction (outbox): a crash either leaves the slot unclaimed or every request
+     * queued for the relay.
+     */
     public int fanOut(Instant slot) {
         Instant now = clock.instant();
-        List<Account> eligible = QuarkusTransaction.requiringNew().call(() -> runs.claim(slot, now)
-                ? accounts.listActive() : null);
-        if (eligible == null) {
+        Integer queued = QuarkusTransaction.requiringNew().call(() -> {
+            if (!runs.claim(slot, now)) {
+                return null;
+            }
+            int n = 0;
+            for (Account a : accounts.listActive()) {
+                List<Source> sources = sourcePolicy.enabledSources(a);
+                if (!sources.isEmpty()) {
+                    publisher.publish(SyncRequest.of(a.id.toString(), a.provider, sources, SyncRequest.Mode.AUTO,
+                            SyncRequest.Reason.SCHEDULE, now));
+                    n++;
+                }
+            }
+            runs.recordRequests(slot, n);
+            return n;
+        });
+        if (queued == null) {
             Log.infof("sync fan-out for %s already claimed; skipping", slot);
             return -1;
         }
-        int sent = 0;
-        for (Account a : eligible) {
-            List<Source> sources = sourcePolicy.enabledSources(a);
-            if (sources.isEmpty()) {
-                continue;
-            }
-            try {
-                publisher.publish(SyncRequest.of(a.id.toString(), a.provider, sources, SyncRequest.Mode.AUTO,
-                        SyncRequest.Reason.SCHEDULE, now));
-                sent++;
-            } catch (RuntimeException e) {
-                Log.errorf("scheduled sync request for account %s failed (%s)", a.id, e.getClass().getSimpleName());
-            }
-        }
-        int total = sent;
-        QuarkusTransaction.requiringNew().run(() -> runs.recordRequests(slot, total));
-        Log.infof("sync fan-out for %s sent %d requests", slot, sent);
-        return sent;
+        Log.infof("sync fan-out for %s queued %d requests", slot, queued);
+        return queued;
     }
 }
