@@ -128,12 +128,12 @@ public class SyncWorkerPool {
             Log.warnf("could not claim sync jobs: %s", LogSafe.redact(e.getMessage()));
             return;
         }
+        if (reclaimOwn && !claimed.isEmpty()) {
+            Log.infof("first claim of instance %s: %d sync jobs (its own still running ones included)", owner, claimed.size());
+        }
         reclaimedOwn = true;
         polled = true;
         for (SyncJob job : claimed) {
-            if (reclaimOwn && owner.equals(job.leaseOwner()) && job.attempts() > 1) {
-                Log.infof("resuming sync job of account %s left running by this instance's previous process", job.accountId());
-            }
             HeldLease lease = new HeldLease(validUntil(askedAt));
             held.put(job.accountId(), lease);
             active.incrementAndGet();
