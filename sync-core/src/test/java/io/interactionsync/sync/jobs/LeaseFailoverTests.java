@@ -17,6 +17,8 @@ import io.interactionsync.sync.SyncServiceDefinition;
 import io.interactionsync.sync.SyncSettings;
 import io.interactionsync.testsupport.PostgresTestResource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +35,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +48,8 @@ import org.junit.jupiter.api.Test;
  * Job leases across replicas against the machine's PostgreSQL, with the shipped lease settings (lease 8 s,
  * heartbeat 2 s, poll 1 s): a dead replica's jobs are taken over within lease + poll, a replica restarted with the
  * same instance id resumes its own at once, a lost lease stops the job, a replica cut off from the database stops
- * before its lease runs out, and no account ever runs on two owners at once.
+ * before its lease runs out, and no account ever runs on two owners at once. And readiness: only while the pool
+ * claims and the consumers hold an assignment.
  */
 class LeaseFailoverTests {
 
@@ -198,6 +204,50 @@ class LeaseFailoverTests {
         assertThat(a.results(accounts)).containsOnly(JobResult.Aborted.class);
         await().atMost(LEASE.plus(POLL).plusSeconds(2)).until(() -> b.stepped(accounts));
         assertThat(owners(accounts)).containsOnly("replica-b");
+    }
+
+
+    @Test
+    void aReplicaIsReadyOnlyWhileItClaimsJobsAndItsConsumersHoldAnAssignment() {
+        SyncWorkerPool pool = new SyncWorkerPool(repository, new SteppingRunner(), new SimpleMeterRegistry(), service,
+                "replica-r");
+        pools.add(pool);
+        ConsumerAssignments assignments = new ConsumerAssignments();
+        SyncReadinessCheck readiness = new SyncReadinessCheck(pool, assignments, service, new SmallRyeConfigBuilder()
+                .withSources(new PropertiesConfigSource(Map.of(
+                        "mp.messaging.incoming.sync-requests.consumer-rebalance-listener.name", ConsumerAssignments.NAME,
+                        "mp.messaging.incoming.account-events.consumer-rebalance-listener.name", ConsumerAssignments.NAME,
+                        "mp.messaging.incoming.account-events.topic", "account-events",
+                        "mp.messaging.incoming.raw-records-in.consumer-rebalance-listener.name", "someone-else"),
+                        "test", 100)).build());
+        assertThat(readiness.call().getName()).isEqualTo("lease-test-working");
+        assertThat(readiness.call().getStatus()).as("started, idle").isEqualTo(HealthCheckResponse.Status.DOWN);
+
+        MockConsumer<String, String> requests = consumerOf("sync-requests");
+        MockConsumer<String, String> events = consumerOf("account-events");
+        assignments.onPartitionsAssigned(requests, List.of(new TopicPartition("sync-requests", 2)));
+        assignments.onPartitionsAssigned(events, List.of()); // more replicas than partitions: still in the group
+        assertThat(readiness.call().getStatus()).as("in its groups, not claiming yet").isEqualTo(HealthCheckResponse.Status.DOWN);
+
+        pool.claimDueJobs();
+        HealthCheckResponse ready = readiness.call();
+        assertThat(ready.getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+        assertThat(ready.getData().orElseThrow()).containsEntry("sync-requests", "1 partitions")
+                .containsEntry("account-events", "0 partitions").containsEntry("instance", "replica-r")
+                .doesNotContainKey("raw-records-in");
+
+        assignments.onPartitionsLost(requests, List.of(new TopicPartition("sync-requests", 2)));
+        assertThat(readiness.call().getStatus()).as("session lost").isEqualTo(HealthCheckResponse.Status.DOWN);
+        assignments.onPartitionsAssigned(requests, List.of(new TopicPartition("sync-requests", 0)));
+        assertThat(readiness.call().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+        pool.stop();
+        assertThat(readiness.call().getStatus()).as("stopping").isEqualTo(HealthCheckResponse.Status.DOWN);
+    }
+
+    private static MockConsumer<String, String> consumerOf(String topic) {
+        MockConsumer<String, String> consumer = new MockConsumer<>("earliest");
+        consumer.subscribe(List.of(topic));
+        return consumer;
     }
 
     // ---- helpers
