@@ -19,7 +19,13 @@ public class InstanceIdConfigSource implements ConfigSource {
 
     public static final String KEY = "interaction-sync.instance-id";
 
-    private static final String DEFAULT = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    /**
+     * One default per JVM, kept in a system property of another name: Quarkus reloads this class at each restart of
+     * a test or dev application in the same JVM, and a new id there would leave the previous app's static Kafka
+     * members holding their partitions until their sessions expire.
+     */
+    private static final String DEFAULT = System.getProperties().computeIfAbsent("interaction-sync.default-instance-id",
+            k -> hostName() + "-" + UUID.randomUUID().toString().substring(0, 8)).toString();
 
     @Override
     public Map<String, String> getProperties() {
