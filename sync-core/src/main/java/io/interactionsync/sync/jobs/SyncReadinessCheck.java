@@ -1,6 +1,7 @@
 package io.interactionsync.sync.jobs;
 
 import io.interactionsync.sync.SyncServiceDefinition;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,7 @@ public class SyncReadinessCheck implements HealthCheck {
     private final String name;
     private final List<String> topics;
 
-    public SyncReadinessCheck(SyncWorkerPool pool, ConsumerAssignments assignments, SyncServiceDefinition service,
+    public SyncReadinessCheck(SyncWorkerPool pool, @Identifier(ConsumerAssignments.NAME) ConsumerAssignments assignments, SyncServiceDefinition service,
                               Config config) {
         this.pool = pool;
         this.assignments = assignments;
