@@ -150,28 +150,24 @@ public class SyncWorkerPool {
         if (held.isEmpty()) {
             return;
         }
-        Set<String> ids = Set.copyOf(held.keySet());
+        Map<String, HeldLease> leases = Map.copyOf(held); // a job claimed meanwhile is renewed next time
         long askedAt = System.nanoTime();
         Set<String> renewed;
         try {
-            renewed = heartbeatTimer.recordCallable(() -> jobs.renewLeases(owner, ids, config.leaseDuration()));
+            renewed = heartbeatTimer.recordCallable(() -> jobs.renewLeases(owner, leases.keySet(), config.leaseDuration()));
         } catch (Exception e) {
-            Log.warnf("could not renew the leases of %d sync jobs (they stop if this lasts %s): %s", ids.size(),
+            Log.warnf("could not renew the leases of %d sync jobs (they stop if this lasts %s): %s", leases.size(),
                     config.leaseDuration().minus(config.heartbeatInterval()), LogSafe.redact(e.getMessage()));
             return;
         }
-        for (String id : ids) {
-            HeldLease lease = held.get(id);
-            if (lease == null) {
-                continue; // ended meanwhile
-            }
+        leases.forEach((id, lease) -> {
             if (renewed.contains(id)) {
                 lease.validUntilNanos = validUntil(askedAt);
             } else if (!lease.lost) {
                 lease.lost = true;
                 Log.warnf("the lease on the sync job of account %s was lost; its job stops at its next step", id);
             }
-        }
+        });
     }
 
     private void heartbeatLoop() {
