@@ -8,7 +8,9 @@ import static org.hamcrest.Matchers.equalTo;
 import io.agroal.api.AgroalDataSource;
 import io.interactionsync.googlesync.support.TestMailbox;
 import io.interactionsync.model.Topics;
+import io.interactionsync.sync.jobs.ConsumerAssignments;
 import io.interactionsync.sync.jobs.SyncJobRepository;
+import io.smallrye.common.annotation.Identifier;
 import io.interactionsync.testsupport.EmulatorTestResource;
 import io.interactionsync.testsupport.FakeConnectorResource;
 import io.interactionsync.testsupport.KafkaTestClient;
@@ -27,17 +29,22 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
  * Failover of the real service (its worker pool, lease settings, Kafka consumers and PostgreSQL): the job a dead
- * replica left running is taken over once its lease expires, and readiness reports the consumers' group membership
- * under the instance id.
+ * replica left running is taken over once its lease expires, a dead group member's partitions come back after its
+ * session, and readiness reports the consumers' group membership under the instance id.
  */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
@@ -64,6 +71,10 @@ class FailoverIT {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    @Identifier(ConsumerAssignments.NAME)
+    ConsumerAssignments assignments;
 
     @Test
     void shouldBeReadyWithStaticCooperativeConsumersUnderTheInstanceId() throws Exception {
@@ -116,6 +127,42 @@ class FailoverIT {
         assertThat(takeover).as("not before the dead replica's lease expired").isGreaterThanOrEqualTo(lease.minusMillis(100))
                 .as("within lease + poll").isLessThanOrEqualTo(lease.plus(poll).plusMillis(700))
                 .isLessThanOrEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void shouldTakeBackThePartitionsOfAGroupMemberThatDied() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> assignments.joined(Topics.SYNC_REQUESTS));
+        // Another replica's consumer, configured like the service's: it takes a share of sync-requests' 3 partitions.
+        Properties other = new Properties();
+        other.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
+        other.put(ConsumerConfig.GROUP_ID_CONFIG, "google-sync-service");
+        other.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "google-sync-other-replica-sync-requests");
+        other.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+        other.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
+        other.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        other.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        int total;
+        KafkaConsumer<String, String> otherReplica = new KafkaConsumer<>(other, new StringDeserializer(), new StringDeserializer());
+        try {
+            otherReplica.subscribe(List.of(Topics.SYNC_REQUESTS));
+            Instant deadline = Instant.now().plusSeconds(60);
+            while (otherReplica.assignment().isEmpty() || assignments.partitions(Topics.SYNC_REQUESTS)
+                    + otherReplica.assignment().size() != otherReplica.partitionsFor(Topics.SYNC_REQUESTS).size()) {
+                assertThat(Instant.now()).as("the other replica got its share").isBefore(deadline);
+                otherReplica.poll(Duration.ofMillis(100)); // never commits: what it reads is read again by the service
+            }
+            total = otherReplica.partitionsFor(Topics.SYNC_REQUESTS).size();
+        } finally {
+            otherReplica.close(); // a static member leaves no LeaveGroup behind, like a killed process
+        }
+        long killedAt = System.nanoTime();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> assignments.partitions(Topics.SYNC_REQUESTS) == total);
+        Duration takeover = Duration.ofNanos(System.nanoTime() - killedAt);
+        System.out.printf("google-sync failover: a dead member's sync-requests partitions back on the service after %d ms "
+                + "(session 10 s, heartbeat 3 s)%n", takeover.toMillis());
+        assertThat(takeover).as("after the session timeout, not before").isGreaterThan(Duration.ofSeconds(9))
+                .as("session + one heartbeat + the rebalance").isLessThan(Duration.ofSeconds(16));
     }
 
     private void leaveRunningJob(String accountId, String deadOwner, Duration lease) throws SQLException {
