@@ -161,7 +161,8 @@ class FailoverIT {
         Duration takeover = Duration.ofNanos(System.nanoTime() - killedAt);
         System.out.printf("google-sync failover: a dead member's sync-requests partitions back on the service after %d ms "
                 + "(session 10 s, heartbeat 3 s)%n", takeover.toMillis());
-        assertThat(takeover).as("after the session timeout, not before").isGreaterThan(Duration.ofSeconds(9))
+        // The broker expires the member 10 s after its last heartbeat, which was up to 3 s before the close.
+        assertThat(takeover).as("not before the session expired").isGreaterThan(Duration.ofSeconds(7))
                 .as("session + one heartbeat + the rebalance").isLessThan(Duration.ofSeconds(16));
     }
 
