@@ -3,7 +3,11 @@ package io.interactionsync.sync;
 /** What a running job checks between steps. */
 public interface JobControl {
 
-    /** Renews the lease; false when it was lost to another replica (the job must stop, its work is theirs now). */
+    /**
+     * Whether this replica still holds the job's lease (the pool's heartbeat renews it in the background): false
+     * once it was lost to another replica, or could not be renewed in time (database unreachable). The job must then
+     * stop: its work is someone else's now. Called between steps; cheap (no database round trip).
+     */
     boolean renewLease();
 
     /** True once this replica is shutting down (finish the step in flight, then stop). */

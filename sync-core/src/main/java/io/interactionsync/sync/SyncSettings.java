@@ -2,7 +2,6 @@ package io.interactionsync.sync;
 
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * The settings sync-core reads: worker pool, retries of one provider call, status cadence, sealing of raw records. Not a config mapping
@@ -59,13 +58,32 @@ public interface SyncSettings {
         @WithDefault("4")
         int concurrency();
 
-        /** How often idle slots look for claimable jobs. */
+        /**
+         * How often idle slots look for claimable jobs (due, or a dead replica's with an expired lease): with
+         * {@code lease-duration} it bounds the takeover of a dead replica's job (≤ lease + poll).
+         */
         @WithDefault("1s")
         Duration pollInterval();
 
-        /** Lease of a claimed job; renewed between steps. A crashed replica's job is claimable once it expires. */
-        @WithDefault("5m")
+        /**
+         * Lease of a claimed job, renewed every {@code heartbeat-interval} by the pool's heartbeat (one statement for
+         * every job the replica runs, however long a step takes). A dead replica's jobs are claimable once it expires;
+         * a job whose lease could not be renewed for {@code lease-duration - heartbeat-interval} stops at its next step,
+         * before anyone else may claim it. At least twice the heartbeat interval.
+         */
+        @WithDefault("8s")
         Duration leaseDuration();
+
+        /** How often the heartbeat renews the leases of the jobs this replica runs. */
+        @WithDefault("2s")
+        Duration heartbeatInterval();
+
+        /**
+         * Lease of what a job holds besides its own row and renews between its steps (microsoft-sync's shared
+         * mailboxes): long, because a step may take minutes. The restarted replica (same instance id) retakes it at once.
+         */
+        @WithDefault("5m")
+        Duration stepLeaseDuration();
 
         /** Delay before a job that failed transiently (connector or Kafka unavailable, circuit open) is tried again. */
         @WithDefault("30s")
@@ -74,9 +92,6 @@ public interface SyncSettings {
         /** How long a shutdown waits for the steps in flight. */
         @WithDefault("30s")
         Duration shutdownGrace();
-
-        /** Replica id written as lease owner; defaults to host name + random suffix. */
-        Optional<String> replicaId();
     }
 
     interface Status {

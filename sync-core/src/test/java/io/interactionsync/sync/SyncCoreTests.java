@@ -98,10 +98,11 @@ class SyncCoreTests {
         SyncSettings.Worker worker = new SyncSettings.Worker() {
             public int concurrency() { return 1; }
             public Duration pollInterval() { return Duration.ofSeconds(1); }
-            public Duration leaseDuration() { return Duration.ofMinutes(1); }
+            public Duration leaseDuration() { return Duration.ofSeconds(8); }
+            public Duration heartbeatInterval() { return Duration.ofSeconds(2); }
+            public Duration stepLeaseDuration() { return Duration.ofMinutes(5); }
             public Duration retryDelay() { return Duration.ofSeconds(30); }
             public Duration shutdownGrace() { return Duration.ofSeconds(1); }
-            public Optional<String> replicaId() { return Optional.empty(); }
         };
         return new SyncSettings() {
             public Retry retry() { return retry; }

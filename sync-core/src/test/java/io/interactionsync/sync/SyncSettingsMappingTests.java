@@ -42,8 +42,10 @@ class SyncSettingsMappingTests {
         assertThat(demo.retry().messageMaxAttempts()).isEqualTo(5);
         assertThat(settings.retry().initialBackoff()).isEqualTo(Duration.ofSeconds(1));
         assertThat(settings.worker().concurrency()).isEqualTo(7);
-        assertThat(settings.worker().leaseDuration()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(settings.worker().replicaId()).isEmpty();
+        assertThat(settings.worker().leaseDuration()).isEqualTo(Duration.ofSeconds(8));
+        assertThat(settings.worker().heartbeatInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(settings.worker().pollInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(settings.worker().stepLeaseDuration()).isEqualTo(Duration.ofMinutes(5));
         assertThat(settings.status().everyRecords()).isEqualTo(200);
         assertThat(demo.backfillMonths()).isEqualTo(24);
         assertThat(settings.rawRecords().seal()).as("raw records are sealed unless switched off").isTrue();

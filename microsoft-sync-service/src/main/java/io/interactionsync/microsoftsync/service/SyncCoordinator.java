@@ -191,7 +191,7 @@ public class SyncCoordinator implements SyncJobRunner {
                         lastRead.get());
                 return new JobResult.Completed();
             }
-            if (!sharedMailboxes.tryLease(address, leaseOwner, config.worker().leaseDuration())) {
+            if (!sharedMailboxes.tryLease(address, leaseOwner, config.worker().stepLeaseDuration())) {
                 Log.debugf("shared mailbox %s is being read by another subscriber's job: skipped", address);
                 return new JobResult.Completed();
             }
@@ -212,7 +212,7 @@ public class SyncCoordinator implements SyncJobRunner {
             GraphGateway graph = gateway(tokens, address, true);
             result = runMailbox(job, control, graph, new MailDeltaSource.Target(account.accountId(), account.userId(), address,
                     true), SHARED, status, () -> sharedMailboxes.renewLease(address, leaseOwner,
-                    config.worker().leaseDuration()));
+                    config.worker().stepLeaseDuration()));
             return result;
         } finally {
             try {

@@ -14,6 +14,8 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -88,9 +90,12 @@ public class SyncJobRepository {
 
     /**
      * Claims up to {@code limit} jobs for {@code owner}: pending ones that are due, and running ones whose
-     * lease expired (their replica died). Concurrent claimers skip each other's locked rows.
+     * lease expired (their replica died). With {@code reclaimOwn} (the first claim after a start) also the running
+     * jobs still leased to {@code owner}: a process with this instance id that held them is dead by definition (the
+     * instance id is unique among live processes), so a restarted replica resumes them without waiting for its
+     * own leases to expire. Concurrent claimers skip each other's locked rows.
      */
-    public List<SyncJob> claim(String owner, int limit, Duration lease) {
+    public List<SyncJob> claim(String owner, int limit, Duration lease, boolean reclaimOwn) {
         if (limit <= 0) {
             return List.of();
         }
@@ -99,15 +104,18 @@ public class SyncJobRepository {
                        lease_until = now() + make_interval(secs => ?), attempts = j.attempts + 1, updated_at = now()
                 where j.account_id in (
                     select account_id from {schema}.sync_jobs
-                    where (state = 'pending' and not_before <= now()) or (state = 'running' and lease_until < now())
+                    where (state = 'pending' and not_before <= now())
+                       or (state = 'running' and (lease_until < now() or (? and lease_owner = ?)))
                     order by not_before, requested_at
                     limit ? for update skip locked)
                 returning j.account_id, j.mode, j.sources, j.reason, j.requested_at, j.lease_owner, j.attempts, j.audit
                 """;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(qualified(sql))) {
             ps.setString(1, owner);
-            ps.setDouble(2, lease.toMillis() / 1000.0);
-            ps.setInt(3, limit);
+            ps.setDouble(2, seconds(lease));
+            ps.setBoolean(3, reclaimOwn);
+            ps.setString(4, owner);
+            ps.setInt(5, limit);
             List<SyncJob> jobs = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -122,16 +130,38 @@ public class SyncJobRepository {
         }
     }
 
-    /** Extends the lease if {@code owner} still holds it; false when it was lost (expired and claimed elsewhere). */
-    public boolean renewLease(String accountId, String owner, Duration lease) {
-        return update("""
+    /**
+     * The heartbeat: extends, in one statement, the leases {@code owner} still holds among {@code accountIds}.
+     * Returns those renewed; a missing one was lost (expired and claimed elsewhere, or its row deleted by a
+     * disconnect).
+     */
+    public Set<String> renewLeases(String owner, Collection<String> accountIds, Duration lease) {
+        if (accountIds.isEmpty()) {
+            return Set.of();
+        }
+        String sql = """
                 update {schema}.sync_jobs set lease_until = now() + make_interval(secs => ?), updated_at = now()
-                where account_id = ? and state = 'running' and lease_owner = ?
-                """, ps -> {
-            ps.setDouble(1, lease.toMillis() / 1000.0);
-            ps.setString(2, accountId);
-            ps.setString(3, owner);
-        }) == 1;
+                where state = 'running' and lease_owner = ? and account_id = any(?)
+                returning account_id
+                """;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(qualified(sql))) {
+            ps.setDouble(1, seconds(lease));
+            ps.setString(2, owner);
+            ps.setArray(3, c.createArrayOf("text", accountIds.toArray()));
+            Set<String> renewed = new HashSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    renewed.add(rs.getString(1));
+                }
+            }
+            return renewed;
+        } catch (SQLException e) {
+            throw new RepositoryException("could not renew the leases of sync jobs", e);
+        }
+    }
+
+    private static double seconds(Duration d) {
+        return d.toMillis() / 1000.0;
     }
 
     /** The run finished: done, unless a request arrived meanwhile (then pending again with it). */

@@ -6,7 +6,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 
-/** The worker pool is alive and how busy it is (Kafka and the database have their own readiness checks). */
+/** The worker pool is alive and how busy it is (readiness: {@link SyncReadinessCheck}). */
 @Liveness
 @ApplicationScoped
 public class WorkerPoolHealthCheck implements HealthCheck {
@@ -22,8 +22,9 @@ public class WorkerPoolHealthCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         return HealthCheckResponse.named(name).status(true)
-                .withData("replica", pool.replicaId())
+                .withData("instance", pool.owner())
                 .withData("activeJobs", pool.activeJobs())
+                .withData("heldLeases", pool.heldLeases())
                 .withData("stopping", pool.stopping())
                 .build();
     }
