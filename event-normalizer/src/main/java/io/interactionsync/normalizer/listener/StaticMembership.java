@@ -12,8 +12,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code INTERACTION_SYNC_INSTANCE_ID}) gets its partitions back at once instead of waiting for the dead member's
  * session to expire; a replica that does not come back loses them after {@code session.timeout.ms} (10 s) — also on a
  * graceful stop, as a static member does not leave its group. Each of the channel's consumers ({@code concurrency}) has
- * its own client id, hence its own member id. Without a configured instance id the consumers are dynamic members (a
- * random static id would gain nothing on restart and cost the 10 s on every stop; a shared one would fence replicas).
+ * its own client id, hence its own member id. Unset, the instance id is common-model's per-JVM default (host name and a
+ * random suffix): never shared by two processes, whose static members would fence each other.
  */
 @ApplicationScoped
 public class StaticMembership implements ClientCustomizer<Map<String, Object>> {

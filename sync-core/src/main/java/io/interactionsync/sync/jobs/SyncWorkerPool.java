@@ -1,7 +1,7 @@
 package io.interactionsync.sync.jobs;
 
 import io.interactionsync.model.LogSafe;
-import io.interactionsync.sync.InstanceIdConfigSource;
+import io.interactionsync.model.runtime.InstanceIdConfigSource;
 import io.interactionsync.sync.SyncJob;
 import io.interactionsync.sync.JobControl;
 import io.interactionsync.sync.JobResult;

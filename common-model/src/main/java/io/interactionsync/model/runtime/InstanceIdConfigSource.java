@@ -1,4 +1,4 @@
-package io.interactionsync.sync;
+package io.interactionsync.model.runtime;
 
 import java.net.InetAddress;
 import java.util.Map;
