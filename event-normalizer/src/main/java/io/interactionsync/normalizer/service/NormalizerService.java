@@ -440,6 +440,7 @@ public class NormalizerService {
         metrics.deletes(plan.stats().deletes());
         metrics.droppedAddresses(plan.stats().droppedAddresses());
         metrics.blocked(plan.stats().blocked());
+        metrics.fanOutTruncated(plan.stats().fanOutTruncated());
         plan.stats().skipped().forEach(metrics::skipped);
         plan.stats().outcomes().forEach(metrics::outcome);
         plan.stats().erased().forEach(metrics::erased);

@@ -238,6 +238,8 @@ class NormalizerPipelineIT {
                     assertThat(json.get("recipientCount").asInt()).isEqualTo(10_000);
                     assertThat(json.get("newsletter").asBoolean()).isTrue();
                 });
+        await().atMost(WAIT).untilAsserted(() -> assertThat(given().get(ManagementInterface.url("/q/metrics")).asString())
+                .containsPattern("(?m)^normalizer_fan_out_truncated_total(\\{[^}]*})? [1-9]"));
     }
 
     @Test
