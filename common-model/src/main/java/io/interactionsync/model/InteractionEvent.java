@@ -1,12 +1,18 @@
 package io.interactionsync.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import java.time.Instant;
 import java.util.UUID;
 
 /**
  * One internal user × outside contact × message or meeting ({@link Topics#INTERACTION_EVENTS},
  * keyed by user id). Unique on (userId, source, remoteId, contactEmail, role).
+ *
+ * <p>{@code recipientCount}: for email, the message's distinct recipients (To + Cc, + Bcc on the sender's own copy);
+ * null for meetings and for events written before it existed. {@code recipientsTruncated}: the message had more
+ * recipients than the normalizer's fan-out cap, so only the sender and the first recipients became events.
  */
 public record InteractionEvent(
         int schemaVersion,
@@ -29,9 +35,20 @@ public record InteractionEvent(
         Classification classification,
         boolean newsletter,
         Meeting meeting,
-        boolean deleted) {
+        boolean deleted,
+        Integer recipientCount,
+        // Absent in events written before it existed (schema v1 stays backward compatible): read as false.
+        @JsonSetter(nulls = Nulls.AS_EMPTY) boolean recipientsTruncated) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /** This event with {@code deleted} set, every other component kept. */
+    public InteractionEvent withDeleted(boolean deleted) {
+        return deleted == this.deleted ? this : new InteractionEvent(schemaVersion, id, userId, accountId, provider,
+                source, kind, direction, contactEmail, contactName, role, occurredAt, remoteId, internetMessageId,
+                threadId, mailbox, viaSharedMailbox, classification, newsletter, meeting, deleted, recipientCount,
+                recipientsTruncated);
+    }
 
     public enum Kind {
         @JsonProperty("email") EMAIL,

@@ -64,13 +64,19 @@ class ContractRoundTripTests {
                                 InteractionEvent.Direction.MEETING, "bob@example.com", "Bob Smith",
                                 InteractionEvent.Role.ATTENDEE, AT, "evt-1", null, null, "alice@acme.test", false,
                                 InteractionEvent.Classification.PERSON, false,
-                                new InteractionEvent.Meeting(AT, AT.plusSeconds(1800), false, 3, "accepted", true), false)),
+                                new InteractionEvent.Meeting(AT, AT.plusSeconds(1800), false, 3, "accepted", true), false,
+                                null, false)),
                 Arguments.of(Contract.INTERACTION_EVENT, new InteractionEventDeserializer(),
                         new InteractionEvent(1, UUID.randomUUID(), "user-1", "acc-1", Provider.MICROSOFT,
                                 Source.OUTLOOK_MAIL, InteractionEvent.Kind.EMAIL, InteractionEvent.Direction.INBOUND,
                                 "news@list.example.com", null, InteractionEvent.Role.FROM, AT, "AAMk1",
                                 "<abc@list.example.com>", "conv-1", "shared@acme.test", true,
-                                InteractionEvent.Classification.BULK, true, null, false)),
+                                InteractionEvent.Classification.BULK, true, null, false, 12, false)),
+                Arguments.of(Contract.INTERACTION_EVENT, new InteractionEventDeserializer(),
+                        new InteractionEvent(1, UUID.randomUUID(), "user-1", "acc-1", Provider.GOOGLE, Source.GMAIL,
+                                InteractionEvent.Kind.EMAIL, InteractionEvent.Direction.OUTBOUND, "r1@example.com", null,
+                                InteractionEvent.Role.TO, AT, "18c2", "<mass@acme.test>", "18c2", "alice@acme.test",
+                                false, InteractionEvent.Classification.BULK, true, null, false, 10_000, true)),
                 Arguments.of(Contract.DEAD_LETTER, new DeadLetterDeserializer(),
                         new DeadLetter(1, "invalid_json", "Unexpected end-of-input", Topics.RAW_RECORDS, 3, 42L,
                                 "acc-1", "{\"op\":", "eyJvcCI6", AT)),
@@ -112,6 +118,34 @@ class ContractRoundTripTests {
 
         assertThat(deserializer.deserialize("t", bytes)).isEqualTo(value);
         assertThat(ContractSchemas.validate(contract, json(new String(bytes, StandardCharsets.UTF_8)))).isEmpty();
+    }
+
+    /** Schema v1 stays backward compatible: events written before the fan-out fields read with their defaults. */
+    @Test
+    void shouldReadInteractionEventsWrittenBeforeTheRecipientFields() {
+        String before = """
+                {"schemaVersion":1,"id":"6f1c2a8e-3f5b-4a51-9d51-0d6c1b9a0e11","userId":"user-1","accountId":"acc-1",
+                 "provider":"google","source":"gmail","kind":"email","direction":"inbound",
+                 "contactEmail":"bob@example.com","role":"from","occurredAt":"2026-11-24T10:00:00Z","remoteId":"18c1",
+                 "mailbox":"alice@acme.test","viaSharedMailbox":false,"classification":"person","newsletter":false,
+                 "deleted":false}""";
+        assertThat(ContractSchemas.validate(Contract.INTERACTION_EVENT, json(before))).isEmpty();
+
+        InteractionEvent read = new InteractionEventDeserializer().deserialize("t", before.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(read.recipientCount()).isNull();
+        assertThat(read.recipientsTruncated()).isFalse();
+        assertThat(read.contactEmail()).isEqualTo("bob@example.com");
+    }
+
+    @Test
+    void shouldRejectANegativeRecipientCount() {
+        ObjectNode event = (ObjectNode) json(new String(new JsonSerializer<InteractionEvent>().serialize("t",
+                (InteractionEvent) samples().skip(8).findFirst().orElseThrow().get()[2]), StandardCharsets.UTF_8));
+        assertThat(ContractSchemas.validate(Contract.INTERACTION_EVENT, event)).isEmpty();
+        event.put("recipientCount", -1);
+        assertThat(ContractSchemas.validate(Contract.INTERACTION_EVENT, event))
+                .anySatisfy(m -> assertThat(m).contains("recipientCount"));
     }
 
     @Test
@@ -166,6 +200,18 @@ class ContractRoundTripTests {
         ((ObjectNode) otherAlg.get("sealed")).put("alg", "A128CBC");
         ((ObjectNode) otherAlg.get("sealed")).remove("kid");
         assertThat(ContractSchemas.validate(Contract.RAW_RECORD, otherAlg)).hasSize(2);
+    }
+
+    @Test
+    void shouldKeepTheRecipientFieldsWhenAnEventIsMarkedDeleted() {
+        InteractionEvent truncated = (InteractionEvent) samples().skip(9).findFirst().orElseThrow().get()[2];
+
+        InteractionEvent deleted = truncated.withDeleted(true);
+
+        assertThat(deleted.deleted()).isTrue();
+        assertThat(deleted).usingRecursiveComparison().ignoringFields("deleted").isEqualTo(truncated);
+        assertThat(deleted.recipientCount()).isEqualTo(10_000);
+        assertThat(deleted.recipientsTruncated()).isTrue();
     }
 
     @Test

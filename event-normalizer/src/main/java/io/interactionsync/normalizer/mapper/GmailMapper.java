@@ -2,7 +2,6 @@ package io.interactionsync.normalizer.mapper;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.interactionsync.model.InteractionEvent;
-import io.interactionsync.model.InteractionEvent.Classification;
 import io.interactionsync.model.InteractionEvent.Direction;
 import io.interactionsync.model.InteractionEvent.Kind;
 import io.interactionsync.model.Provider;
@@ -36,6 +35,18 @@ import java.util.stream.Stream;
  */
 public final class GmailMapper implements RecordMapper {
 
+    private final int maxRecipients;
+
+    /** With the default fan-out cap ({@link Participants#DEFAULT_MAX_RECIPIENTS}). */
+    public GmailMapper() {
+        this(Participants.DEFAULT_MAX_RECIPIENTS);
+    }
+
+    /** @param maxRecipients the fan-out cap: recipients of one message that become events, at most (R-B3) */
+    public GmailMapper(int maxRecipients) {
+        this.maxRecipients = maxRecipients;
+    }
+
     @Override
     public Source source() {
         return Source.GMAIL;
@@ -56,7 +67,9 @@ public final class GmailMapper implements RecordMapper {
 
     @Override
     public HistoryQuestions historyQuestions(RawRecord record, MailFacts m) {
-        return m == null ? HistoryQuestions.NONE : BulkClassifier.historyQuestions(m);
+        // A broadcast is bulk whatever the history says (R-B3 fan-out cap): nothing to ask.
+        return m == null || Participants.recipientCount(m) > maxRecipients ? HistoryQuestions.NONE
+                : BulkClassifier.historyQuestions(m);
     }
 
     @Override
@@ -67,26 +80,28 @@ public final class GmailMapper implements RecordMapper {
         if (skip.isPresent()) {
             return Mapping.skipped(skip.get(), m.droppedAddresses());
         }
-        List<Participant> outside = Participants.outside(m, outbound, ctx);
-        if (outside.isEmpty()) {
+        Participants.Outside outside = Participants.outside(m, outbound, ctx, maxRecipients);
+        if (outside.participants().isEmpty()) {
             return Mapping.skipped(SkipReason.ALL_INTERNAL, m.droppedAddresses());
         }
         Instant occurredAt = occurredAt(payload, m.headers());
-        BulkClassifier.Verdict verdict = BulkClassifier.classify(m, outbound, ctx.history());
+        BulkClassifier.Verdict verdict = outside.truncated() ? BulkClassifier.broadcast()
+                : BulkClassifier.classify(m, outbound, ctx.history());
         String messageId = internetMessageId(record, m);
         String threadId = Text.clean(text(payload, "threadId"));
         if (threadId != null && !Text.isSafeId(threadId)) {
             threadId = null;
         }
-        List<InteractionEvent> events = new ArrayList<>(outside.size());
-        for (Participant p : outside) {
+        List<InteractionEvent> events = new ArrayList<>(outside.participants().size());
+        for (Participant p : outside.participants()) {
             events.add(new InteractionEvent(InteractionEvent.SCHEMA_VERSION,
                     EventIds.of(record.userId(), Source.GMAIL, record.remoteId(), p.contactEmail(), p.role()),
                     record.userId(), record.accountId(), Provider.GOOGLE, Source.GMAIL, Kind.EMAIL,
                     outbound ? Direction.OUTBOUND : Direction.INBOUND,
                     p.contactEmail(), Text.clean(p.name()), p.role(), occurredAt, record.remoteId(), messageId, threadId,
                     record.mailbox(), record.sharedMailbox(),
-                    outbound ? Classification.PERSON : verdict.classification(), verdict.newsletter(), null, false));
+                    verdict.classification(), verdict.newsletter(), null, false, outside.recipientCount(),
+                    outside.truncated()));
         }
         return new Mapping(List.copyOf(events), null, m.droppedAddresses());
     }

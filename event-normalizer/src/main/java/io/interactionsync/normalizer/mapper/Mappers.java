@@ -1,6 +1,7 @@
 package io.interactionsync.normalizer.mapper;
 
 import io.interactionsync.model.Source;
+import io.interactionsync.normalizer.rules.Participants;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -16,10 +17,18 @@ public final class Mappers {
         }
     }
 
-    /** Every mapper implemented so far. */
+    /** Every mapper implemented so far, with the default fan-out cap. */
     public static Mappers all() {
-        return new Mappers(new GmailMapper(), new GoogleCalendarMapper(), new OutlookMailMapper(),
-                new OutlookCalendarMapper());
+        return all(Participants.DEFAULT_MAX_RECIPIENTS);
+    }
+
+    /** Every mapper implemented so far; {@code maxRecipients}: the fan-out cap of the mail mappers (R-B3). */
+    public static Mappers all(int maxRecipients) {
+        if (maxRecipients < 1) {
+            throw new IllegalArgumentException("normalizer.fan-out.max-recipients must be at least 1, was " + maxRecipients);
+        }
+        return new Mappers(new GmailMapper(maxRecipients), new GoogleCalendarMapper(),
+                new OutlookMailMapper(maxRecipients), new OutlookCalendarMapper());
     }
 
     public Optional<RecordMapper> forSource(Source source) {

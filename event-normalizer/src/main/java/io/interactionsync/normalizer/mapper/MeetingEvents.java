@@ -92,7 +92,8 @@ final class MeetingEvents {
                     EventIds.of(record.userId(), source, record.remoteId(), g.contactEmail(), g.role()),
                     record.userId(), record.accountId(), provider, source, Kind.MEETING, Direction.MEETING,
                     g.contactEmail(), Text.clean(g.name()), g.role(), facts.start(), record.remoteId(), messageId,
-                    threadId, record.mailbox(), record.sharedMailbox(), Classification.PERSON, false, meeting, false));
+                    threadId, record.mailbox(), record.sharedMailbox(), Classification.PERSON, false, meeting, false,
+                    null, false));
         }
         return new Mapping(List.copyOf(events), null, droppedAddresses);
     }

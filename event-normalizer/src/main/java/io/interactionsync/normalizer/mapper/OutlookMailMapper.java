@@ -4,7 +4,6 @@ import static io.interactionsync.normalizer.mapper.MeetingEvents.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.interactionsync.model.InteractionEvent;
-import io.interactionsync.model.InteractionEvent.Classification;
 import io.interactionsync.model.InteractionEvent.Direction;
 import io.interactionsync.model.InteractionEvent.Kind;
 import io.interactionsync.model.Provider;
@@ -51,6 +50,18 @@ public final class OutlookMailMapper implements RecordMapper {
     private static final Set<String> WELL_KNOWN_FOLDERS = Set.of("inbox", "sentitems", "drafts", "junkemail",
             "deleteditems", "archive");
 
+    private final int maxRecipients;
+
+    /** With the default fan-out cap ({@link Participants#DEFAULT_MAX_RECIPIENTS}). */
+    public OutlookMailMapper() {
+        this(Participants.DEFAULT_MAX_RECIPIENTS);
+    }
+
+    /** @param maxRecipients the fan-out cap: recipients of one message that become events, at most (R-B3) */
+    public OutlookMailMapper(int maxRecipients) {
+        this.maxRecipients = maxRecipients;
+    }
+
     @Override
     public Source source() {
         return Source.OUTLOOK_MAIL;
@@ -85,7 +96,10 @@ public final class OutlookMailMapper implements RecordMapper {
 
     @Override
     public HistoryQuestions historyQuestions(RawRecord record, MailFacts parsed) {
-        return parsed == null ? HistoryQuestions.NONE : BulkClassifier.historyQuestions(parsed);
+        // A broadcast is bulk whatever the history says (R-B3 fan-out cap): nothing to ask. The Bcc of the owner's copy
+        // is not counted yet (ownCopy is decided later), so a message only Bcc takes over the cap still asks.
+        return parsed == null || Participants.recipientCount(parsed) > maxRecipients ? HistoryQuestions.NONE
+                : BulkClassifier.historyQuestions(parsed);
     }
 
     @Override
@@ -100,26 +114,28 @@ public final class OutlookMailMapper implements RecordMapper {
         if (skip.isPresent()) {
             return Mapping.skipped(skip.get(), m.droppedAddresses());
         }
-        List<Participant> outside = Participants.outside(m, outbound, ctx);
-        if (outside.isEmpty()) {
+        Participants.Outside outside = Participants.outside(m, outbound, ctx, maxRecipients);
+        if (outside.participants().isEmpty()) {
             return Mapping.skipped(SkipReason.ALL_INTERNAL, m.droppedAddresses());
         }
         Instant occurredAt = occurredAt(payload, m.headers(), outbound);
-        BulkClassifier.Verdict verdict = BulkClassifier.classify(m, outbound, ctx.history());
+        BulkClassifier.Verdict verdict = outside.truncated() ? BulkClassifier.broadcast()
+                : BulkClassifier.classify(m, outbound, ctx.history());
         String messageId = internetMessageId(record, payload, m);
         String threadId = Text.clean(text(payload, "conversationId"));
         if (threadId != null && !Text.isSafeId(threadId)) {
             threadId = null;
         }
-        List<InteractionEvent> events = new ArrayList<>(outside.size());
-        for (Participant p : outside) {
+        List<InteractionEvent> events = new ArrayList<>(outside.participants().size());
+        for (Participant p : outside.participants()) {
             events.add(new InteractionEvent(InteractionEvent.SCHEMA_VERSION,
                     EventIds.of(record.userId(), Source.OUTLOOK_MAIL, record.remoteId(), p.contactEmail(), p.role()),
                     record.userId(), record.accountId(), Provider.MICROSOFT, Source.OUTLOOK_MAIL, Kind.EMAIL,
                     outbound ? Direction.OUTBOUND : Direction.INBOUND,
                     p.contactEmail(), Text.clean(p.name()), p.role(), occurredAt, record.remoteId(), messageId, threadId,
                     record.mailbox(), record.sharedMailbox(),
-                    outbound ? Classification.PERSON : verdict.classification(), verdict.newsletter(), null, false));
+                    verdict.classification(), verdict.newsletter(), null, false, outside.recipientCount(),
+                    outside.truncated()));
         }
         return new Mapping(List.copyOf(events), null, m.droppedAddresses());
     }

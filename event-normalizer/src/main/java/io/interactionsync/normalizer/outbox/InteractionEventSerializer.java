@@ -28,7 +28,8 @@ public final class InteractionEventSerializer extends StdSerializer<InteractionE
             VIA_SHARED_MAILBOX = name("viaSharedMailbox"), CLASSIFICATION = name("classification"),
             NEWSLETTER = name("newsletter"), MEETING = name("meeting"), DELETED = name("deleted"),
             START_AT = name("startAt"), END_AT = name("endAt"), ALL_DAY = name("allDay"),
-            ATTENDEE_COUNT = name("attendeeCount"), RESPONSE_STATUS = name("responseStatus"), PARTIAL = name("partial");
+            ATTENDEE_COUNT = name("attendeeCount"), RESPONSE_STATUS = name("responseStatus"), PARTIAL = name("partial"),
+            RECIPIENT_COUNT = name("recipientCount"), RECIPIENTS_TRUNCATED = name("recipientsTruncated");
 
     public InteractionEventSerializer() {
         super(InteractionEvent.class);
@@ -76,6 +77,12 @@ public final class InteractionEventSerializer extends StdSerializer<InteractionE
         }
         g.writeFieldName(DELETED);
         g.writeBoolean(e.deleted());
+        if (e.recipientCount() != null) {
+            g.writeFieldName(RECIPIENT_COUNT);
+            g.writeNumber(e.recipientCount());
+        }
+        g.writeFieldName(RECIPIENTS_TRUNCATED);
+        g.writeBoolean(e.recipientsTruncated());
         g.writeEndObject();
     }
 

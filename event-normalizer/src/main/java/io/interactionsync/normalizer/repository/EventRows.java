@@ -16,7 +16,7 @@ public final class EventRows {
     public static final String COLUMNS = "id, user_id, account_id, provider, source, kind, direction, contact_email, "
             + "contact_name, role, occurred_at, remote_id, internet_message_id, thread_id, mailbox, via_shared_mailbox, "
             + "classification, newsletter, meeting_start_at, meeting_end_at, meeting_all_day, meeting_attendee_count, "
-            + "meeting_response_status, meeting_partial, deleted";
+            + "meeting_response_status, meeting_partial, recipient_count, recipients_truncated, deleted";
 
     private EventRows() {
     }
@@ -39,7 +39,8 @@ public final class EventRows {
                 r.getString("internet_message_id"), r.getString("thread_id"), r.getString("mailbox"),
                 r.getBoolean("via_shared_mailbox"),
                 enumOf(InteractionEvent.Classification.class, r.getString("classification")),
-                r.getBoolean("newsletter"), meeting, r.getBoolean("deleted"));
+                r.getBoolean("newsletter"), meeting, r.getBoolean("deleted"), r.getInteger("recipient_count"),
+                r.getBoolean("recipients_truncated"));
     }
 
     /**
@@ -56,7 +57,7 @@ public final class EventRows {
         return new InteractionEvent(e.schemaVersion(), e.id(), e.userId(), e.accountId(), e.provider(), e.source(),
                 e.kind(), e.direction(), e.contactEmail(), e.contactName(), e.role(), micros(e.occurredAt()),
                 e.remoteId(), e.internetMessageId(), e.threadId(), e.mailbox(), e.viaSharedMailbox(),
-                e.classification(), e.newsletter(), meeting, e.deleted());
+                e.classification(), e.newsletter(), meeting, e.deleted(), e.recipientCount(), e.recipientsTruncated());
     }
 
     private static boolean isMicros(java.time.Instant i) {

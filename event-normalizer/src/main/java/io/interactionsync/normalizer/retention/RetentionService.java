@@ -113,7 +113,7 @@ public class RetentionService {
     private Uni<Void> user(String userId, Instant cutoff, Progress progress) {
         int limit = config.retention().batchSize();
         return pool.withTransaction(c -> retention.deleteOlder(c, userId, cutoff, limit).call(deleted -> {
-                    List<InteractionEvent> live = deleted.stream().filter(e -> !e.deleted()).map(RetentionService::asDeleted)
+                    List<InteractionEvent> live = deleted.stream().filter(e -> !e.deleted()).map(e -> e.withDeleted(true))
                             .toList();
                     progress.batch(deleted.size(), live.size());
                     return outbox.append(c, OutboxMessage.events(live));
@@ -127,12 +127,6 @@ public class RetentionService {
                         : user(userId, cutoff, progress));
     }
 
-    static InteractionEvent asDeleted(InteractionEvent e) {
-        return new InteractionEvent(e.schemaVersion(), e.id(), e.userId(), e.accountId(), e.provider(), e.source(),
-                e.kind(), e.direction(), e.contactEmail(), e.contactName(), e.role(), e.occurredAt(), e.remoteId(),
-                e.internetMessageId(), e.threadId(), e.mailbox(), e.viaSharedMailbox(), e.classification(),
-                e.newsletter(), e.meeting(), true);
-    }
 
     /** Counters of a run; a progress line and row every 30 s. */
     private final class Progress {

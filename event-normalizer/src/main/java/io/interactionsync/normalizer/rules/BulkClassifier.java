@@ -45,6 +45,14 @@ public final class BulkClassifier {
     private record Base(int score, List<String> signals, boolean listFired, boolean roleSender) {
     }
 
+    /**
+     * R-B3 fan-out cap: a message to more recipients than the cap is a broadcast, not a relationship — bulk and a
+     * newsletter whichever way it goes (the user's own mass mailing too), whatever the headers and history say.
+     */
+    public static Verdict broadcast() {
+        return new Verdict(Classification.BULK, 0, List.of("fan-out-cap"));
+    }
+
     /** Classifies an inbound message from {@code m.from()}; outbound mail is written by the user: person. */
     public static Verdict classify(MailFacts m, boolean outbound, History history) {
         if (outbound) {

@@ -230,10 +230,11 @@ public final class BatchNormalizer {
      * no_events, expired — every event older than the retention window —, delete, stale, dead_letter, erased;
      * source {@code unknown} when the envelope could not be read). {@code erased}: records dropped because their data
      * was erased, by reason ({@code key_erased}, {@code account_erased}). {@code blocked}: events not produced because
-     * their contact is on the user's or the team's blocklist.
+     * their contact is on the user's or the team's blocklist. {@code fanOutTruncated}: messages above the fan-out cap
+     * (R-B3), whose recipients beyond it became no events.
      */
     public record Stats(int records, int deletes, Map<SkipReason, Integer> skipped, int droppedAddresses, int stale,
-                        Map<String, Integer> outcomes, Map<String, Integer> erased, int blocked) {
+                        Map<String, Integer> outcomes, Map<String, Integer> erased, int blocked, int fanOutTruncated) {
     }
 
     /** Why a record was dropped unread: its data key was destroyed at the connector. */
@@ -495,6 +496,7 @@ public final class BatchNormalizer {
         Map<String, Blocklists.Matcher> blockedByUser = new HashMap<>(); // per user: own list ∪ the teams' lists
         Map<String, Set<String>> owners = batchOwners;
         int blocked = 0;
+        int fanOutTruncated = 0;
         for (Parsed v : current) {
             List<RawRecord> attributed = attributions(v.record(), lookups);
             if (v.record().sharedMailbox()) {
@@ -554,6 +556,7 @@ public final class BatchNormalizer {
                     mapped.put(new RemoteKey(rec.userId(), rec.source(), rec.remoteId()), events);
                 }
                 dropped += first.droppedAddresses();
+                fanOutTruncated += first.events().stream().anyMatch(InteractionEvent::recipientsTruncated) ? 1 : 0;
                 count(outcomes, v.record().source(), mapped.values().stream().anyMatch(l -> !l.isEmpty())
                         ? "events" : expired ? "expired" : "no_events");
                 if (first.skip() != null) {
@@ -590,7 +593,7 @@ public final class BatchNormalizer {
         return new Plan(desired, ownerAddresses, dead,
                 new Stats(prepared.records().size() + prepared.deadLetters().size()
                         + prepared.erased().values().stream().mapToInt(Integer::intValue).sum(), deletes, skipped,
-                        dropped, stale, outcomes, prepared.erased(), blocked), versions, mayHaveEvents,
+                        dropped, stale, outcomes, prepared.erased(), blocked, fanOutTruncated), versions, mayHaveEvents,
                 lookups.versions().keySet(), votes, keyed, dependents, sharedMailboxes, sentFolderMoved);
     }
 

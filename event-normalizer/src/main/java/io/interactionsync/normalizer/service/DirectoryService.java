@@ -241,10 +241,7 @@ public class DirectoryService {
 
     /** Erased rows as downstream learns of them: the same events with {@code deleted=true}. */
     private static List<InteractionEvent> asDeleted(List<InteractionEvent> rows) {
-        return rows.stream().map(e -> new InteractionEvent(e.schemaVersion(), e.id(), e.userId(), e.accountId(),
-                e.provider(), e.source(), e.kind(), e.direction(), e.contactEmail(), e.contactName(), e.role(),
-                e.occurredAt(), e.remoteId(), e.internetMessageId(), e.threadId(), e.mailbox(), e.viaSharedMailbox(),
-                e.classification(), e.newsletter(), e.meeting(), true)).toList();
+        return rows.stream().map(e -> e.withDeleted(true)).toList();
     }
 
     /**
@@ -348,11 +345,7 @@ public class DirectoryService {
     private Uni<Void> purge(SqlConnection conn, String accountId, String userId, List<Runnable> afterCommit) {
         return erasedAccounts.add(conn, accountId)
                 .flatMap(v -> events.deleteAccount(conn, accountId))
-                .flatMap(deleted -> outbox.append(conn, OutboxMessage.events(deleted.stream().map(e -> new InteractionEvent(
-                                e.schemaVersion(), e.id(), e.userId(), e.accountId(), e.provider(), e.source(), e.kind(),
-                                e.direction(), e.contactEmail(), e.contactName(), e.role(), e.occurredAt(), e.remoteId(),
-                                e.internetMessageId(), e.threadId(), e.mailbox(), e.viaSharedMailbox(), e.classification(),
-                                e.newsletter(), e.meeting(), true)).toList()))
+                .flatMap(deleted -> outbox.append(conn, OutboxMessage.events(asDeleted(deleted)))
                         .replaceWith(deleted.size()))
                 .call(n -> directory.forgetOwnerEvidence(conn, accountId))
                 .call(n -> versions.deleteAccount(conn, accountId))

@@ -65,6 +65,11 @@ public class NormalizerMetrics {
         registry.counter("normalizer_dropped_addresses_total").increment(n);
     }
 
+    /** Messages above the fan-out cap (R-B3): only the sender and the first recipients became events. */
+    public void fanOutTruncated(int n) {
+        registry.counter("normalizer_fan_out_truncated_total").increment(n);
+    }
+
     /** Events not produced because their contact is blocked (the user's or a team's blocklist). */
     public void blocked(int n) {
         registry.counter("normalizer_blocked_events_total").increment(n);

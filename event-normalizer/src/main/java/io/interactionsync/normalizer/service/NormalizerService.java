@@ -65,7 +65,7 @@ public class NormalizerService {
     private final RederiveRepository rederive;
     private final RederiveWorker rederiveWorker;
     private final RecordDecoder decoder = new RecordDecoder(Clock.systemUTC());
-    private final BatchNormalizer normalizer = new BatchNormalizer(decoder, Mappers.all());
+    private final BatchNormalizer normalizer;
 
     public NormalizerService(Pool pool, EventRepository events, DirectoryRepository directory, OutboxRepository outbox,
                              OutboxRelay relay, VersionRepository versions, DeadLetteredRepository deadLettered,
@@ -86,6 +86,7 @@ public class NormalizerService {
         this.relay = relay;
         this.metrics = metrics;
         this.config = config;
+        this.normalizer = new BatchNormalizer(decoder, Mappers.all(config.fanOut().maxRecipients()));
     }
 
     /**
@@ -439,6 +440,7 @@ public class NormalizerService {
         metrics.deletes(plan.stats().deletes());
         metrics.droppedAddresses(plan.stats().droppedAddresses());
         metrics.blocked(plan.stats().blocked());
+        metrics.fanOutTruncated(plan.stats().fanOutTruncated());
         plan.stats().skipped().forEach(metrics::skipped);
         plan.stats().outcomes().forEach(metrics::outcome);
         plan.stats().erased().forEach(metrics::erased);

@@ -16,6 +16,7 @@ import io.interactionsync.model.RawRecord;
 import io.interactionsync.model.Source;
 import io.interactionsync.normalizer.mapper.Mappers;
 import io.interactionsync.normalizer.parse.AddressKeys;
+import io.interactionsync.normalizer.rules.Participants;
 import io.interactionsync.normalizer.service.BatchNormalizer;
 import io.interactionsync.normalizer.service.BatchNormalizer.Lookups;
 import io.interactionsync.normalizer.service.BatchNormalizer.Plan;
@@ -66,6 +67,9 @@ import org.junit.jupiter.api.Test;
  * from the mappers, and each test also checks that the sample holds the case it is about.
  */
 class CapturedPayloadsTests {
+
+    /** The fan-out cap of {@code Mappers.all()} (R-B3, issue 18): more recipients than this make a broadcast. */
+    private static final int FAN_OUT_CAP = Participants.DEFAULT_MAX_RECIPIENTS;
 
     /** Senders provider-emulator's generator plants as newsletters (generate/Vocabulary.NEWSLETTERS). */
     private static final Set<String> NEWSLETTER_SENDERS = Set.of("newsletter@mail.saasweekly.example",
@@ -454,6 +458,33 @@ class CapturedPayloadsTests {
     }
 
     @Test
+    void rB3_messagesAboveTheFanOutCapKeepTheSenderAndTheFirstRecipientsAsBulk() {
+        int broadcasts = 0;
+        int counted = 0;
+        for (Captured r : records) {
+            if (!r.mail() || !r.upsert() || eventsOf(r).isEmpty()) {
+                continue;
+            }
+            Mail m = Mail.of(r);
+            for (InteractionEvent e : eventsOf(r)) {
+                assertThat(e.recipientCount()).as("%s", r).isEqualTo(m.recipientCount());
+                assertThat(e.recipientsTruncated()).as("%s", r).isEqualTo(m.broadcast());
+                if (m.broadcast()) {
+                    assertThat(e.classification()).as("%s", r).isEqualTo(Classification.BULK);
+                    assertThat(e.newsletter()).as("%s", r).isTrue();
+                }
+            }
+            counted++;
+            if (m.broadcast()) {
+                assertThat(eventsOf(r)).as("%s", r).hasSizeLessThanOrEqualTo(FAN_OUT_CAP + 1);
+                broadcasts++;
+            }
+        }
+        assertThat(counted).isGreaterThan(100);
+        assertThat(broadcasts).as("the generator's many-recipients mail (107 recipients)").isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
     void rB4_bccOnlyFromTheSendersOwnCopy() {
         List<Captured> withBcc = new ArrayList<>();
         for (Captured r : records) {
@@ -586,7 +617,7 @@ class CapturedPayloadsTests {
             Mail m = Mail.of(r);
             boolean humanWithoutListHeaders = m.from() != null && !automatedSender(m.from())
                     && m.headers().keySet().stream().noneMatch(h -> LIST_HEADERS.matcher(h).matches());
-            if (m.outbound() || humanWithoutListHeaders) {
+            if ((m.outbound() || humanWithoutListHeaders) && !m.broadcast()) { // a broadcast is bulk (R-B3 cap)
                 for (InteractionEvent e : eventsOf(r)) {
                     assertThat(e.classification()).as("%s", r).isEqualTo(Classification.PERSON);
                     assertThat(e.newsletter()).as("%s", r).isFalse();
@@ -596,7 +627,8 @@ class CapturedPayloadsTests {
         }
         assertThat(people).isGreaterThan(50);
         assertThat(allEvents().stream().filter(InteractionEvent::newsletter))
-                .allSatisfy(e -> assertThat(automatedSender(e.contactEmail()) || isListPoster(e)).as("%s", e).isTrue());
+                .allSatisfy(e -> assertThat(automatedSender(e.contactEmail()) || isListPoster(e) || e.recipientsTruncated())
+                        .as("%s", e).isTrue());
     }
 
     @Test
@@ -859,25 +891,40 @@ class CapturedPayloadsTests {
             return all;
         }
 
-        /** R-B3/R-B4/R-B2 and the hard skips that apply to the generated data (R-C2, R-C4), as "address role". */
+        /** The distinct recipients: To + Cc, + Bcc on the sender's own copy (R-B4), colleagues included. */
+        int recipientCount() {
+            Set<String> all = new HashSet<>(to);
+            all.addAll(cc);
+            if (ownCopy) {
+                all.addAll(bcc);
+            }
+            return all.size();
+        }
+
+        /** More recipients than the fan-out cap (R-B3): a broadcast. */
+        boolean broadcast() {
+            return recipientCount() > FAN_OUT_CAP;
+        }
+
+        /**
+         * R-B3/R-B4/R-B2 and the hard skips that apply to the generated data (R-C2, R-C4), as "address role"; a
+         * broadcast keeps the sender and the first {@link #FAN_OUT_CAP} outside recipients (To, Cc, Bcc order).
+         */
         Set<String> expectedContacts() {
             Set<String> out = new LinkedHashSet<>();
             if (isAutoSubmitted(this) || CALENDAR_MAILERS.contains(from)) {
                 return out;
             }
-            if (outbound) {
-                to.stream().filter(a -> !internal(a)).forEach(a -> out.add(a + " TO"));
-                cc.stream().filter(a -> !internal(a)).forEach(a -> out.add(a + " CC"));
-                if (ownCopy) {
-                    bcc.stream().filter(a -> !internal(a)).forEach(a -> out.add(a + " BCC"));
-                }
-            } else {
-                if (from != null && !internal(from)) {
-                    out.add(from + " FROM");
-                }
-                to.stream().filter(a -> !internal(a)).forEach(a -> out.add(a + " TO"));
-                cc.stream().filter(a -> !internal(a)).forEach(a -> out.add(a + " CC"));
+            if (!outbound && from != null && !internal(from)) {
+                out.add(from + " FROM");
             }
+            Set<String> recipients = new LinkedHashSet<>();
+            to.stream().filter(a -> !internal(a)).forEach(a -> recipients.add(a + " TO"));
+            cc.stream().filter(a -> !internal(a)).forEach(a -> recipients.add(a + " CC"));
+            if (outbound && ownCopy) {
+                bcc.stream().filter(a -> !internal(a)).forEach(a -> recipients.add(a + " BCC"));
+            }
+            recipients.stream().limit(broadcast() ? FAN_OUT_CAP : Long.MAX_VALUE).forEach(out::add);
             return out;
         }
 

@@ -191,6 +191,57 @@ class NormalizerPipelineIT {
         assertThat(LZ4Factory.fastestInstance()).hasToString("LZ4Factory:JNI");
     }
 
+    /**
+     * Issue 18 item 5 (R-B3 fan-out cap, default 100): a message to 10,000 recipients becomes the sender's event and
+     * the first 100 recipients', classified bulk and flagged truncated with the full count; the partition goes on.
+     */
+    @Test
+    void aMessageToTenThousandRecipientsBecomesAtMostTheCapPlusOneEvents() {
+        Who who = Who.fresh();
+        StringBuilder to = new StringBuilder(who.mailbox());
+        for (int i = 1; i < 10_000; i++) {
+            to.append(", r").append(i).append("@broadcast.example");
+        }
+        send(who, who.upsert(message("mass-1").labels("INBOX").from("Sender <sender@broadcast.example>").to(to.toString())));
+        // same key, same partition: the record after it is processed too
+        send(who, who.upsert(message("after-1").labels("INBOX").from("jane@client.example").to(who.mailbox())));
+
+        await().atMost(WAIT).until(() -> Db.count("select count(*) from normalizer.interaction_events "
+                + "where user_id = ? and remote_id = 'after-1'", who.user()) == 1);
+        List<Map<String, Object>> mass = Db.rows("select role, contact_email, classification, newsletter, "
+                + "recipient_count, recipients_truncated from normalizer.interaction_events where user_id = ? "
+                + "and remote_id = 'mass-1' and not deleted order by role, contact_email", who.user());
+        assertThat(mass).hasSize(101); // ≤ cap + 1: the sender and the first 100 To (the user's own address is not one)
+        assertThat(mass).filteredOn(r -> "from".equals(r.get("role"))).singleElement()
+                .satisfies(r -> assertThat(r.get("contact_email")).isEqualTo("sender@broadcast.example"));
+        assertThat(mass).filteredOn(r -> "to".equals(r.get("role"))).extracting(r -> r.get("contact_email"))
+                .contains("r1@broadcast.example", "r100@broadcast.example").doesNotContain("r101@broadcast.example");
+        assertThat(mass).allSatisfy(r -> {
+            assertThat(r.get("classification")).isEqualTo("bulk");
+            assertThat(r.get("newsletter")).isEqualTo(true);
+            assertThat(r.get("recipient_count")).isEqualTo(10_000);
+            assertThat(r.get("recipients_truncated")).isEqualTo(true);
+        });
+        assertThat(Db.rows("select classification, recipient_count, recipients_truncated from normalizer.interaction_events "
+                + "where user_id = ? and remote_id = 'after-1'", who.user())).singleElement().satisfies(r -> {
+            assertThat(r.get("classification")).isEqualTo("person");
+            assertThat(r.get("recipient_count")).isEqualTo(1);
+            assertThat(r.get("recipients_truncated")).isEqualTo(false);
+        });
+
+        List<JsonNode> out = published(who, 102).stream().map(r -> readTree(r.value())).toList();
+        assertThat(out).hasSize(102).allSatisfy(json ->
+                assertThat(ContractSchemas.validate(Contract.INTERACTION_EVENT, json)).isEmpty());
+        assertThat(out).filteredOn(json -> "mass-1".equals(json.get("remoteId").asText())).hasSize(101)
+                .allSatisfy(json -> {
+                    assertThat(json.get("recipientsTruncated").asBoolean()).isTrue();
+                    assertThat(json.get("recipientCount").asInt()).isEqualTo(10_000);
+                    assertThat(json.get("newsletter").asBoolean()).isTrue();
+                });
+        await().atMost(WAIT).untilAsserted(() -> assertThat(given().get(ManagementInterface.url("/q/metrics")).asString())
+                .containsPattern("(?m)^normalizer_fan_out_truncated_total(\\{[^}]*})? [1-9]"));
+    }
+
     @Test
     void redeliveredRecordsCreateNoDuplicateRowsOrEvents() {
         Who who = Who.fresh();

@@ -19,6 +19,8 @@ import io.interactionsync.normalizer.rules.SkipReason;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** NORMALIZATION-RULES §B, §C, §E on Gmail format=metadata messages. */
@@ -107,6 +109,67 @@ class GmailMapperTests {
         Mapping m = map(message("m").labels("INBOX").from("bob@acme.test").to("alice@acme.test").cc("carol@acme.io").record());
         assertThat(m.events()).isEmpty();
         assertThat(m.skip()).isEqualTo(SkipReason.ALL_INTERNAL);
+    }
+
+    @Test
+    void R_B3_fanOutAboveTheCapKeepsSenderAndFirstNRecipientsAsBulk() {
+        GmailMapper capped = new GmailMapper(3);
+        // 6 distinct recipients (2 of them colleagues, one repeated in Cc), cap 3: the sender and the first 3 outside
+        RawRecord broadcast = message("m").labels("INBOX").from("Jane <jane@client.example>")
+                .to("alice@acme.test, bob@acme.test, r1@x.example, R2 <r2@x.example>, r3@x.example")
+                .cc("r1@x.example, r4@x.example").header("List-Id", "<all.x.example>").record();
+        Mapping in = capped.map(broadcast, ctx(history(Set.of("jane@client.example"), Set.of())));
+        assertThat(contacts(in)).containsExactly("from:jane@client.example", "to:r1@x.example", "to:r2@x.example",
+                "to:r3@x.example");
+        assertThat(in.events()).allSatisfy(e -> {
+            assertThat(e.direction()).isEqualTo(Direction.INBOUND);
+            // bulk whatever history says: the user wrote to Jane (would be `list`), yet a broadcast is no relationship
+            assertThat(e.classification()).isEqualTo(Classification.BULK);
+            assertThat(e.newsletter()).isTrue();
+            assertThat(e.recipientCount()).isEqualTo(6);
+            assertThat(e.recipientsTruncated()).isTrue();
+            assertThat(ContractSchemas.validate(ContractSchemas.Contract.INTERACTION_EVENT,
+                    Json.mapper().valueToTree(e))).isEmpty();
+        });
+        // its class cannot depend on history, so it asks none (and no history change re-derives it)
+        assertThat(capped.historyQuestions(broadcast, capped.facts(broadcast))).isEqualTo(RecordMapper.HistoryQuestions.NONE);
+
+        // the user's own mass mailing: To, Cc, then Bcc (own copy) in header order; bulk too, though outbound
+        Mapping out = capped.map(message("o").labels("SENT").from("alice@acme.test").to("r1@x.example")
+                .cc("r2@x.example").bcc("r3@x.example, r4@x.example").record(), ctx());
+        assertThat(contacts(out)).containsExactly("to:r1@x.example", "cc:r2@x.example", "bcc:r3@x.example");
+        assertThat(out.events()).allSatisfy(e -> {
+            assertThat(e.direction()).isEqualTo(Direction.OUTBOUND);
+            assertThat(e.classification()).isEqualTo(Classification.BULK);
+            assertThat(e.newsletter()).isTrue();
+            assertThat(e.recipientCount()).isEqualTo(4);
+            assertThat(e.recipientsTruncated()).isTrue();
+        });
+    }
+
+    @Test
+    void R_B3_fanOutAtTheCapIsNotTruncatedAndReceivedBccDoesNotCount() {
+        GmailMapper capped = new GmailMapper(3);
+        Mapping atCap = capped.map(message("m").labels("INBOX").from("jane@client.example")
+                .to("alice@acme.test, r1@x.example").cc("r2@x.example").bcc("r3@x.example, r4@x.example").record(), ctx());
+        assertThat(contacts(atCap)).containsExactly("from:jane@client.example", "to:r1@x.example", "cc:r2@x.example");
+        assertThat(atCap.events()).allSatisfy(e -> {
+            assertThat(e.classification()).isEqualTo(Classification.PERSON);
+            assertThat(e.newsletter()).isFalse();
+            assertThat(e.recipientCount()).isEqualTo(3);
+            assertThat(e.recipientsTruncated()).isFalse();
+        });
+    }
+
+    @Test
+    void R_B3_theDefaultCapIsOneHundredRecipients() {
+        String many = IntStream.range(0, 150).mapToObj(i -> "r" + i + "@x.example")
+                .collect(Collectors.joining(", "));
+        Mapping m = map(message("m").labels("INBOX").from("jane@client.example").to(many).record());
+        assertThat(m.events()).hasSize(101);
+        assertThat(contacts(m)).startsWith("from:jane@client.example", "to:r0@x.example").endsWith("to:r99@x.example");
+        assertThat(m.events()).allSatisfy(e -> assertThat(e.recipientsTruncated()).isTrue());
+        assertThat(m.events().get(0).recipientCount()).isEqualTo(150);
     }
 
     @Test

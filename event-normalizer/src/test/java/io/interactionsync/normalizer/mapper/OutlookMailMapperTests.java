@@ -106,6 +106,50 @@ class OutlookMailMapperTests {
     }
 
     @Test
+    void R_B3_fanOutAboveTheCapKeepsSenderAndFirstNRecipientsAsBulk() {
+        OutlookMailMapper capped = new OutlookMailMapper(2);
+        ObjectNode broadcast = inbound("f1");
+        add(broadcast, "toRecipients", "bob@acme.test", null);
+        add(broadcast, "toRecipients", "r1@x.example", "R1");
+        add(broadcast, "ccRecipients", "r2@x.example", null);
+        add(broadcast, "ccRecipients", "r3@x.example", null);
+        add(broadcast, "bccRecipients", "r4@x.example", null); // received copy: Bcc neither counted nor kept (R-B4)
+        Mapping in = capped.map(record(Source.OUTLOOK_MAIL, RawRecord.Op.UPSERT, broadcast), CTX);
+        assertThat(contacts(in)).containsExactly("from:jane@client.example", "to:r1@x.example", "cc:r2@x.example");
+        assertThat(in.events()).allSatisfy(e -> {
+            assertThat(e.classification()).isEqualTo(Classification.BULK);
+            assertThat(e.newsletter()).isTrue();
+            assertThat(e.recipientCount()).isEqualTo(5); // alice, bob, r1, r2, r3
+            assertThat(e.recipientsTruncated()).isTrue();
+            assertThat(ContractSchemas.validate(ContractSchemas.Contract.INTERACTION_EVENT,
+                    Json.mapper().valueToTree(e))).isEmpty();
+        });
+
+        // the owner's copy: its Bcc counts and is kept after To and Cc; an outbound broadcast is bulk too
+        ObjectNode sent = add(from(message("f2"), "alice@acme.test", null), "toRecipients", "r1@x.example", null);
+        add(sent, "bccRecipients", "r2@x.example", null);
+        add(sent, "bccRecipients", "r3@x.example", null);
+        Mapping out = capped.map(record(Source.OUTLOOK_MAIL, RawRecord.Op.UPSERT, sent), CTX);
+        assertThat(contacts(out)).containsExactly("to:r1@x.example", "bcc:r2@x.example");
+        assertThat(out.events()).allSatisfy(e -> {
+            assertThat(e.direction()).isEqualTo(Direction.OUTBOUND);
+            assertThat(e.classification()).isEqualTo(Classification.BULK);
+            assertThat(e.newsletter()).isTrue();
+            assertThat(e.recipientCount()).isEqualTo(3);
+            assertThat(e.recipientsTruncated()).isTrue();
+        });
+
+        // at the cap: every recipient, classified as usual, the count recorded
+        ObjectNode atCap = inbound("f3");
+        add(atCap, "ccRecipients", "r1@x.example", null);
+        assertThat(capped.map(record(Source.OUTLOOK_MAIL, RawRecord.Op.UPSERT, atCap), CTX).events()).allSatisfy(e -> {
+            assertThat(e.classification()).isEqualTo(Classification.PERSON);
+            assertThat(e.recipientCount()).isEqualTo(2);
+            assertThat(e.recipientsTruncated()).isFalse();
+        });
+    }
+
+    @Test
     void R_B4_bccOnlyOnTheSendersOwnCopy() {
         ObjectNode sent = add(from(message("m10"), "alice@acme.test", null), "toRecipients", "jane@client.example", null);
         add(sent, "bccRecipients", "lp@fund.example", null);

@@ -46,7 +46,7 @@ class InteractionEventSerializerTests {
         }
     }
 
-    /** Every enum value, nulls in every nullable field, instants with and without fractions, text needing escapes. */
+    /** Every enum value, nulls in every nullable field (recipientCount too), instants with and without fractions, text needing escapes. */
     private static List<InteractionEvent> events(Random r, int n) {
         String[] texts = {null, "", "Jörg \"JJ\" Müller", "a\\b\nc\u0001", "日本語 ✉", "plain", "x".repeat(300)};
         List<InteractionEvent> out = new ArrayList<>(n);
@@ -58,7 +58,7 @@ class InteractionEventSerializerTests {
                     pick(r, Direction.values()), pick(r, texts), pick(r, texts), pick(r, Role.values()),
                     r.nextInt(20) == 0 ? null : instant(r), pick(r, texts), pick(r, texts), pick(r, texts),
                     pick(r, texts), r.nextBoolean(), pick(r, Classification.values()), r.nextBoolean(), meeting,
-                    r.nextBoolean()));
+                    r.nextBoolean(), r.nextInt(3) == 0 ? null : r.nextInt(20_000), r.nextBoolean()));
         }
         return out;
     }
