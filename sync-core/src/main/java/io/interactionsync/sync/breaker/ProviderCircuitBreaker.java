@@ -27,8 +27,9 @@ public final class ProviderCircuitBreaker {
                            CircuitBreakerSettings settings) {
         this.name = name;
         this.providerWide = providerWide;
+        // A monotonic clock: a wall-clock jump must neither empty the window nor stretch it.
         this.window = new FailureWindow(settings.window(), settings.minimumCalls(), settings.failureRatio(),
-                settings.minimumAccounts(), System::currentTimeMillis);
+                settings.minimumAccounts(), () -> System.nanoTime() / 1_000_000);
         this.guard = Guard.create().withDescription(description)
                 .withCircuitBreaker()
                 .name(name)
