@@ -31,7 +31,7 @@ import io.interactionsync.testsupport.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.interactionsync.sync.breaker.ProviderCircuitBreakers;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -43,6 +43,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** 401 → one fresh token; reauth_required stops one account only; breakers count provider-wide failures only. */
@@ -79,8 +80,9 @@ class TokensAndBreakersIT {
     ConnectorClient connector;
 
     @Inject
-    CircuitBreakerMaintenance breakers;
+    ProviderCircuitBreakers breakers;
 
+    @BeforeEach
     @AfterEach
     void reset() {
         given().baseUri(emulator).delete("/_emulator/faults").then().statusCode(204);
@@ -129,14 +131,17 @@ class TokensAndBreakersIT {
     }
 
     @Test
-    void shouldOpenTheMailBreakerOnServerErrorsButNotOnOneMailboxsAccessDenied() throws Exception {
+    void shouldOpenTheMailBreakerOnServerErrorsOfSeveralMailboxesButNotOnOneMailboxsAccessDeniedOrErrors() throws Exception {
         Outlook denied = Outlook.standard(1, 0).load(emulator);
         String deniedAccount = FakeConnectorResource.register(denied.upn);
         Outlook broken = Outlook.standard(1, 0).load(emulator);
         String brokenAccount = FakeConnectorResource.register(broken.upn);
+        Outlook alsoBroken = Outlook.standard(1, 0).load(emulator);
+        String alsoBrokenAccount = FakeConnectorResource.register(alsoBroken.upn);
         given().baseUri(emulator).contentType(ContentType.JSON).body(Map.of("rules", List.of(
                 Map.of("provider", "microsoft", "pathRegex", "/messages/delta", "user", denied.upn, "status", 403),
-                Map.of("provider", "microsoft", "pathRegex", "/messages/delta", "user", broken.upn, "status", 500))))
+                Map.of("provider", "microsoft", "pathRegex", "/messages/delta", "user", broken.upn, "status", 500),
+                Map.of("provider", "microsoft", "pathRegex", "/messages/delta", "user", alsoBroken.upn, "status", 500))))
                 .put("/_emulator/faults").then().statusCode(200);
 
         GraphGateway deniedGraph = gateway(deniedAccount, denied.upn);
@@ -144,13 +149,20 @@ class TokensAndBreakersIT {
             assertThatThrownBy(() -> deniedGraph.mailDelta("inbox", null, null))
                     .isInstanceOfSatisfying(GraphCallException.class, e -> assertThat(e.code()).isEqualTo("access_denied"));
         }
-        assertThat(breakers.currentState(GraphApi.MAIL_BREAKER)).isEqualTo(CircuitBreakerState.CLOSED);
+        assertThat(breakers.get(GraphApi.MAIL_BREAKER).state()).isEqualTo(CircuitBreakerState.CLOSED);
 
+        // One mailbox answering 500 on every attempt is that mailbox's trouble: its step gives up, the breaker stays closed.
         GraphGateway brokenGraph = gateway(brokenAccount, broken.upn);
         assertThatThrownBy(() -> brokenGraph.mailDelta("inbox", null, null))
+                .isInstanceOfSatisfying(RetryLaterException.class, e -> assertThat(e.getMessage()).doesNotContain("ms_graph_mail"));
+        assertThat(breakers.get(GraphApi.MAIL_BREAKER).state()).isEqualTo(CircuitBreakerState.CLOSED);
+
+        // A second mailbox failing the same way makes it provider-wide.
+        GraphGateway alsoBrokenGraph = gateway(alsoBrokenAccount, alsoBroken.upn);
+        assertThatThrownBy(() -> alsoBrokenGraph.mailDelta("inbox", null, null))
                 .isInstanceOfSatisfying(RetryLaterException.class, e -> assertThat(e.getMessage()).contains("ms_graph_mail"));
-        assertThat(breakers.currentState(GraphApi.MAIL_BREAKER)).isEqualTo(CircuitBreakerState.OPEN);
-        assertThat(breakers.currentState(GraphApi.CALENDAR_BREAKER)).isEqualTo(CircuitBreakerState.CLOSED);
+        assertThat(breakers.get(GraphApi.MAIL_BREAKER).state()).isEqualTo(CircuitBreakerState.OPEN);
+        assertThat(breakers.get(GraphApi.CALENDAR_BREAKER).state()).isEqualTo(CircuitBreakerState.CLOSED);
     }
 
     private GraphGateway gateway(String accountId, String mailbox) {

@@ -1,5 +1,7 @@
 package io.interactionsync.googlesync.metrics;
 
+import io.interactionsync.googlesync.client.calendar.CalendarApiClient;
+import io.interactionsync.googlesync.client.gmail.GmailApiClient;
 import io.interactionsync.googlesync.client.gmail.GmailMethod;
 import io.interactionsync.model.Source;
 import io.micrometer.core.instrument.Counter;
@@ -17,7 +19,7 @@ import java.time.Duration;
 public class SyncMetrics {
 
     /** Circuit breakers whose state is exported by name. */
-    public static final List<String> BREAKERS = List.of("google_gmail_metadata", "google_calendar");
+    public static final List<String> BREAKERS = List.of(GmailApiClient.BREAKER, CalendarApiClient.BREAKER);
 
     private final MeterRegistry registry;
 

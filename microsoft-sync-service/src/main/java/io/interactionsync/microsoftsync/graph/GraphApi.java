@@ -1,24 +1,35 @@
 package io.interactionsync.microsoftsync.graph;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.smallrye.faulttolerance.api.CircuitBreakerName;
-import jakarta.enterprise.context.ApplicationScoped;
+import io.interactionsync.sync.breaker.ProviderCircuitBreaker;
+import io.interactionsync.sync.breaker.ProviderCircuitBreakers;
+import io.quarkus.runtime.Startup;
+import jakarta.inject.Singleton;
 import java.time.Clock;
-import java.time.temporal.ChronoUnit;
-import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 
 /**
  * The one place every Graph SDK call goes through, guarded by the {@code ms_graph_mail} or {@code ms_graph_calendar}
- * circuit breaker. Per-mailbox failures come back as {@link GraphOutcome.Failed}; only {@link ProviderWideFailure}s
- * (5xx, timeouts, connection errors) count, so one user's revoked token or denied mailbox opens nothing.
+ * circuit breaker (sync-core's {@link ProviderCircuitBreaker}: a failure ratio over a time window, from several
+ * mailboxes). Per-mailbox failures come back as {@link GraphOutcome.Failed}; only {@link ProviderWideFailure}s (5xx,
+ * timeouts, connection errors) count, and only when several mailboxes see them, so one user's revoked token, denied
+ * or slow mailbox opens nothing.
  */
-@ApplicationScoped
+@Startup
+@Singleton
 public class GraphApi {
 
     public static final String MAIL_BREAKER = "ms_graph_mail";
     public static final String CALENDAR_BREAKER = "ms_graph_calendar";
 
     private final Clock clock = Clock.systemUTC();
+    private final ProviderCircuitBreaker mailBreaker;
+    private final ProviderCircuitBreaker calendarBreaker;
+
+    public GraphApi(ProviderCircuitBreakers breakers) {
+        this.mailBreaker = breakers.create(MAIL_BREAKER, GraphApi.class.getName() + ".mail", ProviderWideFailure.class);
+        this.calendarBreaker = breakers.create(CALENDAR_BREAKER, GraphApi.class.getName() + ".calendar",
+                ProviderWideFailure.class);
+    }
 
     /** A prepared SDK request returning the response body as JSON. */
     @FunctionalInterface
@@ -26,18 +37,14 @@ public class GraphApi {
         JsonNode execute();
     }
 
-    @CircuitBreaker(requestVolumeThreshold = 5, failureRatio = 0.5, delay = 120, delayUnit = ChronoUnit.SECONDS,
-            successThreshold = 1, failOn = ProviderWideFailure.class)
-    @CircuitBreakerName(MAIL_BREAKER)
-    public GraphOutcome mail(Call call) {
-        return run(call);
+    /** @param mailbox the mailbox read: provider-wide failures of one mailbox alone never open the breaker */
+    public GraphOutcome mail(String mailbox, Call call) {
+        return mailBreaker.call(mailbox, () -> run(call));
     }
 
-    @CircuitBreaker(requestVolumeThreshold = 5, failureRatio = 0.5, delay = 120, delayUnit = ChronoUnit.SECONDS,
-            successThreshold = 1, failOn = ProviderWideFailure.class)
-    @CircuitBreakerName(CALENDAR_BREAKER)
-    public GraphOutcome calendar(Call call) {
-        return run(call);
+    /** @param mailbox the mailbox read: provider-wide failures of one mailbox alone never open the breaker */
+    public GraphOutcome calendar(String mailbox, Call call) {
+        return calendarBreaker.call(mailbox, () -> run(call));
     }
 
     private GraphOutcome run(Call call) {

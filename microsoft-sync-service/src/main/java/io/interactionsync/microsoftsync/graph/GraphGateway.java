@@ -515,7 +515,7 @@ public final class GraphGateway {
                 request.headers.add("Authorization", "Bearer " + token);
                 request.headers.add("Prefer", IMMUTABLE_IDS);
                 GraphApi.Call call = () -> GraphClients.send(graph, request);
-                outcome = kind == Kind.MAIL ? this.api.mail(call) : this.api.calendar(call);
+                outcome = kind == Kind.MAIL ? this.api.mail(mailbox, call) : this.api.calendar(mailbox, call);
             } catch (CircuitBreakerOpenException e) {
                 metrics.request(api, "circuit_open");
                 throw new RetryLaterException("Graph circuit breaker " + (kind == Kind.MAIL ? GraphApi.MAIL_BREAKER

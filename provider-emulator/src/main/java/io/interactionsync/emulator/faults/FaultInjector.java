@@ -91,6 +91,11 @@ public final class FaultInjector {
         long delay = ctx.config().get().latencyMs() + (fired == null ? 0 : fired.latencyMs);
         FaultRule rule = fired;
         Runnable proceed = () -> {
+            if (rc.response().closed()) {
+                // The client gave up during the latency (its read timeout): serving it now would enter the per-user
+                // concurrency count with no end event left to leave it, and the user would stay "too many requests".
+                return;
+            }
             if (rule == null || rule.status == 0) {
                 rc.next();
             } else {

@@ -105,7 +105,7 @@ public class CalendarGateway {
             String token = tokens.token();
             GmailOutcome<T> outcome;
             try {
-                outcome = api.execute(() -> request.create(token).execute());
+                outcome = api.execute(accountId, () -> request.create(token).execute());
             } catch (CircuitBreakerOpenException e) {
                 throw new RetryLaterException("Calendar circuit breaker google_calendar is open",
                         clock.instant().plus(config.worker().retryDelay()), e);

@@ -122,7 +122,7 @@ public class GmailGateway implements GmailPort {
             String token = tokens.token();
             GmailOutcome<T> outcome;
             try {
-                outcome = api.execute(method, () -> request.create(token).execute());
+                outcome = api.execute(accountId, method, () -> request.create(token).execute());
             } catch (CircuitBreakerOpenException e) {
                 metrics.request(method, "circuit_open");
                 throw new RetryLaterException("Gmail circuit breaker google_gmail_metadata is open",

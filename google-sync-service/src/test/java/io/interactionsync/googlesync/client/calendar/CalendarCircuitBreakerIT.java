@@ -15,7 +15,7 @@ import io.interactionsync.testsupport.KafkaTestResource;
 import io.interactionsync.testsupport.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.interactionsync.sync.breaker.ProviderCircuitBreakers;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -37,13 +37,13 @@ class CalendarCircuitBreakerIT {
     CalendarApiClient api;
 
     @Inject
-    CircuitBreakerMaintenance breakers;
+    ProviderCircuitBreakers breakers;
 
     /** Starts from an empty window (earlier tests' calendar calls are in it) and leaves it closed. */
     @BeforeEach
     @AfterEach
     void resetTheBreaker() {
-        breakers.reset(BREAKER);
+        breakers.get(BREAKER).reset();
     }
 
     @Test
@@ -51,24 +51,25 @@ class CalendarCircuitBreakerIT {
         int[] statuses = {401, 404, 410};
         for (int i = 0; i < 21; i++) {
             int status = statuses[i % 3];
-            GmailOutcome<Object> outcome = api.execute(() -> {
+            GmailOutcome<Object> outcome = api.execute("acc-1", () -> {
                 throw error(status, "{\"code\":" + status + ",\"message\":\"m\",\"errors\":[{\"reason\":\"r\"}]}");
             });
             assertThat(outcome).isInstanceOf(GmailOutcome.UserFailure.class);
         }
-        assertThat(breakers.currentState(BREAKER)).isEqualTo(CircuitBreakerState.CLOSED);
+        assertThat(breakers.get(BREAKER).state()).isEqualTo(CircuitBreakerState.CLOSED);
     }
 
     @Test
     void shouldOpenWhenCalendarFailsForEveryoneWithoutOpeningGmails() {
         for (int i = 0; i < 5; i++) {
-            assertThatThrownBy(() -> api.execute(() -> {
+            String account = "acc-" + (i % 2);
+            assertThatThrownBy(() -> api.execute(account, () -> {
                 throw error(503, "{\"code\":503,\"message\":\"Backend Error\",\"errors\":[{\"reason\":\"backendError\"}]}");
             })).isInstanceOf(ProviderWideFailure.class);
         }
-        assertThat(breakers.currentState(BREAKER)).isEqualTo(CircuitBreakerState.OPEN);
-        assertThat(breakers.currentState("google_gmail_metadata")).isEqualTo(CircuitBreakerState.CLOSED);
-        assertThatThrownBy(() -> api.execute(() -> "never called")).isInstanceOf(CircuitBreakerOpenException.class);
+        assertThat(breakers.get(BREAKER).state()).isEqualTo(CircuitBreakerState.OPEN);
+        assertThat(breakers.get("google_gmail_metadata").state()).isEqualTo(CircuitBreakerState.CLOSED);
+        assertThatThrownBy(() -> api.execute("acc-3", () -> "never called")).isInstanceOf(CircuitBreakerOpenException.class);
     }
 
     private static GoogleJsonResponseException error(int status, String json) throws IOException {

@@ -2,6 +2,7 @@ package io.interactionsync.googlesync.client.gmail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.google.api.client.googleapis.json.GoogleJsonError;
 import com.google.api.client.googleapis.json.GoogleJsonResponseException;
@@ -13,15 +14,20 @@ import io.interactionsync.testsupport.KafkaTestResource;
 import io.interactionsync.testsupport.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.interactionsync.sync.breaker.ProviderCircuitBreakers;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.time.Duration;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The google_gmail_metadata breaker counts provider-wide failures only. */
+/**
+ * The google_gmail_metadata breaker counts provider-wide failures only, and only when they come from several accounts
+ * (sync-core's ProviderCircuitBreaker; the %test profile opens it for 2 s).
+ */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(PostgresTestResource.class)
@@ -34,35 +40,73 @@ class GmailCircuitBreakerIT {
     GmailApiClient api;
 
     @Inject
-    CircuitBreakerMaintenance breakers;
+    ProviderCircuitBreakers breakers;
 
+    /** Starts from an empty window (other tests' Gmail calls are in it) and leaves the breaker closed. */
+    @BeforeEach
     @AfterEach
     void closeTheBreakerForOtherTests() {
-        breakers.reset(BREAKER);
+        breakers.get(BREAKER).reset();
     }
 
     @Test
     void shouldNotOpenOnOneUsersUnauthorizedOrNotFound() {
         for (int i = 0; i < 20; i++) {
             int status = i % 2 == 0 ? 401 : 404;
-            GmailOutcome<Object> outcome = api.execute(GmailMethod.MESSAGES_GET, () -> {
+            GmailOutcome<Object> outcome = api.execute("acc-1", GmailMethod.MESSAGES_GET, () -> {
                 throw error(status, "{\"code\":" + status + ",\"message\":\"m\",\"errors\":[{\"reason\":\"r\"}]}");
             });
             assertThat(outcome).isInstanceOf(GmailOutcome.UserFailure.class);
         }
-        assertThat(breakers.currentState(BREAKER)).isEqualTo(CircuitBreakerState.CLOSED);
+        assertThat(breakers.get(BREAKER).state()).isEqualTo(CircuitBreakerState.CLOSED);
     }
 
     @Test
-    void shouldOpenWhenGmailFailsForEveryone() {
-        for (int i = 0; i < 5; i++) {
-            assertThatThrownBy(() -> api.execute(GmailMethod.MESSAGES_GET, () -> {
-                throw error(503, "{\"code\":503,\"message\":\"The service is currently unavailable.\",\"errors\":[{\"reason\":\"backendError\"}]}");
+    void shouldNotOpenOnOneAccountsServerErrorsAndTimeoutsHoweverMany() {
+        for (int i = 0; i < 20; i++) {
+            assertThatThrownBy(() -> api.execute("slow-account", GmailMethod.MESSAGES_GET, () -> {
+                throw i503();
+            })).isInstanceOf(ProviderWideFailure.class);
+            assertThatThrownBy(() -> api.execute("slow-account", GmailMethod.MESSAGES_GET, () -> {
+                throw new java.net.SocketTimeoutException("Read timed out");
             })).isInstanceOf(ProviderWideFailure.class);
         }
-        assertThat(breakers.currentState(BREAKER)).isEqualTo(CircuitBreakerState.OPEN);
-        assertThatThrownBy(() -> api.execute(GmailMethod.MESSAGES_GET, () -> "never called"))
+        assertThat(breakers.get(BREAKER).state()).isEqualTo(CircuitBreakerState.CLOSED);
+        assertThat(api.execute("other-account", GmailMethod.MESSAGES_GET, () -> "served"))
+                .isEqualTo(new GmailOutcome.Ok<>("served"));
+    }
+
+    @Test
+    void shouldOpenWhenGmailFailsForEveryoneThenProbeAndClose() {
+        for (int i = 0; i < 5; i++) {
+            String account = "acc-" + (i % 2);
+            assertThatThrownBy(() -> api.execute(account, GmailMethod.MESSAGES_GET, () -> {
+                throw i503();
+            })).isInstanceOf(ProviderWideFailure.class);
+        }
+        assertThat(breakers.get(BREAKER).state()).isEqualTo(CircuitBreakerState.OPEN);
+        assertThatThrownBy(() -> api.execute("acc-3", GmailMethod.MESSAGES_GET, () -> "never called"))
                 .isInstanceOf(CircuitBreakerOpenException.class);
+
+        // After the (test) delay one probe is let through; its provider-wide failure reopens at once.
+        await().atMost(Duration.ofSeconds(10)).until(() -> breakers.get(BREAKER).state() == CircuitBreakerState.HALF_OPEN);
+        assertThatThrownBy(() -> api.execute("acc-3", GmailMethod.MESSAGES_GET, () -> {
+            throw i503();
+        })).isInstanceOf(ProviderWideFailure.class);
+        assertThat(breakers.get(BREAKER).state()).isEqualTo(CircuitBreakerState.OPEN);
+
+        // A successful probe closes it, with an empty window: one more failure does not reopen it.
+        await().atMost(Duration.ofSeconds(10)).until(() -> breakers.get(BREAKER).state() == CircuitBreakerState.HALF_OPEN);
+        assertThat(api.execute("acc-3", GmailMethod.MESSAGES_GET, () -> "probe")).isEqualTo(new GmailOutcome.Ok<>("probe"));
+        assertThat(breakers.get(BREAKER).state()).isEqualTo(CircuitBreakerState.CLOSED);
+        assertThatThrownBy(() -> api.execute("acc-0", GmailMethod.MESSAGES_GET, () -> {
+            throw i503();
+        })).isInstanceOf(ProviderWideFailure.class);
+        assertThat(breakers.get(BREAKER).state()).isEqualTo(CircuitBreakerState.CLOSED);
+    }
+
+    private static GoogleJsonResponseException i503() throws IOException {
+        return error(503, "{\"code\":503,\"message\":\"The service is currently unavailable.\",\"errors\":[{\"reason\":\"backendError\"}]}");
     }
 
     private static GoogleJsonResponseException error(int status, String json) throws IOException {

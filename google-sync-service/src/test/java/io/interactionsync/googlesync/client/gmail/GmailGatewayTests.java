@@ -161,6 +161,6 @@ class GmailGatewayTests {
         ConnectorClient connector = new ConnectorClient(rest);
         AccessTokenHolder tokens = new AccessTokenHolder(connector, new AccountToken("acc-1", "u1", "google", "a@acme.test",
                 initialToken, Instant.now().plusSeconds(3600), List.of(GoogleScopes.GMAIL)), Clock.systemUTC());
-        return new GmailGatewayFactory(sync, new GmailApiClient(), new QuotaPacer(sync, metrics, (io.interactionsync.googlesync.pacing.SharedQuota) null), metrics).create(tokens);
+        return new GmailGatewayFactory(sync, new GmailApiClient(io.interactionsync.sync.breaker.ProviderCircuitBreaker.unguarded(GmailApiClient.BREAKER)), new QuotaPacer(sync, metrics, (io.interactionsync.googlesync.pacing.SharedQuota) null), metrics).create(tokens);
     }
 }
