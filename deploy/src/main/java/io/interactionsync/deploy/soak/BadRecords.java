@@ -45,12 +45,11 @@ public final class BadRecords {
     /**
      * {@code count} records of which {@code fanOut} carry {@code recipients} addresses in {@code To}; the rest cycle
      * through the other kinds (invalid JSON 20 %, invalid UTF-8 10 %, schema violations 30 %, broken headers 20 %, bad
-     * dates 20 %).
+     * dates 20 %); {@code now} is their {@code observedAt}.
      */
-    public static List<Bad> generate(long seed, int count, int fanOut, int recipients) {
+    public static List<Bad> generate(long seed, int count, int fanOut, int recipients, Instant now) {
         Random random = new Random(seed);
         List<Bad> out = new ArrayList<>(count);
-        Instant now = Instant.now();
         for (int i = 0; i < count; i++) {
             String account = ACCOUNT_PREFIX + (i % ACCOUNTS);
             String remoteId = "soak-bad-" + seed + "-" + i;

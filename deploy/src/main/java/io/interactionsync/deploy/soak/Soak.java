@@ -153,6 +153,12 @@ public final class Soak {
     private Instant chaosStart;
     /** The stack running now, stopped by Ctrl-C (the JVM's shutdown hook). */
     private volatile Stack current;
+    /** Threads of the chaos run's background work (recovery measurements, the malformed records' producer). */
+    private final java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "soak-background");
+        t.setDaemon(true);
+        return t;
+    });
 
     public Soak(Options options, Path root, PrintStream out) {
         this.options = options;
@@ -395,27 +401,10 @@ public final class Soak {
                 }
                 applyRules(false);
                 reconnectDue(false);
-                if (step == 1 && badRecords == null) {
-                    produceBadRecords();
-                } else if (step % 2 == 0 && !killQueue.isEmpty() && !recovering()) {
-                    kill(killQueue.removeFirst());
-                } else {
-                    switch (random.nextInt(8)) {
-                        case 0 -> {
-                            if (recovering()) {
-                                serverErrors();
-                            } else {
-                                kill(KILL_TARGETS.get(random.nextInt(KILL_TARGETS.size())));
-                            }
-                        }
-                        case 1 -> serverErrors();
-                        case 2 -> throttling();
-                        case 3 -> latency();
-                        case 4 -> expireCursors();
-                        case 5 -> revoke();
-                        case 6 -> omit();
-                        default -> serverErrors();
-                    }
+                try {
+                    nextFault(step);
+                } catch (RuntimeException e) {
+                    log("fault step failed (%s); going on", e.getMessage());
                 }
                 step++;
                 ManagedProcess.pause(Duration.ofMillis(1000 + random.nextInt(3000)));
@@ -425,9 +414,40 @@ public final class Soak {
             }
             rules.clear();
             applyRules(true);
-            reconnectDue(true);
             recovery.join();
+            for (int attempt = 0; attempt < 30 && !reconnects.isEmpty(); attempt++) {
+                reconnectDue(true);
+                if (!reconnects.isEmpty()) {
+                    ManagedProcess.pause(Duration.ofSeconds(2));
+                }
+            }
             badRecords.join();
+        }
+
+        /** Step 1: the malformed records; even steps: the next kill of the shuffled queue; otherwise at random. */
+        void nextFault(int step) {
+            if (step == 1 && badRecords == null) {
+                produceBadRecords();
+            } else if (step % 2 == 0 && !killQueue.isEmpty() && !recovering()) {
+                kill(killQueue.removeFirst());
+            } else {
+                switch (random.nextInt(8)) {
+                    case 0 -> {
+                        if (recovering()) {
+                            serverErrors();
+                        } else {
+                            kill(KILL_TARGETS.get(random.nextInt(KILL_TARGETS.size())));
+                        }
+                    }
+                    case 1 -> serverErrors();
+                    case 2 -> throttling();
+                    case 3 -> latency();
+                    case 4 -> expireCursors();
+                    case 5 -> revoke();
+                    case 6 -> omit();
+                    default -> serverErrors();
+                }
+            }
         }
 
         List<Produced> produced() {
@@ -438,9 +458,11 @@ public final class Soak {
 
         /** The last kill's recovery measurement (back, resumed), running beside the other faults. */
         CompletableFuture<Void> recovery = CompletableFuture.completedFuture(null);
+        /** Whether the last killed process is back (ready): the next kill waits for it, not for its work to resume. */
+        volatile boolean lastKillBack = true;
 
         boolean recovering() {
-            return !recovery.isDone();
+            return !lastKillBack;
         }
 
         /** kill -9 now; how long until it is back and its work resumed is measured in the background. */
@@ -457,8 +479,10 @@ public final class Soak {
             Instant killed = Instant.now();
             process.kill();
             kills++;
+            lastKillBack = false;
             log("kill -9 %s (pid %d)", name, pid);
-            recovery = CompletableFuture.runAsync(() -> measureRecovery(name, process, pid, ready, before, killed));
+            recovery = CompletableFuture.allOf(recovery, CompletableFuture.runAsync(
+                    () -> measureRecovery(name, process, pid, ready, before, killed), background));
         }
 
         void measureRecovery(String name, ManagedProcess process, long pid, BooleanSupplier ready, long before,
@@ -477,8 +501,9 @@ public final class Soak {
                 return;
             }
             recovered.incrementAndGet();
-            String resumed = resumed(name, before, killed);
-            log("  %s back (ready) in %.1f s; %s", name, seconds(killed, back), resumed);
+            lastKillBack = true;
+            log("  %s back (ready) in %.1f s", name, seconds(killed, back));
+            log("  %s after kill -9: %s", name, resumed(name, before, killed));
         }
 
         /** A number that grows while {@code name} does its work (see {@link #resumed}). */
@@ -532,7 +557,8 @@ public final class Soak {
                 }
                 ManagedProcess.pause(Duration.ofMillis(250));
             }
-            return "no work seen within " + RESUME_TIMEOUT.toSeconds() + " s after it was back (idle or stalled)";
+            return "no progress within " + RESUME_TIMEOUT.toSeconds() + " s after it was back although there is work "
+                    + "(stalled)";
         }
 
         boolean allSynced(boolean microsoft) {
@@ -680,11 +706,6 @@ public final class Soak {
                         }
                     } catch (RuntimeException e) {
                         log("reconnect of %s failed (%s); retrying", due.getKey(), e.getMessage());
-                        if (all) {
-                            ManagedProcess.pause(Duration.ofSeconds(2));
-                            reconnectDue(true);
-                            return;
-                        }
                     }
                 }
             }
@@ -702,7 +723,7 @@ public final class Soak {
 
         void produceBadRecords() {
             List<BadRecords.Bad> records = BadRecords.generate(options.stack().seed(), options.bad(), options.fanOut(),
-                    options.recipients());
+                    options.recipients(), Instant.now());
             faults++;
             log("fault: producing %d malformed records to %s in the background (%d with %d recipients)",
                     records.size(), Topics.RAW_RECORDS, options.fanOut(), options.recipients());
@@ -710,7 +731,7 @@ public final class Soak {
                 List<Produced> done = produce(endpoints, records);
                 log("  %d malformed records acknowledged by Kafka", done.size());
                 return done;
-            });
+            }, background);
         }
 
         void log(String format, Object... args) {
