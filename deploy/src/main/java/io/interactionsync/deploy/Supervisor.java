@@ -105,7 +105,7 @@ public final class Supervisor {
                 recent.addLast(now);
                 int n = restarts.merge(process.name(), 1, Integer::sum);
                 Duration backoff = backoff(recent.size());
-                log("%s exited with %d; restarting (restart %d, in %.1f s)", process.name(), code, n,
+                log("%s exited with %d; restarting (restart %d) in %.1f s", process.name(), code, n,
                         backoff.toMillis() / 1000.0);
                 Thread.sleep(backoff.toMillis());
                 synchronized (stackLock) {

@@ -34,7 +34,7 @@ class SupervisorTests {
             await().atMost(Duration.ofSeconds(15)).until(() -> child.isAlive() && child.pid() != first
                     && printed.toString(StandardCharsets.UTF_8).contains("sleeper restarted, ready in"));
             assertThat(printed.toString(StandardCharsets.UTF_8))
-                    .contains("sleeper exited with 137; restarting (restart 1, in 1.0 s)");
+                    .contains("sleeper exited with 137; restarting (restart 1) in 1.0 s");
             assertThat(supervisor.restarts("sleeper")).isEqualTo(1);
             assertThat(supervisor.failure()).isNull();
         } finally {

@@ -19,13 +19,15 @@ import java.util.TreeSet;
  * run connects new accounts); so are times and names, which the rules copy from the record.
  *
  * @param rows       identity → outcome (the first row seen, when an identity appears twice)
- * @param duplicates identities that appear on more than one row
+ * @param duplicates rows whose (user, source, remote id, contact, role) — the table's unique identity — or whose whole
+ *                   identity was already on another row
  */
 public record EventSet(Map<String, String> rows, List<String> duplicates) {
 
     public static EventSet read(LocalDatabase database, Collection<String> userIds) throws SQLException {
         Map<String, String> rows = new HashMap<>();
         List<String> duplicates = new ArrayList<>();
+        java.util.Set<String> uniqueIdentities = new java.util.HashSet<>();
         try (Connection c = database.connect(); PreparedStatement q = c.prepareStatement("""
                 select user_id, source, remote_id, contact_email, role, kind, direction, deleted, newsletter,
                        classification
@@ -40,7 +42,11 @@ public record EventSet(Map<String, String> rows, List<String> duplicates) {
                             rs.getString(5), rs.getString(6));
                     String outcome = "direction=" + rs.getString(7) + " deleted=" + rs.getBoolean(8) + " newsletter="
                             + rs.getBoolean(9) + " classification=" + rs.getString(10);
-                    if (rows.putIfAbsent(key, outcome) != null) {
+                    String unique = String.join(" | ", rs.getString(1), rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5));
+                    boolean keySeen = rows.putIfAbsent(key, outcome) != null;
+                    boolean uniqueSeen = !uniqueIdentities.add(unique);
+                    if (keySeen || uniqueSeen) {
                         duplicates.add(key);
                     }
                 }

@@ -349,6 +349,10 @@ public final class Soak {
                 && List.of(StackService.values()).stream().allMatch(s -> ready(endpoints, s)));
     }
 
+    /**
+     * Runs {@code action} until it succeeds (a service may be between restarts): 30 attempts 2 s apart, and a 429
+     * (the connector allows 10 manual syncs per account and hour) waits out its {@code retryAfter} (at most 10 min).
+     */
     private void retry(String what, Runnable action) {
         RuntimeException last = null;
         for (int attempt = 0; attempt < 30; attempt++) {
@@ -357,7 +361,15 @@ public final class Soak {
                 return;
             } catch (RuntimeException e) {
                 last = e;
-                ManagedProcess.pause(Duration.ofSeconds(2));
+                java.util.regex.Matcher retryAfter = java.util.regex.Pattern.compile("answered 429: .*\"retryAfter\":(\\d+)")
+                        .matcher(String.valueOf(e.getMessage()));
+                if (retryAfter.find()) {
+                    long seconds = Math.min(600, Long.parseLong(retryAfter.group(1)) + 1);
+                    out.printf("    %s: rate-limited by the connector; retrying in %d s%n", what, seconds);
+                    ManagedProcess.pause(Duration.ofSeconds(seconds));
+                } else {
+                    ManagedProcess.pause(Duration.ofSeconds(2));
+                }
             }
         }
         throw new IllegalStateException(what + " failed", last);
@@ -404,7 +416,7 @@ public final class Soak {
                 try {
                     nextFault(step);
                 } catch (RuntimeException e) {
-                    log("fault step failed (%s); going on", e.getMessage());
+                    log("fault step failed (%s); going on", why(e));
                 }
                 step++;
                 ManagedProcess.pause(Duration.ofMillis(1000 + random.nextInt(3000)));
@@ -460,6 +472,9 @@ public final class Soak {
         CompletableFuture<Void> recovery = CompletableFuture.completedFuture(null);
         /** Whether the last killed process is back (ready): the next kill waits for it, not for its work to resume. */
         volatile boolean lastKillBack = true;
+        final Map<String, List<Instant>> killTimes = new HashMap<>();
+        static final int SYNC_BUDGET = 4;
+        final Map<String, Integer> syncsRequested = new HashMap<>();
 
         boolean recovering() {
             return !lastKillBack;
@@ -474,6 +489,13 @@ public final class Soak {
                 log("skip kill -9 %s: the stack is still recovering from the last one", name);
                 return;
             }
+            List<Instant> recent = killTimes.computeIfAbsent(name, k -> new ArrayList<>());
+            recent.removeIf(t -> t.isBefore(Instant.now().minusSeconds(60)));
+            if (recent.size() >= 3) { // the supervisor calls 6 restarts within 60 s a crash loop; the soak stays clear of it
+                serverErrors();
+                return;
+            }
+            recent.add(Instant.now());
             long before = progressMarker(name);
             long pid = process.pid();
             Instant killed = Instant.now();
@@ -616,7 +638,6 @@ public final class Soak {
             rule.put("pathRegex", microsoft ? "/delta" : "/gmail/v1/users/[^/]+/(messages|history)$");
             rule.put("omit", 0.3);
             addRule("omit 30 % of " + email + "'s list/history/delta items", rule);
-            requestSync(email);
         }
 
         /** Provider API paths only (not OAuth: a failed refresh is the revocation fault's business). */
@@ -682,7 +703,6 @@ public final class Soak {
             reconnects.put(email, Instant.now().plus(later));
             faults++;
             log("fault: revoke %s's refresh tokens; reconnect in %d s", email, later.toSeconds());
-            requestSync(email);
         }
 
         /** Reconnects (OAuth code flow again) the revoked accounts whose time has come, or all with {@code all}. */
@@ -705,17 +725,24 @@ public final class Soak {
                             }
                         }
                     } catch (RuntimeException e) {
-                        log("reconnect of %s failed (%s); retrying", due.getKey(), e.getMessage());
+                        log("reconnect of %s failed (%s); retrying", due.getKey(), why(e));
                     }
                 }
             }
         }
 
+        /**
+         * A sync now, so that an expired cursor is met. The connector allows 10 manual syncs per account and hour; the
+         * chaos run uses at most {@link #SYNC_BUDGET} per account and leaves the rest to the final settle.
+         */
         void requestSync(String email) {
+            if (syncsRequested.merge(email, 1, Integer::sum) > SYNC_BUDGET) {
+                return;
+            }
             try {
                 client.requestSync(running.userJwts().get(email), running.accountIds().get(email), "auto");
             } catch (RuntimeException e) {
-                log("  (sync request for %s refused: %s)", email, e.getMessage());
+                log("  (sync request for %s refused: %s)", email, why(e));
             }
         }
 
@@ -991,6 +1018,16 @@ public final class Soak {
             }
             ManagedProcess.pause(Duration.ofMillis(500));
         }
+    }
+
+    /** The innermost message of {@code e}'s causes, or the exception's class (a refused connection has no message). */
+    static String why(Throwable e) {
+        String why = e.getClass().getSimpleName();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            why = t.getMessage() != null && !t.getMessage().endsWith("failed: null") ? t.getMessage()
+                    : t.getClass().getSimpleName();
+        }
+        return why;
     }
 
     private static boolean safely(BooleanSupplier s) {
