@@ -840,7 +840,7 @@ public final class Soak {
                 byCode.merge(code.isBlank() ? "(no code)" : code, 1, Integer::sum);
                 byKind.merge(p.bad().kind() + " → " + (code.isBlank() ? "(no code)" : code), 1, Integer::sum);
             } else {
-                byKind.merge(p.bad().kind() + " → processed", 1, Integer::sum);
+                byKind.merge(p.bad().kind() + " → not dead-lettered", 1, Integer::sum);
             }
             if (p.bad().kind().mustDeadLetter && (code == null || code.isBlank())) {
                 mustMissing++;
