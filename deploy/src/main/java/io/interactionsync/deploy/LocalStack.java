@@ -104,15 +104,50 @@ public final class LocalStack {
         }, "local-stack-shutdown"));
         try {
             start(options, root, stack);
-            System.out.println("Press Ctrl-C to stop.\n");
+            System.out.println("Press Ctrl-C to stop. A service or the broker that dies is restarted.\n");
         } catch (RuntimeException e) {
             System.err.println("\nerror: " + e.getMessage());
             System.exit(1);
         }
         try {
-            stopped.await();
+            while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                String failure = stack.supervisor().failure();
+                if (failure != null) {
+                    System.err.println("\nerror: " + failure + "; stopping the stack");
+                    System.exit(1);
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A started stack: where it listens, its client, the demo users (e-mail → user id, portal JWT, account id) and when
+     * they were connected.
+     */
+    public record Running(StackEndpoints endpoints, StackClient client, List<String> googleEmails,
+                          List<String> microsoftEmails, List<String> sharedMailboxes, Map<String, String> userIds,
+                          Map<String, String> userJwts, Map<String, String> accountIds, Instant connectedAt,
+                          BackfillProgress.Snapshot backfill) {
+
+        /** Portal JWT by user id (what {@link BackfillProgress#read} takes). */
+        public Map<String, String> jwtsByUserId() {
+            Map<String, String> out = new LinkedHashMap<>();
+            userJwts.forEach((email, jwt) -> out.put(userIds.get(email), jwt));
+            return out;
+        }
+
+        public boolean microsoft(String email) {
+            return microsoftEmails.contains(email);
+        }
+
+        /** Connects {@code email} again through the OAuth code flow (after a revoked token), shared mailboxes included. */
+        public JsonNode reconnect(String email) {
+            JsonNode account = microsoft(email) ? client.connectMicrosoft(userJwts.get(email), email, MICROSOFT_SCOPES)
+                    : client.connectGoogle(userJwts.get(email), email, GOOGLE_SCOPES);
+            accountIds.put(email, account.path("id").asText());
+            return account;
         }
     }
 
@@ -123,6 +158,15 @@ public final class LocalStack {
      * @return the last progress reading: {@link BackfillProgress.Snapshot#settled()} says whether it settled
      */
     public static BackfillProgress.Snapshot start(Options options, Path root, Stack stack) {
+        return launch(options, root, stack, true).backfill();
+    }
+
+    /**
+     * Starts the stack as {@link #start} does; with {@code awaitBackfill} false it returns once the accounts are
+     * connected (the backfill runs on), with a null {@link Running#backfill()}. Kafka and the services are supervised
+     * ({@link Supervisor}): one that dies is restarted; the emulator's death stops the stack.
+     */
+    public static Running launch(Options options, Path root, Stack stack, boolean awaitBackfill) {
         Instant started = Instant.now();
         Path state = root.resolve(".local");
         StackEndpoints endpoints = StackEndpoints.local(tokenKeyring(state));
@@ -137,8 +181,9 @@ public final class LocalStack {
         }
 
         step("Kafka (KRaft) on " + endpoints.kafkaBootstrap());
-        stack.adopt(KafkaBrokerProcess.start(state.resolve("kafka"), StackEndpoints.KAFKA_PORT,
-                StackEndpoints.KAFKA_CONTROLLER_PORT, state.resolve("logs/kafka.log")));
+        ManagedProcess kafka = stack.adopt(KafkaBrokerProcess.start(state.resolve("kafka"), StackEndpoints.KAFKA_PORT,
+                StackEndpoints.KAFKA_CONTROLLER_PORT, stack.logDir().resolve("kafka.log")));
+        stack.supervise(kafka, () -> KafkaBrokerProcess.reachable(endpoints.kafkaBootstrap()));
         StackTopics.ensure(endpoints.kafkaBootstrap());
 
         step("provider emulator on " + endpoints.emulatorUrl());
@@ -146,8 +191,9 @@ public final class LocalStack {
         ManagedProcess emulator = stack.adopt(ManagedProcess.start("provider-emulator",
                 ManagedProcess.java("-Xms256m", "-Xmx1g", "-jar", emulatorJar.toString(), "--port",
                         Integer.toString(StackEndpoints.EMULATOR_PORT)), Map.of(),
-                state.resolve("logs/provider-emulator.log")));
+                stack.logDir().resolve("provider-emulator.log")));
         emulator.awaitHttpOk(java.net.URI.create(endpoints.emulatorUrl() + "/_emulator/health"), START_TIMEOUT);
+        stack.supervisor().failFast(emulator, "it holds the generated mailboxes in memory");
         StackClient client = new StackClient(endpoints);
         JsonNode generated = client.generate(Map.of("seed", options.seed(), "googleUsers", options.users(),
                 "microsoftUsers", options.microsoftUsers(), "messagesPerMailbox", options.messages(),
@@ -165,6 +211,7 @@ public final class LocalStack {
 
         step("services: " + String.join(", ", List.of(StackService.values()).stream().map(StackService::artifact).toList()));
         stack.startServices(endpoints, List.of(StackService.values()), START_TIMEOUT);
+        stack.superviseServices(endpoints, List.of(StackService.values()));
 
         step("team directory and OAuth connect");
         String admin = client.mintJwt("demo-admin", "admin@" + options.domain(), List.of("admin"));
@@ -172,6 +219,9 @@ public final class LocalStack {
         team.addAll(microsoftEmails);
         client.putCollection(admin, "demo-team", "Demo team", team, List.of(options.domain()));
         Map<String, String> userJwts = new LinkedHashMap<>();
+        Map<String, String> userIds = new LinkedHashMap<>();
+        Map<String, String> jwtsByEmail = new LinkedHashMap<>();
+        Map<String, String> accountIds = new java.util.concurrent.ConcurrentHashMap<>();
         Instant connectedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(1);
         for (String email : team) {
             String userId = "user-" + email.substring(0, email.indexOf('@'));
@@ -180,6 +230,9 @@ public final class LocalStack {
             JsonNode account = microsoft ? client.connectMicrosoft(jwt, email, MICROSOFT_SCOPES)
                     : client.connectGoogle(jwt, email, GOOGLE_SCOPES);
             userJwts.put(userId, jwt);
+            userIds.put(email, userId);
+            jwtsByEmail.put(email, jwt);
+            accountIds.put(email, account.path("id").asText());
             System.out.printf("    connected %s (%s account %s, scopes %s)%n", email, microsoft ? "Microsoft" : "Google",
                     account.path("id").asText(), account.path("scopes"));
             if (microsoft) {
@@ -190,16 +243,18 @@ public final class LocalStack {
             }
         }
 
+        if (!awaitBackfill) {
+            return new Running(endpoints, client, emails, microsoftEmails, sharedMailboxes, userIds, jwtsByEmail,
+                    accountIds, connectedAt, null);
+        }
         step("backfill");
         BackfillProgress progress = new BackfillProgress(endpoints, client);
         Instant backfillStart = Instant.now();
         BackfillProgress.Snapshot last = progress.read(userJwts, connectedAt);
         while (!last.settled() && Duration.between(backfillStart, Instant.now()).compareTo(BACKFILL_TIMEOUT) < 0) {
             ManagedProcess.pause(Duration.ofSeconds(2));
-            for (ManagedProcess p : stack.processes()) {
-                if (!p.isAlive()) {
-                    throw new IllegalStateException(p.name() + " stopped unexpectedly; see " + p.logFile());
-                }
+            if (stack.supervisor().failure() != null) {
+                throw new IllegalStateException(stack.supervisor().failure());
             }
             last = progress.read(userJwts, connectedAt);
             System.out.println("    " + last.line(Duration.between(backfillStart, Instant.now()).toSeconds()));
@@ -214,7 +269,7 @@ public final class LocalStack {
                   backfill             %d s   (whole start %d s)%s
                   connector  http://127.0.0.1:%d   normalizer  http://127.0.0.1:%d
                   health and metrics   %s/q/health  …/q/metrics  (management ports 9081–9084 only)
-                  emulator   %s   Kafka %s   logs .local/logs/
+                  emulator   %s   Kafka %s   logs %s/
                   Query events: curl -H "Authorization: Bearer $(curl -s -XPOST %s/idp/token \\
                       -H 'Content-Type: application/json' -d '{"sub":"%s","email":"%s","roles":["user"]}' | jq -r .access_token)" \\
                       'http://127.0.0.1:%d/api/v1/interaction-events?limit=5'
@@ -223,10 +278,11 @@ public final class LocalStack {
                 last.messagesRead(), last.eventsWritten(), seconds, Duration.between(started, Instant.now()).toSeconds(),
                 last.settled() ? "" : "\n  (not settled after " + BACKFILL_TIMEOUT.toMinutes() + " min — see the logs)",
                 endpoints.connectorPort(), endpoints.normalizerPort(), StackService.CONNECTOR.managementUrl(endpoints),
-                endpoints.emulatorUrl(), endpoints.kafkaBootstrap(),
+                endpoints.emulatorUrl(), endpoints.kafkaBootstrap(), root.relativize(stack.logDir()),
                 endpoints.emulatorUrl(), userJwts.keySet().iterator().next(), team.get(0),
                 endpoints.normalizerPort());
-        return last;
+        return new Running(endpoints, client, emails, microsoftEmails, sharedMailboxes, userIds, jwtsByEmail, accountIds,
+                connectedAt, last);
     }
 
     private static void step(String what) {

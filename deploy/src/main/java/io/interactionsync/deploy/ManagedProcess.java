@@ -16,32 +16,79 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-/** A child JVM of the stack: started with its own environment, logging to a file, stopped gracefully. */
+/**
+ * A child JVM of the stack: started with its own environment, logging to a file, stopped gracefully. It keeps its
+ * command so that the stack's {@link Supervisor} can {@link #relaunch} it after it died (the same name, environment and
+ * log file, appended to: one log per service across restarts).
+ */
 public final class ManagedProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
-    private final Process process;
+    private final List<String> command;
+    private final Map<String, String> env;
     private final Path logFile;
+    private volatile Process process;
 
-    private ManagedProcess(String name, Process process, Path logFile) {
+    private ManagedProcess(String name, List<String> command, Map<String, String> env, Path logFile) {
         this.name = name;
-        this.process = process;
+        this.command = List.copyOf(command);
+        this.env = Map.copyOf(env);
         this.logFile = logFile;
     }
 
     /** Starts {@code command} with {@code env} added to this process's environment; output goes to {@code logFile}. */
     public static ManagedProcess start(String name, List<String> command, Map<String, String> env, Path logFile) {
+        ManagedProcess managed = new ManagedProcess(name, command, env, logFile);
+        managed.process = managed.launch();
+        return managed;
+    }
+
+    private Process launch() {
         try {
             Files.createDirectories(logFile.getParent());
             ProcessBuilder pb = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             pb.environment().putAll(env);
-            return new ManagedProcess(name, pb.start(), logFile);
+            return pb.start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);
+        }
+    }
+
+    /** Starts the same command again after the process died (the supervisor's restart). */
+    public synchronized void relaunch() {
+        if (process.isAlive()) {
+            throw new IllegalStateException(name + " is still running (pid " + process.pid() + ")");
+        }
+        process = launch();
+    }
+
+    /** The current OS process id (a new one after each {@link #relaunch}). */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The environment this process was started with on top of the launcher's (e.g. its instance id). */
+    public Map<String, String> environment() {
+        return env;
+    }
+
+    /** Waits until the current process exits and returns its exit code. */
+    public int waitForExit() throws InterruptedException {
+        return process.waitFor();
+    }
+
+    /** SIGKILL now, as {@code kill -9} does (the soak's crash; no shutdown hook runs); waits until it is gone. */
+    public void kill() {
+        Process p = process;
+        p.destroyForcibly();
+        try {
+            p.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -87,6 +134,7 @@ public final class ManagedProcess implements AutoCloseable {
     public void awaitReady(BooleanSupplier ready, Duration timeout, String what) {
         Instant deadline = Instant.now().plus(timeout);
         while (!ready.getAsBoolean()) {
+            Process process = this.process;
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with code " + process.exitValue()
                         + " before it was ready. Last lines of " + logFile + ":\n" + logTail(40));
@@ -116,6 +164,7 @@ public final class ManagedProcess implements AutoCloseable {
 
     /** SIGTERM, then SIGKILL after {@code grace} (a JVM writing an AOT cache at exit needs longer). */
     public void close(Duration grace) {
+        Process process = this.process;
         if (!process.isAlive()) {
             return;
         }

@@ -30,6 +30,11 @@ public enum StackService {
         return artifact;
     }
 
+    /** The instance-id stem: the artifact without {@code -service} ({@code google-sync} → {@code google-sync-0}). */
+    public String instanceName() {
+        return artifact.endsWith("-service") ? artifact.substring(0, artifact.length() - "-service".length()) : artifact;
+    }
+
     /** The Quarkus fast-jar built by {@code mvn package}. */
     public Path jar(Path repoRoot) {
         return repoRoot.resolve(artifact).resolve("target/quarkus-app/quarkus-run.jar");

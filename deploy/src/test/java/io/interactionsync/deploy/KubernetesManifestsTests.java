@@ -116,6 +116,15 @@ class KubernetesManifestsTests {
     }
 
     @Test
+    void shouldNameEveryReplicaByItsPodForLeasesAndStaticGroupMembership() throws IOException {
+        for (JsonNode d : baseResources().get("Deployment")) {
+            JsonNode container = d.at("/spec/template/spec/containers/0");
+            assertThat(envEntry(container, "INTERACTION_SYNC_INSTANCE_ID").at("/valueFrom/fieldRef/fieldPath").asText())
+                    .as(d.at("/metadata/name").asText()).isEqualTo("metadata.name");
+        }
+    }
+
+    @Test
     void shouldTakeSecretsOnlyFromSecretReferences() throws IOException {
         for (JsonNode d : baseResources().get("Deployment")) {
             String service = d.at("/metadata/name").asText();

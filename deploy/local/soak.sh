@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The chaos soak: a fault-free baseline and a run under random faults (kill -9 of every service and of the broker,
+# provider 5xx/429/latency, expired cursors, revoked tokens, omitted items, malformed raw records) on fresh local
+# stacks with the same generated mailboxes; compares the final event sets and checks the DLQ. Last line:
+#   kills=N faults=N bad=N dlq=N missing=0 extra=0 duplicates=0 reclassified=0   (exit 0 only when all four are 0)
+# Options: see `deploy/local/soak.sh --help`. Code: io.interactionsync.deploy.soak.Soak (deploy).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source deploy/local/preflight.sh
+select_jdk
+
+case " $* " in
+  *" --help "* | *" -h "*) ;;
+  *) require_postgres || exit 1
+     if [ "${SOAK_SKIP_BUILD:-}" != "1" ]; then
+       echo "==> building (./mvnw -DskipTests package; about 2 minutes the first time)"
+       ./mvnw -B -q -DskipTests package || { echo "error: the build failed (see above)" >&2; exit 1; }
+     fi ;;
+esac
+
+exec java -cp "deploy/target/classes:$(cat deploy/target/launcher-classpath.txt)" \
+  io.interactionsync.deploy.soak.Soak "$@"

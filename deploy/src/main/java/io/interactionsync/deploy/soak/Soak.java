@@ -1,0 +1,1057 @@
+package io.interactionsync.deploy.soak;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.interactionsync.deploy.BackfillProgress;
+import io.interactionsync.deploy.LocalFiles;
+import io.interactionsync.deploy.LocalStack;
+import io.interactionsync.deploy.ManagedProcess;
+import io.interactionsync.deploy.Stack;
+import io.interactionsync.deploy.StackClient;
+import io.interactionsync.deploy.StackEndpoints;
+import io.interactionsync.deploy.StackService;
+import io.interactionsync.model.Json;
+import io.interactionsync.model.Topics;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The chaos soak ({@code deploy/local/soak.sh}): the same generated mailboxes twice on a fresh local stack, once
+ * without faults (the baseline) and once under a loop of random faults until the time is up — {@code kill -9} of any
+ * service or of the Kafka broker (the stack's {@link io.interactionsync.deploy.Supervisor} restarts them), provider
+ * 5xx, 429 bursts with Retry-After, latency, expired cursors, a revoked token followed by a reconnect, silently omitted
+ * items, and malformed raw records produced straight to {@code raw-records}. Both runs end the same way: faults off,
+ * a sync and a completeness audit of every account, convergence. Then the real users' event sets are compared
+ * ({@link EventSet}), the malformed records are looked up in {@code raw-records-dlq}, and one line sums it up:
+ * {@code kills=N faults=N bad=N dlq=N missing=0 extra=0 duplicates=0 reclassified=0}. Exit code 0 only when the four
+ * differences are 0 and every record that must be dead-lettered is, with a code.
+ */
+public final class Soak {
+
+    static final String NORMALIZER_GROUP = "event-normalizer";
+    private static final Duration CONVERGE_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(180);
+    private static final Duration RESUME_TIMEOUT = Duration.ofSeconds(45);
+    /** The normalizer's per-message recipient cap (issue 18 item 5): a 10,000-recipient message → ≤ cap + 1 events. */
+    static final int RECIPIENT_CAP = 100;
+    private static final List<String> KILL_TARGETS = List.of("connector-service", "google-sync-service",
+            "microsoft-sync-service", "event-normalizer", "kafka");
+
+    /** What to run: the stack's data options plus the soak's. */
+    public record Options(double minutes, LocalStack.Options stack, int bad, int fanOut, int recipients) {
+
+        static final String USAGE = """
+                usage: deploy/local/soak.sh --minutes N [--seed S] [--users N] [--microsoft-users N] [--messages N]
+                                            [--months N] [--bad N] [--fan-out N] [--recipients N]
+                  --minutes          how long the chaos loop runs (fractions allowed, e.g. 0.5)
+                  run.sh options     the generated mailboxes (default 2 Google + 1 Microsoft user × 100 messages,
+                                     12 months, seed 42); both runs use the same
+                  --bad              malformed records produced to raw-records (default 10000)
+                  --fan-out          of those, records with --recipients addresses in To (default 2)
+                  --recipients       addresses in a fan-out record's To (default 10000)
+                Uses database interaction_sync and the local stack's ports: not beside another local stack.""";
+
+        public static Options parse(String[] args) {
+            double minutes = -1;
+            int bad = 10_000;
+            int fanOut = 2;
+            int recipients = 10_000;
+            Map<String, String> stack = new LinkedHashMap<>(Map.of("--users", "2", "--microsoft-users", "1",
+                    "--messages", "100", "--months", "12"));
+            for (int i = 0; i < args.length; i++) {
+                String value = i + 1 < args.length ? args[i + 1] : null;
+                switch (args[i]) {
+                    case "--minutes" -> minutes = Double.parseDouble(required(args[i], value));
+                    case "--bad" -> bad = Integer.parseInt(required(args[i], value));
+                    case "--fan-out" -> fanOut = Integer.parseInt(required(args[i], value));
+                    case "--recipients" -> recipients = Integer.parseInt(required(args[i], value));
+                    case "--seed", "--users", "--microsoft-users", "--messages", "--months" ->
+                            stack.put(args[i], required(args[i], value));
+                    default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
+                }
+                i++;
+            }
+            if (minutes <= 0) {
+                throw new IllegalArgumentException("--minutes N is required (try --help)");
+            }
+            if (fanOut > bad) {
+                throw new IllegalArgumentException("--fan-out must not exceed --bad");
+            }
+            List<String> stackArgs = new ArrayList<>();
+            stack.forEach((k, v) -> {
+                stackArgs.add(k);
+                stackArgs.add(v);
+            });
+            return new Options(minutes, LocalStack.Options.parse(stackArgs.toArray(String[]::new)).withFresh(), bad,
+                    fanOut, recipients);
+        }
+
+        private static String required(String option, String value) {
+            if (value == null) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return value;
+        }
+    }
+
+    /** The soak's outcome; {@link #line()} is what it prints last. */
+    public record Result(int kills, int recovered, int faults, int bad, int dlq, int missing, int extra,
+                         int duplicates, int reclassified, boolean dlqComplete) {
+
+        public String line() {
+            return "kills=" + kills + " faults=" + faults + " bad=" + bad + " dlq=" + dlq + " missing=" + missing
+                    + " extra=" + extra + " duplicates=" + duplicates + " reclassified=" + reclassified;
+        }
+
+        public boolean passed() {
+            return missing == 0 && extra == 0 && duplicates == 0 && reclassified == 0 && dlqComplete;
+        }
+    }
+
+    private final Options options;
+    private final Path root;
+    private final Path soakDir;
+    private final PrintStream out;
+    private final Random random;
+    private Instant chaosStart;
+    /** The stack running now, stopped by Ctrl-C (the JVM's shutdown hook). */
+    private volatile Stack current;
+    /** Threads of the chaos run's background work (recovery measurements, the malformed records' producer). */
+    private final java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "soak-background");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public Soak(Options options, Path root, PrintStream out) {
+        this.options = options;
+        this.root = root;
+        this.soakDir = root.resolve(".local/soak");
+        this.out = out;
+        this.random = new Random(options.stack().seed());
+    }
+
+    public static void main(String[] args) {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.println(Options.USAGE);
+            System.exit(0);
+        }
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Soak soak = new Soak(options, Path.of("").toAbsolutePath(), System.out);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Stack stack = soak.current;
+            if (stack != null) {
+                stack.close();
+            }
+        }, "soak-shutdown"));
+        try {
+            Result result = soak.run();
+            System.out.println(result.line());
+            System.exit(result.passed() ? 0 : 1);
+        } catch (Exception e) {
+            System.err.println("\nerror: " + e);
+            e.printStackTrace();
+            System.exit(2);
+        }
+    }
+
+    /** Both runs and the comparison; prints progress, returns the result (the caller prints {@link Result#line()}). */
+    public Result run() throws Exception {
+        Instant started = Instant.now();
+        LocalFiles.deleteRecursively(soakDir);
+        Files.createDirectories(soakDir);
+
+        step("baseline: fresh stack, " + options.stack().arguments() + ", no faults");
+        EventSet baseline;
+        try (Stack stack = stack("baseline")) {
+            LocalStack.Running running = LocalStack.launch(options.stack(), root, stack, true);
+            settle(running, stack);
+            baseline = EventSet.read(running.endpoints().database(), running.userIds().values());
+            out.printf("    baseline: %d events of %d users (%d duplicate keys) in %d s%n", baseline.rows().size(),
+                    running.userIds().size(), baseline.duplicates().size(),
+                    Duration.between(started, Instant.now()).toSeconds());
+        }
+        awaitPortsFree();
+
+        step("chaos: fresh stack, the same mailboxes, faults for " + options.minutes() + " min");
+        Instant chaosPhase = Instant.now();
+        try (Stack stack = stack("chaos")) {
+            LocalStack.Running running = LocalStack.launch(options.stack(), root, stack, false);
+            Chaos chaos = new Chaos(running, stack);
+            chaos.loop(Instant.now().plusMillis((long) (options.minutes() * 60_000)));
+            step("chaos over: " + chaos.kills + " kills, " + chaos.faults + " faults; faults off, converging");
+            settle(running, stack);
+            EventSet actual = EventSet.read(running.endpoints().database(), running.userIds().values());
+            EventSet.Comparison diff = baseline.compare(actual);
+            report(diff);
+            DlqCheck dlq = checkDeadLetters(running.endpoints(), chaos.produced());
+            reportFanOut(running.endpoints(), chaos.produced());
+            out.printf("    chaos run %d s, whole soak %d s%n", Duration.between(chaosPhase, Instant.now()).toSeconds(),
+                    Duration.between(started, Instant.now()).toSeconds());
+            return new Result(chaos.kills, chaos.recovered.get(), chaos.faults, chaos.produced().size(), dlq.found(), diff.missing().size(),
+                    diff.extra().size(), diff.duplicates().size(), diff.reclassified().size(), dlq.complete());
+        }
+    }
+
+    private Stack stack(String phase) {
+        current = new Stack(root, soakDir.resolve(phase + "-logs"));
+        return current;
+    }
+
+    // ---- convergence ----
+
+    /**
+     * Faults off, then every account syncs ({@code auto}) and is audited; converged when every account is
+     * {@code synced} after that sync, every mail source audited after the request, the normalizer's group has no lag
+     * on {@code raw-records}, its rederive queue (if it has one) is empty and the event count held for 10 s.
+     */
+    private void settle(LocalStack.Running running, Stack stack) throws SQLException {
+        StackClient client = running.client();
+        StackEndpoints endpoints = running.endpoints();
+        retry("clear faults", () -> client.faults(0, List.of()));
+        awaitAllReady(endpoints, stack);
+        Instant syncSince = Instant.now().minusSeconds(1);
+        running.accountIds().forEach((email, account) ->
+                retry("sync " + email, () -> client.requestSync(running.userJwts().get(email), account, "auto")));
+        BackfillProgress progress = new BackfillProgress(endpoints, client);
+        Instant start = Instant.now();
+        awaitCondition("every account synced and no normalizer lag", CONVERGE_TIMEOUT, stack, () -> {
+            BackfillProgress.Snapshot s = progress.read(running.jwtsByUserId(), syncSince);
+            return s.accounts() > 0 && s.accountsSynced() == s.accounts() && s.normalizerLag() == 0;
+        });
+        Instant auditSince = Instant.now().minusSeconds(1);
+        running.accountIds().forEach((email, account) ->
+                retry("audit " + email, () -> client.requestAudit(running.userJwts().get(email), account)));
+        awaitCondition("every mail source audited", Duration.ofMinutes(3), stack,
+                () -> audited(running, auditSince));
+        long[] last = {-1, 0};
+        Instant[] stableSince = {Instant.now()};
+        String[] state = {""};
+        boolean settled = awaitCondition("no lag, no rederive pending, the normalizer's outbox empty, event count "
+                + "stable 10 s", Duration.ofMinutes(5), stack, () -> {
+            BackfillProgress.Snapshot s = progress.read(running.jwtsByUserId(), syncSince);
+            long pending = rederivePending(endpoints);
+            long outbox = count(endpoints, "select count(*) from normalizer.outbox");
+            long rows = count(endpoints, "select count(*) from normalizer.interaction_events");
+            state[0] = "lag " + s.normalizerLag() + ", rederive pending " + pending + ", outbox " + outbox + ", rows "
+                    + rows + ", accounts synced " + s.accountsSynced() + "/" + s.accounts();
+            if (s.normalizerLag() != 0 || pending > 0 || outbox > 0 || rows != last[0]
+                    || s.accountsSynced() != s.accounts()) {
+                last[0] = rows;
+                stableSince[0] = Instant.now();
+                return false;
+            }
+            return Duration.between(stableSince[0], Instant.now()).toSeconds() >= 10;
+        });
+        if (!settled) {
+            out.println("    last reading: " + state[0]);
+        }
+        out.printf("    %s in %d s: %d event rows in all%n", settled ? "converged" : "gave up waiting",
+                Duration.between(start, Instant.now()).toSeconds(), count(endpoints,
+                        "select count(*) from normalizer.interaction_events"));
+    }
+
+    private boolean audited(LocalStack.Running running, Instant since) {
+        for (Map.Entry<String, String> user : running.userJwts().entrySet()) {
+            JsonNode accounts = running.microsoft(user.getKey()) ? running.client().microsoftAccounts(user.getValue())
+                    : running.client().googleAccounts(user.getValue());
+            for (JsonNode account : accounts) {
+                for (String source : List.of("gmail", "outlook_mail")) {
+                    JsonNode s = account.path("sources").path(source);
+                    if (s.path("enabled").asBoolean(false)) {
+                        String checked = s.path("completeness").path("checkedAt").asText("");
+                        if (checked.isEmpty() || Instant.parse(checked).isBefore(since)) {
+                            return false;
+                        }
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Polls {@code condition} every second; false (with a warning) when {@code timeout} passed first. */
+    private boolean awaitCondition(String what, Duration timeout, Stack stack, BooleanSupplier condition) {
+        Instant deadline = Instant.now().plus(timeout);
+        Instant reported = Instant.now();
+        while (true) {
+            if (stack.supervisor().failure() != null) {
+                throw new IllegalStateException(stack.supervisor().failure());
+            }
+            boolean ok;
+            try {
+                ok = condition.getAsBoolean();
+            } catch (RuntimeException e) {
+                ok = false; // a service between restarts; ask again
+                if (Duration.between(reported, Instant.now()).toSeconds() >= 30) {
+                    out.printf("    (still waiting: %s — %s)%n", what, e.getMessage());
+                    reported = Instant.now();
+                }
+            }
+            if (ok) {
+                return true;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                out.printf("    WARNING: not converged after %d s (%s); comparing what there is%n", timeout.toSeconds(),
+                        what);
+                return false;
+            }
+            ManagedProcess.pause(Duration.ofSeconds(1));
+        }
+    }
+
+    private void awaitAllReady(StackEndpoints endpoints, Stack stack) {
+        awaitCondition("every service ready", RECOVERY_TIMEOUT, stack, () -> kafkaReachable(endpoints)
+                && List.of(StackService.values()).stream().allMatch(s -> ready(endpoints, s)));
+    }
+
+    /**
+     * Runs {@code action} until it succeeds (a service may be between restarts): 30 attempts 2 s apart, and a 429
+     * (the connector allows 10 manual syncs per account and hour) waits out its {@code retryAfter} (at most 10 min).
+     */
+    private void retry(String what, Runnable action) {
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < 30; attempt++) {
+            try {
+                action.run();
+                return;
+            } catch (RuntimeException e) {
+                last = e;
+                java.util.regex.Matcher retryAfter = java.util.regex.Pattern.compile("answered 429: .*\"retryAfter\":(\\d+)")
+                        .matcher(String.valueOf(e.getMessage()));
+                if (retryAfter.find()) {
+                    long seconds = Math.min(600, Long.parseLong(retryAfter.group(1)) + 1);
+                    out.printf("    %s: rate-limited by the connector; retrying in %d s%n", what, seconds);
+                    ManagedProcess.pause(Duration.ofSeconds(seconds));
+                } else {
+                    ManagedProcess.pause(Duration.ofSeconds(2));
+                }
+            }
+        }
+        throw new IllegalStateException(what + " failed", last);
+    }
+
+    // ---- the chaos loop ----
+
+    /** One fault rule active until {@code until}. */
+    private record ActiveRule(Map<String, Object> rule, Instant until) {
+    }
+
+    private final class Chaos {
+        final LocalStack.Running running;
+        final Stack stack;
+        final StackClient client;
+        final StackEndpoints endpoints;
+        final List<String> emails;
+        final List<String> killQueue = new ArrayList<>(KILL_TARGETS);
+        final List<ActiveRule> rules = new ArrayList<>();
+        final Map<String, Instant> reconnects = new ConcurrentHashMap<>();
+        int kills;
+        final java.util.concurrent.atomic.AtomicInteger recovered = new java.util.concurrent.atomic.AtomicInteger();
+        int faults;
+        CompletableFuture<List<Produced>> badRecords;
+
+        Chaos(LocalStack.Running running, Stack stack) {
+            this.running = running;
+            this.stack = stack;
+            this.client = running.client();
+            this.endpoints = running.endpoints();
+            this.emails = new ArrayList<>(running.userJwts().keySet());
+            Collections.shuffle(killQueue, random);
+        }
+
+        void loop(Instant deadline) {
+            chaosStart = Instant.now();
+            int step = 0;
+            while (Instant.now().isBefore(deadline)) {
+                if (stack.supervisor().failure() != null) {
+                    throw new IllegalStateException(stack.supervisor().failure());
+                }
+                applyRules(false);
+                reconnectDue(false);
+                try {
+                    nextFault(step);
+                } catch (RuntimeException e) {
+                    log("fault step failed (%s); going on", why(e));
+                }
+                step++;
+                ManagedProcess.pause(Duration.ofMillis(1000 + random.nextInt(3000)));
+            }
+            if (badRecords == null) {
+                produceBadRecords();
+            }
+            rules.clear();
+            applyRules(true);
+            recovery.join();
+            for (int attempt = 0; attempt < 30 && !reconnects.isEmpty(); attempt++) {
+                reconnectDue(true);
+                if (!reconnects.isEmpty()) {
+                    ManagedProcess.pause(Duration.ofSeconds(2));
+                }
+            }
+            badRecords.join();
+        }
+
+        /** Step 1: the malformed records; even steps: the next kill of the shuffled queue; otherwise at random. */
+        void nextFault(int step) {
+            if (step == 1 && badRecords == null) {
+                produceBadRecords();
+            } else if (step % 2 == 0 && !killQueue.isEmpty() && !recovering()) {
+                kill(killQueue.removeFirst());
+            } else {
+                switch (random.nextInt(8)) {
+                    case 0 -> {
+                        if (recovering()) {
+                            serverErrors();
+                        } else {
+                            kill(KILL_TARGETS.get(random.nextInt(KILL_TARGETS.size())));
+                        }
+                    }
+                    case 1 -> serverErrors();
+                    case 2 -> throttling();
+                    case 3 -> latency();
+                    case 4 -> expireCursors();
+                    case 5 -> revoke();
+                    case 6 -> omit();
+                    default -> serverErrors();
+                }
+            }
+        }
+
+        List<Produced> produced() {
+            return badRecords.join();
+        }
+
+        // kills
+
+        /** The last kill's recovery measurement (back, resumed), running beside the other faults. */
+        CompletableFuture<Void> recovery = CompletableFuture.completedFuture(null);
+        /** Whether the last killed process is back (ready): the next kill waits for it, not for its work to resume. */
+        volatile boolean lastKillBack = true;
+        final Map<String, List<Instant>> killTimes = new HashMap<>();
+        static final int SYNC_BUDGET = 4;
+        final Map<String, Integer> syncsRequested = new HashMap<>();
+
+        boolean recovering() {
+            return !lastKillBack;
+        }
+
+        /** kill -9 now; how long until it is back and its work resumed is measured in the background. */
+        void kill(String name) {
+            ManagedProcess process = stack.process(name);
+            BooleanSupplier ready = name.equals("kafka") ? () -> kafkaReachable(endpoints)
+                    : () -> ready(endpoints, service(name));
+            if (recovering() || !process.isAlive() || !safely(ready)) {
+                log("skip kill -9 %s: the stack is still recovering from the last one", name);
+                return;
+            }
+            List<Instant> recent = killTimes.computeIfAbsent(name, k -> new ArrayList<>());
+            recent.removeIf(t -> t.isBefore(Instant.now().minusSeconds(60)));
+            if (recent.size() >= 3) { // the supervisor calls 6 restarts within 60 s a crash loop; the soak stays clear of it
+                serverErrors();
+                return;
+            }
+            recent.add(Instant.now());
+            long before = progressMarker(name);
+            long pid = process.pid();
+            Instant killed = Instant.now();
+            process.kill();
+            kills++;
+            lastKillBack = false;
+            log("kill -9 %s (pid %d)", name, pid);
+            recovery = CompletableFuture.allOf(recovery, CompletableFuture.runAsync(
+                    () -> measureRecovery(name, process, pid, ready, before, killed), background));
+        }
+
+        void measureRecovery(String name, ManagedProcess process, long pid, BooleanSupplier ready, long before,
+                             Instant killed) {
+            Instant back = null;
+            while (Duration.between(killed, Instant.now()).compareTo(RECOVERY_TIMEOUT) < 0
+                    && stack.supervisor().failure() == null) {
+                if (process.isAlive() && process.pid() != pid && safely(ready)) {
+                    back = Instant.now();
+                    break;
+                }
+                ManagedProcess.pause(Duration.ofMillis(250));
+            }
+            if (back == null) {
+                log("  %s NOT back after %d s", name, Duration.between(killed, Instant.now()).toSeconds());
+                return;
+            }
+            recovered.incrementAndGet();
+            lastKillBack = true;
+            log("  %s back (ready) in %.1f s", name, seconds(killed, back));
+            log("  %s after kill -9: %s", name, resumed(name, before, killed));
+        }
+
+        /** A number that grows while {@code name} does its work (see {@link #resumed}). */
+        long progressMarker(String name) {
+            try {
+                return switch (name) {
+                    case "event-normalizer", "kafka" -> committedOffsets(endpoints);
+                    case "google-sync-service" -> providerRequests(false);
+                    case "microsoft-sync-service" -> providerRequests(true);
+                    default -> 0;
+                };
+            } catch (RuntimeException e) {
+                return -1;
+            }
+        }
+
+        /** When its work resumed after the kill: its progress marker moved (or it had nothing to do). */
+        String resumed(String name, long before, Instant killed) {
+            Instant deadline = Instant.now().plus(RESUME_TIMEOUT);
+            while (Instant.now().isBefore(deadline)) {
+                try {
+                    switch (name) {
+                        case "connector-service" -> {
+                            client.googleAccounts(running.userJwts().get(emails.getFirst()));
+                            return "API answering in " + fmt(seconds(killed, Instant.now())) + " s";
+                        }
+                        case "event-normalizer", "kafka" -> {
+                            if (name.equals("kafka") && !List.of(StackService.values()).stream()
+                                    .allMatch(s -> ready(endpoints, s))) {
+                                break;
+                            }
+                            if (committedOffsets(endpoints) > before) {
+                                return "normalizer committing again in " + fmt(seconds(killed, Instant.now())) + " s";
+                            }
+                            if (normalizerLag(endpoints) == 0) {
+                                return "normalizer caught up (no lag) in " + fmt(seconds(killed, Instant.now())) + " s";
+                            }
+                        }
+                        default -> {
+                            boolean microsoft = name.equals("microsoft-sync-service");
+                            if (providerRequests(microsoft) > before) {
+                                return "provider requests again in " + fmt(seconds(killed, Instant.now())) + " s";
+                            }
+                            if (allSynced(microsoft)) {
+                                return "idle: its accounts are synced (" + fmt(seconds(killed, Instant.now())) + " s)";
+                            }
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    // between restarts
+                }
+                ManagedProcess.pause(Duration.ofMillis(250));
+            }
+            return "no progress within " + RESUME_TIMEOUT.toSeconds() + " s after it was back although there is work "
+                    + "(stalled)";
+        }
+
+        boolean allSynced(boolean microsoft) {
+            for (String email : emails) {
+                if (running.microsoft(email) == microsoft) {
+                    JsonNode accounts = microsoft ? client.microsoftAccounts(running.userJwts().get(email))
+                            : client.googleAccounts(running.userJwts().get(email));
+                    for (JsonNode account : accounts) {
+                        if (!account.path("syncStatus").asText().equals("synced")) {
+                            return false;
+                        }
+                    }
+                }
+            }
+            return true;
+        }
+
+        long providerRequests(boolean microsoft) {
+            JsonNode users = client.call("GET", endpoints.emulatorUrl() + "/_emulator/stats", null, null).json()
+                    .path("users");
+            long sum = 0;
+            for (String email : emails) {
+                if (running.microsoft(email) == microsoft) {
+                    sum += users.path(email).path("requests").asLong(0);
+                }
+            }
+            return sum;
+        }
+
+        // provider faults
+
+        void serverErrors() {
+            boolean microsoft = random.nextBoolean();
+            int status = List.of(500, 502, 503).get(random.nextInt(3));
+            addRule("provider " + status + "s (30 %)", rule(microsoft, Map.of("status", status, "probability", 0.3)));
+        }
+
+        void throttling() {
+            boolean microsoft = random.nextBoolean();
+            addRule("429 burst with Retry-After: 2", rule(microsoft, Map.of("status", 429, "count", 20,
+                    "retryAfterSeconds", 2)));
+        }
+
+        void latency() {
+            boolean microsoft = random.nextBoolean();
+            addRule("latency 1.5 s (50 %)", rule(microsoft, Map.of("status", 0, "latencyMs", 1500, "probability", 0.5)));
+        }
+
+        void omit() {
+            String email = emails.get(random.nextInt(emails.size()));
+            boolean microsoft = running.microsoft(email);
+            Map<String, Object> rule = new LinkedHashMap<>();
+            rule.put("provider", microsoft ? "microsoft" : "google");
+            rule.put("user", email);
+            rule.put("pathRegex", microsoft ? "/delta" : "/gmail/v1/users/[^/]+/(messages|history)$");
+            rule.put("omit", 0.3);
+            addRule("omit 30 % of " + email + "'s list/history/delta items", rule);
+        }
+
+        /** Provider API paths only (not OAuth: a failed refresh is the revocation fault's business). */
+        Map<String, Object> rule(boolean microsoft, Map<String, Object> what) {
+            Map<String, Object> rule = new LinkedHashMap<>(what);
+            rule.put("provider", microsoft ? "microsoft" : "google");
+            rule.put("pathRegex", microsoft ? "^/graph\\.microsoft\\.com/"
+                    : "^/(gmail\\.googleapis\\.com|www\\.googleapis\\.com/calendar)/");
+            return rule;
+        }
+
+        void addRule(String what, Map<String, Object> rule) {
+            Duration lasting = Duration.ofSeconds(8 + random.nextInt(12));
+            rules.add(new ActiveRule(rule, Instant.now().plus(lasting)));
+            faults++;
+            log("fault: %s provider %s for %d s", what, rule.get("provider"), lasting.toSeconds());
+            applyRules(true);
+        }
+
+        private int appliedRules = -1;
+
+        void applyRules(boolean force) {
+            Instant now = Instant.now();
+            boolean expired = rules.removeIf(r -> r.until().isBefore(now));
+            if (!force && !expired && appliedRules == rules.size()) {
+                return;
+            }
+            List<Map<String, Object>> list = rules.stream().map(ActiveRule::rule).toList();
+            try {
+                client.faults(random.nextLong(), list);
+                appliedRules = rules.size();
+            } catch (RuntimeException e) {
+                log("could not set the emulator's faults: %s", e.getMessage());
+            }
+        }
+
+        // cursors and tokens
+
+        void expireCursors() {
+            String email = emails.get(random.nextInt(emails.size()));
+            String base = endpoints.emulatorUrl() + "/_emulator/";
+            String encoded = java.net.URLEncoder.encode(email, java.nio.charset.StandardCharsets.UTF_8);
+            if (running.microsoft(email)) {
+                client.call("POST", base + "microsoft/users/" + encoded + "/expire-delta", null, null);
+                log("fault: expire-delta of %s", email);
+            } else {
+                client.call("POST", base + "google/users/" + encoded + "/expire-history", null, null);
+                client.call("POST", base + "google/users/" + encoded + "/expire-sync-tokens", null, null);
+                log("fault: expire-history and expire-sync-tokens of %s", email);
+            }
+            faults++;
+            requestSync(email);
+        }
+
+        void revoke() {
+            List<String> candidates = emails.stream().filter(e -> !reconnects.containsKey(e)).toList();
+            if (candidates.isEmpty()) {
+                return;
+            }
+            String email = candidates.get(random.nextInt(candidates.size()));
+            client.call("POST", endpoints.emulatorUrl() + "/_emulator/revoke", null, Map.of("email", email));
+            Duration later = Duration.ofSeconds(5 + random.nextInt(15));
+            reconnects.put(email, Instant.now().plus(later));
+            faults++;
+            log("fault: revoke %s's refresh tokens; reconnect in %d s", email, later.toSeconds());
+        }
+
+        /** Reconnects (OAuth code flow again) the revoked accounts whose time has come, or all with {@code all}. */
+        void reconnectDue(boolean all) {
+            Instant now = Instant.now();
+            for (Map.Entry<String, Instant> due : Map.copyOf(reconnects).entrySet()) {
+                if (all || due.getValue().isBefore(now)) {
+                    try {
+                        JsonNode account = running.reconnect(due.getKey());
+                        reconnects.remove(due.getKey());
+                        log("reconnected %s (state %s)", due.getKey(), account.path("syncStatus").asText());
+                        if (running.microsoft(due.getKey())) {
+                            for (String shared : running.sharedMailboxes()) {
+                                try {
+                                    client.addSharedMailbox(running.userJwts().get(due.getKey()),
+                                            account.path("id").asText(), shared);
+                                } catch (RuntimeException alreadySubscribed) {
+                                    // still subscribed: the subscription outlives a reconnect
+                                }
+                            }
+                        }
+                    } catch (RuntimeException e) {
+                        log("reconnect of %s failed (%s); retrying", due.getKey(), why(e));
+                    }
+                }
+            }
+        }
+
+        /**
+         * A sync now, so that an expired cursor is met. The connector allows 10 manual syncs per account and hour; the
+         * chaos run uses at most {@link #SYNC_BUDGET} per account and leaves the rest to the final settle.
+         */
+        void requestSync(String email) {
+            if (syncsRequested.merge(email, 1, Integer::sum) > SYNC_BUDGET) {
+                return;
+            }
+            try {
+                client.requestSync(running.userJwts().get(email), running.accountIds().get(email), "auto");
+            } catch (RuntimeException e) {
+                log("  (sync request for %s refused: %s)", email, why(e));
+            }
+        }
+
+        // malformed records
+
+        void produceBadRecords() {
+            List<BadRecords.Bad> records = BadRecords.generate(options.stack().seed(), options.bad(), options.fanOut(),
+                    options.recipients(), Instant.now());
+            faults++;
+            log("fault: producing %d malformed records to %s in the background (%d with %d recipients)",
+                    records.size(), Topics.RAW_RECORDS, options.fanOut(), options.recipients());
+            badRecords = CompletableFuture.supplyAsync(() -> {
+                List<Produced> done = produce(endpoints, records);
+                log("  %d malformed records acknowledged by Kafka", done.size());
+                return done;
+            }, background);
+        }
+
+        void log(String format, Object... args) {
+            Soak.this.log(format, args);
+        }
+    }
+
+    /** A malformed record as Kafka acknowledged it. */
+    record Produced(BadRecords.Bad bad, int partition, long offset) {
+    }
+
+    static List<Produced> produce(StackEndpoints endpoints, List<BadRecords.Bad> records) {
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000, ProducerConfig.MAX_BLOCK_MS_CONFIG, 600_000,
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        List<Produced> out = new ArrayList<>();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (BadRecords.Bad bad : records) {
+                sent.add(producer.send(new ProducerRecord<>(Topics.RAW_RECORDS, bad.key(), bad.value())));
+            }
+            producer.flush();
+            for (int i = 0; i < records.size(); i++) {
+                RecordMetadata m = sent.get(i).get();
+                out.add(new Produced(records.get(i), m.partition(), m.offset()));
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("producing the malformed records failed", e);
+        }
+        return out;
+    }
+
+    // ---- checks ----
+
+    /** The DLQ check: {@code found} of our records are dead-lettered; {@code complete}: every one that must be is. */
+    record DlqCheck(int found, boolean complete) {
+    }
+
+    DlqCheck checkDeadLetters(StackEndpoints endpoints, List<Produced> produced) {
+        Map<String, String> codes = new HashMap<>(); // "partition:offset" → code
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.RAW_RECORDS_DLQ).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            Instant deadline = Instant.now().plusSeconds(120);
+            int emptyPolls = 0;
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))
+                    && Instant.now().isBefore(deadline) && emptyPolls < 5) {
+                var records = consumer.poll(Duration.ofSeconds(1));
+                emptyPolls = records.isEmpty() ? emptyPolls + 1 : 0;
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    try {
+                        JsonNode dl = Json.mapper().readTree(r.value());
+                        if (Topics.RAW_RECORDS.equals(dl.path("sourceTopic").asText())) {
+                            codes.put(dl.path("partition").asInt() + ":" + dl.path("offset").asLong(),
+                                    dl.path("code").asText(""));
+                        }
+                    } catch (IOException e) {
+                        // not a dead letter of ours
+                    }
+                }
+            }
+        }
+        int found = 0;
+        int mustMissing = 0;
+        Map<String, Integer> byCode = new TreeMap<>();
+        Map<String, Integer> byKind = new TreeMap<>();
+        for (Produced p : produced) {
+            String code = codes.get(p.partition() + ":" + p.offset());
+            if (code != null) {
+                found++;
+                byCode.merge(code.isBlank() ? "(no code)" : code, 1, Integer::sum);
+                byKind.merge(p.bad().kind() + " → " + (code.isBlank() ? "(no code)" : code), 1, Integer::sum);
+            } else {
+                byKind.merge(p.bad().kind() + " → not dead-lettered", 1, Integer::sum);
+            }
+            if (p.bad().kind().mustDeadLetter && (code == null || code.isBlank())) {
+                mustMissing++;
+            }
+        }
+        out.printf("    DLQ: %d of %d malformed records dead-lettered %s; %s%n", found, produced.size(), byCode,
+                mustMissing == 0 ? "every one that must be is, with a code"
+                        : mustMissing + " that must be dead-lettered are NOT (or have no code)");
+        byKind.forEach((k, n) -> out.printf("      %-40s %6d%n", k, n));
+        long stuck = count(endpoints, "select count(*) from normalizer.outbox where topic = '" + Topics.RAW_RECORDS_DLQ + "'");
+        if (stuck > 0) {
+            out.printf("    %d dead letters are still in the normalizer's outbox, never published to %s%n", stuck,
+                    Topics.RAW_RECORDS_DLQ);
+        }
+        return new DlqCheck(found, mustMissing == 0);
+    }
+
+    private void reportFanOut(StackEndpoints endpoints, List<Produced> produced) throws SQLException {
+        List<String> ids = produced.stream().filter(p -> p.bad().kind() == BadRecords.Kind.FAN_OUT)
+                .map(p -> p.bad().remoteId()).toList();
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (Connection c = endpoints.database().connect()) {
+            boolean capped;
+            try (PreparedStatement q = c.prepareStatement("select count(*) from information_schema.columns where "
+                    + "table_schema = 'normalizer' and table_name = 'interaction_events' and column_name like '%truncat%'");
+                 ResultSet rs = q.executeQuery()) {
+                rs.next();
+                capped = rs.getInt(1) > 0;
+            }
+            try (PreparedStatement q = c.prepareStatement("select remote_id, count(*) from normalizer.interaction_events "
+                    + "where user_id = ? and remote_id = any(?) group by remote_id")) {
+                q.setString(1, BadRecords.USER_ID);
+                q.setArray(2, c.createArrayOf("text", ids.toArray()));
+                Map<String, Long> counts = new TreeMap<>();
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        counts.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+                long max = counts.values().stream().mapToLong(Long::longValue).max().orElse(0);
+                out.printf("    fan-out: %d record(s) with %d recipients → at most %d events each (cap %d + 1 = %d: %s)%s%n",
+                        ids.size(), options.recipients(), max, RECIPIENT_CAP, RECIPIENT_CAP + 1,
+                        max <= RECIPIENT_CAP + 1 ? "within" : "OVER", capped ? "" : " — the normalizer has no "
+                                + "truncation column yet: reported, not enforced");
+            }
+        }
+    }
+
+    private void report(EventSet.Comparison diff) throws IOException {
+        Path file = soakDir.resolve("differences.txt");
+        StringBuilder text = new StringBuilder();
+        for (Map.Entry<String, List<String>> kind : Map.of("missing", diff.missing(), "extra", diff.extra(),
+                "duplicates", diff.duplicates(), "reclassified", diff.reclassified()).entrySet()) {
+            text.append("## ").append(kind.getKey()).append(" (").append(kind.getValue().size()).append(")\n");
+            kind.getValue().forEach(line -> text.append(line).append('\n'));
+        }
+        Files.writeString(file, text);
+        out.printf("    comparison with the baseline: missing %d, extra %d, duplicates %d, reclassified %d%s%n",
+                diff.missing().size(), diff.extra().size(), diff.duplicates().size(), diff.reclassified().size(),
+                diff.identical() ? "" : " (every row: " + root.relativize(file) + ")");
+        diff.reclassified().stream().limit(5).forEach(l -> out.println("      reclassified " + l));
+        diff.missing().stream().limit(5).forEach(l -> out.println("      missing " + l));
+        diff.extra().stream().limit(5).forEach(l -> out.println("      extra " + l));
+    }
+
+    // ---- probes ----
+
+    static boolean ready(StackEndpoints endpoints, StackService service) {
+        return ManagedProcess.answersOk(URI.create(service.healthUrl(endpoints)));
+    }
+
+    static StackService service(String artifact) {
+        for (StackService s : StackService.values()) {
+            if (s.artifact().equals(artifact)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException(artifact);
+    }
+
+    static boolean kafkaReachable(StackEndpoints endpoints) {
+        try (Admin admin = admin(endpoints)) {
+            return !admin.describeCluster().nodes().get().isEmpty();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static Admin admin(StackEndpoints endpoints) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000));
+    }
+
+    /** The normalizer group's committed offsets on {@code raw-records}, summed. */
+    static long committedOffsets(StackEndpoints endpoints) {
+        try (Admin admin = admin(endpoints)) {
+            return admin.listConsumerGroupOffsets(NORMALIZER_GROUP).partitionsToOffsetAndMetadata().get().entrySet()
+                    .stream().filter(e -> e.getKey().topic().equals(Topics.RAW_RECORDS) && e.getValue() != null)
+                    .mapToLong(e -> e.getValue().offset()).sum();
+        } catch (Exception e) {
+            throw new IllegalStateException("committed offsets unreadable", e);
+        }
+    }
+
+    static long normalizerLag(StackEndpoints endpoints) {
+        try (Admin admin = admin(endpoints)) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(NORMALIZER_GROUP)
+                    .partitionsToOffsetAndMetadata().get();
+            Set<TopicPartition> partitions = admin.describeTopics(List.of(Topics.RAW_RECORDS)).allTopicNames().get()
+                    .get(Topics.RAW_RECORDS).partitions().stream()
+                    .map(p -> new TopicPartition(Topics.RAW_RECORDS, p.partition())).collect(Collectors.toSet());
+            Map<TopicPartition, OffsetSpec> latest = partitions.stream()
+                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
+            var ends = admin.listOffsets(latest).all().get();
+            long lag = 0;
+            for (TopicPartition tp : partitions) {
+                OffsetAndMetadata c = committed.get(tp);
+                lag += ends.get(tp).offset() - (c == null ? 0 : c.offset());
+            }
+            return lag;
+        } catch (Exception e) {
+            throw new IllegalStateException("lag unreadable", e);
+        }
+    }
+
+    /** The normalizer's {@code normalizer_rederive_pending} gauge (summed over labels); 0 when it has none. */
+    static long rederivePending(StackEndpoints endpoints) {
+        String body;
+        try {
+            java.net.http.HttpResponse<String> metrics = METRICS.send(java.net.http.HttpRequest.newBuilder(URI.create(
+                            StackService.NORMALIZER.managementUrl(endpoints) + "/q/metrics"))
+                    .timeout(Duration.ofSeconds(5)).header("Accept", "text/plain").GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (metrics.statusCode() != 200) {
+                throw new IllegalStateException("normalizer metrics answered " + metrics.statusCode());
+            }
+            body = metrics.body();
+        } catch (IOException e) {
+            throw new IllegalStateException("normalizer metrics unreadable: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        double sum = 0;
+        for (String line : body.split("\n")) {
+            if (line.startsWith("normalizer_rederive_pending")) {
+                String[] parts = line.trim().split("\\s+");
+                sum += Double.parseDouble(parts[parts.length - 1]);
+            }
+        }
+        return (long) sum;
+    }
+
+    private static final java.net.http.HttpClient METRICS = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    static long count(StackEndpoints endpoints, String sql) {
+        try (Connection c = endpoints.database().connect(); PreparedStatement q = c.prepareStatement(sql);
+             ResultSet rs = q.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            return -1;
+        }
+    }
+
+    private void awaitPortsFree() {
+        StackEndpoints local = StackEndpoints.local("unused:unused");
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (!LocalStack.portsInUse(local).isEmpty()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("ports still in use after the baseline: " + LocalStack.portsInUse(local));
+            }
+            ManagedProcess.pause(Duration.ofMillis(500));
+        }
+    }
+
+    /** The innermost message of {@code e}'s causes, or the exception's class (a refused connection has no message). */
+    static String why(Throwable e) {
+        String why = e.getClass().getSimpleName();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            why = t.getMessage() != null && !t.getMessage().endsWith("failed: null") ? t.getMessage()
+                    : t.getClass().getSimpleName();
+        }
+        return why;
+    }
+
+    private static boolean safely(BooleanSupplier s) {
+        try {
+            return s.getAsBoolean();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static double seconds(Instant from, Instant to) {
+        return Duration.between(from, to).toMillis() / 1000.0;
+    }
+
+    private static String fmt(double seconds) {
+        return String.format("%.1f", seconds);
+    }
+
+    private void step(String what) {
+        out.println("==> soak: " + what);
+    }
+
+    private synchronized void log(String format, Object... args) {
+        long t = chaosStart == null ? 0 : Duration.between(chaosStart, Instant.now()).toSeconds();
+        out.printf("[%4ds] %s%n", t, String.format(format, args));
+    }
+}

@@ -1,0 +1,91 @@
+package io.interactionsync.deploy.soak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.interactionsync.model.ContractSchemas;
+import io.interactionsync.model.Json;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The soak's pure parts: its malformed records really are what they claim, the comparison's four categories, options. */
+class SoakTests {
+
+    static final java.time.Instant AT = java.time.Instant.parse("2026-12-06T12:00:00Z");
+
+    @Test
+    void badRecordsAreDeterministicAndEachKindIsTheFaultItNames() throws Exception {
+        List<BadRecords.Bad> records = BadRecords.generate(7, 1000, 2, 500, AT);
+        assertThat(records).hasSize(1000);
+        assertThat(BadRecords.generate(7, 1000, 2, 500, AT)).extracting(b -> new String(b.value(), StandardCharsets.ISO_8859_1))
+                .isEqualTo(records.stream().map(b -> new String(b.value(), StandardCharsets.ISO_8859_1)).toList());
+        Map<BadRecords.Kind, Long> kinds = records.stream()
+                .collect(Collectors.groupingBy(BadRecords.Bad::kind, Collectors.counting()));
+        assertThat(kinds).containsEntry(BadRecords.Kind.FAN_OUT, 2L).containsKeys(BadRecords.Kind.values());
+        assertThat(records).allMatch(b -> b.key().startsWith("soak-bad-account-"));
+
+        for (BadRecords.Bad bad : records) {
+            switch (bad.kind()) {
+                case INVALID_JSON -> assertThatThrownBy(() -> Json.mapper().readTree(bad.value()))
+                        .as(new String(bad.value(), StandardCharsets.UTF_8)).isInstanceOf(Exception.class);
+                case INVALID_UTF8 -> {
+                    assertThatThrownBy(() -> StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bad.value())))
+                            .isInstanceOf(CharacterCodingException.class);
+                    assertThatThrownBy(() -> Json.mapper().readTree(bad.value())).isInstanceOf(Exception.class);
+                }
+                case SCHEMA_VIOLATION -> assertThat(ContractSchemas.validate(ContractSchemas.Contract.RAW_RECORD,
+                        Json.mapper().readTree(bad.value()))).isNotEmpty();
+                default -> assertThat(ContractSchemas.validate(ContractSchemas.Contract.RAW_RECORD,
+                        Json.mapper().readTree(bad.value()))).as(bad.kind().name()).isEmpty();
+            }
+        }
+        JsonNode fanOut = Json.mapper().readTree(records.getFirst().value());
+        String to = fanOut.at("/payload/payload/headers/1/value").asText();
+        assertThat(to.split(", Person ")).hasSize(500);
+    }
+
+    @Test
+    void theComparisonSeparatesMissingExtraDuplicatedAndReclassifiedRows() {
+        EventSet baseline = new EventSet(Map.of("a", "direction=inbound", "b", "direction=inbound",
+                "c", "direction=outbound"), List.of());
+        EventSet actual = new EventSet(Map.of("a", "direction=inbound", "c", "direction=inbound", "d", "direction=inbound"),
+                List.of("a"));
+        EventSet.Comparison diff = baseline.compare(actual);
+        assertThat(diff.missing()).containsExactly("b");
+        assertThat(diff.extra()).containsExactly("d");
+        assertThat(diff.duplicates()).containsExactly("a");
+        assertThat(diff.reclassified()).containsExactly("c : direction=outbound → direction=inbound");
+        assertThat(diff.identical()).isFalse();
+        assertThat(baseline.compare(baseline).identical()).isTrue();
+    }
+
+    @Test
+    void optionsNeedMinutesAndPassTheDataOptionsToTheStack() {
+        Soak.Options options = Soak.Options.parse(new String[] {"--minutes", "0.5", "--seed", "9", "--messages", "40",
+                "--bad", "20", "--fan-out", "1"});
+        assertThat(options.minutes()).isEqualTo(0.5);
+        assertThat(options.stack().seed()).isEqualTo(9);
+        assertThat(options.stack().messages()).isEqualTo(40);
+        assertThat(options.stack().users()).isEqualTo(2);
+        assertThat(options.stack().fresh()).isTrue();
+        assertThat(options.bad()).isEqualTo(20);
+        assertThatThrownBy(() -> Soak.Options.parse(new String[] {"--seed", "1"})).hasMessageContaining("--minutes");
+        assertThatThrownBy(() -> Soak.Options.parse(new String[] {"--minutes", "1", "--bad", "1", "--fan-out", "2"}))
+                .hasMessageContaining("--fan-out");
+    }
+
+    @Test
+    void theLastLineIsTheContractFormat() {
+        Soak.Result result = new Soak.Result(5, 5, 12, 10000, 6000, 0, 0, 0, 0, true);
+        assertThat(result.line()).isEqualTo("kills=5 faults=12 bad=10000 dlq=6000 missing=0 extra=0 duplicates=0 reclassified=0");
+        assertThat(result.passed()).isTrue();
+        assertThat(new Soak.Result(5, 5, 12, 10000, 6000, 0, 0, 0, 2, true).passed()).isFalse();
+        assertThat(new Soak.Result(5, 5, 12, 10000, 10, 0, 0, 0, 0, false).passed()).isFalse();
+    }
+}
