@@ -8,6 +8,7 @@ import io.interactionsync.normalizer.outbox.OutboxRepository.OutboxRow;
 import io.interactionsync.normalizer.service.NormalizerMetrics;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -166,26 +167,24 @@ public class OutboxRelay {
         }
     }
 
-    /** The rows' messages in outbox order: as this replica rendered them at commit, or from the events' current rows. */
+    /**
+     * The rows' messages in outbox order: as this replica rendered them at commit, or from the events' current rows.
+     * Concatenated as a stream, not as one Uni per row chained to the last: a round of thousands of dead letters would
+     * nest that deep and overflow the stack (found by the chaos soak's 10,000 malformed records).
+     */
     private Uni<List<OutboxMessage>> messages(SqlConnection conn, List<OutboxRow> rows) {
-        Uni<List<OutboxMessage>> chain = Uni.createFrom().item(new ArrayList<>());
-        for (OutboxRow r : rows) {
-            chain = chain.flatMap(out -> {
-                if (r.message() != null) {
-                    out.add(r.message());
-                    return Uni.createFrom().item(out);
-                }
-                List<InteractionEvent> cached = rendered.get(r.id());
-                Uni<List<InteractionEvent>> events = cached != null ? Uni.createFrom().item(cached)
-                        : outbox.events(conn, r.eventIds());
-                // rendering JSON is CPU work: off the event loop
-                return events.emitOn(Infrastructure.getDefaultWorkerPool()).map(list -> {
-                    out.addAll(OutboxMessage.events(list));
-                    return out;
-                });
-            });
-        }
-        return chain;
+        return Multi.createFrom().iterable(rows)
+                .onItem().transformToUniAndConcatenate(r -> {
+                    if (r.message() != null) {
+                        return Uni.createFrom().item(List.of(r.message()));
+                    }
+                    List<InteractionEvent> cached = rendered.get(r.id());
+                    Uni<List<InteractionEvent>> events = cached != null ? Uni.createFrom().item(cached)
+                            : outbox.events(conn, r.eventIds());
+                    // rendering JSON is CPU work: off the event loop
+                    return events.emitOn(Infrastructure.getDefaultWorkerPool()).map(OutboxMessage::events);
+                })
+                .collect().in(() -> new ArrayList<OutboxMessage>(), List::addAll);
     }
 
     /**

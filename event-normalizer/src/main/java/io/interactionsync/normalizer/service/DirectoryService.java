@@ -16,6 +16,7 @@ import io.interactionsync.normalizer.repository.ErasedAccountRepository;
 import io.interactionsync.normalizer.repository.EventRepository;
 import io.interactionsync.normalizer.repository.VersionRepository;
 import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -103,12 +104,12 @@ public class DirectoryService {
             }
         }
         return pool.withTransaction(conn -> {
-            Uni<Void> chain = (exclusive ? blocklists.lockExclusive(conn) : Uni.createFrom().voidItem())
-                    .flatMap(v -> versions.lock(conn, purged, users, mailboxes));
-            for (AccountEvent event : batch) {
-                chain = chain.flatMap(v -> apply(conn, event, afterCommit));
-            }
-            return chain;
+            // in order, as a stream: a batch of hundreds of events must not nest hundreds of Unis deep
+            return (exclusive ? blocklists.lockExclusive(conn) : Uni.createFrom().voidItem())
+                    .flatMap(v -> versions.lock(conn, purged, users, mailboxes))
+                    .flatMap(v -> Multi.createFrom().iterable(batch)
+                            .onItem().transformToUniAndConcatenate(event -> apply(conn, event, afterCommit))
+                            .collect().last().replaceWithVoid());
         }).invoke(() -> afterCommit.forEach(Runnable::run));
     }
 

@@ -27,6 +27,7 @@ import io.interactionsync.normalizer.service.BatchNormalizer.Prepared;
 import io.interactionsync.normalizer.service.BatchNormalizer.RecordKey;
 import io.interactionsync.normalizer.service.BatchNormalizer.RemoteKey;
 import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -196,14 +197,13 @@ public class NormalizerService {
         }
     }
 
+    /** One transaction per record, in order (a stream, not a chain of thousands of nested Unis). */
     private Uni<Void> oneByOne(List<IncomingRecord> batch, boolean replay) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (IncomingRecord r : batch) {
-            chain = chain.flatMap(v -> commit(List.of(r), replay, false)
-                    .onFailure(NormalizerService::isDataError).recoverWithUni(e -> replay
-                            ? Uni.createFrom().voidItem() : writeFailed(r, e)));
-        }
-        return chain;
+        return Multi.createFrom().iterable(batch)
+                .onItem().transformToUniAndConcatenate(r -> commit(List.of(r), replay, false)
+                        .onFailure(NormalizerService::isDataError).recoverWithUni(e -> replay
+                                ? Uni.createFrom().voidItem() : writeFailed(r, e)))
+                .collect().last().replaceWithVoid();
     }
 
     private Uni<Void> writeFailed(IncomingRecord r, Throwable e) {

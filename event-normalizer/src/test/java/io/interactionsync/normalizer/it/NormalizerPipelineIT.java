@@ -353,6 +353,21 @@ class NormalizerPipelineIT {
     }
 
     @Test
+    void thousandsOfPoisonRecordsInABatchAllReachTheDlq() {
+        // Found by the chaos soak: 2,000 dead letters in one relay round once nested 2,000 Unis deep and overflowed the
+        // stack; the dead letters stayed in the outbox, unpublished, while the consumer lag read 0.
+        String key = "poison-" + UUID.randomUUID();
+        int n = 3_000;
+        for (int i = 0; i < n; i++) {
+            kafka.send(Topics.RAW_RECORDS, key, "{\"broken\": " + i);
+        }
+        List<ConsumerRecord<String, String>> dead = kafka.awaitRecords(Topics.RAW_RECORDS_DLQ,
+                r -> key.equals(r.key()), n, Duration.ofSeconds(90));
+        assertThat(dead).hasSize(n).allSatisfy(r -> assertThat(readTree(r.value()).get("code").asText())
+                .isEqualTo("invalid_json"));
+    }
+
+    @Test
     void malformedRecordsGoToTheDlqWithReasonsAndValidRecordsAroundThemAreWritten() {
         Who who = Who.fresh();
         List<String> poisonKeys = new ArrayList<>();
