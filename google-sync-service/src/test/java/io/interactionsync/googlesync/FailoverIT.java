@@ -137,8 +137,8 @@ class FailoverIT {
         other.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
         other.put(ConsumerConfig.GROUP_ID_CONFIG, "google-sync-service");
         other.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "google-sync-other-replica-sync-requests");
-        other.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
-        other.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
+        other.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "8000");
+        other.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "2500");
         other.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         other.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         int total;
@@ -160,10 +160,10 @@ class FailoverIT {
                 .until(() -> assignments.partitions(Topics.SYNC_REQUESTS) == total);
         Duration takeover = Duration.ofNanos(System.nanoTime() - killedAt);
         System.out.printf("google-sync failover: a dead member's sync-requests partitions back on the service after %d ms "
-                + "(session 10 s, heartbeat 3 s)%n", takeover.toMillis());
-        // The broker expires the member 10 s after its last heartbeat, which was up to 3 s before the close.
-        assertThat(takeover).as("not before the session expired").isGreaterThan(Duration.ofSeconds(7))
-                .as("session + one heartbeat + the rebalance").isLessThan(Duration.ofSeconds(16));
+                + "(session 8 s, heartbeat 2.5 s)%n", takeover.toMillis());
+        // The broker expires the member 8 s after its last heartbeat, which was up to 2.5 s before the close.
+        assertThat(takeover).as("not before the session expired").isGreaterThan(Duration.ofSeconds(5))
+                .as("session + one heartbeat + the rebalance").isLessThan(Duration.ofSeconds(14));
     }
 
     private void leaveRunningJob(String accountId, String deadOwner, Duration lease) throws SQLException {
