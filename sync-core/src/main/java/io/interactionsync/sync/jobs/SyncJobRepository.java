@@ -211,6 +211,33 @@ public class SyncJobRepository {
         });
     }
 
+    /**
+     * The backlog as a free worker of any replica sees it: jobs claimable now (due and pending, or running under an
+     * expired lease), jobs running under a live lease, and how long the oldest claimable one has waited (0 when none).
+     */
+    public Backlog backlog() {
+        String sql = """
+                select count(*) filter (where claimable),
+                       count(*) filter (where state = 'running' and not claimable),
+                       coalesce(extract(epoch from now() - min(due) filter (where claimable)), 0)
+                from (select state, case when state = 'pending' then not_before else lease_until end as due,
+                             (state = 'pending' and not_before <= now()) or (state = 'running' and lease_until < now())
+                                 as claimable
+                      from {schema}.sync_jobs where state in ('pending', 'running')) j
+                """;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(qualified(sql));
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new Backlog(rs.getLong(1), rs.getLong(2), Math.max(0, rs.getDouble(3)));
+        } catch (SQLException e) {
+            throw new RepositoryException("could not read the sync job backlog", e);
+        }
+    }
+
+    /** See {@link #backlog()}. */
+    public record Backlog(long claimable, long running, double oldestClaimableAgeSeconds) {
+    }
+
     /** The job's state ({@code pending, running, done, failed}), if any. */
     public Optional<String> state(String accountId) {
         try (Connection c = dataSource.getConnection();

@@ -266,6 +266,33 @@ class LeaseFailoverTests {
         return pool;
     }
 
+    @Test
+    void theBacklogCountsWhatAFreeWorkerCouldClaimNow() throws SQLException {
+        assertThat(repository.backlog()).isEqualTo(new SyncJobRepository.Backlog(0, 0, 0));
+        enqueue("acc-20", "acc-21", "acc-22", "acc-23");
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("update " + SCHEMA + ".sync_jobs set not_before = now() - interval '90 seconds' where account_id = 'acc-20'");
+            s.execute("update " + SCHEMA + ".sync_jobs set not_before = now() + interval '1 hour' where account_id = 'acc-21'");
+            // acc-22 runs under a live lease; acc-23 under one that expired 30 s ago (its replica died).
+            s.execute("update " + SCHEMA + ".sync_jobs set state = 'running', lease_owner = 'a', "
+                    + "lease_until = now() + interval '1 minute' where account_id = 'acc-22'");
+            s.execute("update " + SCHEMA + ".sync_jobs set state = 'running', lease_owner = 'dead', "
+                    + "lease_until = now() - interval '30 seconds' where account_id = 'acc-23'");
+        }
+        SyncJobRepository.Backlog backlog = repository.backlog();
+        assertThat(backlog.claimable()).as("acc-20 due, acc-23 expired; acc-21 not due, acc-22 leased").isEqualTo(2);
+        assertThat(backlog.running()).isEqualTo(1);
+        assertThat(backlog.oldestClaimableAgeSeconds()).as("acc-20 waited 90 s").isBetween(89.0, 120.0);
+
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        BacklogGauges gauges = new BacklogGauges(repository, registry, service);
+        gauges.register(null);
+        assertThat(registry.get("sync.jobs.claimable").gauge().value()).isEqualTo(2.0);
+        assertThat(registry.get("sync.jobs.running").gauge().value()).isEqualTo(1.0);
+        assertThat(registry.get("sync.worker.slots").gauge().value())
+                .isEqualTo(service.settings().worker().concurrency());
+    }
+
     private static List<String> enqueue(String... accountIds) {
         for (String id : accountIds) {
             repository.enqueue(SyncRequest.of(id, Provider.GOOGLE, List.of(Source.GMAIL), SyncRequest.Mode.AUTO,
