@@ -183,6 +183,28 @@ class EndToEndIT {
         assertThat(account.toString()).doesNotContain("access_token").doesNotContain("refresh_token");
     }
 
+    /**
+     * Every metric the alert rules, the Grafana dashboard and KEDA's Prometheus triggers read (their PromQL as rendered
+     * from the production overlay, {@link Monitoring}) is exported by the real services on their management ports,
+     * once they have done real work: the backfill, and one raw record the normalizer must dead-letter. Prometheus's own
+     * {@code up} is the only series from elsewhere ({@link Monitoring#FROM_PROMETHEUS}).
+     */
+    @Test
+    void shouldExportEveryMetricTheAlertsTheDashboardAndKedaRead() {
+        kafka.sendBytes(Topics.RAW_RECORDS, "acc-e2e-not-json", "{\"broken\": ".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.util.Set<String> needed = Monitoring.metricsTheServicesMustExport();
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            java.util.Set<String> exported = new java.util.TreeSet<>();
+            for (StackService service : StackService.values()) {
+                StackClient.Answer metrics = client.call("GET", service.managementUrl(endpoints) + "/q/metrics", null, null);
+                assertThat(metrics.status()).as(service.name()).isEqualTo(200);
+                metrics.body().lines().filter(l -> !l.isBlank() && !l.startsWith("#"))
+                        .forEach(l -> exported.add(l.split("[{ ]", 2)[0]));
+            }
+            assertThat(exported).containsAll(needed);
+        });
+    }
+
     private List<String> microsoftRows(String userId) throws SQLException {
         List<String> rows = new ArrayList<>();
         try (Connection c = endpoints.database().connect(); Statement s = c.createStatement();
