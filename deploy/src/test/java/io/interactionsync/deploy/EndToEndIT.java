@@ -196,13 +196,23 @@ class EndToEndIT {
         await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
             java.util.Set<String> exported = new java.util.TreeSet<>();
             for (StackService service : StackService.values()) {
-                StackClient.Answer metrics = client.call("GET", service.managementUrl(endpoints) + "/q/metrics", null, null);
-                assertThat(metrics.status()).as(service.name()).isEqualTo(200);
-                metrics.body().lines().filter(l -> !l.isBlank() && !l.startsWith("#"))
+                scrape(service).lines().filter(l -> !l.isBlank() && !l.startsWith("#"))
                         .forEach(l -> exported.add(l.split("[{ ]", 2)[0]));
             }
             assertThat(exported).containsAll(needed);
         });
+    }
+
+    /** {@code /q/metrics} as Prometheus asks for it (the text format; JSON is not served). */
+    private String scrape(StackService service) throws IOException, InterruptedException {
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            java.net.http.HttpResponse<String> metrics = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(service.managementUrl(endpoints) + "/q/metrics"))
+                    .header("Accept", "text/plain").timeout(Duration.ofSeconds(10)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).as(service.name()).isEqualTo(200);
+            return metrics.body();
+        }
     }
 
     private List<String> microsoftRows(String userId) throws SQLException {
