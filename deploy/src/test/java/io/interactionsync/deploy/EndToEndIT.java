@@ -183,6 +183,38 @@ class EndToEndIT {
         assertThat(account.toString()).doesNotContain("access_token").doesNotContain("refresh_token");
     }
 
+    /**
+     * Every metric the alert rules, the Grafana dashboard and KEDA's Prometheus triggers read (their PromQL as rendered
+     * from the production overlay, {@link Monitoring}) is exported by the real services on their management ports,
+     * once they have done real work: the backfill, and one raw record the normalizer must dead-letter. Prometheus's own
+     * {@code up} is the only series from elsewhere ({@link Monitoring#FROM_PROMETHEUS}).
+     */
+    @Test
+    void shouldExportEveryMetricTheAlertsTheDashboardAndKedaRead() {
+        kafka.sendBytes(Topics.RAW_RECORDS, "acc-e2e-not-json", "{\"broken\": ".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.util.Set<String> needed = Monitoring.metricsTheServicesMustExport();
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            java.util.Set<String> exported = new java.util.TreeSet<>();
+            for (StackService service : StackService.values()) {
+                scrape(service).lines().filter(l -> !l.isBlank() && !l.startsWith("#"))
+                        .forEach(l -> exported.add(l.split("[{ ]", 2)[0]));
+            }
+            assertThat(exported).containsAll(needed);
+        });
+    }
+
+    /** {@code /q/metrics} as Prometheus asks for it (the text format; JSON is not served). */
+    private String scrape(StackService service) throws IOException, InterruptedException {
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            java.net.http.HttpResponse<String> metrics = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(service.managementUrl(endpoints) + "/q/metrics"))
+                    .header("Accept", "text/plain").timeout(Duration.ofSeconds(10)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).as(service.name()).isEqualTo(200);
+            return metrics.body();
+        }
+    }
+
     private List<String> microsoftRows(String userId) throws SQLException {
         List<String> rows = new ArrayList<>();
         try (Connection c = endpoints.database().connect(); Statement s = c.createStatement();

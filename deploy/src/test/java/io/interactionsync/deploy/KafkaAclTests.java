@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
@@ -22,9 +24,11 @@ import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
@@ -81,7 +85,9 @@ class KafkaAclTests {
 
     @Test
     void shouldDeclareOneScramUserPerServiceWithAcls() {
-        assertThat(kafkaUserAcls()).containsOnlyKeys(KubernetesManifestsTests.SERVICES.toArray(String[]::new))
+        List<String> users = new ArrayList<>(KubernetesManifestsTests.SERVICES);
+        users.add(KubernetesManifestsTests.KEDA_USER);
+        assertThat(kafkaUserAcls()).containsOnlyKeys(users.toArray(String[]::new))
                 .allSatisfy((user, acls) -> assertThat(acls).isNotEmpty());
     }
 
@@ -119,6 +125,32 @@ class KafkaAclTests {
                 .satisfies(e -> assertThat(causes(e)).hasAtLeastOneElementOfType(GroupAuthorizationException.class));
         assertThatThrownBy(() -> consume("google-sync-service", Topics.RAW_RECORDS, "google-sync-service"))
                 .satisfies(e -> assertThat(causes(e)).hasAtLeastOneElementOfType(TopicAuthorizationException.class));
+    }
+
+    /**
+     * KEDA's Kafka scaler as keda-operator: the normalizer group's committed offsets and raw-records' end offsets (the
+     * lag), nothing more: it can neither read records in that group nor look at another group.
+     */
+    @Test
+    void shouldLetKedaReadTheNormalizersLagAndNothingElse() throws Exception {
+        consume("event-normalizer", Topics.RAW_RECORDS, "event-normalizer");
+        String keda = KubernetesManifestsTests.KEDA_USER;
+        Map<String, Object> login = new HashMap<>(kafka.scramClientConfig(keda, passwords.get(keda)));
+        login.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        login.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+        try (Admin admin = Admin.create(login)) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("event-normalizer")
+                    .partitionsToOffsetAndMetadata().get(15, TimeUnit.SECONDS);
+            assertThat(committed).hasSize(StackTopics.PARTITIONS.get(Topics.RAW_RECORDS));
+            Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+            committed.keySet().forEach(tp -> ends.put(tp, OffsetSpec.latest()));
+            assertThat(admin.listOffsets(ends).all().get(15, TimeUnit.SECONDS)).hasSameSizeAs(committed);
+            assertThatThrownBy(() -> admin.listConsumerGroupOffsets("google-sync-service").partitionsToOffsetAndMetadata()
+                    .get(15, TimeUnit.SECONDS))
+                    .satisfies(e -> assertThat(causes(e)).hasAtLeastOneElementOfType(GroupAuthorizationException.class));
+        }
+        assertThatThrownBy(() -> consume(keda, Topics.RAW_RECORDS, "event-normalizer"))
+                .satisfies(e -> assertThat(causes(e)).hasAtLeastOneElementOfType(GroupAuthorizationException.class));
     }
 
     static Map<String, List<AclBinding>> kafkaUserAcls() {

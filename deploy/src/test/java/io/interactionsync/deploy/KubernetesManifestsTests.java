@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.interactionsync.model.Topics;
 import java.io.IOException;
-import java.io.Reader;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,16 +19,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * Validates {@code deploy/k8s} without a cluster: the Kustomize structure resolves, every service is
  * deployed with health probes on the management port, resources and a disruption budget, secrets come only from
- * Secrets, the Kafka topics match the contract and the local stack's partition counts, and the cluster trust boundary
- * holds together: a KafkaUser per service whose ACLs cover exactly what the service's channels use (only the connector
- * writes account-events), SCRAM over TLS, default-deny NetworkPolicies with the SPEC §2 flows, HTTPS for the internal
- * APIs, one database role per schema.
+ * Secrets, the Kafka topics match the contract, the local stack's partition counts and their producers' compression,
+ * the cluster trust boundary holds together (a KafkaUser per service whose ACLs cover exactly what the service's
+ * channels use, only the connector writes account-events, SCRAM over TLS, default-deny NetworkPolicies with the SPEC
+ * §2 flows, HTTPS for the internal APIs, one database role per schema), and the autoscalers follow the services'
+ * configuration: KEDA on the sync-job backlog (bounded by Gmail's project quota) and on raw-records lag (bounded by
+ * partitions per consumer), no {@code replicas:} to fight them, grace periods longer than the services' drains.
+ * Schemas: {@link RenderedManifestsTests}.
  */
 class KubernetesManifestsTests {
 
@@ -39,14 +44,17 @@ class KubernetesManifestsTests {
     /** The services that serve an API (portal users, internal calls) over HTTPS on 8443. */
     static final Set<String> API_SERVICES = Set.of("connector-service", "event-normalizer");
     static final int MANAGEMENT_PORT = 9000;
+    /** The KafkaUser KEDA's Kafka scaler logs in as (event-normalizer.yaml's TriggerAuthentication). */
+    static final String KEDA_USER = "keda-operator";
+    static final Set<String> SYNC_SERVICES = Set.of("google-sync-service", "microsoft-sync-service");
 
     @Test
     void shouldListEveryBaseFileInTheKustomizationAndResolveOverlays() throws IOException {
         JsonNode base = single(K8S.resolve("base/kustomization.yaml"));
         Set<String> listed = new HashSet<>();
         base.get("resources").forEach(r -> listed.add(r.asText()));
-        try (Stream<Path> files = Files.list(K8S.resolve("base"))) {
-            Set<String> present = new HashSet<>(files.map(p -> p.getFileName().toString())
+        try (Stream<Path> files = Files.walk(K8S.resolve("base"))) {
+            Set<String> present = new HashSet<>(files.map(p -> K8S.resolve("base").relativize(p).toString())
                     .filter(n -> n.endsWith(".yaml") && !n.equals("kustomization.yaml")).toList());
             assertThat(listed).isEqualTo(present);
         }
@@ -57,7 +65,8 @@ class KubernetesManifestsTests {
             assertThat(k.get("namespace").asText()).isNotBlank();
             k.get("resources").forEach(r -> assertThat(K8S.resolve("overlays/" + overlay).resolve(r.asText())
                     .resolve("kustomization.yaml")).exists());
-            k.path("replicas").forEach(r -> assertThat(SERVICES).contains(r.get("name").asText()));
+            // The autoscalers own the replica counts; overlays patch their bounds instead.
+            assertThat(k.has("replicas")).as(overlay + " replicas:").isFalse();
         }
     }
 
@@ -78,11 +87,219 @@ class KubernetesManifestsTests {
         }
         assertThat(deployments).isEqualTo(SERVICES);
         assertThat(names(byKind.get("PodDisruptionBudget"))).isEqualTo(SERVICES);
+        // One replica is the autoscalers' minimum: minAvailable 1 would block node drains.
+        assertThat(byKind.get("PodDisruptionBudget")).allSatisfy(pdb -> {
+            assertThat(pdb.at("/spec/maxUnavailable").asInt()).isEqualTo(1);
+            assertThat(pdb.has("minAvailable")).isFalse();
+        });
         assertThat(names(byKind.get("Service"))).isEqualTo(SERVICES);
-        byKind.get("HorizontalPodAutoscaler").forEach(h ->
-                assertThat(deployments).contains(h.at("/spec/scaleTargetRef/name").asText()));
-        assertThat(names(byKind.get("HorizontalPodAutoscaler")))
-                .contains("google-sync-service", "microsoft-sync-service", "event-normalizer");
+    }
+
+    /** KEDA scales the sync services and the normalizer, a CPU HPA the connector; nothing else sets replicas. */
+    @Test
+    void shouldLeaveEveryReplicaCountToExactlyOneAutoscaler() {
+        for (String target : Kustomize.TARGETS) {
+            Map<String, String> scaledBy = new HashMap<>();
+            for (String kind : List.of("ScaledObject", "HorizontalPodAutoscaler")) {
+                Kustomize.objects(target, kind).forEach(a -> assertThat(scaledBy.put(
+                        a.at("/spec/scaleTargetRef/name").asText(), kind)).as(target + " " + a.at("/metadata/name")).isNull());
+            }
+            assertThat(scaledBy).as(target).containsOnly(Map.entry("connector-service", "HorizontalPodAutoscaler"),
+                    Map.entry("google-sync-service", "ScaledObject"), Map.entry("microsoft-sync-service", "ScaledObject"),
+                    Map.entry("event-normalizer", "ScaledObject"));
+            for (JsonNode d : Kustomize.objects(target, "Deployment")) {
+                assertThat(d.at("/spec/replicas").isMissingNode()).as(target + " " + d.at("/metadata/name")).isTrue();
+            }
+            for (JsonNode so : Kustomize.objects(target, "ScaledObject")) {
+                String name = target + " " + so.at("/metadata/name").asText();
+                assertThat(so.at("/spec/scaleTargetRef/kind").asText("Deployment")).as(name).isEqualTo("Deployment");
+                assertThat(so.at("/spec/minReplicaCount").asInt()).as(name).isEqualTo(1);
+                assertThat(so.at("/spec/maxReplicaCount").asInt()).as(name).isGreaterThanOrEqualTo(so.at("/spec/minReplicaCount").asInt());
+                // Missing data never scales in: after a few failed polls KEDA keeps the current replicas (or more).
+                assertThat(so.at("/spec/fallback/behavior").asText()).as(name).isEqualTo("currentReplicasIfHigher");
+                assertThat(so.at("/spec/fallback/failureThreshold").asInt()).as(name).isBetween(1, 10);
+                assertThat(so.at("/spec/triggers")).as(name).allSatisfy(t ->
+                        assertThat(t.get("metricType").asText()).isEqualTo("AverageValue")); // what the fallback needs
+            }
+        }
+        // Staging stays small.
+        assertThat(Kustomize.objects("overlays/staging", "ScaledObject"))
+                .allSatisfy(so -> assertThat(so.at("/spec/maxReplicaCount").asInt()).isLessThanOrEqualTo(2));
+    }
+
+    /**
+     * The sync services scale on their job backlog: one replica per worker-concurrency jobs (claimable plus running,
+     * so running jobs keep their replicas), google-sync bounded by Gmail's project quota at the per-user pace.
+     */
+    @Test
+    void shouldScaleTheSyncServicesOnTheirJobBacklogWithinTheQuota() {
+        for (String target : Kustomize.TARGETS) {
+            for (String service : SYNC_SERVICES) {
+                JsonNode so = Kustomize.object(target, "ScaledObject", service);
+                JsonNode trigger = so.at("/spec/triggers/0");
+                assertThat(so.at("/spec/triggers").size()).isEqualTo(1);
+                assertThat(trigger.get("type").asText()).isEqualTo("prometheus");
+                String query = trigger.at("/metadata/query").asText();
+                String selector = "{namespace=\"" + namespace(target) + "\",service=\"" + service + "\"}";
+                assertThat(query).as(target + " " + service).isEqualTo("max(sync_jobs_claimable" + selector
+                        + ") + max(sync_jobs_running" + selector + ")");
+                // A missing or NaN gauge is an error (then the fallback), not 0.
+                assertThat(trigger.at("/metadata/ignoreNullValues").asText()).isEqualTo("false");
+                String prefix = service.equals("google-sync-service") ? "GOOGLE_SYNC" : "MICROSOFT_SYNC";
+                JsonNode container = Kustomize.object(target, "Deployment", service).at("/spec/template/spec/containers/0");
+                assertThat(trigger.at("/metadata/threshold").asText()).as(target + " " + service)
+                        .isEqualTo(env(container, prefix + "_WORKER_CONCURRENCY"));
+            }
+        }
+        JsonNode google = Kustomize.object("overlays/production", "ScaledObject", "google-sync-service");
+        int concurrency = Integer.parseInt(google.at("/spec/triggers/0/metadata/threshold").asText());
+        String config = "google-sync-service/src/main/java/io/interactionsync/googlesync/config/GoogleSyncConfig.java";
+        long project = Long.parseLong(ServiceSources.withDefault(config, "projectUnitsPerMinute"));
+        long perUser = Long.parseLong(ServiceSources.withDefault(config, "userUnitsPerMinute"));
+        assertThat(google.at("/spec/maxReplicaCount").asLong()).isEqualTo(project / (concurrency * perUser)).isEqualTo(20);
+    }
+
+    /** The normalizer scales on its group's raw-records lag, at most one replica per two partitions (its consumers). */
+    @Test
+    void shouldScaleTheNormalizerOnItsLagUpToOneConsumerPerPartition() {
+        Properties normalizer = ServiceSources.applicationProperties("event-normalizer");
+        int partitions = Kustomize.object("base", "KafkaTopic", Topics.RAW_RECORDS).at("/spec/partitions").asInt();
+        JsonNode kafka = Kustomize.objects("base", "Kafka").getFirst();
+        for (String target : Kustomize.TARGETS) {
+            JsonNode so = Kustomize.object(target, "ScaledObject", "event-normalizer");
+            JsonNode trigger = so.at("/spec/triggers/0");
+            assertThat(trigger.get("type").asText()).isEqualTo("kafka");
+            assertThat(trigger.at("/metadata/topic").asText())
+                    .isEqualTo(normalizer.getProperty("mp.messaging.incoming.raw-records.topic"));
+            assertThat(trigger.at("/metadata/consumerGroup").asText())
+                    .isEqualTo(normalizer.getProperty("mp.messaging.incoming.raw-records.group.id"));
+            assertThat(trigger.at("/metadata/offsetResetPolicy").asText())
+                    .isEqualTo(normalizer.getProperty("mp.messaging.incoming.raw-records.auto.offset.reset"));
+            assertThat(Integer.parseInt(trigger.at("/metadata/lagThreshold").asText())).isPositive();
+            JsonNode container = Kustomize.object(target, "Deployment", "event-normalizer").at("/spec/template/spec/containers/0");
+            int consumers = Integer.parseInt(optionalEnv(container, "NORMALIZER_CONSUMERS").orElse(ServiceSources
+                    .withoutEnvironment(normalizer.getProperty("mp.messaging.incoming.raw-records.concurrency"))));
+            if (target.equals("overlays/production") || target.equals("base")) {
+                assertThat(so.at("/spec/maxReplicaCount").asInt()).as(target).isEqualTo(partitions / consumers);
+            }
+            assertThat(so.at("/spec/maxReplicaCount").asInt()).as(target).isLessThanOrEqualTo(partitions / consumers);
+            // KEDA runs in its own namespace: the bootstrap Service by its full name, SCRAM over TLS as keda-operator.
+            int port = kafka.at("/spec/kafka/listeners/0/port").asInt();
+            assertThat(trigger.at("/metadata/bootstrapServers").asText()).as(target).isEqualTo(
+                    kafka.at("/metadata/name").asText() + "-kafka-bootstrap." + namespace(target) + ".svc:" + port);
+            assertThat(trigger.at("/metadata/sasl").asText()).isEqualTo("scram_sha512");
+            assertThat(trigger.at("/metadata/tls").asText()).isEqualTo("enable");
+            JsonNode auth = Kustomize.object(target, "TriggerAuthentication", trigger.at("/authenticationRef/name").asText());
+            Map<String, String> secrets = new HashMap<>();
+            auth.at("/spec/secretTargetRef").forEach(r -> secrets.put(r.get("parameter").asText(),
+                    r.get("name").asText() + "/" + r.get("key").asText()));
+            assertThat(secrets).containsOnly(Map.entry("password", KEDA_USER + "/password"),
+                    Map.entry("ca", kafka.at("/metadata/name").asText() + "-cluster-ca-cert/ca.crt"));
+            JsonNode username = auth.at("/spec/configMapTargetRef/0");
+            assertThat(username.get("parameter").asText()).isEqualTo("username");
+            assertThat(Kustomize.object(target, "ConfigMap", username.get("name").asText())
+                    .at("/data/" + username.get("key").asText()).asText()).isEqualTo(KEDA_USER);
+        }
+    }
+
+    /** KEDA reads the lag and nothing else: Describe on the topic and the normalizer's group. */
+    @Test
+    void shouldLetKedaDescribeOnlyTheNormalizersTopicAndGroup() throws IOException {
+        JsonNode keda = baseResources().get("KafkaUser").stream()
+                .filter(u -> u.at("/metadata/name").asText().equals(KEDA_USER)).findFirst().orElseThrow();
+        Set<String> acls = new HashSet<>();
+        keda.at("/spec/authorization/acls").forEach(acl -> acl.get("operations").forEach(op -> acls.add(
+                acl.at("/resource/type").asText() + ":" + acl.at("/resource/name").asText() + ":"
+                        + acl.at("/resource/patternType").asText() + ":" + op.asText())));
+        assertThat(acls).containsExactlyInAnyOrder("topic:raw-records:literal:Describe",
+                "group:event-normalizer:literal:Describe");
+        // The Kafka listener lets KEDA's operator in.
+        JsonNode peers = baseResources().get("Kafka").getFirst().at("/spec/kafka/listeners/0/networkPolicyPeers");
+        assertThat(peers).anySatisfy(p -> {
+            assertThat(p.at("/namespaceSelector/matchLabels/kubernetes.io~1metadata.name").asText()).isEqualTo("keda");
+            assertThat(p.at("/podSelector/matchLabels/app.kubernetes.io~1name").asText()).isEqualTo("keda-operator");
+        });
+    }
+
+    /**
+     * A pod gets SIGTERM, then Quarkus waits up to quarkus.shutdown.timeout for requests in flight, then the service's
+     * own drain runs (the sync workers' shutdown-grace, the normalizer's GracefulDrain): the grace period covers both.
+     */
+    @Test
+    void shouldGiveEveryPodTimeToDrainBeforeItIsKilled() {
+        String syncSettings = "sync-core/src/main/java/io/interactionsync/sync/SyncSettings.java";
+        for (String target : Kustomize.TARGETS) {
+            for (JsonNode d : Kustomize.objects(target, "Deployment")) {
+                String service = d.at("/metadata/name").asText();
+                Properties p = ServiceSources.applicationProperties(service);
+                // Unset, Quarkus does not wait for requests at all.
+                Duration requests = ServiceSources.duration(p.getProperty("quarkus.shutdown.timeout", "0s"));
+                Duration drain = switch (service) {
+                    case "google-sync-service", "microsoft-sync-service" -> ServiceSources.duration(p.getProperty(
+                            service.replace("-service", "") + ".worker.shutdown-grace",
+                            ServiceSources.withDefault(syncSettings, "shutdownGrace")));
+                    // GracefulDrain: each channel's pause (≤ 5 s) and the in-flight batches (≤ 20 s).
+                    case "event-normalizer" -> Duration.ofSeconds(30);
+                    default -> Duration.ZERO;
+                };
+                long grace = d.at("/spec/template/spec/terminationGracePeriodSeconds").asLong();
+                assertThat(grace).as(target + " " + service + ": " + requests + " + " + drain)
+                        .isGreaterThanOrEqualTo(requests.plus(drain).plusSeconds(5).toSeconds());
+            }
+        }
+    }
+
+    /** Each topic keeps its producers' batches as they are: compression.type producer or the producers' own codec. */
+    @Test
+    void shouldNotRecompressWhatTheProducersSend() {
+        Map<String, Set<String>> producerCodecs = new HashMap<>();
+        for (String service : SERVICES) {
+            Properties p = ServiceSources.applicationProperties(service);
+            for (String key : p.stringPropertyNames()) {
+                Matcher m = Pattern.compile("mp\\.messaging\\.outgoing\\.([^.]+)\\.topic").matcher(key);
+                if (m.matches()) {
+                    String codec = p.getProperty("mp.messaging.outgoing." + m.group(1) + ".compression.type",
+                            p.getProperty("kafka.compression.type", "none"));
+                    producerCodecs.computeIfAbsent(p.getProperty(key), t -> new HashSet<>()).add(codec);
+                    if (service.equals("event-normalizer") && m.group(1).equals("outbox")) {
+                        // The normalizer's outbox relay also sets raw-records-dlq per message.
+                        producerCodecs.computeIfAbsent(Topics.RAW_RECORDS_DLQ, t -> new HashSet<>()).add(codec);
+                    }
+                }
+            }
+        }
+        assertThat(producerCodecs).containsKeys(Topics.RAW_RECORDS, Topics.INTERACTION_EVENTS);
+        for (JsonNode topic : Kustomize.objects("base", "KafkaTopic")) {
+            String name = topic.at("/metadata/name").asText();
+            String codec = topic.at("/spec/config/compression.type").asText("producer");
+            if (!codec.equals("producer")) {
+                assertThat(producerCodecs.getOrDefault(name, Set.of())).as(name + " forces " + codec).containsOnly(codec);
+            }
+        }
+        assertThat(Kustomize.object("base", "KafkaTopic", Topics.RAW_RECORDS).at("/spec/config/compression.type").asText())
+                .isEqualTo("producer");
+    }
+
+    /** Memory request and limit from measured figures: the normalizer's RSS is ~1,000 MiB at its 768 MiB heap. */
+    @Test
+    void shouldRequestWhatEachServiceNeedsAndRunAsTheImagesUser() {
+        for (String target : Kustomize.TARGETS) {
+            for (JsonNode d : Kustomize.objects(target, "Deployment")) {
+                String name = target + " " + d.at("/metadata/name").asText();
+                JsonNode resources = d.at("/spec/template/spec/containers/0/resources");
+                long request = mebibytes(resources.at("/requests/memory").asText());
+                long limit = mebibytes(resources.at("/limits/memory").asText());
+                assertThat(request).as(name).isPositive().isLessThanOrEqualTo(limit);
+                if (d.at("/metadata/name").asText().equals("event-normalizer")) {
+                    assertThat(request).as(name + " (measured RSS ~1,000 MiB)").isEqualTo(limit).isGreaterThanOrEqualTo(1280);
+                }
+                JsonNode pod = d.at("/spec/template/spec/securityContext");
+                assertThat(pod.get("runAsNonRoot").asBoolean()).as(name).isTrue();
+                for (String id : List.of("runAsUser", "runAsGroup", "fsGroup")) {
+                    assertThat(pod.get(id).asInt()).as(name + " " + id).isEqualTo(65532);
+                }
+            }
+        }
     }
 
     @Test
@@ -111,6 +328,8 @@ class KubernetesManifestsTests {
             assertThat(ports).as(s.at("/metadata/name").asText()).containsEntry("management", MANAGEMENT_PORT);
         }
         JsonNode monitor = byKind.get("ServiceMonitor").getFirst();
+        assertThat(monitor.at("/spec/selector/matchExpressions/0/values")).extracting(JsonNode::asText)
+                .containsExactlyInAnyOrderElementsOf(SERVICES);
         assertThat(monitor.at("/spec/endpoints/0/port").asText()).isEqualTo("management");
         assertThat(monitor.at("/spec/endpoints/0/path").asText()).isEqualTo("/q/metrics");
     }
@@ -169,7 +388,9 @@ class KubernetesManifestsTests {
         assertThat(config.get("KAFKA_SECURITY_PROTOCOL").asText()).isEqualTo("SASL_SSL");
         assertThat(config.get("KAFKA_SASL_MECHANISM").asText()).isEqualTo("SCRAM-SHA-512");
 
-        assertThat(names(byKind.get("KafkaUser"))).isEqualTo(SERVICES);
+        Set<String> users = new HashSet<>(SERVICES);
+        users.add(KEDA_USER);
+        assertThat(names(byKind.get("KafkaUser"))).isEqualTo(users);
         for (JsonNode user : byKind.get("KafkaUser")) {
             assertThat(user.get("apiVersion").asText()).isEqualTo("kafka.strimzi.io/v1");
             assertThat(user.at("/metadata/labels/strimzi.io~1cluster").asText()).isEqualTo(kafka.at("/metadata/name").asText());
@@ -269,7 +490,7 @@ class KubernetesManifestsTests {
         assertThat(policies.get("allow-prometheus-scrape").at("/spec/ingress/0/ports/0/port").asInt()).isEqualTo(MANAGEMENT_PORT);
         assertThat(policies.get("allow-dns").at("/spec/egress/0/ports")).extracting(p -> p.get("port").asInt()).containsOnly(53);
         JsonNode egress = policies.get("services-egress").at("/spec/egress");
-        assertThat(egress).extracting(rule -> rule.at("/ports/0/port").asInt()).containsExactlyInAnyOrder(9093, 5432, 443);
+        assertThat(egress).extracting(rule -> rule.at("/ports/0/port").asInt()).containsExactlyInAnyOrder(9093, 5432);
     }
 
     @Test
@@ -363,12 +584,28 @@ class KubernetesManifestsTests {
                 .findFirst().orElseThrow();
     }
 
-    private static Properties applicationProperties(String service) throws IOException {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(Path.of("..", service, "src/main/resources/application.properties"))) {
-            p.load(r);
+    private static Properties applicationProperties(String service) {
+        return ServiceSources.applicationProperties(service);
+    }
+
+    /** The namespace a target's objects land in (the base has none: KEDA's queries then name production's). */
+    private static String namespace(String target) {
+        return Kustomize.objects(target, "ConfigMap").getFirst().at("/metadata/namespace").asText("interaction-sync");
+    }
+
+    private static long mebibytes(String quantity) {
+        Matcher m = Pattern.compile("(\\d+)(Mi|Gi)").matcher(quantity);
+        assertThat(m.matches()).as(quantity).isTrue();
+        return Long.parseLong(m.group(1)) * (m.group(2).equals("Gi") ? 1024 : 1);
+    }
+
+    private static java.util.Optional<String> optionalEnv(JsonNode container, String name) {
+        for (JsonNode e : container.path("env")) {
+            if (e.get("name").asText().equals(name)) {
+                return java.util.Optional.of(e.get("value").asText());
+            }
         }
-        return p;
+        return java.util.Optional.empty();
     }
 
     private static boolean grants(JsonNode acl, String operation) {
