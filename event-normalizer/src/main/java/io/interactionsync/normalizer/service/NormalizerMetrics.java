@@ -13,6 +13,11 @@ public class NormalizerMetrics {
 
     public NormalizerMetrics(MeterRegistry registry) {
         this.registry = registry;
+        // Registered at 0, so that rate()/increase() see a pod's first dead letter of each code (a counter that
+        // appears at 1 has no earlier sample to grow from) and the DLQ alert has a series before anything fails.
+        for (String code : RecordDecoder.CODES) {
+            registry.counter("normalizer_dead_letters_total", "code", code);
+        }
     }
 
     public void records(int n) {

@@ -49,6 +49,10 @@ public final class RecordDecoder {
     public static final String UNSEAL_FAILED = "unseal_failed";
     /** Sealed with another owner's key than the envelope's account (or shared mailbox). */
     public static final String DATA_KEY_MISMATCH = "data_key_mismatch";
+    /** Every code above: each dead letter carries one of them. */
+    public static final java.util.List<String> CODES = java.util.List.of(NULL_VALUE, INVALID_JSON, SCHEMA_VIOLATION,
+            UNSUPPORTED_SOURCE, UNPARSEABLE_PAYLOAD, MAPPING_FAILED, WRITE_FAILED, UNKNOWN_DATA_KEY, UNSEAL_FAILED,
+            DATA_KEY_MISMATCH);
 
     private static final int MAX_REASON = 2000;
 

@@ -10,8 +10,9 @@ import java.util.function.ToDoubleFunction;
 import org.jboss.logging.Logger;
 
 /**
- * The sync-job backlog as the autoscaler and the alerts read it: {@code sync_jobs_claimable} (KEDA scales the sync
- * services on it: claimable jobs per worker slot), {@code sync_jobs_running}, {@code sync_jobs_oldest_claimable_age_seconds}
+ * The sync-job backlog as the autoscaler and the alerts read it: {@code sync_jobs_claimable} and {@code sync_jobs_running}
+ * (KEDA scales the sync services on their sum per worker slot: running jobs keep their replicas while the queue is
+ * empty), {@code sync_jobs_oldest_claimable_age_seconds}
  * (alert: work waiting with nobody to take it) and {@code sync_worker_slots} (this replica's concurrency). Every replica
  * reads the same table, so the figures are the same on each: aggregate with {@code max}, not {@code sum}. One query
  * serves the three gauges of a scrape (cached for a few seconds); a failed read reports NaN instead of a stale figure.
