@@ -90,15 +90,22 @@ final class DebianRootfs {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<DebPackage> packages = resolve();
+        requireTool("apt-cache");
+        List<DebPackage> packages;
+        List<Path> debs;
+        try {
+            packages = resolve();
+            debs = download(packages);
+        } catch (IllegalStateException e) {
+            // No package lists yet, or old ones naming versions the mirror no longer has: refresh once, try again.
+            updateIndexes(e);
+            packages = resolve();
+            debs = download(packages);
+        }
         Map<String, String> generated = generatedFiles();
         Path dir = cacheDir.resolve("rootfs").resolve(key(packages, generated));
         if (Files.isDirectory(dir)) {
             return new Rootfs(dir, packages);
-        }
-        List<Path> debs = new ArrayList<>();
-        for (DebPackage p : packages) {
-            debs.add(download(p));
         }
         try {
             Files.createDirectories(dir.getParent());
@@ -156,24 +163,17 @@ final class DebianRootfs {
 
     /** The libraries with their dependencies (apt's resolution) and base-files, at their candidate versions. */
     private List<DebPackage> resolve() {
-        requireTool("apt-cache");
         List<String> depends = new ArrayList<>(List.of("apt-cache", "depends", "--recurse", "--no-recommends",
                 "--no-suggests", "--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances"));
         depends.addAll(LIBRARIES);
-        TreeSet<String> names = new TreeSet<>();
-        try {
-            names.addAll(packageNames(Commands.run(cacheDir, depends)));
-        } catch (IllegalStateException e) {
-            updateIndexes(e);
-            names.addAll(packageNames(Commands.run(cacheDir, depends)));
-        }
+        TreeSet<String> names = new TreeSet<>(packageNames(Commands.run(cacheDir, depends)));
         names.add(BASE_FILES);
         names.addAll(PARTIAL.keySet());
         List<String> show = new ArrayList<>(List.of("apt-cache", "show", "--no-all-versions"));
         show.addAll(names);
         List<DebPackage> packages = parseRecords(Commands.run(cacheDir, show));
         if (packages.size() != names.size()) {
-            throw new IllegalStateException("apt knows " + packages + " of " + names + ": run apt-get update");
+            throw new IllegalStateException("apt knows " + packages + " of " + names);
         }
         return packages;
     }
@@ -199,15 +199,23 @@ final class DebianRootfs {
     }
 
     private void updateIndexes(IllegalStateException cause) {
-        log.accept("apt has no package lists: running apt-get update");
+        log.accept("apt-get update (" + cause.getMessage().lines().findFirst().orElse("") + ")");
         try {
             Commands.run(cacheDir, List.of("apt-get", "update", "-q"));
         } catch (IllegalStateException e) {
-            throw new IllegalStateException("The base image needs Debian packages " + LIBRARIES + " from apt, but "
-                    + "apt-cache failed (" + cause.getMessage() + ") and apt-get update failed too (" + e.getMessage()
-                    + "). Run `apt-get update` (as root) with the Debian mirror reachable, or build on a pinned "
-                    + "public base with --base <image>.", e);
+            throw new IllegalStateException("The base image needs Debian packages " + LIBRARIES + " from apt: "
+                    + cause.getMessage() + "\nand apt-get update failed too: " + e.getMessage() + "\nRun `apt-get "
+                    + "update` (as root) with the Debian mirror reachable, or build on a pinned public base with "
+                    + "--base <image>.", e);
         }
+    }
+
+    private List<Path> download(List<DebPackage> packages) {
+        List<Path> debs = new ArrayList<>();
+        for (DebPackage p : packages) {
+            debs.add(download(p));
+        }
+        return debs;
     }
 
     /** The cached .deb, downloaded first if missing (a new version = a new file; old ones stay until removed). */
@@ -231,9 +239,8 @@ final class DebianRootfs {
                 LocalFiles.deleteRecursively(tmp);
             }
         } catch (IllegalStateException e) {
-            throw new IllegalStateException("Could not download " + p + " with apt-get: is the Debian mirror "
-                    + "reachable, and the package list current (apt-get update)? The base image needs it; cached "
-                    + "packages live in " + debs + ".\n" + e.getMessage(), e);
+            throw new IllegalStateException("could not download " + p + " with apt-get (cached packages: " + debs
+                    + "): " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
