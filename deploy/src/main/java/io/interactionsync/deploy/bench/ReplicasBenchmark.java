@@ -32,7 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code project}: 8 users × 300 messages, the project quota 3,000 units/min (emulator and pacing, shared
  *       through PostgreSQL), the default 4 slots and per-user quota;
  *   <li>{@code resources}: the {@code run.sh} demo (3 Google + 2 Microsoft users × 300 messages), one replica, peak
- *       RSS of each process sampled every 250 ms from the first connect until the backfill settled.
+ *       RSS of each process sampled every 250 ms from its start until the backfill settled.
  * </ul>
  */
 public final class ReplicasBenchmark {
@@ -85,7 +85,7 @@ public final class ReplicasBenchmark {
                               per-user   8 Gmail users × 300 messages, per-user quota 1,000 units/min, 2 slots/replica
                               project    8 Gmail users × 300 messages, project quota 3,000 units/min
                               few        4 Gmail users × 300 messages, per-user quota 1,000 units/min, 4 slots/replica
-                              resources  the run.sh demo, one replica: peak RSS per process (one run)
+                              resources  the run.sh demo, one replica: peak RSS per process
                             Each run is a fresh local stack (its ports and database interaction_sync).""");
                     return;
                 }
@@ -100,7 +100,7 @@ public final class ReplicasBenchmark {
                 throw new IllegalArgumentException("unknown scenario " + name + " (try --help)");
             }
             boolean resources = name.equals("resources");
-            for (int run = 1; run <= (resources ? 1 : runs); run++) {
+            for (int run = 1; run <= runs; run++) {
                 for (int replicas : resources ? List.of(1) : replicaCounts) {
                     Run r = run(root, scenario, replicas, run);
                     results.add(r);
@@ -121,6 +121,7 @@ public final class ReplicasBenchmark {
             Instant[] connectStart = new Instant[1];
             Map<String, Double> cpuAtStart = new ConcurrentHashMap<>();
             RssSampler rss = new RssSampler(stack);
+            rss.start(); // from the processes' start: a JVM's start-up is part of its peak
             LocalStack.Running running = LocalStack.launch(scenario.stack().withReplicas(replicas), root, stack, false,
                     (client, google, microsoft) -> {
                         if (!scenario.emulatorConfig().isEmpty()) {
@@ -128,7 +129,6 @@ public final class ReplicasBenchmark {
                         }
                         leases.start();
                         stack.processes().forEach(p -> cpuAtStart.put(p.name(), ProcStats.cpuSeconds(p.pid())));
-                        rss.start();
                         connectStart[0] = Instant.now();
                     });
             BackfillProgress progress = new BackfillProgress(running.endpoints(), running.client(), replicas > 1);

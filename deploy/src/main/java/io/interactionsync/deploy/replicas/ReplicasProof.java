@@ -6,7 +6,6 @@ import io.interactionsync.deploy.LocalStack;
 import io.interactionsync.deploy.ManagedProcess;
 import io.interactionsync.deploy.ServiceMetrics;
 import io.interactionsync.deploy.Stack;
-import io.interactionsync.deploy.StackClient;
 import io.interactionsync.deploy.StackEndpoints;
 import io.interactionsync.deploy.StackService;
 import io.interactionsync.deploy.soak.Convergence;

@@ -1,7 +1,6 @@
 package io.interactionsync.deploy.soak;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.interactionsync.deploy.BackfillProgress;
 import io.interactionsync.deploy.LocalFiles;
 import io.interactionsync.deploy.LocalStack;
 import io.interactionsync.deploy.ManagedProcess;
