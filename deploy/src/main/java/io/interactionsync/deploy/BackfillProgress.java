@@ -27,7 +27,8 @@ public final class BackfillProgress {
 
     /** One reading. */
     public record Snapshot(int accounts, int accountsSynced, int accountsFailed, long messagesRead,
-                           long messagesEstimated, long normalizerLag, long eventsWritten) {
+                           long messagesEstimated, long normalizerLag, long eventsWritten,
+                           Map<String, Integer> runningJobs) {
 
         /** Every account synced (or failed) and the normalizer has consumed everything published. */
         public boolean settled() {
@@ -35,19 +36,27 @@ public final class BackfillProgress {
         }
 
         public String line(long seconds) {
-            return String.format("[%4ds] accounts synced %d/%d%s · messages read %d%s · normalizer lag %d · events written %d",
+            return String.format("[%4ds] accounts synced %d/%d%s · messages read %d%s · normalizer lag %d · events written %d%s",
                     seconds, accountsSynced, accounts, accountsFailed > 0 ? " (" + accountsFailed + " failed)" : "",
                     messagesRead, messagesEstimated > 0 ? "/~" + messagesEstimated : "", normalizerLag,
-                    eventsWritten);
+                    eventsWritten, runningJobs.isEmpty() ? "" : " · running jobs " + runningJobs.entrySet().stream()
+                            .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
         }
     }
 
     private final StackEndpoints endpoints;
     private final StackClient client;
+    private final boolean replicas;
 
     public BackfillProgress(StackEndpoints endpoints, StackClient client) {
+        this(endpoints, client, false);
+    }
+
+    /** @param replicas whether each reading also counts the running sync jobs per lease owner (several replicas) */
+    public BackfillProgress(StackEndpoints endpoints, StackClient client, boolean replicas) {
         this.endpoints = endpoints;
         this.client = client;
+        this.replicas = replicas;
     }
 
     /**
@@ -79,7 +88,31 @@ public final class BackfillProgress {
                 }
             }
         }
-        return new Snapshot(accounts, synced, failed, read, estimated, normalizerLag(), eventsWritten(userJwts.keySet()));
+        return new Snapshot(accounts, synced, failed, read, estimated, normalizerLag(), eventsWritten(userJwts.keySet()),
+                replicas ? runningJobs(endpoints.database()) : Map.of());
+    }
+
+    /**
+     * The sync services' running jobs per lease owner ({@code google-sync-0 → 2}), sorted by owner: which replica syncs
+     * how many accounts now. Empty before the services created their tables.
+     */
+    public static Map<String, Integer> runningJobs(LocalDatabase database) {
+        Map<String, Integer> owners = new java.util.TreeMap<>();
+        try (Connection c = database.connect()) {
+            for (String schema : List.of("google_sync", "microsoft_sync")) {
+                try (PreparedStatement q = c.prepareStatement("select lease_owner, count(*) from " + schema
+                        + ".sync_jobs where state = 'running' group by lease_owner"); ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        owners.put(rs.getString(1), rs.getInt(2));
+                    }
+                } catch (SQLException e) {
+                    // that service has not migrated its schema yet (autocommit: the next statement runs anyway)
+                }
+            }
+        } catch (SQLException e) {
+            return Map.of();
+        }
+        return owners;
     }
 
     private static boolean syncedSince(JsonNode account, Instant since) {

@@ -36,7 +36,10 @@ public final class LocalStack {
 
     /** The launcher's options; {@code capture-raw-records.sh} takes the same ones. */
     public record Options(int users, int microsoftUsers, int messages, int months, long seed, String domain,
-                          boolean fresh) {
+                          boolean fresh, int replicas) {
+
+        /** Replicas of google-sync, microsoft-sync and the normalizer at most: replica k listens 100·k up (≤ 8984). */
+        public static final int MAX_REPLICAS = 9;
 
         public static Options parse(String[] args) {
             int users = 3;
@@ -45,6 +48,7 @@ public final class LocalStack {
             int months = 24;
             long seed = 42;
             boolean fresh = false;
+            int replicas = 1;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--users" -> users = Integer.parseInt(args[++i]);
@@ -53,33 +57,44 @@ public final class LocalStack {
                     case "--months" -> months = Integer.parseInt(args[++i]);
                     case "--seed" -> seed = Long.parseLong(args[++i]);
                     case "--fresh" -> fresh = true;
+                    case "--replicas" -> replicas = Integer.parseInt(args[++i]);
                     case "--help", "-h" -> {
                         System.out.println("""
                                 usage: deploy/local/run.sh [--users N] [--microsoft-users N] [--messages N] [--months N]
-                                                           [--seed N] [--fresh]
+                                                           [--seed N] [--fresh] [--replicas N]
                                   --users            demo Google users to generate and connect (default 3)
                                   --microsoft-users  demo Microsoft 365 users (default 2), each subscribed to the
                                                      shared mailbox dealflow@acme.test
                                   --messages         messages per mailbox (default 300)
                                   --months           how far back the generated mail goes (default 24)
                                   --seed             generator seed; the same seed gives the same data (default 42)
-                                  --fresh            drop the local database and Kafka data first""");
+                                  --fresh            drop the local database and Kafka data first
+                                  --replicas         instances of google-sync, microsoft-sync and the normalizer
+                                                     (default 1, at most 9; the connector stays one); replica k
+                                                     listens 100·k above replica 0 (google-sync-1: 8182, 9182)""");
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
                 }
             }
-            return new Options(users, microsoftUsers, messages, months, seed, "acme.test", fresh);
+            if (replicas < 1 || replicas > MAX_REPLICAS) {
+                throw new IllegalArgumentException("--replicas must be 1 to " + MAX_REPLICAS);
+            }
+            return new Options(users, microsoftUsers, messages, months, seed, "acme.test", fresh, replicas);
         }
 
         public Options withFresh() {
-            return new Options(users, microsoftUsers, messages, months, seed, domain, true);
+            return new Options(users, microsoftUsers, messages, months, seed, domain, true, replicas);
+        }
+
+        public Options withReplicas(int n) {
+            return new Options(users, microsoftUsers, messages, months, seed, domain, fresh, n);
         }
 
         /** The data options as they are written on the command line (for a record of what was run). */
         public String arguments() {
             return "--users " + users + " --microsoft-users " + microsoftUsers + " --messages " + messages
-                    + " --months " + months + " --seed " + seed;
+                    + " --months " + months + " --seed " + seed + (replicas > 1 ? " --replicas " + replicas : "");
         }
     }
 
@@ -129,7 +144,7 @@ public final class LocalStack {
     public record Running(StackEndpoints endpoints, StackClient client, List<String> googleEmails,
                           List<String> microsoftEmails, List<String> sharedMailboxes, Map<String, String> userIds,
                           Map<String, String> userJwts, Map<String, String> accountIds, Instant connectedAt,
-                          BackfillProgress.Snapshot backfill) {
+                          BackfillProgress.Snapshot backfill, int replicas) {
 
         /** Portal JWT by user id (what {@link BackfillProgress#read} takes). */
         public Map<String, String> jwtsByUserId() {
@@ -167,10 +182,26 @@ public final class LocalStack {
      * ({@link Supervisor}): one that dies is restarted; the emulator's death stops the stack.
      */
     public static Running launch(Options options, Path root, Stack stack, boolean awaitBackfill) {
+        return launch(options, root, stack, awaitBackfill, (client, google, microsoft) -> { });
+    }
+
+    /** What runs once the services are ready, before the first account connects. */
+    @FunctionalInterface
+    public interface BeforeConnect {
+        /** @param google the generated Google users, in connect order; {@code microsoft} likewise */
+        void accept(StackClient client, List<String> google, List<String> microsoft);
+    }
+
+    /**
+     * As {@link #launch(Options, Path, Stack, boolean)}; {@code beforeConnect} runs once the services are ready and
+     * before the first account connects (e.g. the emulator's quota configuration for a benchmark).
+     */
+    public static Running launch(Options options, Path root, Stack stack, boolean awaitBackfill,
+                                 BeforeConnect beforeConnect) {
         Instant started = Instant.now();
         Path state = root.resolve(".local");
         StackEndpoints endpoints = StackEndpoints.local(tokenKeyring(state));
-        checkPortsFree(endpoints);
+        checkPortsFree(endpoints, options.replicas());
 
         step("PostgreSQL: database " + endpoints.database().name());
         if (options.fresh()) {
@@ -209,9 +240,12 @@ public final class LocalStack {
                 sharedMailboxes.isEmpty() ? "" : ", shared mailbox " + String.join(", ", sharedMailboxes),
                 options.seed());
 
-        step("services: " + String.join(", ", List.of(StackService.values()).stream().map(StackService::artifact).toList()));
-        stack.startServices(endpoints, List.of(StackService.values()), START_TIMEOUT);
-        stack.superviseServices(endpoints, List.of(StackService.values()));
+        step("services: " + String.join(", ", List.of(StackService.values()).stream()
+                .map(s -> s.artifact() + (Stack.replicasOf(s, options.replicas()) > 1 ? " × " + options.replicas() : ""))
+                .toList()));
+        stack.startServices(endpoints, List.of(StackService.values()), options.replicas(), START_TIMEOUT);
+        stack.superviseServices(endpoints, List.of(StackService.values()), options.replicas());
+        beforeConnect.accept(client, List.copyOf(emails), List.copyOf(microsoftEmails));
 
         step("team directory and OAuth connect");
         String admin = client.mintJwt("demo-admin", "admin@" + options.domain(), List.of("admin"));
@@ -245,10 +279,10 @@ public final class LocalStack {
 
         if (!awaitBackfill) {
             return new Running(endpoints, client, emails, microsoftEmails, sharedMailboxes, userIds, jwtsByEmail,
-                    accountIds, connectedAt, null);
+                    accountIds, connectedAt, null, options.replicas());
         }
         step("backfill");
-        BackfillProgress progress = new BackfillProgress(endpoints, client);
+        BackfillProgress progress = new BackfillProgress(endpoints, client, options.replicas() > 1);
         Instant backfillStart = Instant.now();
         BackfillProgress.Snapshot last = progress.read(userJwts, connectedAt);
         while (!last.settled() && Duration.between(backfillStart, Instant.now()).compareTo(BACKFILL_TIMEOUT) < 0) {
@@ -267,8 +301,8 @@ public final class LocalStack {
                   messages read        %d
                   events written       %d  (normalizer.interaction_events)
                   backfill             %d s   (whole start %d s)%s
-                  connector  http://127.0.0.1:%d   normalizer  http://127.0.0.1:%d
-                  health and metrics   %s/q/health  …/q/metrics  (management ports 9081–9084 only)
+                  connector  http://127.0.0.1:%d   normalizer  http://127.0.0.1:%d%s
+                  health and metrics   %s/q/health  …/q/metrics  (management ports 9081–9084 only%s)
                   emulator   %s   Kafka %s   logs %s/
                   Query events: curl -H "Authorization: Bearer $(curl -s -XPOST %s/idp/token \\
                       -H 'Content-Type: application/json' -d '{"sub":"%s","email":"%s","roles":["user"]}' | jq -r .access_token)" \\
@@ -277,12 +311,14 @@ public final class LocalStack {
                 last.accounts(), last.accountsSynced(), last.accountsFailed() > 0 ? ", " + last.accountsFailed() + " failed" : "",
                 last.messagesRead(), last.eventsWritten(), seconds, Duration.between(started, Instant.now()).toSeconds(),
                 last.settled() ? "" : "\n  (not settled after " + BACKFILL_TIMEOUT.toMinutes() + " min — see the logs)",
-                endpoints.connectorPort(), endpoints.normalizerPort(), StackService.CONNECTOR.managementUrl(endpoints),
+                endpoints.connectorPort(), endpoints.normalizerPort(), replicaPorts(endpoints, options.replicas()),
+                StackService.CONNECTOR.managementUrl(endpoints),
+                options.replicas() > 1 ? "; replica k: + 100·k" : "",
                 endpoints.emulatorUrl(), endpoints.kafkaBootstrap(), root.relativize(stack.logDir()),
                 endpoints.emulatorUrl(), userJwts.keySet().iterator().next(), team.get(0),
                 endpoints.normalizerPort());
         return new Running(endpoints, client, emails, microsoftEmails, sharedMailboxes, userIds, jwtsByEmail, accountIds,
-                connectedAt, last);
+                connectedAt, last, options.replicas());
     }
 
     private static void step(String what) {
@@ -307,8 +343,22 @@ public final class LocalStack {
         }
     }
 
-    private static void checkPortsFree(StackEndpoints e) {
-        List<String> taken = portsInUse(e);
+    /** {@code "\n  replicas: google-sync-1 :8182 …"} when the stack runs several, else empty. */
+    private static String replicaPorts(StackEndpoints e, int replicas) {
+        if (replicas <= 1) {
+            return "";
+        }
+        List<String> out = new ArrayList<>();
+        for (StackService s : StackService.values()) {
+            for (int k = 1; k < Stack.replicasOf(s, replicas); k++) {
+                out.add(s.instanceId(k) + " :" + s.port(e, k));
+            }
+        }
+        return "\n  replicas   " + String.join("  ", out);
+    }
+
+    private static void checkPortsFree(StackEndpoints e, int replicas) {
+        List<String> taken = portsInUse(e, replicas);
         if (!taken.isEmpty()) {
             throw new IllegalStateException("port(s) already in use: " + String.join(", ", taken)
                     + ".\n  Is another local stack running? Stop it with Ctrl-C, or find the process with: "
@@ -318,13 +368,20 @@ public final class LocalStack {
 
     /** The stack's ports that something listens on right now, as {@code "port (owner)"}. */
     public static List<String> portsInUse(StackEndpoints e) {
+        return portsInUse(e, 1);
+    }
+
+    /** The ports of a stack of {@code replicas} that something listens on right now. */
+    public static List<String> portsInUse(StackEndpoints e, int replicas) {
         Map<Integer, String> ports = new LinkedHashMap<>();
         ports.put(StackEndpoints.KAFKA_PORT, "Kafka");
         ports.put(StackEndpoints.KAFKA_CONTROLLER_PORT, "Kafka controller");
         ports.put(StackEndpoints.EMULATOR_PORT, "provider-emulator");
         for (StackService s : StackService.values()) {
-            ports.put(s.port(e), s.artifact());
-            ports.put(e.managementPort(s), s.artifact() + " management");
+            for (int k = 0; k < Stack.replicasOf(s, replicas); k++) {
+                ports.put(s.port(e, k), s.processName(k));
+                ports.put(s.managementPort(e, k), s.processName(k) + " management");
+            }
         }
         List<String> taken = new ArrayList<>();
         ports.forEach((port, owner) -> {

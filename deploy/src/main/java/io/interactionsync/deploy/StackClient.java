@@ -40,6 +40,16 @@ public final class StackClient {
         return send("POST", endpoints.emulatorUrl() + "/_emulator/generate", null, request, 200);
     }
 
+    /** {@code PUT /_emulator/config} (partial: e.g. {@code gmailUnitsPerProjectPerMinute}); returns the whole config. */
+    public JsonNode emulatorConfig(Map<String, Object> values) {
+        return send("PUT", endpoints.emulatorUrl() + "/_emulator/config", null, values, 200);
+    }
+
+    /** {@code GET /_emulator/stats}: requests, quota units and throttled answers per user, Gmail quota rejections. */
+    public JsonNode emulatorStats() {
+        return send("GET", endpoints.emulatorUrl() + "/_emulator/stats", null, null, 200);
+    }
+
     /** {@code PUT /_emulator/google/users/{email}}. */
     public void putGoogleUser(String email, Map<String, Object> mailbox) {
         send("PUT", endpoints.emulatorUrl() + "/_emulator/google/users/" + encode(email), null, mailbox, 200, 201, 204);

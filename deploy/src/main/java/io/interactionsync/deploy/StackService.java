@@ -20,6 +20,12 @@ public enum StackService {
     static final List<String> LOCAL_REDIRECT_URIS = List.of("postmessage",
             "http://localhost:3000/auth/google/callback", "http://localhost:3000/auth/microsoft/callback");
 
+    /**
+     * Replica k of a replicated service listens {@code k × 100} above replica 0, API and management port alike (locally
+     * google-sync-1 on 8182 and 9182).
+     */
+    public static final int REPLICA_PORT_STEP = 100;
+
     private final String artifact;
 
     StackService(String artifact) {
@@ -33,6 +39,21 @@ public enum StackService {
     /** The instance-id stem: the artifact without {@code -service} ({@code google-sync} → {@code google-sync-0}). */
     public String instanceName() {
         return artifact.endsWith("-service") ? artifact.substring(0, artifact.length() - "-service".length()) : artifact;
+    }
+
+    /** Whether the local stack runs several of it ({@code run.sh --replicas N}); the connector stays one. */
+    public boolean replicated() {
+        return this != CONNECTOR;
+    }
+
+    /** The process (and log file) name of replica {@code k}: the artifact for replica 0, {@code <artifact>-<k>} after. */
+    public String processName(int replica) {
+        return replica == 0 ? artifact : artifact + "-" + replica;
+    }
+
+    /** The instance id of replica {@code k}: {@code google-sync-0}, {@code google-sync-1}, … */
+    public String instanceId(int replica) {
+        return instanceName() + "-" + replica;
     }
 
     /** The Quarkus fast-jar built by {@code mvn package}. */
@@ -49,20 +70,54 @@ public enum StackService {
         };
     }
 
+    /** Replica {@code k}'s API port. */
+    public int port(StackEndpoints e, int replica) {
+        return port(e) + offset(replica);
+    }
+
+    /** Replica {@code k}'s management port. */
+    public int managementPort(StackEndpoints e, int replica) {
+        return e.managementPort(this) + offset(replica);
+    }
+
+    private int offset(int replica) {
+        if (replica < 0 || replica > 0 && !replicated()) {
+            throw new IllegalArgumentException(artifact + " has no replica " + replica);
+        }
+        return replica * REPLICA_PORT_STEP;
+    }
+
     /** The readiness check, on the management interface (the API port answers 404 there). */
     public String healthUrl(StackEndpoints e) {
-        return managementUrl(e) + "/q/health/ready";
+        return healthUrl(e, 0);
+    }
+
+    public String healthUrl(StackEndpoints e, int replica) {
+        return managementUrl(e, replica) + "/q/health/ready";
     }
 
     /** The management interface: {@code /q/health}, {@code /q/metrics} (and the connector's {@code /q/openapi}). */
     public String managementUrl(StackEndpoints e) {
-        return "http://127.0.0.1:" + e.managementPort(this);
+        return managementUrl(e, 0);
+    }
+
+    public String managementUrl(StackEndpoints e, int replica) {
+        return "http://127.0.0.1:" + managementPort(e, replica);
     }
 
     public Map<String, String> environment(StackEndpoints e) {
+        return environment(e, 0);
+    }
+
+    /**
+     * Replica {@code k}'s environment: its own ports; the connector and normalizer URLs it calls stay replica 0's
+     * (the normalizer's internal API answers from the shared database, so any replica will do; in Kubernetes the
+     * Service picks one).
+     */
+    public Map<String, String> environment(StackEndpoints e, int replica) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("QUARKUS_HTTP_PORT", Integer.toString(port(e)));
-        env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(e.managementPort(this)));
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port(e, replica)));
+        env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort(e, replica)));
         env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false"); // production logs JSON; people read these
         env.put("KAFKA_BOOTSTRAP_SERVERS", e.kafkaBootstrap());
         env.put("QUARKUS_DATASOURCE_JDBC_URL", e.database().jdbcUrl());

@@ -32,6 +32,7 @@ public final class Supervisor {
     private final Consumer<String> onGiveUp;
     private final AtomicReference<String> failure = new AtomicReference<>();
     private final Map<String, Integer> restarts = new ConcurrentHashMap<>();
+    private final java.util.Set<String> held = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
     /**
@@ -70,6 +71,19 @@ public final class Supervisor {
         watcher.start();
     }
 
+    /**
+     * Until {@link #releaseRestarts}, {@code name} is not restarted when it dies (it stays down): a test shows what the
+     * other replicas do without it, then lets it come back as Kubernetes would.
+     */
+    public void holdRestarts(String name) {
+        held.add(name);
+    }
+
+    /** Lets {@code name} be restarted again (at once, if it died meanwhile). */
+    public void releaseRestarts(String name) {
+        held.remove(name);
+    }
+
     /** No restart from now on (the stack is stopping its processes). */
     public void stop() {
         stopping = true;
@@ -90,6 +104,12 @@ public final class Supervisor {
         try {
             while (true) {
                 int code = process.waitForExit();
+                if (held.contains(process.name())) {
+                    log("%s exited with %d; held down (no restart until released)", process.name(), code);
+                    while (held.contains(process.name()) && !stopping) {
+                        Thread.sleep(100);
+                    }
+                }
                 if (stopping) {
                     return;
                 }

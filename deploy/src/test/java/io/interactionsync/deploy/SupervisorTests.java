@@ -45,6 +45,33 @@ class SupervisorTests {
     }
 
     @Test
+    void aHeldChildStaysDownUntilReleasedThenComesBack() {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        Stack stack = new Stack(Path.of("."), logs);
+        Supervisor supervisor = new Supervisor(stack, new PrintStream(printed, true, StandardCharsets.UTF_8), r -> { });
+        ManagedProcess child = stack.adopt(ManagedProcess.start("replica", List.of("sleep", "600"), Map.of(),
+                logs.resolve("replica.log")));
+        try {
+            supervisor.supervise(child, child::isAlive);
+            long first = child.pid();
+            supervisor.holdRestarts("replica");
+            child.kill();
+            // a restart would come after the 1 s back-off: it stays down well past that
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> !child.isAlive());
+            assertThat(printed.toString(StandardCharsets.UTF_8)).contains("replica exited with 137; held down");
+            assertThat(supervisor.restarts("replica")).isZero();
+
+            supervisor.releaseRestarts("replica");
+            await().atMost(Duration.ofSeconds(15)).until(() -> child.isAlive() && child.pid() != first
+                    && printed.toString(StandardCharsets.UTF_8).contains("replica restarted, ready in"));
+            assertThat(supervisor.restarts("replica")).isEqualTo(1);
+        } finally {
+            supervisor.stop();
+            stack.close();
+        }
+    }
+
+    @Test
     void aChildThatKeepsDyingIsACrashLoopAndTheSupervisorGivesUp() {
         Stack stack = new Stack(Path.of("."), logs);
         AtomicReference<String> gaveUp = new AtomicReference<>();

@@ -1,7 +1,6 @@
 package io.interactionsync.deploy.soak;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.interactionsync.deploy.BackfillProgress;
 import io.interactionsync.deploy.LocalFiles;
 import io.interactionsync.deploy.LocalStack;
 import io.interactionsync.deploy.ManagedProcess;
@@ -66,7 +65,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class Soak {
 
     static final String NORMALIZER_GROUP = "event-normalizer";
-    private static final Duration CONVERGE_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration RESUME_TIMEOUT = Duration.ofSeconds(45);
     /** The normalizer's per-message recipient cap (issue 18 item 5): a 10,000-recipient message → ≤ cap + 1 events. */
@@ -149,6 +147,7 @@ public final class Soak {
     private final Path root;
     private final Path soakDir;
     private final PrintStream out;
+    private final Convergence convergence;
     private final Random random;
     private Instant chaosStart;
     /** The stack running now, stopped by Ctrl-C (the JVM's shutdown hook). */
@@ -165,6 +164,7 @@ public final class Soak {
         this.root = root;
         this.soakDir = root.resolve(".local/soak");
         this.out = out;
+        this.convergence = new Convergence(out);
         this.random = new Random(options.stack().seed());
     }
 
@@ -209,7 +209,7 @@ public final class Soak {
         EventSet baseline;
         try (Stack stack = stack("baseline")) {
             LocalStack.Running running = LocalStack.launch(options.stack(), root, stack, true);
-            settle(running, stack);
+            convergence.settle(running, stack);
             baseline = EventSet.read(running.endpoints().database(), running.userIds().values());
             out.printf("    baseline: %d events of %d users (%d duplicate keys) in %d s%n", baseline.rows().size(),
                     running.userIds().size(), baseline.duplicates().size(),
@@ -224,7 +224,7 @@ public final class Soak {
             Chaos chaos = new Chaos(running, stack);
             chaos.loop(Instant.now().plusMillis((long) (options.minutes() * 60_000)));
             step("chaos over: " + chaos.kills + " kills, " + chaos.faults + " faults; faults off, converging");
-            settle(running, stack);
+            convergence.settle(running, stack);
             EventSet actual = EventSet.read(running.endpoints().database(), running.userIds().values());
             EventSet.Comparison diff = baseline.compare(actual);
             report(diff);
@@ -240,139 +240,6 @@ public final class Soak {
     private Stack stack(String phase) {
         current = new Stack(root, soakDir.resolve(phase + "-logs"));
         return current;
-    }
-
-    // ---- convergence ----
-
-    /**
-     * Faults off, then every account syncs ({@code auto}) and is audited; converged when every account is
-     * {@code synced} after that sync, every mail source audited after the request, the normalizer's group has no lag
-     * on {@code raw-records}, its rederive queue (if it has one) is empty and the event count held for 10 s.
-     */
-    private void settle(LocalStack.Running running, Stack stack) throws SQLException {
-        StackClient client = running.client();
-        StackEndpoints endpoints = running.endpoints();
-        retry("clear faults", () -> client.faults(0, List.of()));
-        awaitAllReady(endpoints, stack);
-        Instant syncSince = Instant.now().minusSeconds(1);
-        running.accountIds().forEach((email, account) ->
-                retry("sync " + email, () -> client.requestSync(running.userJwts().get(email), account, "auto")));
-        BackfillProgress progress = new BackfillProgress(endpoints, client);
-        Instant start = Instant.now();
-        awaitCondition("every account synced and no normalizer lag", CONVERGE_TIMEOUT, stack, () -> {
-            BackfillProgress.Snapshot s = progress.read(running.jwtsByUserId(), syncSince);
-            return s.accounts() > 0 && s.accountsSynced() == s.accounts() && s.normalizerLag() == 0;
-        });
-        Instant auditSince = Instant.now().minusSeconds(1);
-        running.accountIds().forEach((email, account) ->
-                retry("audit " + email, () -> client.requestAudit(running.userJwts().get(email), account)));
-        awaitCondition("every mail source audited", Duration.ofMinutes(3), stack,
-                () -> audited(running, auditSince));
-        long[] last = {-1, 0};
-        Instant[] stableSince = {Instant.now()};
-        String[] state = {""};
-        boolean settled = awaitCondition("no lag, no rederive pending, the normalizer's outbox empty, event count "
-                + "stable 10 s", Duration.ofMinutes(5), stack, () -> {
-            BackfillProgress.Snapshot s = progress.read(running.jwtsByUserId(), syncSince);
-            long pending = rederivePending(endpoints);
-            long outbox = count(endpoints, "select count(*) from normalizer.outbox");
-            long rows = count(endpoints, "select count(*) from normalizer.interaction_events");
-            state[0] = "lag " + s.normalizerLag() + ", rederive pending " + pending + ", outbox " + outbox + ", rows "
-                    + rows + ", accounts synced " + s.accountsSynced() + "/" + s.accounts();
-            if (s.normalizerLag() != 0 || pending > 0 || outbox > 0 || rows != last[0]
-                    || s.accountsSynced() != s.accounts()) {
-                last[0] = rows;
-                stableSince[0] = Instant.now();
-                return false;
-            }
-            return Duration.between(stableSince[0], Instant.now()).toSeconds() >= 10;
-        });
-        if (!settled) {
-            out.println("    last reading: " + state[0]);
-        }
-        out.printf("    %s in %d s: %d event rows in all%n", settled ? "converged" : "gave up waiting",
-                Duration.between(start, Instant.now()).toSeconds(), count(endpoints,
-                        "select count(*) from normalizer.interaction_events"));
-    }
-
-    private boolean audited(LocalStack.Running running, Instant since) {
-        for (Map.Entry<String, String> user : running.userJwts().entrySet()) {
-            JsonNode accounts = running.microsoft(user.getKey()) ? running.client().microsoftAccounts(user.getValue())
-                    : running.client().googleAccounts(user.getValue());
-            for (JsonNode account : accounts) {
-                for (String source : List.of("gmail", "outlook_mail")) {
-                    JsonNode s = account.path("sources").path(source);
-                    if (s.path("enabled").asBoolean(false)) {
-                        String checked = s.path("completeness").path("checkedAt").asText("");
-                        if (checked.isEmpty() || Instant.parse(checked).isBefore(since)) {
-                            return false;
-                        }
-                    }
-                }
-            }
-        }
-        return true;
-    }
-
-    /** Polls {@code condition} every second; false (with a warning) when {@code timeout} passed first. */
-    private boolean awaitCondition(String what, Duration timeout, Stack stack, BooleanSupplier condition) {
-        Instant deadline = Instant.now().plus(timeout);
-        Instant reported = Instant.now();
-        while (true) {
-            if (stack.supervisor().failure() != null) {
-                throw new IllegalStateException(stack.supervisor().failure());
-            }
-            boolean ok;
-            try {
-                ok = condition.getAsBoolean();
-            } catch (RuntimeException e) {
-                ok = false; // a service between restarts; ask again
-                if (Duration.between(reported, Instant.now()).toSeconds() >= 30) {
-                    out.printf("    (still waiting: %s — %s)%n", what, e.getMessage());
-                    reported = Instant.now();
-                }
-            }
-            if (ok) {
-                return true;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                out.printf("    WARNING: not converged after %d s (%s); comparing what there is%n", timeout.toSeconds(),
-                        what);
-                return false;
-            }
-            ManagedProcess.pause(Duration.ofSeconds(1));
-        }
-    }
-
-    private void awaitAllReady(StackEndpoints endpoints, Stack stack) {
-        awaitCondition("every service ready", RECOVERY_TIMEOUT, stack, () -> kafkaReachable(endpoints)
-                && List.of(StackService.values()).stream().allMatch(s -> ready(endpoints, s)));
-    }
-
-    /**
-     * Runs {@code action} until it succeeds (a service may be between restarts): 30 attempts 2 s apart, and a 429
-     * (the connector allows 10 manual syncs per account and hour) waits out its {@code retryAfter} (at most 10 min).
-     */
-    private void retry(String what, Runnable action) {
-        RuntimeException last = null;
-        for (int attempt = 0; attempt < 30; attempt++) {
-            try {
-                action.run();
-                return;
-            } catch (RuntimeException e) {
-                last = e;
-                java.util.regex.Matcher retryAfter = java.util.regex.Pattern.compile("answered 429: .*\"retryAfter\":(\\d+)")
-                        .matcher(String.valueOf(e.getMessage()));
-                if (retryAfter.find()) {
-                    long seconds = Math.min(600, Long.parseLong(retryAfter.group(1)) + 1);
-                    out.printf("    %s: rate-limited by the connector; retrying in %d s%n", what, seconds);
-                    ManagedProcess.pause(Duration.ofSeconds(seconds));
-                } else {
-                    ManagedProcess.pause(Duration.ofSeconds(2));
-                }
-            }
-        }
-        throw new IllegalStateException(what + " failed", last);
     }
 
     // ---- the chaos loop ----
@@ -911,7 +778,11 @@ public final class Soak {
     // ---- probes ----
 
     static boolean ready(StackEndpoints endpoints, StackService service) {
-        return ManagedProcess.answersOk(URI.create(service.healthUrl(endpoints)));
+        return ready(endpoints, service, 0);
+    }
+
+    static boolean ready(StackEndpoints endpoints, StackService service, int replica) {
+        return ManagedProcess.answersOk(URI.create(service.healthUrl(endpoints, replica)));
     }
 
     static StackService service(String artifact) {
@@ -970,34 +841,9 @@ public final class Soak {
 
     /** The normalizer's {@code normalizer_rederive_pending} gauge (summed over labels); 0 when it has none. */
     static long rederivePending(StackEndpoints endpoints) {
-        String body;
-        try {
-            java.net.http.HttpResponse<String> metrics = METRICS.send(java.net.http.HttpRequest.newBuilder(URI.create(
-                            StackService.NORMALIZER.managementUrl(endpoints) + "/q/metrics"))
-                    .timeout(Duration.ofSeconds(5)).header("Accept", "text/plain").GET().build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            if (metrics.statusCode() != 200) {
-                throw new IllegalStateException("normalizer metrics answered " + metrics.statusCode());
-            }
-            body = metrics.body();
-        } catch (IOException e) {
-            throw new IllegalStateException("normalizer metrics unreadable: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        double sum = 0;
-        for (String line : body.split("\n")) {
-            if (line.startsWith("normalizer_rederive_pending")) {
-                String[] parts = line.trim().split("\\s+");
-                sum += Double.parseDouble(parts[parts.length - 1]);
-            }
-        }
-        return (long) sum;
+        return (long) io.interactionsync.deploy.ServiceMetrics.sum(StackService.NORMALIZER.managementUrl(endpoints),
+                "normalizer_rederive_pending", "");
     }
-
-    private static final java.net.http.HttpClient METRICS = java.net.http.HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(2)).build();
 
     static long count(StackEndpoints endpoints, String sql) {
         try (Connection c = endpoints.database().connect(); PreparedStatement q = c.prepareStatement(sql);

@@ -52,7 +52,11 @@ public final class ControlRoutes {
             ctx.faults().clear();
             Responses.noContent(rc);
         });
-        router.get("/stats").handler(rc -> Responses.json(rc, 200, ctx.stats().toJson()));
+        router.get("/stats").handler(rc -> {
+            ObjectNode stats = ctx.stats().toJson();
+            stats.set("gmailQuota", ctx.gmailQuota().toJson());
+            Responses.json(rc, 200, stats);
+        });
         router.post("/revoke").handler(this::revokeUser);
         router.post("/generate").blockingHandler(this::generate, false);
 

@@ -1,11 +1,18 @@
 package io.interactionsync.emulator.quota;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.interactionsync.emulator.http.Json;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Gmail quota: units per user per minute and per project per minute (sliding 60 s windows), plus concurrent
- * requests per user. A rejected request spends no units.
+ * requests per user. A rejected request spends no units. Rejections are counted per verdict, and the project window's
+ * peak is kept, for {@code GET /_emulator/stats} (a test of several replicas proves the project quota never bound
+ * them into a rejection).
  */
 public final class GmailQuota {
 
@@ -15,20 +22,27 @@ public final class GmailQuota {
     private final ConcurrentHashMap<String, SlidingWindow> users = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private volatile SlidingWindow project = new SlidingWindow();
+    private final Map<Verdict, LongAdder> rejected = new EnumMap<>(Map.of(Verdict.USER_LIMIT, new LongAdder(),
+            Verdict.PROJECT_LIMIT, new LongAdder(), Verdict.CONCURRENCY, new LongAdder()));
 
     /** Spends {@code units} of {@code user} and of the project if both limits allow it. */
     public Verdict spend(String user, long units, long perUser, long perProject, long nowMillis) {
         SlidingWindow window = users.computeIfAbsent(user, k -> new SlidingWindow());
         synchronized (window) {
             if (!canAfford(window, units, perUser, nowMillis)) {
-                return Verdict.USER_LIMIT;
+                return reject(Verdict.USER_LIMIT);
             }
             if (!project.tryAdd(units, perProject, nowMillis)) {
-                return Verdict.PROJECT_LIMIT;
+                return reject(Verdict.PROJECT_LIMIT);
             }
             window.tryAdd(units, perUser, nowMillis);
             return Verdict.OK;
         }
+    }
+
+    private Verdict reject(Verdict verdict) {
+        rejected.get(verdict).increment();
+        return verdict;
     }
 
     private static boolean canAfford(SlidingWindow window, long units, long limit, long nowMillis) {
@@ -45,6 +59,7 @@ public final class GmailQuota {
         AtomicInteger count = inFlight.computeIfAbsent(user, k -> new AtomicInteger());
         if (count.incrementAndGet() > limit) {
             count.decrementAndGet();
+            reject(Verdict.CONCURRENCY);
             return false;
         }
         return true;
@@ -57,9 +72,23 @@ public final class GmailQuota {
         }
     }
 
+    /**
+     * {@code {userLimitRejections, projectLimitRejections, concurrencyRejections, projectUnitsPeakPerMinute}}: requests
+     * refused per verdict since the last reset, and the most units the project's sliding minute held.
+     */
+    public ObjectNode toJson() {
+        ObjectNode out = Json.object();
+        out.put("userLimitRejections", rejected.get(Verdict.USER_LIMIT).sum());
+        out.put("projectLimitRejections", rejected.get(Verdict.PROJECT_LIMIT).sum());
+        out.put("concurrencyRejections", rejected.get(Verdict.CONCURRENCY).sum());
+        out.put("projectUnitsPeakPerMinute", project.peak());
+        return out;
+    }
+
     public void clear() {
         users.clear();
         inFlight.clear();
         project = new SlidingWindow();
+        rejected.values().forEach(LongAdder::reset);
     }
 }

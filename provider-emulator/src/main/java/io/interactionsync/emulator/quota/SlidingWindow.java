@@ -5,6 +5,8 @@ final class SlidingWindow {
 
     private final long[] units = new long[60];
     private final long[] second = new long[60];
+    /** The most units any 60 s window held (checked at each addition). */
+    private long peak;
 
     /** Adds {@code cost} if the total of the last minute stays within {@code limit}; false (nothing added) otherwise. */
     synchronized boolean tryAdd(long cost, long limit, long nowMillis) {
@@ -24,7 +26,13 @@ final class SlidingWindow {
             units[slot] = 0;
         }
         units[slot] += cost;
+        peak = Math.max(peak, total + cost);
         return true;
+    }
+
+    /** The most units the last 60 s held at any addition so far. */
+    synchronized long peak() {
+        return peak;
     }
 
     /** When enough of the window has expired to afford {@code cost} (epoch ms). */

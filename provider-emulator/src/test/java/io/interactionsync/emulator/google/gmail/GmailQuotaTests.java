@@ -6,7 +6,9 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.hasKey;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.interactionsync.emulator.quota.GmailQuota;
 import io.interactionsync.emulator.support.EmulatorExtension;
 import io.interactionsync.emulator.support.GoogleFlow;
 import java.util.List;
@@ -50,7 +52,9 @@ class GmailQuotaTests {
         given().auth().oauth2(token).get(PROFILE).then().statusCode(200);
         given().get("/_emulator/stats").then()
                 .body("users.'quota@acme.test'.quotaUnits", equalTo(11))
-                .body("users.'quota@acme.test'.throttled", equalTo(1));
+                .body("users.'quota@acme.test'.throttled", equalTo(1))
+                .body("gmailQuota.userLimitRejections", equalTo(1))
+                .body("gmailQuota.projectLimitRejections", equalTo(0));
     }
 
     @Test
@@ -73,6 +77,29 @@ class GmailQuotaTests {
         given().auth().oauth2(other).get(PROFILE).then().statusCode(403)
                 .body("error.errors[0].reason", equalTo("rateLimitExceeded"))
                 .body("error.message", containsString("'Queries per minute'"));
+        // what a test of several replicas reads: the project's rejections and how full its sliding minute got
+        given().get("/_emulator/stats").then()
+                .body("gmailQuota.projectLimitRejections", equalTo(1))
+                .body("gmailQuota.userLimitRejections", equalTo(0))
+                .body("gmailQuota.projectUnitsPeakPerMinute", equalTo(2));
+        given().post("/_emulator/reset").then().statusCode(204);
+        given().get("/_emulator/stats").then()
+                .body("gmailQuota.projectLimitRejections", equalTo(0))
+                .body("gmailQuota.projectUnitsPeakPerMinute", equalTo(0));
+    }
+
+    @Test
+    void requestsBeyondTheUsersConcurrencyAreCountedAsConcurrencyRejections() {
+        GmailQuota quota = new GmailQuota();
+        assertThat(quota.enter("u", 1)).isTrue();
+        assertThat(quota.enter("u", 1)).isFalse();
+        quota.leave("u");
+        assertThat(quota.enter("u", 1)).isTrue();
+        assertThat(quota.toJson().path("concurrencyRejections").asLong()).isEqualTo(1);
+        assertThat(quota.spend("u", 5, 10, 8, 0)).isEqualTo(GmailQuota.Verdict.OK);
+        assertThat(quota.spend("u", 5, 10, 8, 1000)).isEqualTo(GmailQuota.Verdict.PROJECT_LIMIT);
+        assertThat(quota.toJson().path("projectUnitsPeakPerMinute").asLong()).isEqualTo(5);
+        assertThat(quota.toJson().path("projectLimitRejections").asLong()).isEqualTo(1);
     }
 
     @Test

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Backfill wall time of 1 vs 2 sync-service replicas where Gmail quota, not CPU, binds (per-user quota with more
+# accounts than one replica's worker slots; the project quota shared through PostgreSQL), and each process's peak RSS
+# during the run.sh demo backfill. Each run is a fresh local stack. Figures: deploy/docs/performance.md.
+# Options: see `deploy/local/bench-replicas.sh --help`. Code: io.interactionsync.deploy.bench.ReplicasBenchmark (deploy).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source deploy/local/preflight.sh
+select_jdk
+
+case " $* " in
+  *" --help "* | *" -h "*) ;;
+  *) require_postgres || exit 1
+     if [ "${BENCH_SKIP_BUILD:-}" != "1" ]; then
+       echo "==> building (./mvnw -DskipTests package; about 2 minutes the first time)"
+       ./mvnw -B -q -DskipTests package || { echo "error: the build failed (see above)" >&2; exit 1; }
+     fi ;;
+esac
+
+exec java -cp "deploy/target/classes:$(cat deploy/target/launcher-classpath.txt)" \
+  io.interactionsync.deploy.bench.ReplicasBenchmark "$@"
