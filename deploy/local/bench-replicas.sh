@@ -8,14 +8,4 @@ cd "$(dirname "$0")/../.."
 source deploy/local/preflight.sh
 select_jdk
 
-case " $* " in
-  *" --help "* | *" -h "*) ;;
-  *) require_postgres || exit 1
-     if [ "${BENCH_SKIP_BUILD:-}" != "1" ]; then
-       echo "==> building (./mvnw -DskipTests package; about 2 minutes the first time)"
-       ./mvnw -B -q -DskipTests package || { echo "error: the build failed (see above)" >&2; exit 1; }
-     fi ;;
-esac
-
-exec java -cp "deploy/target/classes:$(cat deploy/target/launcher-classpath.txt)" \
-  io.interactionsync.deploy.bench.ReplicasBenchmark "$@"
+run_deploy_tool io.interactionsync.deploy.bench.ReplicasBenchmark BENCH_SKIP_BUILD "$@"

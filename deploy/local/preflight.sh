@@ -23,3 +23,19 @@ require_postgres() {
     return 1
   fi
 }
+
+# run_deploy_tool MAIN_CLASS SKIP_BUILD_VAR ARGS…: builds the modules unless --help is asked or $SKIP_BUILD_VAR=1, then
+# runs MAIN_CLASS of the deploy module with these ARGS (the soak and benchmark scripts).
+run_deploy_tool() {
+  local main="$1" skip_var="$2"
+  shift 2
+  case " $* " in
+    *" --help "* | *" -h "*) ;;
+    *) require_postgres || exit 1
+       if [ "${!skip_var:-}" != "1" ]; then
+         echo "==> building (./mvnw -DskipTests package; about 2 minutes the first time)"
+         ./mvnw -B -q -DskipTests package || { echo "error: the build failed (see above)" >&2; exit 1; }
+       fi ;;
+  esac
+  exec java -cp "deploy/target/classes:$(cat deploy/target/launcher-classpath.txt)" "$main" "$@"
+}
