@@ -38,6 +38,9 @@ public class OutboxGauges {
                     Row r = rows.iterator().next();
                     return new double[] {r.getLong(0), r.getNumeric(1).doubleValue()};
                 })
+                // Bounded: a read that hangs must not hold the SKIP guard and stop every later refresh.
+                .ifNoItem().after(java.time.Duration.ofSeconds(5)).fail()
+                .onFailure().invoke(e -> io.quarkus.logging.Log.debugf(e, "outbox backlog not readable"))
                 .onFailure().recoverWithItem(new double[] {Double.NaN, Double.NaN})
                 .invoke(backlog::set)
                 .replaceWithVoid();
