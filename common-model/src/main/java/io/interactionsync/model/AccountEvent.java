@@ -45,6 +45,12 @@ public record AccountEvent(
         @JsonProperty("scopes_changed") SCOPES_CHANGED,
         @JsonProperty("reauth_required") REAUTH_REQUIRED,
         @JsonProperty("disconnected") DISCONNECTED,
+        /**
+         * The account is about to be disconnected: the sync services stop its push channels (Gmail watch, Calendar
+         * channels, Graph subscriptions) now, while its tokens still work, and report {@code push.state: stopped} on
+         * {@code sync-status}. {@code disconnected} follows within seconds, whether they answered or not.
+         */
+        @JsonProperty("disconnecting") DISCONNECTING,
         @JsonProperty("shared_mailbox_added") SHARED_MAILBOX_ADDED,
         @JsonProperty("shared_mailbox_removed") SHARED_MAILBOX_REMOVED,
         @JsonProperty("directory_changed") DIRECTORY_CHANGED,

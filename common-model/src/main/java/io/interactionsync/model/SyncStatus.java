@@ -14,6 +14,7 @@ import java.time.Instant;
  * @param lastError      a human-readable error, never containing a token
  * @param completeness   the last completeness audit of this source, when one ran; {@code synced} only when it found
  *                       nothing unresolved, otherwise the state is {@code incomplete}
+ * @param push           push health of this source (its watch, channel or subscription), when the service pushes
  */
 public record SyncStatus(
         int schemaVersion,
@@ -26,7 +27,8 @@ public record SyncStatus(
         Instant lastSyncedAt,
         String lastError,
         Instant at,
-        Completeness completeness) {
+        Completeness completeness,
+        PushHealth push) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -34,6 +36,13 @@ public record SyncStatus(
     public SyncStatus(int schemaVersion, String accountId, Source source, String mailbox, State state, long fetched,
                       Long estimatedTotal, Instant lastSyncedAt, String lastError, Instant at) {
         this(schemaVersion, accountId, source, mailbox, state, fetched, estimatedTotal, lastSyncedAt, lastError, at, null);
+    }
+
+    /** A status without push health. */
+    public SyncStatus(int schemaVersion, String accountId, Source source, String mailbox, State state, long fetched,
+                      Long estimatedTotal, Instant lastSyncedAt, String lastError, Instant at, Completeness completeness) {
+        this(schemaVersion, accountId, source, mailbox, state, fetched, estimatedTotal, lastSyncedAt, lastError, at,
+                completeness, null);
     }
 
     public enum State {

@@ -21,6 +21,41 @@ public interface SyncSettings {
 
     RawRecords rawRecords();
 
+    Push push();
+
+    /**
+     * Provider push ({@code <prefix>.push.*}): the notification endpoints, and the safety-net poll that keeps a
+     * source fresh when notifications are late, lost, or the channel is unhealthy.
+     */
+    interface Push {
+        /** Whether the service creates push channels; off → its sources are polled at {@code safety-net.unhealthy-every}. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * The public base URL of this service's notification ingress as the provider reaches it (no trailing slash),
+         * e.g. {@code https://push.example.com/google-sync}; the endpoint paths are appended.
+         */
+        @WithDefault("http://127.0.0.1:8080")
+        String publicBaseUrl();
+
+        /** How often the safety net looks for channels to renew and sources whose poll is due. */
+        @WithDefault("15s")
+        Duration checkEvery();
+
+        /** A source with healthy push is still polled this often (a lost notification is caught by then). */
+        @WithDefault("15m")
+        Duration pollEvery();
+
+        /** A source whose push is unhealthy (failed, expired, silent, off) is polled this often. */
+        @WithDefault("2m")
+        Duration unhealthyPollEvery();
+
+        /** No notification for this long while the channel is valid → {@code silent} (polled as unhealthy). */
+        @WithDefault("6h")
+        Duration silentAfter();
+    }
+
     /** The raw records this service publishes ({@code <prefix>.raw-records.*}). */
     interface RawRecords {
         /**

@@ -110,6 +110,7 @@ class SyncCoreTests {
             public Status status() { return null; }
             public Audit audit() { return null; }
             public RawRecords rawRecords() { return null; }
+            public Push push() { return null; }
         };
     }
 }

@@ -100,7 +100,7 @@ public class ClosedAccounts {
 
     private int eraseRows(Connection c, String accountId) throws SQLException {
         int rows = 0;
-        for (String table : new String[] {"sync_jobs", "source_audits"}) {
+        for (String table : new String[] {"sync_jobs", "source_audits", "push_channels"}) {
             try (PreparedStatement ps = c.prepareStatement("delete from " + schema + "." + table + " where account_id = ?")) {
                 ps.setString(1, accountId);
                 rows += ps.executeUpdate();

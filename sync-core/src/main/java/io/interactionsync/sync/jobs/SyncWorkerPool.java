@@ -61,6 +61,8 @@ public class SyncWorkerPool {
     private volatile boolean stopping;
     private volatile boolean halted;
     private volatile Thread poller;
+    private final Object wakeLock = new Object();
+    private boolean wakeRequested;
     private volatile Thread heartbeat;
 
     @Inject
@@ -104,10 +106,26 @@ public class SyncWorkerPool {
                 } catch (RuntimeException e) {
                     Log.warnf("could not start sync jobs: %s", LogSafe.redact(e.getMessage()));
                 }
-                Thread.sleep(config.pollInterval());
+                synchronized (wakeLock) {
+                    if (!wakeRequested) {
+                        wakeLock.wait(Math.max(1, config.pollInterval().toMillis()));
+                    }
+                    wakeRequested = false;
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // shutting down
+        }
+    }
+
+    /**
+     * Claims now instead of at the next poll: a push notification queued a job (on this replica; another replica's
+     * pool still claims it at its own next poll if this one is full).
+     */
+    public void wake() {
+        synchronized (wakeLock) {
+            wakeRequested = true;
+            wakeLock.notifyAll();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.interactionsync.sync.publish;
 
 import io.interactionsync.model.LogSafe;
+import io.interactionsync.model.PushHealth;
 import io.interactionsync.model.Source;
 import io.interactionsync.sync.audit.AuditResult;
 import io.interactionsync.model.SyncStatus;
@@ -29,6 +30,7 @@ public final class StatusReporter {
     private long lastReportedFetched = -1;
     private Instant lastReportedAt = Instant.EPOCH;
     private AuditResult audit;
+    private PushHealth push;
 
     public StatusReporter(SyncStatusPublisher publisher, String accountId, Source source, String mailbox, int everyRecords,
                           Duration every, Clock clock) {
@@ -54,6 +56,12 @@ public final class StatusReporter {
     }
 
     /** Reports progress if enough records or time went by since the last report (always the first time). */
+    /** The source's push health: carried by every later status of this run. */
+    public StatusReporter push(PushHealth health) {
+        this.push = health;
+        return this;
+    }
+
     public void progress(long fetched, Long estimatedTotal, Instant lastSyncedAt) {
         Instant now = clock.instant();
         boolean due = lastReportedFetched < 0 || fetched - lastReportedFetched >= everyRecords
@@ -105,7 +113,7 @@ public final class StatusReporter {
 
     private void publish(SyncStatus.State state, long fetched, Long estimatedTotal, Instant lastSyncedAt, String message) {
         publisher.publish(new SyncStatus(SyncStatus.SCHEMA_VERSION, accountId, source, mailbox, state, fetched,
-                estimatedTotal, lastSyncedAt, message, clock.instant(), audit == null ? null : audit.completeness()));
+                estimatedTotal, lastSyncedAt, message, clock.instant(), audit == null ? null : audit.completeness(), push));
     }
 
     /** No address in INFO logs: a shared mailbox is named by a short digest of its address (the same in every line). */

@@ -179,6 +179,7 @@ class CompletenessAuditorTests {
             public Status status() { return null; }
             public Audit audit() { return audit; }
             public RawRecords rawRecords() { return null; }
+            public Push push() { return null; }
         };
         return new SyncServiceDefinition("test-sync", Provider.GOOGLE, Set.of(Source.GMAIL), "test_sync", "testsync",
                 List.of(), settings);

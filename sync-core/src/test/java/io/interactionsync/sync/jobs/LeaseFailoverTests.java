@@ -374,6 +374,7 @@ class LeaseFailoverTests {
             public Status status() { return null; }
             public Audit audit() { return null; }
             public RawRecords rawRecords() { return null; }
+            public Push push() { return null; }
         };
     }
 
