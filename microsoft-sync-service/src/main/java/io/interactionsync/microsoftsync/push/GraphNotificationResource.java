@@ -102,6 +102,7 @@ public class GraphNotificationResource {
             return Response.status(400).build();
         }
         Map<String, Optional<PushChannel>> known = new HashMap<>();
+        Map<String, Boolean> closedAccounts = new HashMap<>();
         Set<String> queued = new HashSet<>();
         int accepted = 0;
         int refused = 0;
@@ -120,7 +121,7 @@ public class GraphNotificationResource {
                 refused++;
                 continue;
             }
-            if (ch.state() == PushChannel.State.STOPPED || closed.isClosed(ch.accountId())) {
+            if (ch.state() == PushChannel.State.STOPPED || closedAccounts.computeIfAbsent(ch.accountId(), closed::isClosed)) {
                 notifications.count(ch.source(), Outcome.IGNORED);
                 ignored++;
                 continue;

@@ -116,8 +116,8 @@ public class GraphSubscriptions implements PushProvider {
     }
 
     /**
-     * The account's own subscription of {@code source} after a successful run: created when missing, failed (its
-     * retry time reached) or stopped, renewed when due. Returns the source's push health.
+     * The account's own subscription of {@code source} after a successful run: created when missing or failed (its
+     * retry time reached), renewed when due. Returns the source's push health.
      */
     public PushHealth ensure(GraphGateway graph, String accountId, Source source) throws InterruptedException {
         if (!enabled()) {
@@ -241,11 +241,17 @@ public class GraphSubscriptions implements PushProvider {
 
     // ---------------------------------------------------------------------------------------------------- internals
 
-    /** Whether the job should create or renew now: missing, due, or failed with its retry time reached. */
+    /**
+     * Whether the job should create or renew now: missing, due, or failed with its retry time reached. Never a stopped
+     * one: the account is being disconnected (a job finishing meanwhile must not subscribe again).
+     */
     private boolean due(PushChannel ch) {
         Instant now = clock.instant();
         if (ch == null) {
             return true;
+        }
+        if (ch.state() == PushChannel.State.STOPPED) {
+            return false;
         }
         if (ch.state() == PushChannel.State.FAILED && ch.renewAt() != null && ch.renewAt().isAfter(now)) {
             return false; // retried at renew_at, not by every push-triggered run in between
