@@ -123,8 +123,18 @@ class PushControlTests {
     }
 
     @Test
+    void retriesBackOffFrom100MillisecondsDoublingToTenSecondsForTenAttempts() {
+        assertThat(java.util.stream.IntStream.rangeClosed(1, 9).mapToLong(Deliverer::backoff).boxed().toList())
+                .containsExactly(100L, 200L, 400L, 800L, 1_600L, 3_200L, 6_400L, 10_000L, 10_000L);
+        assertThat(Deliverer.MAX_ATTEMPTS).isEqualTo(10);
+    }
+
+    @Test
     void theStateListsWhatIsActiveWithoutSecrets() {
         openChannel("listed-1");
+        given().auth().oauth2(GoogleFlow.gmailToken(USER)).contentType("application/json")
+                .body(Map.of("topicName", "projects/p/topics/t")).post("/gmail.googleapis.com/gmail/v1/users/me/watch")
+                .then().statusCode(200);
         MicrosoftFlow.putUser("dana@contoso.test", Map.of("displayName", "Dana"));
         String ms = MicrosoftFlow.tokens("dana@contoso.test", MicrosoftFlow.SCOPES).getString("access_token");
         given().auth().oauth2(ms).contentType("application/json").body(Map.of("changeType", "created",
@@ -132,14 +142,14 @@ class PushControlTests {
                 "expirationDateTime", Instant.now().plus(1, ChronoUnit.HOURS).toString()))
                 .post("/graph.microsoft.com/v1.0/subscriptions").then().statusCode(201);
         String state = given().get("/_emulator/push").then().statusCode(200)
-                .body("calendarChannels[0].id", equalTo("listed-1")).body("calendarChannels[0].user", equalTo(USER))
+                .body("gmailWatches[0].user", equalTo(USER)).body("calendarChannels[0].id", equalTo("listed-1")).body("calendarChannels[0].user", equalTo(USER))
                 .body("graphSubscriptions[0].creator", equalTo("dana@contoso.test"))
                 .body("graphSubscriptions[0].mailbox", equalTo("dana@contoso.test"))
                 .extract().asString();
         assertThat(state).doesNotContain("very-secret-state").doesNotContain("tok-listed-1");
         given().contentType("application/json").body(Map.of("email", USER)).post("/_emulator/revoke").then()
-                .statusCode(200).body("pushStopped.calendarChannels", equalTo(1));
-        given().get("/_emulator/push").then().body("calendarChannels.size()", equalTo(0))
+                .statusCode(200).body("pushStopped.calendarChannels", equalTo(1)).body("pushStopped.gmailWatches", equalTo(1));
+        given().get("/_emulator/push").then().body("calendarChannels.size()", equalTo(0)).body("gmailWatches.size()", equalTo(0))
                 .body("graphSubscriptions.size()", equalTo(1));
         given().post("/_emulator/reset").then().statusCode(204);
         given().get("/_emulator/push").then().body("graphSubscriptions.size()", equalTo(0));
