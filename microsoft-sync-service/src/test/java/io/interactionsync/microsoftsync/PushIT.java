@@ -80,9 +80,10 @@ class PushIT {
                     "quarkus.http.test-port", Integer.toString(PORT),
                     "microsoft-sync.push.public-base-url", "http://127.0.0.1:" + PORT,
                     "microsoft-sync.push.check-every", "1s",
-                    "microsoft-sync.push.poll-every", "15s",
+                    "microsoft-sync.push.poll-every", "10s",
                     "microsoft-sync.push.subscription-lifetime", "2m",
-                    "microsoft-sync.push.renew-before", "105s");
+                    "microsoft-sync.push.renew-before", "105s",
+                    "microsoft-sync.push.retry-failed-after", "3s");
         }
 
         private static int freePort() {
@@ -285,7 +286,7 @@ class PushIT {
 
         String message = carol.addLive(emulator, "inbox", Instant.now().minusSeconds(5));
         await().atMost(Duration.ofSeconds(2)).until(() -> pushCounter("graph", "lost") > lost);
-        // poll-every 15 s after the last run, checked every second
+        // poll-every 10 s after the last run, checked every second
         awaitRecord(c, message, Duration.ofSeconds(30));
         assertThat(channel(c, Source.OUTLOOK_MAIL, "").lastNotificationAt()).as("nothing was heard").isNull();
     }
@@ -322,6 +323,43 @@ class PushIT {
         });
         String after = dana.addLive(emulator, "inbox", Instant.now().minusSeconds(5));
         awaitRecord(d, after, PUSHED);
+    }
+
+    @Test
+    void shouldRecordGraphsLimitOfAThousandSubscriptionsAsAFailureAndSubscribeOnceThereIsRoom() throws Exception {
+        Outlook hank = Outlook.standard(1, 0).load(emulator);
+        String h = FakeConnectorResource.register(hank.upn);
+        // another app of the tenant holds the mailbox's 1,000 subscriptions
+        String token = connector.accessToken(h).accessToken();
+        List<String> others = Collections.synchronizedList(new ArrayList<>());
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(16)) {
+            for (int i = 0; i < 1_000; i++) {
+                pool.submit(() -> others.add(given().baseUri(emulator).auth().oauth2(token).contentType(ContentType.JSON)
+                        .body(Map.of("changeType", "created", "resource", "me/messages",
+                                "notificationUrl", "http://127.0.0.1:" + PushOn.PORT + "/push/graph",
+                                "expirationDateTime", Instant.now().plusSeconds(3_600).toString(), "clientState", "other-app"))
+                        .post("/graph.microsoft.com/v1.0/subscriptions").then().statusCode(201).extract().<String>path("id")));
+            }
+        }
+        assertThat(others).hasSize(1_000);
+
+        connectAndBackfill(h);
+        PushChannel mail = channel(h, Source.OUTLOOK_MAIL, "");
+        assertThat(mail.state()).isEqualTo(PushChannel.State.FAILED);
+        assertThat(mail.channelId()).isNull();
+        assertThat(mail.lastError()).startsWith("subscription not created: Graph answered 403").contains("exceeded limit")
+                .contains("1,000 subscriptions per mailbox").doesNotContain(hank.upn);
+        assertThat(jobs.state(h)).as("the sync itself succeeded").contains("done");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(pushStates(h, null)).containsEntry("outlook_mail", "failed"));
+        assertThat(counter("microsoftsync.push.renewals", "result", "failed")).isPositive();
+
+        // room again: the failed channels are retried (retry-failed-after 3 s, through the safety net)
+        for (String id : others.subList(0, 2)) {
+            given().baseUri(emulator).auth().oauth2(token).delete("/graph.microsoft.com/v1.0/subscriptions/" + id)
+                    .then().statusCode(204);
+        }
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(channels.list(h))
+                .extracting(PushChannel::state).containsExactly(PushChannel.State.ACTIVE, PushChannel.State.ACTIVE));
     }
 
     @Test

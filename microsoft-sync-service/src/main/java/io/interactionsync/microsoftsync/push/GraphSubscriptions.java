@@ -323,6 +323,9 @@ public class GraphSubscriptions implements PushProvider {
     /** What the channel's lastError says (shown in the account JSON): Graph's refusal, never an address or a secret. */
     private static String describe(RuntimeException e) {
         String message = LogSafe.redact(String.valueOf(e.getMessage()));
+        if (e instanceof GraphCallException g && g.status() > 0 && message.startsWith(g.code() + ": ")) {
+            message = message.substring(g.code().length() + 2); // "Graph answered 403 <Graph's code>: <its message>"
+        }
         if (e instanceof GraphCallException g && g.status() == 403) {
             return message + " (Graph allows 1,000 subscriptions per mailbox; this service makes at most 2)";
         }

@@ -66,7 +66,9 @@ import java.util.function.BooleanSupplier;
  * refused one is reported {@code access_denied} for that mailbox and its token is not used for it; the rest of the
  * account goes on. After a mailbox's or the
  * calendar's rounds, the completeness audit runs when due ({@link #auditDue}); its result (or the last one) goes out
- * with every status, so a source stays {@code incomplete} until an audit finds nothing open.
+ * with every status, so a source stays {@code incomplete} until an audit finds nothing open. Last, before
+ * {@code synced}, the source's Graph subscription is created or renewed ({@link GraphSubscriptions}, never failing the
+ * run) and its push health goes on the status; a completed source counts as checked for the safety-net poll.
  */
 @ApplicationScoped
 public class SyncCoordinator implements SyncJobRunner {
@@ -168,7 +170,7 @@ public class SyncCoordinator implements SyncJobRunner {
             result = AccountJobs.worse(result, shared);
         }
         if (result instanceof JobResult.Completed) {
-            subscriptions.checked(account.accountId(), Source.OUTLOOK_MAIL);
+            pushQuietly(() -> subscriptions.checked(account.accountId(), Source.OUTLOOK_MAIL));
         }
         return result;
     }
@@ -518,7 +520,7 @@ public class SyncCoordinator implements SyncJobRunner {
                 status.audit(auditor.audit(account.accountId(), audit, control));
             }
             push(status, () -> subscriptions.ensure(graph, account.accountId(), Source.OUTLOOK_CALENDAR));
-            subscriptions.checked(account.accountId(), Source.OUTLOOK_CALENDAR);
+            pushQuietly(() -> subscriptions.checked(account.accountId(), Source.OUTLOOK_CALENDAR));
             status.synced(cursor.fetched(), cursor.lastSyncedAt());
             return new JobResult.Completed();
         } catch (GraphCallException e) {
