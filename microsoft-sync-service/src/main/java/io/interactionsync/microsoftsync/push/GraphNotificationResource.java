@@ -1,7 +1,6 @@
 package io.interactionsync.microsoftsync.push;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.interactionsync.microsoftsync.repository.PushRenewalRepository;
 import io.interactionsync.model.Json;
 import io.interactionsync.model.LogSafe;
 import io.interactionsync.model.Source;
@@ -53,15 +52,13 @@ public class GraphNotificationResource {
 
     private final PushChannelRepository channels;
     private final PushNotifications notifications;
-    private final PushRenewalRepository renewals;
     private final ClosedAccounts closed;
     private final Clock clock = Clock.systemUTC();
 
     public GraphNotificationResource(PushChannelRepository channels, PushNotifications notifications,
-                                     PushRenewalRepository renewals, ClosedAccounts closed) {
+                                     ClosedAccounts closed) {
         this.channels = channels;
         this.notifications = notifications;
-        this.renewals = renewals;
         this.closed = closed;
     }
 
@@ -149,7 +146,7 @@ public class GraphNotificationResource {
                 : ch.source().wireName() + " (shared mailbox " + LogSafe.hash(ch.mailbox()) + ")";
         switch (event) {
             case "reauthorizationRequired" -> {
-                renewals.renewNow(ch.channelId());
+                channels.renewNow(ch.channelId());
                 Log.infof("account %s: Graph asks to reauthorize the %s subscription: renewal queued", ch.accountId(), which);
             }
             case "subscriptionRemoved" -> {
