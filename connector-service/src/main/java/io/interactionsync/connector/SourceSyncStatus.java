@@ -57,6 +57,19 @@ public class SourceSyncStatus extends PanacheEntityBase {
     @Column(name = "completeness_repaired")
     public Long completenessRepaired;
 
+    /** Push health as last reported (null until a report carried it). */
+    @Column(name = "push_state")
+    public String pushState;
+
+    @Column(name = "push_expires_at")
+    public Instant pushExpiresAt;
+
+    @Column(name = "push_last_notification_at")
+    public Instant pushLastNotificationAt;
+
+    @Column(name = "push_last_error")
+    public String pushLastError;
+
     /** The last completeness audit of this source, or null when none has been reported. */
     public Completeness completeness() {
         if (completenessCheckedAt == null) {

@@ -124,6 +124,14 @@ public interface SyncSettings {
         @WithDefault("30s")
         Duration retryDelay();
 
+        /**
+         * A request that arrived during a run (a push notification, mostly) runs again this long after the run ended
+         * at the earliest: a burst of notifications for one mailbox gives about one delta run per interval (Gmail
+         * itself notifies at most once a second per user).
+         */
+        @WithDefault("1s")
+        Duration rerunDelay();
+
         /** How long a shutdown waits for the steps in flight. */
         @WithDefault("30s")
         Duration shutdownGrace();

@@ -103,6 +103,7 @@ class SyncCoreTests {
             public Duration stepLeaseDuration() { return Duration.ofMinutes(5); }
             public Duration retryDelay() { return Duration.ofSeconds(30); }
             public Duration shutdownGrace() { return Duration.ofSeconds(1); }
+            public Duration rerunDelay() { return Duration.ZERO; }
         };
         return new SyncSettings() {
             public Retry retry() { return retry; }

@@ -34,6 +34,18 @@ public interface ConnectorConfig {
 
     Outbox outbox();
 
+    Disconnect disconnect();
+
+    interface Disconnect {
+        /**
+         * How long a disconnect waits, after announcing {@code disconnecting}, before it revokes the grant: the sync
+         * services stop the account's push channels (Gmail watch, Calendar channels, Graph subscriptions) with its
+         * still valid token meanwhile. Only when a source reported live push; {@code 0s} does not wait.
+         */
+        @WithDefault("2s")
+        Duration pushStopGrace();
+    }
+
     interface TokenEncryption {
         /**
          * {@code kid:base64key[,kid:base64key…]}: AES-256 keys (32 bytes each, standard Base64). The first is

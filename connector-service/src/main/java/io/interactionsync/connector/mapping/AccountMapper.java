@@ -6,6 +6,7 @@ import io.interactionsync.connector.SourceSyncStatus;
 import io.interactionsync.connector.provider.OAuthProviders;
 import io.interactionsync.connector.rest.dto.AccountView;
 import io.interactionsync.connector.rest.dto.AccountView.CompletenessView;
+import io.interactionsync.connector.rest.dto.AccountView.PushView;
 import io.interactionsync.connector.rest.dto.AccountView.SharedMailboxStatus;
 import io.interactionsync.connector.rest.dto.AccountView.SourceView;
 import io.interactionsync.connector.service.SourcePolicy;
@@ -48,7 +49,8 @@ public class AccountMapper {
             }
             sources.put(source.wireName(), new SourceView(on, state, own == null ? 0 : own.fetched,
                     own == null ? null : own.estimatedTotal, own == null ? null : own.lastSyncedAt,
-                    own == null ? null : own.lastError, own == null ? null : CompletenessView.of(own.completeness())));
+                    own == null ? null : own.lastError, own == null ? null : CompletenessView.of(own.completeness()),
+                    on ? PushView.of(own) : null));
         }
         // Shared mailboxes are mail only; their reports are not aggregated into syncStatus (another subscriber's job
         // may read a mailbox, so one account may never get a report of its own for it).
@@ -59,7 +61,7 @@ public class AccountMapper {
             SourceSyncStatus s = sharedMailbox(account, statuses, address);
             shared.add(new SharedMailboxStatus(address, m.state, !mailOn ? "disabled" : s == null ? "pending" : s.state,
                     s == null ? null : s.lastSyncedAt, s == null ? null : s.lastError,
-                    s == null ? null : CompletenessView.of(s.completeness())));
+                    s == null ? null : CompletenessView.of(s.completeness()), mailOn ? PushView.of(s) : null));
         }
         return new AccountView(account.id.toString(), account.provider.name().toLowerCase(Locale.ROOT), account.email,
                 account.scopeList(), sources, aggregate(account, states), shared, account.createdAt);

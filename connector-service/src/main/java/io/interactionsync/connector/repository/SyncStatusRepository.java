@@ -2,6 +2,7 @@ package io.interactionsync.connector.repository;
 
 import io.interactionsync.connector.SourceSyncStatus;
 import io.interactionsync.model.Completeness;
+import io.interactionsync.model.PushHealth;
 import io.interactionsync.model.SyncStatus;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,12 +20,14 @@ public class SyncStatusRepository implements PanacheRepositoryBase<SourceSyncSta
      */
     public boolean upsert(UUID accountId, SyncStatus s) {
         Completeness c = s.completeness();
+        PushHealth p = s.push();
         int rows = getEntityManager().createNativeQuery("""
                 insert into connector.source_sync_status
                     (account_id, source, mailbox, state, fetched, estimated_total, last_synced_at, last_error, reported_at,
                      completeness_checked_at, completeness_provider_count, completeness_ingested_count,
-                     completeness_missing, completeness_repaired)
-                select ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14
+                     completeness_missing, completeness_repaired,
+                     push_state, push_expires_at, push_last_notification_at, push_last_error)
+                select ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18
                 where exists (select 1 from connector.accounts a where a.id = ?1)
                 on conflict (account_id, source, mailbox) do update set
                     state = excluded.state, fetched = excluded.fetched, estimated_total = excluded.estimated_total,
@@ -40,7 +43,15 @@ public class SyncStatusRepository implements PanacheRepositoryBase<SourceSyncSta
                     completeness_missing = case when excluded.completeness_checked_at is null
                         then source_sync_status.completeness_missing else excluded.completeness_missing end,
                     completeness_repaired = case when excluded.completeness_checked_at is null
-                        then source_sync_status.completeness_repaired else excluded.completeness_repaired end
+                        then source_sync_status.completeness_repaired else excluded.completeness_repaired end,
+                    -- push health likewise stays until a report carries it
+                    push_state = coalesce(excluded.push_state, source_sync_status.push_state),
+                    push_expires_at = case when excluded.push_state is null
+                        then source_sync_status.push_expires_at else excluded.push_expires_at end,
+                    push_last_notification_at = case when excluded.push_state is null
+                        then source_sync_status.push_last_notification_at else excluded.push_last_notification_at end,
+                    push_last_error = case when excluded.push_state is null
+                        then source_sync_status.push_last_error else excluded.push_last_error end
                 where source_sync_status.reported_at <= excluded.reported_at
                 """)
                 .setParameter(1, accountId)
@@ -57,6 +68,10 @@ public class SyncStatusRepository implements PanacheRepositoryBase<SourceSyncSta
                 .setParameter(12, c == null ? null : c.ingestedCount())
                 .setParameter(13, c == null ? null : c.missing())
                 .setParameter(14, c == null ? null : c.repaired())
+                .setParameter(15, p == null || p.state() == null ? null : p.state().name().toLowerCase(java.util.Locale.ROOT))
+                .setParameter(16, p == null || p.expiresAt() == null ? null : Timestamp.from(p.expiresAt()))
+                .setParameter(17, p == null || p.lastNotificationAt() == null ? null : Timestamp.from(p.lastNotificationAt()))
+                .setParameter(18, p == null ? null : p.lastError())
                 .executeUpdate();
         return rows > 0;
     }

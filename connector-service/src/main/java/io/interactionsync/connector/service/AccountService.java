@@ -18,7 +18,9 @@ import io.interactionsync.model.SyncRequest;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.interactionsync.connector.config.ConnectorConfig;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -39,12 +41,14 @@ public class AccountService {
     private final RetentionService retention;
     private final DataKeyService dataKeys;
     private final Clock clock;
+    private final ConnectorConfig config;
 
     public AccountService(AccountRepository accounts, SyncStatusRepository statuses,
                           SharedMailboxRepository sharedMailboxes, AccountMapper mapper,
                           SourcePolicy sourcePolicy, OAuthProviders providers, TokenCipher cipher,
                           EventPublisher publisher, RetentionService retention, DataKeyService dataKeys,
-                          Clock clock) {
+                          Clock clock, ConnectorConfig config) {
+        this.config = config;
         this.retention = retention;
         this.accounts = accounts;
         this.statuses = statuses;
@@ -119,6 +123,7 @@ public class AccountService {
             RetentionService.Decision decision = RetentionService.decide(requestedPurge,
                     retention.effectiveFor(addresses(userEmail, snapshot.email)));
             boolean purge = decision.purge();
+            stopPush(snapshot);
             String refresh = cipher.open(snapshot.refreshTokenEnc, snapshot.tokenKeyId, snapshot.refreshTokenAad());
             String access = cipher.open(snapshot.accessTokenEnc, snapshot.tokenKeyId, snapshot.accessTokenAad());
             String toRevoke = refresh != null ? refresh : access;
@@ -160,6 +165,32 @@ public class AccountService {
             return decision;
         } finally {
             MDC.remove("accountId");
+        }
+    }
+
+    /**
+     * Announces {@code disconnecting} and, when a source reported live push channels, gives the sync services
+     * {@code connector.disconnect.push-stop-grace} to stop them at the provider while the token still works (after
+     * the revocation they could only expire there). Best effort: the disconnect goes on either way.
+     */
+    private void stopPush(Account snapshot) {
+        boolean livePush = QuarkusTransaction.requiringNew().call(() -> statuses.listFor(List.of(snapshot.id)).stream()
+                .anyMatch(s -> s.pushState != null && !"stopped".equals(s.pushState) && !"off".equals(s.pushState)));
+        if (!livePush) {
+            return;
+        }
+        long queued = QuarkusTransaction.requiringNew().call(() -> publisher.publish(new AccountEvent(
+                AccountEvent.SCHEMA_VERSION, AccountEvent.Type.DISCONNECTING, snapshot.id.toString(), snapshot.userId,
+                snapshot.provider, snapshot.email, snapshot.scopeList(), sourcePolicy.enabledSources(snapshot), null,
+                null, null, clock.instant())));
+        publisher.awaitPublished(queued);
+        Duration grace = config.disconnect().pushStopGrace();
+        if (!grace.isZero()) {
+            try {
+                Thread.sleep(grace);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -21,6 +21,7 @@ import io.interactionsync.connector.service.SyncFanOutService;
 import io.interactionsync.model.Completeness;
 import io.interactionsync.model.ContractSchemas.Contract;
 import io.interactionsync.model.Json;
+import io.interactionsync.model.PushHealth;
 import io.interactionsync.model.Source;
 import io.interactionsync.model.SyncStatus;
 import io.interactionsync.model.Topics;
@@ -208,6 +209,55 @@ class SyncLifecycleTests {
                 given().auth().oauth2(owner).get("/api/v1/google-accounts/{id}", accountId).then().statusCode(200)
                         .body("syncStatus", equalTo("synced"))
                         .body("sources.gmail.fetched", equalTo(500)));
+    }
+
+    @Test
+    void shouldShowEachSourcesPushHealthAndKeepItAcrossProgressReports() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant expires = now.plus(7, ChronoUnit.DAYS);
+        SyncStatus gmail = new SyncStatus(1, accountId, Source.GMAIL, null, SyncStatus.State.SYNCED, 10, 10L, now, null,
+                now, null, new PushHealth(PushHealth.State.ACTIVE, expires, now.minusSeconds(5), null));
+        SyncStatus calendar = new SyncStatus(1, accountId, Source.GOOGLE_CALENDAR, null, SyncStatus.State.SYNCED, 4, 4L,
+                now, null, now, null, new PushHealth(PushHealth.State.FAILED, null, null, "Calendar answered 403"));
+        assertValid(Contract.SYNC_STATUS, Json.mapper().valueToTree(gmail));
+        kafka.send(Topics.SYNC_STATUS, accountId, gmail);
+        kafka.send(Topics.SYNC_STATUS, accountId, calendar);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(owner).get("/api/v1/google-accounts/{id}", accountId).then().statusCode(200)
+                        .body("sources.gmail.push.state", equalTo("active"))
+                        .body("sources.gmail.push.expiresAt", equalTo(expires.toString()))
+                        .body("sources.gmail.push.lastNotificationAt", equalTo(now.minusSeconds(5).toString()))
+                        .body("sources.google_calendar.push.state", equalTo("failed"))
+                        .body("sources.google_calendar.push.lastError", equalTo("Calendar answered 403")));
+        // A progress report without push health keeps the last one.
+        kafka.send(Topics.SYNC_STATUS, accountId, new SyncStatus(1, accountId, Source.GMAIL, null,
+                SyncStatus.State.SYNCING, 11, null, null, null, now.plusSeconds(1)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(owner).get("/api/v1/google-accounts/{id}", accountId).then().statusCode(200)
+                        .body("sources.gmail.state", equalTo("syncing"))
+                        .body("sources.gmail.push.state", equalTo("active")));
+    }
+
+    @Test
+    void shouldAnnounceDisconnectingBeforeDisconnectedWhenPushIsLive() throws Exception {
+        Instant now = Instant.now();
+        kafka.send(Topics.SYNC_STATUS, accountId, new SyncStatus(1, accountId, Source.GMAIL, null,
+                SyncStatus.State.SYNCED, 1, 1L, now, null, now, null,
+                new PushHealth(PushHealth.State.ACTIVE, now.plus(7, ChronoUnit.DAYS), null, null)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(owner).get("/api/v1/google-accounts/{id}", accountId).then().statusCode(200)
+                        .body("sources.gmail.push.state", equalTo("active")));
+
+        given().auth().oauth2(owner).queryParam("purge", true).delete("/api/v1/google-accounts/{id}", accountId)
+                .then().statusCode(204);
+
+        var records = kafka.awaitRecords(Topics.ACCOUNT_EVENTS, r -> accountId.equals(r.key())
+                && (r.value().contains("\"disconnecting\"") || r.value().contains("\"disconnected\"")), 2,
+                Duration.ofSeconds(30));
+        JsonNode first = json(records.get(0));
+        assertValid(Contract.ACCOUNT_EVENT, first);
+        assertThat(first.get("type").asText()).isEqualTo("disconnecting");
+        assertThat(json(records.get(1)).get("type").asText()).isEqualTo("disconnected");
     }
 
     @Test

@@ -44,8 +44,9 @@ public class SyncJobRepository {
 
     /**
      * Records a request. No job or a finished one → a new pending job. A pending job → sources merged, the
-     * stronger mode kept ({@code full} over the others). A running job → remembered as a re-run that starts
-     * when the running one ends, so a request is never lost and never runs twice at once.
+     * stronger mode kept ({@code full} over the others), due now — except for a push, which leaves its due time (a
+     * re-run delay, a backoff) alone. A running job → remembered as a re-run that starts {@code rerun-delay} after the
+     * running one ends, so a request is never lost and never runs twice at once.
      */
     public void enqueue(SyncRequest request, Set<Source> sources) {
         String sql = """
@@ -64,6 +65,8 @@ public class SyncJobRepository {
                                      else null end,
                   requested_at = case when j.state = 'running' then j.requested_at else excluded.requested_at end,
                   not_before = case when j.state = 'running' then j.not_before
+                                    -- a push never pulls a pending job forward: it waits out a re-run delay or a backoff
+                                    when j.state = 'pending' and excluded.reason = 'push' then j.not_before
                                     when j.state = 'pending' then least(j.not_before, now()) else now() end,
                   attempts = case when j.state in ('pending', 'running') then j.attempts else 0 end,
                   rerun_mode = case when j.state = 'running'
@@ -164,19 +167,23 @@ public class SyncJobRepository {
         return d.toMillis() / 1000.0;
     }
 
-    /** The run finished: done, unless a request arrived meanwhile (then pending again with it). */
-    public void complete(String accountId, String owner) {
+    /**
+     * The run finished: done, unless a request arrived meanwhile (then pending again with it, due after
+     * {@code rerunDelay}, so that a stream of notifications coalesces into about one run per interval).
+     */
+    public void complete(String accountId, String owner, Duration rerunDelay) {
         update("""
                 update {schema}.sync_jobs set
                   state = case when rerun_mode is null then 'done' else 'pending' end,
                   mode = coalesce(rerun_mode, mode), sources = coalesce(rerun_sources, sources),
                   audit = coalesce(rerun_audit, false), rerun_mode = null, rerun_sources = null, rerun_audit = null,
-                  not_before = now(), attempts = 0,
-                  lease_owner = null, lease_until = null, last_error = null, updated_at = now()
+                  not_before = case when rerun_mode is null then now() else now() + make_interval(secs => ?) end,
+                  attempts = 0, lease_owner = null, lease_until = null, last_error = null, updated_at = now()
                 where account_id = ? and lease_owner = ?
                 """, ps -> {
-            ps.setString(1, accountId);
-            ps.setString(2, owner);
+            ps.setDouble(1, seconds(rerunDelay));
+            ps.setString(2, accountId);
+            ps.setString(3, owner);
         });
     }
 

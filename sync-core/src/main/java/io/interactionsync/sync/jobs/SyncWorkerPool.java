@@ -229,7 +229,7 @@ public class SyncWorkerPool {
         }
         try {
             switch (result) {
-                case JobResult.Completed c -> jobs.complete(job.accountId(), owner);
+                case JobResult.Completed c -> jobs.complete(job.accountId(), owner, config.rerunDelay());
                 case JobResult.RetryLater r -> jobs.release(job.accountId(), owner, r.notBefore(), r.reason());
                 case JobResult.Failed f -> jobs.fail(job.accountId(), owner, f.reason());
                 case JobResult.Stopped s -> jobs.release(job.accountId(), owner, Instant.now(), null);
@@ -245,6 +245,7 @@ public class SyncWorkerPool {
         } finally {
             active.decrementAndGet();
             MDC.remove("accountId");
+            wake(); // a slot is free, and the job may have become pending again (a re-run): claim now
         }
     }
 

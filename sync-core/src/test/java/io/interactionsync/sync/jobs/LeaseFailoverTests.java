@@ -367,6 +367,7 @@ class LeaseFailoverTests {
             public Duration stepLeaseDuration() { return Duration.ofMinutes(5); }
             public Duration retryDelay() { return Duration.ofSeconds(30); }
             public Duration shutdownGrace() { return Duration.ofSeconds(2); }
+            public Duration rerunDelay() { return Duration.ZERO; }
         };
         return new SyncSettings() {
             public Retry retry() { return null; }

@@ -1,6 +1,7 @@
 package io.interactionsync.connector.rest.dto;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.interactionsync.connector.SourceSyncStatus;
 import io.interactionsync.model.Completeness;
 import java.time.Instant;
 import java.util.List;
@@ -36,7 +37,21 @@ public record AccountView(String id, String provider, String email, List<String>
      * when its last completeness audit left gaps ({@code lastError} says which).
      */
     public record SourceView(boolean enabled, String state, long fetched, Long estimatedTotal, Instant lastSyncedAt,
-                             String lastError, CompletenessView completeness) {
+                             String lastError, CompletenessView completeness, PushView push) {
+    }
+
+    /**
+     * Push health of a source (SPEC §3.3 {@code push}): {@code state} {@code pending} (not set up yet), {@code active},
+     * {@code silent} (valid but not heard from for longer than expected), {@code expired}, {@code failed}
+     * ({@code lastError} says why), {@code stopped} or {@code off}; anything but {@code active} makes the safety-net poll
+     * run more often. Null until the sync service reported it.
+     */
+    public record PushView(String state, Instant expiresAt, Instant lastNotificationAt, String lastError) {
+
+        public static PushView of(SourceSyncStatus s) {
+            return s == null || s.pushState == null ? null
+                    : new PushView(s.pushState, s.pushExpiresAt, s.pushLastNotificationAt, s.pushLastError);
+        }
     }
 
     /**
@@ -48,7 +63,7 @@ public record AccountView(String id, String provider, String email, List<String>
      * {@code lastSyncedAt}, {@code lastError} and {@code completeness}.
      */
     public record SharedMailboxStatus(String address, String state, String syncState, Instant lastSyncedAt,
-                                      String lastError, CompletenessView completeness) {
+                                      String lastError, CompletenessView completeness, PushView push) {
     }
 
     /** The last completeness audit of a source; null until one was reported. */
