@@ -73,7 +73,7 @@ class PushIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Duration POLL_EVERY = Duration.ofSeconds(10);
-    private static final String SUBSCRIPTION = "google-sync-push-it";
+    private static final String SUBSCRIPTION = "sync-push-it";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static KafkaTestClient kafka;
@@ -520,7 +520,7 @@ class PushIT {
 
         /** One free port per JVM (the profile may be instantiated in several class loaders). */
         private static synchronized String port() {
-            String key = "google-sync.push-it.port";
+            String key = "pushit.http-port";
             String port = System.getProperty(key);
             if (port == null) {
                 try (ServerSocket socket = new ServerSocket(0)) {

@@ -90,14 +90,14 @@ public class CalendarGateway {
             throws InterruptedException {
         Channel request = new Channel().setId(channelId).setType("web_hook").setAddress(address).setToken(token)
                 .setParams(java.util.Map.of("ttl", Long.toString(ttl.toSeconds())));
-        return call(t -> authorize(calendar.events().watch(PRIMARY, request), t), false);
+        return call(t -> authorize(calendar.events().watch(PRIMARY, request), t).setDisableGZipContent(true), false);
     }
 
     /** channels.stop; false when Google no longer knew the channel (404: expired or already stopped). */
     public boolean stopChannel(String channelId, String resourceId) throws InterruptedException {
         try {
-            call(t -> authorize(calendar.channels().stop(new Channel().setId(channelId).setResourceId(resourceId)), t),
-                    true);
+            call(t -> authorize(calendar.channels().stop(new Channel().setId(channelId).setResourceId(resourceId)), t)
+                    .setDisableGZipContent(true), true);
             return true;
         } catch (EventGoneException e) {
             return false;
