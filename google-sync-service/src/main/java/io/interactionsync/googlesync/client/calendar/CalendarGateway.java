@@ -88,6 +88,7 @@ public class CalendarGateway {
      */
     public Channel watch(String channelId, String address, String token, java.time.Duration ttl)
             throws InterruptedException {
+        // Sent plain, like channels.stop: a few bytes (and the emulator does not inflate gzip bodies).
         Channel request = new Channel().setId(channelId).setType("web_hook").setAddress(address).setToken(token)
                 .setParams(java.util.Map.of("ttl", Long.toString(ttl.toSeconds())));
         return call(t -> authorize(calendar.events().watch(PRIMARY, request), t).setDisableGZipContent(true), false);

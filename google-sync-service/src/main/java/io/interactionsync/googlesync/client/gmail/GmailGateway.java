@@ -104,7 +104,7 @@ public class GmailGateway implements GmailPort {
      */
     public WatchResponse watch(String topic) throws InterruptedException {
         return call(GmailMethod.WATCH, token -> authorize(gmail.users().watch(ME, new WatchRequest().setTopicName(topic)),
-                token).setDisableGZipContent(true)); // a few bytes: not worth compressing
+                token).setDisableGZipContent(true)); // a few bytes, sent plain (the emulator does not inflate gzip bodies)
     }
 
     /** users.stop (50 units): no more notifications for the mailbox. False when Gmail no longer knew a watch (404). */
