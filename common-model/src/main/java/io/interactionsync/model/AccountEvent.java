@@ -47,8 +47,8 @@ public record AccountEvent(
         @JsonProperty("disconnected") DISCONNECTED,
         /**
          * The account is about to be disconnected: the sync services stop its push channels (Gmail watch, Calendar
-         * channels, Graph subscriptions) now, while its tokens still work, and report {@code push.state: stopped} on
-         * {@code sync-status}. {@code disconnected} follows within seconds, whether they answered or not.
+         * channels, Graph subscriptions) now, while its tokens still work. {@code disconnected} follows after the
+         * connector's grace ({@code connector.disconnect.push-stop-grace}, 2 s); nothing is awaited.
          */
         @JsonProperty("disconnecting") DISCONNECTING,
         @JsonProperty("shared_mailbox_added") SHARED_MAILBOX_ADDED,

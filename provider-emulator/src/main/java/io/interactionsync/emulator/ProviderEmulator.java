@@ -55,7 +55,9 @@ public final class ProviderEmulator implements AutoCloseable {
         EmulatorContext context = new EmulatorContext();
         Router router = routes(vertx, context);
         try {
-            HttpServer server = vertx.createHttpServer().requestHandler(router)
+            // Google's client libraries gzip request bodies (Content-Encoding: gzip); Google accepts them.
+            HttpServer server = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
+                            .setDecompressionSupported(true)).requestHandler(router)
                     .listen(port, host).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             context.localPort(server.actualPort());
             context.baseUrl(publicBaseUrl != null ? stripSlash(publicBaseUrl) : "http://127.0.0.1:" + server.actualPort());

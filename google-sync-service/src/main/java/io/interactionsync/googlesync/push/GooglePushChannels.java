@@ -17,6 +17,7 @@ import io.interactionsync.sync.push.PushChannelRepository;
 import io.interactionsync.sync.push.PushHealthReader;
 import io.interactionsync.sync.push.PushNotifications;
 import io.interactionsync.sync.push.PushSecrets;
+import io.interactionsync.sync.push.PushStopper;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigInteger;
@@ -42,7 +43,7 @@ public class GooglePushChannels {
     public static final String CALENDAR_PATH = "/push/google-calendar";
 
     /** The reason sync-core's PushStopper records: the account is being disconnected, never set up again. */
-    static final String DISCONNECTED = "account disconnected";
+    static final String DISCONNECTED = PushStopper.DISCONNECTED;
 
     private static final Duration GMAIL_WATCH_LIFETIME = Duration.ofDays(7);
 

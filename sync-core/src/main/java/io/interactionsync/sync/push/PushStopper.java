@@ -19,6 +19,9 @@ import java.util.List;
 @ApplicationScoped
 public class PushStopper {
 
+    /** The {@code last_error} of a channel stopped for a disconnect: a job still finishing must not create it again. */
+    public static final String DISCONNECTED = "account disconnected";
+
     private final PushChannelRepository channels;
     private final ConnectorClient connector;
     private final Instance<PushProvider> provider;
@@ -56,7 +59,7 @@ public class PushStopper {
                             ch.source().wireName(), LogSafe.redact(String.valueOf(e.getMessage())), ch.expiresAt());
                 }
             }
-            channels.stopped(accountId, ch.source(), ch.mailbox(), "account disconnected");
+            channels.stopped(accountId, ch.source(), ch.mailbox(), DISCONNECTED);
         }
         Log.infof("account %s: %d of %d push channels stopped before the disconnect", accountId, stopped, live.size());
         return stopped;
