@@ -313,6 +313,8 @@ public final class LocalStack {
                   connector  http://127.0.0.1:%d   normalizer  http://127.0.0.1:%d%s
                   health and metrics   %s/q/health  …/q/metrics  (management ports 9081–9084 only%s)
                   emulator   %s   Kafka %s   logs %s/
+                  push       new mail and meetings arrive within seconds: try
+                             curl -XPOST %s/_emulator/google/users/<email>/messages -d '{…Gmail message…}'
                   Query events: curl -H "Authorization: Bearer $(curl -s -XPOST %s/idp/token \\
                       -H 'Content-Type: application/json' -d '{"sub":"%s","email":"%s","roles":["user"]}' | jq -r .access_token)" \\
                       'http://127.0.0.1:%d/api/v1/interaction-events?limit=5'
@@ -324,7 +326,7 @@ public final class LocalStack {
                 StackService.CONNECTOR.managementUrl(endpoints),
                 options.replicas() > 1 ? "; replica k: + 100·k" : "",
                 endpoints.emulatorUrl(), endpoints.kafkaBootstrap(), root.relativize(stack.logDir()),
-                endpoints.emulatorUrl(), userJwts.keySet().iterator().next(), team.get(0),
+                endpoints.emulatorUrl(), endpoints.emulatorUrl(), userJwts.keySet().iterator().next(), team.get(0),
                 endpoints.normalizerPort());
         return new Running(endpoints, client, emails, microsoftEmails, sharedMailboxes, userIds, jwtsByEmail, accountIds,
                 connectedAt, last, options.replicas());
