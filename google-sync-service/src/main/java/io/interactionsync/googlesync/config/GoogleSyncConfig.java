@@ -160,8 +160,10 @@ public interface GoogleSyncConfig extends SyncSettings {
         @WithDefault("https://www.googleapis.com/oauth2/v3/certs")
         String googleJwksUrl();
 
-        /** Accepted {@code iss} of a Pub/Sub push token. */
-        @WithDefault("https://accounts.google.com,accounts.google.com")
+        /**
+         * Accepted {@code iss} of a Pub/Sub push token (default in {@code application.properties}: Google's two forms,
+         * {@code https://accounts.google.com} and {@code accounts.google.com}; an identifier, not a host it calls).
+         */
         List<String> googleIssuers();
 
         /** After a failed watch / events.watch the account's job tries again this much later (polled meanwhile). */

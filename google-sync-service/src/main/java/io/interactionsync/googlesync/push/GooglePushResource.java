@@ -72,7 +72,7 @@ public class GooglePushResource {
             return problem(Response.Status.UNAUTHORIZED, "the push token was not accepted")
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
         } catch (PubSubTokenVerifier.KeysUnavailable e) {
-            Log.warnf("gmail push: %s (%s); Pub/Sub retries", e.getMessage(), LogSafe.redact(String.valueOf(e.getCause())));
+            Log.warnf("gmail push: %s (%s); Pub/Sub retries", LogSafe.redact(e.getMessage()), LogSafe.redact(String.valueOf(e.getCause())));
             return problem(Response.Status.SERVICE_UNAVAILABLE, "the push token cannot be verified now").build();
         }
         Optional<GmailNotification> parsed = GmailNotification.parse(body);

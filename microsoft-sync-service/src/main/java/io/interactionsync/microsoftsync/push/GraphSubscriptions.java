@@ -182,7 +182,7 @@ public class GraphSubscriptions implements PushProvider {
                 graph.deleteSubscription(GraphGateway.Kind.MAIL, ch.channelId());
             } catch (RuntimeException e) {
                 Log.warnf("account %s: subscription of shared mailbox %s not deleted at Graph (%s); it expires %s",
-                        accountId, LogSafe.hash(mailbox), LogSafe.redact(String.valueOf(e.getMessage())), ch.expiresAt());
+                        accountId, LogSafe.hash(mailbox), LogSafe.redact(e.getMessage()), ch.expiresAt());
             }
         }
         channels.delete(accountId, Source.OUTLOOK_MAIL, mailbox);
@@ -204,7 +204,7 @@ public class GraphSubscriptions implements PushProvider {
                     address.toLowerCase(Locale.ROOT), true);
         } catch (RuntimeException e) {
             Log.warnf("account %s: no token to delete a shared mailbox's subscription (%s); it expires on its own",
-                    accountId, LogSafe.redact(String.valueOf(e.getMessage())));
+                    accountId, LogSafe.redact(e.getMessage()));
         }
         try {
             dropShared(graph, accountId, address, "the account left the shared mailbox");
@@ -322,7 +322,7 @@ public class GraphSubscriptions implements PushProvider {
 
     /** What the channel's lastError says (shown in the account JSON): Graph's refusal, never an address or a secret. */
     private static String describe(RuntimeException e) {
-        String message = LogSafe.redact(String.valueOf(e.getMessage()));
+        String message = LogSafe.redact(e.getMessage());
         if (e instanceof GraphCallException g && g.status() > 0 && message.startsWith(g.code() + ": ")) {
             message = message.substring(g.code().length() + 2); // "Graph answered 403 <Graph's code>: <its message>"
         }

@@ -56,7 +56,7 @@ public class PushStopper {
                     stopped++;
                 } catch (Exception e) {
                     Log.warnf("account %s: %s push channel not stopped at the provider (%s); it expires %s", accountId,
-                            ch.source().wireName(), LogSafe.redact(String.valueOf(e.getMessage())), ch.expiresAt());
+                            ch.source().wireName(), LogSafe.redact(e.getMessage()), ch.expiresAt());
                 }
             }
             channels.stopped(accountId, ch.source(), ch.mailbox(), DISCONNECTED);
