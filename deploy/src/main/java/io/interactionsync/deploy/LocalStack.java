@@ -29,6 +29,11 @@ public final class LocalStack {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration BACKFILL_TIMEOUT = Duration.ofMinutes(15);
+    /** google-sync's defaults ({@code google-sync.push.gmail.*}): the topic its watch names, the push identity. */
+    static final String GMAIL_PUSH_TOPIC = "projects/interaction-sync-local/topics/gmail-push";
+    static final String GMAIL_PUSH_SUBSCRIPTION = "gmail-push";
+    static final String GMAIL_PUSH_SERVICE_ACCOUNT = "gmail-push@interaction-sync-local.iam.gserviceaccount.com";
+    static final String GMAIL_PUSH_PATH = "/push/gmail";
 
     /** What the demo asks each account for: every source the product syncs. */
     static final String GOOGLE_SCOPES = "gmail,calendar";
@@ -226,6 +231,10 @@ public final class LocalStack {
         emulator.awaitHttpOk(java.net.URI.create(endpoints.emulatorUrl() + "/_emulator/health"), START_TIMEOUT);
         stack.supervisor().failFast(emulator, "it holds the generated mailboxes in memory");
         StackClient client = new StackClient(endpoints);
+        // Gmail push: the emulator plays Cloud Pub/Sub (no Pub/Sub emulator needed: it cannot sign push OIDC tokens).
+        String gmailPush = StackService.GOOGLE_SYNC.pushBaseUrl(endpoints) + GMAIL_PUSH_PATH;
+        client.pubsubPushSubscription(GMAIL_PUSH_SUBSCRIPTION, GMAIL_PUSH_TOPIC, gmailPush, GMAIL_PUSH_SERVICE_ACCOUNT,
+                gmailPush);
         JsonNode generated = client.generate(Map.of("seed", options.seed(), "googleUsers", options.users(),
                 "microsoftUsers", options.microsoftUsers(), "messagesPerMailbox", options.messages(),
                 "months", options.months(), "domain", options.domain()));

@@ -152,6 +152,17 @@ public final class StackClient {
                 + encode(messageId) + "/move", null, Map.of("destination", destination), 200, 201);
     }
 
+    /**
+     * {@code PUT /_emulator/pubsub/subscriptions/{name}}: the emulator's stand-in for a Cloud Pub/Sub push subscription
+     * with OIDC authentication (what Gmail's watch publishes to {@code topic} is POSTed to {@code pushEndpoint}).
+     */
+    public void pubsubPushSubscription(String name, String topic, String pushEndpoint, String serviceAccount,
+                                       String audience) {
+        send("PUT", endpoints.emulatorUrl() + "/_emulator/pubsub/subscriptions/" + encode(name), null,
+                Map.of("topic", topic, "pushEndpoint", pushEndpoint,
+                        "oidcToken", Map.of("serviceAccountEmail", serviceAccount, "audience", audience)), 200, 201, 204);
+    }
+
     /** {@code POST /_emulator/google/users/{email}/messages}: one more message. */
     public void addGmailMessage(String email, Map<String, Object> message) {
         send("POST", endpoints.emulatorUrl() + "/_emulator/google/users/" + encode(email) + "/messages", null, message,

@@ -146,10 +146,15 @@ public enum StackService {
                 serviceClient(env, e);
                 env.put("GOOGLE_SYNC_GMAIL_ROOT_URL", emulator + "/gmail.googleapis.com/");
                 env.put("GOOGLE_SYNC_CALENDAR_ROOT_URL", emulator + "/www.googleapis.com/");
+                // Push: the emulator delivers Gmail's Pub/Sub pushes and Calendar's channel notifications here (replica
+                // 0, as an ingress would pick one), signing Pub/Sub's OIDC tokens with its Google key.
+                env.put("GOOGLE_SYNC_PUSH_PUBLIC_BASE_URL", pushBaseUrl(e));
+                env.put("GOOGLE_SYNC_PUSH_GOOGLE_JWKS_URL", emulator + "/www.googleapis.com/oauth2/v3/certs");
             }
             case MICROSOFT_SYNC -> {
                 serviceClient(env, e);
                 env.put("MICROSOFT_SYNC_GRAPH_BASE_URL", emulator + "/graph.microsoft.com/v1.0");
+                env.put("MICROSOFT_SYNC_PUSH_PUBLIC_BASE_URL", pushBaseUrl(e));
             }
             case NORMALIZER -> {
                 portalJwt(env, e);
@@ -157,6 +162,11 @@ public enum StackService {
             }
         }
         return env;
+    }
+
+    /** Where the providers deliver this sync service's notifications locally: replica 0's API port. */
+    public String pushBaseUrl(StackEndpoints e) {
+        return "http://127.0.0.1:" + port(e);
     }
 
     private static void portalJwt(Map<String, String> env, StackEndpoints e) {

@@ -51,12 +51,16 @@ class EndToEndIT {
     static final String DANA = "dana@acme.test";
     static final String EVE = "eve@acme.test";
     static final String DEALS = "deals@acme.test";
+    static final String GRACE = "grace@acme.test";
+    static final String FAY = "fay@acme.test";
 
     static Stack stack;
     StackEndpoints endpoints;
     StackClient client;
     KafkaTestClient kafka;
     String accountId;
+    String graceAccountId;
+    String fayAccountId;
 
     @BeforeAll
     void startStackAndConnectAlice() throws IOException {
@@ -69,6 +73,10 @@ class EndToEndIT {
         stack = new Stack(Path.of("..").toAbsolutePath().normalize(), Path.of("target/e2e-logs").toAbsolutePath());
         stack.startServices(endpoints, List.of(StackService.values()), Duration.ofSeconds(180));
         client = new StackClient(endpoints);
+        // Gmail push as the local stack wires it: the emulator plays Cloud Pub/Sub with an OIDC-authenticated push.
+        String gmailPush = StackService.GOOGLE_SYNC.pushBaseUrl(endpoints) + LocalStack.GMAIL_PUSH_PATH;
+        client.pubsubPushSubscription(LocalStack.GMAIL_PUSH_SUBSCRIPTION + "-e2e", LocalStack.GMAIL_PUSH_TOPIC, gmailPush,
+                LocalStack.GMAIL_PUSH_SERVICE_ACCOUNT, gmailPush);
         kafka = KafkaTestClient.connect(endpoints.kafkaBootstrap());
 
         client.putGoogleUser(ALICE, Map.of("name", "Alice Archer", "messages", aliceMailbox(), "events", List.of()));
@@ -76,6 +84,12 @@ class EndToEndIT {
         client.putCollection(admin, "acme-e2e", "Acme", List.of(ALICE, CAROL, DANA, EVE), List.of("acme.test"));
         String alice = client.mintJwt(ALICE_USER_ID, ALICE, List.of("user"));
         accountId = client.connectGoogle(alice, ALICE, "gmail").get("id").asText();
+
+        client.putGoogleUser(GRACE, Map.of("name", "Grace Green", "messages", List.of(), "events", List.of()));
+        graceAccountId = client.connectGoogle(userJwt(GRACE), GRACE, "gmail,calendar").get("id").asText();
+        client.putMicrosoftUser(FAY, Map.of("displayName", "Fay Fox", "folders", Map.of("inbox", List.of(),
+                "sentitems", List.of()), "events", List.of()));
+        fayAccountId = client.connectMicrosoft(userJwt(FAY), FAY, "mail,calendar").get("id").asText();
 
         MicrosoftMailboxes.load(client);
         for (String upn : List.of(DANA, EVE)) {
@@ -181,6 +195,82 @@ class EndToEndIT {
         assertThat(account.at("/sources/outlook_calendar/state").asText()).isEqualTo("synced");
         assertThat(account.path("sharedMailboxes").toString()).contains(DEALS);
         assertThat(account.toString()).doesNotContain("access_token").doesNotContain("refresh_token");
+    }
+
+    /**
+     * Push, with no sync request at all: once every source reports its watch, channel or subscription active, a new
+     * Gmail message, Google Calendar meeting, Outlook message and Outlook meeting each reach the normalizer's table
+     * within seconds (the benchmark measures p95; this bounds it loosely for a busy CI machine).
+     */
+    @Test
+    void shouldDeliverNewMailAndMeetingsOfEverySourceThroughPushWithinSeconds() throws Exception {
+        String grace = userJwt(GRACE);
+        String fay = userJwt(FAY);
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            JsonNode g = client.googleAccounts(grace).get(0);
+            assertThat(g.at("/sources/gmail/push/state").asText()).isEqualTo("active");
+            assertThat(g.at("/sources/google_calendar/push/state").asText()).isEqualTo("active");
+            JsonNode d = client.microsoftAccounts(fay).get(0);
+            assertThat(d.at("/sources/outlook_mail/push/state").asText()).isEqualTo("active");
+            assertThat(d.at("/sources/outlook_calendar/push/state").asText()).isEqualTo("active");
+            assertThat(d.at("/sources/outlook_mail/push/expiresAt").asText()).isNotEmpty();
+        });
+        java.util.function.Supplier<Long> syncRequests = () -> kafka.readAll(Topics.SYNC_REQUESTS).stream()
+                .filter(r -> graceAccountId.equals(r.key()) || fayAccountId.equals(r.key())).count();
+        long syncRequestsBefore = syncRequests.get();
+
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        client.addGmailMessage(GRACE, message("e2e-push-m1", "INBOX", now, Map.of(
+                "From", "Paula Push <paula@push-gmail.example>", "To", GRACE, "Subject", "Pushed")));
+        client.call("POST", endpoints.emulatorUrl() + "/_emulator/google/users/" + GRACE + "/events", null,
+                googleMeeting("e2e-push-ev1", now.plus(2, ChronoUnit.DAYS), "pete@push-calendar.example"));
+        client.addOutlookMessage(FAY, "inbox", MicrosoftMailboxes.message("fay-push-1", now,
+                MicrosoftMailboxes.person("Olga", "olga@push-outlook.example"),
+                List.of(MicrosoftMailboxes.person("Fay Fox", FAY)), List.of()));
+        client.call("POST", endpoints.emulatorUrl() + "/_emulator/microsoft/users/" + FAY + "/events", null,
+                MicrosoftMailboxes.meeting("fay-push-meeting", now.plus(3, ChronoUnit.DAYS),
+                        MicrosoftMailboxes.attendee("oscar@push-teams.example", "required", "accepted")));
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            assertThat(contactsOf("user-grace-e2e")).contains("gmail|paula@push-gmail.example",
+                    "google_calendar|pete@push-calendar.example");
+            assertThat(contactsOf("user-fay-e2e")).contains("outlook_mail|olga@push-outlook.example",
+                    "outlook_calendar|oscar@push-teams.example");
+        });
+        // Nobody asked: no sync request was published for any of it.
+        assertThat(syncRequests.get()).isEqualTo(syncRequestsBefore);
+    }
+
+    private List<String> contactsOf(String userId) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = endpoints.database().connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select source, contact_email from normalizer.interaction_events where user_id = '"
+                     + userId + "' and not deleted")) {
+            while (rs.next()) {
+                rows.add(rs.getString(1) + "|" + rs.getString(2));
+            }
+        }
+        return rows;
+    }
+
+    /** A Google Calendar event as events.list returns it: Grace organizes, one outside attendee accepted. */
+    static Map<String, Object> googleMeeting(String id, Instant start, String attendee) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("id", id);
+        e.put("iCalUID", id + "@google.com");
+        e.put("status", "confirmed");
+        e.put("eventType", "default");
+        e.put("summary", "Pushed meeting");
+        e.put("created", start.minus(1, ChronoUnit.DAYS).toString());
+        e.put("updated", Instant.now().toString());
+        e.put("start", Map.of("dateTime", start.toString(), "timeZone", "UTC"));
+        e.put("end", Map.of("dateTime", start.plus(30, ChronoUnit.MINUTES).toString(), "timeZone", "UTC"));
+        e.put("organizer", Map.of("email", GRACE, "self", true));
+        e.put("creator", Map.of("email", GRACE, "self", true));
+        e.put("attendees", List.of(
+                Map.of("email", GRACE, "self", true, "organizer", true, "responseStatus", "accepted"),
+                Map.of("email", attendee, "responseStatus", "accepted")));
+        return e;
     }
 
     /**

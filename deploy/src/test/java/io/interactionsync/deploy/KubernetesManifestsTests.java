@@ -316,11 +316,10 @@ class KubernetesManifestsTests {
             }
             assertThat(d.at("/spec/template/metadata/annotations/prometheus.io~1port").asText()).as(name)
                     .isEqualTo(String.valueOf(MANAGEMENT_PORT));
-            // The API port serves no /q/*; the sync services serve no API at all.
+            // The https port serves no /q/*: the APIs, and the sync services' push notification endpoints.
             Set<String> ports = new HashSet<>();
             container.get("ports").forEach(p -> ports.add(p.get("name").asText()));
-            assertThat(ports).as(name).isEqualTo(API_SERVICES.contains(name) ? Set.of("https", "management")
-                    : Set.of("management"));
+            assertThat(ports).as(name).isEqualTo(Set.of("https", "management"));
         }
         for (JsonNode s : byKind.get("Service")) {
             Map<String, Integer> ports = new HashMap<>();
@@ -494,6 +493,37 @@ class KubernetesManifestsTests {
     }
 
     @Test
+    void shouldExposeOnlyThePushEndpointsOfTheSyncServicesOnThePublicPushIngress() throws IOException {
+        Map<String, List<JsonNode>> byKind = baseResources();
+        JsonNode ingress = byKind.get("Ingress").stream()
+                .filter(i -> i.at("/metadata/name").asText().equals("interaction-sync-push")).findFirst().orElseThrow();
+        assertThat(ingress.at("/metadata/annotations/nginx.ingress.kubernetes.io~1backend-protocol").asText()).isEqualTo("HTTPS");
+        Map<String, String> routes = new HashMap<>();
+        ingress.at("/spec/rules/0/http/paths").forEach(p -> {
+            routes.put(p.get("path").asText(), p.at("/backend/service/name").asText());
+            assertThat(p.at("/backend/service/port/name").asText()).isEqualTo("https");
+        });
+        assertThat(routes).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "/push/gmail", "google-sync-service",
+                "/push/google-calendar", "google-sync-service",
+                "/push/graph", "microsoft-sync-service"));
+        // Only the ingress controller reaches them, on https.
+        JsonNode policy = byKind.get("NetworkPolicy").stream()
+                .filter(p -> p.at("/metadata/name").asText().equals("sync-services-push-ingress")).findFirst().orElseThrow();
+        assertThat(policy.at("/spec/podSelector/matchExpressions/0/values")).extracting(JsonNode::asText)
+                .containsExactlyInAnyOrder("google-sync-service", "microsoft-sync-service");
+        assertThat(policy.at("/spec/ingress/0/from/0/namespaceSelector/matchLabels/kubernetes.io~1metadata.name").asText())
+                .isEqualTo("ingress-nginx");
+        assertThat(policy.at("/spec/ingress/0/ports/0/port").asInt()).isEqualTo(8443);
+        // The services are told the public URL the providers call.
+        JsonNode config = configMap("interaction-sync-config").get("data");
+        String host = ingress.at("/spec/rules/0/host").asText();
+        assertThat(config.get("GOOGLE_SYNC_PUSH_PUBLIC_BASE_URL").asText()).isEqualTo("https://" + host);
+        assertThat(config.get("MICROSOFT_SYNC_PUSH_PUBLIC_BASE_URL").asText()).isEqualTo("https://" + host);
+        assertThat(config.get("GOOGLE_SYNC_PUSH_GMAIL_AUDIENCE").asText()).isEqualTo("https://" + host + "/push/gmail");
+    }
+
+    @Test
     void shouldServeTheInternalApisOverTlsWithCertManagerCertificates() throws IOException {
         Map<String, List<JsonNode>> byKind = baseResources();
         Map<String, JsonNode> certificates = new HashMap<>();
@@ -511,21 +541,19 @@ class KubernetesManifestsTests {
                 properties.load(new java.io.StringReader(tls.get(key).asText()));
                 assertThat(mountedConfigMap(d, configFile)).isEqualTo("interaction-sync-tls");
             }
-            // The API services serve TLS; every service that calls an internal API trusts the internal CA.
+            // Every service serves TLS (APIs, push endpoints); every service that calls an internal API trusts the
+            // internal CA.
             assertThat(keys).as(name).isEqualTo(name.equals("connector-service") ? Set.of("server.properties")
-                    : name.equals("event-normalizer") ? Set.of("server.properties", "client.properties")
-                    : Set.of("client.properties"));
+                    : Set.of("server.properties", "client.properties"));
             // Every file the TLS settings name is in the service's own certificate Secret.
             for (String file : properties.stringPropertyNames().stream().filter(k -> k.contains(".pem.")).map(properties::getProperty).toList()) {
                 String secret = mountedSecret(d, file);
                 assertThat(certificates).as(name + ": " + file).containsKey(secret);
                 assertThat(secret).isEqualTo(name + "-tls");
             }
-            if (API_SERVICES.contains(name)) {
-                assertThat(properties.getProperty("quarkus.http.insecure-requests")).isEqualTo("disabled");
-                assertThat(properties.getProperty("quarkus.http.ssl-port")).isEqualTo(String.valueOf(containerPort(container, "https")));
-                assertThat(certificates.get(name + "-tls").at("/spec/dnsNames")).extracting(JsonNode::asText).contains(name);
-            }
+            assertThat(properties.getProperty("quarkus.http.insecure-requests")).isEqualTo("disabled");
+            assertThat(properties.getProperty("quarkus.http.ssl-port")).isEqualTo(String.valueOf(containerPort(container, "https")));
+            assertThat(certificates.get(name + "-tls").at("/spec/dnsNames")).extracting(JsonNode::asText).contains(name);
         }
         // The clients call those names and ports over https.
         JsonNode config = configMap("interaction-sync-config").get("data");

@@ -43,7 +43,7 @@ final class MicrosoftMailboxes {
                 "sentitems", List.of())));
     }
 
-    private static Map<String, Object> message(String id, Instant at, Map<String, Object> from,
+    static Map<String, Object> message(String id, Instant at, Map<String, Object> from,
                                                List<Map<String, Object>> to, List<Map<String, Object>> bcc) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", id);
@@ -62,17 +62,17 @@ final class MicrosoftMailboxes {
         return m;
     }
 
-    private static Map<String, Object> person(String name, String address) {
+    static Map<String, Object> person(String name, String address) {
         return Map.of("emailAddress", Map.of("name", name, "address", address));
     }
 
-    private static Map<String, Object> attendee(String address, String type, String response) {
+    static Map<String, Object> attendee(String address, String type, String response) {
         return Map.of("type", type, "status", Map.of("response", response, "time", "0001-01-01T00:00:00Z"),
                 "emailAddress", Map.of("name", address, "address", address));
     }
 
     @SafeVarargs
-    private static Map<String, Object> meeting(String id, Instant start, Map<String, Object>... attendees) {
+    static Map<String, Object> meeting(String id, Instant start, Map<String, Object>... attendees) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("id", id);
         e.put("iCalUId", "ical-" + id);
