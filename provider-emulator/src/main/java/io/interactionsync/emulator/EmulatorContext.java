@@ -6,6 +6,7 @@ import io.interactionsync.emulator.google.oauth.GoogleTokens;
 import io.interactionsync.emulator.jwt.JwtSigner;
 import io.interactionsync.emulator.microsoft.graph.GraphThrottle;
 import io.interactionsync.emulator.microsoft.identity.MicrosoftTokens;
+import io.interactionsync.emulator.push.PushService;
 import io.interactionsync.emulator.quota.GmailQuota;
 import io.interactionsync.emulator.quota.UsageStats;
 import io.interactionsync.emulator.store.EmulatorStore;
@@ -24,6 +25,7 @@ public final class EmulatorContext {
     private final GraphThrottle graphThrottle = new GraphThrottle();
     private final GmailQuota gmailQuota = new GmailQuota();
     private volatile FaultInjector faults;
+    private volatile PushService push;
     private volatile String baseUrl = "http://127.0.0.1:0";
     private volatile int localPort;
 
@@ -93,7 +95,17 @@ public final class EmulatorContext {
         this.faults = injector;
     }
 
-    /** {@code POST /_emulator/reset}: forget users, tokens, stats; restore the default config. */
+    /** Provider push: watches, channels, subscriptions and their deliveries. */
+    public PushService push() {
+        return push;
+    }
+
+    void push(PushService service) {
+        this.push = service;
+        store.listener(service);
+    }
+
+    /** {@code POST /_emulator/reset}: forget users, tokens, stats, push state; restore the default config. */
     public void reset() {
         store.clear();
         googleTokens.clear();
@@ -103,6 +115,9 @@ public final class EmulatorContext {
         gmailQuota.clear();
         if (faults != null) {
             faults.clear();
+        }
+        if (push != null) {
+            push.reset();
         }
         config.reset();
     }

@@ -11,6 +11,7 @@ import io.interactionsync.emulator.http.Responses;
 import io.interactionsync.emulator.idp.IdpRoutes;
 import io.interactionsync.emulator.microsoft.graph.GraphRoutes;
 import io.interactionsync.emulator.microsoft.identity.MicrosoftIdentityRoutes;
+import io.interactionsync.emulator.push.PushService;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -71,6 +72,7 @@ public final class ProviderEmulator implements AutoCloseable {
         router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         FaultInjector faults = new FaultInjector(context, vertx);
         context.faults(faults);
+        context.push(new PushService(context, vertx));
         router.route().handler(faults::handle);
         GoogleOAuthRoutes googleOAuth = new GoogleOAuthRoutes(context);
         router.route("/idp*").subRouter(new IdpRoutes(context).router(vertx));

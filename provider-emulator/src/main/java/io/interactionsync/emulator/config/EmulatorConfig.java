@@ -34,8 +34,21 @@ public final class EmulatorConfig {
             List<String> serviceAudiences,
             List<OAuthClient> googleClients,
             List<OAuthClient> microsoftClients,
-            boolean omitTokenScope) {
+            boolean omitTokenScope,
+            long gmailWatchTtlSeconds,
+            long calendarChannelMaxTtlSeconds,
+            long graphSubscriptionMaxMinutes) {
     }
+
+    /** Gmail's watch lasts 7 days. */
+    public static final long GMAIL_WATCH_TTL_SECONDS = 7L * 24 * 3600;
+    /** The longest Calendar channel the emulator grants (Google documents none; a month). */
+    public static final long CALENDAR_CHANNEL_MAX_TTL_SECONDS = 30L * 24 * 3600;
+    /**
+     * Graph's limit for Outlook message/event subscriptions as live Graph enforces it ("Subscription expiration can
+     * only be 10070 minutes in the future."), a little under the 10,080 minutes the docs name.
+     */
+    public static final long GRAPH_SUBSCRIPTION_MAX_MINUTES = 10_070;
 
     public static final List<String> LOCAL_REDIRECT_URIS = List.of("postmessage",
             "http://localhost:3000/auth/google/callback", "http://localhost:3000/auth/microsoft/callback");
@@ -47,7 +60,8 @@ public final class EmulatorConfig {
                 List.of("connector-service", "google-sync-service", "microsoft-sync-service", "event-normalizer"),
                 List.of("interaction-sync-internal"),
                 List.of(new OAuthClient("local-google-client", "local-google-secret", LOCAL_REDIRECT_URIS)),
-                List.of(new OAuthClient("local-ms-client", "local-ms-secret", LOCAL_REDIRECT_URIS)), false);
+                List.of(new OAuthClient("local-ms-client", "local-ms-secret", LOCAL_REDIRECT_URIS)), false,
+                GMAIL_WATCH_TTL_SECONDS, CALENDAR_CHANNEL_MAX_TTL_SECONDS, GRAPH_SUBSCRIPTION_MAX_MINUTES);
     }
 
     public Values get() {
@@ -81,6 +95,9 @@ public final class EmulatorConfig {
         boolean omitTokenScope = v.omitTokenScope();
         List<OAuthClient> googleClients = v.googleClients();
         List<OAuthClient> microsoftClients = v.microsoftClients();
+        long watchTtl = v.gmailWatchTtlSeconds();
+        long channelTtl = v.calendarChannelMaxTtlSeconds();
+        long subscriptionMinutes = v.graphSubscriptionMaxMinutes();
         for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode n = e.getValue();
@@ -117,11 +134,15 @@ public final class EmulatorConfig {
                 }
                 case "googleClients" -> googleClients = clients("googleClients", n);
                 case "microsoftClients" -> microsoftClients = clients("microsoftClients", n);
+                case "gmailWatchTtlSeconds" -> watchTtl = positive(e.getKey(), n);
+                case "calendarChannelMaxTtlSeconds" -> channelTtl = positive(e.getKey(), n);
+                case "graphSubscriptionMaxMinutes" -> subscriptionMinutes = positive(e.getKey(), n);
                 default -> throw new BadRequestException("unknown config key: " + e.getKey());
             }
         }
         values = new Values(unitsUser, unitsProject, gmailConcurrent, reason, concurrent, graph10, ttl, codeTtl, idpTtl, latency, shortPages, secret,
-                serviceClients, serviceAudiences, googleClients, microsoftClients, omitTokenScope);
+                serviceClients, serviceAudiences, googleClients, microsoftClients, omitTokenScope, watchTtl, channelTtl,
+                subscriptionMinutes);
         return values;
     }
 

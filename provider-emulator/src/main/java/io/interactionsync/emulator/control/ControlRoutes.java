@@ -9,6 +9,7 @@ import io.interactionsync.emulator.generate.GenerateRequest;
 import io.interactionsync.emulator.http.BadRequestException;
 import io.interactionsync.emulator.http.Json;
 import io.interactionsync.emulator.http.Responses;
+import io.interactionsync.emulator.push.PushRoutes;
 import io.interactionsync.emulator.store.CalendarEvents;
 import io.interactionsync.emulator.store.GmailMessage;
 import io.interactionsync.emulator.store.GoogleUser;
@@ -98,6 +99,7 @@ public final class ControlRoutes {
             Responses.noContent(rc);
         }));
         new MicrosoftControlRoutes(ctx).register(router);
+        new PushRoutes(ctx.push()).register(router);
         router.route().failureHandler(ControlRoutes::failure);
         return router;
     }
@@ -228,7 +230,10 @@ public final class ControlRoutes {
             throw new BadRequestException("body must be {\"email\": \"…\"}");
         }
         int revoked = ctx.googleTokens().revokeUser(email) + ctx.microsoftTokens().revokeUser(email);
-        Responses.json(rc, 200, Json.object().put("email", email).put("revokedRefreshTokens", revoked));
+        ObjectNode out = Json.object().put("email", email).put("revokedRefreshTokens", revoked);
+        // A revoked grant also ends the provider's push for that user (Graph tells the app with subscriptionRemoved).
+        out.set("pushStopped", ctx.push().revokeUser(email));
+        Responses.json(rc, 200, out);
     }
 
     private void generate(RoutingContext rc) {

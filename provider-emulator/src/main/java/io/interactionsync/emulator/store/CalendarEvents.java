@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * One user's primary calendar: Calendar Event resources as loaded, each with the change sequence number of its
@@ -28,6 +29,9 @@ public final class CalendarEvents {
 
     private final Map<String, StoredEvent> events = new LinkedHashMap<>();
     private long sequence;
+    /** Told the id of every added, changed or deleted event (provider push); called under the calendar's monitor. */
+    private volatile Consumer<String> listener = id -> {
+    };
     /** Sync tokens minted before this sequence answer 410. */
     private long oldestValidSyncSequence;
 
@@ -54,6 +58,7 @@ public final class CalendarEvents {
         sequence++;
         StoredEvent stored = new StoredEvent(event, sequence);
         events.put(event.get("id").asText(), stored);
+        listener.accept(event.get("id").asText());
         return stored;
     }
 
@@ -68,7 +73,13 @@ public final class CalendarEvents {
         event.put("updated", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
         sequence++;
         events.put(id, new StoredEvent(event, sequence));
+        listener.accept(id);
         return true;
+    }
+
+    /** Replaces the listener told of every event change (see {@link EmulatorStore#listener}). */
+    public void onChange(Consumer<String> changes) {
+        this.listener = changes;
     }
 
     public synchronized Optional<StoredEvent> get(String id) {

@@ -13,9 +13,22 @@ public final class EmulatorStore {
     private final ConcurrentHashMap<String, GoogleUser> googleUsers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, MicrosoftUser> microsoftUsers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, GraphMailbox> sharedMailboxes = new ConcurrentHashMap<>();
+    private volatile StoreListener listener = StoreListener.NONE;
+
+    /**
+     * Sets who is told of changes to the mailboxes and calendars of the users and shared mailboxes put into the store
+     * (from then on; a user loaded before it was put, as the generator and the control API do, notifies nothing for
+     * that load).
+     */
+    public void listener(StoreListener value) {
+        this.listener = value;
+    }
 
     public void putMicrosoftUser(MicrosoftUser user) {
-        microsoftUsers.put(user.upn(), user);
+        String upn = user.upn();
+        user.mailbox().onChange(change -> listener.graphMessage(upn, change));
+        user.calendar().onChange(change -> listener.graphEvent(upn, change));
+        microsoftUsers.put(upn, user);
     }
 
     public Optional<MicrosoftUser> microsoftUser(String upnOrId) {
@@ -36,7 +49,9 @@ public final class EmulatorStore {
     /** Creates or replaces a shared mailbox (an empty one; fill it with {@link GraphMailbox#upsert}). */
     public GraphMailbox putSharedMailbox(String address) {
         GraphMailbox mailbox = new GraphMailbox(address);
-        sharedMailboxes.put(address.toLowerCase(Locale.ROOT), mailbox);
+        String key = address.toLowerCase(Locale.ROOT);
+        mailbox.onChange(change -> listener.graphMessage(key, change));
+        sharedMailboxes.put(key, mailbox);
         return mailbox;
     }
 
@@ -47,8 +62,12 @@ public final class EmulatorStore {
     /** Creates or replaces a Google user (empty mailbox and calendar; history ids keep increasing). */
     public GoogleUser putGoogleUser(String email, String name) {
         String key = email.toLowerCase(Locale.ROOT);
-        return googleUsers.compute(key, (k, previous) ->
-                GoogleUser.create(k, name, previous == null ? 0 : previous.mailbox().historyId()));
+        return googleUsers.compute(key, (k, previous) -> {
+            GoogleUser user = GoogleUser.create(k, name, previous == null ? 0 : previous.mailbox().historyId());
+            user.mailbox().onChange(record -> listener.gmailHistory(k, record));
+            user.calendar().onChange(eventId -> listener.googleEvent(k, eventId));
+            return user;
+        });
     }
 
     public Optional<GoogleUser> googleUser(String email) {

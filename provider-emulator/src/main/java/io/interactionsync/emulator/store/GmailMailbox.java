@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * One user's Gmail mailbox: messages indexed by id and ordered newest first (internalDate, then id), plus the
@@ -39,6 +40,9 @@ public final class GmailMailbox {
     /** Display names of user labels ({@code Label_1} → "Clients"); labels.list falls back to the id. */
     private final Map<String, String> labelNames = new HashMap<>();
     private long historyId;
+    /** Told of every new history record (provider push); called under the mailbox's monitor, so it must not block. */
+    private volatile Consumer<HistoryRecord> listener = r -> {
+    };
     /** history.list with a startHistoryId below this answers 404. */
     private long oldestValidStart;
 
@@ -71,6 +75,16 @@ public final class GmailMailbox {
                 threads.remove(m.threadId());
             }
         }
+    }
+
+    /** Replaces the listener told of every new history record (see {@link EmulatorStore#listener}). */
+    public void onChange(Consumer<HistoryRecord> changes) {
+        this.listener = changes;
+    }
+
+    private void record(HistoryRecord r) {
+        history.add(r);
+        listener.accept(r);
     }
 
     public synchronized long historyId() {
@@ -108,13 +122,13 @@ public final class GmailMailbox {
             List<String> added = parsed.labelIds().stream().filter(l -> !previous.hasLabel(l)).toList();
             List<String> removed = previous.labelIds().stream().filter(l -> !parsed.hasLabel(l)).toList();
             if (!added.isEmpty()) {
-                history.add(new HistoryRecord(historyId, Type.LABEL_ADDED, id, parsed.threadId(), parsed.labelIds(), added));
+                record(new HistoryRecord(historyId, Type.LABEL_ADDED, id, parsed.threadId(), parsed.labelIds(), added));
             }
             if (!removed.isEmpty()) {
-                history.add(new HistoryRecord(historyId, Type.LABEL_REMOVED, id, parsed.threadId(), parsed.labelIds(), removed));
+                record(new HistoryRecord(historyId, Type.LABEL_REMOVED, id, parsed.threadId(), parsed.labelIds(), removed));
             }
         } else {
-            history.add(new HistoryRecord(historyId, Type.MESSAGE_ADDED, id, parsed.threadId(), parsed.labelIds(), List.of()));
+            record(new HistoryRecord(historyId, Type.MESSAGE_ADDED, id, parsed.threadId(), parsed.labelIds(), List.of()));
         }
         index(parsed);
         return parsed;
@@ -156,10 +170,10 @@ public final class GmailMailbox {
         historyId++;
         GmailMessage changed = previous.withLabels(labels, historyId);
         if (!added.isEmpty()) {
-            history.add(new HistoryRecord(historyId, Type.LABEL_ADDED, id, changed.threadId(), labels, added));
+            record(new HistoryRecord(historyId, Type.LABEL_ADDED, id, changed.threadId(), labels, added));
         }
         if (!removed.isEmpty()) {
-            history.add(new HistoryRecord(historyId, Type.LABEL_REMOVED, id, changed.threadId(), labels, removed));
+            record(new HistoryRecord(historyId, Type.LABEL_REMOVED, id, changed.threadId(), labels, removed));
         }
         unindex(previous);
         index(changed);
@@ -200,7 +214,7 @@ public final class GmailMailbox {
         }
         unindex(previous);
         historyId++;
-        history.add(new HistoryRecord(historyId, Type.MESSAGE_DELETED, id, previous.threadId(), previous.labelIds(), List.of()));
+        record(new HistoryRecord(historyId, Type.MESSAGE_DELETED, id, previous.threadId(), previous.labelIds(), List.of()));
         return true;
     }
 

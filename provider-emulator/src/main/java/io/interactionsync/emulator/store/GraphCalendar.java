@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * An Outlook calendar as Graph's calendarView sees it: event resources (single instances, occurrences and
@@ -24,7 +25,14 @@ public final class GraphCalendar {
     public record Entry(ObjectNode event, long sequence, boolean removed) {
     }
 
+    /** A change as Graph's change notifications name it: {@code created}, {@code updated} or {@code deleted}. */
+    public record Change(String changeType, String id, String changeKey) {
+    }
+
     private final Map<String, Entry> entries = new LinkedHashMap<>();
+    /** Told of every change (provider push); called under the calendar's monitor, so it must not block. */
+    private volatile Consumer<Change> listener = c -> {
+    };
     private long sequence;
     private long oldestValidSequence;
 
@@ -40,8 +48,15 @@ public final class GraphCalendar {
         }
         sequence++;
         Entry entry = new Entry(event, sequence, false);
-        entries.put(event.get("id").asText(), entry);
+        Entry previous = entries.put(event.get("id").asText(), entry);
+        listener.accept(new Change(previous == null || previous.removed() ? "created" : "updated",
+                event.get("id").asText(), changeKey(entry)));
         return entry;
+    }
+
+    /** Replaces the listener told of every change (see {@link EmulatorStore#listener}). */
+    public void onChange(Consumer<Change> changes) {
+        this.listener = changes;
     }
 
     public synchronized boolean delete(String id) {
@@ -50,7 +65,9 @@ public final class GraphCalendar {
             return false;
         }
         sequence++;
-        entries.put(id, new Entry(entry.event(), sequence, true));
+        Entry removed = new Entry(entry.event(), sequence, true);
+        entries.put(id, removed);
+        listener.accept(new Change("deleted", id, changeKey(removed)));
         return true;
     }
 

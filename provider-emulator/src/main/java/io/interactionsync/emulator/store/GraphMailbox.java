@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * An Exchange mailbox as Graph sees it: a folder tree (the well-known folders, custom folders by display name and
@@ -59,6 +60,17 @@ public final class GraphMailbox {
     private record Live(String folderId, String regularId, int residence) {
     }
 
+    /**
+     * A message change for provider push: {@code CREATED}, {@code UPDATED}, {@code DELETED} in {@code folderId}, or
+     * {@code MOVED} from {@code previousFolderId} (where it had {@code previousRegularId}) to {@code folderId};
+     * {@code sequence} is the change's stamp (the message's etag derives from it).
+     */
+    public record Change(Kind kind, String immutableId, String regularId, String folderId, String previousRegularId,
+            String previousFolderId, long sequence) {
+
+        public enum Kind { CREATED, UPDATED, DELETED, MOVED }
+    }
+
     private final String address;
     private final Map<String, Folder> folders = new LinkedHashMap<>();
     /** Per folder id: entries by regular id (live ones and tombstones). */
@@ -72,6 +84,9 @@ public final class GraphMailbox {
     private final Map<String, Integer> createdFolders = new HashMap<>();
     /** Delta tokens minted before this sequence are expired. */
     private long oldestValidSequence;
+    /** Told of every message change (provider push); called under the mailbox's monitor, so it must not block. */
+    private volatile Consumer<Change> listener = c -> {
+    };
 
     /** A mailbox with every well-known folder; folder ids derive from the address (stable per mailbox). */
     public GraphMailbox(String address) {
@@ -122,6 +137,11 @@ public final class GraphMailbox {
 
     public String address() {
         return address;
+    }
+
+    /** Replaces the listener told of every message change (see {@link EmulatorStore#listener}). */
+    public void onChange(Consumer<Change> changes) {
+        this.listener = changes;
     }
 
     public String rootId() {
@@ -241,7 +261,9 @@ public final class GraphMailbox {
         for (Folder f : subtree(folder.id())) {
             for (Map.Entry<String, Live> l : new ArrayList<>(live.entrySet())) {
                 if (l.getValue().folderId().equals(f.id())) {
+                    Live gone = l.getValue();
                     tombstone(l.getKey());
+                    listener.accept(new Change(Change.Kind.DELETED, l.getKey(), gone.regularId(), f.id(), null, null, sequence));
                 }
             }
             sequence++;
@@ -340,12 +362,14 @@ public final class GraphMailbox {
             Entry previous = byFolder.get(current.folderId()).get(current.regularId());
             Entry entry = new Entry(folder.id(), immutableId, current.regularId(), message, previous.created(), sequence, false);
             byFolder.get(folder.id()).put(current.regularId(), entry);
+            listener.accept(new Change(Change.Kind.UPDATED, immutableId, current.regularId(), folder.id(), null, null, sequence));
             return entry;
         }
         Entry entry = new Entry(folder.id(), immutableId, immutableId, message, sequence, sequence, false);
         byFolder.computeIfAbsent(folder.id(), k -> new LinkedHashMap<>()).put(immutableId, entry);
         live.put(immutableId, new Live(folder.id(), immutableId, 0));
         regularToImmutable.remove(immutableId);
+        listener.accept(new Change(Change.Kind.CREATED, immutableId, immutableId, folder.id(), null, null, sequence));
         return entry;
     }
 
@@ -358,6 +382,7 @@ public final class GraphMailbox {
             return false;
         }
         tombstone(immutableId);
+        listener.accept(new Change(Change.Kind.DELETED, immutableId, current.regularId(), current.folderId(), null, null, sequence));
         return true;
     }
 
@@ -386,6 +411,8 @@ public final class GraphMailbox {
         live.put(immutableId, new Live(destination.id(), regularId, residence));
         regularToImmutable.remove(current.regularId());
         regularToImmutable.put(regularId, immutableId);
+        listener.accept(new Change(Change.Kind.MOVED, immutableId, regularId, destination.id(), current.regularId(),
+                current.folderId(), sequence));
         return Optional.of(new Moved(immutableId, current.regularId(), regularId, destination));
     }
 

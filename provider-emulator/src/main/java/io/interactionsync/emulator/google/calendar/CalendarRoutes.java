@@ -64,6 +64,8 @@ public final class CalendarRoutes {
         router.get("/calendars/:calendarId/events").handler(rc -> call(rc, "calendar.events.list", this::list));
         router.get("/calendars/:calendarId/events/:eventId").handler(rc -> call(rc, "calendar.events.get", this::get));
         router.get("/users/me/calendarList").handler(rc -> call(rc, "calendar.calendarList.list", this::calendarList));
+        router.post("/calendars/:calendarId/events/watch").handler(rc -> call(rc, "calendar.events.watch", this::watch));
+        router.post("/channels/stop").handler(rc -> call(rc, "calendar.channels.stop", this::stopChannel));
         return router;
     }
 
@@ -103,6 +105,93 @@ public final class CalendarRoutes {
 
     private static ObjectNode invalid(String message) {
         return calendarError(400, "invalid", message);
+    }
+
+    // ---------------------------------------------------------------- events.watch / channels.stop
+
+    /** {@code {id, type: "web_hook", address, token?, params: {ttl}}} → the Channel resource; sends {@code sync}. */
+    private void watch(RoutingContext rc, Caller caller) {
+        JsonNode body = jsonBody(rc);
+        if (body == null) {
+            Responses.json(rc, 400, calendarError(400, "parseError", "Parse Error"));
+            return;
+        }
+        String id = body.path("id").asText("");
+        String type = body.path("type").asText("");
+        String address = body.path("address").asText("");
+        if (id.isEmpty()) {
+            Responses.json(rc, 400, calendarError(400, "required", "Required"));
+            return;
+        }
+        if (!id.matches("[A-Za-z0-9\\-_+/=]{1,64}")) {
+            Responses.json(rc, 400, invalid("Invalid channel id " + id + ": at most 64 characters of [A-Za-z0-9-_+/=]."));
+            return;
+        }
+        if (!type.equalsIgnoreCase("web_hook") && !type.equalsIgnoreCase("webhook")) {
+            Responses.json(rc, 400, calendarError(400, "push.channelTypeNotSupported", "Channel type " + type + " is not supported."));
+            return;
+        }
+        if (address.isEmpty()) {
+            Responses.json(rc, 400, calendarError(400, "required", "Required"));
+            return;
+        }
+        if (!io.interactionsync.emulator.push.Deliverer.isHttpUrl(address)) {
+            Responses.json(rc, 400, calendarError(400, "push.webhookUrlNoHostname", "WebHook callback must have a hostname."));
+            return;
+        }
+        Long ttl = null;
+        JsonNode ttlNode = body.path("params").path("ttl");
+        if (!ttlNode.isMissingNode() && !ttlNode.isNull()) {
+            try {
+                ttl = Long.parseLong(ttlNode.asText());
+            } catch (NumberFormatException e) {
+                ttl = -1L;
+            }
+            if (ttl <= 0) {
+                Responses.json(rc, 400, invalid("Invalid value for ttl: " + ttlNode.asText()));
+                return;
+            }
+        }
+        String token = body.hasNonNull("token") ? body.get("token").asText() : null;
+        var channel = ctx.push().calendar().open(caller.user().email(), rc.pathParam("calendarId"), id, address, token, ttl);
+        if (channel.isEmpty()) {
+            Responses.json(rc, 400, calendarError(400, "channelIdNotUnique", "Channel id not unique"));
+            return;
+        }
+        Responses.json(rc, 200, channel.get().toJson());
+    }
+
+    /** {@code {id, resourceId}} → 204; a channel this user does not have → 404. */
+    private void stopChannel(RoutingContext rc, Caller caller) {
+        JsonNode body = jsonBody(rc);
+        if (body == null) {
+            Responses.json(rc, 400, calendarError(400, "parseError", "Parse Error"));
+            return;
+        }
+        String id = body.path("id").asText("");
+        String resourceId = body.path("resourceId").asText("");
+        if (id.isEmpty() || resourceId.isEmpty()) {
+            Responses.json(rc, 400, calendarError(400, "required", "Required"));
+            return;
+        }
+        if (!ctx.push().calendar().stop(caller.user().email(), id, resourceId)) {
+            String message = "Channel '" + id + "' not found for project '" + PROJECT_NUMBER + "'";
+            Responses.json(rc, 404, calendarError(404, "notFound", message));
+            return;
+        }
+        rc.response().setStatusCode(204).end();
+    }
+
+    /** The Cloud project number Google names in channel errors (the emulator has one project). */
+    private static final String PROJECT_NUMBER = "123456789012";
+
+    private static JsonNode jsonBody(RoutingContext rc) {
+        try {
+            JsonNode body = rc.body() == null || rc.body().length() == 0 ? null : Json.mapper().readTree(rc.body().asString());
+            return body != null && body.isObject() ? body : null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     // ---------------------------------------------------------------- events.list

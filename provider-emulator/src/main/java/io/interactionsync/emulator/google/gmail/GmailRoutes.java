@@ -12,6 +12,7 @@ import io.interactionsync.emulator.http.GoogleErrors;
 import io.interactionsync.emulator.http.Json;
 import io.interactionsync.emulator.http.PartialResponse;
 import io.interactionsync.emulator.http.Responses;
+import io.interactionsync.emulator.push.GmailPush;
 import io.interactionsync.emulator.quota.GmailQuota;
 import io.interactionsync.emulator.store.GmailMailbox;
 import io.interactionsync.emulator.store.GmailMessage;
@@ -269,13 +270,27 @@ public final class GmailRoutes {
             Responses.json(rc, 400, GoogleErrors.invalidArgument("Invalid topicName: expected projects/{project}/topics/{topic}"));
             return;
         }
+        List<String> labelIds = new java.util.ArrayList<>();
+        request.path("labelIds").forEach(l -> labelIds.add(l.asText()));
+        // labelFilterAction is the older name of the same field.
+        String behavior = request.hasNonNull("labelFilterBehavior") ? request.get("labelFilterBehavior").asText()
+                : request.hasNonNull("labelFilterAction") ? request.get("labelFilterAction").asText() : null;
+        long historyId = caller.user().mailbox().historyId();
+        GmailPush.Watch watch;
+        try {
+            watch = ctx.push().gmail().watch(caller.user(), request.get("topicName").asText(), labelIds, behavior);
+        } catch (io.interactionsync.emulator.http.BadRequestException e) {
+            Responses.json(rc, 400, GoogleErrors.invalidArgument(e.getMessage()));
+            return;
+        }
         ObjectNode body = Json.object();
-        body.put("historyId", Long.toString(caller.user().mailbox().historyId()));
-        body.put("expiration", Long.toString(System.currentTimeMillis() + 7L * 24 * 3600 * 1000));
+        body.put("historyId", Long.toString(historyId));
+        body.put("expiration", Long.toString(watch.expiresAt()));
         Responses.json(rc, 200, body);
     }
 
     private void stop(RoutingContext rc, Caller caller) {
+        ctx.push().gmail().stop(caller.user().email());
         Responses.noContent(rc);
     }
 

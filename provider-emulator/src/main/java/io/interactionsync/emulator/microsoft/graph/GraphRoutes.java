@@ -53,6 +53,7 @@ public final class GraphRoutes {
         router.getWithRegex("/v1\\.0/(?<owner>me|users/[^/]+)/calendarView/delta(\\(\\)|%28%29)?").handler(this::calendarDelta);
         router.getWithRegex("/v1\\.0/(?<owner>me|users/[^/]+)(/calendar)?/calendarView").handler(this::calendarView);
         router.getWithRegex("/v1\\.0/(?<owner>me|users/[^/]+)(/calendar)?/events/(?<id>[^/]+)").handler(this::getEvent);
+        new GraphSubscriptionRoutes(access).register(router);
         return router;
     }
 
@@ -91,8 +92,6 @@ public final class GraphRoutes {
 
     // ---------------------------------------------------------------- calendarView delta
 
-    private static final Set<String> CALENDAR_OWN = Set.of("Calendars.ReadBasic", "Calendars.Read", "Calendars.ReadWrite");
-    private static final Set<String> CALENDAR_SHARED = Set.of("Calendars.Read.Shared", "Calendars.ReadWrite.Shared");
     /** The calendar a request reads (own, or another user's with Calendars.Read.Shared and FullAccess), counted under {@code method}. */
     private record CalendarTarget(MicrosoftUser user, String key) {
     }
@@ -108,7 +107,7 @@ public final class GraphRoutes {
         boolean self = address.equalsIgnoreCase(caller.user().upn()) || address.equalsIgnoreCase(caller.user().id());
         MicrosoftUser target;
         if (self) {
-            if (!caller.has(CALENDAR_OWN)) {
+            if (!caller.has(MicrosoftScopes.CALENDAR_OWN)) {
                 GraphAccess.accessDenied(rc);
                 return Optional.empty();
             }
@@ -119,7 +118,7 @@ public final class GraphRoutes {
                 Responses.json(rc, 404, MicrosoftErrors.graph("ErrorInvalidUser", "The requested user '" + address + "' is invalid."));
                 return Optional.empty();
             }
-            if (!caller.has(CALENDAR_SHARED) || !caller.user().hasFullAccessTo(other.get().upn())) {
+            if (!caller.has(MicrosoftScopes.CALENDAR_SHARED) || !caller.user().hasFullAccessTo(other.get().upn())) {
                 GraphAccess.accessDenied(rc);
                 return Optional.empty();
             }

@@ -14,6 +14,8 @@ public final class MicrosoftScopes {
     public static final Set<String> MAIL_OWN = Set.of("Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite");
     public static final Set<String> MAIL_SHARED = Set.of("Mail.ReadBasic.Shared", "Mail.Read.Shared", "Mail.ReadWrite.Shared");
     public static final Set<String> MAIL_BODY = Set.of("Mail.Read", "Mail.ReadWrite", "Mail.Read.Shared", "Mail.ReadWrite.Shared");
+    public static final Set<String> CALENDAR_OWN = Set.of("Calendars.ReadBasic", "Calendars.Read", "Calendars.ReadWrite");
+    public static final Set<String> CALENDAR_SHARED = Set.of("Calendars.Read.Shared", "Calendars.ReadWrite.Shared");
     public static final Set<String> USER_READ = Set.of("User.Read", "User.ReadBasic.All", "User.Read.All");
 
     private MicrosoftScopes() {
