@@ -133,7 +133,7 @@ public final class FreshnessBenchmark {
     }
 
     /** One run's figures. */
-    record RunResult(RunSpec spec, FreshnessLedger.Result result, Map<String, Long> lost, Map<String, Long> sent,
+    record RunResult(RunSpec spec, FreshnessLedger.Result result, Map<String, Map<String, Long>> notifications,
                      double apiCycleMillis, int failedCalls) {
     }
 
@@ -306,8 +306,8 @@ public final class FreshnessBenchmark {
                                 ledger.size(), ledger.seen(FreshnessLedger.Channel.TOPIC), ledger.size());
                     }
                 }
-                RunResult r = new RunResult(spec, ledger.result(), counterDelta(before, getPush(), "lost"),
-                        counterDelta(before, getPush(), "sent"), api.meanCycleMillis(), failed);
+                RunResult r = new RunResult(spec, ledger.result(), counterDelta(before, getPush()),
+                        api.meanCycleMillis(), failed);
                 System.out.print(report(r));
                 return r;
             } finally {
@@ -335,16 +335,20 @@ public final class FreshnessBenchmark {
         }
     }
 
-    /** Per kind of notification (gmail, calendar, graph, …) how much {@code counter} grew between two readings. */
-    static Map<String, Long> counterDelta(JsonNode before, JsonNode after, String counter) {
-        Map<String, Long> out = new TreeMap<>();
-        after.path("counters").fields().forEachRemaining(kind -> {
-            long d = kind.getValue().path(counter).asLong(0) - before.path("counters").path(kind.getKey())
-                    .path(counter).asLong(0);
+    /**
+     * Per kind of notification ({@code gmail}, {@code calendar}, {@code graph}, …) how much each emulator push counter
+     * ({@code sent}, {@code lost}, …) grew between two readings of {@code GET /_emulator/push}; counters that did not move
+     * are left out.
+     */
+    static Map<String, Map<String, Long>> counterDelta(JsonNode before, JsonNode after) {
+        Map<String, Map<String, Long>> out = new TreeMap<>();
+        after.path("counters").fields().forEachRemaining(kind -> kind.getValue().fields().forEachRemaining(counter -> {
+            long d = counter.getValue().asLong(0) - before.path("counters").path(kind.getKey()).path(counter.getKey())
+                    .asLong(0);
             if (d != 0) {
-                out.put(kind.getKey(), d);
+                out.computeIfAbsent(kind.getKey(), k -> new TreeMap<>()).put(counter.getKey(), d);
             }
-        });
+        }));
         return out;
     }
 
@@ -368,9 +372,9 @@ public final class FreshnessBenchmark {
     /** One run's table: per source and overall, API then topic, seconds. */
     static String report(RunResult r) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%n  %s — %s (API polled every ~%.0f ms; notifications sent %s, lost %s%s)%n",
-                r.spec().name(), r.spec().label(), r.apiCycleMillis(), r.sent(), r.lost(),
-                r.failedCalls() > 0 ? "; " + r.failedCalls() + " control calls refused" : ""));
+        out.append(String.format(Locale.ROOT, "%n  %s — %s (API polled every ~%.0f ms%s)%n  emulator push: %s%n",
+                r.spec().name(), r.spec().label(), r.apiCycleMillis(),
+                r.failedCalls() > 0 ? "; " + r.failedCalls() + " control calls refused" : "", r.notifications()));
         out.append(String.format(Locale.ROOT, "  %-17s %5s %5s | %7s %7s %7s | %7s %7s %7s%n", "source", "n", "miss",
                 "API p50", "p95", "max", "topic50", "p95", "max"));
         FreshnessLedger.Result res = r.result();
