@@ -55,7 +55,8 @@ class AccountErasureIT {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
     /** sync-core's tables and the closed list itself: the rest of the account_id tables are the service's own. */
-    private static final Set<String> NOT_THE_SERVICES = Set.of("sync_jobs", "source_audits", "closed_accounts");
+    private static final Set<String> NOT_THE_SERVICES = Set.of("sync_jobs", "source_audits", "push_channels",
+            "closed_accounts");
 
     private static KafkaTestClient kafka;
 

@@ -54,7 +54,8 @@ import org.junit.jupiter.api.Test;
 class AccountErasureIT {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
-    private static final Set<String> NOT_THE_SERVICES = Set.of("sync_jobs", "source_audits", "closed_accounts");
+    private static final Set<String> NOT_THE_SERVICES = Set.of("sync_jobs", "source_audits", "closed_accounts",
+            "push_channels");
     private static final List<String> SHARED_TABLES = List.of("mail_cursors", "mailboxes", "mail_folders",
             "published_messages");
 

@@ -5,6 +5,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Every setting of google-sync-service ({@code google-sync.*}); the module README lists them all. The
@@ -26,6 +27,9 @@ public interface GoogleSyncConfig extends SyncSettings {
 
     @Override
     Retry retry();
+
+    @Override
+    Push push();
 
     interface Gmail {
         /** Root URL of the Gmail API, ending with '/'. Locally and in tests: {@code <emulator>/gmail.googleapis.com/}. */
@@ -141,6 +145,57 @@ public interface GoogleSyncConfig extends SyncSettings {
         /** Length of one window of the shared project budget (each grants units-per-minute / (60 s / window + 1)). */
         @WithDefault("1s")
         Duration projectWindow();
+    }
+
+    /**
+     * sync-core's push settings ({@code enabled}, {@code public-base-url}, the safety-net intervals) plus Google's:
+     * the Gmail watch through Cloud Pub/Sub and the Calendar {@code events.watch} channels.
+     */
+    interface Push extends SyncSettings.Push {
+        PushGmail gmail();
+
+        PushCalendar calendar();
+
+        /** Google's OIDC signing keys (JWKS), for the Pub/Sub push tokens. Locally: the emulator's. */
+        @WithDefault("https://www.googleapis.com/oauth2/v3/certs")
+        String googleJwksUrl();
+
+        /** Accepted {@code iss} of a Pub/Sub push token. */
+        @WithDefault("https://accounts.google.com,accounts.google.com")
+        List<String> googleIssuers();
+
+        /** After a failed watch / events.watch the account's job tries again this much later (polled meanwhile). */
+        @WithDefault("5m")
+        Duration retryAfter();
+    }
+
+    /** Gmail {@code users.watch} on a Cloud Pub/Sub topic whose push subscription calls {@code POST /push/gmail}. */
+    interface PushGmail {
+        /** The topic the watch publishes to ({@code projects/<project>/topics/<topic>}); Gmail must be allowed to publish. */
+        @WithDefault("projects/interaction-sync-local/topics/gmail-push")
+        String topic();
+
+        /** {@code aud} of the push subscription's OIDC token; default {@code <public-base-url>/push/gmail}. */
+        Optional<String> audience();
+
+        /** {@code email} of the push subscription's OIDC token: the service account the subscription signs as. */
+        @WithDefault("gmail-push@interaction-sync-local.iam.gserviceaccount.com")
+        String serviceAccount();
+
+        /** The watch is renewed this often (and always by half its remaining lifetime; Gmail's lasts 7 days). */
+        @WithDefault("24h")
+        Duration renewEvery();
+    }
+
+    /** Calendar {@code events.watch} web_hook channels calling {@code POST /push/google-calendar}. */
+    interface PushCalendar {
+        /** Requested lifetime of a channel ({@code params.ttl}); Google may grant less. */
+        @WithDefault("7d")
+        Duration ttl();
+
+        /** A channel is replaced this long before it expires (at most half its granted lifetime before). */
+        @WithDefault("1d")
+        Duration renewBefore();
     }
 
     /** sync-core's retry settings, plus how often one Gmail message may fail before it is skipped. */

@@ -64,6 +64,21 @@ public class SyncMetrics {
                 .tag("source", source.wireName()).tag("reason", reason).register(registry).increment(count);
     }
 
+    /**
+     * A push channel set up by the account's job: {@code created} (none before, or after a failure or stop),
+     * {@code renewed}, {@code failed} (retried after {@code push.retry-after}; the source is polled meanwhile).
+     */
+    public void pushRenewal(Source source, String result) {
+        Counter.builder("googlesync.push.renewals").description("Gmail watches and Calendar channels set up, by result")
+                .tag("source", source.wireName()).tag("result", result).register(registry).increment();
+    }
+
+    /** A push channel stopped at Google: {@code stopped}, {@code unknown} (Google no longer knew it), {@code failed}. */
+    public void pushStop(Source source, String result) {
+        Counter.builder("googlesync.push.stops").description("Gmail users.stop and Calendar channels.stop calls, by result")
+                .tag("source", source.wireName()).tag("result", result).register(registry).increment();
+    }
+
     /** Duration of one sync step (list page or batch of gets, including the Kafka acks and cursor save). */
     public void step(Source source, String kind, Duration duration) {
         Timer.builder("googlesync.step.duration").description("Sync step latency")

@@ -8,8 +8,9 @@ import java.sql.SQLException;
 import java.util.List;
 
 /**
- * Every per-account table of {@code google_sync} (sync-core's {@code sync_jobs} and {@code source_audits} are
- * sync-core's to delete): cursors, Gmail message states and backfill ids, published Calendar events, skipped records.
+ * Every per-account table of {@code google_sync} (sync-core's {@code sync_jobs}, {@code source_audits} and
+ * {@code push_channels} are sync-core's to delete): cursors, Gmail message states and backfill ids, published Calendar
+ * events, skipped records.
  * {@code quota_windows} holds no account data.
  */
 @ApplicationScoped

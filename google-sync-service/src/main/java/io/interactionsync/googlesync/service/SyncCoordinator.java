@@ -12,6 +12,7 @@ import io.interactionsync.sync.connector.ConnectorClient;
 import io.interactionsync.sync.jobs.AccountJobs;
 import io.interactionsync.googlesync.config.GoogleSyncConfig;
 import io.interactionsync.googlesync.pacing.QuotaPacer;
+import io.interactionsync.googlesync.push.GooglePushChannels;
 import io.interactionsync.sync.publish.RawRecordPublisher;
 import io.interactionsync.sync.publish.StatusReporter;
 import io.interactionsync.sync.publish.SyncStatusPublisher;
@@ -46,7 +47,8 @@ import java.util.Optional;
  * cursor it left; a Gmail history 404 or a Calendar 410 starts a resync once per run. Once caught up, the source's
  * completeness audit runs (sync-core's {@link CompletenessAuditor} over {@link AuditTargets}) after a backfill, when
  * the job asks for one, or when the last one is older than {@code audit.every}; the run then reports {@code synced},
- * or {@code incomplete} while the last audit left gaps open.
+ * or {@code incomplete} while the last audit left gaps open. Before that final status the source's push channel is
+ * created or renewed when due ({@link GooglePushChannels}); every status of the run carries its push health.
  */
 @ApplicationScoped
 public class SyncCoordinator implements SyncJobRunner {
@@ -63,6 +65,7 @@ public class SyncCoordinator implements SyncJobRunner {
     private final QuotaPacer pacer;
     private final CompletenessAuditor auditor;
     private final AuditTargets auditTargets;
+    private final GooglePushChannels push;
     private final GoogleSyncConfig config;
     private final Clock clock = Clock.systemUTC();
 
@@ -71,7 +74,7 @@ public class SyncCoordinator implements SyncJobRunner {
                            CalendarCursorRepository calendarCursors, CalendarSource calendarSource,
                            CalendarGatewayFactory calendarGateways,
                            SyncStatusPublisher statusPublisher, QuotaPacer pacer, CompletenessAuditor auditor,
-                           AuditTargets auditTargets, GoogleSyncConfig config) {
+                           AuditTargets auditTargets, GooglePushChannels push, GoogleSyncConfig config) {
         this.jobs = jobs;
         this.gmailSessions = gmailSessions;
         this.gmailCursors = gmailCursors;
@@ -84,6 +87,7 @@ public class SyncCoordinator implements SyncJobRunner {
         this.pacer = pacer;
         this.auditor = auditor;
         this.auditTargets = auditTargets;
+        this.push = push;
         this.config = config;
     }
 
@@ -107,6 +111,7 @@ public class SyncCoordinator implements SyncJobRunner {
         }
         GmailCursor cursor = null;
         try {
+            status.push(push.health(account.accountId(), Source.GMAIL));
             Optional<GmailCursor> stored = gmailCursors.load(account.accountId());
             cursor = stored.orElse(null);
             if (cursor == null || job.mode() == SyncRequest.Mode.FULL) {
@@ -156,6 +161,7 @@ public class SyncCoordinator implements SyncJobRunner {
             if (interrupted != null) {
                 return interrupted;
             }
+            status.push(push.ensureGmail(tokens, cursor.historyId()));
             status.synced(cursor.fetched(), cursor.estimatedTotal(), cursor.lastSyncedAt());
             return new JobResult.Completed();
         } catch (SourceFailedException e) {
@@ -186,6 +192,7 @@ public class SyncCoordinator implements SyncJobRunner {
         CalendarCursor cursor = null;
         CalendarSource.Account who = new CalendarSource.Account(account.accountId(), account.userId(), account.email());
         try {
+            status.push(push.health(account.accountId(), Source.GOOGLE_CALENDAR));
             cursor = calendarCursors.load(account.accountId()).orElse(null);
             if (cursor == null || job.mode() == SyncRequest.Mode.FULL) {
                 cursor = calendarSource.start(account.accountId(), cursor == null ? null : cursor.lastSyncedAt());
@@ -223,6 +230,7 @@ public class SyncCoordinator implements SyncJobRunner {
             if (interrupted != null) {
                 return interrupted;
             }
+            status.push(push.ensureCalendar(account.accountId(), calendar));
             status.synced(cursor.fetched(), cursor.estimatedTotal(), cursor.lastSyncedAt());
             return new JobResult.Completed();
         } catch (SourceFailedException e) {

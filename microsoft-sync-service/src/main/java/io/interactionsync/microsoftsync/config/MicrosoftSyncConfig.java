@@ -25,6 +25,31 @@ public interface MicrosoftSyncConfig extends SyncSettings {
 
     Throttle throttle();
 
+    /** sync-core's push settings plus the Graph subscriptions' lifetime. */
+    @Override
+    GraphPush push();
+
+    /**
+     * Graph change notifications ({@code microsoft-sync.push.*}): sync-core's {@link SyncSettings.Push} (endpoints'
+     * public base URL, safety-net poll) and the subscriptions' lifetime and renewal.
+     */
+    interface GraphPush extends SyncSettings.Push {
+        /**
+         * {@code expirationDateTime} asked for at creation and renewal: under Graph's 10,080-minute maximum for
+         * messages and events (a subscription without resource data), so clock skew never makes Graph refuse it.
+         */
+        @WithDefault("10070m")
+        Duration subscriptionLifetime();
+
+        /** Renewed (PATCH) this long before it expires; a lifetime shorter than this renews at half its lifetime. */
+        @WithDefault("1d")
+        Duration renewBefore();
+
+        /** After a failed creation or renewal, the account's job tries again this much later. */
+        @WithDefault("5m")
+        Duration retryFailedAfter();
+    }
+
     interface Graph {
         /**
          * Graph base URL without a trailing slash. Every request, and every nextLink/deltaLink followed, must start

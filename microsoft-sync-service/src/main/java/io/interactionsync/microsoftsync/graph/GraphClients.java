@@ -75,7 +75,18 @@ public class GraphClients {
 
     /** Sends a prepared request through the SDK's adapter and reads the body as the API returned it. */
     public static JsonNode send(GraphServiceClient client, RequestInformation request) {
+        return send(client, request, true);
+    }
+
+    /**
+     * @param bodyExpected false for calls answered 204 (DELETE, reauthorize): no body reads as an empty object; else
+     *                     a missing body is an I/O failure
+     */
+    public static JsonNode send(GraphServiceClient client, RequestInformation request, boolean bodyExpected) {
         try (InputStream in = client.getRequestAdapter().sendPrimitive(request, ERRORS, InputStream.class)) {
+            if (in == null && !bodyExpected) {
+                return Json.mapper().createObjectNode();
+            }
             if (in == null) {
                 throw new UncheckedIOException(new IOException("Graph answered without a body"));
             }

@@ -296,6 +296,46 @@ public final class GraphGateway {
         return event == null ? null : minimiser.event(event);
     }
 
+    /**
+     * Creates a subscription ({@code POST /subscriptions}) on {@code resource} ({@code me/messages},
+     * {@code users/{address}/messages}, {@code me/events}) for created, updated and deleted items, without resource
+     * data. Graph validates {@code notificationUrl} (and the lifecycle URL) with a handshake before it answers.
+     *
+     * @param clientState the secret every notification must carry back (only its hash is kept)
+     * @return the subscription as Graph answered ({@code id}, {@code expirationDateTime})
+     * @throws GraphCallException a refusal: {@code access_denied} (403, e.g. the mailbox's 1,000 subscriptions reached),
+     *                            {@code bad_request} (400, e.g. the validation handshake failed)
+     */
+    public JsonNode createSubscription(Kind kind, String resource, String notificationUrl, String lifecycleUrl,
+                                       Instant expiresAt, String clientState) throws InterruptedException {
+        com.microsoft.graph.models.Subscription body = new com.microsoft.graph.models.Subscription();
+        body.setChangeType("created,updated,deleted");
+        body.setResource(resource);
+        body.setNotificationUrl(notificationUrl);
+        body.setLifecycleNotificationUrl(lifecycleUrl);
+        body.setExpirationDateTime(expiresAt.truncatedTo(ChronoUnit.SECONDS).atOffset(java.time.ZoneOffset.UTC));
+        body.setClientState(clientState);
+        var subscriptions = graph.subscriptions();
+        return call(kind, () -> subscriptions.toPostRequestInformation(body), false, true);
+    }
+
+    /**
+     * Renews (and so reauthorizes) a subscription: {@code PATCH /subscriptions/{id}} with a new
+     * {@code expirationDateTime}. Null when Graph no longer knows it (404): it must be created again.
+     */
+    public JsonNode renewSubscription(Kind kind, String subscriptionId, Instant expiresAt) throws InterruptedException {
+        com.microsoft.graph.models.Subscription body = new com.microsoft.graph.models.Subscription();
+        body.setExpirationDateTime(expiresAt.truncatedTo(ChronoUnit.SECONDS).atOffset(java.time.ZoneOffset.UTC));
+        var item = graph.subscriptions().bySubscriptionId(subscriptionId);
+        return call(kind, () -> item.toPatchRequestInformation(body), true, true);
+    }
+
+    /** {@code DELETE /subscriptions/{id}}; false when Graph no longer knew it (404: already gone). */
+    public boolean deleteSubscription(Kind kind, String subscriptionId) throws InterruptedException {
+        var item = graph.subscriptions().bySubscriptionId(subscriptionId);
+        return call(kind, item::toDeleteRequestInformation, true, true) != null;
+    }
+
     /** One page of mailFolders delta (the whole folder tree): the first request when {@code link} is null. */
     public JsonNode folderDelta(String link) throws InterruptedException {
         String prefer = "odata.maxpagesize=" + config.mail().pageSize();
@@ -489,6 +529,15 @@ public final class GraphGateway {
 
     /** @param notFoundIsAbsent a 404 for an item (not for the mailbox, see {@link GraphErrors#itemMissing}) answers null */
     private JsonNode call(Kind kind, Supplier<RequestInformation> prepare, boolean notFoundIsAbsent) throws InterruptedException {
+        return call(kind, prepare, notFoundIsAbsent, false);
+    }
+
+    /**
+     * @param subscription a {@code /subscriptions} call: a 204 answers an empty object, and a refusal's message carries
+     *                     Graph's own code and message (e.g. the 1,000-per-mailbox limit), not the mailbox
+     */
+    private JsonNode call(Kind kind, Supplier<RequestInformation> prepare, boolean notFoundIsAbsent, boolean subscription)
+            throws InterruptedException {
         String api = kind == Kind.MAIL ? "mail" : "calendar";
         int attempt = 0;
         while (true) {
@@ -514,7 +563,7 @@ public final class GraphGateway {
                 token = tokens.token();
                 request.headers.add("Authorization", "Bearer " + token);
                 request.headers.add("Prefer", IMMUTABLE_IDS);
-                GraphApi.Call call = () -> GraphClients.send(graph, request);
+                GraphApi.Call call = () -> GraphClients.send(graph, request, !subscription);
                 outcome = kind == Kind.MAIL ? this.api.mail(mailbox, call) : this.api.calendar(mailbox, call);
             } catch (CircuitBreakerOpenException e) {
                 metrics.request(api, "circuit_open");
@@ -564,6 +613,11 @@ public final class GraphGateway {
                         throw new GraphCallException.DeltaExpired("Graph answered " + f.status() + " " + f.code());
                     }
                     String permanent = GraphErrors.permanentCode(f);
+                    if (permanent != null && subscription) {
+                        metrics.request(api, permanent);
+                        throw new GraphCallException(permanent, f.status(), "Graph answered " + f.status() + " "
+                                + f.code() + (f.message() == null ? "" : ": " + LogSafe.redact(f.message())));
+                    }
                     if (permanent != null) {
                         metrics.request(api, permanent);
                         throw new GraphCallException(permanent, f.status(), "Graph answered " + f.status() + " "

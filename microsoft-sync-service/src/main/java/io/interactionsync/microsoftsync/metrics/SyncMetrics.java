@@ -74,6 +74,16 @@ public class SyncMetrics {
                 .tag("outcome", outcome).register(registry).increment(count);
     }
 
+    /**
+     * One creation or renewal of a Graph subscription: {@code created} (first), {@code recreated} (after a 404 on
+     * renewal, a removal by Graph, a failure or a stop), {@code renewed} (PATCH), {@code failed} (lastError on the
+     * channel, retried later), {@code taken_over} (a shared mailbox's subscription moved to the reading subscriber).
+     */
+    public void pushRenewal(Source source, String result) {
+        Counter.builder("microsoftsync.push.renewals").description("Graph subscriptions created or renewed, by result")
+                .tag("source", source.wireName()).tag("result", result).register(registry).increment();
+    }
+
     /** Duration of one sync step (one delta page, including the Kafka acks and the cursor save). */
     public void step(Source source, String phase, Duration duration) {
         Timer.builder("microsoftsync.step.duration").description("Sync step latency")

@@ -20,6 +20,8 @@ import io.interactionsync.microsoftsync.graph.GraphClients;
 import io.interactionsync.microsoftsync.graph.GraphGateway;
 import io.interactionsync.microsoftsync.graph.MailboxThrottle;
 import io.interactionsync.microsoftsync.metrics.SyncMetrics;
+import io.interactionsync.microsoftsync.push.GraphSubscriptions;
+import io.interactionsync.model.PushHealth;
 import io.interactionsync.sync.publish.RawRecordPublisher;
 import io.interactionsync.sync.publish.StatusReporter;
 import io.interactionsync.sync.publish.SyncStatusPublisher;
@@ -64,7 +66,9 @@ import java.util.function.BooleanSupplier;
  * refused one is reported {@code access_denied} for that mailbox and its token is not used for it; the rest of the
  * account goes on. After a mailbox's or the
  * calendar's rounds, the completeness audit runs when due ({@link #auditDue}); its result (or the last one) goes out
- * with every status, so a source stays {@code incomplete} until an audit finds nothing open.
+ * with every status, so a source stays {@code incomplete} until an audit finds nothing open. Last, before
+ * {@code synced}, the source's Graph subscription is created or renewed ({@link GraphSubscriptions}, never failing the
+ * run) and its push health goes on the status; a completed source counts as checked for the safety-net poll.
  */
 @ApplicationScoped
 public class SyncCoordinator implements SyncJobRunner {
@@ -93,6 +97,7 @@ public class SyncCoordinator implements SyncJobRunner {
     private final CalendarAudit calendarAudit;
     private final MicrosoftSyncConfig config;
     private final SharedMailboxAccess access;
+    private final GraphSubscriptions subscriptions;
     private final Clock clock = Clock.systemUTC();
 
     public SyncCoordinator(AccountJobs jobs, GraphClients clients, GraphApi api, MailboxThrottle throttle,
@@ -103,8 +108,9 @@ public class SyncCoordinator implements SyncJobRunner {
                            SharedMailboxRepository sharedMailboxes, AccountStateRepository accountState,
                            SyncStatusPublisher statusPublisher,
                            CompletenessAuditor auditor, MailAudit mailAudit, CalendarAudit calendarAudit,
-                           MicrosoftSyncConfig config, SharedMailboxAccess access) {
+                           MicrosoftSyncConfig config, SharedMailboxAccess access, GraphSubscriptions subscriptions) {
         this.access = access;
+        this.subscriptions = subscriptions;
         this.jobs = jobs;
         this.clients = clients;
         this.api = api;
@@ -145,8 +151,10 @@ public class SyncCoordinator implements SyncJobRunner {
         StatusReporter ownStatus = status(account.accountId(), Source.OUTLOOK_MAIL, null);
         if (GraphScopes.granted(account, GraphScopes.MAIL)) {
             GraphGateway graph = gateway(tokens, own, false);
+            push(ownStatus, () -> subscriptions.health(account.accountId(), Source.OUTLOOK_MAIL));
             result = runMailbox(job, control, graph, new MailDeltaSource.Target(account.accountId(), account.userId(), own,
-                    false), account.accountId(), ownStatus, () -> true);
+                    false), account.accountId(), ownStatus, () -> true,
+                    () -> subscriptions.ensure(graph, account.accountId(), Source.OUTLOOK_MAIL));
         } else {
             ownStatus.state(SyncStatus.State.ACCESS_DENIED, "access_denied: the account did not grant Mail.ReadBasic");
             result = new JobResult.Completed();
@@ -161,6 +169,9 @@ public class SyncCoordinator implements SyncJobRunner {
             }
             result = AccountJobs.worse(result, shared);
         }
+        if (result instanceof JobResult.Completed) {
+            pushQuietly(() -> subscriptions.checked(account.accountId(), Source.OUTLOOK_MAIL));
+        }
         return result;
     }
 
@@ -171,6 +182,9 @@ public class SyncCoordinator implements SyncJobRunner {
         // Exchange answers 403) → reported access_denied, and this token is not used for the mailbox.
         try {
             if (access.checkOwn(tokens, address) == SharedMailboxAccess.Outcome.DENIED) {
+                // its token can no longer read the mailbox: a subscription it owns goes to another subscriber
+                pushQuietly(() -> subscriptions.dropShared(gateway(tokens, address, true), account.accountId(), address,
+                        "access denied"));
                 return new JobResult.Completed();
             }
         } catch (InterruptedException e) {
@@ -189,10 +203,12 @@ public class SyncCoordinator implements SyncJobRunner {
                     && !auditPending) {
                 Log.debugf("shared mailbox %s was read by another subscriber at %s, after this request: skipped", address,
                         lastRead.get());
+                renewSharedSubscription(tokens, address);
                 return new JobResult.Completed();
             }
             if (!sharedMailboxes.tryLease(address, leaseOwner, config.worker().stepLeaseDuration())) {
                 Log.debugf("shared mailbox %s is being read by another subscriber's job: skipped", address);
+                renewSharedSubscription(tokens, address);
                 return new JobResult.Completed();
             }
         } catch (RepositoryException e) {
@@ -210,9 +226,11 @@ public class SyncCoordinator implements SyncJobRunner {
                 return result = new JobResult.Stopped();
             }
             GraphGateway graph = gateway(tokens, address, true);
+            push(status, () -> subscriptions.sharedHealth(address));
             result = runMailbox(job, control, graph, new MailDeltaSource.Target(account.accountId(), account.userId(), address,
                     true), SHARED, status, () -> sharedMailboxes.renewLease(address, leaseOwner,
-                    config.worker().stepLeaseDuration()));
+                    config.worker().stepLeaseDuration()),
+                    () -> subscriptions.ensureShared(graph, account.accountId(), address, true));
             return result;
         } finally {
             try {
@@ -234,7 +252,7 @@ public class SyncCoordinator implements SyncJobRunner {
      * retired. Permanent failures of a shared mailbox end only that mailbox.
      */
     private JobResult runMailbox(SyncJob job, JobControl control, GraphGateway graph, MailDeltaSource.Target target,
-                                 String accountKey, StatusReporter status, BooleanSupplier extraLease) {
+                                 String accountKey, StatusReporter status, BooleanSupplier extraLease, PushStep push) {
         Progress progress = new Progress();
         String which = target.shared() ? "shared mailbox" : "mailbox";
         try {
@@ -272,6 +290,7 @@ public class SyncCoordinator implements SyncJobRunner {
                     }
                 }
             }
+            push(status, push);
             status.synced(progress.fetched, progress.lastSyncedAt);
             return new JobResult.Completed();
         } catch (GraphCallException e) {
@@ -473,6 +492,7 @@ public class SyncCoordinator implements SyncJobRunner {
                 cursor = cursor.newRun();
             }
             GraphGateway graph = gateway(tokens, own, false);
+            push(status, () -> subscriptions.health(account.accountId(), Source.OUTLOOK_CALENDAR));
             status.audit(lastAudit(account.accountId(), calendarAudit.target(graph, target, cursor, () -> true)));
             boolean restarted = false;
             while (true) {
@@ -499,6 +519,8 @@ public class SyncCoordinator implements SyncJobRunner {
             if (auditDue(job, account.accountId(), audit, backfill)) {
                 status.audit(auditor.audit(account.accountId(), audit, control));
             }
+            push(status, () -> subscriptions.ensure(graph, account.accountId(), Source.OUTLOOK_CALENDAR));
+            pushQuietly(() -> subscriptions.checked(account.accountId(), Source.OUTLOOK_CALENDAR));
             status.synced(cursor.fetched(), cursor.lastSyncedAt());
             return new JobResult.Completed();
         } catch (GraphCallException e) {
@@ -573,6 +595,52 @@ public class SyncCoordinator implements SyncJobRunner {
                 return control.owner();
             }
         };
+    }
+
+    // ------------------------------------------------------------------------------------------ push
+
+    /** A push step of a run: creating or renewing a subscription, or reading the health a status carries. */
+    @FunctionalInterface
+    private interface PushStep {
+        PushHealth run() throws InterruptedException;
+    }
+
+    /** A push step whose result does not matter. */
+    @FunctionalInterface
+    private interface PushAction {
+        void run() throws InterruptedException;
+    }
+
+    /**
+     * Runs a push step and puts its health on the status; push never fails the sync (GraphSubscriptions records its
+     * own Graph failures on the channel; anything else, e.g. the database, is logged and the run goes on).
+     */
+    private static void push(StatusReporter status, PushStep step) {
+        try {
+            PushHealth health = step.run();
+            if (health != null) {
+                status.push(health);
+            }
+        } catch (ConnectorClient.ReauthRequiredException | ConnectorClient.AccountGoneException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            Log.warnf("push step failed (the sync goes on; the safety net polls): %s", LogSafe.redact(e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // shutting down: the run's next blocking call ends it
+        }
+    }
+
+    private static void pushQuietly(PushAction action) {
+        push(null, () -> {
+            action.run();
+            return null;
+        });
+    }
+
+    /** This job skipped a shared mailbox another subscriber read: a subscription of it this account owns is renewed. */
+    private void renewSharedSubscription(AccessTokenHolder tokens, String address) {
+        pushQuietly(() -> subscriptions.ensureShared(gateway(tokens, address, true), tokens.account().accountId(), address,
+                false));
     }
 
     // ------------------------------------------------------------------------------------------ helpers

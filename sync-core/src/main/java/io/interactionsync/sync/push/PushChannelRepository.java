@@ -129,6 +129,16 @@ public class PushChannelRepository {
         });
     }
 
+    /**
+     * The provider asks for it to be renewed (Graph's {@code reauthorizationRequired}): due now, for the account's next
+     * job. Only {@code renew_at} changes, so it cannot undo a renewal the job saves at the same moment. Returns whether a
+     * live (not stopped) channel had that id.
+     */
+    public boolean renewNow(String channelId) {
+        return update("update {schema}.push_channels set renew_at = now(), updated_at = now()"
+                + " where channel_id = ? and state <> 'stopped'", ps -> ps.setString(1, channelId)) > 0;
+    }
+
     /** An authenticated notification arrived for it. */
     public void notified(String accountId, Source source, String mailbox, Instant at) {
         update("""

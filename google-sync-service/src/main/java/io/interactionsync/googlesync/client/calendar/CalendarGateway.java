@@ -4,6 +4,7 @@ import com.google.api.client.googleapis.services.json.AbstractGoogleJsonClientRe
 import com.google.api.client.http.HttpHeaders;
 import com.google.api.client.util.DateTime;
 import com.google.api.services.calendar.Calendar;
+import com.google.api.services.calendar.model.Channel;
 import com.google.api.services.calendar.model.Event;
 import com.google.api.services.calendar.model.Events;
 import io.interactionsync.sync.connector.AccessTokenHolder;
@@ -81,6 +82,29 @@ public class CalendarGateway {
                 token), true);
     }
 
+    /**
+     * events.watch of the primary calendar: a web_hook channel calling {@code address} with {@code token} on every
+     * change, for {@code ttl} (Google may grant less: see the returned {@code expiration}).
+     */
+    public Channel watch(String channelId, String address, String token, java.time.Duration ttl)
+            throws InterruptedException {
+        // Sent plain, like channels.stop: a few bytes (and the emulator does not inflate gzip bodies).
+        Channel request = new Channel().setId(channelId).setType("web_hook").setAddress(address).setToken(token)
+                .setParams(java.util.Map.of("ttl", Long.toString(ttl.toSeconds())));
+        return call(t -> authorize(calendar.events().watch(PRIMARY, request), t).setDisableGZipContent(true), false);
+    }
+
+    /** channels.stop; false when Google no longer knew the channel (404: expired or already stopped). */
+    public boolean stopChannel(String channelId, String resourceId) throws InterruptedException {
+        try {
+            call(t -> authorize(calendar.channels().stop(new Channel().setId(channelId).setResourceId(resourceId)), t)
+                    .setDisableGZipContent(true), true);
+            return true;
+        } catch (EventGoneException e) {
+            return false;
+        }
+    }
+
     /** The resource as JSON exactly as the API returned it. */
     public String serialize(Object resource) {
         try {
@@ -95,7 +119,7 @@ public class CalendarGateway {
         return request;
     }
 
-    /** One call with pacing, token handling and retries; {@code single}: a 404/410 means the event is gone. */
+    /** One call with pacing, token handling and retries; {@code single}: a 404/410 means the resource is gone. */
     private <T> T call(RequestFactory<T> request, boolean single) throws InterruptedException {
         String accountId = tokens.account().accountId();
         int attempt = 0;
@@ -151,7 +175,7 @@ public class CalendarGateway {
         AbstractGoogleJsonClientRequest<T> create(String token) throws IOException;
     }
 
-    /** events.get answered 404 or 410: the event is gone. */
+    /** events.get (or channels.stop) answered 404 or 410: the event (channel) is gone. */
     public static class EventGoneException extends RuntimeException {
         public EventGoneException(String message) {
             super(message);

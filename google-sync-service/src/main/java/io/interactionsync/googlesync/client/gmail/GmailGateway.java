@@ -7,6 +7,8 @@ import com.google.api.services.gmail.model.ListHistoryResponse;
 import com.google.api.services.gmail.model.ListMessagesResponse;
 import com.google.api.services.gmail.model.Message;
 import com.google.api.services.gmail.model.Profile;
+import com.google.api.services.gmail.model.WatchRequest;
+import com.google.api.services.gmail.model.WatchResponse;
 import io.interactionsync.sync.connector.AccessTokenHolder;
 import io.interactionsync.sync.RetryBackoff;
 import io.interactionsync.googlesync.config.GoogleSyncConfig;
@@ -94,6 +96,25 @@ public class GmailGateway implements GmailPort {
                 .setStartHistoryId(new java.math.BigInteger(startHistoryId))
                 .setHistoryTypes(HISTORY_TYPES).setMaxResults((long) config.gmail().historyPageSize())
                 .setPageToken(pageToken), token));
+    }
+
+    /**
+     * users.watch (100 units): every change of the mailbox (no label filter) is published to {@code topic}; returns the
+     * mailbox's current historyId and the watch's expiration (epoch ms). Calling it again renews the watch.
+     */
+    public WatchResponse watch(String topic) throws InterruptedException {
+        return call(GmailMethod.WATCH, token -> authorize(gmail.users().watch(ME, new WatchRequest().setTopicName(topic)),
+                token).setDisableGZipContent(true)); // a few bytes, sent plain (the emulator does not inflate gzip bodies)
+    }
+
+    /** users.stop (50 units): no more notifications for the mailbox. False when Gmail no longer knew a watch (404). */
+    public boolean stopWatch() throws InterruptedException {
+        try {
+            call(GmailMethod.STOP, token -> authorize(gmail.users().stop(ME), token));
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
     }
 
     @Override

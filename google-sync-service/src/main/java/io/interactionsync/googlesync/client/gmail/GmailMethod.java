@@ -6,7 +6,9 @@ public enum GmailMethod {
     MESSAGES_LIST("users.messages.list", 5),
     MESSAGES_GET("users.messages.get", 5),
     HISTORY_LIST("users.history.list", 2),
-    THREADS_GET("users.threads.get", 10);
+    THREADS_GET("users.threads.get", 10),
+    WATCH("users.watch", 100),
+    STOP("users.stop", 50);
 
     private final String apiName;
     private final int units;
