@@ -55,8 +55,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class FreshnessBenchmark {
 
     private static final Duration PUSH_ACTIVE_TIMEOUT = Duration.ofMinutes(5);
-    private static final Duration API_POLL_CYCLE = Duration.ofMillis(100);
-    private static final int API_CONCURRENCY = 6;
+    private static final Duration API_ASK_EVERY = Duration.ofMillis(150);
+    private static final double API_ASK_SHARE = 0.05;
+    private static final int API_CONCURRENCY = 4;
 
     /** The benchmark's settings. */
     record Options(int googleUsers, int microsoftUsers, int messages, int changes, int baselineChanges, int warmup,
@@ -109,6 +110,15 @@ public final class FreshnessBenchmark {
                     Duration.ofSeconds(missAfter != null ? missAfter : 3 * pollEvery), runs, seed);
         }
 
+        /**
+         * The baseline's changes spread over one poll interval (at least {@link #pace}): their phase against the
+         * sources' polls then covers the whole interval, as random changes would.
+         */
+        Duration baselinePace() {
+            Duration spread = pollEvery.dividedBy(baselineChanges);
+            return spread.compareTo(pace) > 0 ? spread : pace;
+        }
+
         /** The safety-net settings both sync services get. */
         Map<String, String> syncEnv(String prefix) {
             return Map.of(prefix + "_PUSH_POLL_EVERY", pollEvery.toSeconds() + "s",
@@ -129,12 +139,12 @@ public final class FreshnessBenchmark {
             One fresh local stack (its ports, database interaction_sync, .local/kafka); logs in .local/bench-freshness/.""";
 
     /** What one measured run is. */
-    record RunSpec(String name, String label, double lossRate, int changes) {
+    record RunSpec(String name, String label, double lossRate, int changes, Duration pace) {
     }
 
     /** One run's figures. */
     record RunResult(RunSpec spec, FreshnessLedger.Result result, Map<String, Map<String, Long>> notifications,
-                     double apiCycleMillis, int failedCalls) {
+                     String apiReads, int failedCalls) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -164,16 +174,18 @@ public final class FreshnessBenchmark {
             Bench bench = new Bench(options, running, stack);
             try (TopicWatcher topic = TopicWatcher.start(running.endpoints().kafkaBootstrap())) {
                 if (options.warmup() > 0) {
-                    bench.run(new RunSpec("warmup", "warm-up (not counted)", 0, options.warmup()), topic, 0);
+                    bench.run(new RunSpec("warmup", "warm-up (not counted)", 0, options.warmup(), options.pace()), topic,
+                            0);
                 }
                 int index = 1;
                 for (String name : options.runs()) {
                     RunSpec spec = switch (name) {
-                        case "push" -> new RunSpec("push", "push, no faults", 0, options.changes());
+                        case "push" -> new RunSpec("push", "push, no faults", 0, options.changes(), options.pace());
                         case "loss" -> new RunSpec("loss", String.format(Locale.ROOT, "push, %.0f %% of notifications "
-                                + "lost", options.lossRate() * 100), options.lossRate(), options.changes());
+                                + "lost", options.lossRate() * 100), options.lossRate(), options.changes(),
+                                options.pace());
                         default -> new RunSpec("poll", "baseline: poll only (every notification lost)", 1.0,
-                                options.baselineChanges());
+                                options.baselineChanges(), options.baselinePace());
                     };
                     results.add(bench.run(spec, topic, index++));
                 }
@@ -187,7 +199,11 @@ public final class FreshnessBenchmark {
         System.out.print(markdown(results));
     }
 
-    /** Waits until every enabled source of every account is {@code synced} with {@code push.state=active}. */
+    /**
+     * Waits until every enabled source and shared mailbox of every account is {@code synced} with
+     * {@code push.state=active}, then until no sync job is runnable (the last backfill runs have finished), so that the
+     * first run does not measure the backfill's tail.
+     */
     static void awaitPushActive(LocalStack.Running running, Stack stack) {
         System.out.println("==> waiting for push: every source synced and push.state active");
         Instant deadline = Instant.now().plus(PUSH_ACTIVE_TIMEOUT);
@@ -213,14 +229,20 @@ public final class FreshnessBenchmark {
                         }
                     });
                     for (JsonNode m : account.path("sharedMailboxes")) {
-                        shared.merge(m.path("syncState").asText() + "/" + m.path("push").path("state").asText("(none)"),
-                                1, Integer::sum);
+                        String state = m.path("syncState").asText() + "/" + m.path("push").path("state")
+                                .asText("(none)");
+                        shared.merge(state, 1, Integer::sum);
+                        if (!state.equals("synced/active")) {
+                            notReady.add(email + " shared " + m.path("address").asText() + " " + state
+                                    + lastError(m.path("push")));
+                        }
                     }
                 }
             });
             if (notReady.isEmpty() && !states.isEmpty()) {
                 System.out.println("    sources (state/push): " + states + (shared.isEmpty() ? ""
                         : " · shared mailboxes " + shared));
+                awaitNoRunnableJobs(running, deadline);
                 return;
             }
             if (stack.supervisor().failure() != null) {
@@ -238,6 +260,30 @@ public final class FreshnessBenchmark {
             }
             ManagedProcess.pause(Duration.ofSeconds(2));
         }
+    }
+
+    /** Until neither sync service has a job running or due (the safety-net poll may queue more later). */
+    private static void awaitNoRunnableJobs(LocalStack.Running running, Instant deadline) {
+        while (Instant.now().isBefore(deadline)) {
+            int runnable = 0;
+            try (java.sql.Connection c = running.endpoints().database().connect()) {
+                for (String schema : List.of("google_sync", "microsoft_sync")) {
+                    try (java.sql.PreparedStatement q = c.prepareStatement("select count(*) from " + schema
+                            + ".sync_jobs where state = 'running' or (state = 'pending' and not_before <= now())");
+                         java.sql.ResultSet rs = q.executeQuery()) {
+                        rs.next();
+                        runnable += rs.getInt(1);
+                    }
+                }
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("cannot read the sync_jobs tables: " + e.getMessage(), e);
+            }
+            if (runnable == 0) {
+                return;
+            }
+            ManagedProcess.pause(Duration.ofMillis(500));
+        }
+        System.out.println("    (sync jobs still runnable at the deadline: measuring anyway)");
     }
 
     private static String lastError(JsonNode push) {
@@ -265,7 +311,7 @@ public final class FreshnessBenchmark {
 
         RunResult run(RunSpec spec, TopicWatcher topic, int index) {
             System.out.printf("%n==> run %s: %s; %d changes, one every %d ms%n", spec.name(), spec.label(),
-                    spec.changes(), options.pace().toMillis());
+                    spec.changes(), spec.pace().toMillis());
             JsonNode before = setPush(spec.lossRate());
             FreshnessLedger ledger = new FreshnessLedger(options.missAfter().toNanos());
             topic.watch(ledger);
@@ -275,7 +321,7 @@ public final class FreshnessBenchmark {
             try (ApiPoller api = ApiPoller.start(ledger, client, running.endpoints().normalizerUrl(), jwts)) {
                 long start = System.nanoTime();
                 for (int i = 0; i < plan.size(); i++) {
-                    sleepUntil(start + i * options.pace().toNanos());
+                    sleepUntil(start + i * spec.pace().toNanos());
                     FreshnessChanges.Target target = plan.get(i);
                     String contact = FreshnessChanges.contact(spec.name(), i, nonce);
                     String id = "fr" + index + nonce + String.format(Locale.ROOT, "%05d", i);
@@ -307,7 +353,7 @@ public final class FreshnessBenchmark {
                     }
                 }
                 RunResult r = new RunResult(spec, ledger.result(), counterDelta(before, getPush()),
-                        api.meanCycleMillis(), failed);
+                        api.requests(), failed);
                 System.out.print(report(r));
                 return r;
             } finally {
@@ -372,9 +418,12 @@ public final class FreshnessBenchmark {
     /** One run's table: per source and overall, API then topic, seconds. */
     static String report(RunResult r) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%n  %s — %s (API polled every ~%.0f ms%s)%n  emulator push: %s%n",
-                r.spec().name(), r.spec().label(), r.apiCycleMillis(),
-                r.failedCalls() > 0 ? "; " + r.failedCalls() + " control calls refused" : "", r.notifications()));
+        FreshnessStats.Summary resolution = r.result().apiResolution();
+        out.append(String.format(Locale.ROOT, "%n  %s — %s%s%n  emulator push: %s%n  %s; API sightings exact to "
+                        + "p50 %.2f s, p95 %.2f s (time since the last read without the event)%n",
+                r.spec().name(), r.spec().label(),
+                r.failedCalls() > 0 ? " (" + r.failedCalls() + " control calls refused)" : "", r.notifications(),
+                r.apiReads(), resolution.p50(), resolution.p95()));
         out.append(String.format(Locale.ROOT, "  %-17s %5s %5s | %7s %7s %7s | %7s %7s %7s%n", "source", "n", "miss",
                 "API p50", "p95", "max", "topic50", "p95", "max"));
         FreshnessLedger.Result res = r.result();
@@ -525,8 +574,11 @@ public final class FreshnessBenchmark {
     }
 
     /**
-     * Polls the query API for every change not yet seen there, about every {@value #API_CONCURRENCY}-wide
-     * {@link #API_POLL_CYCLE}: its mean cycle is the API figures' resolution.
+     * Asks the query API for every change not yet seen there, each on its own cadence: {@link #API_ASK_EVERY} after the
+     * last answer without it, or {@link #API_ASK_SHARE} of its age if longer ({@link FreshnessLedger#nextApiAsk}), at
+     * most {@link #API_CONCURRENCY} requests at once, oldest changes first. The reads cost the normalizer CPU, so a
+     * change waiting a minute is read every 3 s, not 10 times a second; {@link FreshnessLedger.Result#apiResolution()}
+     * says how exact the sightings are.
      */
     static final class ApiPoller implements AutoCloseable {
         private final FreshnessLedger ledger;
@@ -535,9 +587,10 @@ public final class FreshnessBenchmark {
         private final Map<String, String> jwtsByUserId;
         private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
         private final Semaphore slots = new Semaphore(API_CONCURRENCY);
+        private final java.util.Set<Integer> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final Thread thread;
-        private final AtomicLong cycles = new AtomicLong();
-        private final AtomicLong cycleNanos = new AtomicLong();
+        private final AtomicLong asked = new AtomicLong();
+        private final AtomicLong askNanos = new AtomicLong();
         private volatile boolean closed;
 
         private ApiPoller(FreshnessLedger ledger, StackClient client, String normalizerUrl,
@@ -558,58 +611,54 @@ public final class FreshnessBenchmark {
 
         private void loop() {
             while (!closed) {
-                long start = System.nanoTime();
-                List<FreshnessLedger.Change> pending = ledger.pendingApi(start);
-                List<java.util.concurrent.Future<?>> calls = new ArrayList<>();
-                for (FreshnessLedger.Change change : pending) {
-                    calls.add(requests.submit(() -> {
-                        ask(change);
-                        return null;
-                    }));
-                }
-                for (var call : calls) {
-                    try {
-                        call.get();
-                    } catch (InterruptedException e) {
-                        return;
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        // a refused or failed request: asked again next cycle
+                long now = System.nanoTime();
+                for (FreshnessLedger.Change change : ledger.pendingApi(now)) {
+                    if (inFlight.contains(change.seq())
+                            || ledger.nextApiAsk(change, API_ASK_EVERY.toNanos(), API_ASK_SHARE) > now) {
+                        continue;
                     }
-                }
-                if (!pending.isEmpty()) {
-                    cycles.incrementAndGet();
-                    cycleNanos.addAndGet(System.nanoTime() - start);
-                }
-                long rest = API_POLL_CYCLE.toNanos() - (System.nanoTime() - start);
-                if (rest > 0) {
-                    try {
-                        Thread.sleep(Duration.ofNanos(rest));
-                    } catch (InterruptedException e) {
-                        return;
+                    if (!slots.tryAcquire()) {
+                        break;
                     }
+                    inFlight.add(change.seq());
+                    requests.execute(() -> {
+                        try {
+                            ask(change);
+                        } finally {
+                            inFlight.remove(change.seq());
+                            slots.release();
+                        }
+                    });
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    return;
                 }
             }
         }
 
-        private void ask(FreshnessLedger.Change change) throws InterruptedException {
-            slots.acquire();
+        private void ask(FreshnessLedger.Change change) {
+            long sent = System.nanoTime();
             try {
                 StackClient.Answer a = client.call("GET", normalizerUrl + "/api/v1/interaction-events?limit=10&contact="
                         + URLEncoder.encode(change.contact(), StandardCharsets.UTF_8) + "&source="
                         + change.source().wireName(), jwtsByUserId.get(change.userId()), null);
                 long at = System.nanoTime();
+                asked.incrementAndGet();
+                askNanos.addAndGet(at - sent);
                 if (a.status() == 200) {
                     ledger.apiAnswer(change, a.json(), at);
                 }
-            } finally {
-                slots.release();
+            } catch (RuntimeException e) {
+                // a failed request: asked again on the change's cadence
             }
         }
 
-        /** The mean time between two readings of a pending change (the API figures' resolution). */
-        double meanCycleMillis() {
-            long n = cycles.get();
-            return n == 0 ? 0 : Math.max(cycleNanos.get() / 1e6 / n, API_POLL_CYCLE.toMillis());
+        /** Requests made and their mean time (ms). */
+        String requests() {
+            long n = asked.get();
+            return String.format(Locale.ROOT, "%d API reads, %.0f ms each", n, n == 0 ? 0 : askNanos.get() / 1e6 / n);
         }
 
         @Override

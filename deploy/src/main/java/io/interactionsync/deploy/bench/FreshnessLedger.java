@@ -31,9 +31,14 @@ final class FreshnessLedger {
         final Change change;
         volatile long apiAt = -1;
         volatile long topicAt = -1;
+        /** When the API last answered without the event (t0 before the first ask). */
+        volatile long apiMissAt;
+        /** {@code apiAt} minus the last answer without the event: how exactly the API sighting is known. */
+        volatile long apiGap = -1;
 
         Entry(Change change) {
             this.change = change;
+            this.apiMissAt = change.t0();
         }
 
         long at(Channel channel) {
@@ -115,12 +120,29 @@ final class FreshnessLedger {
                 synchronized (entry) {
                     if (entry.apiAt < 0) {
                         entry.apiAt = at;
+                        entry.apiGap = at - entry.apiMissAt;
                     }
                 }
                 return true;
             }
         }
+        synchronized (entry) {
+            if (entry.apiAt < 0 && at > entry.apiMissAt) {
+                entry.apiMissAt = at;
+            }
+        }
         return false;
+    }
+
+    /**
+     * When {@code change} should next be asked for in the API: {@code minNanos} after the last answer without it, or
+     * {@code share} of its age then if longer, so that the sighting is known to within that share of its latency
+     * (a long wait is read less often).
+     */
+    long nextApiAsk(Change change, long minNanos, double share) {
+        Entry entry = byContact.get(key(change.contact()));
+        long last = entry == null ? change.t0() : entry.apiMissAt;
+        return last + Math.max(minNanos, (long) ((last - change.t0()) * share));
     }
 
     private static boolean matches(Change change, JsonNode event) {
@@ -184,17 +206,22 @@ final class FreshnessLedger {
             perSource.put(channel, bySource);
             overall.put(channel, FreshnessStats.summarize(all, allMisses));
         }
-        return new Result(perSource, overall, missed, unmatched.get(), mismatched.get(), duplicates.get());
+        List<Double> gaps = entries.stream().filter(e -> seconds(e, Channel.API) != null).map(e -> e.apiGap / 1e9)
+                .toList();
+        return new Result(perSource, overall, missed, unmatched.get(), mismatched.get(), duplicates.get(),
+                FreshnessStats.summarize(gaps, 0));
     }
 
     /**
+     * @param apiResolution per change seen in the API, the time between the last answer without its event and the
+     *                      first with it: the API figures are upper bounds, exact to within this
      * @param unmatched  live events of contacts that are no change of this run
      * @param mismatched events of a change's contact for another user or source
      * @param duplicates further topic records of an already seen change
      */
     record Result(Map<Channel, Map<Source, FreshnessStats.Summary>> perSource,
                   Map<Channel, FreshnessStats.Summary> overall, List<String> missed, int unmatched, int mismatched,
-                  int duplicates) {
+                  int duplicates, FreshnessStats.Summary apiResolution) {
     }
 
     private static String key(String address) {

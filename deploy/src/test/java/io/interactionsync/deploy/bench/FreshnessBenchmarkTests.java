@@ -149,6 +149,27 @@ class FreshnessBenchmarkTests {
     }
 
     @Test
+    void apiReadsFollowEachChangesAgeAndTheirGapIsTheResolution() {
+        FreshnessLedger ledger = new FreshnessLedger(600 * SECOND);
+        Change a = change(0, Source.GMAIL, "ann", "a@partners.example", 10 * SECOND);
+        ledger.register(a);
+        long min = SECOND / 10;
+        assertThat(ledger.nextApiAsk(a, min, 0.05)).isEqualTo(10 * SECOND + min); // first read: the minimum after t0
+        JsonNode empty = Json.mapper().createObjectNode().set("items", Json.mapper().createArrayNode());
+        ledger.apiAnswer(a, empty, 11 * SECOND);
+        assertThat(ledger.nextApiAsk(a, min, 0.05)).isEqualTo(11 * SECOND + min); // 5 % of 1 s < the minimum
+        ledger.apiAnswer(a, empty, 50 * SECOND);
+        assertThat(ledger.nextApiAsk(a, min, 0.05)).isEqualTo(50 * SECOND + 2 * SECOND); // 5 % of 40 s
+        ledger.apiAnswer(a, empty, 49 * SECOND); // a slower, older answer does not move the last miss back
+        ObjectNode page = Json.mapper().createObjectNode();
+        page.putArray("items").add(event("ann", Source.GMAIL, a.contact()));
+        ledger.apiAnswer(a, page, 52 * SECOND);
+        FreshnessLedger.Result r = ledger.result();
+        assertThat(r.overall().get(Channel.API).max()).isCloseTo(42.0, org.assertj.core.data.Offset.offset(EPS));
+        assertThat(r.apiResolution().max()).isCloseTo(2.0, org.assertj.core.data.Offset.offset(EPS));
+    }
+
+    @Test
     void aWithdrawnChangeIsForgotten() {
         FreshnessLedger ledger = new FreshnessLedger(10 * SECOND);
         Change a = change(0, Source.GMAIL, "ann", "a@partners.example", 0);
@@ -257,9 +278,11 @@ class FreshnessBenchmarkTests {
         assertThat(o.missAfter()).isEqualTo(Duration.ofSeconds(180));
         assertThat(o.syncEnv("GOOGLE_SYNC")).containsOnly(Map.entry("GOOGLE_SYNC_PUSH_POLL_EVERY", "60s"),
                 Map.entry("GOOGLE_SYNC_PUSH_CHECK_EVERY", "5s"));
+        assertThat(o.baselinePace()).isEqualTo(Duration.ofMillis(1500)); // 40 changes over one 60 s poll interval
         FreshnessBenchmark.Options fast = FreshnessBenchmark.Options.parse(new String[] {"--poll-every", "20",
-                "--runs", "poll"});
+                "--runs", "poll", "--baseline-changes", "400"});
         assertThat(fast.missAfter()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(fast.baselinePace()).isEqualTo(Duration.ofMillis(150)); // never faster than --pace-ms
         assertThatThrownBy(() -> FreshnessBenchmark.Options.parse(new String[] {"--runs", "push,fast"}))
                 .hasMessageContaining("unknown run fast");
         assertThatThrownBy(() -> FreshnessBenchmark.Options.parse(new String[] {"--loss", "1.5"}))
