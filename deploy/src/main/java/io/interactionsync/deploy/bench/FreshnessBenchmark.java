@@ -41,13 +41,17 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * first change), for Gmail, Google Calendar, Outlook mail and Outlook calendar. No manual sync is ever requested: only
  * provider notifications and the sync services' safety-net poll move data.
  * <p>
- * One stack (10 Google accounts with gmail + calendar, 10 Microsoft accounts with mail + calendar (+ the generated
- * shared mailbox), small mailboxes), every source {@code synced} with {@code push.state=active}; then, in order:
+ * Each stack: 10 Google accounts with gmail + calendar, 10 Microsoft accounts with mail + calendar (+ the generated
+ * shared mailbox), small mailboxes, every source and shared mailbox {@code synced} with {@code push.state=active}, a
+ * few warm-up changes; then:
  * <ul>
- *   <li>{@code push}: ≥ 200 changes round robin over the accounts and the four sources, paced, no faults;
- *   <li>{@code loss}: the same with {@code PUT /_emulator/push {"lossRate": 0.1}}: the safety-net poll
- *       ({@code *_PUSH_POLL_EVERY}, default here 60 s, checked every {@code *_PUSH_CHECK_EVERY} 5 s) bounds the worst case;
- *   <li>{@code poll}: the baseline, every notification lost ({@code lossRate 1.0}): freshness by the poll alone.
+ *   <li>{@code push} (a stack with the services' default safety net, poll every 15 min): ≥ 200 changes round robin
+ *       over the accounts and the four sources, paced, no faults;
+ *   <li>{@code loss} (a second stack whose safety net polls every {@code --poll-every} 60 s, checked every
+ *       {@code --check-every} 5 s: {@code *_PUSH_POLL_EVERY}, {@code *_PUSH_CHECK_EVERY}): the same with
+ *       {@code PUT /_emulator/push {"lossRate": 0.1}}; the poll bounds the worst case;
+ *   <li>{@code poll} (the second stack): the baseline, every notification lost ({@code lossRate 1.0}): freshness by
+ *       the poll alone, its changes spread over one poll interval.
  * </ul>
  * A change not seen within {@code --miss-after} (3 × the poll interval) is a miss, reported and counted as infinitely
  * late. Ratios are against the baseline measured in the same invocation.
@@ -136,15 +140,17 @@ public final class FreshnessBenchmark {
               poll   the baseline: every notification lost, freshness by the safety-net poll alone
               --poll-every / --check-every  the sync services' safety net (seconds; *_PUSH_POLL_EVERY, *_PUSH_CHECK_EVERY)
               --miss-after  a change not seen this long after it is a miss (default 3 × --poll-every)
-            One fresh local stack (its ports, database interaction_sync, .local/kafka); logs in .local/bench-freshness/.""";
+            push runs on a fresh local stack with the services' default safety net (poll every 15 min), loss and poll on
+            another with the poll above (their ports, database interaction_sync, .local/kafka); logs in
+            .local/bench-freshness/{push,safety-net}/.""";
 
     /** What one measured run is. */
-    record RunSpec(String name, String label, double lossRate, int changes, Duration pace) {
+    record RunSpec(String name, String label, double lossRate, int changes, Duration pace, String setup) {
     }
 
     /** One run's figures. */
     record RunResult(RunSpec spec, FreshnessLedger.Result result, Map<String, Map<String, Long>> notifications,
-                     String apiReads, int failedCalls) {
+                     String apiReads, int failedCalls, String loadAverage) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -155,17 +161,44 @@ public final class FreshnessBenchmark {
         Options options = Options.parse(args);
         Path root = Path.of("").toAbsolutePath();
         Path logs = root.resolve(".local/bench-freshness");
+        System.out.printf("==> freshness benchmark: %d Google + %d Microsoft accounts × %d messages; a change unseen "
+                        + "after %d s is a miss; logs in %s%n", options.googleUsers(), options.microsoftUsers(),
+                options.messages(), options.missAfter().toSeconds(), root.relativize(logs));
+        List<RunResult> results = new ArrayList<>();
+        int[] index = {1};
+        List<String> onDefaults = options.runs().stream().filter(r -> r.equals("push")).toList();
+        List<String> onSafetyNet = options.runs().stream().filter(r -> !r.equals("push")).toList();
+        if (!onDefaults.isEmpty()) {
+            results.addAll(onStack(options, root, logs.resolve("push"), "the sync services' default safety net (poll "
+                    + "every 15 min)", Map.of(), Map.of(), onDefaults, index));
+        }
+        if (!onSafetyNet.isEmpty()) {
+            results.addAll(onStack(options, root, logs.resolve("safety-net"), String.format(Locale.ROOT,
+                    "safety net: poll every %d s, checked every %d s", options.pollEvery().toSeconds(),
+                    options.checkEvery().toSeconds()), options.syncEnv("GOOGLE_SYNC"), options.syncEnv("MICROSOFT_SYNC"),
+                    onSafetyNet, index));
+        }
+        System.out.println("\n==> summary");
+        results.forEach(r -> System.out.print(report(r)));
+        System.out.print(comparison(results, options));
+        System.out.println("\n==> markdown");
+        System.out.print(markdown(results));
+    }
+
+    /**
+     * A fresh stack with these sync-service settings: connected, backfilled, push active, warmed up; then {@code runs}
+     * in order. The push run gets a stack of its own with the default safety net, so that a 60 s poll of every source
+     * (a load production does not have) does not run beside it.
+     */
+    static List<RunResult> onStack(Options options, Path root, Path logs, String setup, Map<String, String> googleEnv,
+                                   Map<String, String> microsoftEnv, List<String> runs, int[] index) throws Exception {
+        System.out.printf("%n==> fresh stack for %s: %s%n", String.join(", ", runs), setup);
         LocalStack.Options stackOptions = LocalStack.Options.parse(new String[] {"--users",
                 Integer.toString(options.googleUsers()), "--microsoft-users", Integer.toString(options.microsoftUsers()),
                 "--messages", Integer.toString(options.messages()), "--months", "1"}).withFresh();
-        System.out.printf("==> freshness benchmark: %d Google + %d Microsoft accounts × %d messages; safety net: poll "
-                        + "every %d s, checked every %d s; a change unseen after %d s is a miss; logs in %s%n",
-                options.googleUsers(), options.microsoftUsers(), options.messages(), options.pollEvery().toSeconds(),
-                options.checkEvery().toSeconds(), options.missAfter().toSeconds(), root.relativize(logs));
         List<RunResult> results = new ArrayList<>();
-        try (Stack stack = new Stack(root, logs)
-                .withServiceEnv(StackService.GOOGLE_SYNC, options.syncEnv("GOOGLE_SYNC"))
-                .withServiceEnv(StackService.MICROSOFT_SYNC, options.syncEnv("MICROSOFT_SYNC"))) {
+        try (Stack stack = new Stack(root, logs).withServiceEnv(StackService.GOOGLE_SYNC, googleEnv)
+                .withServiceEnv(StackService.MICROSOFT_SYNC, microsoftEnv)) {
             LocalStack.Running running = LocalStack.launch(stackOptions, root, stack, true);
             if (running.backfill() == null || !running.backfill().settled()) {
                 throw new IllegalStateException("the backfill did not settle; logs in " + logs);
@@ -174,29 +207,25 @@ public final class FreshnessBenchmark {
             Bench bench = new Bench(options, running, stack);
             try (TopicWatcher topic = TopicWatcher.start(running.endpoints().kafkaBootstrap())) {
                 if (options.warmup() > 0) {
-                    bench.run(new RunSpec("warmup", "warm-up (not counted)", 0, options.warmup(), options.pace()), topic,
-                            0);
+                    bench.run(new RunSpec("warmup", "warm-up (not counted)", 0, options.warmup(), options.pace(),
+                            setup), topic, 0);
                 }
-                int index = 1;
-                for (String name : options.runs()) {
+                for (String name : runs) {
                     RunSpec spec = switch (name) {
-                        case "push" -> new RunSpec("push", "push, no faults", 0, options.changes(), options.pace());
+                        case "push" -> new RunSpec("push", "push, no faults", 0, options.changes(), options.pace(),
+                                setup);
                         case "loss" -> new RunSpec("loss", String.format(Locale.ROOT, "push, %.0f %% of notifications "
                                 + "lost", options.lossRate() * 100), options.lossRate(), options.changes(),
-                                options.pace());
+                                options.pace(), setup);
                         default -> new RunSpec("poll", "baseline: poll only (every notification lost)", 1.0,
-                                options.baselineChanges(), options.baselinePace());
+                                options.baselineChanges(), options.baselinePace(), setup);
                     };
-                    results.add(bench.run(spec, topic, index++));
+                    results.add(bench.run(spec, topic, index[0]++));
                 }
             }
             bench.resetPush();
         }
-        System.out.println("\n==> summary");
-        results.forEach(r -> System.out.print(report(r)));
-        System.out.print(comparison(results, options));
-        System.out.println("\n==> markdown");
-        System.out.print(markdown(results));
+        return results;
     }
 
     /**
@@ -353,7 +382,7 @@ public final class FreshnessBenchmark {
                     }
                 }
                 RunResult r = new RunResult(spec, ledger.result(), counterDelta(before, getPush()),
-                        api.requests(), failed);
+                        api.requests(), failed, loadAverage());
                 System.out.print(report(r));
                 return r;
             } finally {
@@ -398,6 +427,16 @@ public final class FreshnessBenchmark {
         return out;
     }
 
+    /** The machine's load averages (1, 5, 15 min): the stack shares its cores with whatever else runs. */
+    static String loadAverage() {
+        try {
+            String[] parts = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     private static void sleepUntil(long nanoTime) {
         long wait = nanoTime - System.nanoTime();
         if (wait > 0) {
@@ -419,11 +458,11 @@ public final class FreshnessBenchmark {
     static String report(RunResult r) {
         StringBuilder out = new StringBuilder();
         FreshnessStats.Summary resolution = r.result().apiResolution();
-        out.append(String.format(Locale.ROOT, "%n  %s — %s%s%n  emulator push: %s%n  %s; API sightings exact to "
-                        + "p50 %.2f s, p95 %.2f s (time since the last read without the event)%n",
-                r.spec().name(), r.spec().label(),
-                r.failedCalls() > 0 ? " (" + r.failedCalls() + " control calls refused)" : "", r.notifications(),
-                r.apiReads(), resolution.p50(), resolution.p95()));
+        out.append(String.format(Locale.ROOT, "%n  %s — %s%s; %s; load average at its end %s%n  emulator push: %s%n"
+                        + "  %s; API sightings exact to p50 %.2f s, p95 %.2f s (time since the last read without the "
+                        + "event)%n", r.spec().name(), r.spec().label(),
+                r.failedCalls() > 0 ? " (" + r.failedCalls() + " control calls refused)" : "", r.spec().setup(),
+                r.loadAverage(), r.notifications(), r.apiReads(), resolution.p50(), resolution.p95()));
         out.append(String.format(Locale.ROOT, "  %-17s %5s %5s | %7s %7s %7s | %7s %7s %7s%n", "source", "n", "miss",
                 "API p50", "p95", "max", "topic50", "p95", "max"));
         FreshnessLedger.Result res = r.result();

@@ -33,8 +33,10 @@ final class FreshnessChanges {
 
     /**
      * {@code n} targets, round robin over the four sources and, within a provider, over its accounts: change i goes to
-     * source i mod 4 and to account (i / 4) mod accounts, so the sources interleave and each account × source gets
-     * its changes evenly spaced.
+     * source i mod 4 and to account (i / 4 + shift) mod accounts, where the calendars' shift is half the accounts. So
+     * the sources interleave, each account × source gets its changes evenly spaced, and an account's mail and calendar
+     * changes alternate half a round apart: a sync job is per account, and a change arriving while the account's job
+     * for the other source runs waits for it (a re-run), which would measure that job instead of the notification.
      */
     static List<Target> plan(int n, List<String> google, List<String> microsoft) {
         if (google.isEmpty() || microsoft.isEmpty()) {
@@ -44,7 +46,9 @@ final class FreshnessChanges {
         for (int i = 0; i < n; i++) {
             Source source = SOURCES.get(i % SOURCES.size());
             List<String> accounts = source.provider() == io.interactionsync.model.Provider.GOOGLE ? google : microsoft;
-            out.add(new Target(source, accounts.get((i / SOURCES.size()) % accounts.size())));
+            boolean calendar = source == Source.GOOGLE_CALENDAR || source == Source.OUTLOOK_CALENDAR;
+            int shift = calendar ? accounts.size() / 2 : 0;
+            out.add(new Target(source, accounts.get((i / SOURCES.size() + shift) % accounts.size())));
         }
         return out;
     }

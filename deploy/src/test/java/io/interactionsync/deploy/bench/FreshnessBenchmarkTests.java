@@ -195,6 +195,16 @@ class FreshnessBenchmarkTests {
                 ? google : microsoft).contains(t.mailbox()));
         assertThat(plan.subList(0, 4)).extracting(FreshnessChanges.Target::source)
                 .containsExactlyElementsOf(FreshnessChanges.SOURCES);
+        // an account's two sources alternate half a round (20 changes) apart, never back to back
+        Map<String, List<Integer>> byAccount = IntStream.range(0, plan.size()).boxed()
+                .collect(Collectors.groupingBy(i -> plan.get(i).mailbox()));
+        assertThat(byAccount).hasSize(20).allSatisfy((account, positions) -> {
+            assertThat(positions).hasSize(10);
+            for (int k = 1; k < positions.size(); k++) {
+                assertThat(positions.get(k) - positions.get(k - 1)).as(account).isBetween(19, 21);
+                assertThat(plan.get(positions.get(k)).source()).isNotEqualTo(plan.get(positions.get(k - 1)).source());
+            }
+        });
         // the baseline's 40: every account × source once
         assertThat(FreshnessChanges.plan(40, google, microsoft)).doesNotHaveDuplicates();
         assertThatThrownBy(() -> FreshnessChanges.plan(4, google, List.of())).isInstanceOf(IllegalArgumentException.class);
