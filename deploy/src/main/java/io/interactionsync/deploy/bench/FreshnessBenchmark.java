@@ -199,6 +199,8 @@ public final class FreshnessBenchmark {
         List<RunResult> results = new ArrayList<>();
         try (Stack stack = new Stack(root, logs).withServiceEnv(StackService.GOOGLE_SYNC, googleEnv)
                 .withServiceEnv(StackService.MICROSOFT_SYNC, microsoftEnv)) {
+            Thread stopOnSignal = new Thread(stack::close, "freshness-stack-shutdown"); // Ctrl-C stops the stack too
+            Runtime.getRuntime().addShutdownHook(stopOnSignal);
             LocalStack.Running running = LocalStack.launch(stackOptions, root, stack, true);
             if (running.backfill() == null || !running.backfill().settled()) {
                 throw new IllegalStateException("the backfill did not settle; logs in " + logs);
@@ -224,14 +226,15 @@ public final class FreshnessBenchmark {
                 }
             }
             bench.resetPush();
+            Runtime.getRuntime().removeShutdownHook(stopOnSignal);
         }
         return results;
     }
 
     /**
-     * Waits until every enabled source and shared mailbox of every account is {@code synced} with
-     * {@code push.state=active}, then until no sync job is runnable (the last backfill runs have finished), so that the
-     * first run does not measure the backfill's tail.
+     * Waits until every enabled source of every account is {@code synced} with {@code push.state=active}, then until
+     * no sync job is runnable (the last backfill runs, shared mailboxes' included, have finished), so that the first
+     * run does not measure the backfill's tail.
      */
     static void awaitPushActive(LocalStack.Running running, Stack stack) {
         System.out.println("==> waiting for push: every source synced and push.state active");
@@ -257,14 +260,11 @@ public final class FreshnessBenchmark {
                                     + lastError(s.getValue().path("push")));
                         }
                     });
+                    // shown, not awaited: one subscriber's job syncs a shared mailbox, and the others' accounts may
+                    // show it syncing until their own next mail run; the benchmark changes no shared mailbox
                     for (JsonNode m : account.path("sharedMailboxes")) {
-                        String state = m.path("syncState").asText() + "/" + m.path("push").path("state")
-                                .asText("(none)");
-                        shared.merge(state, 1, Integer::sum);
-                        if (!state.equals("synced/active")) {
-                            notReady.add(email + " shared " + m.path("address").asText() + " " + state
-                                    + lastError(m.path("push")));
-                        }
+                        shared.merge(m.path("syncState").asText() + "/" + m.path("push").path("state")
+                                .asText("(none)"), 1, Integer::sum);
                     }
                 }
             });
