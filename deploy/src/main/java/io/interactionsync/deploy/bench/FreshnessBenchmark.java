@@ -558,7 +558,6 @@ public final class FreshnessBenchmark {
         private final AtomicReference<FreshnessLedger> ledger = new AtomicReference<>();
         private final Thread thread;
         private volatile boolean closed;
-        private final AtomicLong unparseable = new AtomicLong();
 
         private TopicWatcher(KafkaConsumer<byte[], byte[]> consumer) {
             this.consumer = consumer;
@@ -598,7 +597,8 @@ public final class FreshnessBenchmark {
                     try {
                         l.topicRecord(Json.mapper().readTree(r.value()), at);
                     } catch (java.io.IOException e) {
-                        unparseable.incrementAndGet();
+                        System.err.printf("    interaction-events %d@%d is not JSON: %s%n", r.partition(), r.offset(),
+                                e.getMessage());
                     }
                 }
             }
