@@ -161,9 +161,10 @@ public interface GoogleSyncConfig extends SyncSettings {
         String googleJwksUrl();
 
         /**
-         * Accepted {@code iss} of a Pub/Sub push token (default in {@code application.properties}: Google's two forms,
-         * {@code https://accounts.google.com} and {@code accounts.google.com}; an identifier, not a host it calls).
+         * Who may have signed a Pub/Sub push token: its {@code iss} is one of these names with or without
+         * {@code https://} (Google uses both forms). An identifier, not a host the service calls.
          */
+        @WithDefault("accounts.google.com")
         List<String> googleIssuers();
 
         /** After a failed watch / events.watch the account's job tries again this much later (polled meanwhile). */

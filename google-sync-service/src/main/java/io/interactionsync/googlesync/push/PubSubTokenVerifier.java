@@ -17,7 +17,7 @@ import org.jose4j.keys.resolvers.HttpsJwksVerificationKeyResolver;
 /**
  * Verifies the OIDC token a Cloud Pub/Sub push subscription sends ({@code Authorization: Bearer …}): an RS256
  * signature by one of Google's keys (the JWKS at {@code push.google-jwks-url}, cached as its Cache-Control says or an
- * hour, fetched again when a token names an unknown key), {@code iss} one of {@code push.google-issuers}, {@code aud}
+ * hour, fetched again when a token names an unknown key), {@code iss} one of {@code push.google-issuers} (with or without {@code https://}), {@code aud}
  * the subscription's configured audience, {@code email} the subscription's service account with
  * {@code email_verified}, and {@code exp} not passed (one minute of clock skew).
  */
@@ -42,7 +42,10 @@ public class PubSubTokenVerifier {
         this.consumer = new JwtConsumerBuilder()
                 .setRequireExpirationTime()
                 .setAllowedClockSkewInSeconds(ALLOWED_SKEW_SECONDS)
-                .setExpectedIssuers(true, settings.googleIssuers().toArray(String[]::new))
+                .setExpectedIssuers(true, settings.googleIssuers().stream()
+                        .flatMap(i -> i.contains("://") ? java.util.stream.Stream.of(i)
+                                : java.util.stream.Stream.of(i, "https://" + i))
+                        .toArray(String[]::new))
                 .setExpectedAudience(push.gmailAudience())
                 .setVerificationKeyResolver(new HttpsJwksVerificationKeyResolver(keys))
                 .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
