@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.agroal.api.AgroalDataSource;
-import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
-import io.agroal.api.security.NamePrincipal;
 import io.interactionsync.model.Provider;
 import io.interactionsync.model.Source;
 import io.interactionsync.model.SyncRequest;
@@ -13,15 +11,12 @@ import io.interactionsync.sync.JobControl;
 import io.interactionsync.sync.JobResult;
 import io.interactionsync.sync.SyncJob;
 import io.interactionsync.sync.SyncJobRunner;
+import io.interactionsync.sync.SyncCoreSchema;
 import io.interactionsync.sync.SyncServiceDefinition;
 import io.interactionsync.sync.SyncSettings;
-import io.interactionsync.testsupport.PostgresTestResource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -72,16 +67,8 @@ class LeaseFailoverTests {
 
     @BeforeAll
     static void database() throws Exception {
-        PostgresTestResource.ensureDatabase(PostgresTestResource.DATABASE);
-        dataSource = dataSource();
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("drop schema if exists " + SCHEMA + " cascade");
-            s.execute("create schema " + SCHEMA);
-            s.execute("set search_path to " + SCHEMA);
-            s.execute(migration("V0_1__sync_jobs.sql"));
-            s.execute(migration("V0_2__source_audits.sql"));
-            s.execute("set search_path to default");
-        }
+        dataSource = SyncCoreSchema.dataSource(12);
+        SyncCoreSchema.recreate(dataSource, SCHEMA, "V0_1__sync_jobs.sql", "V0_2__source_audits.sql");
         service = new SyncServiceDefinition("lease-test", Provider.GOOGLE, Set.of(Source.GMAIL), SCHEMA, "leasetest",
                 List.of(), settings());
         repository = new SyncJobRepository(dataSource, service);
@@ -192,7 +179,7 @@ class LeaseFailoverTests {
     @Test
     void aReplicaCutOffFromTheDatabaseStopsItsJobsBeforeTheirLeasesExpire() throws SQLException {
         List<String> accounts = enqueue("acc-8", "acc-9");
-        AgroalDataSource ownConnections = dataSource();
+        AgroalDataSource ownConnections = SyncCoreSchema.dataSource(12);
         SteppingRunner a = new SteppingRunner();
         SyncWorkerPool replicaA = new SyncWorkerPool(new SyncJobRepository(ownConnections, service), a,
                 new SimpleMeterRegistry(), service, "replica-a");
@@ -341,22 +328,7 @@ class LeaseFailoverTests {
         return values;
     }
 
-    private static AgroalDataSource dataSource() {
-        try {
-            return AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier().connectionPoolConfiguration(pool -> pool
-                    .maxSize(12).acquisitionTimeout(Duration.ofSeconds(2)).connectionFactoryConfiguration(factory -> factory
-                            .jdbcUrl(PostgresTestResource.jdbcUrl(PostgresTestResource.DATABASE))
-                            .principal(new NamePrincipal(PostgresTestResource.user())))));
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    private static String migration(String file) throws IOException {
-        try (InputStream in = LeaseFailoverTests.class.getResourceAsStream("/db/sync-core/" + file)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
 
     private static SyncSettings settings() {
         SyncSettings.Worker worker = new SyncSettings.Worker() {

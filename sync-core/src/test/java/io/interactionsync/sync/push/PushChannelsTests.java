@@ -4,20 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.agroal.api.AgroalDataSource;
-import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
-import io.agroal.api.security.NamePrincipal;
 import io.interactionsync.model.Provider;
 import io.interactionsync.model.PushHealth;
 import io.interactionsync.model.Source;
 import io.interactionsync.sync.JobResult;
+import io.interactionsync.sync.SyncCoreSchema;
 import io.interactionsync.sync.SyncServiceDefinition;
 import io.interactionsync.sync.SyncSettings;
 import io.interactionsync.sync.jobs.SyncJobRepository;
 import io.interactionsync.sync.jobs.SyncWorkerPool;
-import io.interactionsync.testsupport.PostgresTestResource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -52,22 +48,9 @@ class PushChannelsTests {
 
     @BeforeAll
     static void database() throws Exception {
-        PostgresTestResource.ensureDatabase(PostgresTestResource.DATABASE);
-        dataSource = AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier().connectionPoolConfiguration(pool -> pool
-                .maxSize(8).acquisitionTimeout(Duration.ofSeconds(2)).connectionFactoryConfiguration(factory -> factory
-                        .jdbcUrl(PostgresTestResource.jdbcUrl(PostgresTestResource.DATABASE))
-                        .principal(new NamePrincipal(PostgresTestResource.user())))));
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("drop schema if exists " + SCHEMA + " cascade");
-            s.execute("create schema " + SCHEMA);
-            s.execute("set search_path to " + SCHEMA);
-            for (String file : List.of("V0_1__sync_jobs.sql", "V0_2__source_audits.sql", "V0_3__push_channels.sql")) {
-                try (InputStream in = PushChannelsTests.class.getResourceAsStream("/db/sync-core/" + file)) {
-                    s.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-                }
-            }
-            s.execute("set search_path to default");
-        }
+        dataSource = SyncCoreSchema.dataSource(8);
+        SyncCoreSchema.recreate(dataSource, SCHEMA, "V0_1__sync_jobs.sql", "V0_2__source_audits.sql",
+                "V0_3__push_channels.sql");
         service = new SyncServiceDefinition("push-test", Provider.GOOGLE, Set.of(Source.GMAIL, Source.GOOGLE_CALENDAR),
                 SCHEMA, "pushtest", List.of(), settings());
         channels = new PushChannelRepository(dataSource, service);
