@@ -45,6 +45,41 @@ public final class StackClient {
         return send("PUT", endpoints.emulatorUrl() + "/_emulator/config", null, values, 200);
     }
 
+    /**
+     * Registers the console at {@code consoleUrl} as a redirect URI of the emulator's Google and Microsoft OAuth
+     * clients, as a deployment registers its console's callback with each provider (the emulator's defaults know only
+     * the local stack's {@code http://127.0.0.1:8081/console/}).
+     */
+    public void registerConsoleRedirect(String consoleUrl) {
+        JsonNode config = send("GET", endpoints.emulatorUrl() + "/_emulator/config", null, null, 200);
+        Map<String, Object> changes = new java.util.LinkedHashMap<>();
+        for (String key : List.of("googleClients", "microsoftClients")) {
+            List<Map<String, Object>> clients = new java.util.ArrayList<>();
+            for (JsonNode c : config.path(key)) {
+                List<String> uris = new java.util.ArrayList<>();
+                c.path("redirectUris").forEach(u -> uris.add(u.asText()));
+                if (!uris.contains(consoleUrl)) {
+                    uris.add(consoleUrl);
+                }
+                clients.add(Map.of("clientId", c.path("clientId").asText(), "clientSecret", c.path("clientSecret").asText(),
+                        "redirectUris", uris));
+            }
+            changes.put(key, clients);
+        }
+        emulatorConfig(changes);
+    }
+
+    /** {@code PUT /_emulator/idp/users/{email}}: a portal user the IdP's sign-in page offers, with its roles. */
+    public void putIdpUser(String email, String sub, String name, List<String> roles) {
+        send("PUT", endpoints.emulatorUrl() + "/_emulator/idp/users/" + encode(email), null,
+                Map.of("sub", sub, "name", name, "roles", roles), 200, 201, 204);
+    }
+
+    /** {@code POST /_emulator/revoke}: every token of the user is revoked (the next refresh gets invalid_grant). */
+    public void revoke(String email) {
+        send("POST", endpoints.emulatorUrl() + "/_emulator/revoke", null, Map.of("email", email), 200, 204);
+    }
+
     /** {@code GET /_emulator/stats}: requests, quota units and throttled answers per user, Gmail quota rejections. */
     public JsonNode emulatorStats() {
         return send("GET", endpoints.emulatorUrl() + "/_emulator/stats", null, null, 200);

@@ -139,7 +139,9 @@ public enum StackService {
                 env.put("CONNECTOR_MICROSOFT_AUTHORITY_URL", emulator + "/login.microsoftonline.com");
                 env.put("CONNECTOR_MICROSOFT_TENANT", "organizations");
                 env.put("CONNECTOR_MICROSOFT_GRAPH_URL", emulator + "/graph.microsoft.com/v1.0");
-                env.put("CONNECTOR_OAUTH_REDIRECT_URIS", String.join(",", LOCAL_REDIRECT_URIS));
+                // The console is its own OAuth callback: the providers send the browser back to /console/.
+                env.put("CONNECTOR_OAUTH_REDIRECT_URIS", String.join(",", LOCAL_REDIRECT_URIS) + "," + consoleUrl(e));
+                env.put("CONSOLE_NORMALIZER_URL", e.normalizerUrl());
                 env.put("CONNECTOR_TOKEN_ENCRYPTION_KEYRING", e.tokenKeyring());
             }
             case GOOGLE_SYNC -> {
@@ -162,6 +164,11 @@ public enum StackService {
             }
         }
         return env;
+    }
+
+    /** The web console, served by the connector (also the OAuth redirect URI of its connections and sign-in). */
+    public static String consoleUrl(StackEndpoints e) {
+        return e.connectorUrl() + "/console/";
     }
 
     /** Where the providers deliver this sync service's notifications locally: replica 0's API port. */

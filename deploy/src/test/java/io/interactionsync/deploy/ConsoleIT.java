@@ -1,0 +1,316 @@
+package io.interactionsync.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.interactionsync.deploy.console.Browser;
+import io.interactionsync.testsupport.EmulatorTestResource;
+import io.interactionsync.testsupport.KafkaTestResource;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The web console in a real browser (headless Debian Chromium through chromedriver) against the packaged stack: a
+ * person signs in at the portal IdP, connects Google (Calendar first, then Gmail by incremental consent) and
+ * Microsoft 365 through the providers' consent pages, adds a shared mailbox, watches every source reach
+ * {@code synced}, meets the personal-account and admin-consent errors, an admin finds a revoked account on the team
+ * page, and the user disconnects with purge. Every journey leaves a screenshot in
+ * {@code target/failsafe-reports/console/}; axe-core checks each page.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(StackLogsOnFailure.class)
+class ConsoleIT {
+
+    static final String ALICE = "alice@console.test";
+    static final String DANA = "dana@console.test";
+    static final String DEALS = "deals@console.test";
+    static final String PAT = "pat@outlook.example";
+    static final String MAX = "max@strict.example";
+    static final String ADMIN = "admin@console.test";
+    static final String ALICE_SUB = "user-alice-console";
+
+    Stack stack;
+    StackEndpoints endpoints;
+    StackClient client;
+    Browser browser;
+    String console;
+
+    @BeforeAll
+    void startStack() throws IOException {
+        endpoints = new StackEndpoints(KafkaTestResource.bootstrapServers(), EmulatorTestResource.baseUrl(),
+                new LocalDatabase("127.0.0.1", 5432, "postgres", "interaction_sync_console"),
+                LocalFiles.freePort(), LocalFiles.freePort(), LocalFiles.freePort(), LocalFiles.freePort(),
+                "console:" + java.util.Base64.getEncoder().encodeToString(new byte[32]));
+        endpoints.database().recreate();
+        StackTopics.ensure(endpoints.kafkaBootstrap());
+        stack = new Stack(Path.of("..").toAbsolutePath().normalize(), Path.of("target/console-logs").toAbsolutePath());
+        StackLogsOnFailure.running = stack;
+        stack.startServices(endpoints, List.of(StackService.values()), Duration.ofSeconds(180));
+        client = new StackClient(endpoints);
+        console = endpoints.connectorUrl() + "/console/";
+        client.registerConsoleRedirect(console);
+
+        client.putGoogleUser(ALICE, Map.of("name", "Alice Archer", "messages", messages(ALICE, 6), "events",
+                List.of(meeting("ev-1", ALICE, "bob@partner.example"))));
+        client.putMicrosoftUser(DANA, Map.of("displayName", "Dana Diaz", "folders", Map.of("inbox",
+                outlookMessages(DANA, 4), "sentitems", List.of()), "events", List.of(), "fullAccessTo", List.of(DEALS)));
+        client.putSharedMailbox(DEALS, Map.of("folders", Map.of("inbox", outlookMessages(DEALS, 3))));
+        client.putMicrosoftUser(PAT, Map.of("displayName", "Pat Personal", "personal", true, "folders", Map.of()));
+        client.putMicrosoftUser(MAX, Map.of("displayName", "Max Strict", "consentError", "AADSTS65001",
+                "folders", Map.of()));
+        client.putIdpUser(ALICE, ALICE_SUB, "Alice Archer", List.of("user"));
+        client.putIdpUser(ADMIN, "user-admin-console", "Ada Admin", List.of("admin", "user"));
+        browser = new Browser(Path.of("target/failsafe-reports/console"));
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        StackLogsOnFailure.running = null;
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aPersonSignsInAtThePortalIdpWithCodeAndPkce() throws IOException {
+        browser.open(console);
+        browser.await(By.id("sign-in"));
+        browser.assertAccessible("the sign-in page");
+        browser.screenshot("01-sign-in");
+        browser.click(By.id("sign-in"));
+        pickAtIdp(ALICE);
+        browser.awaitText(By.cssSelector(".who"), ALICE);
+        browser.await(By.id("no-accounts"));
+        assertThat(browser.driver().findElements(By.linkText("Team"))).as("no team page for a non-admin").isEmpty();
+        browser.assertAccessible("my accounts (empty)");
+        browser.screenshot("02-my-accounts-empty");
+    }
+
+    @Test
+    @Order(2)
+    void connectsGoogleWithOnlyCalendarThenAddsGmailByIncrementalConsent() throws IOException {
+        browser.click(By.id("connect-google-gmail")); // untick Gmail: Calendar only
+        browser.click(By.cssSelector("#connect-google button[type=submit]"));
+        approveAtGoogle(ALICE);
+        WebElement card = accountCard(ALICE);
+        assertThat(sourceState(card, "gmail")).isEqualTo("disabled");
+        awaitSourceState(ALICE, "google_calendar", "synced");
+
+        browser.click(By.cssSelector("[data-email='" + ALICE + "'] button[id$='-gmail']"));
+        approveAtGoogle(ALICE);
+        browser.awaitText(By.id("notice"), "Connected Google account");
+        awaitSourceState(ALICE, "gmail", "synced");
+        JsonNode account = client.googleAccounts(aliceJwt()).get(0);
+        assertThat(client.googleAccounts(aliceJwt())).hasSize(1);
+        assertThat(account.get("scopes").toString()).contains("gmail.metadata").contains("calendar.readonly");
+        assertThat(account.at("/sources/gmail/fetched").asLong()).isEqualTo(6);
+        browser.assertAccessible("my accounts (Google synced)");
+        browser.screenshot("03-google-connected");
+    }
+
+    @Test
+    @Order(3)
+    void connectsMicrosoftAndASharedMailboxAndWatchesEverySourceReachSynced() throws IOException {
+        browser.click(By.cssSelector("#connect-microsoft button[type=submit]"));
+        approveAtMicrosoft(DANA);
+        accountCard(DANA);
+        WebElement address = browser.await(By.cssSelector("[data-email='" + DANA + "'] input[name=address]"));
+        address.sendKeys(DEALS);
+        browser.click(By.cssSelector("[data-email='" + DANA + "'] form.inline button[type=submit]"));
+        browser.await(By.cssSelector("[data-email='" + DANA + "'] tr[data-shared='" + DEALS + "']"));
+        for (String source : List.of("outlook_mail", "outlook_calendar")) {
+            awaitSourceState(DANA, source, "synced");
+        }
+        browser.await(By.cssSelector("[data-email='" + DANA + "'] tr[data-shared='" + DEALS + "'][data-state='synced']"),
+                Duration.ofSeconds(120));
+        for (String email : List.of(ALICE, DANA)) {
+            browser.await(By.cssSelector("article[data-email='" + email + "'][data-status='synced']"), Duration.ofSeconds(120));
+        }
+        WebElement bar = browser.await(By.cssSelector("[data-email='" + DANA + "'] tr[data-source='outlook_mail'] progress"));
+        assertThat(bar.getAttribute("value")).isEqualTo(bar.getAttribute("max"));
+        browser.assertAccessible("my accounts (all synced)");
+        browser.screenshot("04-my-accounts-synced");
+    }
+
+    @Test
+    @Order(4)
+    void explainsPersonalMicrosoftAccountsAndMissingAdminConsentSoAPersonCanAct() throws IOException {
+        browser.click(By.cssSelector("#connect-microsoft button[type=submit]"));
+        approveAtMicrosoft(PAT);
+        browser.awaitText(By.id("notice"), "personal Microsoft account");
+        browser.assertAccessible("the personal-account error");
+        browser.screenshot("05-personal-account");
+
+        browser.click(By.cssSelector("#connect-microsoft button[type=submit]"));
+        approveAtMicrosoft(MAX);
+        browser.awaitText(By.id("notice"), "administrator");
+        WebElement link = browser.await(By.cssSelector("#notice a"));
+        assertThat(link.getAttribute("href")).contains("adminconsent");
+        browser.screenshot("06-admin-consent");
+    }
+
+    @Test
+    @Order(5)
+    void anAdminSeesARevokedAccountAsReauthRequiredOnTheTeamPage() throws IOException {
+        client.revoke(DANA);
+        String dana = accountId(DANA);
+        client.requestSync(aliceJwt(), dana, "auto"); // the next token refresh meets invalid_grant
+        browser.await(By.cssSelector("article[data-email='" + DANA + "'][data-status='reauth_required']"),
+                Duration.ofSeconds(60));
+
+        browser.click(By.id("sign-out"));
+        browser.await(By.id("sign-in"));
+        browser.click(By.id("sign-in"));
+        pickAtIdp(ADMIN);
+        browser.click(By.linkText("Team"));
+        browser.await(By.id("team-accounts"));
+        new org.openqa.selenium.support.ui.Select(browser.await(By.id("filter-state"))).selectByValue("reauth_required");
+        browser.click(By.cssSelector("form.filters button[type=submit]"));
+        browser.await(By.cssSelector("#team-accounts tr[data-email='" + DANA + "'][data-status='reauth_required']"));
+        assertThat(browser.driver().findElements(By.cssSelector("#team-accounts tbody tr"))).hasSize(1);
+        browser.await(By.cssSelector("#collection-select"));
+        browser.assertAccessible("the team page");
+        browser.screenshot("07-team-reauth-required");
+
+        assertThat(client.call("GET", endpoints.connectorUrl() + "/api/v1/admin/accounts", aliceJwt(), null).status())
+                .as("the admin API refuses a non-admin").isEqualTo(403);
+    }
+
+    @Test
+    @Order(6)
+    void disconnectingWithPurgeErasesTheAccountsEvents() throws IOException {
+        browser.click(By.id("sign-out"));
+        browser.await(By.id("sign-in"));
+        browser.click(By.id("sign-in"));
+        pickAtIdp(ALICE);
+        assertThat(events(aliceJwt())).isPositive();
+        WebElement card = accountCard(ALICE);
+        card.findElement(By.cssSelector("button.danger")).click();
+        browser.await(By.id("disconnect-dialog"));
+        browser.assertAccessible("the disconnect dialog");
+        browser.click(By.id("purge-yes"));
+        browser.screenshot("08-disconnect-purge");
+        browser.click(By.id("disconnect-confirm"));
+        browser.awaitText(By.id("notice"), "erased");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(events(aliceJwt())).isZero());
+        assertThat(client.googleAccounts(aliceJwt())).isEmpty();
+    }
+
+    // ---- steps -------------------------------------------------------------------------------------------------
+
+    private void pickAtIdp(String email) {
+        browser.awaitUrlStartsWith(endpoints.emulatorUrl() + "/idp/");
+        browser.assertAccessible("the IdP's user picker");
+        browser.click(By.cssSelector("input[type=radio][value='" + email + "']"));
+        browser.click(By.id("approve"));
+        browser.awaitUrlStartsWith(console);
+        browser.await(By.id("sign-out"));
+    }
+
+    private void approveAtGoogle(String email) {
+        browser.awaitUrlStartsWith(endpoints.emulatorUrl() + "/accounts.google.com/");
+        browser.assertAccessible("Google's consent page");
+        browser.click(By.cssSelector("input[type=radio][value='" + email + "']"));
+        browser.click(By.id("approve"));
+        browser.awaitUrlStartsWith(console);
+    }
+
+    private void approveAtMicrosoft(String upn) {
+        browser.awaitUrlStartsWith(endpoints.emulatorUrl() + "/login.microsoftonline.com/");
+        browser.assertAccessible("Microsoft's consent page");
+        browser.click(By.cssSelector("input[type=radio][value='" + upn + "']"));
+        browser.click(By.id("approve"));
+        browser.awaitUrlStartsWith(console);
+    }
+
+    private WebElement accountCard(String email) {
+        return browser.await(By.cssSelector("article[data-email='" + email + "']"));
+    }
+
+    private String sourceState(WebElement card, String source) {
+        return card.findElement(By.cssSelector("tr[data-source='" + source + "']")).getAttribute("data-state");
+    }
+
+    private void awaitSourceState(String email, String source, String state) {
+        browser.await(By.cssSelector("article[data-email='" + email + "'] tr[data-source='" + source + "'][data-state='"
+                + state + "']"), Duration.ofSeconds(120));
+    }
+
+    private String accountId(String email) {
+        String id = browser.await(By.cssSelector("article[data-email='" + email + "']")).getAttribute("id");
+        return id.substring("account-".length());
+    }
+
+    private String aliceJwt() {
+        return client.mintJwt(ALICE_SUB, ALICE, List.of("user"));
+    }
+
+    private long events(String jwt) {
+        StackClient.Answer answer = client.call("GET", endpoints.normalizerUrl() + "/api/v1/interaction-events?limit=200",
+                jwt, null);
+        assertThat(answer.status()).isEqualTo(200);
+        return answer.json().get("items").size();
+    }
+
+    // ---- data --------------------------------------------------------------------------------------------------
+
+    private static List<Map<String, Object>> messages(String owner, int n) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            Instant at = Instant.now().minus(Duration.ofDays(i));
+            out.add(Map.of("id", "c0ffee" + String.format("%010d", i), "threadId", "c0ffee" + String.format("%010d", i),
+                    "labelIds", List.of("INBOX"), "internalDate", Long.toString(at.toEpochMilli()),
+                    "payload", Map.of("headers", List.of(
+                            Map.of("name", "From", "value", "Partner " + i + " <p" + i + "@partner.example>"),
+                            Map.of("name", "To", "value", owner),
+                            Map.of("name", "Subject", "value", "Proposal " + i),
+                            Map.of("name", "Date", "value", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+                                    .format(at.atZone(java.time.ZoneOffset.UTC))),
+                            Map.of("name", "Message-ID", "value", "<console-" + i + "@partner.example>")))));
+        }
+        return out;
+    }
+
+    private static Map<String, Object> meeting(String id, String organizer, String guest) {
+        Instant start = Instant.now().minus(Duration.ofDays(2)).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        return Map.of("id", id, "status", "confirmed", "summary", "Kick-off",
+                "start", Map.of("dateTime", start.toString()), "end", Map.of("dateTime", start.plusSeconds(1800).toString()),
+                "organizer", Map.of("email", organizer, "self", true),
+                "attendees", List.of(Map.of("email", organizer, "self", true, "responseStatus", "accepted"),
+                        Map.of("email", guest, "responseStatus", "accepted")));
+    }
+
+    private static List<Map<String, Object>> outlookMessages(String owner, int n) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            Instant at = Instant.now().minus(Duration.ofDays(i));
+            out.add(Map.of("subject", "Deal " + i, "receivedDateTime", at.toString(), "sentDateTime", at.toString(),
+                    "internetMessageId", "<" + owner.substring(0, owner.indexOf('@')) + "-" + i + "@client.example>",
+                    "from", Map.of("emailAddress", Map.of("name", "Client " + i, "address", "c" + i + "@client.example")),
+                    "toRecipients", List.of(Map.of("emailAddress", Map.of("address", owner)))));
+        }
+        return out;
+    }
+}
