@@ -3,6 +3,8 @@ package io.interactionsync.emulator;
 import io.interactionsync.emulator.config.EmulatorConfig;
 import io.interactionsync.emulator.faults.FaultInjector;
 import io.interactionsync.emulator.google.oauth.GoogleTokens;
+import io.interactionsync.emulator.idp.IdpGrants;
+import io.interactionsync.emulator.idp.PortalUsers;
 import io.interactionsync.emulator.jwt.JwtSigner;
 import io.interactionsync.emulator.microsoft.graph.GraphThrottle;
 import io.interactionsync.emulator.microsoft.identity.MicrosoftTokens;
@@ -24,6 +26,8 @@ public final class EmulatorContext {
     private final MicrosoftTokens microsoftTokens = new MicrosoftTokens();
     private final GraphThrottle graphThrottle = new GraphThrottle();
     private final GmailQuota gmailQuota = new GmailQuota();
+    private final PortalUsers portalUsers = new PortalUsers(store);
+    private final IdpGrants idpGrants = new IdpGrants();
     private volatile FaultInjector faults;
     private volatile PushService push;
     private volatile String baseUrl = "http://127.0.0.1:0";
@@ -83,6 +87,16 @@ public final class EmulatorContext {
         this.localPort = port;
     }
 
+    /** The portal IdP's users (derived from the loaded provider users, plus explicit ones). */
+    public PortalUsers portalUsers() {
+        return portalUsers;
+    }
+
+    /** The portal IdP's authorization codes and refresh tokens. */
+    public IdpGrants idpGrants() {
+        return idpGrants;
+    }
+
     public GmailQuota gmailQuota() {
         return gmailQuota;
     }
@@ -105,7 +119,7 @@ public final class EmulatorContext {
         store.listener(service);
     }
 
-    /** {@code POST /_emulator/reset}: forget users, tokens, stats, push state; restore the default config. */
+    /** {@code POST /_emulator/reset}: forget users (portal IdP ones too), tokens, stats, push state; restore the default config. */
     public void reset() {
         store.clear();
         googleTokens.clear();
@@ -113,6 +127,8 @@ public final class EmulatorContext {
         graphThrottle.clear();
         stats.clear();
         gmailQuota.clear();
+        portalUsers.clear();
+        idpGrants.clear();
         if (faults != null) {
             faults.clear();
         }

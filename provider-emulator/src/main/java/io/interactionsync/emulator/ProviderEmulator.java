@@ -75,6 +75,7 @@ public final class ProviderEmulator implements AutoCloseable {
         FaultInjector faults = new FaultInjector(context, vertx);
         context.faults(faults);
         context.push(new PushService(context, vertx));
+        router.route("/idp/*").handler(IdpRoutes::cors);
         router.route().handler(faults::handle);
         GoogleOAuthRoutes googleOAuth = new GoogleOAuthRoutes(context);
         router.route("/idp*").subRouter(new IdpRoutes(context).router(vertx));

@@ -37,7 +37,9 @@ public final class EmulatorConfig {
             boolean omitTokenScope,
             long gmailWatchTtlSeconds,
             long calendarChannelMaxTtlSeconds,
-            long graphSubscriptionMaxMinutes) {
+            long graphSubscriptionMaxMinutes,
+            List<String> idpConsoleClients,
+            List<String> idpRedirectUris) {
     }
 
     /** Gmail's watch lasts 7 days. */
@@ -61,7 +63,8 @@ public final class EmulatorConfig {
                 List.of("interaction-sync-internal"),
                 List.of(new OAuthClient("local-google-client", "local-google-secret", LOCAL_REDIRECT_URIS)),
                 List.of(new OAuthClient("local-ms-client", "local-ms-secret", LOCAL_REDIRECT_URIS)), false,
-                GMAIL_WATCH_TTL_SECONDS, CALENDAR_CHANNEL_MAX_TTL_SECONDS, GRAPH_SUBSCRIPTION_MAX_MINUTES);
+                GMAIL_WATCH_TTL_SECONDS, CALENDAR_CHANNEL_MAX_TTL_SECONDS, GRAPH_SUBSCRIPTION_MAX_MINUTES,
+                List.of("interaction-sync-console"), List.of());
     }
 
     public Values get() {
@@ -98,6 +101,8 @@ public final class EmulatorConfig {
         long watchTtl = v.gmailWatchTtlSeconds();
         long channelTtl = v.calendarChannelMaxTtlSeconds();
         long subscriptionMinutes = v.graphSubscriptionMaxMinutes();
+        List<String> consoleClients = v.idpConsoleClients();
+        List<String> idpRedirectUris = v.idpRedirectUris();
         for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode n = e.getValue();
@@ -137,12 +142,14 @@ public final class EmulatorConfig {
                 case "gmailWatchTtlSeconds" -> watchTtl = positive(e.getKey(), n);
                 case "calendarChannelMaxTtlSeconds" -> channelTtl = positive(e.getKey(), n);
                 case "graphSubscriptionMaxMinutes" -> subscriptionMinutes = positive(e.getKey(), n);
+                case "idpConsoleClients" -> consoleClients = strings(e.getKey(), n);
+                case "idpRedirectUris" -> idpRedirectUris = strings(e.getKey(), n);
                 default -> throw new BadRequestException("unknown config key: " + e.getKey());
             }
         }
         values = new Values(unitsUser, unitsProject, gmailConcurrent, reason, concurrent, graph10, ttl, codeTtl, idpTtl, latency, shortPages, secret,
                 serviceClients, serviceAudiences, googleClients, microsoftClients, omitTokenScope, watchTtl, channelTtl,
-                subscriptionMinutes);
+                subscriptionMinutes, consoleClients, idpRedirectUris);
         return values;
     }
 

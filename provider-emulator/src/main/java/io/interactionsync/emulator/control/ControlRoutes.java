@@ -99,6 +99,7 @@ public final class ControlRoutes {
             Responses.noContent(rc);
         }));
         new MicrosoftControlRoutes(ctx).register(router);
+        new IdpControlRoutes(ctx).register(router);
         new PushRoutes(ctx.push()).register(router);
         router.route().failureHandler(ControlRoutes::failure);
         return router;

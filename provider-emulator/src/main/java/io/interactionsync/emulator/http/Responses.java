@@ -27,6 +27,20 @@ public final class Responses {
                 .end(html);
     }
 
+    /**
+     * A whole HTML page around {@code body} (trusted markup): lang, viewport, title, one main landmark and plain
+     * high-contrast styling, so that pages clicked through by browser tests pass axe-core.
+     */
+    public static String page(String title, String body) {
+        return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" + escape(title)
+                + "</title><style>body{font-family:system-ui,sans-serif;color:#1f1f1f;background:#fff;line-height:1.5}"
+                + "main{max-width:40rem;margin:2rem auto;padding:0 1rem}fieldset{border:1px solid #5f6368;margin:1rem 0}"
+                + "ul{padding-left:1.25rem}h2{font-size:1rem}"
+                + "button:focus-visible,input:focus-visible{outline:3px solid #1f1f1f;outline-offset:2px}</style>"
+                + "</head><body><main>" + body + "</main></body></html>";
+    }
+
     public static void redirect(RoutingContext ctx, String location) {
         ctx.response().setStatusCode(302).putHeader("Location", location).end();
     }

@@ -44,6 +44,11 @@ public final class JwtSigner {
         return new JsonWebKeySet(key).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
     }
 
+    /** The public key, to check a JWT this signer issued (e.g. an id_token_hint). */
+    public java.security.PublicKey publicKey() {
+        return key.getPublicKey();
+    }
+
     public String keyId() {
         return key.getKeyId();
     }

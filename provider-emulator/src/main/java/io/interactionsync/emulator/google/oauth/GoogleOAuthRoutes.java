@@ -209,8 +209,9 @@ public final class GoogleOAuthRoutes {
     private void redirectWithError(RoutingContext rc, AuthRequest request, String error) {
         String query = "error=" + enc(error) + (request.state() == null ? "" : "&state=" + enc(request.state()));
         if (request.redirectUri().equals("postmessage")) {
-            Responses.html(rc, 200, "<!doctype html><html><body data-error=\"" + Responses.escape(error)
-                    + "\">Access denied.</body></html>");
+            Responses.html(rc, 200, "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Access denied"
+                    + " - Google Accounts (emulator)</title></head><body data-error=\"" + Responses.escape(error)
+                    + "\"><main><h1>Access denied.</h1></main></body></html>");
             return;
         }
         Responses.redirect(rc, request.redirectUri() + (request.redirectUri().contains("?") ? "&" : "?") + query);
@@ -226,37 +227,39 @@ public final class GoogleOAuthRoutes {
             }
         }
         StringBuilder users = new StringBuilder();
-        for (GoogleUser user : ctx.store().googleUsers()) {
-            users.append("<li><label><input type=\"radio\" name=\"email\" value=\"").append(Responses.escape(user.email()))
-                    .append("\"").append(users.isEmpty() ? " checked" : "").append("> ")
-                    .append(Responses.escape(user.name())).append(" &lt;").append(Responses.escape(user.email()))
-                    .append("&gt;</label></li>");
+        List<GoogleUser> loaded = ctx.store().googleUsers();
+        for (int i = 0; i < loaded.size(); i++) {
+            GoogleUser user = loaded.get(i);
+            users.append("<li><input type=\"radio\" name=\"email\" id=\"account-").append(i).append("\" value=\"")
+                    .append(Responses.escape(user.email())).append("\"").append(i == 0 ? " checked" : "")
+                    .append("> <label for=\"account-").append(i).append("\">").append(Responses.escape(user.name()))
+                    .append(" &lt;").append(Responses.escape(user.email())).append("&gt;</label></li>");
         }
         StringBuilder scopes = new StringBuilder();
         request.scopes().forEach(s -> scopes.append("<li>").append(Responses.escape(s)).append("</li>"));
-        return "<!doctype html><html><head><meta charset=\"utf-8\"><title>Sign in - Google Accounts (emulator)</title>"
-                + "</head><body><h1>Choose an account</h1><p>to continue to <b>"
-                + Responses.escape(request.client().clientId()) + "</b></p>"
+        return Responses.page("Sign in - Google Accounts (emulator)", "<h1>Choose an account</h1><p>to continue to <strong>"
+                + Responses.escape(request.client().clientId()) + "</strong></p>"
                 + "<form method=\"post\" action=\"/accounts.google.com/o/oauth2/v2/auth/approve\">" + hidden
-                + (users.isEmpty() ? "<p>No Google users are loaded in the emulator.</p>" : "<ul>" + users + "</ul>")
-                + "<p>This app wants to:</p><ul>" + scopes + "</ul>"
+                + (users.isEmpty() ? "<p>No Google users are loaded in the emulator.</p>"
+                        : "<fieldset><legend>Account</legend><ul>" + users + "</ul></fieldset>")
+                + "<h2>This app wants to:</h2><ul>" + scopes + "</ul>"
                 + "<button type=\"submit\" name=\"decision\" value=\"approve\" id=\"approve\">Approve</button> "
                 + "<button type=\"submit\" name=\"decision\" value=\"deny\" id=\"deny\">Cancel</button>"
-                + "</form></body></html>";
+                + "</form>");
     }
 
     private static String postMessagePage(String code, String state, String scope) {
         String payload = Json.write(Json.object().put("code", code).put("state", state).put("scope", scope));
-        return "<!doctype html><html><head><meta charset=\"utf-8\"></head><body data-code=\"" + Responses.escape(code)
+        return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Signing in - Google Accounts"
+                + " (emulator)</title></head><body data-code=\"" + Responses.escape(code)
                 + "\"><script>if (window.opener) { window.opener.postMessage(" + payload.replace("<", "\\u003c")
                 + ", '*'); window.close(); }</script><pre id=\"code\">" + Responses.escape(code) + "</pre></body></html>";
     }
 
     private static String errorPage(String status, String error, String description) {
-        return "<!doctype html><html><head><meta charset=\"utf-8\"><title>Error " + status + ": " + error
-                + "</title></head><body><h1>Access blocked: Authorization Error</h1><p id=\"error\">Error " + status
-                + ": " + Responses.escape(error) + "</p><p id=\"error_description\">" + Responses.escape(description)
-                + "</p></body></html>";
+        return Responses.page("Error " + status + ": " + error, "<h1>Access blocked: Authorization Error</h1>"
+                + "<p id=\"error\">Error " + status + ": " + Responses.escape(error) + "</p><p id=\"error_description\">"
+                + Responses.escape(description) + "</p>");
     }
 
     // ---------------------------------------------------------------- token

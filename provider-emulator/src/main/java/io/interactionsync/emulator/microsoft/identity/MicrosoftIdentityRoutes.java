@@ -172,7 +172,8 @@ public final class MicrosoftIdentityRoutes {
         query.append("&session_state=").append(UUID.nameUUIDFromBytes(user.upn().getBytes(StandardCharsets.UTF_8)));
         if (request.redirectUri().equals("postmessage")) {
             rc.response().putHeader("X-Emulator-Authorization-Code", code.code());
-            Responses.html(rc, 200, "<!doctype html><html><body data-code=\"" + Responses.escape(code.code())
+            Responses.html(rc, 200, "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Signing in"
+                    + " (emulator)</title></head><body data-code=\"" + Responses.escape(code.code())
                     + "\"><pre id=\"code\">" + Responses.escape(code.code()) + "</pre></body></html>");
             return;
         }
@@ -196,27 +197,30 @@ public final class MicrosoftIdentityRoutes {
             }
         }
         StringBuilder users = new StringBuilder();
-        for (MicrosoftUser user : ctx.store().microsoftUsers()) {
-            users.append("<li><label><input type=\"radio\" name=\"upn\" value=\"").append(Responses.escape(user.upn()))
-                    .append("\"").append(users.isEmpty() ? " checked" : "").append("> ")
-                    .append(Responses.escape(user.displayName())).append(" &lt;").append(Responses.escape(user.upn()))
-                    .append("&gt;").append(user.personal() ? " (personal account)" : "").append("</label></li>");
+        List<MicrosoftUser> loaded = ctx.store().microsoftUsers();
+        for (int i = 0; i < loaded.size(); i++) {
+            MicrosoftUser user = loaded.get(i);
+            users.append("<li><input type=\"radio\" name=\"upn\" id=\"account-").append(i).append("\" value=\"")
+                    .append(Responses.escape(user.upn())).append("\"").append(i == 0 ? " checked" : "")
+                    .append("> <label for=\"account-").append(i).append("\">").append(Responses.escape(user.displayName()))
+                    .append(" &lt;").append(Responses.escape(user.upn())).append("&gt;")
+                    .append(user.personal() ? " (personal account)" : "").append("</label></li>");
         }
         StringBuilder scopes = new StringBuilder();
         request.scopes().forEach(s -> scopes.append("<li>").append(Responses.escape(s)).append("</li>"));
-        return "<!doctype html><html><head><meta charset=\"utf-8\"><title>Sign in to your account (emulator)</title></head>"
-                + "<body><h1>Pick an account</h1><form method=\"post\" action=\"/login.microsoftonline.com/"
+        return Responses.page("Sign in to your account (emulator)", "<h1>Pick an account</h1>"
+                + "<form method=\"post\" action=\"/login.microsoftonline.com/"
                 + Responses.escape(request.tenant()) + "/oauth2/v2.0/authorize/approve\">" + hidden
-                + (users.isEmpty() ? "<p>No Microsoft users are loaded in the emulator.</p>" : "<ul>" + users + "</ul>")
-                + "<p>Permissions requested:</p><ul>" + scopes + "</ul>"
+                + (users.isEmpty() ? "<p>No Microsoft users are loaded in the emulator.</p>"
+                        : "<fieldset><legend>Account</legend><ul>" + users + "</ul></fieldset>")
+                + "<h2>Permissions requested:</h2><ul>" + scopes + "</ul>"
                 + "<button type=\"submit\" name=\"decision\" value=\"approve\" id=\"approve\">Accept</button> "
-                + "<button type=\"submit\" name=\"decision\" value=\"deny\" id=\"deny\">Cancel</button></form></body></html>";
+                + "<button type=\"submit\" name=\"decision\" value=\"deny\" id=\"deny\">Cancel</button></form>");
     }
 
     private static String errorPage(int aadsts, String message) {
-        return "<!doctype html><html><head><meta charset=\"utf-8\"><title>Sign in to your account</title></head><body>"
-                + "<h1>Sorry, but we're having trouble signing you in.</h1><p id=\"error\">AADSTS" + aadsts + ": "
-                + Responses.escape(message) + "</p></body></html>";
+        return Responses.page("Sign in to your account", "<h1>Sorry, but we're having trouble signing you in.</h1>"
+                + "<p id=\"error\">AADSTS" + aadsts + ": " + Responses.escape(message) + "</p>");
     }
 
     // ---------------------------------------------------------------- admin consent
@@ -237,8 +241,8 @@ public final class MicrosoftIdentityRoutes {
         Optional<MicrosoftUser> admin = ctx.store().microsoftUser(p.get("login_hint"));
         String tenantId = isGuid(tenant) ? tenant : admin.map(MicrosoftUser::tenantId).orElse(null);
         if (tenantId == null) {
-            Responses.html(rc, 200, "<!doctype html><html><body><p>Sign in as a tenant administrator (pass login_hint"
-                    + " to the emulator).</p></body></html>");
+            Responses.html(rc, 200, Responses.page("Admin consent (emulator)", "<h1>Admin consent</h1><p>Sign in as a"
+                    + " tenant administrator (pass login_hint to the emulator).</p>"));
             return;
         }
         for (MicrosoftUser user : ctx.store().microsoftUsers()) {
