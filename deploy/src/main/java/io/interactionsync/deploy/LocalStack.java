@@ -257,7 +257,10 @@ public final class LocalStack {
         beforeConnect.accept(client, List.copyOf(emails), List.copyOf(microsoftEmails));
 
         step("team directory and OAuth connect");
-        String admin = client.mintJwt("demo-admin", "admin@" + options.domain(), List.of("admin"));
+        String adminEmail = "admin@" + options.domain();
+        String admin = client.mintJwt("demo-admin", adminEmail, List.of("admin"));
+        // The console signs in at the IdP's user picker: the same ids as the accounts connected here, and an admin.
+        client.putIdpUser(adminEmail, "demo-admin", "Demo admin", List.of("admin", "user"));
         List<String> team = new ArrayList<>(emails);
         team.addAll(microsoftEmails);
         client.putCollection(admin, "demo-team", "Demo team", team, List.of(options.domain()));
@@ -269,6 +272,7 @@ public final class LocalStack {
         for (String email : team) {
             String userId = "user-" + email.substring(0, email.indexOf('@'));
             String jwt = client.mintJwt(userId, email, List.of("user"));
+            client.putIdpUser(email, userId, null, List.of("user"));
             boolean microsoft = microsoftEmails.contains(email);
             JsonNode account = microsoft ? client.connectMicrosoft(jwt, email, MICROSOFT_SCOPES)
                     : client.connectGoogle(jwt, email, GOOGLE_SCOPES);
@@ -285,6 +289,9 @@ public final class LocalStack {
                 }
             }
         }
+
+        System.out.printf("    console %s  (sign in as a demo user, or as %s for the team page)%n",
+                StackService.consoleUrl(endpoints), adminEmail);
 
         if (!awaitBackfill) {
             return new Running(endpoints, client, emails, microsoftEmails, sharedMailboxes, userIds, jwtsByEmail,
@@ -310,6 +317,7 @@ public final class LocalStack {
                   messages read        %d
                   events written       %d  (normalizer.interaction_events)
                   backfill             %d s   (whole start %d s)%s
+                  console    %s   (sign in as a demo user; %s sees the team page)
                   connector  http://127.0.0.1:%d   normalizer  http://127.0.0.1:%d%s
                   health and metrics   %s/q/health  …/q/metrics  (management ports 9081–9084 only%s)
                   emulator   %s   Kafka %s   logs %s/
@@ -322,6 +330,7 @@ public final class LocalStack {
                 last.accounts(), last.accountsSynced(), last.accountsFailed() > 0 ? ", " + last.accountsFailed() + " failed" : "",
                 last.messagesRead(), last.eventsWritten(), seconds, Duration.between(started, Instant.now()).toSeconds(),
                 last.settled() ? "" : "\n  (not settled after " + BACKFILL_TIMEOUT.toMinutes() + " min — see the logs)",
+                StackService.consoleUrl(endpoints), adminEmail,
                 endpoints.connectorPort(), endpoints.normalizerPort(), replicaPorts(endpoints, options.replicas()),
                 StackService.CONNECTOR.managementUrl(endpoints),
                 options.replicas() > 1 ? "; replica k: + 100·k" : "",

@@ -71,8 +71,11 @@ public final class StackClient {
 
     /** {@code PUT /_emulator/idp/users/{email}}: a portal user the IdP's sign-in page offers, with its roles. */
     public void putIdpUser(String email, String sub, String name, List<String> roles) {
-        send("PUT", endpoints.emulatorUrl() + "/_emulator/idp/users/" + encode(email), null,
-                Map.of("sub", sub, "name", name, "roles", roles), 200, 201, 204);
+        Map<String, Object> user = new java.util.LinkedHashMap<>(Map.of("sub", sub, "roles", roles));
+        if (name != null) {
+            user.put("name", name); // else the provider user's name
+        }
+        send("PUT", endpoints.emulatorUrl() + "/_emulator/idp/users/" + encode(email), null, user, 200, 201, 204);
     }
 
     /** {@code POST /_emulator/revoke}: every token of the user is revoked (the next refresh gets invalid_grant). */

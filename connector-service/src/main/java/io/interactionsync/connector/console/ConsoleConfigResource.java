@@ -1,6 +1,7 @@
 package io.interactionsync.connector.console;
 
 import io.smallrye.common.annotation.NonBlocking;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -14,6 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * with the user's own token.
  */
 @Path("/console/config.json")
+@PermitAll
 @Tag(name = "Console")
 public class ConsoleConfigResource {
 

@@ -12,7 +12,7 @@ const GOOGLE_CHOICES = [
 ];
 
 const MICROSOFT_CHOICES = [
-  { scope: 'mail', source: 'outlook_mail', label: 'Outlook mail (message headers only)', grant: /\/mail\.readbasic$/i },
+  { scope: 'mail', source: 'outlook_mail', label: 'Outlook mail (message headers only)', grant: /(^|\/)mail\.readbasic$/i },
   { scope: 'calendar', source: 'outlook_calendar', label: 'Outlook calendar', grant: /calendars\.readbasic$/i },
   { scope: 'sharedMail', label: 'Shared mailboxes you have access to', grant: /mail\.readbasic\.shared$/i },
 ];

@@ -35,6 +35,7 @@ class IsApp extends LightElement {
   }
 
   connectedCallback() {
+    this.replaceChildren(); // the page's static "Loading" placeholder; Lit renders from here on
     super.connectedCallback();
     this.start().catch((e) => {
       this.fatal = e.message;

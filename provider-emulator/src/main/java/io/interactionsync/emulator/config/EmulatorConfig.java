@@ -52,8 +52,10 @@ public final class EmulatorConfig {
      */
     public static final long GRAPH_SUBSCRIPTION_MAX_MINUTES = 10_070;
 
+    /** The local clients' redirect URIs: the seed's portal callbacks and the local stack's web console. */
     public static final List<String> LOCAL_REDIRECT_URIS = List.of("postmessage",
-            "http://localhost:3000/auth/google/callback", "http://localhost:3000/auth/microsoft/callback");
+            "http://localhost:3000/auth/google/callback", "http://localhost:3000/auth/microsoft/callback",
+            "http://127.0.0.1:8081/console/", "http://localhost:8081/console/");
 
     private volatile Values values = defaults();
 
