@@ -54,6 +54,8 @@ class ConsoleIT {
 
     @BeforeAll
     void startStack() throws IOException {
+        assertThat(Browser.available()).as("the browser tests need Debian's chromium and chromedriver "
+                + "(apt-get install chromium chromium-driver; .ci/run installs them)").isTrue();
         endpoints = new StackEndpoints(KafkaTestResource.bootstrapServers(), EmulatorTestResource.baseUrl(),
                 new LocalDatabase("127.0.0.1", 5432, "postgres", "interaction_sync_console"),
                 LocalFiles.freePort(), LocalFiles.freePort(), LocalFiles.freePort(), LocalFiles.freePort(),
