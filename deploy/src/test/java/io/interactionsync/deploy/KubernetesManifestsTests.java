@@ -524,6 +524,28 @@ class KubernetesManifestsTests {
     }
 
     @Test
+    void shouldServeTheConsoleAndThePublicApisOnOneOriginThroughTheConsoleIngress() throws IOException {
+        JsonNode ingress = baseResources().get("Ingress").stream()
+                .filter(i -> i.at("/metadata/name").asText().equals("interaction-sync-console")).findFirst().orElseThrow();
+        Map<String, String> routes = new HashMap<>();
+        ingress.at("/spec/rules/0/http/paths").forEach(p -> {
+            routes.put(p.get("path").asText(), p.at("/backend/service/name").asText());
+            assertThat(p.at("/backend/service/port/name").asText()).isEqualTo("https");
+        });
+        assertThat(routes).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "/console", "connector-service", "/_importmap", "connector-service", "/_static", "connector-service",
+                "/api/v1", "connector-service",
+                "/api/v1/interaction-events", "event-normalizer", "/api/v1/admin/replays", "event-normalizer"));
+        // Never the internal APIs, the push endpoints or the management port.
+        assertThat(routes.keySet()).noneMatch(path -> path.startsWith("/internal") || path.startsWith("/push")
+                || path.startsWith("/q"));
+        String origin = "https://" + ingress.at("/spec/rules/0/host").asText();
+        JsonNode config = configMap("interaction-sync-config").get("data");
+        assertThat(config.get("CONSOLE_NORMALIZER_URL").asText()).isEqualTo(origin);
+        assertThat(config.get("CONNECTOR_OAUTH_REDIRECT_URIS").asText().split(",")).contains(origin + "/console/");
+    }
+
+    @Test
     void shouldServeTheInternalApisOverTlsWithCertManagerCertificates() throws IOException {
         Map<String, List<JsonNode>> byKind = baseResources();
         Map<String, JsonNode> certificates = new HashMap<>();
