@@ -7,8 +7,8 @@ import io.interactionsync.connector.provider.OAuthProviders;
 import io.interactionsync.connector.rest.dto.AccountView;
 import io.interactionsync.connector.rest.dto.AccountView.CompletenessView;
 import io.interactionsync.connector.rest.dto.AccountView.PushView;
-import io.interactionsync.connector.rest.dto.AccountView.SharedMailboxStatus;
 import io.interactionsync.connector.rest.dto.AccountView.SourceView;
+import io.interactionsync.connector.rest.dto.SharedMailboxView;
 import io.interactionsync.connector.service.SourcePolicy;
 import io.interactionsync.model.Source;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,24 +47,52 @@ public class AccountMapper {
             if (on) {
                 states.add(state);
             }
-            sources.put(source.wireName(), new SourceView(on, state, own == null ? 0 : own.fetched,
-                    own == null ? null : own.estimatedTotal, own == null ? null : own.lastSyncedAt,
+            long fetched = own == null ? 0 : own.fetched;
+            sources.put(source.wireName(), new SourceView(on, state, fetched,
+                    own == null ? null : estimate(fetched, own.estimatedTotal), own == null ? null : own.lastSyncedAt,
                     own == null ? null : own.lastError, own == null ? null : CompletenessView.of(own.completeness()),
                     on ? PushView.of(own) : null));
         }
         // Shared mailboxes are mail only; their reports are not aggregated into syncStatus (another subscriber's job
         // may read a mailbox, so one account may never get a report of its own for it).
+        List<SharedMailboxView> shared = sharedMailboxes(account, statuses, sharedMailboxes, enabled);
+        return new AccountView(account.id.toString(), account.provider.name().toLowerCase(Locale.ROOT), account.email,
+                account.scopeList(), sources, aggregate(account, states), shared, account.createdAt);
+    }
+
+    /**
+     * The account's shared mailboxes as its owner sees them; {@code statuses} must hold the account's reports and
+     * every report of these mailboxes (any subscriber's).
+     */
+    public List<SharedMailboxView> sharedMailboxes(Account account, Collection<SourceSyncStatus> statuses,
+                                                   List<SharedMailbox> sharedMailboxes) {
+        return sharedMailboxes(account, statuses, sharedMailboxes, sourcePolicy.enabledSources(account));
+    }
+
+    private static List<SharedMailboxView> sharedMailboxes(Account account, Collection<SourceSyncStatus> statuses,
+                                                           List<SharedMailbox> sharedMailboxes, List<Source> enabled) {
         boolean mailOn = enabled.contains(Source.OUTLOOK_MAIL);
-        List<SharedMailboxStatus> shared = new ArrayList<>(sharedMailboxes.size());
+        List<SharedMailboxView> shared = new ArrayList<>(sharedMailboxes.size());
         for (SharedMailbox m : sharedMailboxes) {
             String address = m.key.address;
             SourceSyncStatus s = sharedMailbox(account, statuses, address);
-            shared.add(new SharedMailboxStatus(address, m.state, !mailOn ? "disabled" : s == null ? "pending" : s.state,
-                    s == null ? null : s.lastSyncedAt, s == null ? null : s.lastError,
-                    s == null ? null : CompletenessView.of(s.completeness()), mailOn ? PushView.of(s) : null));
+            String syncState = !mailOn ? "disabled" : s == null ? "pending" : s.state;
+            // One state to read: a subscription that is refused or suspended says so whatever the last sync said.
+            String state = SharedMailbox.ACCESS_DENIED.equals(m.state) || SharedMailbox.SUSPENDED.equals(m.state)
+                    ? m.state : syncState;
+            shared.add(new SharedMailboxView(address, m.addedAt, state, m.state, s == null ? null : s.lastSyncedAt,
+                    s == null ? null : s.lastError, s == null ? null : CompletenessView.of(s.completeness()),
+                    mailOn ? PushView.of(s) : null));
         }
-        return new AccountView(account.id.toString(), account.provider.name().toLowerCase(Locale.ROOT), account.email,
-                account.scopeList(), sources, aggregate(account, states), shared, account.createdAt);
+        return shared;
+    }
+
+    /**
+     * A provider's estimate below what was already fetched is stale (Gmail's resultSizeEstimate, a delta's count):
+     * never show fewer expected than fetched.
+     */
+    static Long estimate(long fetched, Long estimatedTotal) {
+        return estimatedTotal == null ? null : Math.max(fetched, estimatedTotal);
     }
 
     /**

@@ -5,6 +5,8 @@ import io.interactionsync.model.Provider;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
+import io.quarkus.panache.common.Parameters;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -43,6 +45,24 @@ public class AccountRepository implements PanacheRepositoryBase<Account, UUID> {
                 .withLock(LockModeType.PESSIMISTIC_WRITE)
                 .withHint("jakarta.persistence.lock.timeout", org.hibernate.Timeouts.SKIP_LOCKED_MILLI)
                 .page(0, limit).list();
+    }
+
+    /**
+     * One page of every user's connected (not disconnected) accounts, newest first ({@code createdAt desc, id desc}),
+     * after the keyset ({@code afterCreatedAt}, {@code afterId}) when given: stable while accounts are added.
+     */
+    public List<Account> pageConnected(Provider provider, Instant afterCreatedAt, UUID afterId, int size) {
+        StringBuilder q = new StringBuilder("status <> :disconnected");
+        Parameters p = Parameters.with("disconnected", Account.Status.DISCONNECTED);
+        if (provider != null) {
+            q.append(" and provider = :provider");
+            p.and("provider", provider);
+        }
+        if (afterCreatedAt != null) {
+            q.append(" and (createdAt < :after or (createdAt = :after and id < :afterId))");
+            p.and("after", afterCreatedAt).and("afterId", afterId);
+        }
+        return find(q.append(" order by createdAt desc, id desc").toString(), p).page(0, size).list();
     }
 
     public List<Account> listActive() {

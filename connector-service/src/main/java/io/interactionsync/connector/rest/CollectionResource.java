@@ -2,6 +2,7 @@ package io.interactionsync.connector.rest;
 
 import io.interactionsync.connector.rest.dto.BlocklistRequest;
 import io.interactionsync.connector.rest.dto.BlocklistView;
+import io.interactionsync.connector.rest.dto.CollectionListView;
 import io.interactionsync.connector.rest.dto.CollectionRequest;
 import io.interactionsync.connector.rest.dto.CollectionView;
 import io.interactionsync.connector.rest.dto.RetentionRequest;
@@ -44,6 +45,14 @@ public class CollectionResource {
         this.retention = retention;
         this.blocklists = blocklists;
         this.user = user;
+    }
+
+    @GET
+    @Operation(summary = "Every collection (team directory) with its members and internal domains, by id")
+    @APIResponse(responseCode = "200", description = "{items: [{id, name, memberEmails, internalDomains, updatedAt}]}")
+    @APIResponse(responseCode = "403", description = "forbidden (not an admin)")
+    public CollectionListView list() {
+        return directory.list();
     }
 
     @PUT

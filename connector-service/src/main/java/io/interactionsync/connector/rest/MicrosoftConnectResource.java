@@ -132,8 +132,10 @@ public class MicrosoftConnectResource {
 
     @GET
     @Path("/microsoft-accounts/{id}/shared-mailboxes")
-    @Operation(summary = "Shared mailboxes of one of the caller's Microsoft accounts")
-    @APIResponse(responseCode = "200", description = "[{address, addedAt}]")
+    @Operation(summary = "Shared mailboxes of one of the caller's Microsoft accounts, each exactly as the Account "
+            + "JSON's sharedMailboxes[] shows it")
+    @APIResponse(responseCode = "200", description = "[{address, addedAt, state, subscription, lastSyncedAt, lastError, "
+            + "completeness, push}]; state: access_denied or suspended (subscription), else the mailbox's sync state")
     @APIResponse(responseCode = "400", description = "invalid_account_id")
     @APIResponse(responseCode = "404", description = "account_not_found")
     public List<SharedMailboxView> listSharedMailboxes(@PathParam("id") String id) {
@@ -145,8 +147,8 @@ public class MicrosoftConnectResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Add a shared mailbox after a Graph probe with the account's token confirms access; "
             + "publishes shared_mailbox_added")
-    @APIResponse(responseCode = "201", description = "Added")
-    @APIResponse(responseCode = "200", description = "Already on the account (idempotent)")
+    @APIResponse(responseCode = "201", description = "Added: the new entry, as GET …/shared-mailboxes shows it")
+    @APIResponse(responseCode = "200", description = "Already on the account (idempotent): its entry")
     @APIResponse(responseCode = "400", description = "invalid_email, invalid_account_id, validation_failed, unknown_field")
     @APIResponse(responseCode = "404", description = "account_not_found")
     @APIResponse(responseCode = "409", description = "reauth_required")

@@ -194,8 +194,12 @@ public class AccountService {
         }
     }
 
-    public SyncAccepted requestSync(String userId, UUID id) {
-        return request(userId, id, false);
+    /**
+     * A manual sync of the account's enabled sources; {@link SyncRequest.Mode#FULL} makes the sync services drop their
+     * cursors and backfill every one of them again (their job queue keeps the stronger mode when requests merge).
+     */
+    public SyncAccepted requestSync(String userId, UUID id, SyncRequest.Mode mode) {
+        return request(userId, id, mode, false);
     }
 
     /**
@@ -203,10 +207,10 @@ public class AccountService {
      * services audit after every backfill and daily on their own; this is the on-demand one).
      */
     public SyncAccepted requestAudit(String userId, UUID id) {
-        return request(userId, id, true);
+        return request(userId, id, SyncRequest.Mode.AUTO, true);
     }
 
-    private SyncAccepted request(String userId, UUID id, boolean audit) {
+    private SyncAccepted request(String userId, UUID id, SyncRequest.Mode mode, boolean audit) {
         Account a = QuarkusTransaction.requiringNew().call(() -> owned(userId, id, null));
         if (a.status == Account.Status.REAUTH_REQUIRED) {
             throw ApiException.conflict("reauth_required", "The account must be reconnected before it can sync.");
@@ -216,13 +220,16 @@ public class AccountService {
             throw ApiException.conflict("no_sources_enabled", "No source of this account is enabled for syncing.");
         }
         Instant now = clock.instant();
-        SyncRequest request = SyncRequest.of(a.id.toString(), a.provider, sources, SyncRequest.Mode.AUTO,
-                SyncRequest.Reason.MANUAL, now);
+        SyncRequest request = SyncRequest.of(a.id.toString(), a.provider, sources, mode, SyncRequest.Reason.MANUAL, now);
         SyncRequest queued = audit ? request.withAudit() : request;
         publisher.awaitPublished(QuarkusTransaction.requiringNew().call(() -> publisher.publish(queued)));
-        Log.infof("queued sync-request %s %s%s for %s", queued.reason(), queued.sources(),
+        Log.infof("queued sync-request %s %s %s%s for %s", queued.reason(), wire(mode), queued.sources(),
                 queued.auditRequested() ? " with audit" : "", queued.accountId());
-        return new SyncAccepted(a.id.toString(), sources.stream().map(Source::wireName).toList(), now);
+        return new SyncAccepted(a.id.toString(), wire(mode), sources.stream().map(Source::wireName).toList(), now);
+    }
+
+    private static String wire(SyncRequest.Mode mode) {
+        return mode.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private Account owned(String userId, UUID id, Provider provider) {

@@ -4,7 +4,9 @@ import io.interactionsync.connector.TeamCollection;
 import io.interactionsync.connector.repository.CollectionRepository;
 import io.interactionsync.connector.repository.RetentionPolicyRepository;
 import io.interactionsync.connector.rest.dto.CollectionRequest;
+import io.interactionsync.connector.rest.dto.CollectionListView;
 import io.interactionsync.connector.rest.dto.CollectionView;
+import io.quarkus.panache.common.Sort;
 import io.interactionsync.connector.rest.problem.ApiException;
 import io.interactionsync.model.AccountEvent;
 import io.quarkus.logging.Log;
@@ -87,6 +89,13 @@ public class DirectoryService {
         return QuarkusTransaction.requiringNew().call(() -> collections.findByIdOptional(id)
                 .map(c -> new CollectionView(c.id, c.name, c.memberEmails, c.internalDomains, c.updatedAt))
                 .orElseThrow(() -> ApiException.notFound("collection_not_found", "No such collection.")));
+    }
+
+    /** Every collection, by id. */
+    public CollectionListView list() {
+        return QuarkusTransaction.requiringNew().call(() -> new CollectionListView(collections.listAll(Sort.by("id"))
+                .stream().map(c -> new CollectionView(c.id, c.name, c.memberEmails, c.internalDomains, c.updatedAt))
+                .toList()));
     }
 
     static void requireValidId(String id) {

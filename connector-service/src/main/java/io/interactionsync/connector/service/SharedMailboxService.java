@@ -4,9 +4,11 @@ import io.interactionsync.connector.Account;
 import io.interactionsync.connector.SharedMailbox;
 import io.interactionsync.connector.client.GraphProbe;
 import io.interactionsync.connector.config.ConnectorConfig;
+import io.interactionsync.connector.mapping.AccountMapper;
 import io.interactionsync.connector.provider.OAuthProviders;
 import io.interactionsync.connector.repository.AccountRepository;
 import io.interactionsync.connector.repository.SharedMailboxRepository;
+import io.interactionsync.connector.repository.SyncStatusRepository;
 import io.interactionsync.connector.rest.dto.SharedMailboxView;
 import io.interactionsync.connector.rest.problem.ApiException;
 import io.interactionsync.model.AccountEvent;
@@ -37,11 +39,16 @@ public class SharedMailboxService {
     private final EventPublisher publisher;
     private final ConnectorConfig config;
     private final DataKeyService dataKeys;
+    private final SyncStatusRepository statuses;
+    private final AccountMapper mapper;
     private final Clock clock;
 
     public SharedMailboxService(AccountRepository accounts, SharedMailboxRepository mailboxes, OAuthProviders providers,
                                 AccessTokenService tokens, GraphProbe graph, SourcePolicy sourcePolicy,
-                                EventPublisher publisher, ConnectorConfig config, DataKeyService dataKeys, Clock clock) {
+                                EventPublisher publisher, ConnectorConfig config, DataKeyService dataKeys,
+                                SyncStatusRepository statuses, AccountMapper mapper, Clock clock) {
+        this.statuses = statuses;
+        this.mapper = mapper;
         this.accounts = accounts;
         this.mailboxes = mailboxes;
         this.providers = providers;
@@ -58,11 +65,30 @@ public class SharedMailboxService {
     public record Added(boolean created, SharedMailboxView mailbox) {
     }
 
+    /** The entries exactly as the Account JSON's {@code sharedMailboxes[]} shows them. */
     public List<SharedMailboxView> list(String userId, UUID accountId) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            owned(userId, accountId);
-            return mailboxes.list("key.accountId = ?1 order by key.address", accountId).stream()
-                    .map(m -> new SharedMailboxView(m.key.address, m.addedAt, m.state)).toList();
+            Account account = owned(userId, accountId);
+            return entries(account, mailboxes.forAccount(accountId));
+        });
+    }
+
+    /** The Account JSON entries of these subscriptions of {@code account} (call inside a transaction). */
+    private List<SharedMailboxView> entries(Account account, List<SharedMailbox> subscriptions) {
+        var reports = new java.util.ArrayList<>(statuses.listFor(List.of(account.id)));
+        reports.addAll(statuses.listForMailboxes(subscriptions.stream().map(m -> m.key.address).toList()));
+        return mapper.sharedMailboxes(account, reports, subscriptions);
+    }
+
+    /** The entry of one subscription, read back after a change. */
+    private SharedMailboxView entry(UUID accountId, String address) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Account account = accounts.findById(accountId);
+            SharedMailbox m = mailboxes.findById(new SharedMailbox.Key(accountId, address));
+            if (account == null || m == null) { // removed (or the account disconnected) in the meantime
+                throw ApiException.notFound("shared_mailbox_not_found", "This shared mailbox is not on the account.");
+            }
+            return entries(account, List.of(m)).get(0);
         });
     }
 
@@ -77,7 +103,7 @@ public class SharedMailboxService {
             SharedMailbox existing = QuarkusTransaction.requiringNew().call(
                     () -> mailboxes.findById(new SharedMailbox.Key(accountId, address)));
             if (existing != null) {
-                return new Added(false, new SharedMailboxView(address, existing.addedAt, existing.state));
+                return new Added(false, entry(accountId, address));
             }
             if (account.status == Account.Status.REAUTH_REQUIRED) {
                 throw ApiException.conflict("reauth_required", "The account must be reconnected first.");
@@ -111,7 +137,7 @@ public class SharedMailboxService {
                 publisher.awaitPublished(queued);
                 Log.infof("shared mailbox added to account %s", accountId);
             }
-            return new Added(created, new SharedMailboxView(address, now, SharedMailbox.ACTIVE));
+            return new Added(created, entry(accountId, address));
         } finally {
             MDC.remove("accountId");
         }

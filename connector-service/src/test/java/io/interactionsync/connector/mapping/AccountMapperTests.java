@@ -47,4 +47,12 @@ class AccountMapperTests {
         assertThat(AccountMapper.aggregate(account(Account.Status.REAUTH_REQUIRED), List.of("synced")))
                 .isEqualTo("reauth_required");
     }
+
+    @Test
+    void shouldNeverEstimateFewerThanWereFetched() {
+        assertThat(AccountMapper.estimate(120, 100L)).isEqualTo(120L);
+        assertThat(AccountMapper.estimate(3, 40L)).isEqualTo(40L);
+        assertThat(AccountMapper.estimate(5, null)).isNull();
+        assertThat(AccountMapper.estimate(0, 0L)).isZero();
+    }
 }

@@ -90,6 +90,30 @@ class DirectoryTests {
     }
 
     @Test
+    void shouldListEveryCollectionForTheConsolesDirectoryEditor() {
+        String admin = adminJwt("admin-" + UUID.randomUUID());
+        String a = "list-a-" + UUID.randomUUID().toString().substring(0, 8);
+        String b = "list-b-" + UUID.randomUUID().toString().substring(0, 8);
+        given().auth().oauth2(admin).contentType(ContentType.JSON)
+                .body(Map.of("name", "Alpha", "memberEmails", List.of("Ann@Acme.test"), "internalDomains", List.of("acme.test")))
+                .put("/api/v1/collections/{id}", a).then().statusCode(200);
+        given().auth().oauth2(admin).contentType(ContentType.JSON)
+                .body(Map.of("name", "Beta", "memberEmails", List.of(), "internalDomains", List.of()))
+                .put("/api/v1/collections/{id}", b).then().statusCode(200);
+
+        given().auth().oauth2(admin).get("/api/v1/collections").then().statusCode(200)
+                .body("items.find { it.id == '" + a + "' }.name", equalTo("Alpha"))
+                .body("items.find { it.id == '" + a + "' }.memberEmails", contains("ann@acme.test"))
+                .body("items.find { it.id == '" + a + "' }.internalDomains", contains("acme.test"))
+                .body("items.find { it.id == '" + b + "' }.name", equalTo("Beta"));
+        List<String> ids = given().auth().oauth2(admin).get("/api/v1/collections").then().extract().path("items.id");
+        assertThat(ids).isSorted().contains(a, b);
+
+        given().auth().oauth2(userJwt("u-" + UUID.randomUUID())).get("/api/v1/collections")
+                .then().statusCode(403).contentType("application/problem+json").body("code", equalTo("forbidden"));
+    }
+
+    @Test
     void shouldAllowOnlyAdmins() {
         given().auth().oauth2(userJwt("u-" + UUID.randomUUID())).contentType(ContentType.JSON)
                 .body(Map.of("name", "X", "memberEmails", List.of(), "internalDomains", List.of()))

@@ -168,6 +168,37 @@ class GoogleConnectTests {
         assertValid(Contract.ACCOUNT_EVENT, changed);
     }
 
+    @Test
+    void shouldAddGmailToACalendarOnlyAccountByIncrementalConsent() {
+        String jwt = userJwt("u-" + UUID.randomUUID());
+        String email = uniqueEmail("later");
+        loadGoogleUser(email);
+        JsonNode first = connect(jwt, email, "calendar", 201);
+        String id = first.get("id").asText();
+        assertThat(first.get("scopes").toString()).doesNotContain("gmail.metadata");
+        assertThat(first.get("sources").get("gmail").get("state").asText()).isEqualTo("disabled");
+
+        // the console asks for gmail only; include_granted_scopes=true makes Google grant the union
+        JsonNode second = connect(jwt, email, "gmail", 200);
+        assertThat(second.get("id").asText()).isEqualTo(id);
+        assertThat(second.get("scopes").toString()).contains("gmail.metadata", "calendar.readonly");
+        assertThat(second.get("sources").get("gmail").get("enabled").asBoolean()).isTrue();
+        assertThat(second.get("sources").get("google_calendar").get("enabled").asBoolean()).isTrue();
+        given().auth().oauth2(jwt).get("/api/v1/google-accounts/{id}", id).then().statusCode(200)
+                .body("sources.gmail.state", equalTo("pending"));
+
+        JsonNode changed = json(kafka.awaitRecords(Topics.ACCOUNT_EVENTS,
+                r -> id.equals(r.key()) && r.value().contains("scopes_changed"), 1, Duration.ofSeconds(30)).get(0));
+        assertThat(changed.get("sources").toString()).contains("gmail", "google_calendar");
+        // the reconnect's sync request covers the new source
+        List<JsonNode> requests = kafka.awaitRecords(Topics.SYNC_REQUESTS,
+                r -> id.equals(r.key()) && r.value().contains("\"connect\""), 2, Duration.ofSeconds(30))
+                .stream().map(r -> json(r)).toList();
+        assertValid(Contract.SYNC_REQUEST, requests.get(1));
+        assertThat(requests.get(0).get("sources").toString()).doesNotContain("\"gmail\"");
+        assertThat(requests.get(1).get("sources").toString()).contains("\"gmail\"", "google_calendar");
+    }
+
     /** GET authorize-url for the popup flow: {url, state}, the URL with redirect_uri=postmessage, state and PKCE. */
     private static JsonNode popupAuthorizeUrl(String jwt, String scopes) {
         return io.interactionsync.model.Json.mapper().valueToTree(given().auth().oauth2(jwt)

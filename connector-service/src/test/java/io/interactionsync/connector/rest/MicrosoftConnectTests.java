@@ -146,6 +146,30 @@ class MicrosoftConnectTests {
     }
 
     @Test
+    void shouldAddCalendarToAMailOnlyAccountWhenItsOwnerReconnectsAskingForBoth() {
+        String jwt = userJwt("u-" + UUID.randomUUID());
+        String upn = uniqueUpn("later");
+        loadMicrosoftUser(upn);
+        JsonNode first = connect(jwt, upn, "mail", 201);
+        String id = first.get("id").asText();
+        assertThat(first.get("sources").get("outlook_calendar").get("state").asText()).isEqualTo("disabled");
+
+        // the console asks for the account's scopes plus the new one: the connector records the token response's scopes
+        // (the emulator reports only the requested ones), so asking for calendar alone would switch mail off
+        JsonNode again = connect(jwt, upn, "mail,calendar", 200);
+        assertThat(again.get("id").asText()).isEqualTo(id);
+        assertThat(again.get("scopes").toString()).contains("Mail.ReadBasic", "Calendars.ReadBasic");
+        assertThat(again.get("sources").get("outlook_calendar").get("enabled").asBoolean()).isTrue();
+        assertThat(again.get("sources").get("outlook_mail").get("enabled").asBoolean()).isTrue();
+        try (KafkaTestClient kafka = KafkaTestClient.connect()) {
+            List<JsonNode> requests = kafka.awaitRecords(Topics.SYNC_REQUESTS,
+                    r -> id.equals(r.key()) && r.value().contains("\"connect\""), 2, Duration.ofSeconds(30))
+                    .stream().map(r -> json(r)).toList();
+            assertThat(requests.get(1).get("sources").toString()).contains("outlook_mail", "outlook_calendar");
+        }
+    }
+
+    @Test
     void shouldRejectAStateOfAnotherUserAndAPkceMismatch() {
         String jwt = userJwt("u-" + UUID.randomUUID());
         String upn = uniqueUpn("pkce");

@@ -69,10 +69,19 @@ class SharedMailboxAccessTests {
         }
     }
 
-    private static void awaitState(Subscriber s, String state) {
+    /** Awaits the subscription's state (sharedMailboxes[].subscription). */
+    private static void awaitState(Subscriber s, String subscription) {
         await().atMost(WAIT).untilAsserted(() -> given().auth().oauth2(s.jwt())
                 .get("/api/v1/microsoft-accounts/{id}", s.accountId()).then().statusCode(200)
-                .body("sharedMailboxes[0].state", equalTo(state)));
+                .body("sharedMailboxes[0].subscription", equalTo(subscription)));
+    }
+
+    /** The one state a person reads, in the Account JSON and in the shared-mailbox list alike. */
+    private static void assertShownState(Subscriber s, String state) {
+        given().auth().oauth2(s.jwt()).get("/api/v1/microsoft-accounts/{id}", s.accountId()).then().statusCode(200)
+                .body("sharedMailboxes[0].state", equalTo(state));
+        given().auth().oauth2(s.jwt()).get("/api/v1/microsoft-accounts/{id}/shared-mailboxes", s.accountId()).then()
+                .statusCode(200).body("[0].state", equalTo(state));
     }
 
     /** The account's shared_mailbox_access_changed events so far, in order: their states. */
@@ -99,15 +108,18 @@ class SharedMailboxAccessTests {
         report(s, SyncStatus.State.ACCESS_DENIED, "access_denied: Graph answered 403 ErrorAccessDenied", now);
         awaitState(s, "access_denied");
         given().auth().oauth2(s.jwt()).get("/api/v1/microsoft-accounts/{id}", s.accountId()).then()
-                .body("sharedMailboxes[0].syncState", equalTo("access_denied"))
+                .body("sharedMailboxes[0].state", equalTo("access_denied"))
                 .body("sharedMailboxes[0].lastError", equalTo("access_denied: Graph answered 403 ErrorAccessDenied"));
         given().auth().oauth2(s.jwt()).get("/api/v1/microsoft-accounts/{id}/shared-mailboxes", s.accountId()).then()
-                .statusCode(200).body("[0].state", equalTo("access_denied"));
+                .statusCode(200).body("[0].state", equalTo("access_denied"))
+                .body("[0].subscription", equalTo("access_denied"))
+                .body("[0].lastError", equalTo("access_denied: Graph answered 403 ErrorAccessDenied"));
         assertThat(announcedStates(s, 1)).containsExactly("access_denied");
 
         report(s, SyncStatus.State.ACCESS_DENIED, "access_denied again", now.plusSeconds(1)); // no change, no event
         report(s, SyncStatus.State.SYNCING, null, now.plusSeconds(2));
         awaitState(s, "active");
+        assertShownState(s, "syncing"); // access is back: the person reads the sync state again
         assertThat(announcedStates(s, 2)).containsExactly("access_denied", "active");
     }
 
@@ -122,6 +134,7 @@ class SharedMailboxAccessTests {
                 .then().statusCode(409).body("code", equalTo("reauth_required"));
 
         awaitState(s, "suspended");
+        assertShownState(s, "suspended");
         assertThat(announcedStates(s, 1)).containsExactly("suspended");
 
         connect(s.jwt(), s.upn(), "mail,sharedMail", 200); // the user reconnects the same account

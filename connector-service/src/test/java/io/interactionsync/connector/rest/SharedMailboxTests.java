@@ -61,15 +61,24 @@ class SharedMailboxTests {
         String jwt = userJwt("u-" + UUID.randomUUID());
         String id = connect(jwt, upn, "mail,sharedMail", 201).get("id").asText();
 
-        add(jwt, id, "  " + shared.toUpperCase(Locale.ROOT) + " ").then().statusCode(201)
-                .body("address", equalTo(shared));
-        add(jwt, id, shared).then().statusCode(200).body("address", equalTo(shared)); // idempotent
+        // the answer is the new entry, as the list and the Account JSON show it: subscribed, not synced yet
+        String addedAt = add(jwt, id, "  " + shared.toUpperCase(Locale.ROOT) + " ").then().statusCode(201)
+                .body("address", equalTo(shared)).body("state", equalTo("pending"))
+                .body("subscription", equalTo("active")).body("lastSyncedAt", org.hamcrest.Matchers.nullValue())
+                .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("syncState")))
+                .extract().path("addedAt");
+        assertThat(addedAt).isNotBlank();
+        add(jwt, id, shared).then().statusCode(200).body("address", equalTo(shared)) // idempotent
+                .body("addedAt", equalTo(addedAt)).body("subscription", equalTo("active"));
 
         given().auth().oauth2(jwt).get("/api/v1/microsoft-accounts/{id}/shared-mailboxes", id)
                 .then().statusCode(200).body("size()", equalTo(1)).body("[0].address", equalTo(shared))
-                .body("[0].state", equalTo("active"));
+                .body("[0].addedAt", equalTo(addedAt))
+                .body("[0].state", equalTo("pending")).body("[0].subscription", equalTo("active"));
         given().auth().oauth2(jwt).get("/api/v1/microsoft-accounts/{id}", id)
-                .then().statusCode(200).body("sharedMailboxes.address", equalTo(List.of(shared)));
+                .then().statusCode(200).body("sharedMailboxes.address", equalTo(List.of(shared)))
+                .body("sharedMailboxes[0].addedAt", equalTo(addedAt))
+                .body("sharedMailboxes[0].state", equalTo("pending"));
 
         given().auth().oauth2(jwt).delete("/api/v1/microsoft-accounts/{id}/shared-mailboxes/{address}", id, shared)
                 .then().statusCode(204);
@@ -101,8 +110,8 @@ class SharedMailboxTests {
         add(jwt, id, shared).then().statusCode(201);
         given().auth().oauth2(jwt).get("/api/v1/microsoft-accounts/{id}", id).then().statusCode(200)
                 .body("sharedMailboxes[0].address", equalTo(shared))
-                .body("sharedMailboxes[0].state", equalTo("active"))
-                .body("sharedMailboxes[0].syncState", equalTo("pending"))
+                .body("sharedMailboxes[0].subscription", equalTo("active"))
+                .body("sharedMailboxes[0].state", equalTo("pending"))
                 .body("sharedMailboxes[0].completeness", org.hamcrest.Matchers.nullValue());
 
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
@@ -117,7 +126,7 @@ class SharedMailboxTests {
                 given().auth().oauth2(jwt).get("/api/v1/microsoft-accounts/{id}", id).then().statusCode(200)
                         .body("sources.outlook_mail.state", equalTo("synced"))
                         .body("sources.outlook_mail.completeness.providerCount", equalTo(12))
-                        .body("sharedMailboxes[0].syncState", equalTo("incomplete"))
+                        .body("sharedMailboxes[0].state", equalTo("incomplete"))
                         .body("sharedMailboxes[0].lastError", equalTo("1 id still fails after repair"))
                         .body("sharedMailboxes[0].lastSyncedAt", equalTo(now.toString()))
                         .body("sharedMailboxes[0].completeness.checkedAt", equalTo(now.toString()))
@@ -150,8 +159,8 @@ class SharedMailboxTests {
         }
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 given().auth().oauth2(otherJwt).get("/api/v1/microsoft-accounts/{id}", other).then().statusCode(200)
-                        .body("sharedMailboxes[0].syncState", equalTo("synced"))
-                        .body("sharedMailboxes[0].state", equalTo("active"))
+                        .body("sharedMailboxes[0].state", equalTo("synced"))
+                        .body("sharedMailboxes[0].subscription", equalTo("active"))
                         .body("sharedMailboxes[0].completeness.providerCount", equalTo(40)));
 
         try (KafkaTestClient kafka = KafkaTestClient.connect()) {
@@ -161,12 +170,12 @@ class SharedMailboxTests {
         // a subscriber's own refusal is never hidden by another subscriber's success
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 given().auth().oauth2(otherJwt).get("/api/v1/microsoft-accounts/{id}", other).then().statusCode(200)
-                        .body("sharedMailboxes[0].syncState", equalTo("access_denied"))
-                        .body("sharedMailboxes[0].state", equalTo("access_denied")));
+                        .body("sharedMailboxes[0].state", equalTo("access_denied"))
+                        .body("sharedMailboxes[0].subscription", equalTo("access_denied")));
         // the other subscriber's refusal is its own: the reader's subscription stays active
         given().auth().oauth2(readerJwt).get("/api/v1/microsoft-accounts/{id}", reader).then().statusCode(200)
-                .body("sharedMailboxes[0].syncState", equalTo("synced"))
-                .body("sharedMailboxes[0].state", equalTo("active"));
+                .body("sharedMailboxes[0].state", equalTo("synced"))
+                .body("sharedMailboxes[0].subscription", equalTo("active"));
     }
 
     @Test

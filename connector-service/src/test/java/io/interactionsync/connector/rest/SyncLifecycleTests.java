@@ -31,6 +31,7 @@ import io.interactionsync.testsupport.KafkaTestResource;
 import io.interactionsync.testsupport.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -80,6 +81,59 @@ class SyncLifecycleTests {
                 r -> accountId.equals(r.key()) && r.value().contains("\"manual\""), 1, Duration.ofSeconds(30)).get(0));
         assertValid(Contract.SYNC_REQUEST, request);
         assertThat(request.get("sources").toString()).contains("gmail", "google_calendar");
+    }
+
+    @Test
+    void shouldPublishAFullResyncOnlyWhenAskedFor() {
+        given().auth().oauth2(owner).contentType(ContentType.JSON).body(Map.of("mode", "full"))
+                .post("/api/v1/accounts/{id}/sync", accountId)
+                .then().statusCode(202).body("accountId", equalTo(accountId)).body("mode", equalTo("full"))
+                .body("sources", equalTo(java.util.List.of("gmail", "google_calendar")));
+        JsonNode full = json(kafka.awaitRecords(Topics.SYNC_REQUESTS,
+                r -> accountId.equals(r.key()) && r.value().contains("\"full\""), 1, Duration.ofSeconds(30)).get(0));
+        assertValid(Contract.SYNC_REQUEST, full);
+        assertThat(full.get("reason").asText()).isEqualTo("manual");
+        assertThat(full.get("sources").toString()).contains("gmail", "google_calendar");
+
+        // no body, an empty object, or mode auto: an ordinary manual sync
+        given().auth().oauth2(owner).post("/api/v1/accounts/{id}/sync", accountId)
+                .then().statusCode(202).body("mode", equalTo("auto"));
+        given().auth().oauth2(owner).contentType(ContentType.JSON).body("{}").post("/api/v1/accounts/{id}/sync", accountId)
+                .then().statusCode(202).body("mode", equalTo("auto"));
+        given().auth().oauth2(owner).contentType(ContentType.JSON).body(Map.of("mode", "auto"))
+                .post("/api/v1/accounts/{id}/sync", accountId).then().statusCode(202).body("mode", equalTo("auto"));
+        java.util.List<JsonNode> manual = kafka.awaitRecords(Topics.SYNC_REQUESTS,
+                r -> accountId.equals(r.key()) && r.value().contains("\"manual\""), 4, Duration.ofSeconds(30))
+                .stream().map(ConnectorTestSupport::json).toList();
+        assertThat(manual).extracting(r -> r.get("mode").asText()).containsExactly("full", "auto", "auto", "auto");
+
+        // anything else is refused before it costs rate-limit budget
+        given().auth().oauth2(owner).contentType(ContentType.JSON).body(Map.of("mode", "incremental"))
+                .post("/api/v1/accounts/{id}/sync", accountId)
+                .then().statusCode(400).contentType("application/problem+json").body("code", equalTo("invalid_mode"));
+        given().auth().oauth2(owner).contentType(ContentType.JSON).body(Map.of("mode", "FULL"))
+                .post("/api/v1/accounts/{id}/sync", accountId).then().statusCode(400).body("code", equalTo("invalid_mode"));
+        given().auth().oauth2(owner).contentType(ContentType.JSON).body(Map.of("mode", "full", "now", true))
+                .post("/api/v1/accounts/{id}/sync", accountId).then().statusCode(400).body("code", equalTo("unknown_field"));
+        given().auth().oauth2(owner).contentType(ContentType.JSON).body("{mode: full")
+                .post("/api/v1/accounts/{id}/sync", accountId).then().statusCode(400).body("code", equalTo("malformed_json"));
+        given().auth().oauth2(userJwt("u-" + UUID.randomUUID())).contentType(ContentType.JSON).body(Map.of("mode", "full"))
+                .post("/api/v1/accounts/{id}/sync", accountId).then().statusCode(404).body("code", equalTo("account_not_found"));
+    }
+
+    @Test
+    void shouldNeverShowAnEstimateBelowWhatWasFetched() {
+        Instant now = Instant.now();
+        kafka.send(Topics.SYNC_STATUS, accountId, new SyncStatus(1, accountId, Source.GMAIL, null,
+                SyncStatus.State.SYNCING, 120, 100L, null, null, now));
+        kafka.send(Topics.SYNC_STATUS, accountId, new SyncStatus(1, accountId, Source.GOOGLE_CALENDAR, null,
+                SyncStatus.State.SYNCING, 3, 40L, null, null, now));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(owner).get("/api/v1/google-accounts/{id}", accountId).then().statusCode(200)
+                        .body("sources.gmail.fetched", equalTo(120))
+                        .body("sources.gmail.estimatedTotal", equalTo(120))
+                        .body("sources.google_calendar.fetched", equalTo(3))
+                        .body("sources.google_calendar.estimatedTotal", equalTo(40)));
     }
 
     @Test

@@ -207,6 +207,15 @@ class TokenSecrecyTests {
                 "/api/v1/microsoft-accounts/{id}/shared-mailboxes",
                 "/api/v1/microsoft-accounts/{id}/shared-mailboxes/{address}", "admin_consent_required",
                 "personal_account_not_allowed", "shared_mailbox_access_denied", "shared_scope_missing",
-                "/api/v1/accounts/{id}/features", "unknown_feature_flag", "body_too_large", "internal_error (problem+json)");
+                "/api/v1/accounts/{id}/features", "unknown_feature_flag", "body_too_large", "internal_error (problem+json)",
+                "/api/v1/admin/accounts", "invalid_cursor", "invalid_limit", "invalid_state", "invalid_provider",
+                "invalid_mode", "nextCursor", "/api/v1/collections:");
+        // the admin list's items are the Account JSON plus userId (unwrapped, not nested)
+        io.restassured.path.json.JsonPath doc = given().accept("application/json")
+                .get(ManagementInterface.url("/q/openapi")).then().statusCode(200).extract().jsonPath();
+        assertThat(doc.getMap("components.schemas.AdminAccountView.properties")).containsKeys("userId", "syncStatus",
+                "sources", "sharedMailboxes").doesNotContainKey("account");
+        assertThat(doc.getMap("components.schemas.SharedMailboxView.properties")).containsKeys("state", "subscription",
+                "addedAt").doesNotContainKey("syncState");
     }
 }

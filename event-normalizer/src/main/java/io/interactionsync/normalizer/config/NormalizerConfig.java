@@ -23,6 +23,13 @@ public interface NormalizerConfig {
 
     Rederive rederive();
 
+    /**
+     * Browser origins of the console (served by the connector at {@code /console/}) that may call the query and replay
+     * APIs: {@code quarkus.http.cors.origins} is set from this list (application.properties).
+     */
+    @WithDefault("http://127.0.0.1:8081,http://localhost:8081")
+    java.util.List<String> consoleOrigins();
+
     /** Re-derivation of resources whose evidence changed (issue 18: order-independent rules). */
     interface Rederive {
         /** Whether this replica drains {@code rederive_queue} (every replica may; claims keep them apart). */

@@ -12,11 +12,11 @@ import java.util.Map;
  * would do with its data and how long its events are kept — the policy of the owner's teams, or the defaults.
  */
 public record AccountView(String id, String provider, String email, List<String> scopes,
-                         Map<String, SourceView> sources, String syncStatus, List<SharedMailboxStatus> sharedMailboxes,
+                         Map<String, SourceView> sources, String syncStatus, List<SharedMailboxView> sharedMailboxes,
                          Instant createdAt, @JsonInclude(JsonInclude.Include.NON_NULL) RetentionInfo retention) {
 
     public AccountView(String id, String provider, String email, List<String> scopes, Map<String, SourceView> sources,
-                       String syncStatus, List<SharedMailboxStatus> sharedMailboxes, Instant createdAt) {
+                       String syncStatus, List<SharedMailboxView> sharedMailboxes, Instant createdAt) {
         this(id, provider, email, scopes, sources, syncStatus, sharedMailboxes, createdAt, null);
     }
 
@@ -52,18 +52,6 @@ public record AccountView(String id, String provider, String email, List<String>
             return s == null || s.pushState == null ? null
                     : new PushView(s.pushState, s.pushExpiresAt, s.pushLastNotificationAt, s.pushLastError);
         }
-    }
-
-    /**
-     * A shared mailbox the account subscribes to (SPEC §3.3 {@code sharedMailboxes[]}). {@code state} is the
-     * subscription's: {@code active} (its mail is attributed to this user), {@code access_denied} (Exchange refused this
-     * account's access at the last check), {@code suspended} (the account is reauth_required or disconnected).
-     * {@code syncState} is the mailbox's last sync report ({@code pending}, {@code syncing}, {@code synced},
-     * {@code incomplete}, {@code error}, {@code access_denied}; {@code disabled} while outlook_mail is off), with its
-     * {@code lastSyncedAt}, {@code lastError} and {@code completeness}.
-     */
-    public record SharedMailboxStatus(String address, String state, String syncState, Instant lastSyncedAt,
-                                      String lastError, CompletenessView completeness, PushView push) {
     }
 
     /** The last completeness audit of a source; null until one was reported. */
