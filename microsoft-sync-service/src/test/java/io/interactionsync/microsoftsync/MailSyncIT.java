@@ -214,6 +214,58 @@ class MailSyncIT {
         assertThat(Outlook.requests(emulator, box.upn, "graph.$batch") - batches).as("the delta polls only").isEqualTo(1);
     }
 
+    @Test
+    void shouldNeverReportLessThanWhatWasReadWhenMailArrivesAfterTheFoldersWereCounted() {
+        Outlook box = Outlook.create();
+        Instant now = Instant.now();
+        for (int i = 0; i < 3; i++) {
+            box.message("archive", now.minusSeconds(7200L * (i + 1)), true);
+        }
+        for (int i = 0; i < 10; i++) {
+            box.message("inbox", now.minusSeconds(3600L * (i + 1)), true);
+        }
+        box.load(emulator);
+        String accountId = FakeConnectorResource.register(box.upn);
+        String archive = box.folderId(emulator, "Archive");
+        // The archive is read first (path order) and answers slowly: 15 messages reach the inbox after Graph counted it.
+        faults(List.of(Map.of("provider", "microsoft", "user", box.upn, "pathRegex",
+                // the id's trailing '=' is percent-encoded in the path
+                "mailFolders/" + java.util.regex.Pattern.quote(archive.replaceAll("=+$", "")) + "[^/]*/messages/delta",
+                "latencyMs", 2000, "count", 1)));
+        Instant requested = Instant.now();
+        try {
+            kafka.send(Topics.SYNC_REQUESTS, accountId, SyncRequest.of(accountId, Provider.MICROSOFT,
+                    List.of(Source.OUTLOOK_MAIL), SyncRequest.Mode.AUTO, SyncRequest.Reason.MANUAL, requested));
+            // the excluded folders' ids, then the synced folders' counts
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(50))
+                    .until(() -> Outlook.requests(emulator, box.upn, "graph.$batch") >= 2);
+            for (int i = 0; i < 15; i++) {
+                box.addLive(emulator, "inbox", now.minusSeconds(60L * (i + 1)));
+            }
+            await().atMost(WAIT).until(() -> mailboxes.load(accountId, box.upn)
+                    .map(m -> m.lastSyncedAt() != null && m.lastSyncedAt().isAfter(requested)).orElse(false));
+        } finally {
+            faults(List.of());
+        }
+
+        List<JsonNode> statuses = await().atMost(WAIT).until(() -> mailStatuses(accountId),
+                l -> l.stream().anyMatch(st -> st.get("state").asText().equals("synced")));
+        List<JsonNode> syncing = statuses.stream().filter(st -> st.get("state").asText().equals("syncing")).toList();
+        assertThat(syncing.getFirst().get("estimatedTotal").asLong()).as("what Graph counted").isEqualTo(13);
+        assertThat(syncing).anySatisfy(st -> assertThat(st.get("fetched").asLong()).isGreaterThan(13));
+        assertThat(statuses).allSatisfy(st -> assertThat(st.get("estimatedTotal").asLong()).as(st.toString())
+                .isGreaterThanOrEqualTo(st.get("fetched").asLong()));
+        assertThat(statuses.getLast().get("fetched").asLong()).isEqualTo(28);
+        assertThat(statuses.getLast().get("estimatedTotal").asLong()).isEqualTo(28);
+        assertThat(Set.copyOf(TopicReader.rawRecords(accountId).stream().map(r -> r.get("remoteId").asText()).toList()))
+                .isEqualTo(box.expectedIds());
+    }
+
+    private void faults(List<Map<String, Object>> rules) {
+        io.restassured.RestAssured.given().baseUri(emulator).contentType(io.restassured.http.ContentType.JSON)
+                .body(Map.of("rules", rules)).put("/_emulator/faults").then().statusCode(200);
+    }
+
     /** The account's own-mailbox outlook_mail statuses, in order. */
     private static List<JsonNode> mailStatuses(String accountId) {
         return TopicReader.valuesWithKey(Topics.SYNC_STATUS, accountId).stream()
