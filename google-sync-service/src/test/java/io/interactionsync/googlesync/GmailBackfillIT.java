@@ -169,6 +169,9 @@ class GmailBackfillIT {
         List<JsonNode> statuses = awaitStatus(accountId, "synced");
         JsonNode synced = statuses.getLast();
         assertThat(synced.get("fetched").asLong()).isEqualTo(box.expectedIds().size());
+        assertThat(synced.get("estimatedTotal").asLong()).as("the bar is full").isEqualTo(box.expectedIds().size());
+        assertThat(statuses).filteredOn(st -> st.hasNonNull("estimatedTotal")).isNotEmpty().allSatisfy(st -> assertThat(
+                st.get("estimatedTotal").asLong()).isGreaterThanOrEqualTo(st.get("fetched").asLong()));
         assertThat(synced.has("lastSyncedAt")).isTrue();
         assertThat(statuses).anySatisfy(s -> assertThat(s.get("state").asText()).isEqualTo("syncing"));
         statuses.forEach(s -> assertThat(ContractSchemas.validate(ContractSchemas.Contract.SYNC_STATUS, s)).isEmpty());
@@ -248,6 +251,40 @@ class GmailBackfillIT {
                 .map(r -> r.get("remoteId").asText()).toList();
         assertThat(Set.copyOf(ids)).isEqualTo(box.expectedIds());
         assertThat(ids).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void shouldNeverPublishAnEstimateBelowWhatWasReadAndEndWithTheCountWhenGmailsEstimateIsTooLow() throws Exception {
+        TestMailbox box = TestMailbox.standard().load(emulator);
+        String accountId = FakeConnectorResource.register(box.email);
+        GmailCursor cursor = backfill.start(accountId, null);
+        GmailSession session = openSession(accountId);
+        cursor = backfill.step(session, backfill.step(session, cursor)); // profile, list page 1
+        long estimate = cursor.estimatedTotal();
+        assertThat(estimate).as("all mail but spam and trash: past the horizon, drafts and chats too").isEqualTo(34);
+        // Mail arriving in the listed range after page 1 (older than it, inside the horizon): Gmail's figure is stale.
+        Instant now = Instant.now();
+        for (int i = 0; i < 40; i++) {
+            box.expectedIds().add(box.addLive(emulator, now.minusSeconds(86_400L * 40 + 3600L * i), "INBOX"));
+        }
+        boolean wentPast = false;
+        while (cursor.phase() == GmailCursor.Phase.BACKFILL) {
+            cursor = backfill.step(session, cursor);
+            wentPast |= cursor.morePages() && cursor.fetched() > estimate;
+        }
+        assertThat(wentPast).as("the backfill read more than Gmail estimated while pages remained").isTrue();
+        assertThat(cursor.fetched()).as("only what lies inside the horizon, drafts and chats left out")
+                .isEqualTo(box.expectedIds().size());
+
+        request(accountId, SyncRequest.Mode.AUTO); // incremental: the backfill's count stays
+        List<JsonNode> statuses = awaitStatus(accountId, "synced");
+        assertThat(statuses).filteredOn(st -> st.get("state").asText().equals("syncing")).isNotEmpty()
+                .anySatisfy(st -> assertThat(st.get("fetched").asLong()).isGreaterThan(estimate));
+        statuses.stream().filter(st -> st.hasNonNull("estimatedTotal")).forEach(st -> assertThat(
+                st.get("estimatedTotal").asLong()).as(st.toString()).isGreaterThanOrEqualTo(st.get("fetched").asLong()));
+        JsonNode synced = statuses.getLast();
+        assertThat(synced.get("fetched").asLong()).isEqualTo(box.expectedIds().size());
+        assertThat(synced.get("estimatedTotal").asLong()).isEqualTo(box.expectedIds().size());
     }
 
     @Test

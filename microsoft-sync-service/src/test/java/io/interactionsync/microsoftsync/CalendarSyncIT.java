@@ -118,6 +118,17 @@ class CalendarSyncIT {
         CalendarCursor cursor = calendars.load(accountId).orElseThrow();
         assertThat(cursor.deltaLink()).contains("$deltatoken=");
         assertThat(Duration.between(cursor.windowStart(), cursor.windowEnd()).toDays()).isBetween(1090L, 1100L);
+        // Progress: the two live events of the window (not the cancelled one); Graph gives no count, so no estimate
+        // while the first round runs, and a full bar once synced.
+        List<JsonNode> statuses = await().atMost(Duration.ofSeconds(30)).until(() -> TopicReader.valuesWithKey(
+                        io.interactionsync.model.Topics.SYNC_STATUS, accountId).stream()
+                .filter(st -> st.path("source").asText().equals("outlook_calendar")).toList(),
+                l -> l.stream().anyMatch(st -> st.get("state").asText().equals("synced")));
+        assertThat(statuses).filteredOn(st -> st.get("state").asText().equals("syncing"))
+                .allSatisfy(st -> assertThat(st.hasNonNull("estimatedTotal")).isFalse());
+        assertThat(statuses.getLast().get("fetched").asLong()).isEqualTo(2);
+        assertThat(statuses.getLast().get("estimatedTotal").asLong()).isEqualTo(2);
+        assertThat(cursor.fetched()).isEqualTo(2);
 
         // A removal outside the window is ignored; one inside becomes a delete.
         given().baseUri(emulator).delete("/_emulator/microsoft/users/" + user.upn + "/events/" + tooOld).then().statusCode(204);

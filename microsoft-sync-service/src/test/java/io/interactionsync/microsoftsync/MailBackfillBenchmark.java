@@ -118,7 +118,8 @@ class MailBackfillBenchmark {
             read += c.fetched();
             published += c.published();
             beyond += c.beyondHorizon();
-            bound += Math.max(1, (c.fetched() + pageSize - 1) / pageSize);
+            // fetched counts the messages inside the horizon only: the pages also held those before it
+            bound += Math.max(1, (c.fetched() + c.beyondHorizon() + pageSize - 1) / pageSize);
         }
         JsonNode stats = Json.mapper().readTree(http.send(HttpRequest.newBuilder(URI.create(emulator + "/_emulator/stats"))
                 .GET().build(), HttpResponse.BodyHandlers.ofString()).body()).path("users").path(upn);
@@ -128,8 +129,10 @@ class MailBackfillBenchmark {
         long batches = methods.path("graph.$batch").path("requests").asLong();
         long steps = methods.path("graph.mailFolders").path("requests").asLong() + methods.path("graph.messages.get").path("requests").asLong();
         long requests = delta + folderDelta + batches;
-        // Discovery: one $batch resolving the excluded well-known folders, the folder tree in pages of the same size.
-        long discoveryBound = 1 + Math.max(1, (tree.folders().size() + pageSize - 1) / pageSize);
+        // Discovery: one $batch resolving the excluded well-known folders, the folder tree in pages of the same size,
+        // the synced folders' item counts (the progress estimate) in $batches of 20.
+        long discoveryBound = 1 + Math.max(1, (tree.folders().size() + pageSize - 1) / pageSize)
+                + (folders.size() + 19) / 20;
         long throttled = stats.path("throttled").asLong();
         long auditLists = methods.path("graph.messages.list").path("requests").asLong();
         long auditFolderLists = methods.path("graph.mailFolders.list").path("requests").asLong();

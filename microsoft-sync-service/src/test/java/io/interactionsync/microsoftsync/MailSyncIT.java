@@ -118,9 +118,10 @@ class MailSyncIT {
         assertThat(cursors.load(accountId, box.upn, inbox).orElseThrow().beyondHorizon()).isEqualTo(1);
         // 24 inbox messages at 7 per page = 4 pages, 9 sent = 2 pages, the empty archive 1: one request per page.
         assertThat(box.mailRequests(emulator)).isEqualTo(7);
-        // Discovery: the excluded well-known folders' ids in one $batch, the folder tree (13 folders, 7 per page).
+        // Discovery: the excluded well-known folders' ids in one $batch, the folder tree (13 folders, 7 per page);
+        // the synced folders' item counts (the progress estimate) in one more $batch.
         assertThat(Outlook.requests(emulator, box.upn, "graph.mailFolders.delta")).isEqualTo(2);
-        assertThat(Outlook.requests(emulator, box.upn, "graph.$batch")).isEqualTo(1);
+        assertThat(Outlook.requests(emulator, box.upn, "graph.$batch")).isEqualTo(2);
         assertThat(published.all(accountId, box.upn)).hasSize(box.expectedIds().size());
     }
 
@@ -161,6 +162,114 @@ class MailSyncIT {
         assertThat(Set.copyOf(folderOf.values())).containsExactlyInAnyOrder(filed.folderId(emulator, "Inbox"),
                 filed.folderId(emulator, "Archive"), filed.folderId(emulator, "Clients"), filed.folderId(emulator, "Deals"),
                 filed.folderId(emulator, "Sent Items"), filed.folderId(emulator, "Key accounts"));
+    }
+
+    @Test
+    void shouldCountOnlyMessagesInsideTheHorizonWithAnEstimateNeverBelowThemAndAFullBarOnceSynced() {
+        Outlook box = Outlook.create();
+        Instant now = Instant.now();
+        for (int i = 0; i < 20; i++) {
+            box.message("inbox", now.minusSeconds(3600L * (i + 1)), true);
+        }
+        for (int i = 0; i < 6; i++) {
+            box.message("archive", now.minusSeconds(7200L * (i + 1)), true);
+        }
+        // Graph's totalItemCount counts them, the horizon does not: 51 in the folders, 26 to read.
+        for (int i = 0; i < 25; i++) {
+            box.message("inbox", now.atOffset(java.time.ZoneOffset.UTC).minusMonths(30).plusDays(i).toInstant(), false);
+        }
+        box.load(emulator);
+        String accountId = FakeConnectorResource.register(box.upn);
+
+        sync(accountId, box.upn);
+
+        List<JsonNode> statuses = await().atMost(WAIT).until(() -> mailStatuses(accountId),
+                l -> l.stream().anyMatch(st -> st.get("state").asText().equals("synced")));
+        List<JsonNode> syncing = statuses.stream().filter(st -> st.get("state").asText().equals("syncing")).toList();
+        assertThat(syncing).isNotEmpty();
+        assertThat(syncing.getFirst().get("estimatedTotal").asLong()).as("the folders' counts, older mail included")
+                .isEqualTo(51);
+        assertThat(statuses).allSatisfy(st -> assertThat(st.get("estimatedTotal").asLong()).as(st.toString())
+                .isGreaterThanOrEqualTo(st.get("fetched").asLong()));
+        JsonNode synced = statuses.getLast();
+        assertThat(synced.get("state").asText()).isEqualTo("synced");
+        assertThat(synced.get("fetched").asLong()).as("inside the horizon only").isEqualTo(26);
+        assertThat(synced.get("estimatedTotal").asLong()).as("the bar is full").isEqualTo(26);
+        MailCursor inbox = cursors.load(accountId, box.upn, box.folderId(emulator, "Inbox")).orElseThrow();
+        assertThat(inbox.fetched()).isEqualTo(20);
+        assertThat(inbox.beyondHorizon()).isEqualTo(25);
+
+        // An incremental run keeps the backfill's figures: no folder count is asked for.
+        int batches = Outlook.requests(emulator, box.upn, "graph.$batch");
+        int before = statuses.size();
+        box.addLive(emulator, "inbox", Instant.now());
+        sync(accountId, box.upn);
+        List<JsonNode> again = await().atMost(WAIT).until(() -> mailStatuses(accountId), l -> l.size() > before
+                && l.getLast().get("state").asText().equals("synced"));
+        assertThat(again.subList(before, again.size())).allSatisfy(st -> {
+            assertThat(st.get("estimatedTotal").asLong()).isEqualTo(26);
+            assertThat(st.get("fetched").asLong()).isLessThanOrEqualTo(26);
+        });
+        assertThat(again.getLast().get("fetched").asLong()).isEqualTo(26);
+        assertThat(Outlook.requests(emulator, box.upn, "graph.$batch") - batches).as("the delta polls only").isEqualTo(1);
+    }
+
+    @Test
+    void shouldNeverReportLessThanWhatWasReadWhenMailArrivesAfterTheFoldersWereCounted() {
+        Outlook box = Outlook.create();
+        Instant now = Instant.now();
+        for (int i = 0; i < 3; i++) {
+            box.message("archive", now.minusSeconds(7200L * (i + 1)), true);
+        }
+        for (int i = 0; i < 10; i++) {
+            box.message("inbox", now.minusSeconds(3600L * (i + 1)), true);
+        }
+        box.load(emulator);
+        String accountId = FakeConnectorResource.register(box.upn);
+        String archive = box.folderId(emulator, "Archive");
+        // The archive is read first (path order) and answers slowly: 15 messages reach the inbox after Graph counted it.
+        faults(List.of(Map.of("provider", "microsoft", "user", box.upn, "pathRegex",
+                // the id's trailing '=' is percent-encoded in the path
+                "mailFolders/" + java.util.regex.Pattern.quote(archive.replaceAll("=+$", "")) + "[^/]*/messages/delta",
+                "latencyMs", 2000, "count", 1)));
+        Instant requested = Instant.now();
+        try {
+            kafka.send(Topics.SYNC_REQUESTS, accountId, SyncRequest.of(accountId, Provider.MICROSOFT,
+                    List.of(Source.OUTLOOK_MAIL), SyncRequest.Mode.AUTO, SyncRequest.Reason.MANUAL, requested));
+            // the excluded folders' ids, then the synced folders' counts
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(50))
+                    .until(() -> Outlook.requests(emulator, box.upn, "graph.$batch") >= 2);
+            for (int i = 0; i < 15; i++) {
+                box.addLive(emulator, "inbox", now.minusSeconds(60L * (i + 1)));
+            }
+            await().atMost(WAIT).until(() -> mailboxes.load(accountId, box.upn)
+                    .map(m -> m.lastSyncedAt() != null && m.lastSyncedAt().isAfter(requested)).orElse(false));
+        } finally {
+            faults(List.of());
+        }
+
+        List<JsonNode> statuses = await().atMost(WAIT).until(() -> mailStatuses(accountId),
+                l -> l.stream().anyMatch(st -> st.get("state").asText().equals("synced")));
+        List<JsonNode> syncing = statuses.stream().filter(st -> st.get("state").asText().equals("syncing")).toList();
+        assertThat(syncing.getFirst().get("estimatedTotal").asLong()).as("what Graph counted").isEqualTo(13);
+        assertThat(syncing).anySatisfy(st -> assertThat(st.get("fetched").asLong()).isGreaterThan(13));
+        assertThat(statuses).allSatisfy(st -> assertThat(st.get("estimatedTotal").asLong()).as(st.toString())
+                .isGreaterThanOrEqualTo(st.get("fetched").asLong()));
+        assertThat(statuses.getLast().get("fetched").asLong()).isEqualTo(28);
+        assertThat(statuses.getLast().get("estimatedTotal").asLong()).isEqualTo(28);
+        assertThat(Set.copyOf(TopicReader.rawRecords(accountId).stream().map(r -> r.get("remoteId").asText()).toList()))
+                .isEqualTo(box.expectedIds());
+    }
+
+    private void faults(List<Map<String, Object>> rules) {
+        io.restassured.RestAssured.given().baseUri(emulator).contentType(io.restassured.http.ContentType.JSON)
+                .body(Map.of("rules", rules)).put("/_emulator/faults").then().statusCode(200);
+    }
+
+    /** The account's own-mailbox outlook_mail statuses, in order. */
+    private static List<JsonNode> mailStatuses(String accountId) {
+        return TopicReader.valuesWithKey(Topics.SYNC_STATUS, accountId).stream()
+                .filter(st -> st.path("source").asText().equals("outlook_mail") && !st.hasNonNull("mailbox")).toList();
     }
 
     @Test

@@ -162,7 +162,7 @@ public class SyncCoordinator implements SyncJobRunner {
                 return interrupted;
             }
             status.push(push.ensureGmail(tokens, cursor.historyId()));
-            status.synced(cursor.fetched(), cursor.estimatedTotal(), cursor.lastSyncedAt());
+            status.synced(cursor.fetched(), cursor.lastSyncedAt());
             return new JobResult.Completed();
         } catch (SourceFailedException e) {
             status.error(cursor == null ? 0 : cursor.fetched(), cursor == null ? null : cursor.estimatedTotal(),
@@ -231,7 +231,7 @@ public class SyncCoordinator implements SyncJobRunner {
                 return interrupted;
             }
             status.push(push.ensureCalendar(account.accountId(), calendar));
-            status.synced(cursor.fetched(), cursor.estimatedTotal(), cursor.lastSyncedAt());
+            status.synced(cursor.fetched(), cursor.lastSyncedAt());
             return new JobResult.Completed();
         } catch (SourceFailedException e) {
             status.error(cursor == null ? 0 : cursor.fetched(), cursor == null ? null : cursor.estimatedTotal(),

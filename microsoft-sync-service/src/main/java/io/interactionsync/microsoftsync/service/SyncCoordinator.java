@@ -327,10 +327,33 @@ public class SyncCoordinator implements SyncJobRunner {
         }
     }
 
-    /** Messages read and the last complete round of the mailbox's folders in this job. */
+    /**
+     * The mailbox's progress in this job: messages read by the folders done (each folder's backfill count, see
+     * {@link MailCursor#fetched}), what the folders still to read are expected to hold, and the last complete round.
+     */
     private static final class Progress {
         long fetched;
         Instant lastSyncedAt;
+        /** Folders not done yet → messages expected: its backfill count once known, else Graph's totalItemCount. */
+        final java.util.Map<String, Long> expected = new java.util.HashMap<>();
+
+        /** The folder's round ended: its count is final. */
+        void done(MailCursor cursor) {
+            fetched += cursor.fetched();
+            lastSyncedAt = cursor.lastSyncedAt();
+            expected.remove(cursor.folder());
+        }
+
+        long fetched(MailCursor current) {
+            return fetched + current.fetched();
+        }
+
+        /** Read so far plus what the other folders are expected to hold; the current folder never below its count. */
+        long estimate(MailCursor current) {
+            long others = expected.entrySet().stream().filter(e -> !e.getKey().equals(current.folder()))
+                    .mapToLong(java.util.Map.Entry::getValue).sum();
+            return fetched + others + Math.max(current.fetched(), expected.getOrDefault(current.folder(), 0L));
+        }
     }
 
     /**
@@ -359,14 +382,21 @@ public class SyncCoordinator implements SyncJobRunner {
             polled.putAll(batch.applied());
             expired.addAll(batch.expired());
         }
+        java.util.Map<String, MailCursor> stored = new java.util.HashMap<>();
         for (String folder : toRead) {
-            MailCursor cursor = polled.containsKey(folder) ? polled.get(folder)
+            MailCursor c = polled.containsKey(folder) ? polled.get(folder)
                     : mailCursors.load(accountKey, target.mailbox(), folder).orElse(null);
+            if (c != null) {
+                stored.put(folder, c);
+            }
+        }
+        expect(graph, toRead, stored, full, expired, progress);
+        for (String folder : toRead) {
+            MailCursor cursor = stored.get(folder);
             if (polled.containsKey(folder)) {
-                status.progress(progress.fetched + cursor.fetched(), cursor.lastSyncedAt());
+                status.progress(progress.fetched(cursor), progress.estimate(cursor), cursor.lastSyncedAt());
                 if (!cursor.midRound()) {
-                    progress.fetched += cursor.fetched();
-                    progress.lastSyncedAt = cursor.lastSyncedAt();
+                    progress.done(cursor);
                     continue; // the batched poll completed this folder's round
                 }
             } else if (cursor == null || full) {
@@ -393,7 +423,7 @@ public class SyncCoordinator implements SyncJobRunner {
                             return interrupted;
                         }
                         cursor = mail.step(graph, target, cursor);
-                        status.progress(progress.fetched + cursor.fetched(), cursor.lastSyncedAt());
+                        status.progress(progress.fetched(cursor), progress.estimate(cursor), cursor.lastSyncedAt());
                     } while (cursor.midRound());
                     break;
                 } catch (GraphCallException.DeltaExpired e) {
@@ -417,10 +447,10 @@ public class SyncCoordinator implements SyncJobRunner {
                         List.of(new MailboxRepository.FolderChange(folder, null, null, true)));
                 folders = mailboxes.folders(accountKey, target.mailbox(), List.copyOf(folders.excludedIds()));
                 retire(accountKey, target.mailbox(), folders, which);
+                progress.expected.remove(folder);
                 continue;
             }
-            progress.fetched += cursor.fetched();
-            progress.lastSyncedAt = cursor.lastSyncedAt();
+            progress.done(cursor);
         }
         int deletes = removals.confirm(graph, target, accountKey, folders, () -> checkControl(control, extraLease) == null);
         if (deletes < 0) {
@@ -428,6 +458,27 @@ public class SyncCoordinator implements SyncJobRunner {
             return interrupted != null ? interrupted : jobs.retryLater("removal confirmation interrupted");
         }
         return null;
+    }
+
+    /**
+     * What each folder of {@code toRead} is expected to hold: its backfill count when its initial round ended, else
+     * Graph's totalItemCount (the whole folder, older mail too: an over-estimate the run corrects as each folder
+     * ends), asked only for those folders ({@code GET /mailFolders/{id}} in {@code $batch}es of 20). A folder Graph
+     * gives no count for is expected to hold what it read.
+     */
+    private void expect(GraphGateway graph, List<String> toRead, java.util.Map<String, MailCursor> stored, boolean full,
+                        java.util.Set<String> expired, Progress progress) throws InterruptedException {
+        List<String> initial = toRead.stream().filter(f -> full || expired.contains(f) || !stored.containsKey(f)
+                || !stored.get(f).backfilled()).toList();
+        java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> counted = initial.isEmpty()
+                ? java.util.Map.of() : graph.mailFolders(initial);
+        for (String folder : toRead) {
+            MailCursor c = stored.get(folder);
+            long read = c == null || full || expired.contains(folder) ? 0 : c.fetched();
+            com.fasterxml.jackson.databind.JsonNode f = counted.get(folder);
+            long count = initial.contains(folder) && f != null ? f.path("totalItemCount").asLong(0) : 0;
+            progress.expected.put(folder, Math.max(read, count));
+        }
     }
 
     /** Drops the cursors of folders no longer synced; their published messages become removals to confirm. */
@@ -471,12 +522,15 @@ public class SyncCoordinator implements SyncJobRunner {
         }
         MailDeltaSource.Target target = new MailDeltaSource.Target(account.accountId(), account.userId(), own, false);
         CalendarCursor cursor = null;
+        // Graph gives no count of a calendarView: a re-anchored window expects what the previous one held.
+        Long previousRound = null;
         try {
             cursor = calendarRepository.load(account.accountId()).orElse(null);
             // The first round (or a full resync) is the calendar's backfill: an audit follows it.
             boolean backfill = cursor == null || job.mode() == SyncRequest.Mode.FULL;
             if (cursor == null || job.mode() == SyncRequest.Mode.FULL) {
                 if (cursor != null) {
+                    previousRound = cursor.fetched();
                     calendarRepository.forgetEvents(account.accountId());
                 }
                 cursor = calendar.start(cursor == null ? null : cursor.lastSyncedAt());
@@ -485,6 +539,7 @@ public class SyncCoordinator implements SyncJobRunner {
             } else if (cursor.nextLink() == null && cursor.phase() == CalendarCursor.Phase.INCREMENTAL
                     && calendar.dueForReanchor(cursor)) {
                 Instant oldEnd = cursor.windowEnd();
+                previousRound = cursor.fetched();
                 cursor = calendar.start(cursor.lastSyncedAt());
                 Log.infof("calendar window re-anchored: end %s -> %s (unchanged events are not republished)", oldEnd,
                         cursor.windowEnd());
@@ -502,8 +557,10 @@ public class SyncCoordinator implements SyncJobRunner {
                         if (interrupted != null) {
                             return interrupted;
                         }
+                        boolean initial = cursor.phase() == CalendarCursor.Phase.INITIAL;
                         cursor = calendar.step(graph, target, cursor);
-                        status.progress(cursor.fetched(), cursor.lastSyncedAt());
+                        status.progress(cursor.fetched(), initial ? previousRound : Long.valueOf(cursor.fetched()),
+                                cursor.lastSyncedAt());
                     } while (cursor.nextLink() != null);
                     break;
                 } catch (GraphCallException.DeltaExpired e) {

@@ -14,9 +14,14 @@ import java.time.Instant;
  * Status of one account × source (× shared mailbox) during one job: {@code syncing} at most every N records or T
  * seconds (and a progress line in the log at INFO), then {@code synced}, {@code error}, or a terminal state such as
  * {@code reauth_required} / {@code access_denied}. {@code mailbox} is a shared mailbox's address, or null for the
- * account's own data; {@code estimatedTotal} is null when the provider gives no estimate. Once the source's last
- * completeness audit is known ({@link #audit}), every status carries it, and a finished run whose audit left gaps
- * open reports {@code incomplete} (with the audit's reason) instead of {@code synced}.
+ * account's own data. Once the source's last completeness audit is known ({@link #audit}), every status carries it,
+ * and a finished run whose audit left gaps open reports {@code incomplete} (with the audit's reason) instead of
+ * {@code synced}.
+ *
+ * <p>{@code fetched} / {@code estimatedTotal} drive the console's progress bar, so one rule holds here for every
+ * source, whatever the provider's estimate says (Gmail's and Graph's count more than the horizon, or lag behind):
+ * a published {@code estimatedTotal} is never below {@code fetched}, is null while the provider gives none, and a
+ * finished run ({@code synced}, {@code incomplete}) reports {@code estimatedTotal = fetched} — the bar is full.
  */
 public final class StatusReporter {
 
@@ -55,13 +60,13 @@ public final class StatusReporter {
         return this;
     }
 
-    /** Reports progress if enough records or time went by since the last report (always the first time). */
     /** The source's push health: carried by every later status of this run. */
     public StatusReporter push(PushHealth health) {
         this.push = health;
         return this;
     }
 
+    /** Reports progress if enough records or time went by since the last report (always the first time). */
     public void progress(long fetched, Long estimatedTotal, Instant lastSyncedAt) {
         Instant now = clock.instant();
         boolean due = lastReportedFetched < 0 || fetched - lastReportedFetched >= everyRecords
@@ -71,34 +76,35 @@ public final class StatusReporter {
         }
         lastReportedFetched = fetched;
         lastReportedAt = now;
-        Log.infof("%s%s: %d fetched%s", source.wireName(), label(), fetched,
-                estimatedTotal == null ? "" : " of about " + estimatedTotal);
-        publish(SyncStatus.State.SYNCING, fetched, estimatedTotal, lastSyncedAt, null);
+        Long estimate = atLeast(fetched, estimatedTotal);
+        Log.infof("%s%s: %s read %d%s", source.wireName(), label(), unit(), fetched,
+                estimate == null ? "" : " of about " + estimate);
+        publish(SyncStatus.State.SYNCING, fetched, estimate, lastSyncedAt, null);
     }
 
     public void progress(long fetched, Instant lastSyncedAt) {
         progress(fetched, null, lastSyncedAt);
     }
 
-    /** The run finished: {@code synced}, or {@code incomplete} while the last audit left gaps open. */
-    public void synced(long fetched, Long estimatedTotal, Instant lastSyncedAt) {
+    /**
+     * The run finished: {@code synced}, or {@code incomplete} while the last audit left gaps open; either way with
+     * {@code estimatedTotal = fetched}.
+     */
+    public void synced(long fetched, Instant lastSyncedAt) {
         if (audit != null && !audit.complete()) {
-            Log.infof("%s%s incomplete: %d fetched, %d gaps open after the last audit", source.wireName(), label(),
-                    fetched, audit.completeness().unresolved());
-            publish(SyncStatus.State.INCOMPLETE, fetched, estimatedTotal, lastSyncedAt, audit.lastError());
+            Log.infof("%s%s incomplete: %s read %d, %d gaps open after the last audit", source.wireName(), label(),
+                    unit(), fetched, audit.completeness().unresolved());
+            publish(SyncStatus.State.INCOMPLETE, fetched, fetched, lastSyncedAt, audit.lastError());
             return;
         }
-        Log.infof("%s%s synced: %d fetched", source.wireName(), label(), fetched);
-        publish(SyncStatus.State.SYNCED, fetched, estimatedTotal, lastSyncedAt, null);
-    }
-
-    public void synced(long fetched, Instant lastSyncedAt) {
-        synced(fetched, null, lastSyncedAt);
+        Log.infof("%s%s synced: %s read %d", source.wireName(), label(), unit(), fetched);
+        // The run read everything there was: whatever the provider estimated, the total is what was read.
+        publish(SyncStatus.State.SYNCED, fetched, fetched, lastSyncedAt, null);
     }
 
     public void error(long fetched, Long estimatedTotal, Instant lastSyncedAt, String message) {
         Log.warnf("%s%s failed: %s", source.wireName(), label(), LogSafe.redact(message));
-        publish(SyncStatus.State.ERROR, fetched, estimatedTotal, lastSyncedAt, message);
+        publish(SyncStatus.State.ERROR, fetched, atLeast(fetched, estimatedTotal), lastSyncedAt, message);
     }
 
     public void error(long fetched, Instant lastSyncedAt, String message) {
@@ -114,6 +120,15 @@ public final class StatusReporter {
     private void publish(SyncStatus.State state, long fetched, Long estimatedTotal, Instant lastSyncedAt, String message) {
         publisher.publish(new SyncStatus(SyncStatus.SCHEMA_VERSION, accountId, source, mailbox, state, fetched,
                 estimatedTotal, lastSyncedAt, message, clock.instant(), audit == null ? null : audit.completeness(), push));
+    }
+
+    /** The estimate as published: never below what was read (a provider's count can lag or miss); null stays null. */
+    static Long atLeast(long fetched, Long estimatedTotal) {
+        return estimatedTotal == null ? null : Math.max(fetched, estimatedTotal);
+    }
+
+    private String unit() {
+        return source == Source.GOOGLE_CALENDAR || source == Source.OUTLOOK_CALENDAR ? "events" : "messages";
     }
 
     /** No address in INFO logs: a shared mailbox is named by a short digest of its address (the same in every line). */

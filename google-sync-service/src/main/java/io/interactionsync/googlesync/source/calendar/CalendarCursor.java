@@ -11,9 +11,10 @@ import java.util.UUID;
  * the cursor incremental. Incremental: listings with {@code syncToken}; while {@code pageToken} is set the same
  * token's later pages follow. Saved only after Kafka acknowledged the records of the page.
  *
- * @param fetched        events listed (published or found unchanged)
- * @param estimatedTotal events expected: those published by the previous listing during a re-listing, the live
- *                       events known once a listing completed; null when unknowable (a first listing)
+ * @param fetched        events the full listing read from the horizon on (published or found unchanged), not
+ *                       cancelled ones; incremental runs keep it
+ * @param estimatedTotal events expected: the live events published before, during a re-listing; {@code fetched}
+ *                       once a listing completed; null when unknowable (a first listing)
  * @param resync         a full listing after a 410: unchanged events are not published again, and published
  *                       events it no longer lists get a delete record at its end
  */
@@ -63,23 +64,19 @@ public record CalendarCursor(
     }
 
     /**
-     * After one page: with {@code nextPageToken} the listing goes on; otherwise {@code nextSyncToken} is stored and
-     * the cursor is incremental.
+     * After one page: with {@code nextPageToken} the listing goes on; otherwise {@code nextSyncToken} is stored, the
+     * cursor is incremental and expects what it read. {@code live} (the page's events but cancelled ones) count as
+     * read in the full listing only.
      */
-    public CalendarCursor afterPage(String nextPageToken, String nextSyncToken, long listed, long publishedNow,
+    public CalendarCursor afterPage(String nextPageToken, String nextSyncToken, long live, long publishedNow,
                                     Instant now) {
+        long listed = phase == Phase.BACKFILL ? live : 0;
         if (nextPageToken != null) {
             return new CalendarCursor(phase, syncRunId, horizon, syncToken, nextPageToken, fetched + listed,
                     published + publishedNow, estimatedTotal, startedAt, lastSyncedAt, resync);
         }
         return new CalendarCursor(Phase.INCREMENTAL, syncRunId, horizon, nextSyncToken, null, fetched + listed,
-                published + publishedNow, estimatedTotal, startedAt, now, false);
-    }
-
-    /** The same cursor expecting {@code total} events. */
-    public CalendarCursor withEstimatedTotal(Long total) {
-        return new CalendarCursor(phase, syncRunId, horizon, syncToken, pageToken, fetched, published, total, startedAt,
-                lastSyncedAt, resync);
+                published + publishedNow, fetched + listed, startedAt, now, false);
     }
 
     /** Rebuilds the cursor from storage. */

@@ -128,13 +128,9 @@ public class CalendarSource {
         if (unchanged > 0) {
             metrics.skipped(Source.GOOGLE_CALENDAR, "unchanged", (int) unchanged);
         }
-        CalendarCursor next = cursor.afterPage(page.getNextPageToken(), page.getNextSyncToken(), items.size(),
+        CalendarCursor next = cursor.afterPage(page.getNextPageToken(), page.getNextSyncToken(), listed.size(),
                 records.size(), clock.instant());
         cursors.saveAfterPage(account.accountId(), next, listed, cursor.syncRunId(), deleted);
-        if (lastPage) {
-            next = next.withEstimatedTotal(cursors.publishedCount(account.accountId()));
-            cursors.save(account.accountId(), next);
-        }
         metrics.step(Source.GOOGLE_CALENDAR, cursor.phase().wire(), Duration.ofNanos(System.nanoTime() - started));
         status.progress(next.fetched(), next.estimatedTotal(), next.lastSyncedAt());
         return next;

@@ -270,8 +270,11 @@ public class GmailBackfillSource {
         }
         // Failed ids keep their place (newest first); nothing at or after the horizon's cut stays queued.
         List<String> remaining = queue.subList(0, cut).stream().filter(id -> !done.contains(id)).toList();
-        GmailCursor next = cursor.afterFetch(remaining, headFailures, records.size(), records.size(), skipped, beyond,
-                horizonReached);
+        // Read = inside the horizon and in scope: published now, or (resync) published before and unchanged.
+        int cutAt = cut;
+        long unchangedRead = unchanged.stream().filter(id -> position.get(id) < cutAt).count() + extraUnchanged.size();
+        GmailCursor next = cursor.afterFetch(remaining, headFailures, records.size() + unchangedRead, records.size(),
+                skipped, beyond, horizonReached);
         // Skips are written before the cursor that passes them, so a crash in between never loses the reason.
         cursors.recordSkipped(accountId, cursor.syncRunId(), notFound, "not_found: deleted before it was fetched");
         metrics.skipped(Source.GMAIL, "not_found", notFound.size());

@@ -20,6 +20,10 @@ import java.util.UUID;
  * @param pageToken    token of the listing's next page (null = the first page)
  * @param pendingIds   listed ids still to fetch, newest first
  * @param headFailures steps in which the first pending ids (or, incremental, the history page) failed to fetch
+ * @param estimatedTotal messages the backfill expects: the first page's {@code resultSizeEstimate} (all mail, the
+ *                     horizon unknown to Gmail) until nothing is left to list, then {@code fetched} + the queue
+ * @param fetched      messages inside the horizon the backfill read: published, or (resync) found unchanged; not
+ *                     drafts, chats, messages past the horizon nor ids met twice. Incremental runs leave it as is
  * @param resync       a backfill after an expired historyId: messages published live and still listed are not fetched
  *                     again, live ones no longer listed get a delete record, deleted ones listed again an upsert
  */
@@ -79,13 +83,13 @@ public record GmailCursor(
     /**
      * Incremental: one history page was published. With {@code nextPageToken} the same start historyId is kept
      * and the next page follows; without, {@code newHistoryId} (the response's historyId) becomes the start of
-     * the next run.
+     * the next run. {@code fetched} stays the backfill's (the progress shown is the backfill's).
      */
-    public GmailCursor afterHistoryPage(String nextPageToken, String newHistoryId, long fetchedDelta,
-                                        long publishedDelta, long skippedDelta, Instant syncedAt) {
+    public GmailCursor afterHistoryPage(String nextPageToken, String newHistoryId, long publishedDelta,
+                                        long skippedDelta, Instant syncedAt) {
         boolean more = nextPageToken != null;
         return new GmailCursor(Phase.INCREMENTAL, syncRunId, horizon, more ? historyId : newHistoryId, null, more,
-                nextPageToken, List.of(), 0, estimatedTotal, fetched + fetchedDelta, published + publishedDelta,
+                nextPageToken, List.of(), 0, estimatedTotal, fetched, published + publishedDelta,
                 skipped + skippedDelta, beyondHorizon, startedAt, more ? lastSyncedAt : syncedAt, false);
     }
 
@@ -113,14 +117,22 @@ public record GmailCursor(
                 estimatedTotal, fetched, published, skipped, beyondHorizon, startedAt, lastSyncedAt, resync);
     }
 
-    /** After listing a page: its new ids queued, the next token remembered. */
-    public GmailCursor afterList(List<String> newIds, String nextPageToken, Long estimateDelta) {
+    /** After listing a page: its new ids queued, the next token remembered; {@code estimate} (first page) kept. */
+    public GmailCursor afterList(List<String> newIds, String nextPageToken, Long estimate) {
         List<String> queue = new java.util.ArrayList<>(pendingIds);
         queue.addAll(newIds);
-        Long estimate = estimateDelta == null ? estimatedTotal
-                : (estimatedTotal == null ? 0 : estimatedTotal) + estimateDelta;
-        return new GmailCursor(phase, syncRunId, horizon, historyId, listing, nextPageToken != null, nextPageToken, queue,
-                headFailures, estimate, fetched, published, skipped, beyondHorizon, startedAt, lastSyncedAt, resync);
+        boolean more = nextPageToken != null;
+        return new GmailCursor(phase, syncRunId, horizon, historyId, listing, more, nextPageToken, queue, headFailures,
+                refined(estimate == null ? estimatedTotal : estimate, more, fetched, queue), fetched, published, skipped,
+                beyondHorizon, startedAt, lastSyncedAt, resync);
+    }
+
+    /**
+     * Gmail's estimate counts all mail, also past the horizon: once nothing is left to list (last page, or the
+     * horizon reached) the backfill knows better — what it read plus what is queued.
+     */
+    private static Long refined(Long estimate, boolean morePages, long fetched, List<String> queue) {
+        return morePages ? estimate : Long.valueOf(fetched + queue.size());
     }
 
     /**
@@ -130,8 +142,10 @@ public record GmailCursor(
      */
     public GmailCursor afterFetch(List<String> remaining, int headFailuresNow, long fetchedDelta, long publishedDelta,
                                   long skippedDelta, long beyondDelta, boolean horizonReached) {
-        return new GmailCursor(phase, syncRunId, horizon, historyId, listing, morePages && !horizonReached, pageToken,
-                remaining, headFailuresNow, estimatedTotal, fetched + fetchedDelta,
+        boolean more = morePages && !horizonReached;
+        return new GmailCursor(phase, syncRunId, horizon, historyId, listing, more, pageToken,
+                remaining, headFailuresNow, refined(estimatedTotal, more, fetched + fetchedDelta, remaining),
+                fetched + fetchedDelta,
                 published + publishedDelta, skipped + skippedDelta, beyondHorizon + beyondDelta, startedAt, lastSyncedAt, resync);
     }
 

@@ -178,9 +178,8 @@ public class GmailIncrementalSource {
         }
         publisher.publishAndAwait(records);
         metrics.published(Source.GMAIL, records.size());
-        long fetched = fetches.stream().filter(f -> f instanceof GmailBackfillSource.Fetch.Fetched).count();
         GmailCursor next = cursor.afterHistoryPage(page.getNextPageToken(),
-                page.getHistoryId() == null ? null : page.getHistoryId().toString(), fetched, records.size(),
+                page.getHistoryId() == null ? null : page.getHistoryId().toString(), records.size(),
                 failed.size(), clock.instant());
         cursors.saveAfterPublish(accountId, next,
                 new GmailCursorRepository.Decisions(upserted, deleted, excluded, forgotten));

@@ -22,17 +22,31 @@ class GmailCursorTests {
     }
 
     @Test
-    void shouldQueueListedIdsAndCountTheFirstPagesEstimateOnce() {
+    void shouldKeepTheFirstPagesEstimateUntilTheLastPageThenExpectWhatWasReadPlusTheQueue() {
         GmailCursor cursor = GmailCursor.startBackfill(NOW, NOW, null).withHistoryId("42")
                 .afterList(List.of("a", "b"), "t1", 30L);
         assertThat(cursor.pendingIds()).containsExactly("a", "b");
         assertThat(cursor.pageToken()).isEqualTo("t1");
         assertThat(cursor.estimatedTotal()).isEqualTo(30L);
-        GmailCursor last = cursor.afterFetch(List.of(), 0, 2, 2, 0, 0, false).afterList(List.of("c"), null, null);
+        GmailCursor second = cursor.afterFetch(List.of(), 0, 2, 2, 0, 0, false);
+        assertThat(second.estimatedTotal()).as("more pages to list: Gmail's figure").isEqualTo(30L);
+        GmailCursor last = second.afterList(List.of("c"), null, null);
         assertThat(last.morePages()).isFalse();
         assertThat(last.pendingIds()).containsExactly("c");
-        assertThat(last.estimatedTotal()).isEqualTo(30L);
+        assertThat(last.estimatedTotal()).as("2 read + 1 queued: nothing else can come").isEqualTo(3L);
         assertThat(last.historyId()).isEqualTo("42");
+        GmailCursor done = last.afterFetch(List.of(), 0, 0, 0, 0, 0, false).listed().toIncremental(NOW);
+        assertThat(done.estimatedTotal()).as("c was a draft: the total is what was read").isEqualTo(2L);
+        assertThat(done.afterHistoryPage(null, "43", 4, 0, NOW).fetched())
+                .as("incremental runs keep the backfill's count").isEqualTo(2);
+    }
+
+    @Test
+    void shouldExpectWhatWasReadPlusTheQueueOnceTheHorizonIsReachedEvenAboveALowEstimate() {
+        GmailCursor cursor = GmailCursor.startBackfill(NOW, NOW, null).withHistoryId("1")
+                .afterList(List.of("a", "b", "c", "d"), "t1", 2L)
+                .afterFetch(List.of("c"), 1, 2, 2, 0, 1, true);
+        assertThat(cursor.estimatedTotal()).isEqualTo(3L);
     }
 
     @Test

@@ -7,6 +7,9 @@ import java.util.UUID;
 /**
  * calendarView delta of one account ({@code microsoft_sync.calendar_cursors}). The window is fixed inside the
  * links, so it is stored with them; {@code anchoredAt} tells when to re-anchor.
+ *
+ * @param fetched events in the window the initial round read (published, or unchanged since they were): neither
+ *                removed nor cancelled ones. Incremental runs keep it (they count in {@code published} only)
  */
 public record CalendarCursor(String syncRunId, Phase phase, Instant windowStart, Instant windowEnd, Instant anchoredAt,
                              String nextLink, String deltaLink, long fetched, long published, Instant startedAt,
@@ -34,10 +37,12 @@ public record CalendarCursor(String syncRunId, Phase phase, Instant windowStart,
 
     public CalendarCursor newRun() {
         return new CalendarCursor(UUID.randomUUID().toString(), phase, windowStart, windowEnd, anchoredAt, nextLink, deltaLink,
-                0, 0, micros(Instant.now()), lastSyncedAt);
+                fetched, 0, micros(Instant.now()), lastSyncedAt);
     }
 
-    public CalendarCursor afterPage(String newNextLink, String newDeltaLink, int read, int publishedNow, Instant now) {
+    /** After a page; {@code live} (events in the window, neither removed nor cancelled) count only in the initial round. */
+    public CalendarCursor afterPage(String newNextLink, String newDeltaLink, int live, int publishedNow, Instant now) {
+        int read = phase == Phase.INITIAL ? live : 0;
         if (newNextLink != null) {
             return new CalendarCursor(syncRunId, phase, windowStart, windowEnd, anchoredAt, newNextLink, deltaLink,
                     fetched + read, published + publishedNow, startedAt, lastSyncedAt);

@@ -91,7 +91,6 @@ public class CalendarDeltaSource {
             if (id == null) {
                 continue;
             }
-            read++;
             RawRecord.Op op;
             if (item.has("@removed")) {
                 if (!known.containsKey(id)) {
@@ -101,10 +100,13 @@ public class CalendarDeltaSource {
                 deleted.add(id);
             } else {
                 String hash = hash(item);
+                boolean cancelled = item.path("isCancelled").asBoolean(false);
+                if (!cancelled) {
+                    read++;
+                }
                 if (hash.equals(known.get(id))) {
                     continue; // unchanged since it was published (re-anchored or restarted round)
                 }
-                boolean cancelled = item.path("isCancelled").asBoolean(false);
                 op = cancelled ? RawRecord.Op.DELETE : RawRecord.Op.UPSERT;
                 upserted.put(id, published(item, hash));
             }

@@ -9,6 +9,8 @@ import java.util.UUID;
  * next in the round in progress (initial or incremental); {@code deltaLink} the end of the last complete round.
  *
  * @param accountKey the account id for its own mailbox, {@code ""} for a shared mailbox
+ * @param fetched    messages inside the horizon the folder's initial round published (the backfill's count: kept by
+ *                   incremental runs, which count in {@code published} only)
  */
 public record MailCursor(String accountKey, String mailbox, String folder, String syncRunId, Phase phase, Instant horizon,
                          String nextLink, String deltaLink, long fetched, long published, long beyondHorizon,
@@ -42,14 +44,20 @@ public record MailCursor(String accountKey, String mailbox, String folder, Strin
         return nextLink != null;
     }
 
-    /** A new incremental run starts from the deltaLink with a fresh run id and counters. */
+    /** A new incremental run starts from the deltaLink with a fresh run id and counters (the backfill's count stays). */
     public MailCursor newRun() {
         return new MailCursor(accountKey, mailbox, folder, UUID.randomUUID().toString(), phase, horizon, nextLink, deltaLink,
-                0, 0, 0, micros(Instant.now()), lastSyncedAt);
+                fetched, 0, 0, micros(Instant.now()), lastSyncedAt);
     }
 
-    /** After a page whose records Kafka acknowledged. */
-    public MailCursor afterPage(String newNextLink, String newDeltaLink, int read, int publishedNow, int beyond, Instant now) {
+    /** True once the folder's initial round ended: {@link #fetched} is final. */
+    public boolean backfilled() {
+        return phase == Phase.INCREMENTAL;
+    }
+
+    /** After a page whose records Kafka acknowledged; {@code publishedNow} count as read during the initial round. */
+    public MailCursor afterPage(String newNextLink, String newDeltaLink, int publishedNow, int beyond, Instant now) {
+        int read = phase == Phase.INITIAL ? publishedNow : 0;
         if (newNextLink != null) {
             return new MailCursor(accountKey, mailbox, folder, syncRunId, phase, horizon, newNextLink, deltaLink,
                     fetched + read, published + publishedNow, beyondHorizon + beyond, startedAt, lastSyncedAt);

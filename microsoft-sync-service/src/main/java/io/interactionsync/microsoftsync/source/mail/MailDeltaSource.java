@@ -93,11 +93,9 @@ public class MailDeltaSource {
         Instant observedAt = clock.instant();
         // The last word per id on this page (Graph may repeat an item).
         Map<String, JsonNode> items = new LinkedHashMap<>();
-        int read = 0;
         for (JsonNode item : page.path("value")) {
             String id = text(item, "id");
             if (id != null) {
-                read++;
                 items.remove(id);
                 items.put(id, item);
             }
@@ -125,7 +123,7 @@ public class MailDeltaSource {
         }
         publisher.publishAndAwait(records);
         metrics.published(Source.OUTLOOK_MAIL, target.shared(), records.size());
-        MailCursor next = cursor.afterPage(nextLink, deltaLink, read, records.size(), beyond.size(), clock.instant());
+        MailCursor next = cursor.afterPage(nextLink, deltaLink, records.size(), beyond.size(), clock.instant());
         publishedMessages.commitPage(next, target.accountId(), published, beyond, removals);
         metrics.step(Source.OUTLOOK_MAIL, cursor.phase().wire(), Duration.ofNanos(System.nanoTime() - started));
         return next;
