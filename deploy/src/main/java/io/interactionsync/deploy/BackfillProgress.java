@@ -36,9 +36,9 @@ public final class BackfillProgress {
         }
 
         public String line(long seconds) {
-            return String.format("[%4ds] accounts synced %d/%d%s · messages read %d%s · normalizer lag %d · events written %d%s",
+            return String.format("[%4ds] accounts synced %d/%d%s · messages and events read %d%s · normalizer lag %d · events written %d%s",
                     seconds, accountsSynced, accounts, accountsFailed > 0 ? " (" + accountsFailed + " failed)" : "",
-                    messagesRead, messagesEstimated > 0 ? "/~" + messagesEstimated : "", normalizerLag,
+                    messagesRead, messagesEstimated > messagesRead ? " of about " + messagesEstimated : "", normalizerLag,
                     eventsWritten, runningJobs.isEmpty() ? "" : " · running jobs " + runningJobs.entrySet().stream()
                             .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
         }
@@ -83,8 +83,10 @@ public final class BackfillProgress {
                     failed++;
                 }
                 for (JsonNode source : account.path("sources")) {
-                    read += source.path("fetched").asLong(0);
-                    estimated += source.path("estimatedTotal").asLong(0);
+                    long fetched = source.path("fetched").asLong(0);
+                    read += fetched;
+                    // no estimate yet (Graph calendars, a first Calendar listing): what was read is the floor
+                    estimated += Math.max(fetched, source.path("estimatedTotal").asLong(fetched));
                 }
             }
         }

@@ -314,7 +314,7 @@ public final class LocalStack {
 
                 ── Interaction Sync local stack ──────────────────────────────
                   accounts connected   %d (%d synced%s)
-                  messages read        %d
+                  messages, events read %d
                   events written       %d  (normalizer.interaction_events)
                   backfill             %d s   (whole start %d s)%s
                   console    %s   (sign in as a demo user; %s sees the team page)

@@ -160,6 +160,8 @@ public enum StackService {
             }
             case NORMALIZER -> {
                 portalJwt(env, e);
+                // CORS for the console (served by the connector): replays on the team page.
+                env.put("NORMALIZER_CONSOLE_ORIGINS", e.connectorUrl());
                 serviceClient(env, e); // reads raw-record data keys from the connector as client event-normalizer
             }
         }

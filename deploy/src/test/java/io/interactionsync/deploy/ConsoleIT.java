@@ -35,8 +35,23 @@ import org.openqa.selenium.WebElement;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith(StackLogsOnFailure.class)
+@ExtendWith({StackLogsOnFailure.class, ConsoleIT.ScreenshotOnFailure.class})
 class ConsoleIT {
+
+    /** What the browser showed when a journey failed, next to the journeys' own screenshots. */
+    static class ScreenshotOnFailure implements org.junit.jupiter.api.extension.TestWatcher {
+        @Override
+        public void testFailed(org.junit.jupiter.api.extension.ExtensionContext context, Throwable cause) {
+            context.getTestInstance().map(i -> ((ConsoleIT) i).browser).ifPresent(b -> {
+                try {
+                    System.err.println("console screenshot: " + b.screenshot("failed-" + context.getRequiredTestMethod().getName())
+                            + " at " + b.url());
+                } catch (IOException | RuntimeException e) {
+                    System.err.println("no screenshot: " + e.getMessage());
+                }
+            });
+        }
+    }
 
     static final String ALICE = "alice@console.test";
     static final String DANA = "dana@console.test";

@@ -111,6 +111,17 @@ class IsAccounts extends LightElement {
     }
   }
 
+  /**
+   * The scopes to ask for when a source is added later. Google's incremental authorization needs only the new one
+   * (include_granted_scopes keeps the rest); Microsoft's token reports what was asked for, so ask for all again.
+   */
+  addScopes(account, choice) {
+    if (account.provider === 'google') {
+      return [choice.scope];
+    }
+    return [...MICROSOFT_CHOICES.filter((c) => granted(account, c.grant)).map((c) => c.scope), choice.scope];
+  }
+
   submitConnect(event, provider) {
     event.preventDefault();
     const scopes = [...event.target.querySelectorAll('input[name=scope]:checked')].map((i) => i.value);
@@ -174,7 +185,7 @@ class IsAccounts extends LightElement {
         </tbody>
       </table>
       ${missing.length > 0 && !reauth ? html`<p class="add-sources">
-        ${missing.map((c) => html`<button id="add-${a.id}-${c.scope}" @click=${() => this.connect(a.provider, [c.scope])}
+        ${missing.map((c) => html`<button id="add-${a.id}-${c.scope}" @click=${() => this.connect(a.provider, this.addScopes(a, c))}
           ?disabled=${this.busy[`connect-${a.provider}`]}>Add ${c.source ? SOURCE_NAMES[c.source] : 'shared mailboxes'}</button>`)}
         <span class="muted">asks ${a.provider === 'google' ? 'Google' : 'Microsoft'} for the extra permission; what is already connected stays.</span></p>` : nothing}
       ${a.provider === 'microsoft' && granted(a, MICROSOFT_CHOICES[2].grant) ? this.renderSharedMailboxes(a) : nothing}

@@ -130,7 +130,8 @@ class IsTeam extends LightElement {
 
   async loadCollections() {
     try {
-      this.collections = await this.api.get('/api/v1/collections');
+      const list = await this.api.get('/api/v1/collections');
+      this.collections = list.items ?? [];
       if (!this.selected && this.collections.length > 0) {
         this.select(this.collections[0].id);
       }

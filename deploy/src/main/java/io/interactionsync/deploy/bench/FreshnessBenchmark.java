@@ -263,7 +263,7 @@ public final class FreshnessBenchmark {
                     // shown, not awaited: one subscriber's job syncs a shared mailbox, and the others' accounts may
                     // show it syncing until their own next mail run; the benchmark changes no shared mailbox
                     for (JsonNode m : account.path("sharedMailboxes")) {
-                        shared.merge(m.path("syncState").asText() + "/" + m.path("push").path("state")
+                        shared.merge(m.path("state").asText() + "/" + m.path("push").path("state")
                                 .asText("(none)"), 1, Integer::sum);
                     }
                 }
