@@ -206,7 +206,7 @@ class IsAccounts extends LightElement {
     return html`<tr data-source=${name} data-state=${s.state}>
       <th scope="row">${label}</th>
       <td>${badge(s.state)}</td>
-      <td>${s.enabled ? progress(label, s.fetched ?? 0, s.estimatedTotal, UNITS[name]) : html`<span class="muted">not synced</span>`}</td>
+      <td>${s.enabled ? progress(label, s.fetched ?? 0, s.estimatedTotal, UNITS[name], s.state === 'synced' || s.state === 'incomplete') : html`<span class="muted">not synced</span>`}</td>
       <td>${s.enabled ? completeness(s.completeness) : nothing}</td>
       <td>${s.enabled ? push(s.push) : nothing}</td>
       <td>${s.enabled ? time(s.lastSyncedAt) : nothing}</td>

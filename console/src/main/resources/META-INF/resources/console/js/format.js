@@ -77,14 +77,19 @@ export function time(instant) {
   return instant ? html`<time datetime=${instant} title=${new Date(instant).toLocaleString()}>${ago(instant)}</time>` : 'never';
 }
 
-/** Progress of a source: a real <progress> with a text alternative; indeterminate while no estimate exists. */
-export function progress(label, fetched, estimatedTotal, unit = 'items') {
-  const known = estimatedTotal != null && estimatedTotal > 0;
-  const total = known ? Math.max(estimatedTotal, fetched) : null;
-  const text = known ? `${count(fetched)} of about ${count(total)} ${unit}` : `${count(fetched)} ${unit}`;
+/**
+ * Progress of a source: a real <progress> with a text alternative; indeterminate while the provider gives no estimate
+ * and the backfill still runs, full once it is done (the sync services then report estimatedTotal = fetched).
+ */
+export function progress(label, fetched, estimatedTotal, unit = 'items', done = false) {
+  const estimate = estimatedTotal ?? (done ? fetched : null);
+  const known = estimate != null;
+  const total = known ? Math.max(estimate, fetched, done ? 1 : 0) : null;
+  const value = done ? total : fetched;
+  const text = known && !(done && estimate === fetched) ? `${count(fetched)} of about ${count(total)} ${unit}` : `${count(fetched)} ${unit}`;
   return html`<div class="progress">
     ${known
-      ? html`<progress max=${total} value=${fetched} aria-label="${label}: ${text}"></progress>`
+      ? html`<progress max=${total} value=${value} aria-label="${label}: ${text}"></progress>`
       : html`<progress aria-label="${label}: ${text}"></progress>`}
     <span class="progress-text">${text}</span>
   </div>`;
