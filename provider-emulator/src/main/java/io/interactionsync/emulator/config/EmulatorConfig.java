@@ -66,7 +66,7 @@ public final class EmulatorConfig {
                 List.of(new OAuthClient("local-google-client", "local-google-secret", LOCAL_REDIRECT_URIS)),
                 List.of(new OAuthClient("local-ms-client", "local-ms-secret", LOCAL_REDIRECT_URIS)), false,
                 GMAIL_WATCH_TTL_SECONDS, CALENDAR_CHANNEL_MAX_TTL_SECONDS, GRAPH_SUBSCRIPTION_MAX_MINUTES,
-                List.of("interaction-sync-console"), List.of());
+                List.of(), List.of());
     }
 
     public Values get() {

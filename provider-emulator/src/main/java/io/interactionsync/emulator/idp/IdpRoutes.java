@@ -286,7 +286,7 @@ public final class IdpRoutes {
             Responses.html(rc, 400, IdpPages.error("invalid_request", "Missing required parameter: client_id"));
             return Optional.empty();
         }
-        if (!ctx.config().get().idpConsoleClients().contains(clientId)) {
+        if (!knownClient(clientId)) {
             Responses.html(rc, 400, IdpPages.error("invalid_client", "Unknown client: " + clientId));
             return Optional.empty();
         }
@@ -478,9 +478,18 @@ public final class IdpRoutes {
         consoleTokens(rc, clientId, user.get(), refresh.scopes(), null, refresh.authTime());
     }
 
-    /** Public clients authenticate with nothing but their id, which must be a configured console client. */
+    /**
+     * Public clients (PKCE, no secret): any id while {@code idpConsoleClients} is empty (the default: a demo IdP for any
+     * local console), else only the configured ones.
+     */
+    private boolean knownClient(String clientId) {
+        List<String> clients = ctx.config().get().idpConsoleClients();
+        return clientId != null && !clientId.isBlank() && (clients.isEmpty() || clients.contains(clientId));
+    }
+
+    /** Public clients authenticate with nothing but their id, which must be a known console client. */
     private boolean knownConsoleClient(RoutingContext rc, String clientId) {
-        if (clientId == null || !ctx.config().get().idpConsoleClients().contains(clientId)) {
+        if (!knownClient(clientId)) {
             Responses.json(rc, 401, GoogleErrors.oauth("invalid_client", "unknown client: " + clientId));
             return false;
         }

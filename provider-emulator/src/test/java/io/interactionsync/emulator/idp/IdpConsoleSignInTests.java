@@ -115,6 +115,11 @@ class IdpConsoleSignInTests {
 
     @Test
     void theTokenRequestMustNameTheAuthorizeRedirectUriAndAKnownClient() {
+        given().formParam("grant_type", "authorization_code").formParam("client_id", "someone-else")
+                .formParam("code", PortalFlow.code(ALICE)).formParam("redirect_uri", PortalFlow.REDIRECT)
+                .formParam("code_verifier", PortalFlow.VERIFIER)
+                .post("/idp/token").then().statusCode(400).body("error", equalTo("invalid_grant"));
+        restrictClients();
         PortalFlow.exchange(PortalFlow.code(ALICE), PortalFlow.VERIFIER, "http://127.0.0.1:8081/elsewhere")
                 .then().statusCode(400).body("error", equalTo("invalid_grant"));
         given().formParam("grant_type", "authorization_code").formParam("client_id", "someone-else")
@@ -123,8 +128,15 @@ class IdpConsoleSignInTests {
                 .post("/idp/token").then().statusCode(401).body("error", equalTo("invalid_client"));
     }
 
+    /** Any client id is a public client until idpConsoleClients names some. */
+    private static void restrictClients() {
+        given().contentType(ContentType.JSON).body(Map.of("idpConsoleClients", List.of(PortalFlow.CLIENT_ID)))
+                .put("/_emulator/config").then().statusCode(200);
+    }
+
     @Test
     void anUnknownClientGetsAnErrorPageAndNoRedirect() {
+        restrictClients();
         Map<String, String> p = PortalFlow.params();
         p.put("client_id", "not-a-console");
         Response response = PortalFlow.authorize(p);
