@@ -156,6 +156,9 @@ class ConsoleIT {
         address.sendKeys(DEALS);
         browser.click(By.cssSelector("[data-email='" + DANA + "'] form.inline button[type=submit]"));
         browser.await(By.cssSelector("[data-email='" + DANA + "'] tr[data-shared='" + DEALS + "']"));
+        // A full resync of Alice's Google account while Dana's syncs: it reads everything again, duplicates nothing.
+        accountCard(ALICE).findElement(By.xpath(".//button[normalize-space()='Full resync']")).click();
+        browser.awaitText(By.id("notice"), "Full resync requested");
         for (String source : List.of("outlook_mail", "outlook_calendar")) {
             awaitSourceState(DANA, source, "synced");
         }
@@ -164,6 +167,9 @@ class ConsoleIT {
         for (String email : List.of(ALICE, DANA)) {
             browser.await(By.cssSelector("article[data-email='" + email + "'][data-status='synced']"), Duration.ofSeconds(120));
         }
+        // six mails from six partners and one meeting with one guest: seven events, whatever the resync read again
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(googleEvents(aliceJwt())).isEqualTo(7));
         WebElement bar = browser.await(By.cssSelector("[data-email='" + DANA + "'] tr[data-source='outlook_mail'] progress"));
         assertThat(bar.getAttribute("value")).isEqualTo(bar.getAttribute("max"));
         browser.assertAccessible("my accounts (all synced)");
