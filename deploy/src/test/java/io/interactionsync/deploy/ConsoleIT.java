@@ -244,26 +244,23 @@ class ConsoleIT {
     // ---- steps -------------------------------------------------------------------------------------------------
 
     private void pickAtIdp(String email) {
-        browser.awaitUrlStartsWith(endpoints.emulatorUrl() + "/idp/");
-        browser.assertAccessible("the IdP's user picker");
-        browser.click(By.cssSelector("input[type=radio][value='" + email + "']"));
-        browser.click(By.id("approve"));
-        browser.awaitUrlStartsWith(console);
+        pickAndApprove("/idp/", "the IdP's user picker", email);
         browser.await(By.id("sign-out"));
     }
 
     private void approveAtGoogle(String email) {
-        browser.awaitUrlStartsWith(endpoints.emulatorUrl() + "/accounts.google.com/");
-        browser.assertAccessible("Google's consent page");
-        browser.click(By.cssSelector("input[type=radio][value='" + email + "']"));
-        browser.click(By.id("approve"));
-        browser.awaitUrlStartsWith(console);
+        pickAndApprove("/accounts.google.com/", "Google's consent page", email);
     }
 
     private void approveAtMicrosoft(String upn) {
-        browser.awaitUrlStartsWith(endpoints.emulatorUrl() + "/login.microsoftonline.com/");
-        browser.assertAccessible("Microsoft's consent page");
-        browser.click(By.cssSelector("input[type=radio][value='" + upn + "']"));
+        pickAndApprove("/login.microsoftonline.com/", "Microsoft's consent page", upn);
+    }
+
+    /** At one of the emulator's pages (IdP picker, consent): axe-core, pick the user, approve, back at the console. */
+    private void pickAndApprove(String emulatorPath, String page, String user) {
+        browser.awaitUrlStartsWith(endpoints.emulatorUrl() + emulatorPath);
+        browser.assertAccessible(page);
+        browser.click(By.cssSelector("input[type=radio][value='" + user + "']"));
         browser.click(By.id("approve"));
         browser.awaitUrlStartsWith(console);
     }
