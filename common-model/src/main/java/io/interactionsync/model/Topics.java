@@ -12,6 +12,12 @@ public final class Topics {
     public static final String SYNC_STATUS = "sync-status";
     /** Normalized output: normalizer → downstream. Key: userId. */
     public static final String INTERACTION_EVENTS = "interaction-events";
+    /**
+     * The current set of InteractionEvents, compacted: normalizer → downstream (rebuild from offset 0). Key: event id;
+     * partitioned by user id (as {@link #INTERACTION_EVENTS}), so one user's events keep their order. A deleted event
+     * is published with {@code deleted=true}, then a tombstone (null value) with the same key.
+     */
+    public static final String INTERACTION_EVENTS_STATE = "interaction-events-state";
     /** Raw records the normalizer could not process, with the reason. Key: accountId. */
     public static final String RAW_RECORDS_DLQ = "raw-records-dlq";
 
