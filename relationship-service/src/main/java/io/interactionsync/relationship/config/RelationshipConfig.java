@@ -81,7 +81,7 @@ public interface RelationshipConfig {
         double meetingHugeFactor();
 
         /** Decay: a contribution halves every half-life. */
-        @WithDefault("180D")
+        @WithDefault("P180D")
         Duration halfLife();
 
         /** Forward-decay anchor T0: stored contributions are w·2^((t − T0)/h). */
@@ -120,7 +120,7 @@ public interface RelationshipConfig {
 
     interface Promotion {
         /** How often ties whose future events (meetings to come) have started are recomputed. */
-        @WithDefault("30s")
+        @WithDefault("PT30S")
         Duration every();
     }
 
