@@ -35,6 +35,8 @@ public class RebuildService {
     private final WriteRepository writes;
     private final String bootstrapServers;
     private final int batchSize;
+    /** Records read by the running (or last) rebuild: for the benchmark's memory samples and for operators. */
+    private final java.util.concurrent.atomic.AtomicLong progress = new java.util.concurrent.atomic.AtomicLong();
 
     public RebuildService(IngestService ingest, Db db, WriteRepository writes,
                           @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
@@ -51,8 +53,13 @@ public class RebuildService {
     public record Rebuilt(long records, long stored, Duration took) {
     }
 
+    public long progress() {
+        return progress.get();
+    }
+
     public synchronized Rebuilt rebuild() {
         Instant start = Instant.now();
+        progress.set(0);
         ingest.rebuildLock().writeLock().lock();
         try {
             db.writing(true, c -> {
@@ -83,6 +90,7 @@ public class RebuildService {
                     }
                     if (!batch.isEmpty()) {
                         records += batch.size();
+                        progress.set(records);
                         stored += ingest.applyUnlocked(batch).stored();
                     }
                 }
