@@ -166,6 +166,19 @@ public class WriteRepository {
         }
     }
 
+    /** The next {@code limit} distinct member × contact pairs of the events after {@code after}, in key order. */
+    public List<TiePair> pairsAfter(Connection c, TiePair after, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                select distinct user_id, contact_email from events
+                where (user_id, contact_email) > (?, ?)
+                order by user_id, contact_email limit ?""")) {
+            ps.setString(1, after.userId());
+            ps.setString(2, after.contactEmail());
+            ps.setInt(3, limit);
+            return new ArrayList<>(pairs(ps));
+        }
+    }
+
     /** Deletes every event of an account (purge); returns the ties to recompute. */
     public Deleted deleteAccountEvents(Connection c, String accountId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(

@@ -65,13 +65,14 @@ public class IngestService {
     public Applied apply(List<ConsumerRecord<String, byte[]>> records) {
         rebuildLock.readLock().lock();
         try {
-            return applyUnlocked(records);
+            return applyUnlocked(records, true);
         } finally {
             rebuildLock.readLock().unlock();
         }
     }
 
-    Applied applyUnlocked(List<ConsumerRecord<String, byte[]>> records) {
+    /** {@code recomputeTies=false}: the rebuild computes every tie once at its end instead of once per batch. */
+    Applied applyUnlocked(List<ConsumerRecord<String, byte[]>> records, boolean recomputeTies) {
         // last value per event id: a compacted topic's later record supersedes an earlier one
         Map<UUID, InteractionEvent> latest = new LinkedHashMap<>();
         int unreadable = 0;
@@ -145,10 +146,12 @@ public class IngestService {
             }
             Set<TiePair> affected = new HashSet<>(writes.deleteEvents(c, latest.keySet()));
             writes.insertEvents(c, rows);
-            for (EventRow r : rows) {
-                affected.add(new TiePair(r.userId(), r.contactEmail()));
+            if (recomputeTies) {
+                for (EventRow r : rows) {
+                    affected.add(new TiePair(r.userId(), r.contactEmail()));
+                }
+                writes.recomputeTies(c, affected, now, config.scoring().imbalanceFactor());
             }
-            writes.recomputeTies(c, affected, now, config.scoring().imbalanceFactor());
             metrics.skipped("blocked", blocked);
             metrics.skipped("erased", erasedCount);
             return new int[] {rows.size(), removed, blocked + erasedCount};
@@ -181,6 +184,26 @@ public class IngestService {
 
     private static String wire(Enum<?> value) {
         return value.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Computes every tie from the stored events, a chunk of member × contact pairs per transaction (rebuild). */
+    int recomputeAllTies() {
+        int total = 0;
+        TiePair after = new TiePair("", "");
+        while (true) {
+            TiePair from = after;
+            Instant now = Instant.now();
+            List<TiePair> chunk = db.writing(false, c -> {
+                List<TiePair> pairs = writes.pairsAfter(c, from, 5000);
+                writes.recomputeTies(c, pairs, now, config.scoring().imbalanceFactor());
+                return pairs;
+            });
+            total += chunk.size();
+            if (chunk.size() < 5000) {
+                return total;
+            }
+            after = chunk.getLast();
+        }
     }
 
     /** Recomputes the ties whose future events (meetings) have started; returns how many. */
