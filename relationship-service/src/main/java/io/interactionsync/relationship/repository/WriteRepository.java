@@ -293,15 +293,16 @@ public class WriteRepository {
         }
     }
 
-    public void upsertCollection(Connection c, String collectionId, String name, List<String> memberEmails)
-            throws SQLException {
+    public void upsertCollection(Connection c, String collectionId, String name, List<String> memberEmails,
+                                 List<String> internalDomains) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                insert into collections (collection_id, name, member_emails) values (?, ?, ?)
+                insert into collections (collection_id, name, member_emails, internal_domains) values (?, ?, ?, ?)
                 on conflict (collection_id) do update set name = excluded.name,
-                    member_emails = excluded.member_emails""")) {
+                    member_emails = excluded.member_emails, internal_domains = excluded.internal_domains""")) {
             ps.setString(1, collectionId);
             ps.setString(2, name);
             ps.setArray(3, c.createArrayOf("text", memberEmails.toArray()));
+            ps.setArray(4, c.createArrayOf("text", internalDomains.toArray()));
             ps.executeUpdate();
         }
     }

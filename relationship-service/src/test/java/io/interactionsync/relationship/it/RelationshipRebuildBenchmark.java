@@ -190,8 +190,9 @@ class RelationshipRebuildBenchmark {
             sampler.interrupt();
             long[] atEnd = {done.records(), heapAfterGc(), rss()};
             double rebuilt = done.took().toMillis() / 1e3;
-            log("rebuild: %,d records (%,d stored) in %.1f s (%,.0f/s) = %.2f× the bare consumer's time", done.records(),
-                    done.stored(), rebuilt, done.records() / rebuilt, rebuilt / bare);
+            log("rebuild: %,d records (%,d stored) in %.1f s (%,.0f/s) = %.2f× the bare consumer's time; of which "
+                    + "ties computed at the end %.1f s", done.records(), done.stored(), rebuilt,
+                    done.records() / rebuilt, rebuilt / bare, done.ties().toMillis() / 1e3);
             if (at100k.get() != null) {
                 log("memory at %,d records: heap after GC %,d MiB, RSS %,d MiB", at100k.get()[0],
                         at100k.get()[1] >> 20, at100k.get()[2] >> 20);

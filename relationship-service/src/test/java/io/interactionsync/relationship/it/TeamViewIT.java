@@ -75,8 +75,9 @@ class TeamViewIT {
         TOPIC.publish(annMeeting);
         TOPIC.publish(meeting(ben, "acc-" + ben, partner, now, 3));
         TOPIC.publish(received(cid, "acc-" + cid, other, now, "<o-" + run + ">"));
-        // a colleague is never a contact of the team
+        // a colleague is never a contact of the team: a member, or anyone at an internal domain (and its subdomains)
         TOPIC.publish(sent(ann, "acc-" + ann, ben + "@acme.test", now, "<colleague-" + run + ">"));
+        TOPIC.publish(received(ann, "acc-" + ann, "new-hire-" + run + "@eu.acme.test", now, "<hire-" + run + ">"));
         TOPIC.flush();
 
         // each member keeps the shared email in their own score:
