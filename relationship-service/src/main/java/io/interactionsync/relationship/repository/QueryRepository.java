@@ -23,7 +23,8 @@ import java.util.Map;
 public class QueryRepository {
 
     private static final String TIE_COLUMNS = "t.user_id, t.contact_email, t.contact_name, t.out_sum, t.in_sum, "
-            + "t.meet_sum, t.score_key, t.uncapped, t.emails_sent, t.emails_received, t.meetings, t.last_interaction_at";
+            + "t.meet_sum, t.score_key, t.uncapped, t.emails_sent, t.emails_received, t.meetings, "
+            + "t.last_interaction_at";
     private static final String EFFECTIVE = "case when t.uncapped then t.score_key else least(t.score_key, ?) end";
 
     /** A keyset position: strictly after (key desc, contact asc). */

@@ -81,7 +81,8 @@ public class WriteRepository {
                 on conflict (event_id) do nothing""")) {
             int i = 1;
             ps.setArray(i++, c.createArrayOf("uuid", ids));
-            for (String[] column : new String[][] {users, accounts, contacts, names, kinds, directions, roles, buckets}) {
+            String[][] texts = {users, accounts, contacts, names, kinds, directions, roles, buckets};
+            for (String[] column : texts) {
                 ps.setArray(i++, c.createArrayOf("text", column));
             }
             ps.setArray(i++, c.createArrayOf("float8", weights));

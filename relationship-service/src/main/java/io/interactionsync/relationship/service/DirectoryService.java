@@ -80,7 +80,8 @@ public class DirectoryService {
                         : d.memberEmails().stream().map(DirectoryService::lower).distinct().toList();
                 List<String> domains = d.internalDomains() == null ? List.of()
                         : d.internalDomains().stream().map(DirectoryService::lower)
-                                .map(domain -> domain.startsWith("@") ? domain.substring(1) : domain).distinct().toList();
+                                .map(domain -> domain.startsWith("@") ? domain.substring(1) : domain)
+                                .distinct().toList();
                 writes.upsertCollection(c, d.collectionId(), d.name(), members, domains);
                 return enforceBlocklists(c, writes.collectionUsers(c, d.collectionId()));
             }

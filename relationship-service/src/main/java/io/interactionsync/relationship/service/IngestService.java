@@ -169,7 +169,8 @@ public class IngestService {
         if (e.userId() == null || e.accountId() == null || e.contactEmail() == null || e.contactEmail().indexOf('@') < 1
                 || e.occurredAt() == null || e.kind() == null || e.direction() == null || e.role() == null
                 || e.source() == null) {
-            return "a required field is missing (userId, accountId, contactEmail, occurredAt, kind, direction, role, source)";
+            return "a required field is missing "
+                    + "(userId, accountId, contactEmail, occurredAt, kind, direction, role, source)";
         }
         return null;
     }

@@ -150,7 +150,8 @@ public class RelationshipService {
             if (page.isEmpty()) {
                 return new Page<>(List.of(), null);
             }
-            Set<String> contacts = page.stream().map(After::contact).collect(Collectors.toCollection(LinkedHashSet::new));
+            Set<String> contacts = page.stream().map(After::contact)
+                    .collect(Collectors.toCollection(LinkedHashSet::new));
             Map<String, List<TieRow>> byContact = queries.ties(c, userIds, contacts, capKey).stream()
                     .collect(Collectors.groupingBy(TieRow::contactEmail));
             Map<String, QueryRepository.TeamCounts> counts = queries.teamCounts(c, userIds, contacts, asOf);
