@@ -187,23 +187,19 @@ public class IngestService {
         return value.name().toLowerCase(Locale.ROOT);
     }
 
-    /** Computes every tie from the stored events, a chunk of member × contact pairs per transaction (rebuild). */
-    int recomputeAllTies() {
-        int total = 0;
+    /** Computes every tie from the stored events, ~10,000 member × contact pairs per transaction (rebuild). */
+    void recomputeAllTies() {
         TiePair after = new TiePair("", "");
-        while (true) {
+        while (after != null) {
             TiePair from = after;
             Instant now = Instant.now();
-            List<TiePair> chunk = db.writing(false, c -> {
-                List<TiePair> pairs = writes.pairsAfter(c, from, 5000);
-                writes.recomputeTies(c, pairs, now, config.scoring().imbalanceFactor());
-                return pairs;
+            after = db.writing(false, c -> {
+                TiePair last = writes.pairBoundary(c, from, 10_000);
+                if (last != null) {
+                    writes.computeTieRange(c, from, last, now, config.scoring().imbalanceFactor());
+                }
+                return last;
             });
-            total += chunk.size();
-            if (chunk.size() < 5000) {
-                return total;
-            }
-            after = chunk.getLast();
         }
     }
 
