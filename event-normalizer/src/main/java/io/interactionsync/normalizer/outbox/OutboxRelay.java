@@ -238,7 +238,10 @@ public class OutboxRelay {
                         }
                     };
                     try {
-                        int statePartitions = -1;
+                        // before any send: a state topic missing or not writable fails the round with nothing sent
+                        // (the producer's cached metadata after the first round)
+                        int statePartitions = messages.stream().anyMatch(m -> m.event() != null)
+                                ? producer.partitionsFor(Topics.INTERACTION_EVENTS_STATE).size() : 0;
                         for (OutboxMessage m : messages) {
                             if (failure.get() != null) {
                                 break;
@@ -248,9 +251,6 @@ public class OutboxRelay {
                             }
                             if (m.event() == null) {
                                 continue;
-                            }
-                            if (statePartitions < 0) { // the producer's cached metadata after the first round
-                                statePartitions = producer.partitionsFor(Topics.INTERACTION_EVENTS_STATE).size();
                             }
                             byte[] user = m.key().getBytes(StandardCharsets.UTF_8);
                             int partition = partitionOf(user, statePartitions);

@@ -78,7 +78,7 @@ public class OutboxRepository {
                     SERIALIZER.serialize(e, g, null);
                     g.flush();
                     out.add(new OutboxMessage(0, Topics.INTERACTION_EVENTS, e.userId(), buffer.toByteArray(),
-                            new EventRef(e.id().toString(), e.deleted())));
+                            e.id() == null ? null : new EventRef(e.id().toString(), e.deleted())));
                     buffer.reset();
                 }
             } catch (IOException x) {
