@@ -211,6 +211,36 @@ class StateTopicRebuildIT {
         }
     }
 
+    /**
+     * V18: live events written before the state topic existed are announced to it once, and only to it (outbox rows
+     * with topic interaction-events-state). Run again here on rows that are already there: their values repeat
+     * (at-least-once) on the state topic, nothing repeats on the change stream.
+     */
+    @Test
+    void theSeedMigrationAnnouncesLiveEventsToTheStateTopicOnly() throws Exception {
+        Who who = Who.fresh();
+        who.receive("s-1", "jane@client.example");
+        who.receive("s-2", "joe@client.example");
+        who.delete("s-2");
+        await().atMost(WAIT).until(() -> who.live() == 2 && who.remote("s-2") == 0);
+        Set<String> users = Set.of(who.user());
+        await().atMost(WAIT).until(() -> values(Topics.INTERACTION_EVENTS_STATE, users) == 6); // 4 live, 2 deleted
+        long changes = values(Topics.INTERACTION_EVENTS, users);
+
+        String seed;
+        try (var in = getClass().getResourceAsStream("/db/migration/V18__seed_state_topic.sql")) {
+            seed = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Db.update(seed);
+        await().atMost(WAIT).until(() -> values(Topics.INTERACTION_EVENTS_STATE, users) == 8); // + the 2 live ones
+        assertThat(values(Topics.INTERACTION_EVENTS, users)).isEqualTo(changes);
+        assertThat(rebuild(users).values()).containsExactlyInAnyOrderElementsOf(liveRows(users));
+    }
+
+    private static long values(String topic, Set<String> users) {
+        return records(topic, users).stream().filter(r -> r.value() != null).count();
+    }
+
     /** Last value wins per event id, in each partition's order; a tombstone or a deleted event removes it. */
     private static Map<String, InteractionEvent> rebuild(Set<String> users) {
         Map<String, InteractionEvent> current = new LinkedHashMap<>();
