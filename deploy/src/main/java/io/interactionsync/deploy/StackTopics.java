@@ -21,7 +21,21 @@ public final class StackTopics {
             Topics.RAW_RECORDS, 12,
             Topics.SYNC_STATUS, 3,
             Topics.INTERACTION_EVENTS, 12,
+            Topics.INTERACTION_EVENTS_STATE, 12,
             Topics.RAW_RECORDS_DLQ, 3);
+
+    /**
+     * Topic configuration beyond the broker defaults (the same as {@code deploy/k8s/base/kafka-topics.yaml}):
+     * {@code interaction-events-state} is compacted, erased data leaving the log within a day of its tombstone.
+     */
+    public static final Map<String, Map<String, String>> CONFIGS = Map.of(
+            Topics.INTERACTION_EVENTS_STATE, Map.of(
+                    "cleanup.policy", "compact",
+                    "min.compaction.lag.ms", "0",
+                    "max.compaction.lag.ms", "86400000",
+                    "delete.retention.ms", "86400000",
+                    "segment.ms", "3600000",
+                    "compression.type", "producer"));
 
     private StackTopics() {
     }
@@ -31,7 +45,8 @@ public final class StackTopics {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             for (Map.Entry<String, Integer> topic : PARTITIONS.entrySet()) {
                 try {
-                    admin.createTopics(List.of(new NewTopic(topic.getKey(), topic.getValue(), (short) 1))).all().get();
+                    admin.createTopics(List.of(new NewTopic(topic.getKey(), topic.getValue(), (short) 1)
+                            .configs(CONFIGS.getOrDefault(topic.getKey(), Map.of())))).all().get();
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("could not create topic " + topic.getKey(), e.getCause());

@@ -62,6 +62,7 @@ class PrivacyIT {
         endpoints = new StackEndpoints(KafkaTestResource.bootstrapServers(), EmulatorTestResource.baseUrl(),
                 new LocalDatabase("127.0.0.1", 5432, "postgres", "interaction_sync_privacy"),
                 LocalFiles.freePort(), LocalFiles.freePort(), LocalFiles.freePort(), LocalFiles.freePort(),
+                LocalFiles.freePort(),
                 "privacy:" + java.util.Base64.getEncoder().encodeToString(new byte[32]));
         endpoints.database().recreate();
         StackTopics.ensure(endpoints.kafkaBootstrap());
