@@ -21,7 +21,7 @@ public final class StackTopics {
             Topics.RAW_RECORDS, 12,
             Topics.SYNC_STATUS, 3,
             Topics.INTERACTION_EVENTS, 12,
-            Topics.INTERACTION_EVENTS_STATE, 12,
+            Topics.INTERACTION_EVENTS_STATE, Topics.STATE_TOPIC_PARTITIONS,
             Topics.RAW_RECORDS_DLQ, 3);
 
     /**
@@ -29,13 +29,7 @@ public final class StackTopics {
      * {@code interaction-events-state} is compacted, erased data leaving the log within a day of its tombstone.
      */
     public static final Map<String, Map<String, String>> CONFIGS = Map.of(
-            Topics.INTERACTION_EVENTS_STATE, Map.of(
-                    "cleanup.policy", "compact",
-                    "min.compaction.lag.ms", "0",
-                    "max.compaction.lag.ms", "86400000",
-                    "delete.retention.ms", "86400000",
-                    "segment.ms", "3600000",
-                    "compression.type", "producer"));
+            Topics.INTERACTION_EVENTS_STATE, Topics.STATE_TOPIC_CONFIG);
 
     private StackTopics() {
     }
