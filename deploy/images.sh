@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The four service images as OCI tarballs in deploy/target/images/, without a Docker daemon (Jib), on a base made
+# The five service images as OCI tarballs in deploy/target/images/, without a Docker daemon (Jib), on a base made
 # here from Debian packages and a jlinked Java runtime; optionally pushed (--push REGISTRY) and pinned into an
 # overlay (--pin DIR). Builds the service jars first unless --no-build. Options: deploy/images.sh --help.
 # Cache (untracked): .local/images.

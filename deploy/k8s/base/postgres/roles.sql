@@ -5,30 +5,35 @@
 --   google_sync_service      google_sync     google-sync-service-db
 --   microsoft_sync_service   microsoft_sync  microsoft-sync-service-db
 --   event_normalizer         normalizer      event-normalizer-db
+--   relationship_service     relationship    relationship-service-db
 -- Run as the database owner or a superuser (the Job postgres-roles does):
 --   psql -v ON_ERROR_STOP=1 -v db=interaction_sync -v connector_password=… -v google_sync_password=… \
---        -v microsoft_sync_password=… -v normalizer_password=… -f roles.sql
+--        -v microsoft_sync_password=… -v normalizer_password=… \
+--        -v relationship_password=… -f roles.sql
 -- Idempotent: a re-run sets the passwords again and moves to each role what its schema holds (a database migrated
 -- by the former shared user keeps its data).
 
 SELECT format('CREATE ROLE %I', r) FROM unnest(ARRAY['connector_service', 'google_sync_service',
-        'microsoft_sync_service', 'event_normalizer']) AS r
+        'microsoft_sync_service', 'event_normalizer', 'relationship_service']) AS r
     WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) \gexec
 
 ALTER ROLE connector_service WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOBYPASSRLS PASSWORD :'connector_password';
 ALTER ROLE google_sync_service WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOBYPASSRLS PASSWORD :'google_sync_password';
 ALTER ROLE microsoft_sync_service WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOBYPASSRLS PASSWORD :'microsoft_sync_password';
 ALTER ROLE event_normalizer WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOBYPASSRLS PASSWORD :'normalizer_password';
+ALTER ROLE relationship_service WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOBYPASSRLS PASSWORD :'relationship_password';
 
 -- Nobody but these roles (and the owner) connects; nobody creates objects in public.
 REVOKE ALL ON DATABASE :"db" FROM PUBLIC;
-GRANT CONNECT, TEMPORARY ON DATABASE :"db" TO connector_service, google_sync_service, microsoft_sync_service, event_normalizer;
+GRANT CONNECT, TEMPORARY ON DATABASE :"db" TO connector_service, google_sync_service, microsoft_sync_service, event_normalizer,
+    relationship_service;
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
 
 CREATE SCHEMA IF NOT EXISTS connector AUTHORIZATION connector_service;
 CREATE SCHEMA IF NOT EXISTS google_sync AUTHORIZATION google_sync_service;
 CREATE SCHEMA IF NOT EXISTS microsoft_sync AUTHORIZATION microsoft_sync_service;
 CREATE SCHEMA IF NOT EXISTS normalizer AUTHORIZATION event_normalizer;
+CREATE SCHEMA IF NOT EXISTS relationship AUTHORIZATION relationship_service;
 
 -- Schemas, tables, views and free-standing sequences created before (by a shared user) move to the schema's role;
 -- a table's own sequences follow their table. Nobody else keeps a grant on them.
@@ -38,7 +43,8 @@ DECLARE
     o record;
 BEGIN
     FOR s IN SELECT * FROM (VALUES ('connector', 'connector_service'), ('google_sync', 'google_sync_service'),
-            ('microsoft_sync', 'microsoft_sync_service'), ('normalizer', 'event_normalizer')) AS v(schema, role) LOOP
+            ('microsoft_sync', 'microsoft_sync_service'), ('normalizer', 'event_normalizer'),
+            ('relationship', 'relationship_service')) AS v(schema, role) LOOP
         EXECUTE format('ALTER SCHEMA %I OWNER TO %I', s.schema, s.role);
         EXECUTE format('REVOKE ALL ON SCHEMA %I FROM PUBLIC', s.schema);
         FOR o IN SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -81,7 +81,8 @@ public record InteractionEvent(
      * Meeting details, present when {@code kind = meeting}. {@code partial}: the provider did not list every attendee
      * (R-D5), so {@code attendeeCount} is a lower bound and the events cover the attendees it did list.
      */
+    /** {@code partial} was added to v1 later (R-D5): optional in the schema, absent reads as false. */
     public record Meeting(Instant startAt, Instant endAt, boolean allDay, int attendeeCount, String responseStatus,
-                          boolean partial) {
+                          @JsonSetter(nulls = Nulls.AS_EMPTY) boolean partial) {
     }
 }

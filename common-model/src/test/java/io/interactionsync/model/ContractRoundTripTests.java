@@ -281,4 +281,22 @@ class ContractRoundTripTests {
             throw new IllegalArgumentException(e);
         }
     }
+
+    /** Optional fields added to v1 later read as their default when absent, as the schema allows (consumers of old values). */
+    @Test
+    void anEventWithoutTheLaterOptionalFieldsReadsWithTheirDefaults() throws Exception {
+        String json = """
+                {"schemaVersion":1,"id":"0b6a1c9e-7f43-4c55-9a55-2a8f3f0c2b11","userId":"u","accountId":"a",
+                 "provider":"google","source":"google_calendar","kind":"meeting","direction":"meeting",
+                 "contactEmail":"jane@client.example","role":"attendee","occurredAt":"2025-11-24T17:00:00Z",
+                 "remoteId":"cal-1","mailbox":"alice@acme.test","viaSharedMailbox":false,"classification":"person",
+                 "newsletter":false,"meeting":{"startAt":"2025-11-24T17:00:00Z","allDay":false,"attendeeCount":3},
+                 "deleted":false}""";
+        assertThat(ContractSchemas.validate(ContractSchemas.Contract.INTERACTION_EVENT, Json.mapper().readTree(json)))
+                .isEmpty();
+        InteractionEvent e = Json.mapper().readValue(json, InteractionEvent.class);
+        assertThat(e.meeting().partial()).isFalse();
+        assertThat(e.recipientsTruncated()).isFalse();
+        assertThat(e.recipientCount()).isNull();
+    }
 }

@@ -21,7 +21,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The one-command local stack ({@code deploy/local/run.sh}): Kafka, the provider emulator with generated
- * demo mailboxes, the four services; connects the demo accounts through the real OAuth code flow, shows
+ * demo mailboxes, the five services; connects the demo accounts through the real OAuth code flow, shows
  * the backfill's progress, prints a summary, and runs until Ctrl-C. Re-runs resume: the database and
  * the broker's data live under {@code .local/} and every write is idempotent.
  */
@@ -318,25 +318,28 @@ public final class LocalStack {
                   events written       %d  (normalizer.interaction_events)
                   backfill             %d s   (whole start %d s)%s
                   console    %s   (sign in as a demo user; %s sees the team page)
-                  connector  http://127.0.0.1:%d   normalizer  http://127.0.0.1:%d%s
-                  health and metrics   %s/q/health  …/q/metrics  (management ports 9081–9084 only%s)
+                  connector  http://127.0.0.1:%d   normalizer  http://127.0.0.1:%d   relationships  http://127.0.0.1:%d%s
+                  health and metrics   %s/q/health  …/q/metrics  (management ports 9081–9085 only%s)
                   emulator   %s   Kafka %s   logs %s/
                   push       new mail and meetings arrive within seconds: try
                              curl -XPOST %s/_emulator/google/users/<email>/messages -d '{…Gmail message…}'
                   Query events: curl -H "Authorization: Bearer $(curl -s -XPOST %s/idp/token \\
                       -H 'Content-Type: application/json' -d '{"sub":"%s","email":"%s","roles":["user"]}' | jq -r .access_token)" \\
                       'http://127.0.0.1:%d/api/v1/interaction-events?limit=5'
+                  Strengths (same token): http://127.0.0.1:%d/api/v1/relationships?limit=5 and, for the team,
+                      http://127.0.0.1:%d/api/v1/collections/demo-team/relationships?limit=5
                 """,
                 last.accounts(), last.accountsSynced(), last.accountsFailed() > 0 ? ", " + last.accountsFailed() + " failed" : "",
                 last.messagesRead(), last.eventsWritten(), seconds, Duration.between(started, Instant.now()).toSeconds(),
                 last.settled() ? "" : "\n  (not settled after " + BACKFILL_TIMEOUT.toMinutes() + " min — see the logs)",
                 StackService.consoleUrl(endpoints), adminEmail,
-                endpoints.connectorPort(), endpoints.normalizerPort(), replicaPorts(endpoints, options.replicas()),
+                endpoints.connectorPort(), endpoints.normalizerPort(), endpoints.relationshipPort(),
+                replicaPorts(endpoints, options.replicas()),
                 StackService.CONNECTOR.managementUrl(endpoints),
                 options.replicas() > 1 ? "; replica k: + 100·k" : "",
                 endpoints.emulatorUrl(), endpoints.kafkaBootstrap(), root.relativize(stack.logDir()),
                 endpoints.emulatorUrl(), endpoints.emulatorUrl(), userJwts.keySet().iterator().next(), team.get(0),
-                endpoints.normalizerPort());
+                endpoints.normalizerPort(), endpoints.relationshipPort(), endpoints.relationshipPort());
         return new Running(endpoints, client, emails, microsoftEmails, sharedMailboxes, userIds, jwtsByEmail, accountIds,
                 connectedAt, last, options.replicas());
     }

@@ -12,7 +12,7 @@ import java.util.Map;
  * @param tokenKeyring    the connector's token-encryption keyring ({@code kid:base64key}); a secret, passed
  *                        to the connector in its environment only
  * @param managementPorts each service's management interface ({@code /q/health}, {@code /q/metrics}), which
- *                        answers on its own port only (locally API port + 1000: 9081–9084)
+ *                        answers on its own port only (locally API port + 1000: 9081–9085)
  */
 public record StackEndpoints(
         String kafkaBootstrap,
@@ -22,6 +22,7 @@ public record StackEndpoints(
         int googleSyncPort,
         int microsoftSyncPort,
         int normalizerPort,
+        int relationshipPort,
         String tokenKeyring,
         Map<StackService, Integer> managementPorts) {
 
@@ -35,16 +36,19 @@ public record StackEndpoints(
 
     /** A stack on these API ports whose services started here (port ≠ 0) get free management ports. */
     public StackEndpoints(String kafkaBootstrap, String emulatorUrl, LocalDatabase database, int connectorPort,
-                          int googleSyncPort, int microsoftSyncPort, int normalizerPort, String tokenKeyring) {
+                          int googleSyncPort, int microsoftSyncPort, int normalizerPort, int relationshipPort,
+                          String tokenKeyring) {
         this(kafkaBootstrap, emulatorUrl, database, connectorPort, googleSyncPort, microsoftSyncPort, normalizerPort,
-                tokenKeyring, freeManagementPorts(connectorPort, googleSyncPort, microsoftSyncPort, normalizerPort));
+                relationshipPort, tokenKeyring,
+                freeManagementPorts(connectorPort, googleSyncPort, microsoftSyncPort, normalizerPort, relationshipPort));
     }
 
     public static StackEndpoints local(String tokenKeyring) {
         return new StackEndpoints("127.0.0.1:" + KAFKA_PORT, "http://127.0.0.1:" + EMULATOR_PORT,
                 new LocalDatabase("127.0.0.1", 5432, "postgres", "interaction_sync"),
-                8081, 8082, 8083, 8084, tokenKeyring, Map.of(StackService.CONNECTOR, 9081, StackService.GOOGLE_SYNC, 9082,
-                        StackService.MICROSOFT_SYNC, 9083, StackService.NORMALIZER, 9084));
+                8081, 8082, 8083, 8084, 8085, tokenKeyring, Map.of(StackService.CONNECTOR, 9081,
+                        StackService.GOOGLE_SYNC, 9082, StackService.MICROSOFT_SYNC, 9083, StackService.NORMALIZER, 9084,
+                        StackService.RELATIONSHIP, 9085));
     }
 
     /** The same stack with the connector on another port (and another management port): a second connector replica. */
@@ -52,7 +56,7 @@ public record StackEndpoints(
         Map<StackService, Integer> management = new EnumMap<>(managementPorts);
         management.put(StackService.CONNECTOR, freePort());
         return new StackEndpoints(kafkaBootstrap, emulatorUrl, database, port, googleSyncPort, microsoftSyncPort,
-                normalizerPort, tokenKeyring, management);
+                normalizerPort, relationshipPort, tokenKeyring, management);
     }
 
     public int managementPort(StackService service) {
@@ -82,6 +86,10 @@ public record StackEndpoints(
 
     public String normalizerUrl() {
         return "http://127.0.0.1:" + normalizerPort;
+    }
+
+    public String relationshipUrl() {
+        return "http://127.0.0.1:" + relationshipPort;
     }
 
     public String idpUrl() {

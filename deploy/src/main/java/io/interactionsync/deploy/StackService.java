@@ -6,14 +6,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The four services and the configuration each one gets from the stack, as environment variables —
+ * The five services and the configuration each one gets from the stack, as environment variables —
  * exactly what the Kubernetes manifests set from ConfigMaps and Secrets in production.
  */
 public enum StackService {
     CONNECTOR("connector-service"),
     GOOGLE_SYNC("google-sync-service"),
     MICROSOFT_SYNC("microsoft-sync-service"),
-    NORMALIZER("event-normalizer");
+    NORMALIZER("event-normalizer"),
+    /** The first downstream consumer: reads only the public topics (interaction-events-state, account-events). */
+    RELATIONSHIP("relationship-service");
 
     /** The emulator's service-client secret (SPEC §6 local values; never a production secret). */
     static final String LOCAL_SERVICE_SECRET = "local-service-secret";
@@ -36,14 +38,22 @@ public enum StackService {
         return artifact;
     }
 
+    /** The services that turn mailboxes into InteractionEvents: every one but the downstream relationship-service. */
+    public static List<StackService> pipeline() {
+        return List.of(CONNECTOR, GOOGLE_SYNC, MICROSOFT_SYNC, NORMALIZER);
+    }
+
     /** The instance-id stem: the artifact without {@code -service} ({@code google-sync} → {@code google-sync-0}). */
     public String instanceName() {
         return artifact.endsWith("-service") ? artifact.substring(0, artifact.length() - "-service".length()) : artifact;
     }
 
-    /** Whether the local stack runs several of it ({@code run.sh --replicas N}); the connector stays one. */
+    /**
+     * Whether the local stack runs several of it ({@code run.sh --replicas N}): the services a backfill scales. The
+     * connector and relationship-service stay one (in Kubernetes both scale on CPU).
+     */
     public boolean replicated() {
-        return this != CONNECTOR;
+        return this != CONNECTOR && this != RELATIONSHIP;
     }
 
     /** The process (and log file) name of replica {@code k}: the artifact for replica 0, {@code <artifact>-<k>} after. */
@@ -67,6 +77,7 @@ public enum StackService {
             case GOOGLE_SYNC -> e.googleSyncPort();
             case MICROSOFT_SYNC -> e.microsoftSyncPort();
             case NORMALIZER -> e.normalizerPort();
+            case RELATIONSHIP -> e.relationshipPort();
         };
     }
 
@@ -164,6 +175,7 @@ public enum StackService {
                 env.put("NORMALIZER_CONSOLE_ORIGINS", e.connectorUrl());
                 serviceClient(env, e); // reads raw-record data keys from the connector as client event-normalizer
             }
+            case RELATIONSHIP -> portalJwt(env, e);
         }
         return env;
     }

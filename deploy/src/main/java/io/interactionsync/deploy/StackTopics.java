@@ -21,7 +21,15 @@ public final class StackTopics {
             Topics.RAW_RECORDS, 12,
             Topics.SYNC_STATUS, 3,
             Topics.INTERACTION_EVENTS, 12,
+            Topics.INTERACTION_EVENTS_STATE, Topics.STATE_TOPIC_PARTITIONS,
             Topics.RAW_RECORDS_DLQ, 3);
+
+    /**
+     * Topic configuration beyond the broker defaults (the same as {@code deploy/k8s/base/kafka-topics.yaml}):
+     * {@code interaction-events-state} is compacted, erased data leaving the log within a day of its tombstone.
+     */
+    public static final Map<String, Map<String, String>> CONFIGS = Map.of(
+            Topics.INTERACTION_EVENTS_STATE, Topics.STATE_TOPIC_CONFIG);
 
     private StackTopics() {
     }
@@ -31,7 +39,8 @@ public final class StackTopics {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             for (Map.Entry<String, Integer> topic : PARTITIONS.entrySet()) {
                 try {
-                    admin.createTopics(List.of(new NewTopic(topic.getKey(), topic.getValue(), (short) 1))).all().get();
+                    admin.createTopics(List.of(new NewTopic(topic.getKey(), topic.getValue(), (short) 1)
+                            .configs(CONFIGS.getOrDefault(topic.getKey(), Map.of())))).all().get();
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("could not create topic " + topic.getKey(), e.getCause());

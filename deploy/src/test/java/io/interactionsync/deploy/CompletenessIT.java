@@ -55,13 +55,13 @@ class CompletenessIT {
     void startStack() throws IOException {
         endpoints = new StackEndpoints(KafkaTestResource.bootstrapServers(), EmulatorTestResource.baseUrl(),
                 new LocalDatabase("127.0.0.1", 5432, "postgres", "interaction_sync_completeness"),
-                LocalFiles.freePort(), LocalFiles.freePort(), LocalFiles.freePort(), LocalFiles.freePort(),
+                LocalFiles.freePort(), LocalFiles.freePort(), LocalFiles.freePort(), LocalFiles.freePort(), 0,
                 "e2e:" + java.util.Base64.getEncoder().encodeToString(new byte[32]));
         endpoints.database().recreate();
         StackTopics.ensure(endpoints.kafkaBootstrap());
         stack = new Stack(Path.of("..").toAbsolutePath().normalize(), Path.of("target/completeness-logs").toAbsolutePath());
         StackLogsOnFailure.running = stack;
-        stack.startServices(endpoints, List.of(StackService.values()), Duration.ofSeconds(180));
+        stack.startServices(endpoints, StackService.pipeline(), Duration.ofSeconds(180));
         client = new StackClient(endpoints);
         String admin = client.mintJwt("admin-completeness", "admin@acme.test", List.of("admin"));
         client.putCollection(admin, "acme-completeness", "Acme", List.of(GRACE, HUGO, IDA, JON), List.of("acme.test"));

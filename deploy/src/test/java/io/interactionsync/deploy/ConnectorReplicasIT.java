@@ -53,7 +53,7 @@ class ConnectorReplicasIT {
     void startTwoConnectorsAndConnectOneAccount() throws IOException {
         replicaA = new StackEndpoints(KafkaTestResource.bootstrapServers(), EmulatorTestResource.baseUrl(),
                 new LocalDatabase("127.0.0.1", 5432, "postgres", "interaction_sync_replicas"),
-                LocalFiles.freePort(), 0, 0, 0, "replicas:" + Base64.getEncoder().encodeToString(new byte[32]));
+                LocalFiles.freePort(), 0, 0, 0, 0, "replicas:" + Base64.getEncoder().encodeToString(new byte[32]));
         replicaB = replicaA.withConnectorPort(LocalFiles.freePort());
         replicaA.database().recreate();
         StackTopics.ensure(replicaA.kafkaBootstrap());

@@ -73,13 +73,13 @@ class ConsoleIT {
                 + "(apt-get install chromium chromium-driver; .ci/run installs them)").isTrue();
         endpoints = new StackEndpoints(KafkaTestResource.bootstrapServers(), EmulatorTestResource.baseUrl(),
                 new LocalDatabase("127.0.0.1", 5432, "postgres", "interaction_sync_console"),
-                LocalFiles.freePort(), LocalFiles.freePort(), LocalFiles.freePort(), LocalFiles.freePort(),
+                LocalFiles.freePort(), LocalFiles.freePort(), LocalFiles.freePort(), LocalFiles.freePort(), 0,
                 "console:" + java.util.Base64.getEncoder().encodeToString(new byte[32]));
         endpoints.database().recreate();
         StackTopics.ensure(endpoints.kafkaBootstrap());
         stack = new Stack(Path.of("..").toAbsolutePath().normalize(), Path.of("target/console-logs").toAbsolutePath());
         StackLogsOnFailure.running = stack;
-        stack.startServices(endpoints, List.of(StackService.values()), Duration.ofSeconds(180));
+        stack.startServices(endpoints, StackService.pipeline(), Duration.ofSeconds(180));
         client = new StackClient(endpoints);
         console = endpoints.connectorUrl() + "/console/";
         client.registerConsoleRedirect(console);

@@ -53,6 +53,9 @@ class EndToEndIT {
     static final String DEALS = "deals@acme.test";
     static final String GRACE = "grace@acme.test";
     static final String FAY = "fay@acme.test";
+    /** The partners of the team view test (relationship-service): one outside email reaches all three. */
+    static final List<String> PARTNERS = List.of("ivy@acme.test", "jack@acme.test", "kim@acme.test");
+    static final String FOUNDER = "founder@startup.example";
 
     static Stack stack;
     StackEndpoints endpoints;
@@ -69,6 +72,7 @@ class EndToEndIT {
         endpoints = new StackEndpoints(KafkaTestResource.bootstrapServers(), EmulatorTestResource.baseUrl(),
                 new LocalDatabase("127.0.0.1", 5432, "postgres", "interaction_sync_e2e"),
                 LocalFiles.freePort(), LocalFiles.freePort(), LocalFiles.freePort(), LocalFiles.freePort(),
+                LocalFiles.freePort(),
                 "e2e:" + java.util.Base64.getEncoder().encodeToString(new byte[32]));
         endpoints.database().recreate();
         StackTopics.ensure(endpoints.kafkaBootstrap());
@@ -274,6 +278,70 @@ class EndToEndIT {
                 Map.of("email", GRACE, "self", true, "organizer", true, "responseStatus", "accepted"),
                 Map.of("email", attendee, "responseStatus", "accepted")));
         return e;
+    }
+
+    /**
+     * relationship-service on the packaged stack, reading only the public topics: one email from an outside founder to
+     * three partners gives each of them a strength (capped: one-way) and counts ONCE in the team view; purging one
+     * partner's account takes its contribution out of the team view while the others keep theirs.
+     */
+    @Test
+    void shouldScoreRelationshipsCountAnEmailToThreePartnersOnceForTheTeamAndForgetAPurgedAccount() {
+        Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(2, ChronoUnit.DAYS);
+        client.putCollection(client.mintJwt("admin-e2e", "admin@acme.test", List.of("admin")), "partners-e2e",
+                "Partners", PARTNERS, List.of("acme.test"));
+        Map<String, String> accounts = new LinkedHashMap<>();
+        for (String partner : PARTNERS) {
+            // The same message (one Message-ID) in each partner's inbox.
+            client.putGoogleUser(partner, Map.of("name", partner, "events", List.of(), "messages", List.of(
+                    message("e2e-pitch", "INBOX", at, Map.of("From", "Fran Founder <" + FOUNDER + ">",
+                            "To", String.join(", ", PARTNERS), "Subject", "Seed round")))));
+            accounts.put(partner, client.connectGoogle(userJwt(partner), partner, "gmail").get("id").asText());
+        }
+        String ivy = userJwt(PARTNERS.get(0));
+        String teamView = endpoints.relationshipUrl() + "/api/v1/collections/partners-e2e/relationships?contact=" + FOUNDER;
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            JsonNode founder = onlyItem(client.call("GET", teamView, ivy, null));
+            assertThat(founder.path("teamEmails").asLong()).as("one email, three mailboxes").isEqualTo(1);
+            assertThat(memberStrengths(founder)).containsOnlyKeys(PARTNERS).allSatisfy((member, strength) ->
+                    assertThat(strength).as(member).isGreaterThan(0.0).isLessThanOrEqualTo(15.0));
+            assertThat(founder.path("keyConnection").path("email").asText()).isIn(PARTNERS);
+        });
+        StackClient.Answer own = client.call("GET", endpoints.relationshipUrl() + "/api/v1/relationships/" + FOUNDER,
+                userJwt(PARTNERS.get(1)), null);
+        assertThat(own.status()).as(own.body()).isEqualTo(200);
+        assertThat(own.json().path("emailsReceived").asInt()).as("each member keeps it in their own score").isEqualTo(1);
+        assertThat(own.json().path("explanation")).hasSize(1);
+        assertThat(client.call("GET", teamView, client.mintJwt("outsider-e2e", "outsider@else.example",
+                List.of("user")), null).status()).as("not a member").isEqualTo(403);
+
+        String kim = PARTNERS.get(2);
+        assertThat(client.call("DELETE", endpoints.connectorUrl() + "/api/v1/google-accounts/" + accounts.get(kim)
+                + "?purge=true", userJwt(kim), null).status()).isIn(200, 202, 204);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            JsonNode founder = onlyItem(client.call("GET", teamView, ivy, null));
+            assertThat(memberStrengths(founder)).as("the purged account no longer counts")
+                    .containsOnlyKeys(PARTNERS.subList(0, 2)).allSatisfy((member, strength) ->
+                            assertThat(strength).isGreaterThan(0.0));
+            assertThat(founder.path("teamEmails").asLong()).isEqualTo(1);
+        });
+    }
+
+    private static JsonNode onlyItem(StackClient.Answer answer) {
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.json().path("items")).hasSize(1);
+        return answer.json().path("items").get(0);
+    }
+
+    /** The members with a tie to the contact (strength above 0), by email. */
+    private static Map<String, Double> memberStrengths(JsonNode teamRelationship) {
+        Map<String, Double> out = new java.util.TreeMap<>();
+        teamRelationship.path("members").forEach(m -> {
+            if (m.path("strength").asDouble() > 0) {
+                out.put(m.path("email").asText(), m.path("strength").asDouble());
+            }
+        });
+        return out;
     }
 
     /**

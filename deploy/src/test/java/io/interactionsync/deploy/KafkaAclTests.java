@@ -101,9 +101,9 @@ class KafkaAclTests {
     @Test
     void shouldLetOnlyTheConnectorWriteAccountEvents() throws Exception {
         send("connector-service", Topics.ACCOUNT_EVENTS);
-        for (String other : List.of("google-sync-service", "microsoft-sync-service", "event-normalizer")) {
-            assertThatThrownBy(() -> send(other, Topics.ACCOUNT_EVENTS)).as(other)
-                    .satisfies(e -> assertThat(causes(e)).hasAtLeastOneElementOfType(TopicAuthorizationException.class));
+        for (String other : List.of("google-sync-service", "microsoft-sync-service", "event-normalizer",
+                "relationship-service")) {
+            assertThatThrownBy(() -> send(other, Topics.ACCOUNT_EVENTS)).as(other).satisfies(KafkaAclTests::refusedWrite);
         }
     }
 
@@ -125,6 +125,29 @@ class KafkaAclTests {
                 .satisfies(e -> assertThat(causes(e)).hasAtLeastOneElementOfType(GroupAuthorizationException.class));
         assertThatThrownBy(() -> consume("google-sync-service", Topics.RAW_RECORDS, "google-sync-service"))
                 .satisfies(e -> assertThat(causes(e)).hasAtLeastOneElementOfType(TopicAuthorizationException.class));
+    }
+
+    /** The downstream consumer reads the public topics and nothing else, and writes nowhere. */
+    @Test
+    void shouldLetRelationshipServiceOnlyReadThePublicTopics() throws Exception {
+        send("event-normalizer", Topics.INTERACTION_EVENTS_STATE);
+        assertThat(consume("relationship-service", Topics.INTERACTION_EVENTS_STATE, "relationship-service"))
+                .isGreaterThanOrEqualTo(0);
+        assertThat(consume("relationship-service", Topics.ACCOUNT_EVENTS, "relationship-service")).isGreaterThanOrEqualTo(0);
+        assertThatThrownBy(() -> consume("relationship-service", Topics.RAW_RECORDS, "relationship-service"))
+                .satisfies(e -> assertThat(causes(e)).hasAtLeastOneElementOfType(TopicAuthorizationException.class));
+        for (String topic : List.of(Topics.INTERACTION_EVENTS_STATE, Topics.INTERACTION_EVENTS, Topics.SYNC_REQUESTS)) {
+            assertThatThrownBy(() -> send("relationship-service", topic)).as(topic).satisfies(KafkaAclTests::refusedWrite);
+        }
+    }
+
+    /**
+     * A write refused: on the topic, or — for a principal that may write no topic at all, like relationship-service —
+     * already on the idempotent producer's cluster-level {@code IdempotentWrite}.
+     */
+    private static void refusedWrite(Throwable e) {
+        assertThat(causes(e)).anyMatch(c -> c instanceof TopicAuthorizationException
+                || c instanceof org.apache.kafka.common.errors.ClusterAuthorizationException);
     }
 
     /**

@@ -40,9 +40,9 @@ class KubernetesManifestsTests {
     static final Path K8S = Path.of("k8s");
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     static final Set<String> SERVICES = Set.of("connector-service", "google-sync-service", "microsoft-sync-service",
-            "event-normalizer");
+            "event-normalizer", "relationship-service");
     /** The services that serve an API (portal users, internal calls) over HTTPS on 8443. */
-    static final Set<String> API_SERVICES = Set.of("connector-service", "event-normalizer");
+    static final Set<String> API_SERVICES = Set.of("connector-service", "event-normalizer", "relationship-service");
     static final int MANAGEMENT_PORT = 9000;
     /** The KafkaUser KEDA's Kafka scaler logs in as (event-normalizer.yaml's TriggerAuthentication). */
     static final String KEDA_USER = "keda-operator";
@@ -95,7 +95,10 @@ class KubernetesManifestsTests {
         assertThat(names(byKind.get("Service"))).isEqualTo(SERVICES);
     }
 
-    /** KEDA scales the sync services and the normalizer, a CPU HPA the connector; nothing else sets replicas. */
+    /**
+     * KEDA scales the sync services and the normalizer, a CPU HPA the connector and relationship-service; nothing else
+     * sets replicas.
+     */
     @Test
     void shouldLeaveEveryReplicaCountToExactlyOneAutoscaler() {
         for (String target : Kustomize.TARGETS) {
@@ -106,7 +109,8 @@ class KubernetesManifestsTests {
             }
             assertThat(scaledBy).as(target).containsOnly(Map.entry("connector-service", "HorizontalPodAutoscaler"),
                     Map.entry("google-sync-service", "ScaledObject"), Map.entry("microsoft-sync-service", "ScaledObject"),
-                    Map.entry("event-normalizer", "ScaledObject"));
+                    Map.entry("event-normalizer", "ScaledObject"),
+                    Map.entry("relationship-service", "HorizontalPodAutoscaler"));
             for (JsonNode d : Kustomize.objects(target, "Deployment")) {
                 assertThat(d.at("/spec/replicas").isMissingNode()).as(target + " " + d.at("/metadata/name")).isTrue();
             }
@@ -366,9 +370,14 @@ class KubernetesManifestsTests {
         Map<String, Integer> declared = new HashMap<>();
         for (JsonNode t : baseResources().get("KafkaTopic")) {
             assertThat(t.get("apiVersion").asText()).isEqualTo("kafka.strimzi.io/v1");
-            declared.put(t.at("/metadata/name").asText(), t.at("/spec/partitions").asInt());
+            String name = t.at("/metadata/name").asText();
+            declared.put(name, t.at("/spec/partitions").asInt());
+            // The local stack creates the topic as the cluster does: the compacted state topic above all.
+            StackTopics.CONFIGS.getOrDefault(name, Map.of()).forEach((key, value) ->
+                    assertThat(t.at("/spec/config").path(key).asText()).as(name + " " + key).isEqualTo(value));
         }
         assertThat(declared).isEqualTo(StackTopics.PARTITIONS);
+        assertThat(StackTopics.CONFIGS.get(Topics.INTERACTION_EVENTS_STATE)).containsEntry("cleanup.policy", "compact");
     }
 
     @Test
@@ -437,6 +446,7 @@ class KubernetesManifestsTests {
             }
             if (service.equals("event-normalizer")) {
                 needed.add("topic:" + Topics.RAW_RECORDS_DLQ + ":Write"); // the outbox sets the topic per message
+                needed.add("topic:" + Topics.INTERACTION_EVENTS_STATE + ":Write");
                 needed.add("group:event-normalizer-replay:Read"); // normalizer.replay.group-id
             }
             JsonNode user = users.get(service);
@@ -535,7 +545,17 @@ class KubernetesManifestsTests {
         assertThat(routes).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "/console", "connector-service", "/_importmap", "connector-service", "/_static", "connector-service",
                 "/api/v1", "connector-service",
-                "/api/v1/interaction-events", "event-normalizer", "/api/v1/admin/replays", "event-normalizer"));
+                "/api/v1/interaction-events", "event-normalizer", "/api/v1/admin/replays", "event-normalizer",
+                "/api/v1/relationships", "relationship-service"));
+        // The team view is relationship-service's, the rest of /api/v1/collections the connector's: a regex Ingress.
+        JsonNode team = baseResources().get("Ingress").stream()
+                .filter(i -> i.at("/metadata/name").asText().equals("interaction-sync-team-relationships")).findFirst()
+                .orElseThrow();
+        assertThat(team.at("/metadata/annotations/nginx.ingress.kubernetes.io~1use-regex").asText()).isEqualTo("true");
+        assertThat(team.at("/spec/rules/0/http/paths/0/backend/service/name").asText()).isEqualTo("relationship-service");
+        assertThat("/api/v1/collections/demo-team/relationships")
+                .matches(team.at("/spec/rules/0/http/paths/0/path").asText());
+        assertThat("/api/v1/collections/demo-team/blocklist").doesNotMatch(team.at("/spec/rules/0/http/paths/0/path").asText());
         // Never the internal APIs, the push endpoints or the management port.
         assertThat(routes.keySet()).noneMatch(path -> path.startsWith("/internal") || path.startsWith("/push")
                 || path.startsWith("/q"));
@@ -565,8 +585,8 @@ class KubernetesManifestsTests {
             }
             // Every service serves TLS (APIs, push endpoints); every service that calls an internal API trusts the
             // internal CA.
-            assertThat(keys).as(name).isEqualTo(name.equals("connector-service") ? Set.of("server.properties")
-                    : Set.of("server.properties", "client.properties"));
+            assertThat(keys).as(name).isEqualTo(Set.of("connector-service", "relationship-service").contains(name)
+                    ? Set.of("server.properties") : Set.of("server.properties", "client.properties"));
             // Every file the TLS settings name is in the service's own certificate Secret.
             for (String file : properties.stringPropertyNames().stream().filter(k -> k.contains(".pem.")).map(properties::getProperty).toList()) {
                 String secret = mountedSecret(d, file);

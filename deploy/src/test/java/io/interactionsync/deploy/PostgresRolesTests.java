@@ -29,7 +29,8 @@ class PostgresRolesTests {
 
     static final Path SCRIPT = Path.of("k8s/base/postgres/roles.sql");
     static final Map<String, String> SCHEMAS = Map.of("connector_service", "connector", "google_sync_service",
-            "google_sync", "microsoft_sync_service", "microsoft_sync", "event_normalizer", "normalizer");
+            "google_sync", "microsoft_sync_service", "microsoft_sync", "event_normalizer", "normalizer",
+            "relationship_service", "relationship");
 
     final LocalDatabase database = new LocalDatabase("127.0.0.1", 5432, "postgres", "interaction_sync_roles_test");
 
@@ -98,7 +99,7 @@ class PostgresRolesTests {
         try (Connection c = database.connect(); Statement s = c.createStatement();
              var rs = s.executeQuery("select rolname, rolcanlogin, rolsuper, rolcreatedb, rolcreaterole, rolbypassrls "
                      + "from pg_roles where rolname in ('connector_service', 'google_sync_service', "
-                     + "'microsoft_sync_service', 'event_normalizer')")) {
+                     + "'microsoft_sync_service', 'event_normalizer', 'relationship_service')")) {
             List<String> roles = new ArrayList<>();
             while (rs.next()) {
                 roles.add(rs.getString(1));
@@ -116,7 +117,7 @@ class PostgresRolesTests {
     private void psql() throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database.name(),
                 "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", "db=" + database.name()));
-        for (String v : List.of("connector", "google_sync", "microsoft_sync", "normalizer")) {
+        for (String v : List.of("connector", "google_sync", "microsoft_sync", "normalizer", "relationship")) {
             command.addAll(List.of("-v", v + "_password=pw-" + v));
         }
         command.addAll(List.of("-f", SCRIPT.toString()));

@@ -61,13 +61,13 @@ class PrivacyIT {
     void startStack() throws IOException {
         endpoints = new StackEndpoints(KafkaTestResource.bootstrapServers(), EmulatorTestResource.baseUrl(),
                 new LocalDatabase("127.0.0.1", 5432, "postgres", "interaction_sync_privacy"),
-                LocalFiles.freePort(), LocalFiles.freePort(), LocalFiles.freePort(), LocalFiles.freePort(),
+                LocalFiles.freePort(), LocalFiles.freePort(), LocalFiles.freePort(), LocalFiles.freePort(), 0,
                 "privacy:" + java.util.Base64.getEncoder().encodeToString(new byte[32]));
         endpoints.database().recreate();
         StackTopics.ensure(endpoints.kafkaBootstrap());
         stack = new Stack(Path.of("..").toAbsolutePath().normalize(), Path.of("target/privacy-logs").toAbsolutePath());
         StackLogsOnFailure.running = stack;
-        stack.startServices(endpoints, List.of(StackService.values()), Duration.ofSeconds(180));
+        stack.startServices(endpoints, StackService.pipeline(), Duration.ofSeconds(180));
         client = new StackClient(endpoints);
         admin = client.mintJwt("admin-privacy", "admin@acme.test", List.of("admin"));
         client.putCollection(admin, "acme-privacy", "Acme", List.of(KAI, MIA, LEO), List.of("acme.test"));

@@ -100,6 +100,6 @@ class SupervisorTests {
     @Test
     void everyServiceInstanceGetsAStableInstanceIdOfItsOwn() {
         assertThat(List.of(StackService.values()).stream().map(StackService::instanceName).toList())
-                .containsExactly("connector", "google-sync", "microsoft-sync", "event-normalizer");
+                .containsExactly("connector", "google-sync", "microsoft-sync", "event-normalizer", "relationship");
     }
 }

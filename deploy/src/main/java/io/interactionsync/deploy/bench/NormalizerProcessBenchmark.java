@@ -319,7 +319,7 @@ public final class NormalizerProcessBenchmark {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-        return new StackEndpoints(bootstrap, "http://127.0.0.1:9", database, 0, 0, 0, port, "unused",
+        return new StackEndpoints(bootstrap, "http://127.0.0.1:9", database, 0, 0, 0, port, 0, "unused",
                 Map.of(StackService.NORMALIZER, management));
     }
 

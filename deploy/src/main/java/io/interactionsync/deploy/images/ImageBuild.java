@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code deploy/images.sh}: the four service images as OCI tarballs in {@code deploy/target/images/}, with no Docker
+ * {@code deploy/images.sh}: the five service images as OCI tarballs in {@code deploy/target/images/}, with no Docker
  * daemon, optionally pushed to a registry and pinned by digest into overlays. Prints each image's digest and writes
  * {@code images.json} (service → reference, digest; the base's package and Java versions).
  */
@@ -24,7 +24,7 @@ public final class ImageBuild {
     static final String USAGE = """
             Usage: deploy/images.sh [--no-build] [--service NAME]... [--push REGISTRY] [--base IMAGE] [--pin OVERLAY_DIR]...
                                     [--output DIR] [--allow-insecure-registry]
-              --service NAME   only this service (repeatable; default all four)
+              --service NAME   only this service (repeatable; default all five)
               --no-build       use the service jars as they are (default: ./mvnw -DskipTests package first)
               --push REGISTRY  also push <REGISTRY>/<service>:<tag> (credentials: REGISTRY_USERNAME/REGISTRY_PASSWORD,
                                else $DOCKER_CONFIG or ~/.docker/config.json and its credential helpers)

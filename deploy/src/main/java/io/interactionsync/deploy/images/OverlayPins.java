@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 /**
  * {@code --pin <overlay>}: points an overlay's {@code images:} entries at the digests just built (and at the registry
- * pushed to, when it is not the manifests' own), so the cluster runs exactly these images. Only the four entries'
+ * pushed to, when it is not the manifests' own), so the cluster runs exactly these images. Only the five entries'
  * lines change; the rest of the file, comments included, stays as it is.
  */
 final class OverlayPins {

@@ -4,12 +4,13 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
-/** The four service images: which fast-jar goes in, under which name, and the ports they expose. */
+/** The five service images: which fast-jar goes in, under which name, and the ports they expose. */
 public enum ServiceImage {
     CONNECTOR("connector-service", 8443, ImageConventions.MANAGEMENT_PORT),
     GOOGLE_SYNC("google-sync-service", ImageConventions.MANAGEMENT_PORT),
     MICROSOFT_SYNC("microsoft-sync-service", ImageConventions.MANAGEMENT_PORT),
-    NORMALIZER("event-normalizer", 8443, ImageConventions.MANAGEMENT_PORT);
+    NORMALIZER("event-normalizer", 8443, ImageConventions.MANAGEMENT_PORT),
+    RELATIONSHIP("relationship-service", 8443, ImageConventions.MANAGEMENT_PORT);
 
     private final String artifact;
     private final List<Integer> ports;

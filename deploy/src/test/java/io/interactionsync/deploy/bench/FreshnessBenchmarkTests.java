@@ -251,7 +251,7 @@ class FreshnessBenchmarkTests {
     @Test
     void theEmulatorAcceptsEachChangeAtItsControlPath() {
         try (ProviderEmulator emulator = ProviderEmulator.start(0)) {
-            StackClient client = new StackClient(new StackEndpoints("unused:0", emulator.baseUrl(), null, 0, 0, 0, 0,
+            StackClient client = new StackClient(new StackEndpoints("unused:0", emulator.baseUrl(), null, 0, 0, 0, 0, 0,
                     "unused"));
             client.putGoogleUser("ann@acme.test", Map.of("name", "Ann", "messages", List.of(), "events", List.of()));
             client.putMicrosoftUser("bob@acme.test", Map.of("displayName", "Bob",

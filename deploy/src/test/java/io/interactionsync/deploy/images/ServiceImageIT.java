@@ -141,7 +141,7 @@ class ServiceImageIT {
         apiPorts[STACK_SERVICE.ordinal()] = LocalFiles.freePort();
         StackEndpoints endpoints = new StackEndpoints(KafkaTestResource.bootstrapServers(),
                 EmulatorTestResource.baseUrl(), new LocalDatabase("127.0.0.1", 5432, "postgres", "interaction_sync_image"),
-                apiPorts[0], apiPorts[1], apiPorts[2], apiPorts[3],
+                apiPorts[0], apiPorts[1], apiPorts[2], apiPorts[3], apiPorts[4],
                 "image:" + Base64.getEncoder().encodeToString(new byte[32]));
         endpoints.database().recreate();
         StackTopics.ensure(endpoints.kafkaBootstrap());

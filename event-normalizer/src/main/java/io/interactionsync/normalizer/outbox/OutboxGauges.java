@@ -2,6 +2,7 @@ package io.interactionsync.normalizer.outbox;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -13,8 +14,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * The outbox backlog for the alerts: {@code normalizer_outbox_pending} (rows committed but not yet acknowledged by
  * Kafka; a row is one message or one batch's events) and {@code normalizer_outbox_oldest_age_seconds}. Read every
  * {@code normalizer.outbox.gauges-every} (not on each scrape); the same on every replica: aggregate with {@code max}.
- * NaN until the first read and after a failed one, so a dead database does not look like an empty outbox.
+ * NaN until the first read and after a failed one, so a dead database does not look like an empty outbox. Created at
+ * startup: an application-scoped bean is otherwise made on first use (the first scheduled read), and until then the
+ * gauges would be missing from {@code /q/metrics}, not NaN.
  */
+@Startup
 @ApplicationScoped
 public class OutboxGauges {
 

@@ -2,6 +2,7 @@ package io.interactionsync.normalizer.outbox;
 
 import io.interactionsync.model.InteractionEvent;
 import io.interactionsync.model.LogSafe;
+import io.interactionsync.model.Topics;
 import io.interactionsync.normalizer.config.NormalizerConfig;
 import io.interactionsync.normalizer.outbox.OutboxRepository.OutboxMessage;
 import io.interactionsync.normalizer.outbox.OutboxRepository.OutboxRow;
@@ -15,9 +16,14 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import jakarta.inject.Inject;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Utils;
+import java.nio.charset.StandardCharsets;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -33,9 +39,18 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
  * transaction-scoped advisory lock (one relay at a time across replicas, so per-key order is kept), sent, and
  * deleted in the same transaction once the broker acknowledged every one. A crash between send and delete
  * re-sends (at-least-once; events carry a stable id). Nothing uncommitted is ever visible to the relay.
+ *
+ * <p>Every InteractionEvent goes to two topics with the same bytes: {@code interaction-events} (the change stream, key
+ * user id) and {@code interaction-events-state} (compacted, key event id, a {@code userId} header). On the state topic
+ * the partition is chosen explicitly, as the default partitioner would choose it for the user id
+ * ({@link #partitionOf}), so one user's events keep their order there too; a deleted event is followed by a tombstone
+ * (same key, same partition), so that compaction removes erased data from the log.
  */
 @ApplicationScoped
 public class OutboxRelay {
+
+    /** Header of every state-topic record (tombstones included): the event's user, whose partition it is on. */
+    public static final String USER_ID_HEADER = "userId";
 
     /** Arbitrary constant naming the relay's advisory lock. */
     private static final long LOCK_ID = 8_084_001L;
@@ -182,7 +197,8 @@ public class OutboxRelay {
                     Uni<List<InteractionEvent>> events = cached != null ? Uni.createFrom().item(cached)
                             : outbox.events(conn, r.eventIds());
                     // rendering JSON is CPU work: off the event loop
-                    return events.emitOn(Infrastructure.getDefaultWorkerPool()).map(OutboxMessage::events);
+                    return events.emitOn(Infrastructure.getDefaultWorkerPool()).map(OutboxMessage::events)
+                            .map(m -> r.stateOnly() ? m.stream().map(OutboxMessage::stateOnly).toList() : m);
                 })
                 .collect().in(() -> new ArrayList<OutboxMessage>(), List::addAll);
     }
@@ -190,17 +206,15 @@ public class OutboxRelay {
     /**
      * Sends every message in order and completes when the broker acknowledged all of them. Straight to the channel's
      * producer (one callback per record) rather than one Uni per message: a round carries thousands of events.
-     * The idempotent producer keeps the order per partition.
+     * The idempotent producer keeps the order per partition. An event's state copy reuses its bytes.
      */
     private Uni<Void> publish(List<OutboxMessage> messages) {
         return Uni.createFrom().<Void>emitter(done -> {
                     Producer<String, byte[]> producer = kafka.<String, byte[]>getProducer("outbox").unwrap();
-                    AtomicInteger pending = new AtomicInteger(messages.size());
+                    // one in flight for the loop itself, so that early acks cannot complete the round
+                    AtomicInteger pending = new AtomicInteger(1);
                     AtomicReference<Exception> failure = new AtomicReference<>();
-                    Callback callback = (metadata, e) -> {
-                        if (e != null) {
-                            failure.compareAndSet(null, e);
-                        }
+                    Runnable settle = () -> {
                         if (pending.decrementAndGet() == 0) {
                             if (failure.get() == null) {
                                 done.complete(null);
@@ -209,11 +223,64 @@ public class OutboxRelay {
                             }
                         }
                     };
-                    for (OutboxMessage m : messages) {
-                        producer.send(new ProducerRecord<>(m.topic(), m.key(), m.payload()), callback);
+                    Callback callback = (metadata, e) -> {
+                        if (e != null) {
+                            failure.compareAndSet(null, e);
+                        }
+                        settle.run();
+                    };
+                    Consumer<ProducerRecord<String, byte[]>> send = record -> {
+                        pending.incrementAndGet();
+                        try {
+                            producer.send(record, callback);
+                        } catch (RuntimeException e) { // thrown instead of reported: the callback will not run
+                            callback.onCompletion(null, e);
+                        }
+                    };
+                    try {
+                        // before any send: a state topic missing or not writable fails the round with nothing sent
+                        // (the producer's cached metadata after the first round)
+                        int statePartitions = messages.stream().anyMatch(m -> m.event() != null)
+                                ? producer.partitionsFor(Topics.INTERACTION_EVENTS_STATE).size() : 0;
+                        for (OutboxMessage m : messages) {
+                            if (failure.get() != null) {
+                                break;
+                            }
+                            if (!Topics.INTERACTION_EVENTS_STATE.equals(m.topic())) {
+                                send.accept(new ProducerRecord<>(m.topic(), m.key(), m.payload()));
+                            }
+                            if (m.event() == null) {
+                                continue;
+                            }
+                            byte[] user = m.key().getBytes(StandardCharsets.UTF_8);
+                            int partition = partitionOf(user, statePartitions);
+                            String id = m.event().id();
+                            send.accept(new ProducerRecord<>(Topics.INTERACTION_EVENTS_STATE, partition, id, m.payload(),
+                                    userHeader(user)));
+                            if (m.event().deleted()) {
+                                send.accept(new ProducerRecord<>(Topics.INTERACTION_EVENTS_STATE, partition, id, null,
+                                        userHeader(user)));
+                            }
+                        }
+                    } catch (RuntimeException e) {
+                        failure.compareAndSet(null, e); // e.g. no metadata for the state topic within max.block.ms
                     }
+                    settle.run();
                 })
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()) // send() may block on a full buffer
                 .emitOn(Infrastructure.getDefaultWorkerPool()); // not on the producer's I/O thread
+    }
+
+    /**
+     * The partition Kafka's default partitioner picks for a record keyed {@code userIdUtf8} on a topic with
+     * {@code partitions} partitions (murmur2 of the serialized key, as {@code BuiltInPartitioner.partitionForKey}):
+     * the state topic puts a user's events where {@code interaction-events} would, in the same order.
+     */
+    static int partitionOf(byte[] userIdUtf8, int partitions) {
+        return Utils.toPositive(Utils.murmur2(userIdUtf8)) % partitions;
+    }
+
+    private static Headers userHeader(byte[] userIdUtf8) {
+        return new RecordHeaders().add(USER_ID_HEADER, userIdUtf8);
     }
 }

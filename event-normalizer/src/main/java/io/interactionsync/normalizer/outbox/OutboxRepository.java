@@ -1,6 +1,8 @@
 package io.interactionsync.normalizer.outbox;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.interactionsync.model.InteractionEvent;
 import io.interactionsync.model.Json;
@@ -22,13 +24,19 @@ import java.util.UUID;
 /**
  * {@code normalizer.outbox}: written in the business transaction, published by {@link OutboxRelay}. A row is either
  * one message (topic, key, payload: dead letters, purge announcements) or a batch's changed events by id, rendered
- * from {@code interaction_events} at publish time — so the write path stores each event once, not twice.
+ * from {@code interaction_events} at publish time — so the write path stores each event once, not twice. An id row
+ * whose topic is {@code interaction-events-state} goes to the state topic only (V18 seeds the state topic that way).
  */
 @ApplicationScoped
 public class OutboxRepository {
 
-    /** One message to publish: its value as UTF-8 JSON bytes, what the producer sends. */
-    public record OutboxMessage(long id, String topic, String key, byte[] payload) {
+    /**
+     * One message to publish: its value as UTF-8 JSON bytes, what the producer sends. {@code event} is set for an
+     * InteractionEvent (topic {@code interaction-events}, key its user): the relay also publishes it on the state topic
+     * under its id, followed by a tombstone when it is deleted. Topic {@code interaction-events-state}: the state copy
+     * only.
+     */
+    public record OutboxMessage(long id, String topic, String key, byte[] payload, EventRef event) {
         /**
          * Renders InteractionEvents as UTF-8 bytes straight away (no intermediate String to encode again), with the
          * hand-written {@link InteractionEventSerializer}: the contract mapper's JSON without its reflection.
@@ -36,7 +44,18 @@ public class OutboxRepository {
         private static final InteractionEventSerializer SERIALIZER = new InteractionEventSerializer();
 
         public static OutboxMessage of(String topic, String key, String json) {
-            return new OutboxMessage(0, topic, key, json.getBytes(StandardCharsets.UTF_8));
+            return read(0, topic, key, json.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** A message as stored: an InteractionEvent's id and deleted flag are read back from its JSON. */
+        static OutboxMessage read(long id, String topic, String key, byte[] payload) {
+            return new OutboxMessage(id, topic, key, payload,
+                    Topics.INTERACTION_EVENTS.equals(topic) ? EventRef.parse(payload) : null);
+        }
+
+        /** The same event for the state topic only (no copy on the change stream). */
+        OutboxMessage stateOnly() {
+            return new OutboxMessage(id, Topics.INTERACTION_EVENTS_STATE, key, payload, event);
         }
 
         /** An InteractionEvent on {@code interaction-events}, keyed by its user. */
@@ -58,7 +77,8 @@ public class OutboxRepository {
                 for (InteractionEvent e : events) {
                     SERIALIZER.serialize(e, g, null);
                     g.flush();
-                    out.add(new OutboxMessage(0, Topics.INTERACTION_EVENTS, e.userId(), buffer.toByteArray()));
+                    out.add(new OutboxMessage(0, Topics.INTERACTION_EVENTS, e.userId(), buffer.toByteArray(),
+                            e.id() == null ? null : new EventRef(e.id().toString(), e.deleted())));
                     buffer.reset();
                 }
             } catch (IOException x) {
@@ -73,8 +93,49 @@ public class OutboxRepository {
         }
     }
 
-    /** An outbox row: a single message, or ids of events to publish in their current state. */
-    public record OutboxRow(long id, OutboxMessage message, UUID[] eventIds) {
+    /**
+     * An InteractionEvent's key on {@code interaction-events-state} (its id) and whether it is deleted: then a tombstone
+     * follows its deleted copy there, so that compaction removes it.
+     */
+    public record EventRef(String id, boolean deleted) {
+
+        /**
+         * From the event's JSON, top-level {@code id} and {@code deleted} only (a streaming read: message rows are the
+         * erasure paths' deleted copies, up to a whole account's events in one purge).
+         */
+        static EventRef parse(byte[] json) {
+            String id = null;
+            boolean deleted = false;
+            try (JsonParser p = Json.mapper().getFactory().createParser(json)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    throw new IllegalStateException("an interaction-events outbox row is not a JSON object");
+                }
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken value = p.nextToken();
+                    if ("id".equals(field)) {
+                        id = p.getValueAsString();
+                    } else if ("deleted".equals(field)) {
+                        deleted = value == JsonToken.VALUE_TRUE;
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            } catch (IOException x) {
+                throw new UncheckedIOException("cannot read an InteractionEvent from the outbox", x);
+            }
+            if (id == null) {
+                throw new IllegalStateException("an interaction-events outbox row without an event id");
+            }
+            return new EventRef(id, deleted);
+        }
+    }
+
+    /**
+     * An outbox row: a single message, or ids of events to publish in their current state ({@code stateOnly}: on
+     * {@code interaction-events-state} only).
+     */
+    public record OutboxRow(long id, OutboxMessage message, UUID[] eventIds, boolean stateOnly) {
     }
 
     public Uni<Void> append(SqlClient sql, List<OutboxMessage> messages) {
@@ -115,9 +176,10 @@ public class OutboxRepository {
                     for (Row r : rows) {
                         long id = r.getLong(0);
                         UUID[] ids = r.getArrayOfUUIDs(4);
-                        out.add(ids != null ? new OutboxRow(id, null, ids)
-                                : new OutboxRow(id, new OutboxMessage(id, r.getString(1), r.getString(2),
-                                        r.getString(3).getBytes(StandardCharsets.UTF_8)), null));
+                        out.add(ids != null
+                                ? new OutboxRow(id, null, ids, Topics.INTERACTION_EVENTS_STATE.equals(r.getString(1)))
+                                : new OutboxRow(id, OutboxMessage.read(id, r.getString(1), r.getString(2),
+                                        r.getString(3).getBytes(StandardCharsets.UTF_8)), null, false));
                     }
                     return out;
                 });

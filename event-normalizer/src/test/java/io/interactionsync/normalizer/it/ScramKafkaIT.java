@@ -29,6 +29,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,7 +42,9 @@ import org.junit.jupiter.api.Test;
  * logs in as its {@code KafkaUser} of the Kubernetes manifest, with the ACLs written there and the
  * {@code kafka.security.protocol} / {@code kafka.sasl.*} settings Kubernetes passes by environment. Its channels
  * (raw-records and account-events in, interaction-events out), its startup catch-up (admin client) and a replay (its
- * own consumer, group event-normalizer-replay) all work within those ACLs.
+ * own consumer, group event-normalizer-replay) all work within those ACLs, and so does the state topic
+ * (interaction-events-state, Write). ScramKafkaTestResource creates the topics of its list; the state topic is created
+ * here, as deployed, until that list has it.
  */
 @QuarkusTest
 @WithTestResource(value = ScramKafkaTestResource.class, initArgs = @ResourceArg(name = "user", value = "event-normalizer"))
@@ -45,6 +53,18 @@ import org.junit.jupiter.api.Test;
 class ScramKafkaIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @BeforeAll
+    static void createStateTopic() throws Exception {
+        try (Admin admin = Admin.create(ScramKafkaTestResource.adminConfig())) {
+            admin.createTopics(List.of(new NewTopic(Topics.INTERACTION_EVENTS_STATE, Topics.STATE_TOPIC_PARTITIONS,
+                    (short) 1).configs(Topics.STATE_TOPIC_CONFIG))).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
 
     @Test
     void shouldNormalizePublishAndReplayAsItsOwnKafkaUser() throws Exception {
@@ -62,7 +82,8 @@ class ScramKafkaIT {
 
         await().atMost(WAIT).until(() -> Db.count("select count(*) from normalizer.interaction_events "
                 + "where user_id = ? and not deleted", user) == 1);
-        await().atMost(WAIT).until(() -> published(user) >= 1);
+        await().atMost(WAIT).until(() -> published(Topics.INTERACTION_EVENTS, user) >= 1);
+        await().atMost(WAIT).until(() -> published(Topics.INTERACTION_EVENTS_STATE, user) >= 1);
 
         String admin = TestJwts.user("ops-" + n, "ops@acme.test", "admin");
         String replay = given().auth().oauth2(admin).queryParam("accountId", account)
@@ -75,12 +96,12 @@ class ScramKafkaIT {
                 .isEqualTo(1);
     }
 
-    /** interaction-events records keyed by {@code userId}, read as the super user. */
-    private static long published(String userId) {
+    /** Records of {@code userId} (the key on interaction-events, the userId header on the state topic), read as the super user. */
+    private static long published(String topic, String userId) {
         Map<String, Object> config = new HashMap<>(ScramKafkaTestResource.adminConfig());
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.INTERACTION_EVENTS).stream()
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -88,7 +109,9 @@ class ScramKafkaIT {
             long found = 0;
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    found += userId.equals(r.key()) ? 1 : 0;
+                    String user = Topics.INTERACTION_EVENTS.equals(topic) ? r.key()
+                            : StateTopicRebuildIT.header(r, "userId");
+                    found += userId.equals(user) ? 1 : 0;
                 }
             }
             return found;
