@@ -59,11 +59,12 @@ create table accounts (
 create index accounts_by_email on accounts (email);
 create index accounts_by_user on accounts (user_id);
 
--- directory_changed: the team collections.
+-- directory_changed: the team collections (members and internal domains are never a team's contacts).
 create table collections (
-    collection_id text primary key,
-    name          text,
-    member_emails text[] not null
+    collection_id    text primary key,
+    name             text,
+    member_emails    text[] not null,
+    internal_domains text[] not null default '{}'
 );
 
 -- blocklist_changed: complete lists, applied on ingest so blocked contacts never come back.

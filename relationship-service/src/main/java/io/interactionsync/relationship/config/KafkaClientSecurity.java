@@ -6,7 +6,8 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * The connection security of the Kafka clients the service creates itself (the rebuild consumer): the same {@code kafka.security.protocol}, {@code kafka.sasl.*} and {@code kafka.ssl.*}
+ * The connection security of the Kafka clients the service creates itself (the rebuild consumer): the same
+ * {@code kafka.security.protocol}, {@code kafka.sasl.*} and {@code kafka.ssl.*}
  * settings as its channels, so in Kubernetes they also log in as the service's KafkaUser. Empty locally (plaintext).
  */
 public final class KafkaClientSecurity {

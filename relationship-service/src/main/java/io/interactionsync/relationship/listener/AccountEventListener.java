@@ -38,6 +38,6 @@ public class AccountEventListener {
                         record.offset(), LogSafe.redact(e.getMessage()));
             }
         }
-        directory.apply(batch);
+        Retries.run("applying a batch of account-events", () -> directory.apply(batch));
     }
 }

@@ -29,6 +29,6 @@ public class InteractionEventListener {
     public void consume(ConsumerRecords<String, byte[]> records) {
         List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
         records.forEach(batch::add);
-        ingest.apply(batch);
+        Retries.run("applying a batch of interaction-events-state", () -> ingest.apply(batch));
     }
 }

@@ -23,7 +23,8 @@ import java.util.Map;
 public class QueryRepository {
 
     private static final String TIE_COLUMNS = "t.user_id, t.contact_email, t.contact_name, t.out_sum, t.in_sum, "
-            + "t.meet_sum, t.score_key, t.uncapped, t.emails_sent, t.emails_received, t.meetings, t.last_interaction_at";
+            + "t.meet_sum, t.score_key, t.uncapped, t.emails_sent, t.emails_received, t.meetings, "
+            + "t.last_interaction_at";
     private static final String EFFECTIVE = "case when t.uncapped then t.score_key else least(t.score_key, ?) end";
 
     /** A keyset position: strictly after (key desc, contact asc). */
@@ -75,11 +76,14 @@ public class QueryRepository {
     }
 
     /** A team's contacts (not members), ordered by the key connection's effective key. */
-    public List<After> teamPage(Connection c, Collection<String> userIds, Collection<String> memberEmails,
+    public List<After> teamPage(Connection c, Collection<String> userIds,
+                                Collection<String> memberEmails, Collection<String> internalDomains,
                                 String contact, double capKey, After after, int limit) throws SQLException {
         StringBuilder sql = new StringBuilder("select t.contact_email, max(" + EFFECTIVE + ") as k from ties t"
                 + " where t.user_id = any(?) and t.last_interaction_at is not null"
-                + " and not (t.contact_email = any(?))");
+                + " and not (t.contact_email = any(?))"
+                + " and not exists (select 1 from unnest(?::text[]) d where split_part(t.contact_email, '@', 2) = d"
+                + " or right(split_part(t.contact_email, '@', 2), length(d) + 1) = '.' || d)");
         if (contact != null) {
             sql.append(" and t.contact_email = ?");
         }
@@ -93,6 +97,7 @@ public class QueryRepository {
             ps.setDouble(i++, capKey);
             ps.setArray(i++, c.createArrayOf("text", userIds.toArray()));
             ps.setArray(i++, c.createArrayOf("text", memberEmails.toArray()));
+            ps.setArray(i++, c.createArrayOf("text", internalDomains.toArray()));
             if (contact != null) {
                 ps.setString(i++, contact);
             }
@@ -174,16 +179,21 @@ public class QueryRepository {
         }
     }
 
-    /** A collection's member emails, or null when unknown. */
-    public List<String> collectionMembers(Connection c, String collectionId) throws SQLException {
+    /** A collection's member emails and internal domains. */
+    public record CollectionRow(List<String> memberEmails, List<String> internalDomains) {
+    }
+
+    /** The collection, or null when unknown. */
+    public CollectionRow collection(Connection c, String collectionId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "select member_emails from collections where collection_id = ?")) {
+                "select member_emails, internal_domains from collections where collection_id = ?")) {
             ps.setString(1, collectionId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return null;
                 }
-                return List.of((String[]) rs.getArray(1).getArray());
+                return new CollectionRow(List.of((String[]) rs.getArray(1).getArray()),
+                        List.of((String[]) rs.getArray(2).getArray()));
             }
         }
     }

@@ -81,7 +81,8 @@ public class WriteRepository {
                 on conflict (event_id) do nothing""")) {
             int i = 1;
             ps.setArray(i++, c.createArrayOf("uuid", ids));
-            for (String[] column : new String[][] {users, accounts, contacts, names, kinds, directions, roles, buckets}) {
+            String[][] texts = {users, accounts, contacts, names, kinds, directions, roles, buckets};
+            for (String[] column : texts) {
                 ps.setArray(i++, c.createArrayOf("text", column));
             }
             ps.setArray(i++, c.createArrayOf("float8", weights));
@@ -163,6 +164,81 @@ public class WriteRepository {
             ps.setTimestamp(1, Timestamp.from(now));
             ps.setInt(2, limit);
             return new ArrayList<>(pairs(ps));
+        }
+    }
+
+    /** The {@code limit}-th distinct member × contact pair after {@code after} in key order (or the last), or null. */
+    public TiePair pairBoundary(Connection c, TiePair after, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                select user_id, contact_email from (
+                    select distinct user_id, contact_email from events
+                    where (user_id, contact_email) > (?, ?)
+                    order by user_id, contact_email limit ?) x
+                order by user_id desc, contact_email desc limit 1""")) {
+            ps.setString(1, after.userId());
+            ps.setString(2, after.contactEmail());
+            ps.setInt(3, limit);
+            Set<TiePair> last = pairs(ps);
+            return last.isEmpty() ? null : last.iterator().next();
+        }
+    }
+
+    /**
+     * The rebuild's bulk form of {@link #recomputeTies}: every tie with key in (after, last], one grouped pass over
+     * their events instead of one lookup per tie (the same rules: dedup key once at its highest weight, only what has
+     * happened by {@code now}, the earliest future event kept). RebuildIT checks both give the same ties.
+     */
+    public void computeTieRange(Connection c, TiePair after, TiePair last, Instant now, double imbalanceFactor)
+            throws SQLException {
+        String range = "(user_id, contact_email) > (?, ?) and (user_id, contact_email) <= (?, ?)";
+        try (PreparedStatement ps = c.prepareStatement("""
+                with k as (
+                    select distinct on (user_id, contact_email, dedup_key) *
+                    from events where %s and occurred_at <= ?
+                    order by user_id, contact_email, dedup_key, weight desc, event_id),
+                a as (
+                    select user_id, contact_email,
+                           coalesce(sum(anchored) filter (where bucket = 'O'), 0) as o,
+                           coalesce(sum(anchored) filter (where bucket = 'I'), 0) as i,
+                           coalesce(sum(anchored) filter (where bucket = 'M'), 0) as m,
+                           count(*) filter (where bucket = 'O') as sent,
+                           count(*) filter (where bucket = 'I') as received,
+                           count(*) filter (where bucket = 'M') as meetings,
+                           max(occurred_at) as last_at,
+                           (array_agg(contact_name order by occurred_at desc)
+                                filter (where contact_name is not null))[1] as name
+                    from k group by user_id, contact_email),
+                f as (
+                    select user_id, contact_email, min(occurred_at) as next_at
+                    from events where %s and occurred_at > ? group by user_id, contact_email),
+                t as (
+                    select coalesce(a.user_id, f.user_id) as u, coalesce(a.contact_email, f.contact_email) as ce,
+                           a.name, coalesce(a.o, 0) as o, coalesce(a.i, 0) as i, coalesce(a.m, 0) as m,
+                           coalesce(a.sent, 0) as sent, coalesce(a.received, 0) as received,
+                           coalesce(a.meetings, 0) as meetings, a.last_at, f.next_at
+                    from a full join f on a.user_id = f.user_id and a.contact_email = f.contact_email)
+                insert into ties (user_id, contact_email, contact_name, out_sum, in_sum, meet_sum, score_key, uncapped,
+                                  emails_sent, emails_received, meetings, last_interaction_at, next_event_at)
+                select u, ce, name, o, i, m, least(o, i) + ? * abs(o - i) + m, (o > 0 and i > 0) or m > 0,
+                       sent, received, meetings, last_at, next_at
+                from t
+                on conflict (user_id, contact_email) do update set
+                    contact_name = excluded.contact_name, out_sum = excluded.out_sum, in_sum = excluded.in_sum,
+                    meet_sum = excluded.meet_sum, score_key = excluded.score_key, uncapped = excluded.uncapped,
+                    emails_sent = excluded.emails_sent, emails_received = excluded.emails_received,
+                    meetings = excluded.meetings, last_interaction_at = excluded.last_interaction_at,
+                    next_event_at = excluded.next_event_at""".formatted(range, range))) {
+            Timestamp at = Timestamp.from(now);
+            int i = 1;
+            for (int pass = 0; pass < 2; pass++) {
+                ps.setString(i++, after.userId());
+                ps.setString(i++, after.contactEmail());
+                ps.setString(i++, last.userId());
+                ps.setString(i++, last.contactEmail());
+                ps.setTimestamp(i++, at);
+            }
+            ps.setDouble(i, imbalanceFactor);
+            ps.executeUpdate();
         }
     }
 
@@ -280,15 +356,16 @@ public class WriteRepository {
         }
     }
 
-    public void upsertCollection(Connection c, String collectionId, String name, List<String> memberEmails)
-            throws SQLException {
+    public void upsertCollection(Connection c, String collectionId, String name, List<String> memberEmails,
+                                 List<String> internalDomains) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                insert into collections (collection_id, name, member_emails) values (?, ?, ?)
+                insert into collections (collection_id, name, member_emails, internal_domains) values (?, ?, ?, ?)
                 on conflict (collection_id) do update set name = excluded.name,
-                    member_emails = excluded.member_emails""")) {
+                    member_emails = excluded.member_emails, internal_domains = excluded.internal_domains""")) {
             ps.setString(1, collectionId);
             ps.setString(2, name);
             ps.setArray(3, c.createArrayOf("text", memberEmails.toArray()));
+            ps.setArray(4, c.createArrayOf("text", internalDomains.toArray()));
             ps.executeUpdate();
         }
     }

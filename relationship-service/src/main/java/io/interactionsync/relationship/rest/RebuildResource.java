@@ -17,7 +17,7 @@ import jakarta.ws.rs.core.MediaType;
 public class RebuildResource {
 
     /** What the rebuild did. */
-    public record Result(long records, long stored, long millis) {
+    public record Result(long records, long stored, long millis, long tiesMillis) {
     }
 
     private final RebuildService rebuild;
@@ -29,6 +29,6 @@ public class RebuildResource {
     @POST
     public Result rebuild() {
         RebuildService.Rebuilt done = rebuild.rebuild();
-        return new Result(done.records(), done.stored(), done.took().toMillis());
+        return new Result(done.records(), done.stored(), done.took().toMillis(), done.ties().toMillis());
     }
 }

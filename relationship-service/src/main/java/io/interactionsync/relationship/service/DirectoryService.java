@@ -78,7 +78,11 @@ public class DirectoryService {
                 }
                 List<String> members = d.memberEmails() == null ? List.of()
                         : d.memberEmails().stream().map(DirectoryService::lower).distinct().toList();
-                writes.upsertCollection(c, d.collectionId(), d.name(), members);
+                List<String> domains = d.internalDomains() == null ? List.of()
+                        : d.internalDomains().stream().map(DirectoryService::lower)
+                                .map(domain -> domain.startsWith("@") ? domain.substring(1) : domain)
+                                .distinct().toList();
+                writes.upsertCollection(c, d.collectionId(), d.name(), members, domains);
                 return enforceBlocklists(c, writes.collectionUsers(c, d.collectionId()));
             }
             case BLOCKLIST_CHANGED -> {

@@ -65,13 +65,14 @@ public class IngestService {
     public Applied apply(List<ConsumerRecord<String, byte[]>> records) {
         rebuildLock.readLock().lock();
         try {
-            return applyUnlocked(records);
+            return applyUnlocked(records, true);
         } finally {
             rebuildLock.readLock().unlock();
         }
     }
 
-    Applied applyUnlocked(List<ConsumerRecord<String, byte[]>> records) {
+    /** {@code recomputeTies=false}: the rebuild computes every tie once at its end instead of once per batch. */
+    Applied applyUnlocked(List<ConsumerRecord<String, byte[]>> records, boolean recomputeTies) {
         // last value per event id: a compacted topic's later record supersedes an earlier one
         Map<UUID, InteractionEvent> latest = new LinkedHashMap<>();
         int unreadable = 0;
@@ -145,10 +146,12 @@ public class IngestService {
             }
             Set<TiePair> affected = new HashSet<>(writes.deleteEvents(c, latest.keySet()));
             writes.insertEvents(c, rows);
-            for (EventRow r : rows) {
-                affected.add(new TiePair(r.userId(), r.contactEmail()));
+            if (recomputeTies) {
+                for (EventRow r : rows) {
+                    affected.add(new TiePair(r.userId(), r.contactEmail()));
+                }
+                writes.recomputeTies(c, affected, now, config.scoring().imbalanceFactor());
             }
-            writes.recomputeTies(c, affected, now, config.scoring().imbalanceFactor());
             metrics.skipped("blocked", blocked);
             metrics.skipped("erased", erasedCount);
             return new int[] {rows.size(), removed, blocked + erasedCount};
@@ -166,7 +169,8 @@ public class IngestService {
         if (e.userId() == null || e.accountId() == null || e.contactEmail() == null || e.contactEmail().indexOf('@') < 1
                 || e.occurredAt() == null || e.kind() == null || e.direction() == null || e.role() == null
                 || e.source() == null) {
-            return "a required field is missing (userId, accountId, contactEmail, occurredAt, kind, direction, role, source)";
+            return "a required field is missing "
+                    + "(userId, accountId, contactEmail, occurredAt, kind, direction, role, source)";
         }
         return null;
     }
@@ -181,6 +185,22 @@ public class IngestService {
 
     private static String wire(Enum<?> value) {
         return value.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Computes every tie from the stored events, ~10,000 member × contact pairs per transaction (rebuild). */
+    void recomputeAllTies() {
+        TiePair after = new TiePair("", "");
+        while (after != null) {
+            TiePair from = after;
+            Instant now = Instant.now();
+            after = db.writing(false, c -> {
+                TiePair last = writes.pairBoundary(c, from, 10_000);
+                if (last != null) {
+                    writes.computeTieRange(c, from, last, now, config.scoring().imbalanceFactor());
+                }
+                return last;
+            });
+        }
     }
 
     /** Recomputes the ties whose future events (meetings) have started; returns how many. */

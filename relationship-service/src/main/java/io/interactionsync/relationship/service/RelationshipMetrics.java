@@ -19,7 +19,8 @@ public class RelationshipMetrics {
         this.applied = Counter.builder("relationship.events.applied")
                 .description("InteractionEvents stored (live, counted in a tie)").register(registry);
         this.removed = Counter.builder("relationship.events.removed")
-                .description("InteractionEvents removed: tombstones, deleted=true, purges, blocklists").register(registry);
+                .description("InteractionEvents removed: tombstones, deleted=true, purges, blocklists")
+                .register(registry);
         this.scoring = Timer.builder("relationship.scoring")
                 .description("One batch applied: events written and the affected ties recomputed, one transaction")
                 .publishPercentiles(0.5, 0.95, 0.99).register(registry);

@@ -111,7 +111,8 @@ public class RelationshipService {
     }
 
     /** A collection as the API sees it: null when unknown. */
-    public record Team(String collectionId, List<String> memberEmails, Map<String, String> membersByUserId) {
+    public record Team(String collectionId, List<String> memberEmails, List<String> internalDomains,
+                       Map<String, String> membersByUserId) {
     }
 
     /**
@@ -120,15 +121,16 @@ public class RelationshipService {
      */
     public Team team(String collectionId, String callerId, String callerEmail) {
         return db.inTransaction(c -> {
-            List<String> emails = queries.collectionMembers(c, collectionId);
-            if (emails == null) {
+            QueryRepository.CollectionRow collection = queries.collection(c, collectionId);
+            if (collection == null) {
                 return null;
             }
+            List<String> emails = collection.memberEmails();
             Map<String, String> members = new java.util.LinkedHashMap<>(queries.resolveMembers(c, emails));
             if (callerEmail != null && emails.contains(callerEmail)) {
                 members.putIfAbsent(callerId, callerEmail);
             }
-            return new Team(collectionId, emails, members);
+            return new Team(collectionId, emails, collection.internalDomains(), members);
         });
     }
 
@@ -142,12 +144,14 @@ public class RelationshipService {
         Set<String> excluded = new HashSet<>(team.memberEmails());
         excluded.addAll(team.membersByUserId().values());
         return db.inTransaction(c -> {
-            List<After> keys = queries.teamPage(c, userIds, excluded, contact, capKey, after, limit + 1);
+            List<After> keys = queries.teamPage(c, userIds, excluded, team.internalDomains(), contact, capKey, after,
+                    limit + 1);
             List<After> page = keys.subList(0, Math.min(limit, keys.size()));
             if (page.isEmpty()) {
                 return new Page<>(List.of(), null);
             }
-            Set<String> contacts = page.stream().map(After::contact).collect(Collectors.toCollection(LinkedHashSet::new));
+            Set<String> contacts = page.stream().map(After::contact)
+                    .collect(Collectors.toCollection(LinkedHashSet::new));
             Map<String, List<TieRow>> byContact = queries.ties(c, userIds, contacts, capKey).stream()
                     .collect(Collectors.groupingBy(TieRow::contactEmail));
             Map<String, QueryRepository.TeamCounts> counts = queries.teamCounts(c, userIds, contacts, asOf);

@@ -109,7 +109,8 @@ class RebuildIT {
             // a future meeting stays out of the sums either way
             TOPIC.publish(meeting(user, "acc-" + user, "future@example.com", now.plus(Duration.ofDays(3)), 3));
             // the sentinel: once it shows, every earlier record of this user (same partition) is applied
-            TOPIC.publish(received(user, "acc-" + user, "sentinel@example.com", now.minusSeconds(1), "<s" + user + ">"));
+            TOPIC.publish(received(user, "acc-" + user, "sentinel@example.com", now.minusSeconds(1),
+                    "<s" + user + ">"));
         }
         TOPIC.flush();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {

@@ -162,7 +162,8 @@ class RelationshipScoringIT {
         assertThat(metrics).contains("relationship_events_skipped_total{reason=\"unreadable\"")
                 .contains("relationship_events_skipped_total{reason=\"invalid\"")
                 .contains("relationship_events_applied_total")
-                .contains("relationship_scoring_seconds");
+                .contains("relationship_scoring_seconds")
+                .contains("kafka_consumer_fetch_manager_records_lag_max");
     }
 
     @Test

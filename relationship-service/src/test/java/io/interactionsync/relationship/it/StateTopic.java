@@ -24,13 +24,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * The topic the normalizer will publish, produced by the tests in its stead: {@code interaction-events-state}
- * compacted, key = event id, partition chosen by user id (murmur2 as Kafka's default partitioner on the user id),
+ * The topic the normalizer publishes, produced by the tests in its stead: {@code interaction-events-state}
+ * compacted, key = event id, partition chosen by user id (murmur2 of the user id, as the normalizer's relay does),
  * null value = tombstone. As a test resource it creates the topics before the application subscribes.
  */
 public final class StateTopic implements QuarkusTestResourceLifecycleManager, AutoCloseable {
 
-    static final int PARTITIONS = 3;
+    /** As deployed (common-model): the partition function below depends on it. */
+    static final int PARTITIONS = Topics.STATE_TOPIC_PARTITIONS;
 
     private final KafkaProducer<String, byte[]> producer;
 
@@ -58,12 +59,12 @@ public final class StateTopic implements QuarkusTestResourceLifecycleManager, Au
     public void stop() {
     }
 
-    /** interaction-events-state (compacted) and account-events, unless they exist. */
+    /** interaction-events-state (with the deployed topic config: compacted…) and account-events, unless they exist. */
     public static void createTopics(String bootstrapServers) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             for (NewTopic topic : List.of(
                     new NewTopic(Topics.INTERACTION_EVENTS_STATE, PARTITIONS, (short) 1)
-                            .configs(Map.of("cleanup.policy", "compact")),
+                            .configs(Topics.STATE_TOPIC_CONFIG),
                     new NewTopic(Topics.ACCOUNT_EVENTS, PARTITIONS, (short) 1))) {
                 try {
                     admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);

@@ -17,8 +17,8 @@ public final class Events {
     private Events() {
     }
 
-    public static InteractionEvent email(String userId, String accountId, String contact, Direction direction, Role role,
-                                         Instant at, String messageId, Integer recipients) {
+    public static InteractionEvent email(String userId, String accountId, String contact, Direction direction,
+                                         Role role, Instant at, String messageId, Integer recipients) {
         return new InteractionEvent(InteractionEvent.SCHEMA_VERSION, UUID.randomUUID(), userId, accountId,
                 Provider.GOOGLE, Source.GMAIL, Kind.EMAIL, direction, contact, "Name of " + contact, role, at,
                 "r-" + UUID.randomUUID(), messageId, "t-" + messageId, userId + "@acme.test", false,
