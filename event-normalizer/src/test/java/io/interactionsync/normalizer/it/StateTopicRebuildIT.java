@@ -1,5 +1,6 @@
 package io.interactionsync.normalizer.it;
 
+import io.interactionsync.testsupport.StateTopic;
 import static io.interactionsync.normalizer.fixtures.GmailFixtures.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,5 +1,6 @@
 package io.interactionsync.relationship.it;
 
+import io.interactionsync.testsupport.StateTopic;
 import static io.interactionsync.relationship.support.Events.meeting;
 import static io.interactionsync.relationship.support.Events.received;
 import static io.interactionsync.relationship.support.Events.sent;

@@ -1,5 +1,6 @@
 package io.interactionsync.relationship.it;
 
+import io.interactionsync.testsupport.StateTopic;
 import static io.interactionsync.relationship.it.Api.token;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -116,7 +117,7 @@ class RelationshipRebuildBenchmark {
 
     private static Map<TopicPartition, Long> endOffsets(Admin admin) throws Exception {
         List<TopicPartition> partitions = new ArrayList<>();
-        for (int p = 0; p < StateTopic.PARTITIONS; p++) {
+        for (int p = 0; p < io.interactionsync.model.Topics.STATE_TOPIC_PARTITIONS; p++) {
             partitions.add(new TopicPartition(Topics.INTERACTION_EVENTS_STATE, p));
         }
         Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();

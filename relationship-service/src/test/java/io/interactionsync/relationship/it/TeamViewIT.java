@@ -1,5 +1,6 @@
 package io.interactionsync.relationship.it;
 
+import io.interactionsync.testsupport.StateTopic;
 import static io.interactionsync.relationship.it.Api.get;
 import static io.interactionsync.relationship.it.Api.token;
 import static io.interactionsync.relationship.support.Events.meeting;
