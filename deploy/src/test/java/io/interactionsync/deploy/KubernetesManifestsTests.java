@@ -546,7 +546,7 @@ class KubernetesManifestsTests {
                 "/console", "connector-service", "/_importmap", "connector-service", "/_static", "connector-service",
                 "/api/v1", "connector-service",
                 "/api/v1/interaction-events", "event-normalizer", "/api/v1/admin/replays", "event-normalizer",
-                "/api/v1/relationships", "relationship-service"));
+                "/api/v1/relationships", "relationship-service", "/api/v1/admin/rebuild", "relationship-service"));
         // The team view is relationship-service's, the rest of /api/v1/collections the connector's: a regex Ingress.
         JsonNode team = baseResources().get("Ingress").stream()
                 .filter(i -> i.at("/metadata/name").asText().equals("interaction-sync-team-relationships")).findFirst()
