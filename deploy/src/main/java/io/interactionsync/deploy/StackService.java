@@ -175,7 +175,10 @@ public enum StackService {
                 env.put("NORMALIZER_CONSOLE_ORIGINS", e.connectorUrl());
                 serviceClient(env, e); // reads raw-record data keys from the connector as client event-normalizer
             }
-            case RELATIONSHIP -> portalJwt(env, e);
+            case RELATIONSHIP -> {
+                portalJwt(env, e);
+                env.put("RELATIONSHIP_CONSOLE_ORIGINS", e.connectorUrl()); // CORS for pages on the console's origin
+            }
         }
         return env;
     }
