@@ -217,7 +217,11 @@ public class OutboxRelay {
             List<Row> rows = lockBatch();
             batch[0] = rows.size();
             if (!rows.isEmpty()) {
-                List<Long> sent = send(rows, sentAccountEvents);
+                // Sent with the transaction suspended (its row locks stay held): context propagation would otherwise
+                // carry it onto the Kafka emitter's threads, and a callback thread still inside it at commit time
+                // fails the commit ("multiple threads active") — the batch sent, not deleted, sent again later, and
+                // its observers not told.
+                List<Long> sent = QuarkusTransaction.suspendingExisting().call(() -> send(rows, sentAccountEvents));
                 if (!sent.isEmpty()) {
                     entityManager.createNativeQuery("delete from connector.event_outbox where id in (:ids)")
                             .setParameter("ids", sent).executeUpdate();
