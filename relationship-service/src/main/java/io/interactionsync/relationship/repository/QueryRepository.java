@@ -119,18 +119,37 @@ public class QueryRepository {
         }
     }
 
-    /** Team-deduplicated counts per contact: a message or meeting reaching several members counts once (R-E2). */
+    /**
+     * Team-deduplicated counts per contact (R-E2): copies of one message in several members' mailboxes count once when
+     * they share the Internet Message-ID, the sender and a date within 24 h of each other (Exchange rewrites ids on
+     * redirect; some senders reuse an id for different mail). The sender of a member's copy is the contact of its
+     * {@code from} event, or "a member" when it has none (sent by the member or a colleague, never a contact).
+     * Meetings count once per start and end.
+     */
     public record TeamCounts(long emails, long meetings, Instant lastInteractionAt) {
     }
 
     public Map<String, TeamCounts> teamCounts(Connection c, Collection<String> userIds, Collection<String> contacts,
                                               Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
+                with copies as (
+                    select e.contact_email, e.bucket, e.dedup_key, e.occurred_at,
+                           coalesce((select f.contact_email from events f
+                                     where f.user_id = e.user_id and f.dedup_key = e.dedup_key and f.role = 'from'
+                                     order by f.contact_email limit 1), '') as sender
+                    from events e
+                    where e.user_id = any(?) and e.contact_email = any(?) and e.occurred_at <= ?),
+                merged as (
+                    select contact_email, bucket, occurred_at,
+                           case when occurred_at - lag(occurred_at) over w <= interval '24 hours' then 0 else 1 end
+                               as first_copy
+                    from copies
+                    window w as (partition by contact_email, dedup_key, sender order by occurred_at))
                 select contact_email,
-                       count(distinct dedup_key) filter (where bucket in ('O', 'I')),
-                       count(distinct dedup_key) filter (where bucket = 'M'),
+                       sum(first_copy) filter (where bucket in ('O', 'I')),
+                       sum(first_copy) filter (where bucket = 'M'),
                        max(occurred_at)
-                from events where user_id = any(?) and contact_email = any(?) and occurred_at <= ?
+                from merged
                 group by contact_email""")) {
             ps.setArray(1, c.createArrayOf("text", userIds.toArray()));
             ps.setArray(2, c.createArrayOf("text", contacts.toArray()));

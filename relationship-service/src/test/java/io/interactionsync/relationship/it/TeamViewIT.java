@@ -11,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.interactionsync.model.InteractionEvent;
+import io.interactionsync.relationship.support.Events;
 import io.interactionsync.testsupport.EmulatorTestResource;
 import io.interactionsync.testsupport.KafkaTestClient;
 import io.interactionsync.testsupport.KafkaTestResource;
@@ -132,6 +133,49 @@ class TeamViewIT {
                 .body("items.size()", equalTo(2));
         get(token(ann), "/api/v1/collections/{id}/relationships", "no-such-" + run).statusCode(404)
                 .contentType(Api.PROBLEM).body("code", equalTo("collection_not_found"));
+    }
+
+    @Test
+    void copiesMergeOnlyWithTheSameSenderWithin24Hours() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String ann = "ann-" + run, ben = "ben-" + run, collection = "col-" + run;
+        String partner = "partner-" + run + "@example.com", reuser = "reuser-" + run + "@example.com";
+        for (String member : List.of(ann, ben)) {
+            Api.connected(KAFKA, "acc-" + member, member, member + "@acme.test");
+        }
+        Api.directory(KAFKA, collection, List.of(ann + "@acme.test", ben + "@acme.test"));
+        Instant now = Instant.now().minus(Duration.ofDays(3));
+        // the same message in both mailboxes, dated 3 h apart (a redirect): once
+        String redirected = "<redirected-" + run + "@example.com>";
+        TOPIC.publish(received(ann, "acc-" + ann, partner, now, redirected));
+        TOPIC.publish(received(ben, "acc-" + ben, partner, now.plus(Duration.ofHours(3)), redirected));
+        // a sender reusing its Message-ID two days later: two emails
+        String reused = "<reused-" + run + "@example.com>";
+        TOPIC.publish(received(ann, "acc-" + ann, partner, now, reused));
+        TOPIC.publish(received(ben, "acc-" + ben, partner, now.plus(Duration.ofDays(2)), reused));
+        // another sender's mail under the same Message-ID, with the partner in Cc: the partner's copy in ben's
+        // mailbox is a different email from the one ann got from the partner
+        String clashing = "<clash-" + run + "@example.com>";
+        TOPIC.publish(received(ann, "acc-" + ann, partner, now, clashing));
+        TOPIC.publish(Events.email(ben, "acc-" + ben, reuser, InteractionEvent.Direction.INBOUND,
+                InteractionEvent.Role.FROM, now, clashing, 2));
+        TOPIC.publish(Events.email(ben, "acc-" + ben, partner, InteractionEvent.Direction.INBOUND,
+                InteractionEvent.Role.CC, now, clashing, 2));
+        // ben wrote to the partner cc ann: ann's copy (from a colleague) and ben's sent copy are one email
+        String internal = "<internal-" + run + "@acme.test>";
+        TOPIC.publish(sent(ben, "acc-" + ben, partner, now, internal));
+        TOPIC.publish(Events.email(ann, "acc-" + ann, partner, InteractionEvent.Direction.INBOUND,
+                InteractionEvent.Role.TO, now, internal, 2));
+        TOPIC.flush();
+
+        // redirected 1 + reused 2 + clashing 2 + internal 1 = 6 emails with the partner
+        JsonPath team = await().atMost(Duration.ofSeconds(10)).until(
+                () -> get(token(ann), "/api/v1/collections/{id}/relationships?contact=" + partner, collection)
+                        .extract(),
+                r -> r.statusCode() == 200 && r.jsonPath().getList("items").size() == 1
+                        && r.jsonPath().getList("items[0].members").size() == 2
+                        && r.jsonPath().getLong("items[0].teamEmails") >= 6).jsonPath();
+        assertThat(team.getLong("items[0].teamEmails")).isEqualTo(6);
     }
 
     /** Inbound events of one message as a co-recipient member's mailbox holds it. */
