@@ -36,12 +36,13 @@ import java.util.Optional;
  * <ul>
  * <li>{@code POST /push/gmail}: a Cloud Pub/Sub push of a Gmail watch, {@code {"message":{"data": base64
  * {"emailAddress","historyId"}}}}, with Google's OIDC token ({@link PubSubTokenVerifier}). 401 without a valid token
- * (Pub/Sub retries), 400 for a body that is not such a message, otherwise 204: accepted for every account watching the
+ * (Pub/Sub retries), 400 for a body that is not such a message, otherwise 202: accepted for every account watching the
  * mailbox whose cursor is behind the historyId, duplicate where it is not, ignored for an unknown or stopped mailbox
  * (acked, so Pub/Sub stops redelivering it).
  * <li>{@code POST /push/google-calendar}: a Calendar channel notification (headers X-Goog-Channel-ID, -Token,
- * -Resource-State). Unknown channel → 204 ignored; token not the channel's → 403; {@code sync} (the channel's first
- * message) → 204 heard, no run; {@code exists} / {@code not_exists} → 204 accepted.
+ * -Resource-State). Unknown channel → 202 ignored; token not the channel's → 403; {@code sync} (the channel's first
+ * message) → 202 heard, no run; {@code exists} / {@code not_exists} → 202 accepted. Every acknowledgement is 202, answered
+ * before any provider call (the run is queued).
  * </ul>
  */
 @Path("/push")
@@ -87,7 +88,7 @@ public class GooglePushResource {
             notifications.count(Source.GMAIL, Outcome.IGNORED);
             Log.debugf("gmail push for a mailbox no account watches (%s): acknowledged, ignored",
                     LogSafe.hash(n.emailAddress()));
-            return Response.noContent().build();
+            return Response.accepted().build();
         }
         for (PushChannel ch : watching) {
             if (covered(ch.accountId(), n.historyId())) {
@@ -98,7 +99,7 @@ public class GooglePushResource {
                 Log.debugf("account %s: gmail push historyId %s, incremental run queued", ch.accountId(), n.historyId());
             }
         }
-        return Response.noContent().build();
+        return Response.accepted().build();
     }
 
     @POST
@@ -114,7 +115,7 @@ public class GooglePushResource {
             // A replaced or forgotten channel, or someone guessing: acknowledged so Google stops retrying.
             notifications.count(Source.GOOGLE_CALENDAR, Outcome.IGNORED);
             Log.debugf("calendar push for an unknown channel: acknowledged, ignored");
-            return Response.noContent().build();
+            return Response.accepted().build();
         }
         PushChannel ch = found.get();
         if (!PushSecrets.matches(token, ch.secretHash())) {
@@ -124,7 +125,7 @@ public class GooglePushResource {
         }
         if (ch.state() == PushChannel.State.STOPPED) {
             notifications.count(Source.GOOGLE_CALENDAR, Outcome.IGNORED);
-            return Response.noContent().build();
+            return Response.accepted().build();
         }
         String resourceState = state == null ? "" : state.toLowerCase(Locale.ROOT);
         switch (resourceState) {
@@ -139,7 +140,7 @@ public class GooglePushResource {
                 Log.debugf("account %s: calendar push %s (message %s)", ch.accountId(), resourceState, messageNumber);
             }
         }
-        return Response.noContent().build();
+        return Response.accepted().build();
     }
 
     /** Whether the account's Gmail cursor already passed {@code historyId} (a late or duplicated notification). */
