@@ -128,6 +128,10 @@ public interface RelationshipConfig {
         @WithDefault("50")
         int defaultLimit();
 
+        /** How many contributing interactions a relationship's {@code explanation} lists. */
+        @WithDefault("3")
+        int explanationSize();
+
         @WithDefault("500")
         int maxLimit();
     }

@@ -26,7 +26,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * through the same code the live consumer runs (needed after a change of a scoring weight or the half-life), except
  * that each tie is computed once at the end (same SQL) rather than after every batch that touches it. The live
  * consumer waits meanwhile (the ingest read-write lock); afterwards it re-applies what it had not committed, which is
- * idempotent. Accounts, collections, blocklists and erasures come from account-events and stay.
+ * idempotent. Every other replica's writes wait as well ({@link Db#exclusively}: a database lock held for the whole
+ * rebuild), and go on from their committed offsets afterwards, so the last value per key wins again. Accounts,
+ * collections, blocklists and erasures come from account-events and stay.
  */
 @ApplicationScoped
 public class RebuildService {
@@ -59,53 +61,57 @@ public class RebuildService {
     }
 
     public synchronized Rebuilt rebuild() {
-        Instant start = Instant.now();
-        progress.set(0);
         ingest.rebuildLock().writeLock().lock();
         try {
-            db.writing(true, c -> {
-                writes.truncateDerived(c);
-                return null;
-            });
-            Map<String, Object> props = new HashMap<>(KafkaClientSecurity.properties());
-            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batchSize);
-            long records = 0;
-            long stored = 0;
-            try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                    new ByteArrayDeserializer())) {
-                List<TopicPartition> partitions = consumer.partitionsFor(Topics.INTERACTION_EVENTS_STATE,
-                                Duration.ofSeconds(10)).stream()
-                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                    ConsumerRecords<String, byte[]> polled = consumer.poll(Duration.ofMillis(500));
-                    List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(polled.count());
-                    for (ConsumerRecord<String, byte[]> r : polled) {
-                        if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
-                            batch.add(r);
-                        }
-                    }
-                    if (!batch.isEmpty()) {
-                        records += batch.size();
-                        progress.set(records);
-                        stored += ingest.applyUnlocked(batch, false).stored();
-                    }
-                }
-            }
-            // each tie once, from its final events: cheaper than once per batch that touched it
-            Instant tiesStart = Instant.now();
-            ingest.recomputeAllTies();
-            Instant end = Instant.now();
-            Rebuilt done = new Rebuilt(records, stored, Duration.between(start, end), Duration.between(tiesStart, end));
-            Log.infof("rebuilt from offset 0: %d records, %d events stored, %d ms (ties %d ms)", records, stored,
-                    done.took().toMillis(), done.ties().toMillis());
-            return done;
+            return db.exclusively(this::rebuildHoldingTheLock);
         } finally {
             ingest.rebuildLock().writeLock().unlock();
         }
+    }
+
+    private Rebuilt rebuildHoldingTheLock() {
+        Instant start = Instant.now();
+        progress.set(0);
+        db.writing(true, c -> {
+            writes.truncateDerived(c);
+            return null;
+        });
+        Map<String, Object> props = new HashMap<>(KafkaClientSecurity.properties());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batchSize);
+        long records = 0;
+        long stored = 0;
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.INTERACTION_EVENTS_STATE,
+                            Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                ConsumerRecords<String, byte[]> polled = consumer.poll(Duration.ofMillis(500));
+                List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(polled.count());
+                for (ConsumerRecord<String, byte[]> r : polled) {
+                    if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
+                        batch.add(r);
+                    }
+                }
+                if (!batch.isEmpty()) {
+                    records += batch.size();
+                    progress.set(records);
+                    stored += ingest.applyUnlocked(batch, false).stored();
+                }
+            }
+        }
+        // each tie once, from its final events: cheaper than once per batch that touched it
+        Instant tiesStart = Instant.now();
+        ingest.recomputeAllTies();
+        Instant end = Instant.now();
+        Rebuilt done = new Rebuilt(records, stored, Duration.between(start, end), Duration.between(tiesStart, end));
+        Log.infof("rebuilt from offset 0: %d records, %d events stored, %d ms (ties %d ms)", records, stored,
+                done.took().toMillis(), done.ties().toMillis());
+        return done;
     }
 }

@@ -81,7 +81,8 @@ public class RelationshipService {
             if (rows.isEmpty()) {
                 return null;
             }
-            List<Explanation> why = queries.topContributions(c, userId, contact, asOf, 3).stream()
+            List<Explanation> why = queries.topContributions(c, userId, contact, asOf,
+                    config.query().explanationSize()).stream()
                     .map(k -> new Explanation(k.eventId(), k.kind(), k.direction(), k.role(), k.occurredAt(),
                             round3(k.weight()), round3(k.anchored() * f), k.source(), k.threadId(),
                             k.internetMessageId()))

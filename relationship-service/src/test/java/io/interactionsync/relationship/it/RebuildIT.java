@@ -15,6 +15,7 @@ import io.interactionsync.model.InteractionEvent;
 import io.interactionsync.model.InteractionEvent.Direction;
 import io.interactionsync.model.InteractionEvent.Role;
 import io.interactionsync.testsupport.EmulatorTestResource;
+import io.interactionsync.testsupport.KafkaTestClient;
 import io.interactionsync.testsupport.KafkaTestResource;
 import io.interactionsync.testsupport.PostgresTestResource;
 import io.interactionsync.testsupport.TestJwts;
@@ -31,6 +32,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -129,5 +132,68 @@ class RebuildIT {
 
         assertThat(ties()).hasSize(incremental.size()).containsExactlyElementsOf(incremental);
         assertThat(Api.strength(users.getFirst(), "c1@example.com")).isCloseTo(before, within(0.1));
+    }
+
+    /**
+     * Another replica's batch holds the shared write lock: the rebuild waits for it (and, holding the lock
+     * exclusively for its whole run, makes every replica's later batches wait for it).
+     */
+    @Test
+    void aRebuildWaitsForAnotherReplicasWritesAndHoldsThemOffWhileItRuns() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String admin = TestJwts.user("admin-" + run, "admin-" + run + "@acme.test", "admin");
+        try (Connection otherReplica = database(); Connection observer = database();
+             KafkaTestClient kafka = KafkaTestClient.connect()) {
+            // both consumers idle first: a batch or a directory change queued behind the held lock would hold this
+            // replica's ingest lock, which the rebuild takes before the database lock
+            Api.connected(kafka, "acc-idle-" + run, "idle-" + run, "idle-" + run + "@acme.test");
+            TOPIC.publish(received("idle-" + run, "acc-idle-" + run, "sentinel@example.com", Instant.now(),
+                    "<idle-" + run + ">"));
+            TOPIC.flush();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertThat(Api.strength("idle-" + run, "sentinel@example.com")).isPositive();
+                assertThat(count(observer, "select count(*) from accounts where account_id = 'acc-idle-" + run + "'"))
+                        .isOne();
+            });
+            otherReplica.setAutoCommit(false);
+            try (Statement s = otherReplica.createStatement()) {
+                s.execute("select pg_advisory_xact_lock_shared(" + WRITE_LOCK + ")");
+            }
+            CompletableFuture<Integer> rebuild = CompletableFuture.supplyAsync(
+                    () -> given().auth().oauth2(admin).post("/api/v1/admin/rebuild").then().extract().statusCode());
+            await().atMost(Duration.ofSeconds(20)).until(() -> waitingForTheWriteLock(observer) == 1);
+            assertThat(rebuild).isNotDone();
+            // a batch arriving now queues behind the rebuild: it may not slip in between its transactions
+            try (Statement s = observer.createStatement(); ResultSet rs = s.executeQuery(
+                    "select pg_try_advisory_lock_shared(" + WRITE_LOCK + ")")) {
+                rs.next();
+                assertThat(rs.getBoolean(1)).as("a shared lock granted past the waiting rebuild").isFalse();
+            }
+            otherReplica.commit();
+            assertThat(rebuild.get(60, TimeUnit.SECONDS)).isEqualTo(200);
+            assertThat(waitingForTheWriteLock(observer)).isZero();
+        }
+    }
+
+    /** Db's write lock ("REL"). */
+    private static final long WRITE_LOCK = 0x52454CL;
+
+    private static Connection database() throws SQLException {
+        return DriverManager.getConnection(PostgresTestResource.jdbcUrl(PostgresTestResource.DATABASE)
+                + "?currentSchema=relationship", PostgresTestResource.user(), "");
+    }
+
+    /** Sessions waiting for the write lock as a rebuild takes it (directory changes may wait for it too). */
+    private static int waitingForTheWriteLock(Connection c) throws SQLException {
+        return count(c, "select count(*) from pg_locks l join pg_stat_activity a on a.pid = l.pid"
+                + " where l.locktype = 'advisory' and l.objid = " + WRITE_LOCK + " and not l.granted"
+                + " and a.query like '%pg_advisory_lock(%'");
+    }
+
+    private static int count(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 }
