@@ -23,15 +23,19 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The web console in a real browser (headless Debian Chromium through chromedriver) against the packaged stack: a
- * person signs in at the portal IdP, connects Google (Calendar first, then Gmail by incremental consent) and
- * Microsoft 365 through the providers' consent pages, adds a shared mailbox, watches every source reach
- * {@code synced}, meets the personal-account and admin-consent errors, an admin finds a revoked account on the team
- * page, and the user disconnects with purge. Every journey leaves a screenshot in
- * {@code target/failsafe-reports/console/}; axe-core checks each page.
+ * person signs in at the portal IdP by keyboard, connects Google (Calendar first, then Gmail by incremental consent)
+ * and Microsoft 365 through the providers' consent pages, adds and removes a shared mailbox, watches every source
+ * reach {@code synced}, meets the personal-account and admin-consent errors; an admin sees none of the user's
+ * accounts as their own, finds the revoked one on the team page, filters, edits the team directory and its
+ * blocklist and runs a replay; the user opens and cancels the disconnect dialog by keyboard, disconnects with purge
+ * and saves a blocklist. Every journey leaves a screenshot in {@code target/failsafe-reports/console/}; axe-core
+ * checks each page.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -110,13 +114,24 @@ class ConsoleIT {
 
     @Test
     @Order(1)
-    void aPersonSignsInAtThePortalIdpWithCodeAndPkce() throws IOException {
+    void aPersonSignsInAtThePortalIdpWithCodeAndPkceUsingOnlyTheKeyboard() throws IOException {
         browser.open(console);
         browser.await(By.id("sign-in"));
         browser.assertAccessible("the sign-in page");
         browser.screenshot("01-sign-in");
-        browser.click(By.id("sign-in"));
-        pickAtIdp(ALICE);
+        WebElement skip = browser.tabTo("a.skip-link", 1);
+        assertThat(skip.getLocation().getX()).as("the skip link comes on screen when focused").isNotNegative();
+        browser.tabTo("#sign-in", 1);
+        browser.press(Keys.ENTER);
+        // The IdP's picker by keyboard too: Tab enters the radio group, arrows choose, Enter on "Sign in".
+        browser.awaitUrlStartsWith(endpoints.emulatorUrl() + "/idp/");
+        browser.assertAccessible("the IdP's user picker");
+        browser.tabTo("input[name=email]", 5);
+        assertThat(browser.pressUntilFocused(Keys.ARROW_DOWN, "input[value='" + ALICE + "']", 10).isSelected()).isTrue();
+        browser.tabTo("#approve", 2);
+        browser.press(Keys.ENTER);
+        browser.awaitUrlStartsWith(console);
+        browser.await(By.id("sign-out"));
         browser.awaitText(By.cssSelector(".who"), ALICE);
         browser.await(By.id("no-accounts"));
         assertThat(browser.driver().findElements(By.linkText("Team"))).as("no team page for a non-admin").isEmpty();
@@ -127,8 +142,13 @@ class ConsoleIT {
     @Test
     @Order(2)
     void connectsGoogleWithOnlyCalendarThenAddsGmailByIncrementalConsent() throws IOException {
-        browser.click(By.id("connect-google-gmail")); // untick Gmail: Calendar only
-        browser.click(By.cssSelector("#connect-google button[type=submit]"));
+        // By keyboard: Tab to the Gmail choice, Space unticks it (Calendar only), Enter on the form's button.
+        WebElement gmail = browser.tabTo("#connect-google-gmail", 10);
+        assertThat(gmail.isSelected()).isTrue();
+        browser.press(Keys.SPACE);
+        assertThat(gmail.isSelected()).as("Space toggles the Gmail choice").isFalse();
+        browser.tabTo("#connect-google button[type=submit]", 2);
+        browser.press(Keys.ENTER);
         approveAtGoogle(ALICE);
         WebElement card = accountCard(ALICE);
         assertThat(sourceState(card, "gmail")).isEqualTo("disabled");
@@ -142,6 +162,8 @@ class ConsoleIT {
         assertThat(client.googleAccounts(aliceJwt())).hasSize(1);
         assertThat(account.get("scopes").toString()).contains("gmail.metadata").contains("calendar.readonly");
         assertThat(account.at("/sources/gmail/fetched").asLong()).isEqualTo(6);
+        accountCard(ALICE).findElement(By.xpath(".//button[normalize-space()='Sync now']")).click();
+        browser.awaitText(By.id("notice"), "Sync requested.");
         browser.assertAccessible("my accounts (Google synced)");
         browser.screenshot("03-google-connected");
     }
@@ -174,6 +196,11 @@ class ConsoleIT {
         assertThat(bar.getAttribute("value")).isEqualTo(bar.getAttribute("max"));
         browser.assertAccessible("my accounts (all synced)");
         browser.screenshot("04-my-accounts-synced");
+
+        browser.click(By.cssSelector("[data-email='" + DANA + "'] button[aria-label='Remove shared mailbox " + DEALS + "']"));
+        browser.awaitText(By.id("notice"), "Removed " + DEALS);
+        browser.awaitGone(By.cssSelector("[data-email='" + DANA + "'] tr[data-shared='" + DEALS + "']"));
+        assertThat(client.microsoftAccounts(aliceJwt()).get(0).get("sharedMailboxes")).isEmpty();
     }
 
     @Test
@@ -206,13 +233,48 @@ class ConsoleIT {
         browser.await(By.id("sign-in"));
         browser.click(By.id("sign-in"));
         pickAtIdp(ADMIN);
+        // Isolation in the browser: the admin's own page shows none of Alice's accounts.
+        browser.await(By.id("no-accounts"));
+        assertThat(browser.driver().findElements(By.cssSelector("article.account"))).isEmpty();
+        assertThat(browser.await(By.id("main")).getText()).doesNotContain(ALICE).doesNotContain(DANA);
+
         browser.click(By.linkText("Team"));
-        browser.await(By.id("team-accounts"));
-        new org.openqa.selenium.support.ui.Select(browser.await(By.id("filter-state"))).selectByValue("reauth_required");
-        browser.click(By.cssSelector("form.filters button[type=submit]"));
+        for (String email : List.of(ALICE, DANA)) {
+            assertThat(browser.await(By.cssSelector("#team-accounts tr[data-email='" + email + "']")).getText())
+                    .as("the team page names the owner").contains(ALICE_SUB);
+        }
+        String danaId = browser.await(By.cssSelector("#team-accounts tr[data-email='" + DANA + "']")).getAttribute("data-account");
+        for (String state : List.of("incomplete", "error")) {
+            filterTeamBy(state);
+            browser.await(By.id("team-empty"));
+        }
+        filterTeamBy("reauth_required");
         browser.await(By.cssSelector("#team-accounts tr[data-email='" + DANA + "'][data-status='reauth_required']"));
         assertThat(browser.driver().findElements(By.cssSelector("#team-accounts tbody tr"))).hasSize(1);
-        browser.await(By.cssSelector("#collection-select"));
+
+        // A new team directory, then its blocklist, each shown as the server saved it.
+        new Select(browser.await(By.id("collection-select"))).selectByValue("");
+        browser.await(By.id("collection-id")).sendKeys("console-team");
+        browser.await(By.id("collection-name")).sendKeys("Console team");
+        browser.await(By.id("collection-members")).sendKeys(ALICE);
+        browser.await(By.id("collection-domains")).sendKeys("console.test");
+        browser.click(By.cssSelector("#directory-form button[type=submit]"));
+        browser.awaitText(By.id("notice"), "Directory saved");
+        assertThat(new Select(browser.await(By.id("collection-select"))).getFirstSelectedOption().getText())
+                .isEqualTo("Console team (console-team)");
+        browser.await(By.id("team-blocklist-entries")).sendKeys("@Rival.Example");
+        browser.click(By.cssSelector("[aria-labelledby='team-blocklist-heading'] button[type=submit]"));
+        browser.awaitText(By.id("notice"), "Team blocklist saved");
+        assertThat(browser.await(By.id("team-blocklist-entries")).getAttribute("value")).isEqualTo("@rival.example");
+
+        // A replay of Dana's account, started at the normalizer (its CORS admits the console) and followed to its end.
+        browser.await(By.id("replay-account")).sendKeys(danaId);
+        browser.click(By.xpath("//button[normalize-space()='Start replay']"));
+        browser.awaitText(By.id("notice"), "Replay started.");
+        WebElement replay = browser.await(By.cssSelector("#replays tr[data-state='completed']"), Duration.ofSeconds(60));
+        assertThat(replay.findElement(By.cssSelector("td:nth-of-type(1)")).getText()).isEqualTo(danaId);
+        assertThat(Long.parseLong(replay.findElement(By.cssSelector("td:nth-of-type(4)")).getText().replaceAll("\\D", "")))
+                .as("records replayed").isPositive();
         browser.assertAccessible("the team page");
         browser.screenshot("07-team-reauth-required");
 
@@ -228,8 +290,17 @@ class ConsoleIT {
         browser.click(By.id("sign-in"));
         pickAtIdp(ALICE);
         assertThat(googleEvents(aliceJwt())).isPositive();
-        WebElement card = accountCard(ALICE);
-        card.findElement(By.cssSelector("button.danger")).click();
+        accountCard(ALICE);
+        // By keyboard: Enter opens the dialog with the focus on Cancel, Escape closes it and the focus goes back.
+        String disconnect = "article[data-email='" + ALICE + "'] button.danger";
+        WebElement opener = browser.tabTo(disconnect, 40);
+        browser.press(Keys.ENTER);
+        browser.await(By.id("disconnect-dialog"));
+        assertThat(browser.focused().getText()).as("the focus inside the dialog, on its harmless choice").isEqualTo("Cancel");
+        browser.press(Keys.ESCAPE);
+        browser.awaitGone(By.id("disconnect-dialog"));
+        assertThat(browser.focused()).as("the focus is back on the button that opened the dialog").isEqualTo(opener);
+        browser.press(Keys.ENTER);
         browser.await(By.id("disconnect-dialog"));
         browser.assertAccessible("the disconnect dialog");
         browser.click(By.id("purge-yes"));
@@ -239,6 +310,21 @@ class ConsoleIT {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> assertThat(googleEvents(aliceJwt())).isZero());
         assertThat(client.googleAccounts(aliceJwt())).isEmpty();
+    }
+
+    @Test
+    @Order(7)
+    void theBlocklistShowsWhatWasSavedAfterAPersonTypedInIt() throws IOException {
+        WebElement entries = browser.await(By.id("blocklist-entries"));
+        entries.clear();
+        entries.sendKeys("Spam@Example.COM\n@Spam.Example\nspam@example.com");
+        browser.click(By.xpath("//button[normalize-space()='Save blocklist']"));
+        browser.awaitText(By.id("notice"), "Blocklist saved (2 entries)");
+        // the server's normalised list replaces what was typed (lower case, duplicates dropped)
+        assertThat(entries.getAttribute("value")).isEqualTo("spam@example.com\n@spam.example");
+        assertThat(client.call("GET", endpoints.connectorUrl() + "/api/v1/blocklist", aliceJwt(), null).json()
+                .get("entries").toString()).isEqualTo("[\"spam@example.com\",\"@spam.example\"]");
+        browser.screenshot("09-blocklist-saved");
     }
 
     // ---- steps -------------------------------------------------------------------------------------------------
@@ -263,6 +349,14 @@ class ConsoleIT {
         browser.click(By.cssSelector("input[type=radio][value='" + user + "']"));
         browser.click(By.id("approve"));
         browser.awaitUrlStartsWith(console);
+    }
+
+    /** Applies a state filter and waits until the previous result (table or "No account matches") is replaced. */
+    private void filterTeamBy(String state) {
+        WebElement previous = browser.await(By.cssSelector("#team-accounts, #team-empty"));
+        new Select(browser.await(By.id("filter-state"))).selectByValue(state);
+        browser.click(By.cssSelector("form.filters button[type=submit]"));
+        browser.awaitStale(previous);
     }
 
     private WebElement accountCard(String email) {

@@ -271,6 +271,10 @@ class IsAccounts extends LightElement {
       : `Disconnected ${a.email}. Its events were kept.`);
   }
 
+  /**
+   * showModal() focuses the autofocus control, Cancel: the harmless choice, so a habitual Enter erases nothing. Escape
+   * cancels; the browser returns focus to the Disconnect button that opened the dialog.
+   */
   renderDisconnectDialog() {
     const a = this.disconnecting;
     return html`<dialog id="disconnect-dialog" aria-labelledby="disconnect-heading" @close=${() => { this.disconnecting = null; }}>
@@ -286,12 +290,16 @@ class IsAccounts extends LightElement {
         </fieldset>
         <div class="actions">
           <button type="submit" class="danger" id="disconnect-confirm">Disconnect</button>
-          <button type="button" @click=${() => this.closeDisconnect()}>Cancel</button>
+          <button type="button" autofocus @click=${() => this.closeDisconnect()}>Cancel</button>
         </div>
       </form>` : nothing}
     </dialog>`;
   }
 
+  /**
+   * The textarea's .value is bound, not its text content: text content only seeds a textarea, so once a person typed
+   * in it the list as saved (normalised by the server) would never show.
+   */
   renderBlocklist() {
     const b = this.blocklist;
     return html`<section aria-labelledby="blocklist-heading" class="panel">
@@ -300,7 +308,7 @@ class IsAccounts extends LightElement {
       ${b === null ? html`<p>Loading…</p>` : html`<form @submit=${(e) => this.saveBlocklist(e)}>
         ${b.error ? html`<p class="notice notice-error">${b.error}</p>` : nothing}
         <label for="blocklist-entries">Blocked addresses and domains, one per line</label>
-        <textarea id="blocklist-entries" name="entries" rows="4">${(b.entries ?? []).join('\n')}</textarea>
+        <textarea id="blocklist-entries" name="entries" rows="4" .value=${(b.entries ?? []).join('\n')}></textarea>
         <button type="submit" ?disabled=${this.busy.blocklist}>Save blocklist</button>
         ${b.updatedAt ? html`<span class="muted">Last saved ${time(b.updatedAt)}</span>` : nothing}
       </form>`}

@@ -256,6 +256,7 @@ class IsTeam extends LightElement {
       });
       this.selected = id;
       await this.loadCollections();
+      await this.select(id); // loads its team blocklist too: a directory just created had none to show
     }, 'Directory saved. Events are re-derived with the new colleagues.');
   }
 

@@ -11,15 +11,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -82,6 +85,55 @@ public final class Browser implements AutoCloseable {
 
     public void awaitUrlStartsWith(String prefix) {
         wait.until(d -> d.getCurrentUrl().startsWith(prefix));
+    }
+
+    /** Until the element left the page (re-rendered, or removed). */
+    public void awaitStale(WebElement element) {
+        wait.until(ExpectedConditions.stalenessOf(element));
+    }
+
+    public void awaitGone(By by) {
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(by));
+    }
+
+    /** Keys as a person types them: to whatever has the focus, not to an element picked by the test. */
+    public void press(CharSequence... keys) {
+        new Actions(driver).sendKeys(keys).perform();
+    }
+
+    /** The element that has the keyboard focus. */
+    public WebElement focused() {
+        return driver.switchTo().activeElement();
+    }
+
+    /** Tabs forward until the focus is on an element matching {@code css}; fails with the path the focus took. */
+    public WebElement tabTo(String css, int maxPresses) {
+        return pressUntilFocused(Keys.TAB, css, maxPresses);
+    }
+
+    /**
+     * Presses {@code key} (Tab, an arrow in a radio group…) until the focused element matches {@code css}, checking
+     * before each press; fails naming where the focus went, so a control the keyboard cannot reach is found.
+     */
+    public WebElement pressUntilFocused(Keys key, String css, int maxPresses) {
+        List<String> path = new ArrayList<>();
+        for (int i = 0; ; i++) {
+            String where = (String) driver.executeScript("const e = document.activeElement;"
+                    + " if (e && e.matches(arguments[0])) return null;"
+                    + " if (!e || e === document.body) return 'body';"
+                    + " return e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')"
+                    + " + ' \"' + (e.innerText || e.value || e.getAttribute('aria-label') || '').trim().slice(0, 30) + '\"';",
+                    css);
+            if (where == null) {
+                return focused();
+            }
+            path.add(where);
+            if (i == maxPresses) {
+                throw new AssertionError("the keyboard focus never reached " + css + " in " + maxPresses + " presses of "
+                        + key.name() + "; it went: " + String.join(" -> ", path));
+            }
+            press(key);
+        }
     }
 
     public String url() {
