@@ -2,6 +2,7 @@ package io.interactionsync.sync;
 
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.time.LocalTime;
 
 /**
  * The settings sync-core reads: worker pool, retries of one provider call, status cadence, sealing of raw records. Not a config mapping
@@ -153,7 +154,23 @@ public interface SyncSettings {
         @WithDefault("true")
         boolean enabled();
 
-        /** A source whose last audit is older than this is audited again by its next run (the daily fan-out). */
+        /**
+         * Start (UTC time of day) of the window over which the accounts' daily audits are spread: each account's slot
+         * is this plus a stable offset within {@code window} (a hash of its id, {@code audit.AuditSchedule}); a source
+         * is audited by its first run after the slot. E.g. {@code 01:00} with {@code 6h} for audits between 01:00 and
+         * 07:00 only.
+         */
+        @WithDefault("00:00")
+        LocalTime windowStart();
+
+        /** Length of that window, at most 24 h (the default: audits spread over the whole day). */
+        @WithDefault("24h")
+        Duration window();
+
+        /**
+         * Read only by microsoft-sync's shared-mailbox audits (due when their last one is older than this) until they
+         * follow the slot as well ({@code CompletenessAuditor.dailyDue}); the other audits ignore it.
+         */
         @WithDefault("20h")
         Duration every();
 

@@ -9,6 +9,7 @@ import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,7 @@ class SyncSettingsMappingTests {
     void inheritedGroupsUseTheServicePrefixAndDefaults() {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withSources(new PropertiesConfigSource(Map.of("demo-sync.retry.max-attempts", "6",
-                        "demo-sync.worker.concurrency", "7"), "test", 100))
+                        "demo-sync.worker.concurrency", "7", "demo-sync.audit.window-start", "01:30"), "test", 100))
                 .withConverter(Duration.class, 100, new DurationConverter()) // Quarkus' "1s" syntax
                 .withMapping(DemoConfig.class).build();
         DemoConfig demo = config.getConfigMapping(DemoConfig.class);
@@ -48,6 +49,8 @@ class SyncSettingsMappingTests {
         assertThat(settings.worker().stepLeaseDuration()).isEqualTo(Duration.ofMinutes(5));
         assertThat(settings.status().everyRecords()).isEqualTo(200);
         assertThat(demo.backfillMonths()).isEqualTo(24);
+        assertThat(settings.audit().windowStart()).isEqualTo(LocalTime.of(1, 30));
+        assertThat(settings.audit().window()).as("daily audits spread over the whole day").isEqualTo(Duration.ofDays(1));
         assertThat(settings.rawRecords().seal()).as("raw records are sealed unless switched off").isTrue();
         assertThat(settings.rawRecords().keyCacheTtl()).isEqualTo(Duration.ofMinutes(10));
     }

@@ -46,8 +46,8 @@ import java.util.Optional;
  * the lease and shutdown between steps; once a backfill completes, the incremental phase continues from the
  * cursor it left; a Gmail history 404 or a Calendar 410 starts a resync once per run. Once caught up, the source's
  * completeness audit runs (sync-core's {@link CompletenessAuditor} over {@link AuditTargets}) after a backfill, when
- * the job asks for one, or when the last one is older than {@code audit.every}; the run then reports {@code synced},
- * or {@code incomplete} while the last audit left gaps open. Before that final status the source's push channel is
+ * the job asks for one, or daily at the account's slot (sync-core's staggered schedule); the run then reports
+ * {@code synced}, or {@code incomplete} while the last audit left gaps open. Before that final status the source's push channel is
  * created or renewed when due ({@link GooglePushChannels}); every status of the run carries its push health.
  */
 @ApplicationScoped
@@ -259,7 +259,7 @@ public class SyncCoordinator implements SyncJobRunner {
 
     /**
      * The completeness audit, once the source is caught up: after a backfill (or resync) completed in this run, when
-     * the job asks for one, or when the last one is older than {@code audit.every}. Its result goes into the status.
+     * the job asks for one, or when it was not audited since its account's daily slot. Its result goes into the status.
      * Null to go on; a job result when the run must end first.
      */
     private JobResult audit(SyncJob job, String accountId, AuditTarget target, boolean backfilled, StatusReporter status,

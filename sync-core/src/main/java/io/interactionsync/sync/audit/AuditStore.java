@@ -12,8 +12,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -49,13 +47,6 @@ public class AuditStore {
         } catch (SQLException e) {
             throw new RepositoryException("could not read the last audit of account " + accountId, e);
         }
-    }
-
-    /** True when the source was never audited or its last audit is older than {@code every}. */
-    public boolean due(String accountId, Source source, String mailbox, Duration every) {
-        return last(accountId, source, mailbox)
-                .map(r -> r.completeness().checkedAt().isBefore(Instant.now().minus(every)))
-                .orElse(true);
     }
 
     public void save(String accountId, Source source, String mailbox, AuditResult result) {

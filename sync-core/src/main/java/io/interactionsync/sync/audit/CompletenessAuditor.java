@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -42,6 +43,7 @@ public class CompletenessAuditor {
     private final SyncSettings.Audit settings;
     private final MeterRegistry registry;
     private final String prefix;
+    private final AuditSchedule schedule;
     private final Clock clock = Clock.systemUTC();
 
     public CompletenessAuditor(IngestedClient ingested, AuditStore store, SyncServiceDefinition service,
@@ -51,19 +53,32 @@ public class CompletenessAuditor {
         this.settings = service.settings().audit();
         this.registry = registry;
         this.prefix = service.metricPrefix();
+        this.schedule = new AuditSchedule(settings.windowStart(), settings.window());
     }
 
     public boolean enabled() {
         return settings.enabled();
     }
 
-    /** Whether {@code target} should be audited now: asked for, or its last audit is older than {@code audit.every}. */
+    /**
+     * Whether {@code target} should be audited now: asked for, or not audited since its account's daily slot
+     * ({@link AuditSchedule}: spread over {@code audit.window} from {@code audit.window-start}).
+     */
     public boolean due(String accountId, AuditTarget target, boolean requested) {
-        return settings.enabled() && (requested || store.due(accountId, target.source(), target.mailbox(), settings.every()));
+        return settings.enabled() && (requested || dailyDue(accountId,
+                store.last(accountId, target.source(), target.mailbox()).map(r -> r.completeness().checkedAt())));
+    }
+
+    /**
+     * The daily part of {@link #due}, for audits whose last run is kept elsewhere (a shared mailbox audited once for
+     * all its subscribers): {@code slotKey} picks the slot, e.g. the account id or the mailbox address.
+     */
+    public boolean dailyDue(String slotKey, Optional<Instant> lastAudit) {
+        return schedule.due(slotKey, lastAudit, clock.instant());
     }
 
     /** The last audit of a source, if any (to report its state on later runs). */
-    public java.util.Optional<AuditResult> last(String accountId, AuditTarget target) {
+    public Optional<AuditResult> last(String accountId, AuditTarget target) {
         return store.last(accountId, target.source(), target.mailbox());
     }
 

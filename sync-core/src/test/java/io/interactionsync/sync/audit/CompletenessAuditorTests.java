@@ -9,6 +9,7 @@ import io.interactionsync.sync.SyncServiceDefinition;
 import io.interactionsync.sync.SyncSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -169,6 +170,8 @@ class CompletenessAuditorTests {
     private static SyncServiceDefinition service() {
         SyncSettings.Audit audit = new SyncSettings.Audit() {
             public boolean enabled() { return true; }
+            public LocalTime windowStart() { return LocalTime.MIDNIGHT; }
+            public Duration window() { return Duration.ofDays(1); }
             public Duration every() { return Duration.ofHours(20); }
             public Duration ingestWait() { return Duration.ZERO; }
             public int maxRepairs() { return 100; }
