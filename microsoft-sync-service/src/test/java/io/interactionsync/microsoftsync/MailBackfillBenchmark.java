@@ -137,13 +137,13 @@ class MailBackfillBenchmark {
         long auditLists = methods.path("graph.messages.list").path("requests").asLong();
         long auditFolderLists = methods.path("graph.mailFolders.list").path("requests").asLong();
         System.out.printf("%n=== Outlook mail backfill benchmark (job %s) ===%n"
-                        + "mailbox: %d messages generated over %d months; %d synced folders returned %d, published %d, %d beyond the horizon%n"
-                        + "per folder: %s%nhorizon: %s%nwall time: %.1f s (incl. Kafka acks and cursor saves)%nthroughput: %.0f messages/s published, %.0f read/s%n"
-                        + "Graph round trips: %d = message delta %d + folder delta %d + $batch %d (its %d steps: well-known folder ids)%n"
+                        + "mailbox: %d messages generated over %d months; %d synced folders returned %d inside the horizon (+ %d beyond it), published %d%n"
+                        + "per folder (inside the horizon): %s%nhorizon: %s%nwall time: %.1f s (incl. Kafka acks and cursor saves)%nthroughput: %.0f messages/s published, %.0f read/s%n"
+                        + "Graph round trips: %d = message delta %d + folder delta %d + $batch %d (its %d steps: well-known folder ids, folder item counts)%n"
                         + "bound: ceil(n/%d) per synced folder %d + discovery %d = %d; ratio %.3f; per 1,000 messages %.2f%n"
                         + "throttled responses: %d%n"
                         + "audit after the backfill: %.1f s (excluded from the wall time above), %d message list + %d folder list requests%n%n",
-                jobs.state(accountId).orElse("?"), messages, months, folders.size(), read, published, beyond, perFolder,
+                jobs.state(accountId).orElse("?"), messages, months, folders.size(), read, beyond, published, perFolder,
                 Boolean.getBoolean("bench.horizon-filter") ? "$filter=receivedDateTime ge …" : "client-side",
                 seconds, published / seconds, read / seconds, requests, delta, folderDelta, batches, steps, pageSize, bound,
                 discoveryBound, bound + discoveryBound, (double) requests / (bound + discoveryBound),

@@ -11,9 +11,12 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Shared mailboxes and their subscribers ({@code shared_mailbox_subscribers}, from account-events), and the lease
@@ -103,35 +106,63 @@ public class SharedMailboxRepository {
         }
     }
 
-    /** Takes the mailbox's lease if free or expired; false when another job reads it now. */
-    public boolean tryLease(String address, String owner, Duration lease) {
+    /**
+     * Takes the mailbox's lease if it is free, expired, already {@code owner}'s (a restarted replica with the same
+     * instance id), or held by another job of {@code accountId} ({@code <other instance>/<accountId>}): this replica
+     * runs that account's job now, so its job lease was taken over and the job that left this lease is dead or stops
+     * at its next step (sync-core's lease guarantee). False when another account's job reads the mailbox now.
+     */
+    public boolean tryLease(String address, String owner, String accountId, Duration lease) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 insert into microsoft_sync.shared_mailboxes as m (address, lease_owner, lease_until, updated_at)
                 values (?, ?, now() + make_interval(secs => ?), now())
                 on conflict (address) do update set lease_owner = excluded.lease_owner, lease_until = excluded.lease_until,
                     updated_at = now()
                 where m.lease_owner is null or m.lease_until < now() or m.lease_owner = excluded.lease_owner
+                    or right(m.lease_owner, char_length(?)) = ?
                 """)) {
+            String sameAccount = "/" + accountId;
             ps.setString(1, address.toLowerCase(Locale.ROOT));
             ps.setString(2, owner);
             ps.setDouble(3, lease.toMillis() / 1000.0);
+            ps.setString(4, sameAccount);
+            ps.setString(5, sameAccount);
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new RepositoryException("could not lease shared mailbox " + address, e);
         }
     }
 
-    public boolean renewLease(String address, String owner, Duration lease) {
+    /** A lease held by this replica: the mailbox (lower case) and its owner. */
+    public record Held(String address, String owner) {
+    }
+
+    /**
+     * The heartbeat: extends, in one statement, the leases among {@code held} that their owners still hold; returns
+     * those. A lease missing from the answer was taken over or its row erased (the last subscriber left).
+     */
+    public Set<Held> renewLeases(Collection<Held> held, Duration lease) {
+        if (held.isEmpty()) {
+            return Set.of();
+        }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                update microsoft_sync.shared_mailboxes set lease_until = now() + make_interval(secs => ?), updated_at = now()
-                where address = ? and lease_owner = ?
+                update microsoft_sync.shared_mailboxes m set lease_until = now() + make_interval(secs => ?), updated_at = now()
+                from unnest(?::text[], ?::text[]) as h(address, owner)
+                where m.address = h.address and m.lease_owner = h.owner
+                returning m.address, m.lease_owner
                 """)) {
             ps.setDouble(1, lease.toMillis() / 1000.0);
-            ps.setString(2, address.toLowerCase(Locale.ROOT));
-            ps.setString(3, owner);
-            return ps.executeUpdate() == 1;
+            ps.setArray(2, c.createArrayOf("text", held.stream().map(Held::address).toArray()));
+            ps.setArray(3, c.createArrayOf("text", held.stream().map(Held::owner).toArray()));
+            Set<Held> renewed = new HashSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    renewed.add(new Held(rs.getString(1), rs.getString(2)));
+                }
+            }
+            return renewed;
         } catch (SQLException e) {
-            throw new RepositoryException("could not renew the lease of shared mailbox " + address, e);
+            throw new RepositoryException("could not renew the leases of " + held.size() + " shared mailboxes", e);
         }
     }
 

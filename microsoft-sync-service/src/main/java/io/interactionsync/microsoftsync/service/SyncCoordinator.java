@@ -90,6 +90,7 @@ public class SyncCoordinator implements SyncJobRunner {
     private final CalendarRepository calendarRepository;
     private final CalendarDeltaSource calendar;
     private final SharedMailboxRepository sharedMailboxes;
+    private final SharedMailboxLeases leases;
     private final AccountStateRepository accountState;
     private final SyncStatusPublisher statusPublisher;
     private final CompletenessAuditor auditor;
@@ -105,7 +106,8 @@ public class SyncCoordinator implements SyncJobRunner {
                            MailFolderSource folderSource, MailRemovals removals, MailboxRepository mailboxes,
                            PublishedMessageRepository publishedMessages,
                            CalendarRepository calendarRepository, CalendarDeltaSource calendar,
-                           SharedMailboxRepository sharedMailboxes, AccountStateRepository accountState,
+                           SharedMailboxRepository sharedMailboxes, SharedMailboxLeases leases,
+                           AccountStateRepository accountState,
                            SyncStatusPublisher statusPublisher,
                            CompletenessAuditor auditor, MailAudit mailAudit, CalendarAudit calendarAudit,
                            MicrosoftSyncConfig config, SharedMailboxAccess access, GraphSubscriptions subscriptions) {
@@ -125,6 +127,7 @@ public class SyncCoordinator implements SyncJobRunner {
         this.calendarRepository = calendarRepository;
         this.calendar = calendar;
         this.sharedMailboxes = sharedMailboxes;
+        this.leases = leases;
         this.accountState = accountState;
         this.statusPublisher = statusPublisher;
         this.auditor = auditor;
@@ -191,9 +194,7 @@ public class SyncCoordinator implements SyncJobRunner {
             Thread.currentThread().interrupt();
             return new JobResult.Stopped();
         }
-        // The lease names this job, not only the replica: two subscribers' jobs on one replica must not read
-        // the mailbox at once (the first to finish would release the other's lease and abort its whole job).
-        String leaseOwner = control.owner() + "/" + account.accountId();
+        SharedMailboxLeases.Lease lease;
         try {
             Optional<Instant> lastRead = sharedMailboxes.lastSyncedAt(address);
             // An audit asked for is skipped only when another subscriber's job audited the mailbox since.
@@ -206,11 +207,14 @@ public class SyncCoordinator implements SyncJobRunner {
                 renewSharedSubscription(tokens, address);
                 return new JobResult.Completed();
             }
-            if (!sharedMailboxes.tryLease(address, leaseOwner, config.worker().stepLeaseDuration())) {
+            // Short, heartbeat-renewed lease (issue 18): a dead replica's read is taken over within seconds.
+            Optional<SharedMailboxLeases.Lease> leased = leases.tryAcquire(address, control.owner(), account.accountId());
+            if (leased.isEmpty()) {
                 Log.debugf("shared mailbox %s is being read by another subscriber's job: skipped", address);
                 renewSharedSubscription(tokens, address);
                 return new JobResult.Completed();
             }
+            lease = leased.get();
         } catch (RepositoryException e) {
             return jobs.retryLater(e.getMessage());
         }
@@ -228,14 +232,12 @@ public class SyncCoordinator implements SyncJobRunner {
             GraphGateway graph = gateway(tokens, address, true);
             push(status, () -> subscriptions.sharedHealth(address));
             result = runMailbox(job, control, graph, new MailDeltaSource.Target(account.accountId(), account.userId(), address,
-                    true), SHARED, status, () -> sharedMailboxes.renewLease(address, leaseOwner,
-                    config.worker().stepLeaseDuration()),
+                    true), SHARED, status, lease::valid,
                     () -> subscriptions.ensureShared(graph, account.accountId(), address, true));
             return result;
         } finally {
             try {
-                sharedMailboxes.release(address, leaseOwner,
-                        result instanceof JobResult.Completed ? account.accountId() : null);
+                lease.release(result instanceof JobResult.Completed ? account.accountId() : null);
                 // The last subscriber left while this read ran: what it wrote since goes with the mailbox's state.
                 accountState.eraseIfUnsubscribed(address);
             } catch (RepositoryException e) {
@@ -634,7 +636,7 @@ public class SyncCoordinator implements SyncJobRunner {
         return auditor.last(by, target).orElse(null);
     }
 
-    /** The job's control with a shared mailbox's lease renewed alongside the job's. */
+    /** The job's control with a shared mailbox's lease checked alongside the job's (both renewed by heartbeats). */
     private static JobControl scoped(JobControl control, BooleanSupplier extraLease) {
         return new JobControl() {
             @Override
