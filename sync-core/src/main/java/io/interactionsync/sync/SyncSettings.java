@@ -114,13 +114,6 @@ public interface SyncSettings {
         @WithDefault("2s")
         Duration heartbeatInterval();
 
-        /**
-         * Lease of what a job holds besides its own row and renews between its steps (microsoft-sync's shared
-         * mailboxes): long, because a step may take minutes. The restarted replica (same instance id) retakes it at once.
-         */
-        @WithDefault("5m")
-        Duration stepLeaseDuration();
-
         /** Delay before a job that failed transiently (connector or Kafka unavailable, circuit open) is tried again. */
         @WithDefault("30s")
         Duration retryDelay();
@@ -166,13 +159,6 @@ public interface SyncSettings {
         /** Length of that window, at most 24 h (the default: audits spread over the whole day). */
         @WithDefault("24h")
         Duration window();
-
-        /**
-         * Read only by microsoft-sync's shared-mailbox audits (due when their last one is older than this) until they
-         * follow the slot as well ({@code CompletenessAuditor.dailyDue}); the other audits ignore it.
-         */
-        @WithDefault("20h")
-        Duration every();
 
         /**
          * How long the audit waits without progress for the normalizer to process published records before it

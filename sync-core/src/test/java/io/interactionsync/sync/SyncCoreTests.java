@@ -100,7 +100,6 @@ class SyncCoreTests {
             public Duration pollInterval() { return Duration.ofSeconds(1); }
             public Duration leaseDuration() { return Duration.ofSeconds(8); }
             public Duration heartbeatInterval() { return Duration.ofSeconds(2); }
-            public Duration stepLeaseDuration() { return Duration.ofMinutes(5); }
             public Duration retryDelay() { return Duration.ofSeconds(30); }
             public Duration shutdownGrace() { return Duration.ofSeconds(1); }
             public Duration rerunDelay() { return Duration.ZERO; }

@@ -46,7 +46,6 @@ class SyncSettingsMappingTests {
         assertThat(settings.worker().leaseDuration()).isEqualTo(Duration.ofSeconds(8));
         assertThat(settings.worker().heartbeatInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(settings.worker().pollInterval()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(settings.worker().stepLeaseDuration()).isEqualTo(Duration.ofMinutes(5));
         assertThat(settings.status().everyRecords()).isEqualTo(200);
         assertThat(demo.backfillMonths()).isEqualTo(24);
         assertThat(settings.audit().windowStart()).isEqualTo(LocalTime.of(1, 30));

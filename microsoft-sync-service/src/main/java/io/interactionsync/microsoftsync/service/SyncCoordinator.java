@@ -611,9 +611,9 @@ public class SyncCoordinator implements SyncJobRunner {
     // ------------------------------------------------------------------------------------------ audit
 
     /**
-     * Whether the source's completeness audit runs now: after its backfill, when the request asked for one, or when
-     * the last one is older than {@code audit.every}. A shared mailbox is audited once for all its subscribers: its
-     * last audit by any subscriber's job counts.
+     * Whether the source's completeness audit runs now: after its backfill, when the request asked for one, or at its
+     * daily slot (sync-core's staggered {@code AuditSchedule}). A shared mailbox is audited once for all its
+     * subscribers: its slot follows the mailbox address, and its last audit by any subscriber's job counts.
      */
     private boolean auditDue(SyncJob job, String accountId, AuditTarget target, boolean backfill) {
         if (!auditor.enabled()) {
@@ -622,8 +622,8 @@ public class SyncCoordinator implements SyncJobRunner {
         if (target.mailbox() == null) {
             return auditor.due(accountId, target, job.audit() || backfill);
         }
-        return job.audit() || backfill || sharedMailboxes.lastAudit(target.mailbox())
-                .map(a -> a.at().isBefore(clock.instant().minus(config.audit().every()))).orElse(true);
+        return job.audit() || backfill
+                || auditor.dailyDue(target.mailbox(), sharedMailboxes.lastAudit(target.mailbox()).map(a -> a.at()));
     }
 
     /** The source's last audit (a shared mailbox's by whichever subscriber's job ran it), so statuses keep carrying it. */

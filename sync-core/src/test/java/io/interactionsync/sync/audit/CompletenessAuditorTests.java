@@ -172,7 +172,6 @@ class CompletenessAuditorTests {
             public boolean enabled() { return true; }
             public LocalTime windowStart() { return LocalTime.MIDNIGHT; }
             public Duration window() { return Duration.ofDays(1); }
-            public Duration every() { return Duration.ofHours(20); }
             public Duration ingestWait() { return Duration.ZERO; }
             public int maxRepairs() { return 100; }
         };

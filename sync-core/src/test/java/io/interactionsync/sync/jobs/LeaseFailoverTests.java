@@ -336,7 +336,6 @@ class LeaseFailoverTests {
             public Duration pollInterval() { return POLL; }
             public Duration leaseDuration() { return LEASE; }
             public Duration heartbeatInterval() { return HEARTBEAT; }
-            public Duration stepLeaseDuration() { return Duration.ofMinutes(5); }
             public Duration retryDelay() { return Duration.ofSeconds(30); }
             public Duration shutdownGrace() { return Duration.ofSeconds(2); }
             public Duration rerunDelay() { return Duration.ZERO; }

@@ -221,7 +221,6 @@ class PushChannelsTests {
             public Duration pollInterval() { return Duration.ofSeconds(5); }
             public Duration leaseDuration() { return Duration.ofSeconds(8); }
             public Duration heartbeatInterval() { return Duration.ofSeconds(2); }
-            public Duration stepLeaseDuration() { return Duration.ofMinutes(5); }
             public Duration retryDelay() { return Duration.ofSeconds(30); }
             public Duration shutdownGrace() { return Duration.ofSeconds(2); }
             public Duration rerunDelay() { return Duration.ofSeconds(1); }
