@@ -100,6 +100,13 @@ public interface NormalizerConfig {
          */
         @WithDefault("google-sync-service,microsoft-sync-service")
         Set<String> clients();
+
+        /**
+         * The provider(s) each client may ask about ({@code google}, {@code microsoft}; comma-separated), as the
+         * connector's internal API grants them: a sync service only for its own provider's accounts and sources. A
+         * client without an entry may ask about none.
+         */
+        java.util.Map<String, String> providers();
     }
 
     DataKeys dataKeys();
