@@ -44,8 +44,11 @@ public interface NormalizerConfig {
         @WithDefault("1s")
         Duration pollInterval();
 
-        /** How long a claim holds; a replica that dies leaves its claims to the others after this. */
-        @WithDefault("60s")
+        /**
+         * How long a claim holds unless renewed (a working round renews it every third of this); a replica that dies
+         * leaves its claims to the others after this, or at once to itself restarted under the same instance id.
+         */
+        @WithDefault("10s")
         Duration lease();
 
         /** How long one round may spend fetching its records from Kafka before the rest count as unavailable. */
@@ -100,6 +103,13 @@ public interface NormalizerConfig {
          */
         @WithDefault("google-sync-service,microsoft-sync-service")
         Set<String> clients();
+
+        /**
+         * The provider(s) each client may ask about ({@code google}, {@code microsoft}; comma-separated), as the
+         * connector's internal API grants them: a sync service only for its own provider's accounts and sources. A
+         * client without an entry may ask about none.
+         */
+        java.util.Map<String, String> providers();
     }
 
     DataKeys dataKeys();

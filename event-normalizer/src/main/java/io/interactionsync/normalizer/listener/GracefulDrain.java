@@ -10,14 +10,16 @@ import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Graceful drain (issue 18): on shutdown the consumers stop fetching first, and the batches already handed to the
- * service finish their transactions, before Quarkus closes the database pool. A batch that still runs when the wait
- * is over is not acknowledged and is read again by the next owner of its partition (idempotent).
+ * service finish their transactions, before Quarkus closes the database pool. A batch handed over after the drain began
+ * (records the consumer had already fetched) is not started, and one that still runs when the wait is over is not
+ * acknowledged: either is read again by the next owner of its partition (idempotent). {@code GracefulDrainTests}.
  */
 @ApplicationScoped
 public class GracefulDrain {
@@ -26,21 +28,39 @@ public class GracefulDrain {
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final KafkaClientService clients;
+    private final Duration wait;
+    private volatile boolean draining;
 
+    @Inject
     public GracefulDrain(KafkaClientService clients) {
-        this.clients = clients;
+        this(clients, WAIT);
     }
 
-    /** Counts {@code batch} as in flight until it completes, whatever the outcome. */
+    GracefulDrain(KafkaClientService clients, Duration wait) {
+        this.clients = clients;
+        this.wait = wait;
+    }
+
+    /**
+     * Counts {@code batch} as in flight until it completes, whatever the outcome. Once the drain began, a new batch is
+     * not subscribed at all: it never completes, so it is never acknowledged and its records are read again.
+     */
     public <T> Uni<T> track(Uni<T> batch) {
         return Uni.createFrom().deferred(() -> {
+            // counted before the check: a drain that begins after the check waits for this batch
             inFlight.incrementAndGet();
+            if (draining) {
+                inFlight.decrementAndGet();
+                Log.debug("shutting down: a batch handed over after the drain began is left to be read again");
+                return Uni.createFrom().<T>nothing();
+            }
             return batch.onTermination().invoke(inFlight::decrementAndGet);
         });
     }
 
     /** Early among the shutdown observers: before the pool and the connector's consumers close. */
     void drain(@Observes @Priority(1) ShutdownEvent ignored) {
+        draining = true;
         for (String channel : List.of(Topics.RAW_RECORDS, Topics.ACCOUNT_EVENTS)) {
             try {
                 for (KafkaConsumer<Object, Object> consumer : clients.<Object, Object>getConsumers(channel)) {
@@ -50,7 +70,7 @@ public class GracefulDrain {
                 Log.debugf("could not pause %s on shutdown: %s", channel, LogSafe.redact(e.getMessage()));
             }
         }
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        long deadline = System.nanoTime() + wait.toNanos();
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(50); // bounded: shutdown waits for work owned by other threads

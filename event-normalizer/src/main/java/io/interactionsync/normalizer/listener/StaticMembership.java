@@ -10,8 +10,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Fast failover (issue 18): every consumer of the {@code event-normalizer} group is a static member,
  * {@code group.instance.id = <instance id>-<client id>}. A replica restarted under the same instance id (the pod name,
  * {@code INTERACTION_SYNC_INSTANCE_ID}) gets its partitions back at once instead of waiting for the dead member's
- * session to expire; a replica that does not come back loses them after {@code session.timeout.ms} (8 s) — also on a
- * graceful stop, as a static member does not leave its group. Each of the channel's consumers ({@code concurrency}) has
+ * session to expire; a replica that does not come back loses them after {@code session.timeout.ms} (6 s, the broker's
+ * default minimum, with 1 s heartbeats; its partitions resume on another replica about 7 s after the kill,
+ * {@code it/FailoverIT}) — also on a graceful stop, as a static member does not leave its group. Each of the channel's consumers ({@code concurrency}) has
  * its own client id, hence its own member id. Unset, the instance id is common-model's per-JVM default (host name and a
  * random suffix): never shared by two processes, whose static members would fence each other.
  */

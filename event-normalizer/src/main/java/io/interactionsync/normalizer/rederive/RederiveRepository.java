@@ -38,7 +38,7 @@ public class RederiveRepository {
     }
 
     private static final String ON_CONFLICT = " on conflict (resource_id) do update set "
-            + "enqueued_at = clock_timestamp(), claimed_until = null, reason = excluded.reason";
+            + "enqueued_at = clock_timestamp(), claimed_until = null, claimed_by = null, reason = excluded.reason";
 
     /** Remembers which piece of history each resource's class depends on (idempotent). */
     public Uni<Void> saveDependents(SqlClient sql, List<HistoryDependent> dependents) {
@@ -118,19 +118,22 @@ public class RederiveRepository {
     }
 
     /**
-     * Claims up to {@code limit} queued resources for {@code lease} (other replicas skip them; an expired claim is
-     * taken over), oldest first, with the coordinates of the record that last decided each.
+     * Claims up to {@code limit} queued resources for {@code owner} (the replica's instance id) for {@code lease}, oldest
+     * first, with the coordinates of the record that last decided each. Other replicas skip a live claim and take over
+     * an expired one; {@code owner}'s own claims are always its to take again: a replica's worker runs one round at a
+     * time, so a claim of its own that is still held was left by a round that failed or by a previous process under the
+     * same name (restarted after a kill), and is resumed at once.
      */
-    public Uni<List<Claimed>> claim(SqlClient sql, int limit, Duration lease) {
+    public Uni<List<Claimed>> claim(SqlClient sql, int limit, Duration lease, String owner) {
         return sql.preparedQuery("with claimed as (update normalizer.rederive_queue q "
-                        + "set claimed_until = clock_timestamp() + make_interval(secs => $2) "
+                        + "set claimed_until = clock_timestamp() + make_interval(secs => $2), claimed_by = $3 "
                         + "where q.resource_id in (select resource_id from normalizer.rederive_queue "
-                        + "where claimed_until is null or claimed_until < clock_timestamp() "
+                        + "where claimed_until is null or claimed_until < clock_timestamp() or claimed_by = $3 "
                         + "order by enqueued_at limit $1 for update skip locked) "
                         + "returning q.resource_id, q.account_id, q.enqueued_at) "
                         + "select c.resource_id, c.account_id, c.enqueued_at, v.kafka_partition, v.kafka_offset "
                         + "from claimed c left join normalizer.record_versions v on v.resource_id = c.resource_id")
-                .execute(Tuple.of(limit, (double) lease.toMillis() / 1000.0))
+                .execute(Tuple.of(limit, seconds(lease), owner))
                 .map(rows -> {
                     List<Claimed> out = new ArrayList<>(rows.size());
                     for (Row r : rows) {
@@ -139,6 +142,25 @@ public class RederiveRepository {
                     }
                     return out;
                 });
+    }
+
+    /**
+     * The heartbeat of a round that is still working: extends {@code owner}'s claims on {@code claimed} by {@code lease}
+     * from now (rows queued again meanwhile are unclaimed and stay so); the number of claims renewed.
+     */
+    public Uni<Integer> renew(SqlClient sql, List<Claimed> claimed, Duration lease, String owner) {
+        if (claimed.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return sql.preparedQuery("update normalizer.rederive_queue set claimed_until = clock_timestamp() "
+                        + "+ make_interval(secs => $2) where resource_id = any($1) and claimed_by = $3 "
+                        + "and claimed_until is not null")
+                .execute(Tuple.of(claimed.stream().map(Claimed::resourceId).toArray(UUID[]::new), seconds(lease), owner))
+                .map(rows -> rows.rowCount());
+    }
+
+    private static double seconds(Duration d) {
+        return d.toMillis() / 1000.0;
     }
 
     /** Done: deletes the claimed rows that were not queued again meanwhile (those stay, unclaimed). */

@@ -24,6 +24,8 @@ import java.util.NavigableSet;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,7 +36,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code raw-records} (its coordinates are in {@code record_versions}) and processes those records again, exactly as
  * the live consumer would, with the evidence as it is now. A redelivered record writes only what changed, so a
  * resource whose events did not depend on the change costs a read and nothing else. Every replica runs one worker on
- * its own thread; claims keep them apart. {@code normalizer_rederive_pending} reads 0 once every rule converged.
+ * its own thread; claims keep them apart. A claim names its replica ({@code interaction-sync.instance-id}) and holds
+ * for a short lease renewed while the round works: a replica restarted under its name resumes its claims at once,
+ * one that is gone frees them within the lease. {@code normalizer_rederive_pending} reads 0 once every rule converged.
  */
 @ApplicationScoped
 public class RederiveWorker {
@@ -45,18 +49,22 @@ public class RederiveWorker {
     private final NormalizerMetrics metrics;
     private final NormalizerConfig.Rederive config;
     private final RawRecordFetcher fetcher;
+    private final String owner;
     private final Semaphore wakeUps = new Semaphore(0);
     private final AtomicLong pending = new AtomicLong();
     private volatile boolean running;
     private ExecutorService thread;
+    private ScheduledExecutorService heartbeat;
 
     public RederiveWorker(Pool pool, RederiveRepository queue, Provider<NormalizerService> normalizer,
                           NormalizerMetrics metrics, NormalizerConfig config, MeterRegistry registry,
                           @ConfigProperty(name = "mp.messaging.incoming.raw-records.topic") String topic,
                           @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
                           @ConfigProperty(name = "mp.messaging.incoming.raw-records.isolation.level") String isolationLevel,
-                          @ConfigProperty(name = "mp.messaging.incoming.raw-records.fetch.max.bytes") int fetchMaxBytes) {
+                          @ConfigProperty(name = "mp.messaging.incoming.raw-records.fetch.max.bytes") int fetchMaxBytes,
+                          @ConfigProperty(name = "interaction-sync.instance-id") String instanceId) {
         this.pool = pool;
+        this.owner = instanceId;
         this.queue = queue;
         this.normalizer = normalizer;
         this.metrics = metrics;
@@ -77,12 +85,20 @@ public class RederiveWorker {
             t.setDaemon(true);
             return t;
         });
+        heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "rederive-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
         thread.submit(this::loop);
     }
 
     void stop(@Observes ShutdownEvent ignored) {
         running = false;
         wakeUps.release();
+        if (heartbeat != null) {
+            heartbeat.shutdownNow();
+        }
         if (thread != null) {
             thread.shutdown();
             try {
@@ -105,7 +121,7 @@ public class RederiveWorker {
                 try {
                     handled = round();
                 } catch (RuntimeException e) {
-                    Log.warnf("re-derivation round failed (claims expire and are retried): %s", LogSafe.redact(e.getMessage()));
+                    Log.warnf("re-derivation round failed (its claims are retried next round): %s", LogSafe.redact(e.getMessage()));
                     handled = 0;
                 }
                 if (handled == 0) {
@@ -125,11 +141,32 @@ public class RederiveWorker {
 
     /** One claim → fetch → process → complete round; the number of queue rows it handled. */
     int round() {
-        List<Claimed> claimed = queue.claim(pool, config.batchSize(), config.lease()).await().atMost(Duration.ofSeconds(30));
+        List<Claimed> claimed = queue.claim(pool, config.batchSize(), config.lease(), owner)
+                .await().atMost(Duration.ofSeconds(30));
         if (claimed.isEmpty()) {
             pending.set(queue.pending(pool).await().atMost(Duration.ofSeconds(30)));
             return 0;
         }
+        // The lease is short so that a replica that dies and is not replaced under its name frees its claims soon;
+        // while this round works (a fetch, a large re-derivation) a heartbeat keeps them.
+        long every = Math.max(100, config.lease().toMillis() / 3);
+        ScheduledFuture<?> renewal = heartbeat == null ? null : heartbeat.scheduleAtFixedRate(() -> {
+            try {
+                queue.renew(pool, claimed, config.lease(), owner).await().atMost(Duration.ofMillis(every));
+            } catch (RuntimeException e) {
+                Log.debugf("re-derivation claims not renewed: %s", LogSafe.redact(e.getMessage()));
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+        try {
+            return work(claimed);
+        } finally {
+            if (renewal != null) {
+                renewal.cancel(false);
+            }
+        }
+    }
+
+    private int work(List<Claimed> claimed) {
         Map<Integer, NavigableSet<Long>> wanted = new HashMap<>();
         int withRecord = 0;
         for (Claimed c : claimed) {

@@ -1,6 +1,7 @@
 package io.interactionsync.normalizer.repository;
 
 import io.interactionsync.model.InteractionEvent;
+import io.interactionsync.normalizer.parse.AddressKeys;
 import io.interactionsync.normalizer.rules.Blocklists;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -9,10 +10,13 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * {@code normalizer.blocklists} (issue 17 item 2): the lists, the per-batch lookup, the erasure of the events a list
@@ -128,15 +132,87 @@ public class BlocklistRepository {
         if (userIds.isEmpty() || entries.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        String contactDomain = "split_part(i.contact_email, '@', 2)";
         return sql.preparedQuery("delete from normalizer.interaction_events e where e.id in (select c.id from "
                         + "unnest($1::text[]) as u(user_id) cross join lateral (select i.id from normalizer.interaction_events i "
-                        + "where i.user_id = u.user_id and (" + EventRepository.keyOf("i.contact_email") + " = any($2) "
-                        + "or " + contactDomain + " = any($3) or exists (select from unnest($3::text[]) as d(domain) "
-                        + "where right(" + contactDomain + ", length(d.domain) + 1) = '.' || d.domain)) offset 0) c) "
+                        + "where i.user_id = u.user_id and " + blocked("i.contact_email", "$2", "$3") + " offset 0) c) "
                         + "returning e.*")
                 .execute(Tuple.of(userIds.toArray(String[]::new), keys.toArray(String[]::new),
                         domains.toArray(String[]::new)))
                 .map(EventRepository::events);
+    }
+
+    /** A resource an erased event came from, as {@code history_dependents} keys it for the event's user. */
+    private record ErasedResource(String userId, UUID resourceId, String source, String remoteId) {
+    }
+
+    /**
+     * After {@link #erase}: forgets the R-C6/R-C7 history evidence ({@code history_dependents}) that names or concerns
+     * a now blocked contact, as {@code BatchNormalizer} never writes it for one — the users' {@code to:<address>} rows
+     * of a blocked address, and every row of a resource whose events the erasure left the user none of (a message that
+     * was only with blocked contacts). {@code erased}: the rows {@link #erase} deleted. A shared mailbox's resource is
+     * keyed by the account that read it, which may be any subscriber's: every subscribing account is tried.
+     */
+    public Uni<Void> eraseDependents(SqlClient sql, List<String> userIds, Set<String> entries,
+                                     List<InteractionEvent> erased) {
+        if (userIds.isEmpty() || entries.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<String> keys = new ArrayList<>();
+        List<String> domains = new ArrayList<>();
+        for (String e : entries) {
+            (e.startsWith("@") ? domains : keys).add(e.startsWith("@") ? e.substring(1) : e);
+        }
+        Set<String> sharedMailboxes = new HashSet<>();
+        erased.stream().filter(InteractionEvent::viaSharedMailbox)
+                .forEach(e -> AddressKeys.key(e.mailbox()).ifPresent(sharedMailboxes::add));
+        Uni<Map<String, List<String>>> subscribers = sharedMailboxes.isEmpty() ? Uni.createFrom().item(Map.of())
+                : sql.preparedQuery("select address, account_id from normalizer.shared_mailbox_subscribers "
+                                + "where address = any($1)")
+                        .execute(Tuple.of(sharedMailboxes.toArray(String[]::new)))
+                        .map(rows -> {
+                            Map<String, List<String>> out = new HashMap<>();
+                            for (Row r : rows) {
+                                out.computeIfAbsent(r.getString(0), a -> new ArrayList<>()).add(r.getString(1));
+                            }
+                            return out;
+                        });
+        return subscribers.flatMap(byMailbox -> {
+            Set<ErasedResource> resources = new LinkedHashSet<>();
+            for (InteractionEvent e : erased) {
+                Set<String> accounts = new LinkedHashSet<>();
+                accounts.add(e.accountId());
+                if (e.viaSharedMailbox()) {
+                    AddressKeys.key(e.mailbox()).ifPresent(m -> accounts.addAll(byMailbox.getOrDefault(m, List.of())));
+                }
+                for (String account : accounts) {
+                    resources.add(new ErasedResource(e.userId(), ResourceIds.of(account, e.source(), e.remoteId()),
+                            e.source().wireName(), e.remoteId()));
+                }
+            }
+            String[] users = resources.stream().map(ErasedResource::userId).toArray(String[]::new);
+            UUID[] ids = resources.stream().map(ErasedResource::resourceId).toArray(UUID[]::new);
+            String[] sources = resources.stream().map(ErasedResource::source).toArray(String[]::new);
+            String[] remoteIds = resources.stream().map(ErasedResource::remoteId).toArray(String[]::new);
+            return sql.preparedQuery("delete from normalizer.history_dependents d where d.user_id = any($1) and (("
+                            + "left(d.evidence, 3) = 'to:' and " + blocked("substr(d.evidence, 4)", "$2", "$3") + ") "
+                            + "or (d.user_id, d.resource_id) in (select x.user_id, x.resource_id from unnest($4::text[], "
+                            + "$5::uuid[], $6::text[], $7::text[]) as x(user_id, resource_id, source, remote_id) "
+                            + "where not exists (select from normalizer.interaction_events e where e.user_id = x.user_id "
+                            + "and e.source = x.source and e.remote_id = x.remote_id and not e.deleted)))")
+                    .execute(Tuple.from(List.of(userIds.toArray(String[]::new), keys.toArray(String[]::new),
+                            domains.toArray(String[]::new), users, ids, sources, remoteIds)))
+                    .replaceWithVoid();
+        });
+    }
+
+    /**
+     * SQL: whether the address in {@code column} is blocked by the identity keys in parameter {@code keys} or the
+     * domains in {@code domains} (a domain and its subdomains), as {@link Blocklists.Matcher#blocks} decides.
+     */
+    private static String blocked(String column, String keys, String domains) {
+        String domain = "split_part(" + column + ", '@', 2)";
+        return "(" + EventRepository.keyOf(column) + " = any(" + keys + ") or " + domain + " = any(" + domains + ") "
+                + "or exists (select from unnest(" + domains + "::text[]) as blocked(domain) "
+                + "where right(" + domain + ", length(blocked.domain) + 1) = '.' || blocked.domain))";
     }
 }

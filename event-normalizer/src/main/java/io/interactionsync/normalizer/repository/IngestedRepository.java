@@ -1,5 +1,6 @@
 package io.interactionsync.normalizer.repository;
 
+import io.interactionsync.model.Provider;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -9,6 +10,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -49,6 +51,21 @@ public class IngestedRepository {
 
     public IngestedRepository(Pool pool) {
         this.pool = pool;
+    }
+
+    /**
+     * The provider of an account, as its events name it; empty when it has none (never synced, purged). Enough for the
+     * ingested API's provider check: an account without events has nothing of the other provider to reveal.
+     */
+    public Uni<Optional<Provider>> provider(String accountId) {
+        return pool.preparedQuery("select provider from normalizer.interaction_events where account_id = $1 limit 1")
+                .execute(Tuple.of(accountId))
+                .map(rows -> {
+                    for (Row r : rows) {
+                        return Optional.of(Provider.valueOf(r.getString(0).toUpperCase(java.util.Locale.ROOT)));
+                    }
+                    return Optional.empty();
+                });
     }
 
     /** Which of {@code resourceIds} were processed or dead-lettered; the others were never seen. */

@@ -7,10 +7,12 @@ import io.interactionsync.model.Source;
 import io.interactionsync.normalizer.parse.Text;
 import io.interactionsync.normalizer.repository.IngestedRepository;
 import io.interactionsync.normalizer.repository.ResourceIds;
+import io.interactionsync.normalizer.security.ClientProviders;
 import io.interactionsync.normalizer.service.NormalizerMetrics;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.quarkus.security.Authenticated;
+import jakarta.json.JsonString;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -22,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * Internal, service-to-service: which of a list of provider ids the normalizer never processed for an account and
@@ -34,7 +37,9 @@ import java.util.UUID;
  * "code": "…", "reason": "…"}]}}: {@code checked} counts the distinct ids; of those without a {@code record_versions}
  * row, {@code deadLettered} lists the ones whose last record was dead-lettered (re-publishing them would only
  * dead-letter them again) and {@code missing} the ones never seen, both in request order and once each. The account
- * is the envelope's {@code accountId} (for a shared mailbox: the account the record was published under).
+ * is the envelope's {@code accountId} (for a shared mailbox: the account the record was published under). Each client
+ * asks only about its own provider ({@link ClientProviders}): a source or an account (by its events) of another
+ * provider → 403 {@code provider_not_allowed}.
  */
 @Path("/internal/v1/accounts")
 @Authenticated
@@ -55,11 +60,16 @@ public class IngestedResource {
     private final IngestedRepository repository;
     private final NormalizerMetrics metrics;
     private final ObjectMapper mapper;
+    private final ClientProviders providers;
+    private final JsonWebToken caller;
 
-    public IngestedResource(IngestedRepository repository, NormalizerMetrics metrics, ObjectMapper mapper) {
+    public IngestedResource(IngestedRepository repository, NormalizerMetrics metrics, ObjectMapper mapper,
+                            ClientProviders providers, JsonWebToken caller) {
         this.repository = repository;
         this.metrics = metrics;
         this.mapper = mapper;
+        this.providers = providers;
+        this.caller = caller;
     }
 
     @POST
@@ -72,12 +82,18 @@ public class IngestedResource {
                     + " characters or has control characters");
         }
         Request request = parse(body);
+        // a sync service asks only about its own provider's sources and accounts (CallerPolicies admitted the client)
+        Object claim = caller.getClaim("client_id");
+        String clientId = claim instanceof JsonString js ? js.getString() : claim == null ? null : String.valueOf(claim);
+        providers.require(clientId, request.source().provider());
         // distinct ids in request order, each with its record_versions key
         Map<String, UUID> ids = new LinkedHashMap<>(request.remoteIds().size() * 2);
         for (String remoteId : request.remoteIds()) {
             ids.computeIfAbsent(remoteId, r -> ResourceIds.of(accountId, request.source(), r));
         }
-        return repository.known(ids.values()).map(known -> {
+        return repository.provider(accountId)
+                .invoke(provider -> provider.ifPresent(p -> providers.require(clientId, p)))
+                .flatMap(provider -> repository.known(ids.values())).map(known -> {
             List<String> missing = new ArrayList<>();
             List<DeadLettered> deadLettered = new ArrayList<>();
             ids.forEach((remoteId, resourceId) -> {

@@ -502,14 +502,6 @@ public final class BatchNormalizer {
             if (v.record().sharedMailbox()) {
                 AddressKeys.key(v.record().mailbox()).ifPresent(k -> sharedMailboxes.put(v.key(), k));
             }
-            if (v.record().op() == RawRecord.Op.UPSERT && !v.questions().equals(HistoryQuestions.NONE)) {
-                for (RawRecord rec : attributed) {
-                    v.questions().senderKeys().forEach(a -> dependents.add(
-                            new HistoryDependent(rec.userId(), HistoryDependent.wroteTo(a), v.key())));
-                    v.questions().referencedMessageIds().forEach(id -> dependents.add(
-                            new HistoryDependent(rec.userId(), HistoryDependent.sent(id), v.key())));
-                }
-            }
             if (v.record().sharedMailbox() || lookups.versions().containsKey(v.key())) {
                 attributed.forEach(rec -> mayHaveEvents.add(new RemoteKey(rec.userId(), rec.source(), rec.remoteId())));
             }
@@ -527,6 +519,7 @@ public final class BatchNormalizer {
             try {
                 // Map every attribution first: a payload that cannot be mapped changes nobody's events.
                 Map<RemoteKey, List<InteractionEvent>> mapped = new LinkedHashMap<>();
+                List<HistoryDependent> recordDependents = new ArrayList<>();
                 Mapping first = null;
                 boolean expired = false;
                 for (RawRecord rec : attributed) {
@@ -539,22 +532,36 @@ public final class BatchNormalizer {
                         events = events.stream().filter(e -> !e.occurredAt().isBefore(cutoff)).toList();
                         expired |= events.isEmpty();
                     }
-                    if (!events.isEmpty() && !lookups.blocklists().isEmpty()) {
-                        Blocklists.Matcher b = blockedByUser.computeIfAbsent(rec.userId(),
-                                u -> lookups.blocklists().forUser(u, ownerKeys(u, lookups, owners)));
-                        if (!b.isEmpty()) {
-                            List<InteractionEvent> kept = new ArrayList<>(events.size());
-                            for (InteractionEvent e : events) {
-                                if (!b.blocks(e.contactEmail())) {
-                                    kept.add(e);
-                                }
+                    Blocklists.Matcher b = lookups.blocklists().isEmpty() ? Blocklists.Matcher.NOTHING
+                            : blockedByUser.computeIfAbsent(rec.userId(),
+                                    u -> lookups.blocklists().forUser(u, ownerKeys(u, lookups, owners)));
+                    boolean allBlocked = false;
+                    if (!events.isEmpty() && !b.isEmpty()) {
+                        List<InteractionEvent> kept = new ArrayList<>(events.size());
+                        for (InteractionEvent e : events) {
+                            if (!b.blocks(e.contactEmail())) {
+                                kept.add(e);
                             }
-                            blocked += events.size() - kept.size();
-                            events = kept;
                         }
+                        blocked += events.size() - kept.size();
+                        allBlocked = kept.isEmpty();
+                        events = kept;
                     }
                     mapped.put(new RemoteKey(rec.userId(), rec.source(), rec.remoteId()), events);
+                    // Blocked contacts are never stored, their history evidence neither: no rows for a message whose
+                    // every event the user's lists block, and never a "wrote to" row naming a blocked address (the
+                    // user's events with it are never stored, so that history can never turn true).
+                    if (!allBlocked) {
+                        for (String a : v.questions().senderKeys()) {
+                            if (!b.blocks(a)) {
+                                recordDependents.add(new HistoryDependent(rec.userId(), HistoryDependent.wroteTo(a), v.key()));
+                            }
+                        }
+                        v.questions().referencedMessageIds().forEach(id -> recordDependents.add(
+                                new HistoryDependent(rec.userId(), HistoryDependent.sent(id), v.key())));
+                    }
                 }
+                dependents.addAll(recordDependents);
                 dropped += first.droppedAddresses();
                 fanOutTruncated += first.events().stream().anyMatch(InteractionEvent::recipientsTruncated) ? 1 : 0;
                 count(outcomes, v.record().source(), mapped.values().stream().anyMatch(l -> !l.isEmpty())

@@ -224,7 +224,8 @@ public class DirectoryService {
         Uni<List<String>> users = BlocklistRepository.USER.equals(scope) ? Uni.createFrom().item(List.of(ownerId))
                 : blocklists.usersOfCollection(conn, ownerId);
         return users.flatMap(u -> blocklists.erase(conn, u, entries)
-                .call(erased -> outbox.append(conn, OutboxMessage.events(asDeleted(erased))))
+                .call(erased -> Uni.combine().all().unis(outbox.append(conn, OutboxMessage.events(asDeleted(erased))),
+                        blocklists.eraseDependents(conn, u, entries, erased)).discardItems())
                 .invoke(erased -> afterCommit.add(() -> {
                     Log.infof("%s blocklist %s: %d entries for %d user(s); %d events with a blocked contact erased",
                             scope, ownerId, entries.size(), u.size(), erased.size());

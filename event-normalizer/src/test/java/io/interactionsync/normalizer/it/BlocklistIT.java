@@ -165,6 +165,44 @@ class BlocklistIT {
     }
 
     @Test
+    void aBlockedContactLeavesNoHistoryEvidenceBehind() {
+        Who who = Who.fresh();
+        // list posts: their class asks the user's history (R-C6/R-C7), which is remembered per sender and Message-ID
+        java.util.function.BiConsumer<String, String> listPost = (id, from) -> {
+            JsonNode p = message(id).labels("INBOX").from(from).to(who.mailbox())
+                    .header("List-Unsubscribe", "<https://lists.example/unsubscribe>")
+                    .header("In-Reply-To", "<" + id + "-question@" + who.mailbox().split("@")[1] + ">").json();
+            kafka.send(Topics.RAW_RECORDS, who.account(), GmailFixtures.envelope(RawRecord.Op.UPSERT, id, p,
+                    who.mailbox(), who.account(), who.user()));
+        };
+        listPost.accept("h-1", "news@spam.example");
+        listPost.accept("h-2", "digest@lists.example");
+        await().atMost(WAIT).until(() -> who.live() == 2);
+        assertThat(dependents(who, "to:news@spam.example")).isEqualTo(1);
+        assertThat(dependents(who, "id:%")).isEqualTo(2);
+
+        block(who, "@spam.example");
+        await().atMost(WAIT).until(() -> who.rows("news@spam.example") == 0);
+        assertThat(dependents(who, "to:news@spam.example")).as("the blocked address is forgotten").isZero();
+        assertThat(dependents(who, "id:%")).as("so is the evidence of the message only with them").isEqualTo(1);
+        assertThat(dependents(who, "to:digest@lists.example")).isEqualTo(1);
+
+        // new mail from the blocked sender stores no evidence either; from someone else it still does
+        listPost.accept("h-3", "news@spam.example");
+        listPost.accept("h-4", "digest@lists.example");
+        who.settle("mark-h");
+        await().atMost(WAIT).until(() -> who.rows("digest@lists.example") == 2);
+        assertThat(dependents(who, "to:%spam.example")).isZero();
+        assertThat(dependents(who, "id:%")).isEqualTo(2);
+    }
+
+    /** The user's {@code history_dependents} rows whose evidence is like {@code evidence}. */
+    private static long dependents(Who who, String evidence) {
+        return Db.count("select count(*) from normalizer.history_dependents where user_id = ? and evidence like ?",
+                who.user(), evidence);
+    }
+
+    @Test
     void aDomainEntryBlocksTheDomainAndItsSubdomainsOnly() {
         Who who = Who.fresh();
         who.receive("d-1", "x@corp.example");

@@ -17,6 +17,7 @@ import io.interactionsync.model.Source;
 import io.interactionsync.model.Topics;
 import io.interactionsync.normalizer.fixtures.CalendarFixtures;
 import io.interactionsync.normalizer.fixtures.GmailFixtures;
+import io.interactionsync.normalizer.fixtures.GraphMailFixtures;
 import io.interactionsync.normalizer.repository.IngestedRepository;
 import io.interactionsync.normalizer.rest.IngestedResource;
 import io.interactionsync.testsupport.DataKeyServerTestResource;
@@ -224,7 +225,40 @@ class IngestedIT {
         ask(serviceToken("connector-service"), "acc-1", body)
                 .statusCode(403).contentType(Problem.TYPE).body("code", equalTo("client_not_allowed"));
         ask(serviceToken(), "acc-1", body).statusCode(200).body("missing", equalTo(List.of("x")));
-        ask(serviceToken("microsoft-sync-service"), "acc-1", body).statusCode(200);
+        ask(serviceToken("microsoft-sync-service"), "acc-1", body(Source.OUTLOOK_MAIL, List.of("x"))).statusCode(200);
+    }
+
+    /** Issue 17: each sync service only for its own provider's sources and accounts, as at the connector. */
+    @Test
+    void eachSyncServiceAsksOnlyAboutItsOwnProvidersAccounts() {
+        String n = UUID.randomUUID().toString().substring(0, 8);
+        String google = "acc-g-" + n;
+        String microsoft = "acc-m-" + n;
+        String user = "user-" + n;
+        String mailbox = "carol." + n + "@acme.test";
+        kafka.send(Topics.RAW_RECORDS, google, gmail(google, user, mailbox, message("g-1").labels("INBOX")
+                .from("jane@client.example").to(mailbox).json()));
+        ObjectNode mail = GraphMailFixtures.add(GraphMailFixtures.from(GraphMailFixtures.message("m-1"),
+                "joe@client.example", null), "toRecipients", mailbox, null);
+        kafka.send(Topics.RAW_RECORDS, microsoft, CalendarFixtures.record(Source.OUTLOOK_MAIL, RawRecord.Op.UPSERT,
+                mail, mailbox, false, microsoft, user));
+        await().atMost(WAIT).until(() -> Db.count("select count(*) from normalizer.interaction_events "
+                + "where account_id in (?, ?)", google, microsoft) == 2);
+        String googleSync = serviceToken("google-sync-service");
+        String microsoftSync = serviceToken("microsoft-sync-service");
+
+        ask(googleSync, google, body(Source.GMAIL, List.of("g-1"))).statusCode(200).body("missing", equalTo(List.of()));
+        ask(microsoftSync, microsoft, body(Source.OUTLOOK_MAIL, List.of("m-1"))).statusCode(200)
+                .body("missing", equalTo(List.of()));
+        // another provider's account, whatever source is named, or another provider's source
+        for (Source source : List.of(Source.GMAIL, Source.GOOGLE_CALENDAR, Source.OUTLOOK_MAIL)) {
+            ask(googleSync, microsoft, body(source, List.of("m-1"))).statusCode(403).contentType(Problem.TYPE)
+                    .body("code", equalTo("provider_not_allowed"));
+        }
+        ask(microsoftSync, google, body(Source.OUTLOOK_MAIL, List.of("g-1"))).statusCode(403)
+                .body("code", equalTo("provider_not_allowed"));
+        ask(microsoftSync, "acc-unknown-" + n, body(Source.GMAIL, List.of("g-1"))).statusCode(403)
+                .body("code", equalTo("provider_not_allowed"));
     }
 
     @Test

@@ -264,6 +264,45 @@ class NormalizerPipelineIT {
     }
 
     /**
+     * Issue 18, order independence live: list posts from a stranger are {@code bulk}; the user's first mail to her makes
+     * them {@code list} (R-C6: the user wrote to the sender), re-derived without a replay, and the changed events are
+     * published on {@code interaction-events} — the same ids, now {@code list}.
+     */
+    @Test
+    void theFirstMailToASenderReclassifiesHerEarlierMailAndPublishesTheChange() {
+        Who who = Who.fresh();
+        String carol = "carol@lists.example";
+        RawRecord[] posts = java.util.stream.Stream.of("lp-1", "lp-2").map(id -> who.upsert(message(id)
+                .labels("INBOX").from("Carol <" + carol + ">").to(who.mailbox()).header("List-Id", "<team.lists.example>")
+                .header("List-Unsubscribe", "<mailto:unsubscribe@lists.example>"))).toArray(RawRecord[]::new);
+        sendAndAwait(who, 2, posts);
+        assertThat(classifications(who, carol)).containsExactly("bulk", "bulk");
+        published(who, 2);
+
+        sendAndAwait(who, 3, who.upsert(message("to-carol").labels("SENT").from(who.mailbox()).to(carol)));
+        await().atMost(WAIT).until(() -> classifications(who, carol).equals(List.of("list", "list")));
+        List<String> ids = Db.rows("select id from normalizer.interaction_events where user_id = ? and contact_email = ? "
+                + "and direction = 'inbound' order by remote_id", who.user(), carol).stream()
+                .map(r -> String.valueOf(r.get("id"))).toList();
+        List<JsonNode> relisted = kafka.awaitRecords(Topics.INTERACTION_EVENTS, r -> who.user().equals(r.key())
+                        && "list".equals(readTree(r.value()).path("classification").asText()), 2, WAIT).stream()
+                .map(r -> readTree(r.value())).toList();
+        assertThat(relisted).extracting(e -> e.get("id").asText()).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(relisted).allSatisfy(e -> {
+            assertThat(e.get("direction").asText()).isEqualTo("inbound");
+            assertThat(e.get("contactEmail").asText()).isEqualTo(carol);
+            assertThat(e.get("deleted").asBoolean()).isFalse();
+        });
+    }
+
+    /** The classifications of {@code who}'s inbound events from {@code contact}, by remote id. */
+    private static List<String> classifications(Who who, String contact) {
+        return Db.rows("select classification from normalizer.interaction_events where user_id = ? and contact_email = ? "
+                + "and direction = 'inbound' order by remote_id", who.user(), contact).stream()
+                .map(r -> String.valueOf(r.get("classification"))).toList();
+    }
+
+    /**
      * The consumer reads {@code read_committed}: a producer transaction's records are normalized only once it commits,
      * all at once, and an aborted transaction's never (the benchmark's second backlog relies on the first).
      */
