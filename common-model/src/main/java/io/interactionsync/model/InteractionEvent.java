@@ -12,7 +12,8 @@ import java.util.UUID;
  *
  * <p>{@code recipientCount}: for email, the message's distinct recipients (To + Cc, + Bcc on the sender's own copy);
  * null for meetings and for events written before it existed. {@code recipientsTruncated}: the message had more
- * recipients than the normalizer's fan-out cap, so only the sender and the first recipients became events.
+ * recipients than the normalizer's fan-out cap, so only the sender and the first recipients became events (a meeting:
+ * more outside attendees than the cap, so only the organizer and the first attendees did).
  */
 public record InteractionEvent(
         int schemaVersion,

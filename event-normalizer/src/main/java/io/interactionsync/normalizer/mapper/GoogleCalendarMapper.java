@@ -9,6 +9,7 @@ import io.interactionsync.model.Source;
 import io.interactionsync.normalizer.parse.ParsedAddress;
 import io.interactionsync.normalizer.rules.MailFacts;
 import io.interactionsync.normalizer.rules.MailboxContext;
+import io.interactionsync.normalizer.rules.Participants;
 import io.interactionsync.normalizer.rules.Meetings;
 import io.interactionsync.normalizer.rules.Meetings.Attendee;
 import io.interactionsync.normalizer.rules.Meetings.MeetingFacts;
@@ -24,6 +25,18 @@ import java.util.List;
  * recurringEventId, originalStartTime}}.
  */
 public final class GoogleCalendarMapper implements RecordMapper {
+
+    /** The fan-out cap (R-B3 for meetings): at most the organizer and this many attendees become events. */
+    private final int maxAttendees;
+
+    /** With the default cap. */
+    public GoogleCalendarMapper() {
+        this(Participants.DEFAULT_MAX_RECIPIENTS);
+    }
+
+    public GoogleCalendarMapper(int maxAttendees) {
+        this.maxAttendees = maxAttendees;
+    }
 
     @Override
     public Source source() {
@@ -81,7 +94,7 @@ public final class GoogleCalendarMapper implements RecordMapper {
         boolean partial = e.path("attendeesOmitted").asBoolean(false);
         MeetingFacts facts = new MeetingFacts(organizer, org.path("self").asBoolean(false), attendees, startAt, endAt,
                 allDay, null, partial);
-        return MeetingEvents.events(record, Provider.GOOGLE, Source.GOOGLE_CALENDAR, facts, ctx, instanceId(e, startAt),
+        return MeetingEvents.events(record, Provider.GOOGLE, Source.GOOGLE_CALENDAR, facts, ctx, maxAttendees, instanceId(e, startAt),
                 text(e, "recurringEventId"), dropped);
     }
 

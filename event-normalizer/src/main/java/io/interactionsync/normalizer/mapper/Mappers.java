@@ -22,13 +22,13 @@ public final class Mappers {
         return all(Participants.DEFAULT_MAX_RECIPIENTS);
     }
 
-    /** Every mapper implemented so far; {@code maxRecipients}: the fan-out cap of the mail mappers (R-B3). */
+    /** Every mapper implemented so far; {@code maxRecipients}: the fan-out cap (R-B3; meetings: attendees). */
     public static Mappers all(int maxRecipients) {
         if (maxRecipients < 1) {
             throw new IllegalArgumentException("normalizer.fan-out.max-recipients must be at least 1, was " + maxRecipients);
         }
-        return new Mappers(new GmailMapper(maxRecipients), new GoogleCalendarMapper(),
-                new OutlookMailMapper(maxRecipients), new OutlookCalendarMapper());
+        return new Mappers(new GmailMapper(maxRecipients), new GoogleCalendarMapper(maxRecipients),
+                new OutlookMailMapper(maxRecipients), new OutlookCalendarMapper(maxRecipients));
     }
 
     public Optional<RecordMapper> forSource(Source source) {

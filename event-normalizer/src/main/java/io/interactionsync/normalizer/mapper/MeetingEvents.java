@@ -76,8 +76,13 @@ final class MeetingEvents {
         }
     }
 
+    /**
+     * R-D5 with the fan-out cap: a meeting with more than {@code maxAttendees} outside attendees (an all-hands, a
+     * webinar) keeps the organizer and the first {@code maxAttendees} attendees as listed, their events marked
+     * {@code recipientsTruncated}; {@code attendeeCount} keeps the meeting's size for scoring.
+     */
     static Mapping events(RawRecord record, Provider provider, Source source, MeetingFacts facts, MailboxContext ctx,
-                          String instanceId, String seriesId, int droppedAddresses) {
+                          int maxAttendees, String instanceId, String seriesId, int droppedAddresses) {
         Meetings.Verdict v = Meetings.evaluate(facts, ctx);
         if (v.skip() != null) {
             return Mapping.skipped(v.skip(), droppedAddresses);
@@ -86,14 +91,22 @@ final class MeetingEvents {
         String threadId = Text.isSafeId(seriesId) ? seriesId : null;
         InteractionEvent.Meeting meeting = new InteractionEvent.Meeting(facts.start(), facts.end(), facts.allDay(),
                 v.attendeeCount(), v.responseStatus(), facts.partial());
-        List<InteractionEvent> events = new ArrayList<>(v.guests().size());
+        List<Meetings.Guest> guests = new ArrayList<>(Math.min(v.guests().size(), maxAttendees + 1));
+        int attendees = 0;
         for (Meetings.Guest g : v.guests()) {
+            if (g.role() == InteractionEvent.Role.ORGANIZER || attendees++ < maxAttendees) {
+                guests.add(g);
+            }
+        }
+        boolean truncated = guests.size() < v.guests().size();
+        List<InteractionEvent> events = new ArrayList<>(guests.size());
+        for (Meetings.Guest g : guests) {
             events.add(new InteractionEvent(InteractionEvent.SCHEMA_VERSION,
                     EventIds.of(record.userId(), source, record.remoteId(), g.contactEmail(), g.role()),
                     record.userId(), record.accountId(), provider, source, Kind.MEETING, Direction.MEETING,
                     g.contactEmail(), Text.clean(g.name()), g.role(), facts.start(), record.remoteId(), messageId,
                     threadId, record.mailbox(), record.sharedMailbox(), Classification.PERSON, false, meeting, false,
-                    null, false));
+                    null, truncated));
         }
         return new Mapping(List.copyOf(events), null, droppedAddresses);
     }

@@ -9,6 +9,7 @@ import io.interactionsync.model.Source;
 import io.interactionsync.normalizer.parse.ParsedAddress;
 import io.interactionsync.normalizer.rules.MailFacts;
 import io.interactionsync.normalizer.rules.MailboxContext;
+import io.interactionsync.normalizer.rules.Participants;
 import io.interactionsync.normalizer.rules.Meetings;
 import io.interactionsync.normalizer.rules.Meetings.Attendee;
 import io.interactionsync.normalizer.rules.Meetings.MeetingFacts;
@@ -25,6 +26,18 @@ import java.util.Set;
  * responseStatus{response}}}; a removal is {@code {id, "@removed": {reason}}}.
  */
 public final class OutlookCalendarMapper implements RecordMapper {
+
+    /** The fan-out cap (R-B3 for meetings): at most the organizer and this many attendees become events. */
+    private final int maxAttendees;
+
+    /** With the default cap. */
+    public OutlookCalendarMapper() {
+        this(Participants.DEFAULT_MAX_RECIPIENTS);
+    }
+
+    public OutlookCalendarMapper(int maxAttendees) {
+        this.maxAttendees = maxAttendees;
+    }
 
     /** Free/busy states that mark an absence rather than a meeting (Google's outOfOffice / workingLocation). */
     private static final Set<String> NOT_MEETINGS = Set.of("oof", "workingelsewhere");
@@ -86,7 +99,7 @@ public final class OutlookCalendarMapper implements RecordMapper {
         boolean partial = e.path("hideAttendees").asBoolean(false) && !organizerSelf;
         MeetingFacts facts = new MeetingFacts(organizer, organizerSelf, attendees, startAt, endAt,
                 e.path("isAllDay").asBoolean(false), own, partial);
-        return MeetingEvents.events(record, Provider.MICROSOFT, Source.OUTLOOK_CALENDAR, facts, ctx,
+        return MeetingEvents.events(record, Provider.MICROSOFT, Source.OUTLOOK_CALENDAR, facts, ctx, maxAttendees,
                 text(e, "iCalUId"), text(e, "seriesMasterId"), dropped);
     }
 

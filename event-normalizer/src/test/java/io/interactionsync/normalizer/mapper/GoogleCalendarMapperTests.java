@@ -55,6 +55,27 @@ class GoogleCalendarMapperTests {
     }
 
     @Test
+    void R_B3_aMeetingWithMoreAttendeesThanTheCapKeepsTheOrganizerAndTheFirstAttendees() {
+        ObjectNode event = googleMeeting("ev-webinar");
+        event.putObject("organizer").put("email", "host@events.example");
+        for (int i = 0; i < 5; i++) {
+            attendee(event, "guest" + i + "@client.example", "accepted");
+        }
+        Mapping m = new GoogleCalendarMapper(3).map(record(Source.GOOGLE_CALENDAR, RawRecord.Op.UPSERT, event), CTX);
+        // jane and guests 0–4 are six outside attendees: the organizer and the first three become events
+        assertThat(guests(m)).containsExactlyInAnyOrder("organizer:host@events.example",
+                "attendee:jane@client.example", "attendee:guest0@client.example", "attendee:guest1@client.example");
+        assertThat(m.events()).allSatisfy(e -> {
+            assertThat(e.recipientsTruncated()).isTrue();
+            assertThat(e.meeting().attendeeCount()).isEqualTo(9); // the meeting's size is kept for scoring
+        });
+        // at the cap nothing is cut
+        Mapping atCap = new GoogleCalendarMapper(6).map(record(Source.GOOGLE_CALENDAR, RawRecord.Op.UPSERT, event),
+                CTX);
+        assertThat(atCap.events()).hasSize(7).noneMatch(InteractionEvent::recipientsTruncated);
+    }
+
+    @Test
     void R_D5_oneEventPerOutsideAttendeeWithMeetingDetails() {
         Mapping m = map(googleMeeting("ev1"));
         assertThat(m.events()).singleElement().satisfies(e -> {
@@ -181,7 +202,8 @@ class GoogleCalendarMapperTests {
             attendee(e, "guest" + i + "@summit.example", i % 10 == 0 ? "declined" : "accepted");
         }
         Mapping m = map(e);
-        assertThat(m.events()).hasSize(1 + 108);
+        // 109 outside attendees (jane and 108 who accepted), the default cap of 100 events (R-B3)
+        assertThat(m.events()).hasSize(100).allMatch(InteractionEvent::recipientsTruncated);
         assertThat(m.events()).allSatisfy(x -> assertThat(x.meeting().attendeeCount()).isEqualTo(3 + 108));
     }
 
