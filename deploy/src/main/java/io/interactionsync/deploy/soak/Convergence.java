@@ -141,11 +141,27 @@ public final class Convergence {
         }
     }
 
-    /** Kafka and every replica of every service answer (their readiness checks). */
+    /** Kafka and every replica of every service answer (their readiness checks); names those that never did. */
     public void awaitAllReady(StackEndpoints endpoints, int replicas, Stack stack) {
-        awaitCondition("every service ready", RECOVERY_TIMEOUT, stack, () -> kafkaReachable(endpoints)
-                && List.of(StackService.values()).stream().allMatch(s -> java.util.stream.IntStream
-                        .range(0, Stack.replicasOf(s, replicas)).allMatch(k -> Soak.ready(endpoints, s, k))));
+        if (!awaitCondition("every service ready", RECOVERY_TIMEOUT, stack, () -> notReady(endpoints, replicas).isEmpty())) {
+            out.println("    not ready: " + String.join(", ", notReady(endpoints, replicas))
+                    + " (their logs: /q/health/ready's failing check)");
+        }
+    }
+
+    private static List<String> notReady(StackEndpoints endpoints, int replicas) {
+        List<String> out = new java.util.ArrayList<>();
+        if (!kafkaReachable(endpoints)) {
+            out.add(Soak.BROKER);
+        }
+        for (StackService s : StackService.values()) {
+            for (int k = 0; k < Stack.replicasOf(s, replicas); k++) {
+                if (!Soak.ready(endpoints, s, k)) {
+                    out.add(s.processName(k));
+                }
+            }
+        }
+        return out;
     }
 
     /**
