@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole Interaction Sync stack on one machine: builds what it needs, then starts Kafka (KRaft),
-# the provider emulator with demo mailboxes and the four services, connects the demo accounts through
+# the provider emulator with demo mailboxes and the five services, connects the demo accounts through
 # the real OAuth code flow, shows the backfill and keeps running until Ctrl-C.
 # Options: see `deploy/local/run.sh --help`. State (database aside) lives in .local/ (untracked).
 set -euo pipefail

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The record is the truth of the mailbox, end to end (packaged services, real Kafka, PostgreSQL, the emulator): mail
  * filed in archive and custom folders counts like the inbox, archiving or filing later deletes nothing, trash and
  * junk delete and restoring revives, and a provider that silently loses changes (emulator {@code omit} faults) is
- * caught by the completeness audit, which repairs every gap, so the final events equal the mailbox's.
+ * caught by the completeness audit, which repairs every gap — no source reads {@code synced} before its backfill's
+ * audit closed the gaps — so the final events equal those of the same mailbox synced without faults.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(StackLogsOnFailure.class)
@@ -43,6 +44,9 @@ class CompletenessIT {
     static final String HUGO = "hugo@acme.test";
     static final String IDA = "ida@acme.test";
     static final String JON = "jon@acme.test";
+    /** Kim and Leo: Ida's and Jon's mailboxes, synced without faults (the expectation). */
+    static final String KIM = "kim@acme.test";
+    static final String LEO = "leo@acme.test";
     static final int LOSSY_MESSAGES = 40;
 
     static Stack stack;
@@ -64,7 +68,8 @@ class CompletenessIT {
         stack.startServices(endpoints, StackService.pipeline(), Duration.ofSeconds(180));
         client = new StackClient(endpoints);
         String admin = client.mintJwt("admin-completeness", "admin@acme.test", List.of("admin"));
-        client.putCollection(admin, "acme-completeness", "Acme", List.of(GRACE, HUGO, IDA, JON), List.of("acme.test"));
+        client.putCollection(admin, "acme-completeness", "Acme", List.of(GRACE, HUGO, IDA, JON, KIM, LEO),
+                List.of("acme.test"));
 
         client.putGoogleUser(GRACE, Map.of("name", "Grace Gray", "events", List.of(), "messages", List.of(
                 gmail("g-inbox", List.of("INBOX"), 10), gmail("g-archived", List.of(), 9),
@@ -112,63 +117,184 @@ class CompletenessIT {
         awaitLive(HUGO, "o-inbox", "o-archived", "o-clients", "o-file-later", "o-delete-later", "o-sent");
     }
 
+    /**
+     * Ida (Gmail) and Jon (Outlook: inbox and archive) get 40 messages each from a provider that loses items; Kim and
+     * Leo get the identical mailboxes without faults (the expectation). Backfill: Ida's first listing loses about a
+     * third of its ids (the audit's own listing, the next one, is whole); Jon's message and folder deltas lose about a
+     * third of theirs all along (his audit lists without delta). The backfill's audit must find the gaps and repair
+     * them, and until it has, neither source may read {@code synced}. Then 5 new messages each, whose incremental run
+     * loses them all (omit 1.0), and an audit on demand: it finds them and repairs them. At the end, every message has
+     * its events, and per message the same events as the fault-free twin's. (After an incremental run that loses
+     * changes a source still reads {@code synced}: the state answers for the last audit; the daily or requested audit
+     * catches what came later.)
+     */
     @Test
-    void theAuditRepairsWhatAProviderThatLosesChangesNeverDelivered() throws SQLException {
+    void theAuditRepairsWhatAProviderThatLosesChangesNeverDeliveredAndNothingReadsSyncedBeforeIt() throws SQLException {
         List<String> idaIds = IntStream.range(0, LOSSY_MESSAGES).mapToObj(i -> "ida-" + i).toList();
         List<String> jonIds = IntStream.range(0, LOSSY_MESSAGES).mapToObj(i -> "jon-" + i).toList();
-        client.putGoogleUser(IDA, Map.of("name", "Ida Ives", "events", List.of(), "messages",
-                idaIds.stream().map(id -> gmail(id, List.of("INBOX"), 20)).toList()));
-        client.putMicrosoftUser(JON, Map.of("displayName", "Jon Jones", "events", List.of(), "folders", Map.of(
-                "inbox", jonIds.subList(0, 20).stream().map(id -> outlook(id, 20)).toList(),
-                "archive", jonIds.subList(20, LOSSY_MESSAGES).stream().map(id -> outlook(id, 20)).toList(),
-                "sentitems", List.of())));
-        // Every listing, history and delta answer to these two users loses about a third of its items.
+        for (String email : List.of(IDA, KIM)) {
+            client.putGoogleUser(email, Map.of("name", "Lossy " + email, "events", List.of(), "messages",
+                    idaIds.stream().map(id -> gmail(id, List.of("INBOX"), 20)).toList()));
+        }
+        for (String upn : List.of(JON, LEO)) {
+            client.putMicrosoftUser(upn, Map.of("displayName", "Lossy " + upn, "events", List.of(), "folders", Map.of(
+                    "inbox", jonIds.subList(0, 20).stream().map(id -> outlook(id, 20)).toList(),
+                    "archive", jonIds.subList(20, LOSSY_MESSAGES).stream().map(id -> outlook(id, 20)).toList(),
+                    "sentitems", List.of())));
+        }
+        Map<String, Long> omittedBefore = Map.of(IDA, omitted(IDA), JON, omitted(JON));
         client.faults(16, List.of(
-                Map.of("provider", "google", "user", IDA, "pathRegex", "/gmail/v1/users/[^/]+/(messages|history)$",
-                        "omit", 0.35),
-                Map.of("provider", "microsoft", "user", JON, "pathRegex", "/delta", "omit", 0.35)));
+                rule("google", IDA, "/gmail/v1/users/[^/]+/messages$", 0.35, 1),
+                rule("microsoft", JON, "/delta", 0.35, null)));
+        List<String> laterIda = List.of("ida-late-1", "ida-late-2", "ida-late-3", "ida-late-4", "ida-late-5");
+        List<String> laterJon = List.of("jon-late-1", "jon-late-2", "jon-late-3", "jon-late-4", "jon-late-5");
+        Instant connectedAt = Instant.now().minusSeconds(1);
         try {
-            accounts.put(IDA, client.connectGoogle(jwt(IDA), IDA, "gmail").get("id").asText());
-            accounts.put(JON, client.connectMicrosoft(jwt(JON), JON, "mail").get("id").asText());
-            awaitSettled(IDA);
-            awaitSettled(JON);
-            // Changes after the backfill, lost by the incremental run as well.
-            List<String> laterIda = List.of("ida-late-1", "ida-late-2", "ida-late-3", "ida-late-4", "ida-late-5");
-            List<String> laterJon = List.of("jon-late-1", "jon-late-2", "jon-late-3", "jon-late-4", "jon-late-5");
-            laterIda.forEach(id -> client.addGmailMessage(IDA, gmail(id, List.of("INBOX"), 1)));
-            laterJon.forEach(id -> client.addOutlookMessage(JON, "inbox", outlook(id, 1)));
-            client.requestSync(jwt(IDA), accounts.get(IDA), "auto");
-            client.requestSync(jwt(JON), accounts.get(JON), "auto");
-            awaitSettled(IDA);
-            awaitSettled(JON);
+            for (String email : List.of(IDA, KIM)) {
+                accounts.put(email, client.connectGoogle(jwt(email), email, "gmail").get("id").asText());
+            }
+            for (String upn : List.of(JON, LEO)) {
+                accounts.put(upn, client.connectMicrosoft(jwt(upn), upn, "mail").get("id").asText());
+            }
+
+            // Backfill: sampled until both audits reported and every message has its events.
+            Map<String, JsonNode> firstAudit = new TreeMap<>();
+            List<String> violations = new ArrayList<>();
+            boolean[] sawGapWhileNotSynced = {false, false};
+            await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                boolean done = true;
+                for (int u = 0; u < 2; u++) {
+                    String email = u == 0 ? IDA : JON;
+                    JsonNode source = account(email).path("sources").path(u == 0 ? "gmail" : "outlook_mail");
+                    String state = source.path("state").asText();
+                    JsonNode completeness = source.path("completeness");
+                    Map<String, String> events = states(email);
+                    long gaps = (u == 0 ? idaIds : jonIds).stream().filter(id -> !"live".equals(events.get(id))).count();
+                    String checkedAt = completeness.path("checkedAt").asText("");
+                    if (!checkedAt.isEmpty()) {
+                        firstAudit.putIfAbsent(email, completeness);
+                    }
+                    if (state.equals("synced")) {
+                        // Synced only after this backfill's audit, with no gap left open, and while only what that
+                        // audit just re-published can still be on its way to the normalizer.
+                        if (checkedAt.isEmpty() || Instant.parse(checkedAt).isBefore(connectedAt)) {
+                            violations.add(email + " synced before its backfill's audit, " + gaps + " messages missing");
+                        } else if (completeness.path("missing").asLong() != completeness.path("repaired").asLong()) {
+                            violations.add(email + " synced with open gaps: " + completeness);
+                        } else if (gaps > completeness.path("repaired").asLong()) {
+                            violations.add(email + " synced while " + gaps + " messages have no events, more than the "
+                                    + "audit repaired: " + completeness);
+                        }
+                    } else if (gaps > 0) {
+                        sawGapWhileNotSynced[u] = true;
+                    }
+                    done &= firstAudit.containsKey(email) && gaps == 0 && state.equals("synced");
+                }
+                return done;
+            });
+            assertThat(violations).as("states read while messages were missing").isEmpty();
+            assertThat(sawGapWhileNotSynced).as("the gaps were seen, the sources not synced meanwhile")
+                    .containsExactly(true, true);
+            for (String email : List.of(IDA, JON)) {
+                assertThat(omitted(email)).as("items the provider dropped for %s", email)
+                        .isGreaterThan(omittedBefore.get(email));
+                JsonNode audit = firstAudit.get(email);
+                assertThat(audit.path("missing").asLong()).as("%s's backfill audit found the dropped ids: %s", email,
+                        audit).isPositive();
+                assertThat(audit.path("repaired").asLong()).as("and repaired them all").isEqualTo(
+                        audit.path("missing").asLong());
+            }
+
+            // Changes after the backfill, every one lost by the incremental run.
+            omittedBefore = Map.of(IDA, omitted(IDA), JON, omitted(JON));
+            client.faults(17, List.of(
+                    rule("google", IDA, "/gmail/v1/users/[^/]+/history$", 1.0, null),
+                    rule("microsoft", JON, "/messages/delta", 1.0, null)));
+            for (String email : List.of(IDA, KIM)) {
+                laterIda.forEach(id -> client.addGmailMessage(email, gmail(id, List.of("INBOX"), 1)));
+            }
+            for (String upn : List.of(JON, LEO)) {
+                laterJon.forEach(id -> client.addOutlookMessage(upn, "inbox", outlook(id, 1)));
+            }
+            List.of(IDA, KIM, JON, LEO).forEach(e -> client.requestSync(jwt(e), accounts.get(e), "auto"));
+            Map<String, Long> before = omittedBefore;
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                assertThat(omitted(IDA) - before.get(IDA)).as("Ida's history items lost").isGreaterThanOrEqualTo(5);
+                assertThat(omitted(JON) - before.get(JON)).as("Jon's delta items lost").isGreaterThanOrEqualTo(5);
+            });
+            assertThat(states(IDA)).as("the incremental run lost them").doesNotContainKeys(laterIda.toArray(String[]::new));
+            assertThat(states(JON)).as("the incremental run lost them").doesNotContainKeys(laterJon.toArray(String[]::new));
         } finally {
             client.faults(0, List.of());
         }
 
+        Instant auditRequested = Instant.now().minusSeconds(1);
         client.requestAudit(jwt(IDA), accounts.get(IDA));
         client.requestAudit(jwt(JON), accounts.get(JON));
 
         List<String> allIda = new ArrayList<>(idaIds);
-        allIda.addAll(List.of("ida-late-1", "ida-late-2", "ida-late-3", "ida-late-4", "ida-late-5"));
+        allIda.addAll(laterIda);
         List<String> allJon = new ArrayList<>(jonIds);
-        allJon.addAll(List.of("jon-late-1", "jon-late-2", "jon-late-3", "jon-late-4", "jon-late-5"));
+        allJon.addAll(laterJon);
         awaitLive(IDA, allIda.toArray(String[]::new));
         awaitLive(JON, allJon.toArray(String[]::new));
-        assertThat(states(IDA)).hasSize(allIda.size());
-        assertThat(states(JON)).hasSize(allJon.size());
+        awaitLive(KIM, allIda.toArray(String[]::new));
+        awaitLive(LEO, allJon.toArray(String[]::new));
+        assertThat(states(IDA)).as("the message ids with events are the mailbox's").containsOnlyKeys(allIda);
+        assertThat(states(JON)).as("the message ids with events are the mailbox's").containsOnlyKeys(allJon);
         for (String upn : List.of(IDA, JON)) {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
                 JsonNode account = account(upn);
                 assertThat(account.path("syncStatus").asText()).isEqualTo("synced");
                 JsonNode completeness = account.path("sources").path(upn.equals(IDA) ? "gmail" : "outlook_mail")
                         .path("completeness");
-                assertThat(completeness.path("missing").asLong()).isEqualTo(completeness.path("repaired").asLong());
+                assertThat(Instant.parse(completeness.path("checkedAt").asText())).isAfter(auditRequested);
+                assertThat(completeness.path("missing").asLong()).as("the 5 lost changes at least: %s", completeness)
+                        .isGreaterThanOrEqualTo(5);
+                assertThat(completeness.path("repaired").asLong()).isEqualTo(completeness.path("missing").asLong());
                 assertThat(completeness.path("providerCount").asLong()).isEqualTo(LOSSY_MESSAGES + 5);
             });
         }
+        // The same events, message by message, as the identical mailboxes synced without faults.
+        assertThat(eventsByMessage(IDA)).isEqualTo(eventsByMessage(KIM)).hasSize(LOSSY_MESSAGES + 5);
+        assertThat(eventsByMessage(JON)).isEqualTo(eventsByMessage(LEO)).hasSize(LOSSY_MESSAGES + 5);
     }
 
     // ---- helpers ----
+
+    /** An {@code omit} fault rule for one user (at most {@code count} responses when set). */
+    private static Map<String, Object> rule(String provider, String user, String pathRegex, double omit, Integer count) {
+        Map<String, Object> rule = new LinkedHashMap<>(Map.of("provider", provider, "user", user, "pathRegex", pathRegex,
+                "omit", omit));
+        if (count != null) {
+            rule.put("count", count);
+        }
+        return rule;
+    }
+
+    /** Items the emulator dropped from {@code email}'s list, delta and history answers so far. */
+    private long omitted(String email) {
+        return client.emulatorStats().path("users").path(email).path("omitted").asLong(0);
+    }
+
+    /** remote id → its events (contact, role, kind, direction, deleted, newsletter, classification), sorted. */
+    private Map<String, List<String>> eventsByMessage(String email) throws SQLException {
+        Map<String, List<String>> out = new TreeMap<>();
+        try (Connection c = endpoints.database().connect(); PreparedStatement ps = c.prepareStatement(
+                "select remote_id, contact_email, role, kind, direction, deleted, newsletter, classification "
+                        + "from normalizer.interaction_events where mailbox = ?")) {
+            ps.setString(1, email);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(String.join(" ",
+                            rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            Boolean.toString(rs.getBoolean(6)), Boolean.toString(rs.getBoolean(7)), rs.getString(8)));
+                }
+            }
+        }
+        out.values().forEach(java.util.Collections::sort);
+        return out;
+    }
 
     private void syncBoth() {
         client.requestSync(jwt(GRACE), accounts.get(GRACE), "auto");
@@ -180,17 +306,9 @@ class CompletenessIT {
     }
 
     private JsonNode account(String email) {
-        JsonNode list = email.equals(GRACE) || email.equals(IDA) ? client.googleAccounts(jwt(email))
+        JsonNode list = List.of(GRACE, IDA, KIM).contains(email) ? client.googleAccounts(jwt(email))
                 : client.microsoftAccounts(jwt(email));
         return list.get(0);
-    }
-
-    /** The account's first sync is over (whatever its state), so later changes are incremental. */
-    private void awaitSettled(String email) {
-        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            String state = account(email).path("syncStatus").asText();
-            return state.equals("synced") || state.equals("incomplete");
-        });
     }
 
     private void awaitLive(String email, String... remoteIds) {

@@ -19,10 +19,12 @@ import java.util.function.BooleanSupplier;
 import static io.interactionsync.deploy.soak.Soak.count;
 import static io.interactionsync.deploy.soak.Soak.kafkaReachable;
 import static io.interactionsync.deploy.soak.Soak.rederivePending;
+import static io.interactionsync.deploy.soak.Soak.relationshipLag;
 
 /**
  * How the soak (and the replicas proof) lets a stack converge before its event set is read: faults off, a sync and a
- * completeness audit of every account, then no lag, no pending work and a stable event count.
+ * completeness audit of every account, then no lag (the normalizer's and the downstream relationship-service's), no
+ * pending work and a stable event count.
  */
 public final class Convergence {
 
@@ -38,7 +40,9 @@ public final class Convergence {
     /**
      * Faults off, then every account syncs ({@code auto}) and is audited; converged when every account is
      * {@code synced} after that sync, every mail source audited after the request, the normalizer's group has no lag
-     * on {@code raw-records}, its rederive queue (if it has one) is empty and the event count held for 10 s.
+     * on {@code raw-records}, its rederive queue (if it has one) is empty, relationship-service has no lag on
+     * {@code interaction-events-state} and {@code account-events} (it applied the final events, so its ties can be
+     * compared) and the event count held for 10 s.
      */
     public void settle(LocalStack.Running running, Stack stack) throws SQLException {
         StackClient client = running.client();
@@ -62,15 +66,17 @@ public final class Convergence {
         long[] last = {-1, 0};
         Instant[] stableSince = {Instant.now()};
         String[] state = {""};
-        boolean settled = awaitCondition("no lag, no rederive pending, the normalizer's outbox empty, event count "
-                + "stable 10 s", Duration.ofMinutes(5), stack, () -> {
+        boolean settled = awaitCondition("no lag, no rederive pending, the normalizer's outbox empty, "
+                + "relationship-service caught up, event count stable 10 s", Duration.ofMinutes(5), stack, () -> {
             BackfillProgress.Snapshot s = progress.read(running.jwtsByUserId(), syncSince);
             long pending = rederivePending(endpoints);
             long outbox = count(endpoints, "select count(*) from normalizer.outbox");
             long rows = count(endpoints, "select count(*) from normalizer.interaction_events");
+            long relationships = relationshipLag(endpoints);
             state[0] = "lag " + s.normalizerLag() + ", rederive pending " + pending + ", outbox " + outbox + ", rows "
-                    + rows + ", accounts synced " + s.accountsSynced() + "/" + s.accounts();
-            if (s.normalizerLag() != 0 || pending > 0 || outbox > 0 || rows != last[0]
+                    + rows + ", relationship-service lag " + relationships + ", accounts synced "
+                    + s.accountsSynced() + "/" + s.accounts();
+            if (s.normalizerLag() != 0 || pending > 0 || outbox > 0 || relationships != 0 || rows != last[0]
                     || s.accountsSynced() != s.accounts()) {
                 last[0] = rows;
                 stableSince[0] = Instant.now();
@@ -135,11 +141,27 @@ public final class Convergence {
         }
     }
 
-    /** Kafka and every replica of every service answer (their readiness checks). */
+    /** Kafka and every replica of every service answer (their readiness checks); names those that never did. */
     public void awaitAllReady(StackEndpoints endpoints, int replicas, Stack stack) {
-        awaitCondition("every service ready", RECOVERY_TIMEOUT, stack, () -> kafkaReachable(endpoints)
-                && List.of(StackService.values()).stream().allMatch(s -> java.util.stream.IntStream
-                        .range(0, Stack.replicasOf(s, replicas)).allMatch(k -> Soak.ready(endpoints, s, k))));
+        if (!awaitCondition("every service ready", RECOVERY_TIMEOUT, stack, () -> notReady(endpoints, replicas).isEmpty())) {
+            out.println("    not ready: " + String.join(", ", notReady(endpoints, replicas))
+                    + " (their logs: /q/health/ready's failing check)");
+        }
+    }
+
+    private static List<String> notReady(StackEndpoints endpoints, int replicas) {
+        List<String> out = new java.util.ArrayList<>();
+        if (!kafkaReachable(endpoints)) {
+            out.add(Soak.BROKER);
+        }
+        for (StackService s : StackService.values()) {
+            for (int k = 0; k < Stack.replicasOf(s, replicas); k++) {
+                if (!Soak.ready(endpoints, s, k)) {
+                    out.add(s.processName(k));
+                }
+            }
+        }
+        return out;
     }
 
     /**

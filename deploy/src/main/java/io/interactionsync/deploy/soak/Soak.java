@@ -60,17 +60,23 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * a sync and a completeness audit of every account, convergence. Then the real users' event sets are compared
  * ({@link EventSet}), the malformed records are looked up in {@code raw-records-dlq}, and one line sums it up:
  * {@code kills=N faults=N bad=N dlq=N missing=0 extra=0 duplicates=0 reclassified=0}. Exit code 0 only when the four
- * differences are 0 and every record that must be dead-lettered is, with a code.
+ * differences are 0, relationship-service's ties equal the baseline's ({@link RelationshipSet}) and every malformed
+ * record is accounted for ({@link #account}): dead-lettered with a code and a reason, or — where its kind allows —
+ * processed, a fan-out record within the recipient cap.
  */
 public final class Soak {
 
     static final String NORMALIZER_GROUP = "event-normalizer";
+    static final String RELATIONSHIP_GROUP = "relationship-service";
+    static final List<String> RELATIONSHIP_TOPICS = List.of(Topics.INTERACTION_EVENTS_STATE, Topics.ACCOUNT_EVENTS);
     private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration RESUME_TIMEOUT = Duration.ofSeconds(45);
     /** The normalizer's per-message recipient cap (issue 18 item 5): a 10,000-recipient message → ≤ cap + 1 events. */
     static final int RECIPIENT_CAP = 100;
-    private static final List<String> KILL_TARGETS = List.of("connector-service", "google-sync-service",
-            "microsoft-sync-service", "event-normalizer", "kafka");
+    static final String BROKER = "kafka";
+    /** Every service the stack runs, and the broker. */
+    static final List<String> KILL_TARGETS = List.of("connector-service", "google-sync-service",
+            "microsoft-sync-service", "event-normalizer", "relationship-service", BROKER);
 
     /** What to run: the stack's data options plus the soak's. */
     public record Options(double minutes, LocalStack.Options stack, int bad, int fanOut, int recipients) {
@@ -129,17 +135,30 @@ public final class Soak {
         }
     }
 
-    /** The soak's outcome; {@link #line()} is what it prints last. */
-    public record Result(int kills, int recovered, int faults, int bad, int dlq, int missing, int extra,
-                         int duplicates, int reclassified, boolean dlqComplete) {
+    /**
+     * The soak's outcome; {@link #line()} is what it prints last.
+     *
+     * @param killed        kill -9s by target ({@link #KILL_TARGETS})
+     * @param processed     malformed records the normalizer processed instead of dead-lettering (their kind allows it)
+     * @param unaccounted   malformed records neither dead-lettered with a code and a reason nor processed within bounds
+     *                      (a must-dead-letter kind processed, a fan-out record over the cap, or neither)
+     * @param relationships relationship-service ties that differ from the baseline's
+     */
+    public record Result(Map<String, Integer> killed, int recovered, int faults, int bad, int dlq, int processed,
+                         int unaccounted, int missing, int extra, int duplicates, int reclassified, int relationships) {
+
+        public int kills() {
+            return killed.values().stream().mapToInt(Integer::intValue).sum();
+        }
 
         public String line() {
-            return "kills=" + kills + " faults=" + faults + " bad=" + bad + " dlq=" + dlq + " missing=" + missing
+            return "kills=" + kills() + " faults=" + faults + " bad=" + bad + " dlq=" + dlq + " missing=" + missing
                     + " extra=" + extra + " duplicates=" + duplicates + " reclassified=" + reclassified;
         }
 
         public boolean passed() {
-            return missing == 0 && extra == 0 && duplicates == 0 && reclassified == 0 && dlqComplete;
+            return missing == 0 && extra == 0 && duplicates == 0 && reclassified == 0 && unaccounted == 0
+                    && dlq + processed == bad && relationships == 0;
         }
     }
 
@@ -207,13 +226,16 @@ public final class Soak {
 
         step("baseline: fresh stack, " + options.stack().arguments() + ", no faults");
         EventSet baseline;
+        RelationshipSet baselineTies;
         try (Stack stack = stack("baseline")) {
             LocalStack.Running running = LocalStack.launch(options.stack(), root, stack, true);
             convergence.settle(running, stack);
             baseline = EventSet.read(running.endpoints().database(), running.userIds().values());
-            out.printf("    baseline: %d events of %d users (%d duplicate keys) in %d s%n", baseline.rows().size(),
-                    running.userIds().size(), baseline.duplicates().size(),
-                    Duration.between(started, Instant.now()).toSeconds());
+            baselineTies = RelationshipSet.read(running.endpoints().database(), running.userIds().values());
+            out.printf("    baseline: %d events, %d relationship ties of %d users (%d duplicate keys) in %d s%n",
+                    baseline.rows().size(), baselineTies.ties().size(), running.userIds().size(),
+                    baseline.duplicates().size(), Duration.between(started, Instant.now()).toSeconds());
+            reportPeakRss(stack);
         }
         awaitPortsFree();
 
@@ -228,12 +250,17 @@ public final class Soak {
             EventSet actual = EventSet.read(running.endpoints().database(), running.userIds().values());
             EventSet.Comparison diff = baseline.compare(actual);
             report(diff);
-            DlqCheck dlq = checkDeadLetters(running.endpoints(), chaos.produced());
-            reportFanOut(running.endpoints(), chaos.produced());
+            List<String> ties = baselineTies.differences(RelationshipSet.read(running.endpoints().database(),
+                    running.userIds().values()));
+            out.printf("    relationship-service: %d of %d ties differ from the baseline's%n", ties.size(),
+                    baselineTies.ties().size());
+            ties.stream().limit(5).forEach(l -> out.println("      " + l));
+            Accounting accounting = account(running.endpoints(), chaos.produced());
             out.printf("    chaos run %d s, whole soak %d s%n", Duration.between(chaosPhase, Instant.now()).toSeconds(),
                     Duration.between(started, Instant.now()).toSeconds());
-            return new Result(chaos.kills, chaos.recovered.get(), chaos.faults, chaos.produced().size(), dlq.found(), diff.missing().size(),
-                    diff.extra().size(), diff.duplicates().size(), diff.reclassified().size(), dlq.complete());
+            return new Result(Map.copyOf(chaos.killed), chaos.recovered.get(), chaos.faults, chaos.produced().size(),
+                    accounting.deadLettered(), accounting.processed(), accounting.unaccounted(), diff.missing().size(),
+                    diff.extra().size(), diff.duplicates().size(), diff.reclassified().size(), ties.size());
         }
     }
 
@@ -254,10 +281,11 @@ public final class Soak {
         final StackClient client;
         final StackEndpoints endpoints;
         final List<String> emails;
-        final List<String> killQueue = new ArrayList<>(KILL_TARGETS);
+        final List<String> killQueue = killQueue(random);
         final List<ActiveRule> rules = new ArrayList<>();
         final Map<String, Instant> reconnects = new ConcurrentHashMap<>();
         int kills;
+        final Map<String, Integer> killed = new TreeMap<>();
         final java.util.concurrent.atomic.AtomicInteger recovered = new java.util.concurrent.atomic.AtomicInteger();
         int faults;
         CompletableFuture<List<Produced>> badRecords;
@@ -268,7 +296,6 @@ public final class Soak {
             this.client = running.client();
             this.endpoints = running.endpoints();
             this.emails = new ArrayList<>(running.userJwts().keySet());
-            Collections.shuffle(killQueue, random);
         }
 
         void loop(Instant deadline) {
@@ -303,12 +330,17 @@ public final class Soak {
             badRecords.join();
         }
 
-        /** Step 1: the malformed records; even steps: the next kill of the shuffled queue; otherwise at random. */
+        /**
+         * Step 1: the malformed records; even steps: the next kill of the queue ({@link #killQueue}: a service, then the
+         * broker, then the other services; it leaves the queue once killed); otherwise at random.
+         */
         void nextFault(int step) {
             if (step == 1 && badRecords == null) {
                 produceBadRecords();
             } else if (step % 2 == 0 && !killQueue.isEmpty() && !recovering()) {
-                kill(killQueue.removeFirst());
+                if (kill(killQueue.getFirst())) {
+                    killQueue.removeFirst();
+                }
             } else {
                 switch (random.nextInt(8)) {
                     case 0 -> {
@@ -347,20 +379,23 @@ public final class Soak {
             return !lastKillBack;
         }
 
-        /** kill -9 now; how long until it is back and its work resumed is measured in the background. */
-        void kill(String name) {
+        /**
+         * kill -9 now; how long until it is back and its work resumed is measured in the background. False when the
+         * kill was skipped (the stack still recovering, or this target killed often enough this minute).
+         */
+        boolean kill(String name) {
             ManagedProcess process = stack.process(name);
-            BooleanSupplier ready = name.equals("kafka") ? () -> kafkaReachable(endpoints)
+            BooleanSupplier ready = name.equals(BROKER) ? () -> kafkaReachable(endpoints)
                     : () -> ready(endpoints, service(name));
             if (recovering() || !process.isAlive() || !safely(ready)) {
                 log("skip kill -9 %s: the stack is still recovering from the last one", name);
-                return;
+                return false;
             }
             List<Instant> recent = killTimes.computeIfAbsent(name, k -> new ArrayList<>());
             recent.removeIf(t -> t.isBefore(Instant.now().minusSeconds(60)));
             if (recent.size() >= 3) { // the supervisor calls 6 restarts within 60 s a crash loop; the soak stays clear of it
                 serverErrors();
-                return;
+                return false;
             }
             recent.add(Instant.now());
             long before = progressMarker(name);
@@ -368,10 +403,12 @@ public final class Soak {
             Instant killed = Instant.now();
             process.kill();
             kills++;
+            this.killed.merge(name, 1, Integer::sum);
             lastKillBack = false;
             log("kill -9 %s (pid %d)", name, pid);
             recovery = CompletableFuture.allOf(recovery, CompletableFuture.runAsync(
                     () -> measureRecovery(name, process, pid, ready, before, killed), background));
+            return true;
         }
 
         void measureRecovery(String name, ManagedProcess process, long pid, BooleanSupplier ready, long before,
@@ -399,7 +436,9 @@ public final class Soak {
         long progressMarker(String name) {
             try {
                 return switch (name) {
-                    case "event-normalizer", "kafka" -> committedOffsets(endpoints);
+                    case "event-normalizer", BROKER -> committedOffsets(endpoints);
+                    case "relationship-service" -> committedOffsets(endpoints, RELATIONSHIP_GROUP,
+                            Topics.INTERACTION_EVENTS_STATE);
                     case "google-sync-service" -> providerRequests(false);
                     case "microsoft-sync-service" -> providerRequests(true);
                     default -> 0;
@@ -419,8 +458,19 @@ public final class Soak {
                             client.googleAccounts(running.userJwts().get(emails.getFirst()));
                             return "API answering in " + fmt(seconds(killed, Instant.now())) + " s";
                         }
-                        case "event-normalizer", "kafka" -> {
-                            if (name.equals("kafka") && !List.of(StackService.values()).stream()
+                        case "relationship-service" -> {
+                            if (committedOffsets(endpoints, RELATIONSHIP_GROUP, Topics.INTERACTION_EVENTS_STATE)
+                                    > before) {
+                                return "relationship-service committing again in "
+                                        + fmt(seconds(killed, Instant.now())) + " s";
+                            }
+                            if (relationshipLag(endpoints) == 0) {
+                                return "relationship-service caught up (no lag) in "
+                                        + fmt(seconds(killed, Instant.now())) + " s";
+                            }
+                        }
+                        case "event-normalizer", BROKER -> {
+                            if (name.equals(BROKER) && !List.of(StackService.values()).stream()
                                     .allMatch(s -> ready(endpoints, s))) {
                                 break;
                             }
@@ -662,12 +712,110 @@ public final class Soak {
 
     // ---- checks ----
 
-    /** The DLQ check: {@code found} of our records are dead-lettered; {@code complete}: every one that must be is. */
-    record DlqCheck(int found, boolean complete) {
+    /** A dead letter of {@code raw-records} as the DLQ holds it. */
+    record DeadLettered(String code, String reason) {
+
+        boolean explained() {
+            return code != null && !code.isBlank() && reason != null && !reason.isBlank();
+        }
     }
 
-    DlqCheck checkDeadLetters(StackEndpoints endpoints, List<Produced> produced) {
-        Map<String, String> codes = new HashMap<>(); // "partition:offset" → code
+    /** Where each malformed record ended up: counts, and why the unaccounted ones are. */
+    record Accounting(int deadLettered, int processed, int unaccounted, List<String> why) {
+    }
+
+    /**
+     * Accounts for every malformed record: dead-lettered (its partition and offset in {@code raw-records-dlq}) with a
+     * code and a reason, or — for the kinds a normalizer may accept ({@link BadRecords.Kind#mustDeadLetter} false) —
+     * processed (its {@code normalizer.record_versions} row names its partition and offset) and, for a fan-out record,
+     * bounded: at most {@link #RECIPIENT_CAP} + 1 events, each marked truncated. Anything else is unaccounted and
+     * printed.
+     */
+    Accounting account(StackEndpoints endpoints, List<Produced> produced) throws SQLException {
+        Map<String, DeadLettered> dlq = deadLetters(endpoints);
+        Map<String, String> versions = new HashMap<>(); // "partition:offset" → account id of a processed record
+        Map<String, long[]> fanOutEvents = new HashMap<>(); // remote id → {events, of them truncated}
+        try (Connection c = endpoints.database().connect()) {
+            try (PreparedStatement q = c.prepareStatement("select account_id, kafka_partition, kafka_offset from "
+                    + "normalizer.record_versions where account_id like ?")) {
+                q.setString(1, BadRecords.ACCOUNT_PREFIX + "%");
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        versions.put(rs.getInt(2) + ":" + rs.getLong(3), rs.getString(1));
+                    }
+                }
+            }
+            try (PreparedStatement q = c.prepareStatement("select remote_id, count(*), count(*) filter (where "
+                    + "recipients_truncated) from normalizer.interaction_events where user_id = ? and remote_id = any(?) "
+                    + "group by remote_id")) {
+                q.setString(1, BadRecords.USER_ID);
+                q.setArray(2, c.createArrayOf("text", produced.stream().filter(p -> p.bad().kind() == BadRecords.Kind.FAN_OUT)
+                        .map(p -> p.bad().remoteId()).toArray()));
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        fanOutEvents.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
+                    }
+                }
+            }
+        }
+        int deadLettered = 0;
+        int processed = 0;
+        List<String> why = new ArrayList<>();
+        Map<String, Integer> byKind = new TreeMap<>();
+        for (Produced p : produced) {
+            String at = p.partition() + ":" + p.offset();
+            BadRecords.Kind kind = p.bad().kind();
+            DeadLettered dl = dlq.get(at);
+            boolean isProcessed = p.bad().key().equals(versions.get(at));
+            String outcome;
+            String problem = null;
+            if (dl != null) {
+                deadLettered++;
+                outcome = "dead-lettered " + (dl.code() == null || dl.code().isBlank() ? "(no code)" : dl.code());
+                if (!dl.explained()) {
+                    problem = "dead-lettered without a code or a reason";
+                }
+            } else if (isProcessed) {
+                processed++;
+                outcome = "processed";
+                if (kind.mustDeadLetter) {
+                    problem = "processed, but a " + kind + " record must be dead-lettered";
+                } else if (kind == BadRecords.Kind.FAN_OUT) {
+                    long[] events = fanOutEvents.getOrDefault(p.bad().remoteId(), new long[] {0, 0});
+                    outcome = "processed, ≤ " + (RECIPIENT_CAP + 1) + " events, truncated";
+                    if (events[0] > RECIPIENT_CAP + 1 || events[1] != events[0]) {
+                        problem = String.format("%d events (%d marked truncated) from %d recipients: over the cap "
+                                + "%d + 1", events[0], events[1], options.recipients(), RECIPIENT_CAP);
+                    }
+                }
+            } else {
+                outcome = "unaccounted";
+                problem = "neither in " + Topics.RAW_RECORDS_DLQ + " nor processed";
+            }
+            if (problem != null) {
+                outcome = "UNACCOUNTED";
+                why.add(kind + " " + p.bad().remoteId() + " (raw-records " + at + "): " + problem);
+            }
+            byKind.merge(kind + " → " + outcome, 1, Integer::sum);
+        }
+        out.printf("    malformed records: %d of %d dead-lettered with a code and a reason, %d processed, %d unaccounted%n",
+                deadLettered, produced.size(), processed, why.size());
+        byKind.forEach((k, n) -> out.printf("      %-52s %6d%n", k, n));
+        why.stream().limit(20).forEach(w -> out.println("      UNACCOUNTED " + w));
+        if (why.size() > 20) {
+            out.printf("      … and %d more%n", why.size() - 20);
+        }
+        long stuck = count(endpoints, "select count(*) from normalizer.outbox where topic = '" + Topics.RAW_RECORDS_DLQ + "'");
+        if (stuck > 0) {
+            out.printf("    %d dead letters are still in the normalizer's outbox, never published to %s%n", stuck,
+                    Topics.RAW_RECORDS_DLQ);
+        }
+        return new Accounting(deadLettered, processed, why.size(), List.copyOf(why));
+    }
+
+    /** The dead letters of {@code raw-records} records: "partition:offset" → code and reason. */
+    private static Map<String, DeadLettered> deadLetters(StackEndpoints endpoints) {
+        Map<String, DeadLettered> out = new HashMap<>();
         Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafkaBootstrap(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
@@ -687,8 +835,8 @@ public final class Soak {
                     try {
                         JsonNode dl = Json.mapper().readTree(r.value());
                         if (Topics.RAW_RECORDS.equals(dl.path("sourceTopic").asText())) {
-                            codes.put(dl.path("partition").asInt() + ":" + dl.path("offset").asLong(),
-                                    dl.path("code").asText(""));
+                            out.put(dl.path("partition").asInt() + ":" + dl.path("offset").asLong(),
+                                    new DeadLettered(dl.path("code").asText(""), dl.path("reason").asText("")));
                         }
                     } catch (IOException e) {
                         // not a dead letter of ours
@@ -696,66 +844,47 @@ public final class Soak {
                 }
             }
         }
-        int found = 0;
-        int mustMissing = 0;
-        Map<String, Integer> byCode = new TreeMap<>();
-        Map<String, Integer> byKind = new TreeMap<>();
-        for (Produced p : produced) {
-            String code = codes.get(p.partition() + ":" + p.offset());
-            if (code != null) {
-                found++;
-                byCode.merge(code.isBlank() ? "(no code)" : code, 1, Integer::sum);
-                byKind.merge(p.bad().kind() + " → " + (code.isBlank() ? "(no code)" : code), 1, Integer::sum);
-            } else {
-                byKind.merge(p.bad().kind() + " → not dead-lettered", 1, Integer::sum);
-            }
-            if (p.bad().kind().mustDeadLetter && (code == null || code.isBlank())) {
-                mustMissing++;
-            }
-        }
-        out.printf("    DLQ: %d of %d malformed records dead-lettered %s; %s%n", found, produced.size(), byCode,
-                mustMissing == 0 ? "every one that must be is, with a code"
-                        : mustMissing + " that must be dead-lettered are NOT (or have no code)");
-        byKind.forEach((k, n) -> out.printf("      %-40s %6d%n", k, n));
-        long stuck = count(endpoints, "select count(*) from normalizer.outbox where topic = '" + Topics.RAW_RECORDS_DLQ + "'");
-        if (stuck > 0) {
-            out.printf("    %d dead letters are still in the normalizer's outbox, never published to %s%n", stuck,
-                    Topics.RAW_RECORDS_DLQ);
-        }
-        return new DlqCheck(found, mustMissing == 0);
+        return out;
     }
 
-    private void reportFanOut(StackEndpoints endpoints, List<Produced> produced) throws SQLException {
-        List<String> ids = produced.stream().filter(p -> p.bad().kind() == BadRecords.Kind.FAN_OUT)
-                .map(p -> p.bad().remoteId()).toList();
-        if (ids.isEmpty()) {
-            return;
-        }
-        try (Connection c = endpoints.database().connect()) {
-            boolean capped;
-            try (PreparedStatement q = c.prepareStatement("select count(*) from information_schema.columns where "
-                    + "table_schema = 'normalizer' and table_name = 'interaction_events' and column_name like '%truncat%'");
-                 ResultSet rs = q.executeQuery()) {
-                rs.next();
-                capped = rs.getInt(1) > 0;
+    /**
+     * The order of the planned kills: a service first, then the broker, then the other services, shuffled by the seed —
+     * so that even the one-minute soak (about two kills) kills the broker and a service.
+     */
+    static List<String> killQueue(Random random) {
+        List<String> services = new ArrayList<>(KILL_TARGETS);
+        services.remove(BROKER);
+        Collections.shuffle(services, random);
+        services.add(1, BROKER);
+        return services;
+    }
+
+    /**
+     * Peak RSS (VmHWM) of each process of the fault-free run, read just before it stops: the JVM footprint of the
+     * packaged services under the local options (-Xmx384m, SerialGC) through a backfill, a sync and an audit.
+     */
+    private void reportPeakRss(Stack stack) {
+        List<String> peaks = new ArrayList<>();
+        for (ManagedProcess p : stack.processes()) {
+            long kib = peakRssKib(p.pid());
+            if (kib > 0) {
+                peaks.add(p.name() + " " + kib / 1024 + " MiB");
             }
-            try (PreparedStatement q = c.prepareStatement("select remote_id, count(*) from normalizer.interaction_events "
-                    + "where user_id = ? and remote_id = any(?) group by remote_id")) {
-                q.setString(1, BadRecords.USER_ID);
-                q.setArray(2, c.createArrayOf("text", ids.toArray()));
-                Map<String, Long> counts = new TreeMap<>();
-                try (ResultSet rs = q.executeQuery()) {
-                    while (rs.next()) {
-                        counts.put(rs.getString(1), rs.getLong(2));
-                    }
+        }
+        out.println("    peak RSS (VmHWM): " + String.join(", ", peaks));
+    }
+
+    private static long peakRssKib(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
                 }
-                long max = counts.values().stream().mapToLong(Long::longValue).max().orElse(0);
-                out.printf("    fan-out: %d record(s) with %d recipients → at most %d events each (cap %d + 1 = %d: %s)%s%n",
-                        ids.size(), options.recipients(), max, RECIPIENT_CAP, RECIPIENT_CAP + 1,
-                        max <= RECIPIENT_CAP + 1 ? "within" : "OVER", capped ? "" : " — the normalizer has no "
-                                + "truncation column yet: reported, not enforced");
             }
+        } catch (IOException | RuntimeException e) {
+            // ended meanwhile, or no /proc
         }
+        return -1;
     }
 
     private void report(EventSet.Comparison diff) throws IOException {
@@ -809,9 +938,14 @@ public final class Soak {
 
     /** The normalizer group's committed offsets on {@code raw-records}, summed. */
     static long committedOffsets(StackEndpoints endpoints) {
+        return committedOffsets(endpoints, NORMALIZER_GROUP, Topics.RAW_RECORDS);
+    }
+
+    /** {@code group}'s committed offsets on {@code topic}, summed. */
+    static long committedOffsets(StackEndpoints endpoints, String group, String topic) {
         try (Admin admin = admin(endpoints)) {
-            return admin.listConsumerGroupOffsets(NORMALIZER_GROUP).partitionsToOffsetAndMetadata().get().entrySet()
-                    .stream().filter(e -> e.getKey().topic().equals(Topics.RAW_RECORDS) && e.getValue() != null)
+            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet()
+                    .stream().filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
                     .mapToLong(e -> e.getValue().offset()).sum();
         } catch (Exception e) {
             throw new IllegalStateException("committed offsets unreadable", e);
@@ -819,12 +953,22 @@ public final class Soak {
     }
 
     static long normalizerLag(StackEndpoints endpoints) {
+        return lag(endpoints, NORMALIZER_GROUP, List.of(Topics.RAW_RECORDS));
+    }
+
+    /** relationship-service's lag on both topics it reads: 0 once it applied every event and account event. */
+    static long relationshipLag(StackEndpoints endpoints) {
+        return lag(endpoints, RELATIONSHIP_GROUP, RELATIONSHIP_TOPICS);
+    }
+
+    /** {@code group}'s lag summed over every partition of {@code topics} (a partition it never committed: its end). */
+    static long lag(StackEndpoints endpoints, String group, List<String> topics) {
         try (Admin admin = admin(endpoints)) {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(NORMALIZER_GROUP)
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get();
-            Set<TopicPartition> partitions = admin.describeTopics(List.of(Topics.RAW_RECORDS)).allTopicNames().get()
-                    .get(Topics.RAW_RECORDS).partitions().stream()
-                    .map(p -> new TopicPartition(Topics.RAW_RECORDS, p.partition())).collect(Collectors.toSet());
+            Set<TopicPartition> partitions = admin.describeTopics(topics).allTopicNames().get().values().stream()
+                    .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
+                    .collect(Collectors.toSet());
             Map<TopicPartition, OffsetSpec> latest = partitions.stream()
                     .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
             var ends = admin.listOffsets(latest).all().get();

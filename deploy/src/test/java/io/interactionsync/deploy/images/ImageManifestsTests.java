@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The manifests run what {@code deploy/images.sh} builds: every overlay names exactly the four images with the
+ * The manifests run what {@code deploy/images.sh} builds: every overlay names exactly the five images with the
  * builder's tag (the pom's version) or a pinned digest, and the pods run as the images' non-root user.
  */
 class ImageManifestsTests {

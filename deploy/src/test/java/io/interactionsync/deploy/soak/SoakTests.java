@@ -81,11 +81,48 @@ class SoakTests {
     }
 
     @Test
-    void theLastLineIsTheContractFormat() {
-        Soak.Result result = new Soak.Result(5, 5, 12, 10000, 6000, 0, 0, 0, 0, true);
+    void theLastLineIsTheContractFormatAndEveryCheckCanFailTheRun() {
+        Map<String, Integer> killed = Map.of("kafka", 1, "event-normalizer", 2, "relationship-service", 2);
+        Soak.Result result = new Soak.Result(killed, 5, 12, 10000, 6000, 4000, 0, 0, 0, 0, 0, 0);
         assertThat(result.line()).isEqualTo("kills=5 faults=12 bad=10000 dlq=6000 missing=0 extra=0 duplicates=0 reclassified=0");
         assertThat(result.passed()).isTrue();
-        assertThat(new Soak.Result(5, 5, 12, 10000, 6000, 0, 0, 0, 2, true).passed()).isFalse();
-        assertThat(new Soak.Result(5, 5, 12, 10000, 10, 0, 0, 0, 0, false).passed()).isFalse();
+        assertThat(new Soak.Result(killed, 5, 12, 10000, 6000, 4000, 0, 0, 0, 0, 2, 0).passed()).as("reclassified").isFalse();
+        assertThat(new Soak.Result(killed, 5, 12, 10000, 6000, 4000, 1, 0, 0, 0, 0, 0).passed()).as("unaccounted").isFalse();
+        assertThat(new Soak.Result(killed, 5, 12, 10000, 6000, 3999, 0, 0, 0, 0, 0, 0).passed())
+                .as("a record neither dead-lettered nor processed").isFalse();
+        assertThat(new Soak.Result(killed, 5, 12, 10000, 6000, 4000, 0, 0, 0, 0, 0, 3).passed()).as("ties differ").isFalse();
+    }
+
+    @Test
+    void theKillQueueHoldsEveryServiceAndTheBrokerSecond() {
+        assertThat(Soak.KILL_TARGETS).contains("relationship-service", "kafka")
+                .containsAll(java.util.Arrays.stream(io.interactionsync.deploy.StackService.values())
+                        .map(io.interactionsync.deploy.StackService::artifact).toList());
+        for (long seed = 0; seed < 20; seed++) {
+            List<String> queue = Soak.killQueue(new java.util.Random(seed));
+            assertThat(queue).containsExactlyInAnyOrderElementsOf(Soak.KILL_TARGETS);
+            assertThat(queue.get(1)).isEqualTo("kafka");
+        }
+        assertThat(Soak.killQueue(new java.util.Random(1))).isEqualTo(Soak.killQueue(new java.util.Random(1)));
+    }
+
+    @Test
+    void relationshipTiesCompareCountsAndSumsWithinRoundingOnly() {
+        RelationshipSet baseline = new RelationshipSet(Map.of(
+                "u | a@x", new RelationshipSet.Tie(1, 2, 1000.0, 2000.0),
+                "u | b@x", new RelationshipSet.Tie(0, 1, 0, 500.0),
+                "u | c@x", new RelationshipSet.Tie(1, 0, 10.0, 0)));
+        RelationshipSet same = new RelationshipSet(Map.of(
+                "u | a@x", new RelationshipSet.Tie(1, 2, 1000.0 + 1e-10, 2000.0),
+                "u | b@x", new RelationshipSet.Tie(0, 1, 0, 500.0),
+                "u | c@x", new RelationshipSet.Tie(1, 0, 10.0, 0)));
+        assertThat(baseline.differences(same)).isEmpty();
+        RelationshipSet other = new RelationshipSet(Map.of(
+                "u | a@x", new RelationshipSet.Tie(1, 2, 1000.0, 2000.5),
+                "u | b@x", new RelationshipSet.Tie(0, 2, 0, 500.0),
+                "u | d@x", new RelationshipSet.Tie(1, 0, 10.0, 0)));
+        assertThat(baseline.differences(other)).hasSize(4)
+                .anyMatch(l -> l.startsWith("different u | a@x")).anyMatch(l -> l.startsWith("different u | b@x"))
+                .anyMatch(l -> l.startsWith("missing u | c@x")).anyMatch(l -> l.startsWith("extra u | d@x"));
     }
 }
