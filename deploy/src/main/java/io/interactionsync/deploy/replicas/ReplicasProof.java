@@ -151,9 +151,7 @@ public final class ReplicasProof {
         try (Stack stack = stack("replicas")
                 .withServiceEnv(StackService.GOOGLE_SYNC, Map.of("GOOGLE_SYNC_WORKER_CONCURRENCY", "1",
                         "GOOGLE_SYNC_PACING_PROJECT_UNITS_PER_MINUTE", Integer.toString(quota)))
-                .withServiceEnv(StackService.MICROSOFT_SYNC, Map.of("MICROSOFT_SYNC_WORKER_CONCURRENCY", "1",
-                        // a shared mailbox read by a killed replica is skipped by the others until this lease expires
-                        "MICROSOFT_SYNC_WORKER_STEP_LEASE_DURATION", "15s"))) {
+                .withServiceEnv(StackService.MICROSOFT_SYNC, Map.of("MICROSOFT_SYNC_WORKER_CONCURRENCY", "1"))) {
             StackEndpoints local = StackEndpoints.local("unused:unused");
             try (LeaseLog leases = new LeaseLog(local.database());
                  GroupAssignments partitions = new GroupAssignments(local.kafkaBootstrap(), "event-normalizer",

@@ -185,6 +185,13 @@ public interface NormalizerConfig {
 
         @WithDefault("1s")
         Duration initialBackoff();
+
+        /**
+         * Backoff cap of a batch waiting for the connector's data keys: that wait is not a failure of the batch, so it
+         * is retried until the connector answers (the partition waits; nothing is skipped or dead-lettered).
+         */
+        @WithDefault("30s")
+        Duration maxBackoff();
     }
 
     interface Query {

@@ -129,6 +129,13 @@ public class NormalizerService {
                             batch.size(), DeadLetterReasons.writeFailed(e));
                     return oneByOne(batch, replay);
                 })
+                // the connector down (a restart, a deploy): the batch waits for its data keys as long as it takes,
+                // instead of failing the channel after a few retries and leaving the replica unready until restarted
+                .onFailure(DataKeys.UnavailableException.class).invoke(e -> Log.warnf(
+                        "batch of %d raw records waits for the connector's data keys: %s", batch.size(),
+                        LogSafe.redact(e.getMessage())))
+                .onFailure(DataKeys.UnavailableException.class).retry()
+                .withBackOff(config.write().initialBackoff(), config.write().maxBackoff()).indefinitely()
                 .onFailure().invoke(e -> Log.warnf(LogSafe.redact(e), "batch of %d raw records failed to commit; retrying", batch.size()))
                 .onFailure().retry().withBackOff(config.write().initialBackoff()).atMost(config.write().maxRetries());
     }
