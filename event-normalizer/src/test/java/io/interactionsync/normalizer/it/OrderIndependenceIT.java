@@ -118,6 +118,49 @@ class OrderIndependenceIT {
         }
     }
 
+    /**
+     * R-B1 on the real path (issue 16): the captured Outlook records carry {@code parentFolderId} as the sync service
+     * published them; normalised from Kafka into PostgreSQL, each own mailbox's Sent Items is recognised, the From of
+     * its messages sent from another address becomes an owner alias, those messages are outbound and the alias is
+     * never a contact of its owner.
+     */
+    @Test
+    void outlookAliasesAreLearnedFromTheCapturedRecords() throws Exception {
+        run(null);
+        Map<String, String> mailboxByAccount = new LinkedHashMap<>();
+        List<com.fasterxml.jackson.databind.JsonNode> aliasSent = new ArrayList<>();
+        for (String line : lines("/captured/raw-records.jsonl")) {
+            com.fasterxml.jackson.databind.JsonNode r = Json.mapper().readTree(line);
+            if (!"outlook_mail".equals(r.path("source").asText()) || r.path("sharedMailbox").asBoolean()) {
+                continue;
+            }
+            String mailbox = r.path("mailbox").asText().toLowerCase(java.util.Locale.ROOT);
+            mailboxByAccount.put(r.path("accountId").asText(), mailbox);
+            String from = r.path("payload").path("from").path("emailAddress").path("address").asText("")
+                    .toLowerCase(java.util.Locale.ROOT);
+            if ("upsert".equals(r.path("op").asText()) && !from.isEmpty() && !from.equals(mailbox)
+                    && Db.count("select count(*) from normalizer.owner_aliases where account_id = ? and address = ?",
+                    r.path("accountId").asText(), from) == 1) {
+                aliasSent.add(r);
+            }
+        }
+        assertThat(Db.count("select count(distinct account_id) from normalizer.mail_folders where account_id = any(?)",
+                (Object) mailboxByAccount.keySet().toArray(String[]::new)))
+                .as("own Outlook mailboxes whose folders were counted").isEqualTo(mailboxByAccount.size());
+        assertThat(aliasSent).as("captured messages sent from a learned alias").isNotEmpty();
+        for (com.fasterxml.jackson.databind.JsonNode r : aliasSent) {
+            String user = r.path("userId").asText();
+            String alias = r.path("payload").path("from").path("emailAddress").path("address").asText()
+                    .toLowerCase(java.util.Locale.ROOT);
+            assertThat(Db.rows("select distinct direction from normalizer.interaction_events where user_id = ? "
+                    + "and remote_id = ? and not deleted", user, r.path("remoteId").asText()))
+                    .as("events of %s sent from the alias", r.path("remoteId").asText())
+                    .allSatisfy(row -> assertThat(row.get("direction")).isEqualTo("outbound"));
+            assertThat(Db.count("select count(*) from normalizer.interaction_events where user_id = ? "
+                    + "and lower(contact_email) = ?", user, alias)).as("%s as a contact of its owner", alias).isZero();
+        }
+    }
+
     /** One normalisation from an empty database; {@code random} null: the canonical order. */
     private List<String> run(Random random) throws Exception {
         reset();
