@@ -7,13 +7,17 @@ import io.interactionsync.sync.jobs.ClosedAccounts;
 import io.interactionsync.model.AccountEvent;
 import io.interactionsync.model.LogSafe;
 import io.interactionsync.model.Provider;
+import io.interactionsync.model.Source;
+import io.interactionsync.model.SyncRequest;
 import io.interactionsync.model.Topics;
 import io.interactionsync.sync.push.PushChannel;
 import io.interactionsync.sync.push.PushChannelRepository;
+import io.interactionsync.sync.push.PushNotifications;
 import io.interactionsync.sync.push.PushStopper;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.EnumSet;
 import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -38,16 +42,18 @@ public class AccountEventListener {
     private final PushStopper pushStopper;
     private final PushChannelRepository pushChannels;
     private final GraphSubscriptions subscriptions;
+    private final PushNotifications runs;
 
     public AccountEventListener(SharedMailboxRepository sharedMailboxes, AccountStateRepository state,
                                 ClosedAccounts closed, PushStopper pushStopper, PushChannelRepository pushChannels,
-                                GraphSubscriptions subscriptions) {
+                                GraphSubscriptions subscriptions, PushNotifications runs) {
         this.sharedMailboxes = sharedMailboxes;
         this.state = state;
         this.closed = closed;
         this.pushStopper = pushStopper;
         this.pushChannels = pushChannels;
         this.subscriptions = subscriptions;
+        this.runs = runs;
     }
 
     @Incoming(CHANNEL)
@@ -64,6 +70,7 @@ public class AccountEventListener {
                 if (event.sharedMailbox() != null && !event.sharedMailbox().isBlank()) {
                     sharedMailboxes.subscribe(event.sharedMailbox(), event.accountId());
                     Log.debugf("account %s subscribes to shared mailbox %s", event.accountId(), event.sharedMailbox());
+                    readSoon(event.accountId());
                 }
             }
             case SHARED_MAILBOX_REMOVED -> {
@@ -79,6 +86,7 @@ public class AccountEventListener {
                 if (event.state() == AccountEvent.SharedMailboxState.ACTIVE && event.sharedMailbox() != null
                         && !event.sharedMailbox().isBlank()) {
                     sharedMailboxes.subscribe(event.sharedMailbox(), event.accountId());
+                    readSoon(event.accountId());
                 }
             }
             case DISCONNECTING -> stopPush(event.accountId());
@@ -87,6 +95,17 @@ public class AccountEventListener {
             default -> {
                 // scopes_changed, reauth_required: the sync requests carry what to do
             }
+        }
+    }
+
+    /**
+     * A shared mailbox added (or readable again) is read now, not at the account's next scheduled or pushed run: a
+     * mail run of the subscriber is queued here, after the subscription is stored, so it cannot miss it (a run already
+     * going, which listed the account's mailboxes before, gets a re-run).
+     */
+    private void readSoon(String accountId) {
+        if (!closed.isClosed(accountId)) {
+            runs.requestRun(accountId, EnumSet.of(Source.OUTLOOK_MAIL), SyncRequest.Reason.CONNECT);
         }
     }
 
