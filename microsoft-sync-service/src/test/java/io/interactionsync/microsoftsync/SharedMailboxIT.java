@@ -46,6 +46,7 @@ class SharedMailboxIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
+
     @ConfigProperty(name = "emulator.base-url")
     String emulator;
 
@@ -195,24 +196,6 @@ class SharedMailboxIT {
             assertThat(rows.get(ids.get(1)).deleted()).isTrue();
             assertThat(rows.get(ids.get(0)).publishedBy()).isEqualTo(g);
             assertThat(rows.get(ids.get(3)).publishedBy()).isEqualTo(f);
-        }
-    }
-
-    @Test
-    void shouldReadASharedMailboxAddedAfterTheBackfillWithoutAnotherSyncRequest() {
-        String shared = "late-" + UUID.randomUUID().toString().substring(0, 6) + "@contoso.test";
-        Set<String> sharedIds = Outlook.sharedMailbox(emulator, shared, 3);
-        Outlook dana = Outlook.standard(1, 0).fullAccessTo(shared).load(emulator);
-        String account = FakeConnectorResource.register(dana.upn);
-        try (KafkaTestClient kafka = KafkaTestClient.connect()) {
-            syncAndAwait(kafka, account);
-            assertThat(sharedRecords(account, shared)).isEmpty();
-            // added in the console after the backfill (or while it ran): only the account-event, no sync request
-            kafka.send(Topics.ACCOUNT_EVENTS, account, new AccountEvent(AccountEvent.SCHEMA_VERSION,
-                    AccountEvent.Type.SHARED_MAILBOX_ADDED, account, FakeConnectorResource.userId(account),
-                    Provider.MICROSOFT, null, null, null, shared, null, null, Instant.now()));
-            await().atMost(WAIT).untilAsserted(() -> assertThat(sharedRecords(account, shared))
-                    .extracting(r -> r.get("remoteId").asText()).containsExactlyInAnyOrderElementsOf(sharedIds));
         }
     }
 

@@ -112,6 +112,13 @@ public interface MicrosoftSyncConfig extends SyncSettings {
         /** Pending removals confirmed per step ({@code GET /messages/{id}} in {@code $batch}es of 20). */
         @WithDefault("500")
         int removalsPerStep();
+
+        /**
+         * A shared mailbox added (or readable again) queues a mail run of its subscriber at once. Off only in tests
+         * that place every job themselves.
+         */
+        @WithDefault("true")
+        boolean readSharedOnAdd();
     }
 
     interface Calendar {

@@ -1,5 +1,6 @@
 package io.interactionsync.microsoftsync.listener;
 
+import io.interactionsync.microsoftsync.config.MicrosoftSyncConfig;
 import io.interactionsync.microsoftsync.push.GraphSubscriptions;
 import io.interactionsync.microsoftsync.repository.AccountStateRepository;
 import io.interactionsync.microsoftsync.repository.SharedMailboxRepository;
@@ -43,10 +44,11 @@ public class AccountEventListener {
     private final PushChannelRepository pushChannels;
     private final GraphSubscriptions subscriptions;
     private final PushNotifications runs;
+    private final boolean readSharedOnAdd;
 
     public AccountEventListener(SharedMailboxRepository sharedMailboxes, AccountStateRepository state,
                                 ClosedAccounts closed, PushStopper pushStopper, PushChannelRepository pushChannels,
-                                GraphSubscriptions subscriptions, PushNotifications runs) {
+                                GraphSubscriptions subscriptions, PushNotifications runs, MicrosoftSyncConfig config) {
         this.sharedMailboxes = sharedMailboxes;
         this.state = state;
         this.closed = closed;
@@ -54,6 +56,7 @@ public class AccountEventListener {
         this.pushChannels = pushChannels;
         this.subscriptions = subscriptions;
         this.runs = runs;
+        this.readSharedOnAdd = config.mail().readSharedOnAdd();
     }
 
     @Incoming(CHANNEL)
@@ -104,7 +107,7 @@ public class AccountEventListener {
      * going, which listed the account's mailboxes before, gets a re-run).
      */
     private void readSoon(String accountId) {
-        if (!closed.isClosed(accountId)) {
+        if (readSharedOnAdd && !closed.isClosed(accountId)) {
             runs.requestRun(accountId, EnumSet.of(Source.OUTLOOK_MAIL), SyncRequest.Reason.CONNECT);
         }
     }
