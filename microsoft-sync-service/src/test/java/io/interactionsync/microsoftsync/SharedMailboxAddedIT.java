@@ -3,12 +3,9 @@ package io.interactionsync.microsoftsync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.interactionsync.microsoftsync.support.Outlook;
 import io.interactionsync.model.AccountEvent;
 import io.interactionsync.model.Provider;
-import io.interactionsync.model.Source;
-import io.interactionsync.model.SyncRequest;
 import io.interactionsync.model.Topics;
 import io.interactionsync.sync.jobs.SyncJobRepository;
 import io.interactionsync.testsupport.EmulatorTestResource;
@@ -16,7 +13,6 @@ import io.interactionsync.testsupport.FakeConnectorResource;
 import io.interactionsync.testsupport.KafkaTestClient;
 import io.interactionsync.testsupport.KafkaTestResource;
 import io.interactionsync.testsupport.PostgresTestResource;
-import io.interactionsync.testsupport.TopicReader;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -24,7 +20,6 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -65,26 +60,14 @@ class SharedMailboxAddedIT {
         Outlook dana = Outlook.standard(1, 0).fullAccessTo(shared).load(emulator);
         String account = FakeConnectorResource.register(dana.upn);
         try (KafkaTestClient kafka = KafkaTestClient.connect()) {
-            syncAndAwait(kafka, account);
-            assertThat(sharedRecords(account, shared)).isEmpty();
+            SharedMailboxIT.syncAndAwait(kafka, jobs, account);
+            assertThat(SharedMailboxIT.sharedRecords(account, shared)).isEmpty();
             // added in the console after the backfill (or while it ran): only the account-event, no sync request
             kafka.send(Topics.ACCOUNT_EVENTS, account, new AccountEvent(AccountEvent.SCHEMA_VERSION,
                     AccountEvent.Type.SHARED_MAILBOX_ADDED, account, FakeConnectorResource.userId(account),
                     Provider.MICROSOFT, null, null, null, shared, null, null, Instant.now()));
-            await().atMost(WAIT).untilAsserted(() -> assertThat(sharedRecords(account, shared))
+            await().atMost(WAIT).untilAsserted(() -> assertThat(SharedMailboxIT.sharedRecords(account, shared))
                     .extracting(r -> r.get("remoteId").asText()).containsExactlyInAnyOrderElementsOf(sharedIds));
         }
-    }
-
-    private static List<JsonNode> sharedRecords(String accountId, String shared) {
-        return TopicReader.rawRecords(accountId).stream()
-                .filter(r -> r.path("mailbox").asText().equals(shared)).toList();
-    }
-
-    private void syncAndAwait(KafkaTestClient kafka, String accountId) {
-        kafka.send(Topics.SYNC_REQUESTS, accountId, SyncRequest.of(accountId, Provider.MICROSOFT, List.of(Source.OUTLOOK_MAIL),
-                SyncRequest.Mode.AUTO, SyncRequest.Reason.MANUAL, Instant.now()));
-        await().atMost(WAIT).failFast(() -> jobs.state(accountId).filter("failed"::equals).isPresent())
-                .until(() -> jobs.state(accountId).filter("done"::equals).isPresent());
     }
 }

@@ -199,12 +199,17 @@ class SharedMailboxIT {
         }
     }
 
-    private static List<JsonNode> sharedRecords(String accountId, String shared) {
+    static List<JsonNode> sharedRecords(String accountId, String shared) {
         return TopicReader.rawRecords(accountId).stream()
                 .filter(r -> r.path("mailbox").asText().equals(shared)).toList();
     }
 
     private void syncAndAwait(KafkaTestClient kafka, String accountId) {
+        syncAndAwait(kafka, jobs, accountId);
+    }
+
+    /** A mail sync request for {@code accountId}, awaited until its job is done. */
+    static void syncAndAwait(KafkaTestClient kafka, SyncJobRepository jobs, String accountId) {
         kafka.send(Topics.SYNC_REQUESTS, accountId, SyncRequest.of(accountId, Provider.MICROSOFT, List.of(Source.OUTLOOK_MAIL),
                 SyncRequest.Mode.AUTO, SyncRequest.Reason.MANUAL, Instant.now()));
         await().atMost(WAIT).failFast(() -> jobs.state(accountId).filter("failed"::equals).isPresent())
